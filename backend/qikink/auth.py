@@ -1,0 +1,111 @@
+"""Qikink access tokens (cached, renewed early, minted once under a lock) and request signing."""
+import hashlib
+import hmac
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import requests
+
+log = logging.getLogger(__name__)
+
+# Renew this long before expiry, so a token never dies in the middle of a call.
+RENEW_EARLY_SECONDS = 100.0
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """An access token and the moment (epoch seconds) Qikink stops accepting it."""
+
+    token: str = field(repr=False)
+    expires_at: float
+
+    @property
+    def valid_until(self) -> datetime:
+        """Expiry as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.expires_at, tz=timezone.utc)
+
+
+class TokenCache:
+    """Holds at most one token; mints through `mint()` only when none is usable.
+
+    Minting a Qikink token invalidates the previous one for the same client id, so concurrent
+    callers must share one mint: the check and the mint happen under one lock.
+    """
+
+    def __init__(self, *, clock=time.time, renew_early=RENEW_EARLY_SECONDS):
+        self._clock = clock
+        self._renew_early = renew_early
+        self._lock = threading.Lock()
+        self._token = None
+
+    def _usable(self, info):
+        return info is not None and self._clock() < info.expires_at - self._renew_early
+
+    def peek(self):
+        """The cached token if still usable, else None; never mints."""
+        info = self._token
+        return info if self._usable(info) else None
+
+    def get(self, mint, *, force=False):
+        """A usable token, calling `mint()` (which returns TokenInfo) only if needed."""
+        info = self._token
+        if not force and self._usable(info):
+            return info
+        with self._lock:
+            # Another thread may have minted while we waited for the lock.
+            if not force and self._usable(self._token):
+                return self._token
+            if force and self._token is not info and self._usable(self._token):
+                return self._token
+            self._token = mint()
+            return self._token
+
+    def invalidate(self, token):
+        """Drop `token` if it is still the cached one (a newer one is kept)."""
+        with self._lock:
+            if self._token is not None and hmac.compare_digest(self._token.token, token):
+                self._token = None
+
+
+def signature(secret: str, timestamp: str, method: str, path_with_query: str,
+              body: bytes | str | None) -> str:
+    """Hex HMAC-SHA256 of "timestamp\\nMETHOD\\npath?query\\nbody" keyed by the client secret."""
+    if body is None:
+        body = b""
+    elif isinstance(body, str):
+        body = body.encode("utf-8")
+    message = f"{timestamp}\n{method.upper()}\n{path_with_query}\n".encode("utf-8") + body
+    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def verify_signature(secret, timestamp, method, path_with_query, body, received) -> bool:
+    """Constant-time check of a received X-Signature."""
+    expected = signature(secret, timestamp, method, path_with_query, body)
+    return hmac.compare_digest(expected, received or "")
+
+
+class HmacSigner(requests.auth.AuthBase):
+    """Adds X-Timestamp and X-Signature, as the integration guide asks.
+
+    Qikink's public API does not check them; they cost nothing and satisfy the guide.
+    """
+
+    def __init__(self, secret: str, *, clock=time.time):
+        self._secret = secret
+        self._clock = clock
+
+    def __repr__(self):
+        return "HmacSigner(secret=***)"
+
+    def __call__(self, request):
+        parts = urlsplit(request.url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        timestamp = str(int(self._clock()))
+        request.headers["X-Timestamp"] = timestamp
+        request.headers["X-Signature"] = signature(self._secret, timestamp, request.method,
+                                                   path, request.body)
+        return request

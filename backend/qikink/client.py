@@ -1,0 +1,335 @@
+"""HTTP client for the real Qikink API (token, create, read, list, find by our order number)."""
+import json
+import logging
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import requests
+
+from .auth import HmacSigner, TokenCache, TokenInfo
+from .errors import (QikinkAuthError, QikinkDuplicateOrder, QikinkError, QikinkNotFound,
+                     QikinkRateLimited, QikinkUnavailable, QikinkValidationError)
+from .ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+ENVIRONMENTS = {
+    "sandbox": "https://sandbox.qikink.com",
+    "live": "https://api.qikink.com",
+    "emulator": "http://127.0.0.1:5001",
+}
+TOKEN_PATH = "/api/token"
+CREATE_PATH = "/api/order/create"
+ORDER_PATH = "/api/order"
+DEFAULT_TOKEN_LIFETIME = 3600.0
+DEFAULT_RETRY_AFTER = 60.0
+
+_TOKEN_REFUSED = re.compile(r"(invalid|expired|missing).{0,20}(token|accesstoken)|unauthori[sz]ed",
+                            re.I)
+_TRANSIENT_MESSAGE = re.compile(r"try again|temporar|server error|timed? ?out|unavailable", re.I)
+_RATE_MESSAGE = re.compile(r"too many|rate limit", re.I)
+
+
+@dataclass(frozen=True)
+class QikinkConfig:
+    """Everything the client needs; the secret never shows in repr."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    environment: str = "sandbox"
+    base_url: str | None = None
+    sign_requests: bool = True
+    connect_timeout: float = 3.05
+    read_timeout: float = 10.0
+    max_retries: int = 3
+    rate_limit_per_minute: int = 30
+    lookup_max_pages: int = 20
+    backoff_base: float = 0.5
+    backoff_cap: float = 8.0
+
+    def __repr__(self):
+        return (f"QikinkConfig(client_id={self.masked_client_id!r}, "
+                f"environment={self.environment!r}, api_base={self.api_base!r}, "
+                f"sign_requests={self.sign_requests!r})")
+
+    def __post_init__(self):
+        if not self.base_url and self.environment not in ENVIRONMENTS:
+            raise ValueError(f"unknown Qikink environment {self.environment!r}; "
+                             f"expected one of {', '.join(ENVIRONMENTS)}")
+
+    @property
+    def api_base(self) -> str:
+        """Base URL without trailing slash."""
+        return (self.base_url or ENVIRONMENTS[self.environment]).rstrip("/")
+
+    @property
+    def masked_client_id(self) -> str:
+        """The client id as it may be shown: first 8 characters and '...'."""
+        return f"{self.client_id[:8]}..."
+
+
+class _TokenRefused(QikinkAuthError):
+    """The access token was refused (expired, or replaced by a newer mint)."""
+
+
+def _number(value):
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _retry_after(response):
+    try:
+        return max(float(response.headers.get("Retry-After", "")), 0.0)
+    except ValueError:
+        return DEFAULT_RETRY_AFTER
+
+
+class QikinkClient:
+    """Speaks Qikink's API through one request funnel with retries, token cache and rate limit."""
+
+    def __init__(self, config: QikinkConfig, *, session=None, sleep=time.sleep, clock=time.time,
+                 rate_limiter=None, jitter=random.random):
+        self.config = config
+        self._session = session or requests.Session()
+        self._owns_session = session is None
+        self._sleep = sleep
+        self._clock = clock
+        self._jitter = jitter
+        self._tokens = TokenCache(clock=clock)
+        self._limiter = rate_limiter or RateLimiter(config.rate_limit_per_minute, clock=clock,
+                                                    sleep=sleep)
+        self._signer = HmacSigner(config.client_secret, clock=clock) if config.sign_requests else None
+
+    def __repr__(self):
+        return (f"QikinkClient(environment={self.config.environment!r}, "
+                f"api_base={self.config.api_base!r}, client_id={self.config.masked_client_id!r})")
+
+    # --- tokens -----------------------------------------------------------------------------
+
+    def authenticate(self, force: bool = False) -> TokenInfo:
+        """A valid token; mints one only if none is cached (or if `force`)."""
+        return self._tokens.get(self._mint, force=force)
+
+    @property
+    def token_valid_until(self) -> datetime | None:
+        """Expiry of the cached token, or None; never mints."""
+        info = self._tokens.peek()
+        return info.valid_until if info else None
+
+    def has_valid_token(self) -> bool:
+        """Whether a usable token is cached; never mints."""
+        return self._tokens.peek() is not None
+
+    def _mint(self, wait=True) -> TokenInfo:
+        body = self._request("POST", TOKEN_PATH, form={"ClientId": self.config.client_id,
+                                                       "client_secret": self.config.client_secret},
+                             authenticated=False, wait=wait)
+        token = body.get("Accesstoken") if isinstance(body, dict) else None
+        if not token:
+            raise QikinkUnavailable("token answer without Accesstoken",
+                                    call=f"POST {TOKEN_PATH}", http_status=200)
+        lifetime = _number(body.get("expires_in")) or DEFAULT_TOKEN_LIFETIME
+        log.info("Minted a Qikink token for client %s (valid %ss)",
+                 self.config.masked_client_id, lifetime)
+        return TokenInfo(token=token, expires_at=self._clock() + lifetime)
+
+    # --- orders -----------------------------------------------------------------------------
+
+    def create_order(self, payload: dict, *, wait: bool = True) -> dict:
+        """Create an order; returns {"order_id", "existing", "raw"}.
+
+        Never blindly resent: after any transient failure that Qikink may have acted on
+        (timeout, dropped connection, garbled answer, 5xx), look the order up by its number first.
+        "Duplicate order number" means it exists: it is looked up and returned with existing=True.
+        """
+        number = str(payload.get("order_number", ""))
+        call = f"POST {CREATE_PATH}"
+        attempts = 1 + max(self.config.max_retries, 0)
+        for attempt in range(attempts):
+            try:
+                body = self._request("POST", CREATE_PATH, json_body=payload, retry=False,
+                                     wait=wait)
+                order_id = body.get("order_id") if isinstance(body, dict) else None
+                if order_id in (None, ""):
+                    raise QikinkUnavailable("create answer without order_id", call=call,
+                                            http_status=200, body=json.dumps(body)[:500])
+                log.info("Qikink accepted order %s as %s", number, order_id)
+                return {"order_id": str(order_id), "existing": False, "raw": body}
+            except QikinkDuplicateOrder as exc:
+                found = self.find_order_by_number(number)
+                if found is None:
+                    exc.order_number = number
+                    raise
+                log.info("Order %s already at Qikink as %s", number, found.get("order_id"))
+                return {"order_id": str(found.get("order_id")), "existing": True, "raw": found}
+            except QikinkError as exc:
+                if not exc.transient or isinstance(exc, QikinkAuthError):
+                    raise
+                if not isinstance(exc, QikinkRateLimited):
+                    # Qikink may have accepted it before the answer was lost.
+                    found = self.find_order_by_number(number)
+                    if found is not None:
+                        log.info("Order %s was accepted despite %s", number, exc)
+                        return {"order_id": str(found.get("order_id")), "existing": True,
+                                "raw": found}
+                if attempt + 1 >= attempts or (isinstance(exc, QikinkRateLimited) and not wait):
+                    raise
+                delay = self._backoff(attempt, exc)
+                log.warning("Create of %s failed (%s); resending in %.2fs", number, exc, delay)
+                self._sleep(delay)
+        raise AssertionError("unreachable")
+
+    def get_order(self, qikink_order_id: str, *, wait: bool = True) -> dict:
+        """One order by Qikink's id (the answer may be a one-element array or an object)."""
+        body = self._request("GET", ORDER_PATH, params={"id": str(qikink_order_id)}, wait=wait)
+        if isinstance(body, list):
+            body = body[0] if body else None
+        if not isinstance(body, dict) or not body:
+            raise QikinkNotFound(f"Qikink has no order {qikink_order_id}",
+                                 call=f"GET {ORDER_PATH}", http_status=200)
+        return body
+
+    def list_orders(self, page_no: int = 1, *, wait: bool = True) -> list[dict]:
+        """One page of 10 orders, newest first; empty past the end."""
+        body = self._request("GET", ORDER_PATH, params={"page_no": str(page_no)}, wait=wait)
+        if isinstance(body, dict):
+            return [body] if body.get("order_id") is not None else []
+        if not isinstance(body, list):
+            raise QikinkUnavailable("order list answer is not a list", call=f"GET {ORDER_PATH}",
+                                    http_status=200)
+        return [order for order in body if isinstance(order, dict)]
+
+    def find_order_by_number(self, order_number: str, *, max_pages: int | None = None,
+                             wait: bool = True) -> dict | None:
+        """The order whose `number` is ours (Qikink prefixes it, maybe with 'Cancelled_'), or None."""
+        suffix = f"_{order_number}"
+        pages = max_pages or self.config.lookup_max_pages
+        for page_no in range(1, pages + 1):
+            orders = self.list_orders(page_no, wait=wait)
+            for order in orders:
+                number = str(order.get("number", ""))
+                if number == order_number or number.endswith(suffix):
+                    return order
+            if len(orders) == 0:
+                return None
+        log.warning("Order %s not found in the first %d pages", order_number, pages)
+        return None
+
+    def close(self):
+        """Release the HTTP session (if the client created it)."""
+        if self._owns_session:
+            self._session.close()
+
+    # --- the funnel -------------------------------------------------------------------------
+
+    def _request(self, method, path, *, params=None, json_body=None, form=None,
+                 authenticated=True, retry=True, wait=True):
+        """Every call goes through here: rate limit, token, signing, timeouts, retries."""
+        attempts = 1 + (max(self.config.max_retries, 0) if retry else 0)
+        reminted = False
+        attempt = 0
+        while True:
+            token = self._token_for_call(wait) if authenticated else None
+            try:
+                return self._send(method, path, params, json_body, form, token, wait)
+            except _TokenRefused as exc:
+                self._tokens.invalidate(token.token)
+                # Only reads are retried: a refused write is reported, never silently resent.
+                if method != "GET" or reminted:
+                    error = QikinkAuthError("Qikink refused the access token", call=exc.call,
+                                            http_status=exc.http_status,
+                                            qikink_message=exc.qikink_message)
+                    # A refused write was not acted on: sending it later, with a new token, is safe.
+                    error.transient = not reminted
+                    raise error from None
+                reminted = True
+                log.info("Qikink refused the token on %s; minting a new one", exc.call)
+            except QikinkError as exc:
+                attempt += 1
+                if (not exc.transient or attempt >= attempts
+                        or (isinstance(exc, QikinkRateLimited) and not wait)):
+                    raise
+                delay = self._backoff(attempt - 1, exc)
+                log.warning("%s failed (%s); retry %d/%d in %.2fs", exc.call, exc, attempt,
+                            attempts - 1, delay)
+                self._sleep(delay)
+
+    def _token_for_call(self, wait=True) -> TokenInfo:
+        """The token to send with a call (minting it if needed, under the shared lock)."""
+        return self._tokens.get(lambda: self._mint(wait=wait))
+
+    def _backoff(self, attempt, exc) -> float:
+        """Capped exponential backoff with jitter; honours Retry-After on rate limits."""
+        if isinstance(exc, QikinkRateLimited) and exc.retry_after:
+            return min(exc.retry_after, DEFAULT_RETRY_AFTER)
+        ceiling = min(self.config.backoff_cap, self.config.backoff_base * (2 ** attempt))
+        return ceiling / 2 + self._jitter() * ceiling / 2
+
+    def _send(self, method, path, params, json_body, form, token, wait):
+        """One attempt: returns the parsed JSON body or raises a typed QikinkError."""
+        call = f"{method} {path}"
+        self._limiter.acquire(wait=wait)
+        headers = {"Accept": "application/json"}
+        if token is not None:
+            headers.update({"ClientId": self.config.client_id, "Accesstoken": token.token})
+        try:
+            response = self._session.request(
+                method, self.config.api_base + path, params=params, json=json_body, data=form,
+                headers=headers, auth=self._signer,
+                timeout=(self.config.connect_timeout, self.config.read_timeout))
+        except requests.Timeout as exc:
+            raise QikinkUnavailable(f"Qikink timed out ({type(exc).__name__})", call=call) from None
+        except requests.RequestException as exc:
+            raise QikinkUnavailable(f"Qikink unreachable ({type(exc).__name__})",
+                                    call=call) from None
+        return self._parse(response, call)
+
+    def _parse(self, response, call):
+        """Judge the body as well as the status: Qikink reports many failures with a 200."""
+        status = response.status_code
+        text = response.text
+        evidence = {"call": call, "http_status": status, "body": text}
+        if status == 429:
+            raise QikinkRateLimited("Qikink rate limit reached", retry_after=_retry_after(response),
+                                    **evidence)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        message = None
+        if isinstance(body, dict):
+            raw = body.get("message") or body.get("error")
+            message = raw if isinstance(raw, str) else None
+        failed = (status >= 400 or not isinstance(body, (dict, list))
+                  or (isinstance(body, dict) and (body.get("error") not in (None, False, "")
+                                                  or (_number(body.get("status_code")) or 0) >= 400)))
+        if not failed:
+            return body
+        raise self._classify(status, body, message, evidence)
+
+    def _classify(self, status, body, message, evidence):
+        """Turn a failed answer into the right typed error."""
+        text = message or ""
+        code = _number(body.get("status_code")) if isinstance(body, dict) else None
+        lower = text.lower()
+        if "duplicate order" in lower:
+            return QikinkDuplicateOrder(qikink_message=text, **evidence)
+        if "undefined array key" in lower:
+            # PHP's complaint about a key we failed to send: our bug, resending will not help.
+            return QikinkValidationError(qikink_message=text, **evidence)
+        if _RATE_MESSAGE.search(text):
+            return QikinkRateLimited(qikink_message=text, retry_after=DEFAULT_RETRY_AFTER,
+                                     **evidence)
+        if evidence["call"] == f"POST {TOKEN_PATH}" and status in (400, 401, 403):
+            return QikinkAuthError(qikink_message=text or None, **evidence)
+        if status in (401, 403) or _TOKEN_REFUSED.search(text):
+            return _TokenRefused(qikink_message=text or None, **evidence)
+        if status >= 500 or body is None or (code or 0) >= 500 or _TRANSIENT_MESSAGE.search(text):
+            reason = "non-JSON answer" if body is None else "server error"
+            return QikinkUnavailable(f"Qikink {reason}", qikink_message=text or None, **evidence)
+        return QikinkValidationError(qikink_message=text or None, **evidence)
