@@ -1,0 +1,225 @@
+"""Our order → Qikink's create body, and Qikink's order → our fulfilment view."""
+import logging
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+log = logging.getLogger(__name__)
+
+ADDRESS1_MAX = 90
+CANCELLED_PREFIX = "cancelled_"
+
+HAPPY_PATH = ("pending", "confirmed", "processing", "ready_to_ship", "in_transit",
+              "out_for_delivery", "delivered")
+TERMINAL_STATUSES = frozenset({"delivered", "returned", "cancelled"})
+TERMINAL_RAW_STATUSES = frozenset({"delivered", "returned", "cancelled", "lost", "archived"})
+
+# Qikink's free-text status (normalised: lower case, '-'/'_' as spaces) → (status, event).
+_STATUS_TABLE = {}
+for _raws, _mapped in (
+        (("on hold",), ("on_hold", "order_on_hold")),
+        (("live", "live oos", "to be printed", "partially picklisted", "printed"),
+         ("processing", "order_processing")),
+        (("manifested", "pickup scheduled"), ("ready_to_ship", "ready_to_ship")),
+        (("in transit", "picked up", "misrouted", "delivery rescheduled"),
+         ("in_transit", "in_transit")),
+        (("out for delivery",), ("out_for_delivery", "out_for_delivery")),
+        (("delivered",), ("delivered", "delivered")),
+        (("exception", "not attempted", "consignee unavailable", "incorrect/incomplete address",
+          "refused to accept"), ("exception", "delivery_exception")),
+        (("rto initiated",), ("rto_initiated", "rto_initiated")),
+        (("returned",), ("returned", "returned")),
+        (("cancelled",), ("cancelled", "cancelled")),
+        (("action required",), ("action_required", "action_required"))):
+    for _raw in _raws:
+        _STATUS_TABLE[_raw] = _mapped
+# Courier delivery-problem strings vary ("Undelivered 1st Attempt", "refused - COD not ready").
+_EXCEPTION_PREFIXES = ("undelivered", "refused", "not attempted", "consignee", "incorrect")
+
+# Detours off the happy path: which statuses may enter them, and where they may resume.
+_DETOURS = {
+    "on_hold": ({"pending", "confirmed", "processing"}, "confirmed"),
+    "action_required": ({"pending", "confirmed", "processing", "ready_to_ship", "on_hold"},
+                        "confirmed"),
+    "exception": ({"ready_to_ship", "in_transit", "out_for_delivery"}, "in_transit"),
+}
+_RTO_FROM = {"ready_to_ship", "in_transit", "out_for_delivery", "exception"}
+
+
+class MappingError(ValueError):
+    """Our order cannot be expressed as a Qikink order (missing mapping, unstructured address)."""
+
+
+def _normalise(raw_status):
+    return re.sub(r"[\s_-]+", " ", str(raw_status or "")).strip().lower()
+
+
+def map_status(raw_status: str, number: str | None = None) -> tuple[str, str] | None:
+    """(order status, event) for a Qikink status per api.md; None when unknown."""
+    if number and str(number).lower().startswith(CANCELLED_PREFIX):
+        return ("cancelled", "cancelled")
+    key = _normalise(raw_status)
+    if key in _STATUS_TABLE:
+        return _STATUS_TABLE[key]
+    if key.startswith(_EXCEPTION_PREFIXES):
+        return ("exception", "delivery_exception")
+    return None
+
+
+def is_terminal_raw(raw_status: str, number: str | None = None) -> bool:
+    """Whether Qikink will not move this order any more (delivered, returned, lost...)."""
+    cancelled = bool(number) and str(number).lower().startswith(CANCELLED_PREFIX)
+    return cancelled or _normalise(raw_status) in TERMINAL_RAW_STATUSES
+
+
+def is_forward(old: str, new: str) -> bool:
+    """Whether moving from `old` to `new` is progress rather than a late or repeated answer."""
+    if new == old or old in TERMINAL_STATUSES:
+        return False
+    if new == "cancelled":
+        return True
+    if new == "returned":
+        return old in _RTO_FROM or old == "rto_initiated"
+    if new == "rto_initiated":
+        return old in _RTO_FROM
+    if old == "rto_initiated":
+        return False
+    if new in _DETOURS:
+        return old in _DETOURS[new][0]
+    if new not in HAPPY_PATH:
+        return False
+    if old in _DETOURS:
+        return HAPPY_PATH.index(new) >= HAPPY_PATH.index(_DETOURS[old][1])
+    return old in HAPPY_PATH and HAPPY_PATH.index(new) > HAPPY_PATH.index(old)
+
+
+def money(value) -> str:
+    """An exact decimal string for Qikink: 1299 → "1299", 1299.5 → "1299.5"."""
+    if isinstance(value, bool):
+        raise MappingError(f"not an amount: {value!r}")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise MappingError(f"not an amount: {value!r}") from None
+    if not amount.is_finite() or amount < 0:
+        raise MappingError(f"not an amount: {value!r}")
+    # Amounts are rupees exact to the paisa; anything finer is float noise from upstream.
+    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if amount == amount.to_integral_value():
+        return str(int(amount))
+    return format(amount.normalize(), "f")
+
+
+def qikink_order_number(order_id: str) -> str:
+    """Qikink's order_number: our id without the hyphen (letters and digits only)."""
+    return str(order_id).replace("-", "")
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(first_name, last_name): the last word is the last name; a single word has none."""
+    words = str(name or "").split()
+    if len(words) <= 1:
+        return (words[0] if words else "", "")
+    return (" ".join(words[:-1]), words[-1])
+
+
+def split_address(line1: str, line2: str = "") -> tuple[str, str]:
+    """(address1, address2): address1 at most 90 characters, overflow moved to address2."""
+    line1 = " ".join(str(line1 or "").split())
+    line2 = " ".join(str(line2 or "").split())
+    if len(line1) <= ADDRESS1_MAX:
+        return line1, line2
+    cut = line1.rfind(" ", 0, ADDRESS1_MAX + 1)
+    if cut <= 0:
+        cut = ADDRESS1_MAX
+    head, rest = line1[:cut].rstrip(" ,"), line1[cut:].strip(" ,")
+    return head, f"{rest}, {line2}" if line2 else rest
+
+
+def _phone(raw) -> str:
+    digits = re.sub(r"\D", "", str(raw or ""))
+    if len(digits) == 12 and digits.startswith("91"):
+        digits = digits[2:]
+    elif len(digits) == 11 and digits.startswith("0"):
+        digits = digits[1:]
+    return digits
+
+
+def _line_item(item: dict, products: dict) -> dict:
+    sku = item.get("sku")
+    mapping = (products.get(sku) or {}).get("qikink")
+    if not isinstance(mapping, dict) or not mapping.get("sku"):
+        raise MappingError(f"product {sku} has no Qikink mapping")
+    line = {"search_from_my_products": int(mapping.get("search_from_my_products", 1)),
+            "sku": str(mapping["sku"]),
+            "quantity": str(int(item["quantity"])),
+            "price": money(item["price"])}
+    if line["search_from_my_products"] == 0:
+        designs = mapping.get("designs") or []
+        if "print_type_id" not in mapping or not designs:
+            raise MappingError(f"product {sku}: a catalogue blank needs print_type_id and designs")
+        line["print_type_id"] = int(mapping["print_type_id"])
+        line["designs"] = [{key: str(design.get(key) or "") for key in
+                            ("design_code", "width_inches", "height_inches", "placement_sku",
+                             "design_link", "mockup_link")} for design in designs]
+    return line
+
+
+def to_qikink_order(order: dict, products: dict[str, dict]) -> dict:
+    """The body of POST /api/order/create for one of our stored orders."""
+    address = order.get("shipping_address")
+    if not isinstance(address, dict):
+        raise MappingError("shipping_address must be structured (name, line1, city, state, "
+                           "pincode, phone) before the order can be sent to Qikink")
+    first_name, last_name = split_name(address.get("name"))
+    address1, address2 = split_address(address.get("line1"), address.get("line2"))
+    return {
+        "order_number": qikink_order_number(order["order_id"]),
+        "qikink_shipping": "1",
+        "gateway": "COD" if str(order.get("payment_method", "")).lower() == "cod" else "Prepaid",
+        "total_order_value": money(order["total"]),
+        "line_items": [_line_item(item, products) for item in order["items"]],
+        # last_name and address2 must be present even when empty: Qikink's PHP fails otherwise.
+        "shipping_address": {
+            "first_name": first_name, "last_name": last_name,
+            "address1": address1, "address2": address2,
+            "phone": _phone(address.get("phone")),
+            "email": str(order.get("customer_email") or ""),
+            "city": str(address.get("city") or ""),
+            "zip": str(address.get("pincode") or ""),
+            "province": str(address.get("state") or ""),
+            "country_code": str(address.get("country") or "IN").upper(),
+        },
+    }
+
+
+def tracking_url(link: str | None, awb: str | None) -> str | None:
+    """Qikink's tracking link, with the AWB appended when it sent only the prefix."""
+    if not link:
+        return None
+    link = str(link)
+    if link.endswith("awb="):
+        return f"{link}{awb}" if awb else None
+    return link
+
+
+def to_fulfilment(qikink_order: dict) -> dict:
+    """Our fulfilment view of an order as Qikink reports it."""
+    raw_status = str(qikink_order.get("status") or "")
+    number = str(qikink_order.get("number") or "")
+    shipping = qikink_order.get("shipping") or {}
+    awb = shipping.get("awb")
+    awb = str(awb) if awb not in (None, "") else None
+    courier = shipping.get("courier_provider_name") or None
+    mapped = map_status(raw_status, number)
+    if mapped is None:
+        log.info("Unknown Qikink status %r for order %s", raw_status, qikink_order.get("order_id"))
+    return {
+        "status": mapped[0] if mapped else None,
+        "event": mapped[1] if mapped else None,
+        "raw_status": raw_status,
+        "cancelled": mapped is not None and mapped[0] == "cancelled",
+        "tracking_number": awb,
+        "courier": str(courier) if courier else None,
+        "tracking_url": tracking_url(shipping.get("tracking_link"), awb),
+        "qikink_shipment_id": str(qikink_order.get("order_id", "")),
+    }
