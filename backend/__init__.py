@@ -1,0 +1,61 @@
+"""The shop backend: `create_app(config)` wires config, storage, services, routes and errors."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import Flask
+
+__version__ = "1.0.0"
+
+
+@dataclass
+class Shop:
+    """The services one app uses, built once by create_app and found in app.extensions["shop"]."""
+
+    config: object
+    store: object
+    orders: object
+    fulfilment: object = None
+
+
+def _origin_pattern(origin: str):
+    """`http://localhost:*` → a regex that matches that host on any port."""
+    if "*" not in origin:
+        return origin
+    return re.compile("^" + re.escape(origin).replace(r":\*", r"(:\d+)?").replace(r"\*", r"[^/]*") + "$")
+
+
+def create_app(config=None, *, store=None, fulfilment=None) -> Flask:
+    """Build the Flask app. Tests pass a Config (and may pass an in-memory store)."""
+    from flask_cors import CORS
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    from .api import health, orders, products
+    from .config import Config
+    from .errors import register_error_handlers
+    from .orders import OrderService
+    from .storage import open_store
+
+    config = config or Config.from_env()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.sort_keys = False
+    store = store or open_store(config)
+    shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment)
+    app.extensions["shop"] = shop
+
+    for blueprint in (health.bp, products.bp, orders.bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+    CORS(app, resources={r"/api/*": {"origins": [_origin_pattern(o) for o in config.cors_origins]}},
+         allow_headers=["Content-Type", "Authorization", "X-Admin-Key", "Idempotency-Key"],
+         expose_headers=["Location", "Idempotent-Replayed", "Retry-After"], max_age=600)
+
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", enabled=config.ratelimit_enabled,
+                      headers_enabled=True, default_limits=[])
+    app.view_functions["orders.create_order"] = limiter.limit(config.order_rate_limit)(
+        app.view_functions["orders.create_order"])
+    return app

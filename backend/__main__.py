@@ -1,0 +1,61 @@
+"""`python -m backend`: start the server; `python -m backend emulator|sync` for the rest."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from .config import Config, ConfigError
+from .errors import StartupError
+
+log = logging.getLogger("backend")
+
+
+def _serve(args) -> int:
+    from . import create_app
+
+    config = Config.from_env()
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    config = config.with_overrides(**overrides)
+    app = create_app(config)
+    print(f"Serving on http://{config.host}:{config.port} (data in {config.data_dir})", flush=True)
+    if args.debug:
+        app.run(host=config.host, port=config.port, debug=True, use_reloader=False)
+        return 0
+    from waitress import serve
+
+    serve(app, host=config.host, port=config.port, threads=config.threads, ident="bhrt-backend",
+          channel_timeout=30, connection_limit=200)
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m backend", description="The shop backend.")
+    parser.add_argument("--host", help="address to listen on (default HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default PORT or 5000)")
+    parser.add_argument("--debug", action="store_true", help="Flask's debug server instead of waitress")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="run the server (the default)")
+    commands.add_parser("emulator", help="run the local Qikink emulator", add_help=False)
+    commands.add_parser("sync", help="send pending orders and refresh statuses once, then exit")
+    args, rest = parser.parse_known_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "emulator":
+            from .qikink.emulator import main as emulator_main
+
+            return emulator_main(rest)
+        if rest:
+            parser.error(f"unrecognised arguments: {' '.join(rest)}")
+        if args.command == "sync":
+            from .fulfillment import run_once
+
+            return run_once(Config.from_env())
+        return _serve(args)
+    except (ConfigError, StartupError) as exc:
+        print(f"ERROR: {exc}", file=sys.stderr, flush=True)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""HTTP views, one blueprint per resource, and the little they share (body parsing, admin check)."""
+from __future__ import annotations
+
+import hmac
+import ipaddress
+
+from flask import current_app, request
+
+from ..errors import Unauthorized, UnsupportedMediaType, ValidationError
+from ..models import parse_json_body
+
+
+def services():
+    """The services `create_app` built for this app."""
+    return current_app.extensions["shop"]
+
+
+def json_body() -> dict:
+    """The request's JSON object, or the right 400/413/415 error."""
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType()
+    return parse_json_body(request.get_data(cache=True))
+
+
+def is_loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address((address or "").split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def is_admin() -> bool:
+    """Admin key (constant-time compare) when one is set; else only the loopback address.
+
+    Only the socket's address counts: X-Forwarded-For and Host are ignored on purpose.
+    """
+    key = services().config.admin_api_key
+    if not key:
+        return is_loopback(request.remote_addr)
+    header = request.headers.get("Authorization", "")
+    provided = header[7:].strip() if header[:7].lower() == "bearer " else request.headers.get("X-Admin-Key", "")
+    return hmac.compare_digest(provided.encode("utf-8", "replace"), key.encode("utf-8"))
+
+
+def require_admin() -> None:
+    if not is_admin():
+        raise Unauthorized()
+
+
+def int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+        raise ValidationError.from_fields([{"field": name, "message": f"must be an integer from {minimum} to {maximum}"}])
+    return int(raw)

@@ -1,0 +1,74 @@
+"""/api/orders: take orders, look them up, list and correct them."""
+from flask import Blueprint, request
+
+from ..orders import public_order
+from . import int_arg, is_admin, json_body, require_admin, services
+
+bp = Blueprint("orders", __name__, url_prefix="/api/orders")
+
+MESSAGES = {
+    "synced": "Order created successfully and synced with Qikink",
+    "sync_pending": "Order created successfully (Qikink sync pending)",
+    "action_required": "Order created; Qikink needs a structured shipping address before it can be sent",
+    "sync_failed": "Order created, but Qikink refused it; an admin needs to correct it",
+}
+INTEGRATION_STATUS = {"synced": "success", "sync_pending": "pending", "action_required": "action_required",
+                      "sync_failed": "failed"}
+
+
+def created_body(order: dict) -> dict:
+    qikink_status = order["qikink_status"]
+    integration = {"status": INTEGRATION_STATUS.get(qikink_status, qikink_status),
+                   "qikink_shipment_id": order.get("qikink_shipment_id"), "tracking_id": order.get("tracking_id")}
+    if qikink_status != "synced":
+        integration["reason"] = order.get("qikink_message") or (order.get("sync") or {}).get("last_error")
+    return {"status": "success", "message": MESSAGES.get(qikink_status, "Order created successfully"),
+            "data": public_order(order), "qikink_integration": integration}
+
+
+@bp.post("")
+def create_order():
+    shop = services()
+    body = json_body()
+    key = request.headers.get("Idempotency-Key")
+    order, created = shop.orders.place(body, key)
+    location = {"Location": f"/api/orders/{order['order_id']}"}
+    if not created:
+        stored = shop.orders.stored_response(order)
+        if stored is None:
+            stored = {"status": 201, "body": created_body(shop.store.get_order(order["order_id"]) or order)}
+        return stored["body"], stored["status"], {**location, "Idempotent-Replayed": "true"}
+    if shop.fulfilment is not None:
+        order = shop.fulfilment.push_new(order)
+    response = created_body(order)
+    if key is not None:
+        shop.orders.keep_response(order["order_id"], 201, response)
+    return response, 201, location
+
+
+@bp.get("")
+def list_orders():
+    require_admin()
+    page = int_arg("page", 1, 1, 1_000_000)
+    per_page = int_arg("per_page", 50, 1, 200)
+    orders, total = services().orders.list(
+        status=request.args.get("status"), qikink_status=request.args.get("qikink_status"),
+        email=request.args.get("email"), page=page, per_page=per_page)
+    return {"status": "success", "data": [public_order(o) for o in orders],
+            "pagination": {"page": page, "per_page": per_page, "total": total}}
+
+
+@bp.get("/<order_id>")
+def get_order(order_id):
+    order = services().orders.get(order_id, email=request.args.get("email"), admin=is_admin())
+    return {"status": "success", "data": public_order(order)}
+
+
+@bp.patch("/<order_id>")
+def patch_order(order_id):
+    require_admin()
+    shop = services()
+    order = shop.orders.edit(order_id, json_body())
+    if shop.fulfilment is not None and order["qikink_status"] == "sync_pending":
+        shop.fulfilment.wake()
+    return {"status": "success", "message": "Order updated", "data": public_order(order)}

@@ -1,0 +1,35 @@
+"""/api/products: the catalogue with live prices and stock."""
+from flask import Blueprint, request
+
+from ..errors import NotFound
+from ..models import validate_product_patch
+from ..storage import public_product
+from . import json_body, require_admin, services
+
+bp = Blueprint("products", __name__, url_prefix="/api/products")
+
+
+@bp.get("")
+def list_products():
+    category = request.args.get("category")
+    products = [public_product(p) for p in services().store.products().values()
+                if category is None or p["category"].lower() == category.strip().lower()]
+    return {"status": "success", "data": products, "count": len(products)}
+
+
+@bp.get("/<sku>")
+def get_product(sku):
+    product = services().store.products().get(sku)
+    if product is None:
+        raise NotFound(f"No product with SKU {sku}")
+    return {"status": "success", "data": public_product(product)}
+
+
+@bp.patch("/<sku>")
+def patch_product(sku):
+    require_admin()
+    if sku not in services().store.catalogue:
+        raise NotFound(f"No product with SKU {sku}")
+    changes = validate_product_patch(json_body())
+    product = services().store.update_product(sku, changes)
+    return {"status": "success", "data": public_product(product)}

@@ -1,0 +1,160 @@
+"""Every setting, read once from the environment (and `.env`), typed and validated."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+QIKINK_ENVIRONMENTS = ("emulator", "sandbox", "live", "off")
+DEFAULT_CORS_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _number(name: str, raw: str, kind=float, minimum=0):
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Config:
+    """The backend's settings. Tests build one directly; the server uses `Config.from_env()`."""
+
+    data_dir: Path = PROJECT_ROOT / "data"
+    catalogue_path: Path | None = None  # default: <data_dir>/products.json
+    host: str = "127.0.0.1"
+    port: int = 5000
+    app_env: str = "development"
+    admin_api_key: str = field(default="", repr=False)
+    cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+    ratelimit_enabled: bool = True
+    order_rate_limit: str = "30 per minute"
+    max_body_bytes: int = 64 * 1024
+    lock_timeout: float = 5.0
+    threads: int = 8
+
+    qikink_env: str = "off"
+    qikink_client_id: str = ""
+    qikink_client_secret: str = field(default="", repr=False)
+    qikink_base_url: str = ""
+    qikink_sign_requests: bool = True
+    qikink_connect_timeout: float = 3.05
+    qikink_read_timeout: float = 10.0
+    qikink_rate_limit_per_minute: int = 30
+    qikink_push_budget: float = 5.0
+    qikink_emulator_port: int = 5001
+    qikink_emulator_step_seconds: float = 5.0
+    sync_interval: float = 15.0
+    sync_enabled: bool = True
+
+    @property
+    def catalogue_file(self) -> Path:
+        return self.catalogue_path or (self.data_dir / "products.json")
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    def with_overrides(self, **changes) -> "Config":
+        """A copy with some settings changed (tests, command-line flags)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ=None, *, load_dotenv_file: bool = True) -> "Config":
+        """Read every setting from the environment, `.env` first loaded when present."""
+        if environ is None:
+            if load_dotenv_file:
+                from dotenv import load_dotenv
+
+                load_dotenv(PROJECT_ROOT / ".env", override=False)
+            environ = os.environ
+        env = {k: v for k, v in environ.items() if v is not None}
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(name, default).strip()
+
+        data_dir = Path(get("DATA_DIR") or "data")
+        if not data_dir.is_absolute():
+            data_dir = PROJECT_ROOT / data_dir
+        catalogue = get("CATALOGUE_FILE")
+
+        app_env = get("APP_ENV", "development").lower()
+        if app_env not in ("development", "production", "test"):
+            raise ConfigError(f"APP_ENV must be development, production or test, not {app_env!r}")
+
+        client_id = get("QIKINK_CLIENT_ID")
+        secret = get("QIKINK_CLIENT_SECRET")
+        if bool(client_id) != bool(secret):
+            raise ConfigError("QIKINK_CLIENT_ID and QIKINK_CLIENT_SECRET must be set together")
+        qikink_env = get("QIKINK_ENV").lower() or ("sandbox" if client_id else "emulator")
+        if qikink_env not in QIKINK_ENVIRONMENTS:
+            raise ConfigError(f"QIKINK_ENV must be one of {', '.join(QIKINK_ENVIRONMENTS)}, not {qikink_env!r}")
+        if qikink_env in ("sandbox", "live") and not client_id:
+            raise ConfigError(f"QIKINK_ENV={qikink_env} needs QIKINK_CLIENT_ID and QIKINK_CLIENT_SECRET")
+
+        admin_key = get("ADMIN_API_KEY")
+        if app_env == "production" and not admin_key:
+            raise ConfigError("ADMIN_API_KEY must be set when APP_ENV=production")
+        if admin_key and len(admin_key) < 16:
+            raise ConfigError("ADMIN_API_KEY must be at least 16 characters")
+
+        origins = tuple(o.strip() for o in get("CORS_ORIGINS").split(",") if o.strip()) or DEFAULT_CORS_ORIGINS
+        if app_env == "production" and "*" in origins:
+            raise ConfigError("CORS_ORIGINS may not be '*' when APP_ENV=production")
+
+        port = _number("PORT", get("PORT", "5000"), int, 1)
+        if port > 65535:
+            raise ConfigError(f"PORT must be at most 65535, not {port}")
+        rate_limit = get("ORDER_RATE_LIMIT", "30 per minute")
+        if not re.fullmatch(r"\d+\s*(per|/)\s*(second|minute|hour|day)", rate_limit):
+            raise ConfigError(f"ORDER_RATE_LIMIT must look like '30 per minute', not {rate_limit!r}")
+
+        return cls(
+            data_dir=data_dir,
+            catalogue_path=Path(catalogue) if catalogue else None,
+            host=get("HOST", "127.0.0.1"),
+            port=port,
+            app_env=app_env,
+            admin_api_key=admin_key,
+            cors_origins=origins,
+            ratelimit_enabled=_bool("RATELIMIT_ENABLED", get("RATELIMIT_ENABLED", "true")),
+            order_rate_limit=rate_limit,
+            lock_timeout=_number("STORAGE_LOCK_TIMEOUT", get("STORAGE_LOCK_TIMEOUT", "5")),
+            threads=_number("SERVER_THREADS", get("SERVER_THREADS", "8"), int, 1),
+            qikink_env=qikink_env,
+            qikink_client_id=client_id,
+            qikink_client_secret=secret,
+            qikink_base_url=get("QIKINK_BASE_URL").rstrip("/"),
+            qikink_sign_requests=_bool("QIKINK_SIGN_REQUESTS", get("QIKINK_SIGN_REQUESTS", "true")),
+            qikink_connect_timeout=_number("QIKINK_CONNECT_TIMEOUT", get("QIKINK_CONNECT_TIMEOUT", "3.05")),
+            qikink_read_timeout=_number("QIKINK_READ_TIMEOUT", get("QIKINK_READ_TIMEOUT", "10")),
+            qikink_rate_limit_per_minute=_number(
+                "QIKINK_RATE_LIMIT_PER_MINUTE", get("QIKINK_RATE_LIMIT_PER_MINUTE", "30"), int
+            ),
+            qikink_push_budget=_number("QIKINK_PUSH_BUDGET_SECONDS", get("QIKINK_PUSH_BUDGET_SECONDS", "5")),
+            qikink_emulator_port=_number("QIKINK_EMULATOR_PORT", get("QIKINK_EMULATOR_PORT", "5001"), int, 0),
+            qikink_emulator_step_seconds=_number(
+                "QIKINK_EMULATOR_STEP_SECONDS", get("QIKINK_EMULATOR_STEP_SECONDS", "5")
+            ),
+            sync_interval=_number("SYNC_INTERVAL_SECONDS", get("SYNC_INTERVAL_SECONDS", "15"), float, 0.1),
+            sync_enabled=_bool("SYNC_ENABLED", get("SYNC_ENABLED", "true")),
+        )

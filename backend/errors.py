@@ -1,0 +1,156 @@
+"""API errors as classes, and the one place that renders every error as the JSON envelope."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error the client should see: HTTP status, machine code, human message, field details."""
+
+    status = 500
+    code = "internal_error"
+    message = "Internal server error"
+
+    def __init__(self, message: str | None = None, *, details=None, headers=None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.details = details
+        self.headers = headers or {}
+
+    def to_response(self):
+        body = {"status": "error", "error": {"code": self.code, "message": self.message}}
+        if self.details is not None:
+            body["error"]["details"] = self.details
+        response = jsonify(body)
+        response.status_code = self.status
+        for name, value in self.headers.items():
+            response.headers[name] = value
+        return response
+
+
+class InvalidJson(ApiError):
+    status, code, message = 400, "invalid_json", "Request body is not a valid JSON object"
+
+
+class Unauthorized(ApiError):
+    status, code, message = 401, "unauthorized", "Admin key missing or wrong"
+
+
+class NotFound(ApiError):
+    status, code, message = 404, "not_found", "Not found"
+
+
+class MethodNotAllowed(ApiError):
+    status, code, message = 405, "method_not_allowed", "Method not allowed on this route"
+
+
+class OutOfStock(ApiError):
+    status, code, message = 409, "out_of_stock", "Not enough stock"
+
+
+class PriceMismatch(ApiError):
+    status, code, message = 409, "price_mismatch", "Price differs from the catalogue price"
+
+
+class IdempotencyConflict(ApiError):
+    status, code, message = 409, "idempotency_conflict", "Idempotency-Key was already used with a different body"
+
+
+class OrderNotEditable(ApiError):
+    status, code, message = 409, "order_not_editable", "Order has been accepted by Qikink and can no longer be edited"
+
+
+class PayloadTooLarge(ApiError):
+    status, code, message = 413, "payload_too_large", "Request body is larger than 64 KiB"
+
+
+class UnsupportedMediaType(ApiError):
+    status, code, message = 415, "unsupported_media_type", "Send the body as application/json"
+
+
+class ValidationError(ApiError):
+    status, code, message = 422, "validation_error", "Request breaks a validation rule"
+
+    @classmethod
+    def from_fields(cls, problems: list[dict]) -> "ValidationError":
+        first = problems[0]
+        return cls(f"{first['field']} {first['message']}", details=problems)
+
+
+class RateLimited(ApiError):
+    status, code, message = 429, "rate_limited", "Too many requests"
+
+
+class QikinkFailed(ApiError):
+    status, code, message = 502, "qikink_error", "Qikink answered with a failure"
+
+
+class QikinkAuthFailed(ApiError):
+    status, code, message = 502, "qikink_auth_failed", "Qikink refused the credentials"
+
+
+class QikinkUnavailable(ApiError):
+    status, code, message = 503, "qikink_unavailable", "Qikink cannot be reached"
+
+
+class StorageUnavailable(ApiError):
+    status, code, message = 503, "storage_unavailable", "Order storage is unavailable; try again shortly"
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 5, **kwargs):
+        super().__init__(message, **kwargs)
+        self.headers.setdefault("Retry-After", str(retry_after))
+
+
+_HTTP_ERRORS = {
+    400: InvalidJson,
+    401: Unauthorized,
+    404: NotFound,
+    405: MethodNotAllowed,
+    413: PayloadTooLarge,
+    415: UnsupportedMediaType,
+    429: RateLimited,
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render ApiError, werkzeug's HTTP errors and anything unexpected as the JSON envelope."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError):
+        return error.to_response()
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        cls = _HTTP_ERRORS.get(error.code or 500)
+        if cls is None:
+            api_error = ApiError(error.description or "HTTP error")
+            api_error.status, api_error.code = error.code or 500, "http_error"
+        elif cls is RateLimited:
+            api_error = RateLimited(f"Too many requests: {error.description}")
+        else:
+            api_error = cls()
+        response = api_error.to_response()
+        if cls is MethodNotAllowed and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        for name, value in (getattr(error, "response", None) or _NoHeaders).headers.items():
+            if name.lower() in ("retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"):
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("Unhandled error")
+        return ApiError().to_response()
+
+
+class _NoHeaders:
+    headers: dict = {}
+
+
+class StartupError(RuntimeError):
+    """The server cannot start; the message says which file or setting and what to do."""

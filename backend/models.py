@@ -1,0 +1,266 @@
+"""Parsing and validation of what comes in: request bodies, orders, addresses, products."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from decimal import Decimal, InvalidOperation
+
+from .errors import InvalidJson, ValidationError
+
+STATES = {
+    "AN": "Andaman and Nicobar Islands", "AP": "Andhra Pradesh", "AR": "Arunachal Pradesh",
+    "AS": "Assam", "BR": "Bihar", "CH": "Chandigarh", "CT": "Chhattisgarh",
+    "DH": "Dadra and Nagar Haveli and Daman and Diu", "DL": "Delhi", "GA": "Goa", "GJ": "Gujarat",
+    "HR": "Haryana", "HP": "Himachal Pradesh", "JK": "Jammu and Kashmir", "JH": "Jharkhand",
+    "KA": "Karnataka", "KL": "Kerala", "LA": "Ladakh", "LD": "Lakshadweep", "MP": "Madhya Pradesh",
+    "MH": "Maharashtra", "MN": "Manipur", "ML": "Meghalaya", "MZ": "Mizoram", "NL": "Nagaland",
+    "OR": "Odisha", "PY": "Puducherry", "PB": "Punjab", "RJ": "Rajasthan", "SK": "Sikkim",
+    "TN": "Tamil Nadu", "TG": "Telangana", "TR": "Tripura", "UP": "Uttar Pradesh",
+    "UK": "Uttarakhand", "WB": "West Bengal",
+}
+# Codes and spellings people commonly use besides the ones above.
+_STATE_ALIASES = {
+    "CG": "Chhattisgarh", "TS": "Telangana", "UT": "Uttarakhand", "OD": "Odisha", "DD": "Dadra and Nagar Haveli and Daman and Diu",
+    "DN": "Dadra and Nagar Haveli and Daman and Diu", "ORISSA": "Odisha", "PONDICHERRY": "Puducherry",
+    "NCT OF DELHI": "Delhi", "NEW DELHI": "Delhi", "UTTARANCHAL": "Uttarakhand",
+}
+_STATE_LOOKUP = {name.upper(): name for name in STATES.values()}
+_STATE_LOOKUP.update(STATES)
+_STATE_LOOKUP.update(_STATE_ALIASES)
+
+EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+PINCODE_RE = re.compile(r"^[1-9][0-9]{5}$")
+MOBILE_RE = re.compile(r"^[6-9][0-9]{9}$")
+ORDER_ID_RE = re.compile(r"^BHRT-[0-9]{1,10}$")
+SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+MAX_ITEMS = 50
+MAX_QUANTITY = 99
+PAYMENT_METHODS = ("prepaid", "cod")
+
+
+def parse_json_body(raw: bytes) -> dict:
+    """Decode a request body strictly: UTF-8, no NaN/Infinity, no duplicate keys, an object."""
+
+    def reject_constant(name):
+        raise ValueError(f"{name} is not allowed")
+
+    def no_duplicates(pairs):
+        seen = {}
+        for key, value in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen[key] = value
+        return seen
+
+    try:
+        text = raw.decode("utf-8")
+        body = json.loads(text, parse_float=Decimal, parse_constant=reject_constant, object_pairs_hook=no_duplicates)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        reason = str(exc).split("\n")[0][:200] if not isinstance(exc, RecursionError) else "nesting too deep"
+        raise InvalidJson(f"Request body is not valid JSON: {reason}") from None
+    if not isinstance(body, dict):
+        raise InvalidJson("Request body must be a JSON object")
+    return body
+
+
+def fingerprint(body: dict) -> str:
+    """A stable hash of a parsed body, to tell a replay from a different request."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class Problems:
+    """Collects every broken field, so one 422 names them all."""
+
+    def __init__(self):
+        self.items: list[dict] = []
+
+    def add(self, field: str, message: str) -> None:
+        self.items.append({"field": field, "message": message})
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ValidationError.from_fields(self.items)
+
+
+def _text(problems: Problems, field: str, value, *, required=True, max_len=200, multiline=False):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            problems.add(field, "is required")
+        return ""
+    if not isinstance(value, str):
+        problems.add(field, "must be a string")
+        return ""
+    value = value.strip()
+    if len(value) > max_len:
+        problems.add(field, f"must be at most {max_len} characters")
+    elif _CONTROL_RE.search(value.replace("\n", " ") if multiline else value):
+        problems.add(field, "must not contain control characters")
+    return value
+
+
+def is_number(value) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+def to_decimal(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def money_json(value: Decimal | int):
+    """Money as a JSON number: an int when whole rupees, else a float with the exact paise."""
+    value = to_decimal(value).quantize(Decimal("0.01"))
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def validate_email(problems: Problems, field: str, value) -> str:
+    email = _text(problems, field, value, max_len=254)
+    if email and not EMAIL_RE.match(email):
+        problems.add(field, "must be a valid email address")
+    return email
+
+
+def normalise_phone(raw: str) -> str | None:
+    digits = re.sub(r"[\s\-()]", "", raw)
+    if digits.startswith("+91"):
+        digits = digits[3:]
+    elif digits.startswith("91") and len(digits) == 12:
+        digits = digits[2:]
+    elif digits.startswith("0") and len(digits) == 11:
+        digits = digits[1:]
+    return digits if MOBILE_RE.match(digits) else None
+
+
+def state_name(raw: str) -> str | None:
+    return _STATE_LOOKUP.get(re.sub(r"\s+", " ", raw.strip()).upper().replace("&", "AND"))
+
+
+def validate_address(problems: Problems, value, field="shipping_address"):
+    """A structured address (normalised) or the guide's plain string (kept as written)."""
+    if isinstance(value, str):
+        return _text(problems, field, value, max_len=500, multiline=True)
+    if not isinstance(value, dict):
+        problems.add(field, "is required: an object with name, line1, city, state, pincode and phone")
+        return None
+    address = {
+        "name": _text(problems, f"{field}.name", value.get("name"), max_len=100),
+        "line1": _text(problems, f"{field}.line1", value.get("line1"), max_len=200),
+        "line2": _text(problems, f"{field}.line2", value.get("line2"), required=False, max_len=200),
+        "city": _text(problems, f"{field}.city", value.get("city"), max_len=100),
+        "state": "",
+        "pincode": "",
+        "phone": "",
+        "country": "IN",
+    }
+    state = _text(problems, f"{field}.state", value.get("state"), max_len=60)
+    if state:
+        address["state"] = state_name(state) or ""
+        if not address["state"]:
+            problems.add(f"{field}.state", "must be an Indian state or union territory, by name or two-letter code")
+    pincode = value.get("pincode")
+    if isinstance(pincode, int) and not isinstance(pincode, bool):
+        pincode = str(pincode)
+    pincode = _text(problems, f"{field}.pincode", pincode, max_len=10)
+    if pincode:
+        if PINCODE_RE.match(pincode):
+            address["pincode"] = pincode
+        else:
+            problems.add(f"{field}.pincode", "must be a 6-digit Indian PIN code not starting with 0")
+    phone = _text(problems, f"{field}.phone", value.get("phone"), max_len=20)
+    if phone:
+        address["phone"] = normalise_phone(phone) or ""
+        if not address["phone"]:
+            problems.add(f"{field}.phone", "must be an Indian mobile number: 10 digits starting 6-9")
+    country = value.get("country", "IN")
+    if not isinstance(country, str) or country.strip().upper() not in ("IN", "IND", "INDIA"):
+        problems.add(f"{field}.country", "must be IN: Qikink ships only within India")
+    return address
+
+
+def validate_payment_method(problems: Problems, value, field="payment_method") -> str:
+    if value is None:
+        return "prepaid"
+    if not isinstance(value, str) or value.strip().lower() not in PAYMENT_METHODS:
+        problems.add(field, "must be prepaid or cod")
+        return "prepaid"
+    return value.strip().lower()
+
+
+def validate_items(problems: Problems, value, catalogue: dict) -> list[dict]:
+    """Lines merged by SKU: [{"sku", "quantity", "price" (Decimal or None)}]."""
+    if not isinstance(value, list) or not value:
+        problems.add("items", f"must be a list of 1 to {MAX_ITEMS} lines")
+        return []
+    if len(value) > MAX_ITEMS:
+        problems.add("items", f"must have at most {MAX_ITEMS} lines")
+        return []
+    merged: dict[str, dict] = {}
+    for index, line in enumerate(value):
+        field = f"items[{index}]"
+        if not isinstance(line, dict):
+            problems.add(field, "must be an object with sku and quantity")
+            continue
+        sku = line.get("sku")
+        if not isinstance(sku, str) or not sku.strip():
+            problems.add(f"{field}.sku", "is required")
+            sku = None
+        elif sku.strip() not in catalogue:
+            problems.add(f"{field}.sku", "is not a product in the catalogue")
+            sku = None
+        else:
+            sku = sku.strip()
+        quantity = line.get("quantity")
+        if not is_number(quantity) or to_decimal(quantity) != to_decimal(quantity).to_integral_value() \
+                or not 1 <= quantity <= MAX_QUANTITY:
+            problems.add(f"{field}.quantity", f"must be an integer between 1 and {MAX_QUANTITY}")
+            quantity = None
+        price = line.get("price")
+        if price is not None and not (is_number(price) and to_decimal(price).is_finite()):
+            problems.add(f"{field}.price", "must be a number")
+            price = None
+        elif price is not None and not Decimal("0") <= to_decimal(price) <= Decimal("10000000"):
+            problems.add(f"{field}.price", "must be between 0 and 10000000")
+            price = None
+        if sku is None or quantity is None:
+            continue
+        quantity = int(quantity)
+        if sku in merged:
+            merged[sku]["quantity"] += quantity
+            if merged[sku]["quantity"] > MAX_QUANTITY:
+                problems.add(f"{field}.quantity", f"total quantity of {sku} must be at most {MAX_QUANTITY}")
+            if price is not None:
+                merged[sku]["prices"].append(to_decimal(price))
+        else:
+            merged[sku] = {"sku": sku, "quantity": quantity, "prices": [to_decimal(price)] if price is not None else []}
+    return list(merged.values())
+
+
+def validate_product_patch(body: dict) -> dict:
+    """`price` and/or `stock_quantity` for PATCH /api/products/<sku>."""
+    problems = Problems()
+    changes = {}
+    unknown = sorted(set(body) - {"price", "stock_quantity"})
+    for key in unknown:
+        problems.add(key, "cannot be changed (only price and stock_quantity)")
+    if "price" in body:
+        price = body["price"]
+        if not is_number(price) or not to_decimal(price).is_finite() or not Decimal("1") <= to_decimal(price) <= Decimal("1000000"):
+            problems.add("price", "must be a number between 1 and 1000000")
+        elif to_decimal(price) != to_decimal(price).quantize(Decimal("0.01")):
+            problems.add("price", "must have at most two decimal places (paise)")
+        else:
+            changes["price"] = to_decimal(price).quantize(Decimal("0.01"))
+    if "stock_quantity" in body:
+        stock = body["stock_quantity"]
+        if not isinstance(stock, int) or isinstance(stock, bool) or not 0 <= stock <= 1_000_000:
+            problems.add("stock_quantity", "must be an integer between 0 and 1000000")
+        else:
+            changes["stock_quantity"] = stock
+    if not changes and not problems.items:
+        problems.add("body", "must contain price and/or stock_quantity")
+    problems.raise_if_any()
+    return changes

@@ -1,0 +1,169 @@
+"""Atomic, durable file writes and strict JSON reads: the primitives every repository uses."""
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import secrets
+import time
+from decimal import Decimal
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+TEMP_SUFFIX = ".tmp"
+UTF8_BOM = b"\xef\xbb\xbf"
+_REPLACE_RETRY_SECONDS = 1.0
+
+
+class CorruptFile(Exception):
+    """A data file that cannot be read as what it should be; names the file and the problem."""
+
+    def __init__(self, path: Path, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = Path(path)
+        self.problem = problem
+
+
+def json_default(value):
+    if isinstance(value, Decimal):
+        value = value.quantize(Decimal("0.01"))
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def dumps(obj) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, indent=1, default=json_default).encode("utf-8")
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable (POSIX only; Windows has no directory handles)."""
+    if os.name == "nt":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_file(source: Path, target: Path, *, sleep=time.sleep) -> None:
+    """os.replace, retried briefly: on Windows a reader holding `target` open makes it fail."""
+    deadline = time.monotonic() + _REPLACE_RETRY_SECONDS
+    delay = 0.01
+    while True:
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if time.monotonic() >= deadline:
+                raise
+            sleep(delay)
+            delay = min(delay * 2, 0.1)
+
+
+def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
+    """Write `data` to `path` so that a crash leaves either the old file or the new one, whole.
+
+    Temp file in the same directory, flush, fsync, os.replace, then fsync the directory.
+    On any failure the temp file is removed and the old file is untouched.
+    """
+    path = Path(path)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    try:
+        with open(temp, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        replace_file(temp, path)
+    except BaseException:
+        try:
+            temp.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("Could not remove temp file %s: %s", temp, exc)
+        raise
+    if sync_dir:
+        fsync_dir(path.parent)
+
+
+def write_json(path: Path, obj, *, sync_dir: bool = True) -> None:
+    atomic_write(path, dumps(obj), sync_dir=sync_dir)
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """Bytes → text, accepting what Windows editors save: UTF-8 with BOM, UTF-16 with BOM."""
+    if not data.strip():
+        raise CorruptFile(path, "file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise CorruptFile(path, f"invalid UTF-16 text ({exc.reason})") from None
+        log.warning("%s is UTF-16 (as PowerShell saves it); read it, but please save it as UTF-8", path)
+    else:
+        if data.startswith(UTF8_BOM):
+            data = data[len(UTF8_BOM):]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CorruptFile(path, f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+    if "\x00" in text:
+        raise CorruptFile(path, "contains NUL bytes (a torn or zero-filled write)")
+    return text
+
+
+def read_json(path: Path, expect: type = dict, *, decimals: bool = False):
+    """Read a JSON file strictly; raise CorruptFile naming the problem, FileNotFoundError if absent."""
+    path = Path(path)
+    data = path.read_bytes()
+    text = decode_text(path, data)
+    try:
+        value = json.loads(text, parse_float=Decimal if decimals else float)
+    except json.JSONDecodeError as exc:
+        problem = "truncated JSON" if exc.pos >= len(text.rstrip()) - 1 else "invalid JSON"
+        raise CorruptFile(path, f"{problem} at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise CorruptFile(path, "JSON nested too deeply") from None
+    if not isinstance(value, expect):
+        raise CorruptFile(path, f"expected a JSON {expect.__name__}, found {type(value).__name__}")
+    return value
+
+
+def quarantine(path: Path, problem: str) -> Path:
+    """Move a corrupt file aside as `<name>.corrupt-<timestamp>`; it is never deleted."""
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+        counter += 1
+    os.replace(path, target)
+    log.error("Quarantined %s as %s: %s", path, target.name, problem)
+    return target
+
+
+def remove_temp_files(directory: Path) -> list[Path]:
+    """Delete the temp files a crash left behind (they never hold acknowledged data)."""
+    removed = []
+    if not directory.is_dir():
+        return removed
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX) and entry.is_file():
+                try:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+                except FileNotFoundError:
+                    pass
+    if removed:
+        log.warning("Removed %d temp file(s) left by an interrupted write in %s", len(removed), directory)
+    return removed
+
+
+def is_storage_error(exc: OSError) -> bool:
+    """Errors that mean 'the disk cannot take it now' rather than a bug."""
+    return exc.errno in (errno.ENOSPC, errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EAGAIN) \
+        or isinstance(exc, PermissionError)

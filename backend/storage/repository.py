@@ -1,0 +1,271 @@
+"""The order and product repository: one interface, a file-backed store and its in-memory twin.
+
+Layout on disk (see README, "Storage"):
+  <data>/products.json          the catalogue (committed; read-only at run time)
+  <data>/state.json             stock, price changes, the order-number sequence, write intents
+  <data>/orders/<order_id>.json one file per order, so the cost of a write never grows
+  <data>/idempotency/<h>.json   Idempotency-Key (hashed) → order id
+"""
+from __future__ import annotations
+
+import abc
+import hashlib
+import logging
+import time
+from contextlib import contextmanager
+from decimal import Decimal
+
+from ..errors import NotFound
+from ..models import ORDER_ID_RE
+from .catalogue import load_catalogue
+
+log = logging.getLogger(__name__)
+
+ORDER_REQUIRED_KEYS = ("order_id", "customer_email", "items", "status", "qikink_status", "created_at")
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def order_number(order_id: str) -> int:
+    return int(order_id.split("-", 1)[1])
+
+
+def check_order(order: dict, order_id: str) -> str | None:
+    """The problem with a stored order, or None when it is usable."""
+    missing = [key for key in ORDER_REQUIRED_KEYS if key not in order]
+    if missing:
+        return f"order is missing {', '.join(missing)}"
+    if order["order_id"] != order_id:
+        return f"order_id {order['order_id']!r} does not match the file name"
+    if not isinstance(order["items"], list):
+        return "items is not a list"
+    return None
+
+
+class OrderStore(abc.ABC):
+    """Products, stock and orders, with every change made atomically under one lock.
+
+    The transaction logic lives here; subclasses supply the primitives (file or memory).
+    """
+
+    def __init__(self, catalogue: dict[str, dict], *, clock=time.time):
+        self.catalogue = catalogue
+        self.clock = clock
+        self.quarantined: list[dict] = []
+
+    # --- primitives --------------------------------------------------------------------------
+    @abc.abstractmethod
+    def _locked(self):
+        """Context manager: exclusive access across threads (and processes, for files)."""
+
+    @abc.abstractmethod
+    def _load_state(self) -> dict: ...
+
+    @abc.abstractmethod
+    def _save_state(self, state: dict) -> None: ...
+
+    @abc.abstractmethod
+    def _read_order(self, order_id: str) -> dict | None: ...
+
+    @abc.abstractmethod
+    def _write_order(self, order: dict) -> None: ...
+
+    @abc.abstractmethod
+    def _order_exists(self, order_id: str) -> bool: ...
+
+    @abc.abstractmethod
+    def _read_idempotency(self, key_hash: str) -> dict | None: ...
+
+    @abc.abstractmethod
+    def _write_idempotency(self, key_hash: str, record: dict) -> None: ...
+
+    @abc.abstractmethod
+    def order_ids(self) -> list[str]:
+        """Every stored order id, newest first."""
+
+    def check_writable(self) -> str | None:
+        """None when storage can take writes, else the reason."""
+        return None
+
+    # --- products ----------------------------------------------------------------------------
+    def _initial_state(self) -> dict:
+        return {"version": 1, "last_order_seq": 0, "stock": {}, "prices": {}, "intents": {}}
+
+    def _merge(self, sku: str, state: dict) -> dict:
+        product = dict(self.catalogue[sku])
+        product["price"] = Decimal(str(state["prices"].get(sku, product["price"])))
+        product["stock_quantity"] = int(state["stock"].get(sku, product["stock_quantity"]))
+        return product
+
+    def products(self) -> dict[str, dict]:
+        """Every product with its current price (Decimal) and stock, keyed by SKU."""
+        state = self._load_state()
+        return {sku: self._merge(sku, state) for sku in self.catalogue}
+
+    def update_product(self, sku: str, changes: dict) -> dict:
+        if sku not in self.catalogue:
+            raise NotFound(f"No product with SKU {sku}")
+        with self._locked():
+            state = self._load_state()
+            self._settle_intents(state)
+            if "price" in changes:
+                state["prices"][sku] = changes["price"]
+            if "stock_quantity" in changes:
+                state["stock"][sku] = changes["stock_quantity"]
+            self._save_state(state)
+            return self._merge(sku, state)
+
+    # --- orders ------------------------------------------------------------------------------
+    def _settle_intents(self, state: dict) -> None:
+        """Finish what a crashed or failed order write left: keep its stock taken if the order
+        file exists, give it back if not. Under the lock no other write is in progress, so every
+        intent seen here belongs to a write that has ended."""
+        for order_id, taken in list(state["intents"].items()):
+            if not self._order_exists(order_id):
+                for sku, quantity in taken.items():
+                    state["stock"][sku] = int(state["stock"].get(sku, self.catalogue.get(sku, {}).get("stock_quantity", 0))) + quantity
+                log.warning("Order %s was never written; returned its stock", order_id)
+            del state["intents"][order_id]
+
+    def _next_order_id(self, state: dict) -> str:
+        seq = max(int(self.clock()), int(state["last_order_seq"]) + 1)
+        while self._order_exists(f"BHRT-{seq}"):
+            seq += 1
+        state["last_order_seq"] = seq
+        return f"BHRT-{seq}"
+
+    def create_order(self, build, *, idempotency_key: str | None = None):
+        """Save a new order atomically with the stock it takes.
+
+        `build(products, order_id)` returns `(order, taken)`, where `taken` maps SKU → quantity,
+        or raises an ApiError (nothing changes then). With an idempotency key already used, the
+        existing order is returned instead. Returns `(order, created)`.
+        """
+        key_hash = hash_key(idempotency_key) if idempotency_key else None
+        with self._locked():
+            if key_hash:
+                existing = self._existing_for_key(key_hash)
+                if existing is not None:
+                    return existing, False
+            state = self._load_state()
+            self._settle_intents(state)
+            products = {sku: self._merge(sku, state) for sku in self.catalogue}
+            order_id = self._next_order_id(state)
+            order, taken = build(products, order_id)
+            for sku, quantity in taken.items():
+                state["stock"][sku] = products[sku]["stock_quantity"] - quantity
+            state["intents"][order_id] = dict(taken)
+            # Order of writes: the intent and stock first, so a crash between the writes never
+            # oversells; the order file last, since its presence is what commits the order.
+            self._save_state(state)
+            if key_hash:
+                self._write_idempotency(key_hash, {"order_id": order_id})
+            self._write_order(order)
+            return order, True
+
+    def _existing_for_key(self, key_hash: str) -> dict | None:
+        record = self._read_idempotency(key_hash)
+        if not record:
+            return None
+        return self._read_order(record.get("order_id", ""))
+
+    def find_by_idempotency_key(self, key: str) -> dict | None:
+        return self._existing_for_key(hash_key(key))
+
+    def get_order(self, order_id: str) -> dict | None:
+        if not ORDER_ID_RE.match(order_id or ""):
+            return None
+        return self._read_order(order_id)
+
+    def update_order(self, order_id: str, mutate) -> dict:
+        """Read-modify-write one order under the lock. `mutate(order)` changes it in place and
+        may return False to say nothing changed (then nothing is written)."""
+        with self._locked():
+            order = self.get_order(order_id)
+            if order is None:
+                raise NotFound(f"No order {order_id}")
+            if mutate(order) is False:
+                return order
+            self._write_order(order)
+            return order
+
+    def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
+        """(orders on the page, total matching), newest first."""
+        ids = self.order_ids()
+        start = (page - 1) * per_page
+        if matches is None:
+            chosen = [self.get_order(i) for i in ids[start:start + per_page]]
+            return [o for o in chosen if o is not None], len(ids)
+        selected = []
+        total = 0
+        for order_id in ids:
+            order = self.get_order(order_id)
+            if order is None or not matches(order):
+                continue
+            if start <= total < start + per_page:
+                selected.append(order)
+            total += 1
+        return selected, total
+
+    def recover(self) -> None:
+        """At start-up: settle the intents of writes a crash interrupted."""
+        with self._locked():
+            state = self._load_state()
+            if state["intents"]:
+                self._settle_intents(state)
+                self._save_state(state)
+
+
+class MemoryOrderStore(OrderStore):
+    """The in-memory twin: same rules, no files. For tests and as the reference behaviour."""
+
+    def __init__(self, catalogue: dict[str, dict], **kwargs):
+        super().__init__(catalogue, **kwargs)
+        import copy
+        import threading
+
+        self._copy = copy.deepcopy
+        self._lock = threading.RLock()
+        self._state = self._initial_state()
+        self._orders: dict[str, dict] = {}
+        self._keys: dict[str, dict] = {}
+
+    @contextmanager
+    def _locked(self):
+        with self._lock:
+            yield
+
+    def _load_state(self):
+        return self._copy(self._state)
+
+    def _save_state(self, state):
+        self._state = self._copy(state)
+
+    def _read_order(self, order_id):
+        order = self._orders.get(order_id)
+        return self._copy(order) if order is not None else None
+
+    def _write_order(self, order):
+        self._orders[order["order_id"]] = self._copy(order)
+
+    def _order_exists(self, order_id):
+        return order_id in self._orders
+
+    def _read_idempotency(self, key_hash):
+        return self._keys.get(key_hash)
+
+    def _write_idempotency(self, key_hash, record):
+        self._keys[key_hash] = dict(record)
+
+    def order_ids(self):
+        return sorted(self._orders, key=order_number, reverse=True)
+
+
+def open_store(config) -> OrderStore:
+    """The file store for `config.data_dir` (raises StartupError naming any unusable file)."""
+    from .files import FileOrderStore
+
+    return FileOrderStore(config.data_dir, load_catalogue(config.catalogue_file), lock_timeout=config.lock_timeout)
+

@@ -1,0 +1,7 @@
+@echo off
+rem Run the whole test suite with the same self-set-up as start-backend.bat.
+setlocal
+cd /d "%~dp0"
+call scripts\bootstrap.bat || exit /b 1
+"%VENV_PYTHON%" -m pytest %*
+exit /b %ERRORLEVEL%

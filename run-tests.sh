@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Run the whole test suite with the same self-set-up as start-backend.sh.
+set -euo pipefail
+cd "$(dirname "$0")"
+. ./scripts/bootstrap.sh
+exec "$VENV_PYTHON" -m pytest "$@"

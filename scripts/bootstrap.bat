@@ -1,0 +1,30 @@
+@echo off
+rem Called by start-backend.bat and run-tests.bat from the project root: make .venv, install the
+rem pinned requirements when requirements.txt changed, create .env from .env.example.
+if exist ".venv\Scripts\python.exe" goto :venv_ready
+set "PYTHON_CMD="
+py -3 -c "import sys; sys.exit(sys.version_info < (3, 10))" >nul 2>&1 && set "PYTHON_CMD=py -3"
+if not defined PYTHON_CMD python -c "import sys; sys.exit(sys.version_info < (3, 10))" >nul 2>&1 && set "PYTHON_CMD=python"
+if not defined PYTHON_CMD (
+  echo Python 3.10 or newer is needed. Install it from https://www.python.org/downloads/
+  echo and tick "Add python.exe to PATH" ^(or install the "py" launcher^), then run this again.
+  exit /b 1
+)
+echo Creating the virtual environment in .venv ...
+%PYTHON_CMD% -m venv .venv || (echo Could not create .venv & exit /b 1)
+:venv_ready
+set "VENV_PYTHON=%CD%\.venv\Scripts\python.exe"
+set "WANTED="
+for /f "usebackq delims=" %%H in (`"%VENV_PYTHON%" -c "import hashlib; print(hashlib.sha256(open('requirements.txt','rb').read()).hexdigest())"`) do set "WANTED=%%H"
+set "HAVE="
+if exist ".venv\requirements.sha256" set /p HAVE=<".venv\requirements.sha256"
+if not "%HAVE%"=="%WANTED%" (
+  echo Installing requirements.txt into .venv ...
+  "%VENV_PYTHON%" -m pip install --disable-pip-version-check -q -r requirements.txt || (echo Installing the requirements failed & exit /b 1)
+  > ".venv\requirements.sha256" echo %WANTED%
+)
+if not exist ".env" (
+  copy ".env.example" ".env" >nul
+  echo Created .env from .env.example ^(no Qikink credentials: the local emulator is used^).
+)
+exit /b 0
