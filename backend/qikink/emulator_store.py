@@ -1,0 +1,357 @@
+"""In-memory state of the Qikink emulator: tokens, orders on a status clock, faults, counters.
+
+Validation follows the real API's rules and error messages (see shared/spec/qikink-api.md).
+"""
+import hmac
+import random
+import re
+import secrets
+import threading
+import time
+from collections import deque
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+
+STEPS = ("Live", "To be Printed", "Printed", "Manifested", "In-Transit", "out for delivery",
+         "Delivered")
+SHIPPED_STEP = STEPS.index("Manifested")
+# Statuses that can only be reached after a parcel has an AWB.
+_SHIPPED_STATUSES = {"pickup scheduled", "picked up", "exception", "rto initiated", "returned",
+                     "not attempted", "consignee unavailable", "refused to accept", "lost"}
+TOKEN_LIFETIME = 3600
+ACCOUNT_NUMBER = "654367"
+FIRST_ORDER_ID = 40000001
+PAGE_SIZE = 10
+FAULT_KINDS = ("latency", "hang", "500", "503", "html", "error_body", "drop", "lose_answer")
+IST = timezone(timedelta(hours=5, minutes=30))
+PLACEMENTS = {"fr", "bk", "lp", "rp", "ls", "rs"}
+INDIAN_STATES = frozenset({
+    "Andhra Pradesh", "Arunachal Pradesh", "Assam", "Bihar", "Chhattisgarh", "Goa", "Gujarat",
+    "Haryana", "Himachal Pradesh", "Jharkhand", "Karnataka", "Kerala", "Madhya Pradesh",
+    "Maharashtra", "Manipur", "Meghalaya", "Mizoram", "Nagaland", "Odisha", "Punjab",
+    "Rajasthan", "Sikkim", "Tamil Nadu", "Telangana", "Tripura", "Uttar Pradesh", "Uttarakhand",
+    "West Bengal", "Andaman and Nicobar Islands", "Chandigarh",
+    "Dadra and Nagar Haveli and Daman and Diu", "Delhi", "Jammu and Kashmir", "Ladakh",
+    "Lakshadweep", "Puducherry"})
+_ADDRESS_FIELDS = ("first_name", "last_name", "address1", "address2", "phone", "email", "city",
+                   "zip", "province", "country_code")
+
+
+class Refused(Exception):
+    """A request the emulated Qikink refuses: carries the HTTP status and the answer body."""
+
+    def __init__(self, message, status=200, body=None):
+        super().__init__(message)
+        self.status = status
+        self.body = body or {"error": True, "message": message}
+
+
+def _is_amount(value):
+    try:
+        return isinstance(value, str) and Decimal(value) >= 0
+    except InvalidOperation:
+        return False
+
+
+def _check_line_item(item, my_products):
+    if not isinstance(item, dict):
+        raise Refused("Invalid line item")
+    mode = item.get("search_from_my_products")
+    if mode not in (0, 1) or isinstance(mode, bool):
+        raise Refused("search_from_my_products must be 0 or 1")
+    sku = item.get("sku")
+    if not isinstance(sku, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", sku):
+        raise Refused("Invalid SKU")
+    if not isinstance(item.get("quantity"), str) or not item["quantity"].isdigit() \
+            or int(item["quantity"]) < 1:
+        raise Refused("Invalid quantity")
+    if not _is_amount(item.get("price")):
+        raise Refused("Invalid price")
+    if mode == 1:
+        if "print_type_id" in item or "designs" in item:
+            raise Refused("print_type_id and designs are not allowed with search_from_my_products 1")
+        if my_products is not None and sku not in my_products:
+            raise Refused("Invalid SKU")
+        return
+    if not isinstance(item.get("print_type_id"), int) or isinstance(item["print_type_id"], bool) \
+            or item["print_type_id"] < 1:
+        raise Refused("Invalid print_type_id")
+    designs = item.get("designs")
+    if not isinstance(designs, list) or not designs:
+        raise Refused("Designs are required with search_from_my_products 0")
+    for design in designs:
+        if not isinstance(design, dict) or not all(
+                isinstance(design.get(k), str) and design[k]
+                for k in ("design_code", "mockup_link", "placement_sku")):
+            raise Refused("Design code, Mockup Link and placement sku is mandatory")
+        if len(design["design_code"]) > 20:
+            raise Refused("Design code cannot exceed 20 chars")
+        if design["placement_sku"] not in PLACEMENTS:
+            raise Refused("Invalid placement sku")
+        if not all(isinstance(design.get(k), str) and design[k]
+                   for k in ("design_link", "width_inches", "height_inches")):
+            raise Refused("Design link, width and height are mandatory")
+
+
+def _check_address(address):
+    if not isinstance(address, dict):
+        raise Refused("Shipping address is required")
+    for key in ("last_name", "address2"):
+        if key not in address:
+            # What the real API's PHP answers for a missing key: a 500, not a clean message.
+            message = f'Undefined array key "{key}"'
+            raise Refused(message, status=500,
+                          body={"message": message, "exception": "ErrorException"})
+    for key in _ADDRESS_FIELDS:
+        if not isinstance(address.get(key), str):
+            raise Refused(f"{key} must be a string")
+        if key not in ("last_name", "address2") and not address[key].strip():
+            raise Refused(f"{key} is required")
+    if len(address["address1"]) > 90:
+        raise Refused("Address1 cannot exceed 90 chars")
+    if not re.fullmatch(r"[6-9][0-9]{9}", address["phone"]):
+        raise Refused("Invalid phone number")
+    if not re.fullmatch(r"[1-9][0-9]{5}", address["zip"]):
+        raise Refused("Invalid zip code")
+    if address["province"] not in INDIAN_STATES:
+        raise Refused("Invalid province")
+    if address["country_code"] != "IN":
+        raise Refused("Invalid country code")
+
+
+def check_create(body, my_products=None):
+    """Raise Refused as Qikink would for an unacceptable create body."""
+    if not isinstance(body, dict):
+        raise Refused("Invalid request body")
+    number = body.get("order_number")
+    if not isinstance(number, str) or not number:
+        raise Refused("Order number is required")
+    if len(number) > 15:
+        raise Refused("Order no. cannot exceed 15 chars")
+    if not re.fullmatch(r"[A-Za-z0-9]+", number):
+        raise Refused("Order No cannot contain special characters")
+    if body.get("qikink_shipping") not in ("0", "1"):
+        raise Refused("qikink_shipping must be \"0\" or \"1\"")
+    if body.get("gateway") not in ("COD", "Prepaid"):
+        raise Refused("Invalid gateway")
+    if not _is_amount(body.get("total_order_value")):
+        raise Refused("Invalid total_order_value")
+    items = body.get("line_items")
+    if not isinstance(items, list) or not items:
+        raise Refused("Line items are required")
+    for item in items:
+        _check_line_item(item, my_products)
+    if body["qikink_shipping"] == "1":
+        _check_address(body.get("shipping_address"))
+
+
+class EmulatorStore:
+    """Everything the emulator remembers, behind one lock (the server is threaded)."""
+
+    def __init__(self, *, client_id=None, client_secret=None, step_seconds=5.0,
+                 rate_limit_per_minute=30, clock=time.time, my_products=None, seed=None):
+        self._credentials = (client_id, client_secret) if client_id or client_secret else None
+        self.step_seconds = step_seconds
+        self.rate_limit_per_minute = rate_limit_per_minute
+        self.clock = clock
+        self.my_products = set(my_products) if my_products is not None else None
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        """Forget every token, order, fault and counter."""
+        with self._lock:
+            self._tokens = {}
+            self._orders = {}
+            self._numbers = set()
+            self._next_id = FIRST_ORDER_ID
+            self._faults = []
+            self._calls = {}
+            self._counters = {"created": {}, "create_attempts": {}, "total_created": 0,
+                              "tokens_minted": 0, "calls": 0, "faults_injected": 0,
+                              "rate_limited": 0, "signed_calls": 0}
+
+    # --- tokens and limits ------------------------------------------------------------------
+
+    def mint(self, client_id, client_secret):
+        """A new token for the client id; the previous one stops working."""
+        if not client_id or not client_secret:
+            raise Refused("Invalid ClientId or client_secret", 401,
+                          {"error": "Invalid ClientId or client_secret"})
+        if self._credentials and not (
+                hmac.compare_digest(client_id, self._credentials[0] or "")
+                and hmac.compare_digest(client_secret, self._credentials[1] or "")):
+            raise Refused("Invalid ClientId or client_secret", 401,
+                          {"error": "Invalid ClientId or client_secret"})
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            self._tokens[client_id] = (token, self.clock() + TOKEN_LIFETIME)
+            self._counters["tokens_minted"] += 1
+        return {"ClientId": client_id, "Accesstoken": token, "expires_in": TOKEN_LIFETIME}
+
+    def token_ok(self, client_id, token):
+        """Whether `token` is the live, unexpired token of `client_id`."""
+        with self._lock:
+            live = self._tokens.get(client_id or "")
+        return bool(live and token and hmac.compare_digest(live[0], token)
+                    and self.clock() < live[1])
+
+    def count_call(self, signed):
+        """Count one /api/ call."""
+        with self._lock:
+            self._counters["calls"] += 1
+            self._counters["signed_calls"] += int(bool(signed))
+
+    def take_rate(self, client_id):
+        """0 if the call fits the per-minute limit, else seconds until it would."""
+        if not self.rate_limit_per_minute:
+            return 0
+        with self._lock:
+            now = self.clock()
+            calls = self._calls.setdefault(client_id or "", deque())
+            while calls and calls[0] <= now - 60:
+                calls.popleft()
+            if len(calls) < self.rate_limit_per_minute:
+                calls.append(now)
+                return 0
+            self._counters["rate_limited"] += 1
+            return calls[0] + 60 - now
+
+    # --- faults -----------------------------------------------------------------------------
+
+    def add_fault(self, spec):
+        """Inject a fault for the next `count` calls or a `fraction` of calls (optionally by path)."""
+        kind = str(spec.get("kind"))
+        if kind not in FAULT_KINDS:
+            raise Refused(f"kind must be one of {', '.join(FAULT_KINDS)}", 400)
+        paths = spec.get("paths")
+        fault = {"kind": kind, "count": spec.get("count"), "fraction": spec.get("fraction"),
+                 "seconds": float(spec.get("seconds", 5.0)),
+                 "paths": [paths] if isinstance(paths, str) else paths}
+        if fault["fraction"] is None and fault["count"] is None:
+            fault["count"] = 1
+        with self._lock:
+            self._faults.append(fault)
+            return list(self._faults)
+
+    def clear_faults(self):
+        """Remove every injected fault."""
+        with self._lock:
+            self._faults = []
+
+    def next_fault(self, path):
+        """The fault to apply to this call, if any (consuming one of its count)."""
+        with self._lock:
+            for fault in self._faults:
+                if fault["paths"] and path not in fault["paths"]:
+                    continue
+                if fault["count"] is not None:
+                    fault["count"] -= 1
+                    if fault["count"] <= 0:
+                        self._faults.remove(fault)
+                elif self._random.random() >= float(fault["fraction"]):
+                    continue
+                self._counters["faults_injected"] += 1
+                return dict(fault)
+        return None
+
+    def counters(self):
+        """A copy of the counters."""
+        with self._lock:
+            copy = dict(self._counters)
+            copy["created"] = dict(copy["created"])
+            copy["create_attempts"] = dict(copy["create_attempts"])
+            return copy
+
+    # --- orders -----------------------------------------------------------------------------
+
+    def create(self, body):
+        """Validate and store an order; returns Qikink's success answer."""
+        if isinstance(body, dict) and isinstance(body.get("order_number"), str):
+            with self._lock:
+                attempts = self._counters["create_attempts"]
+                attempts[body["order_number"]] = attempts.get(body["order_number"], 0) + 1
+        check_create(body, self.my_products)
+        number = body["order_number"]
+        with self._lock:
+            if number in self._numbers:
+                raise Refused("Duplicate order number")
+            order_id = self._next_id
+            self._next_id += 1
+            self._numbers.add(number)
+            now = self.clock()
+            self._orders[order_id] = {"order_id": order_id, "number": f"{ACCOUNT_NUMBER}_{number}",
+                                      "created_at": now, "base_time": now, "base_step": 0,
+                                      "frozen": None, "shipped": False, "payload": body}
+            self._counters["created"][number] = self._counters["created"].get(number, 0) + 1
+            self._counters["total_created"] += 1
+        return {"message": "Order created successfully", "order_id": order_id, "status_code": "200"}
+
+    def _status(self, record, now):
+        if record["frozen"] is not None:
+            return record["frozen"]
+        steps = int((now - record["base_time"]) / self.step_seconds) if self.step_seconds > 0 else 0
+        return STEPS[min(record["base_step"] + steps, len(STEPS) - 1)]
+
+    def _view(self, record, now):
+        status = self._status(record, now)
+        shipped = (record["shipped"] or status.lower() in _SHIPPED_STATUSES
+                   or (status in STEPS and STEPS.index(status) >= SHIPPED_STEP))
+        order_id = record["order_id"]
+        payload = record["payload"]
+        address = dict(payload.get("shipping_address") or {})
+        awb = f"14{order_id % 10 ** 8:08d}" if shipped else None
+        # Odd ids get only the link prefix, as Qikink sometimes sends it.
+        link = None
+        if shipped:
+            link = "https://courierupdates.com/?awb=" + ("" if order_id % 2 else awb)
+        address.update({"awb": awb, "courier_provider_name": "Delhivery" if shipped else None,
+                        "tracking_link": link})
+        created_on = datetime.fromtimestamp(record["created_at"], IST).strftime("%Y-%m-%d %H:%M:%S")
+        return {
+            "order_id": order_id, "number": record["number"], "created_on": created_on,
+            "status": status, "payment_type": payload["gateway"],
+            "total_order_value": f"{Decimal(payload['total_order_value']):.2f}",
+            "shipping": address,
+            "line_items": [{"sku": item["sku"], "quantity": item["quantity"], "price": item["price"],
+                            "designs": [{"design_code": d["design_code"],
+                                         "placement": d["placement_sku"],
+                                         "design_url": d.get("design_link"),
+                                         "mockup_url": d.get("mockup_link")}
+                                        for d in item.get("designs", [])]}
+                           for item in payload["line_items"]],
+            "add_ons": payload.get("add_ons", []),
+        }
+
+    def get(self, order_id):
+        """One order as Qikink reads it back, or None."""
+        with self._lock:
+            record = self._orders.get(order_id)
+            return self._view(record, self.clock()) if record else None
+
+    def page(self, page_no):
+        """Page `page_no` (from 1) of 10 orders, newest first."""
+        with self._lock:
+            now = self.clock()
+            newest_first = sorted(self._orders.values(), key=lambda r: -r["order_id"])
+            start = (page_no - 1) * PAGE_SIZE
+            return [self._view(r, now) for r in newest_first[start:start + PAGE_SIZE]]
+
+    def set_status(self, order_id, status, number=None):
+        """Force an order's status (it keeps advancing if the status is on the clock's path)."""
+        with self._lock:
+            record = self._orders.get(order_id)
+            if record is None:
+                return None
+            now = self.clock()
+            current = self._status(record, now)
+            record["shipped"] = record["shipped"] or (
+                current in STEPS and STEPS.index(current) >= SHIPPED_STEP)
+            if status in STEPS:
+                record.update(frozen=None, base_time=now, base_step=STEPS.index(status))
+            else:
+                record["frozen"] = status
+            if number:
+                record["number"] = number
+            return self._view(record, now)
