@@ -17,6 +17,7 @@ class Shop:
     store: object
     orders: object
     fulfilment: object = None
+    limiter: object = None
 
 
 def _origin_pattern(origin: str):
@@ -56,6 +57,7 @@ def create_app(config=None, *, store=None, fulfilment=None) -> Flask:
 
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", enabled=config.ratelimit_enabled,
                       headers_enabled=True, default_limits=[])
+    shop.limiter = limiter  # flask-limiter holds only a weak reference to itself
     app.view_functions["orders.create_order"] = limiter.limit(config.order_rate_limit)(
         app.view_functions["orders.create_order"])
     return app

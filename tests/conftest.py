@@ -1,0 +1,64 @@
+"""Shared fixtures: a config on a temp data directory, the app, its client, both order stores."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from backend import create_app
+from backend.config import Config
+from backend.storage import FileOrderStore, MemoryOrderStore, load_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "data" / "products.json"
+
+ADDRESS = {"name": "Asha Verma", "line1": "12 MG Road", "line2": "", "city": "Mumbai",
+           "state": "Maharashtra", "pincode": "400001", "phone": "9876543210", "country": "IN"}
+
+
+def order_body(**overrides) -> dict:
+    body = {"customer_email": "asha@example.com", "shipping_address": dict(ADDRESS), "payment_method": "prepaid",
+            "items": [{"sku": "BHRT-001-M", "quantity": 2, "price": 1299}]}
+    body.update(overrides)
+    return body
+
+
+def make_data_dir(path: Path, stock: int | None = None) -> Path:
+    """A data directory holding the real catalogue, optionally with every stock set to `stock`."""
+    path.mkdir(parents=True, exist_ok=True)
+    document = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    if stock is not None:
+        for product in document["products"]:
+            product["stock_quantity"] = stock
+    (path / "products.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    return make_data_dir(tmp_path / "data")
+
+
+@pytest.fixture
+def config(data_dir) -> Config:
+    return Config(data_dir=data_dir, ratelimit_enabled=False, app_env="test", qikink_env="off")
+
+
+@pytest.fixture
+def app(config):
+    return create_app(config)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(params=["file", "memory"])
+def store(request, data_dir):
+    """Both repositories: the same storage tests run against each."""
+    catalogue = load_catalogue(data_dir / "products.json")
+    if request.param == "file":
+        return FileOrderStore(data_dir, catalogue)
+    return MemoryOrderStore(catalogue)

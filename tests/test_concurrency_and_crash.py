@@ -1,0 +1,103 @@
+"""Several processes on one data directory, and SIGKILL at random moments: nothing lost or doubled."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from backend.storage import FileOrderStore, load_catalogue
+from tests.conftest import make_data_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def spawn(data_dir: Path, threads: int, per_thread: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "tests.storage_worker", str(data_dir), str(threads), str(per_thread)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def acknowledged(lines: list[str]) -> list[tuple[str, str, int]]:
+    return [(p[1], p[2], int(p[3])) for p in (line.split() for line in lines) if p and p[0] == "OK"]
+
+
+def check_store(data_dir: Path, acked: list[tuple[str, str, int]], initial_stock: int) -> FileOrderStore:
+    """Every acknowledged order present exactly once; stock = initial - what the stored orders took."""
+    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    ids = store.order_ids()
+    assert len(ids) == len(set(ids))
+    stored = {order_id: store.get_order(order_id) for order_id in ids}
+    assert all(order is not None for order in stored.values())
+    for order_id, sku, quantity in acked:
+        assert order_id in stored, f"acknowledged order {order_id} is missing"
+        assert stored[order_id]["items"][0]["sku"] == sku and stored[order_id]["items"][0]["quantity"] == quantity
+    taken = Counter()
+    for order in stored.values():
+        for item in order["items"]:
+            taken[item["sku"]] += item["quantity"]
+    for sku, product in store.products().items():
+        assert product["stock_quantity"] == initial_stock - taken[sku], sku
+    assert not list(data_dir.rglob("*.tmp"))
+    assert store.quarantined == []
+    return store
+
+
+def test_two_processes_by_eight_threads_lose_and_double_nothing(tmp_path):
+    data_dir = make_data_dir(tmp_path / "data", stock=100_000)
+    children = [spawn(data_dir, threads=8, per_thread=30) for _ in range(2)]
+    outputs = [child.communicate(timeout=240) for child in children]
+    assert all(child.returncode == 0 for child in children), [o[1][-2000:] for o in outputs]
+    lines = [line for out, _ in outputs for line in out.splitlines()]
+    acked = acknowledged(lines)
+    assert len(acked) == 480, [line for line in lines if not line.startswith("OK")][:5]
+    assert len({order_id for order_id, _, _ in acked}) == 480
+    store = check_store(data_dir, acked, 100_000)
+    assert len(store.order_ids()) == 480
+    for order_id in store.order_ids():
+        assert len(order_id) <= 15
+
+
+def test_stock_is_never_oversold_across_processes(tmp_path):
+    data_dir = make_data_dir(tmp_path / "data", stock=60)
+    children = [spawn(data_dir, threads=4, per_thread=20) for _ in range(2)]
+    outputs = [child.communicate(timeout=240) for child in children]
+    lines = [line for out, _ in outputs for line in out.splitlines()]
+    acked = acknowledged(lines)
+    refused = [line for line in lines if line.startswith("ERR")]
+    assert all(line == "ERR 409 out_of_stock" for line in refused)
+    assert refused, "the test should exhaust the stock"
+    check_store(data_dir, acked, 60)
+
+
+def test_sigkill_at_random_moments_loses_no_acknowledged_order(tmp_path):
+    data_dir = make_data_dir(tmp_path / "data", stock=100_000)
+    rng = random.Random(20261128)
+    all_acked: list[tuple[str, str, int]] = []
+    kills = 0
+    while kills < 20:
+        child = spawn(data_dir, threads=4, per_thread=10_000)
+        started = time.monotonic()
+        lines = []
+        # Wait for the first acknowledgement, then kill at a random moment in the write load.
+        first = child.stdout.readline()
+        assert first.startswith("OK"), first + child.stderr.read()[-2000:]
+        lines.append(first)
+        time.sleep(rng.uniform(0.0, 0.25))
+        os.kill(child.pid, signal.SIGKILL)
+        out, _ = child.communicate(timeout=30)
+        lines.extend(out.splitlines())
+        kills += 1
+        all_acked.extend(acknowledged(lines))
+        check_store(data_dir, all_acked, 100_000)
+        assert time.monotonic() - started < 60
+    assert kills == 20 and len(all_acked) > 20
+    state = json.loads((data_dir / "state.json").read_text(encoding="utf-8"))
+    assert state["intents"] == {}
