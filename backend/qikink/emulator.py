@@ -202,7 +202,9 @@ class EmulatorServer:
         handler = _QuietHandler if self._quiet else WSGIRequestHandler
         self._server = make_server(self.host, self._port, self.app, threaded=True,
                                    request_handler=handler)
+        # A short poll interval makes stop() quick (tests start many servers).
         self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05},
                                         name="qikink-emulator", daemon=True)
         self._thread.start()
         return self
