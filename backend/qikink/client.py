@@ -103,7 +103,8 @@ class QikinkClient:
         self._tokens = TokenCache(clock=clock)
         self._limiter = rate_limiter or RateLimiter(config.rate_limit_per_minute, clock=clock,
                                                     sleep=sleep)
-        self._signer = HmacSigner(config.client_secret, clock=clock) if config.sign_requests else None
+        self._signer = (HmacSigner(config.client_secret, clock=clock)
+                        if config.sign_requests else None)
 
     def __repr__(self):
         return (f"QikinkClient(environment={self.config.environment!r}, "
@@ -161,7 +162,7 @@ class QikinkClient:
                 log.info("Qikink accepted order %s as %s", number, order_id)
                 return {"order_id": str(order_id), "existing": False, "raw": body}
             except QikinkDuplicateOrder as exc:
-                found = self.find_order_by_number(number)
+                found = self.find_order_by_number(number, wait=wait)
                 if found is None:
                     exc.order_number = number
                     raise
@@ -172,7 +173,7 @@ class QikinkClient:
                     raise
                 if not isinstance(exc, QikinkRateLimited):
                     # Qikink may have accepted it before the answer was lost.
-                    found = self.find_order_by_number(number)
+                    found = self.find_order_by_number(number, wait=wait)
                     if found is not None:
                         log.info("Order %s was accepted despite %s", number, exc)
                         return {"order_id": str(found.get("order_id")), "existing": True,
@@ -206,7 +207,7 @@ class QikinkClient:
 
     def find_order_by_number(self, order_number: str, *, max_pages: int | None = None,
                              wait: bool = True) -> dict | None:
-        """The order whose `number` is ours (Qikink prefixes it, maybe with 'Cancelled_'), or None."""
+        """The order whose `number` ends in ours (Qikink prefixes it, maybe 'Cancelled_'), or None."""
         suffix = f"_{order_number}"
         pages = max_pages or self.config.lookup_max_pages
         for page_no in range(1, pages + 1):
@@ -305,9 +306,10 @@ class QikinkClient:
         if isinstance(body, dict):
             raw = body.get("message") or body.get("error")
             message = raw if isinstance(raw, str) else None
-        failed = (status >= 400 or not isinstance(body, (dict, list))
-                  or (isinstance(body, dict) and (body.get("error") not in (None, False, "")
-                                                  or (_number(body.get("status_code")) or 0) >= 400)))
+        failed = status >= 400 or not isinstance(body, (dict, list))
+        if isinstance(body, dict):
+            failed = (failed or body.get("error") not in (None, False, "")
+                      or (_number(body.get("status_code")) or 0) >= 400)
         if not failed:
             return body
         raise self._classify(status, body, message, evidence)

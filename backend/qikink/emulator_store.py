@@ -69,7 +69,8 @@ def _check_line_item(item, my_products):
         raise Refused("Invalid price")
     if mode == 1:
         if "print_type_id" in item or "designs" in item:
-            raise Refused("print_type_id and designs are not allowed with search_from_my_products 1")
+            raise Refused("print_type_id and designs are not allowed with "
+                          "search_from_my_products 1")
         if my_products is not None and sku not in my_products:
             raise Refused("Invalid SKU")
         return
@@ -221,7 +222,7 @@ class EmulatorStore:
     # --- faults -----------------------------------------------------------------------------
 
     def add_fault(self, spec):
-        """Inject a fault for the next `count` calls or a `fraction` of calls (optionally by path)."""
+        """Inject a fault for the next `count` calls or a `fraction` of calls (maybe by path)."""
         kind = str(spec.get("kind"))
         if kind not in FAULT_KINDS:
             raise Refused(f"kind must be one of {', '.join(FAULT_KINDS)}", 400)
@@ -314,7 +315,8 @@ class EmulatorStore:
             "status": status, "payment_type": payload["gateway"],
             "total_order_value": f"{Decimal(payload['total_order_value']):.2f}",
             "shipping": address,
-            "line_items": [{"sku": item["sku"], "quantity": item["quantity"], "price": item["price"],
+            "line_items": [{"sku": item["sku"], "quantity": item["quantity"],
+                            "price": item["price"],
                             "designs": [{"design_code": d["design_code"],
                                          "placement": d["placement_sku"],
                                          "design_url": d.get("design_link"),
