@@ -243,8 +243,8 @@ def main(argv=None) -> int:
                             step_seconds=args.step_seconds, client_id=args.client_id,
                             client_secret=args.client_secret,
                             rate_limit_per_minute=0 if args.no_rate_limit else args.rate_limit)
-    server.start()
     logging.basicConfig(level=logging.INFO)
+    server.start()
     log.info("Qikink emulator on %s (step %ss, rate limit %s/min, faults: %s)", server.url,
              args.step_seconds, server.store.rate_limit_per_minute or "off",
              ", ".join(FAULT_KINDS))

@@ -1,5 +1,11 @@
 """The client against the emulator over real HTTP: token, create, read, list, rules, clock, limit."""
+import os
+import re
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -251,3 +257,27 @@ def test_fault_controls_validate_and_clear(emu):
     assert requests.delete(f"{emu.url}/_emulator/faults", timeout=5).json() == {"faults": []}
     assert requests.post(f"{emu.url}/api/token", timeout=5,
                          data={"ClientId": "a", "client_secret": "b"}).status_code == 200
+
+
+@pytest.mark.slow
+def test_command_line_serves_and_reads_step_seconds_from_the_environment():
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QIKINK_EMULATOR_STEP_SECONDS="0.1", PYTHONPATH=str(root))
+    process = subprocess.Popen([sys.executable, "-m", "backend.qikink.emulator", "--port", "0",
+                                "--no-rate-limit"], cwd=root, env=env, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        line = ""
+        while "Qikink emulator on" not in line:
+            line = process.stderr.readline()
+            assert line, "emulator exited before serving"
+        url = re.search(r"http://127\.0\.0\.1:\d+", line).group(0)
+        client = QikinkClient(QikinkConfig(CLIENT_ID, SECRET, base_url=url,
+                                           rate_limit_per_minute=0))
+        order_id = client.create_order(payload())["order_id"]
+        time.sleep(0.35)
+        assert client.get_order(order_id)["status"] not in ("Live", "To be Printed")
+        client.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
