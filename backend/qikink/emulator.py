@@ -245,9 +245,9 @@ def main(argv=None) -> int:
                             rate_limit_per_minute=0 if args.no_rate_limit else args.rate_limit)
     logging.basicConfig(level=logging.INFO)
     server.start()
-    log.info("Qikink emulator on %s (step %ss, rate limit %s/min, faults: %s)", server.url,
-             args.step_seconds, server.store.rate_limit_per_minute or "off",
-             ", ".join(FAULT_KINDS))
+    limit = server.store.rate_limit_per_minute
+    log.info("Qikink emulator on %s (step %ss, rate limit %s, faults: %s)", server.url,
+             args.step_seconds, f"{limit}/min" if limit else "off", ", ".join(FAULT_KINDS))
     try:
         while True:
             time.sleep(3600)
