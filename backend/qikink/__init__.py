@@ -1,12 +1,16 @@
-"""Qikink: the HTTP client, its errors, the order mapping and a local emulator."""
+"""Qikink: the HTTP client, its errors and the order mapping (the emulator is imported apart)."""
 from .auth import HmacSigner, TokenCache, TokenInfo
 from .client import ENVIRONMENTS, QikinkClient, QikinkConfig
 from .errors import (QikinkAuthError, QikinkDuplicateOrder, QikinkError, QikinkNotFound,
                      QikinkRateLimited, QikinkUnavailable, QikinkValidationError)
+from .mapping import (HAPPY_PATH, TERMINAL_RAW_STATUSES, TERMINAL_STATUSES, MappingError,
+                      is_forward, is_terminal_raw, map_status, to_fulfilment, to_qikink_order)
 from .ratelimit import RateLimiter
 
 __all__ = [
-    "ENVIRONMENTS", "HmacSigner", "QikinkAuthError", "QikinkClient", "QikinkConfig",
-    "QikinkDuplicateOrder", "QikinkError", "QikinkNotFound", "QikinkRateLimited",
-    "QikinkUnavailable", "QikinkValidationError", "RateLimiter", "TokenCache", "TokenInfo",
+    "ENVIRONMENTS", "HAPPY_PATH", "HmacSigner", "MappingError", "QikinkAuthError",
+    "QikinkClient", "QikinkConfig", "QikinkDuplicateOrder", "QikinkError", "QikinkNotFound",
+    "QikinkRateLimited", "QikinkUnavailable", "QikinkValidationError", "RateLimiter",
+    "TERMINAL_RAW_STATUSES", "TERMINAL_STATUSES", "TokenCache", "TokenInfo", "is_forward",
+    "is_terminal_raw", "map_status", "to_fulfilment", "to_qikink_order",
 ]
