@@ -11,14 +11,43 @@ from .errors import StartupError
 log = logging.getLogger("backend")
 
 
+def _start_emulator(config):
+    """With no credentials, run the Qikink emulator in-process on its own port (or reuse one
+    already answering there, e.g. started by a second server process)."""
+    import requests
+
+    from .qikink.emulator import EmulatorServer
+
+    url = f"http://127.0.0.1:{config.qikink_emulator_port}"
+    try:
+        server = EmulatorServer(port=config.qikink_emulator_port, step_seconds=config.qikink_emulator_step_seconds)
+        server.start()
+        return server, url
+    except OSError:
+        try:
+            requests.get(f"{url}/_emulator/counters", timeout=2).raise_for_status()
+        except requests.RequestException:
+            raise StartupError(f"Port {config.qikink_emulator_port} is taken by something that is not the Qikink "
+                               "emulator; set QIKINK_EMULATOR_PORT to a free port") from None
+        log.info("Using the Qikink emulator already running at %s", url)
+        return None, url
+
+
 def _serve(args) -> int:
     from . import create_app
+    from .banner import print_banner
 
     config = Config.from_env()
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     config = config.with_overrides(**overrides)
+    emulator, emulator_url = None, None
+    if config.qikink_env == "emulator" and not config.qikink_base_url:
+        emulator, emulator_url = _start_emulator(config)
     app = create_app(config)
-    print(f"Serving on http://{config.host}:{config.port} (data in {config.data_dir})", flush=True)
+    fulfilment = app.extensions["shop"].fulfilment
+    print_banner(config, fulfilment, emulator_url=emulator_url)
+    if fulfilment is not None and config.sync_enabled:
+        fulfilment.start_worker()
     if args.debug:
         app.run(host=config.host, port=config.port, debug=True, use_reloader=False)
         return 0

@@ -1,0 +1,84 @@
+"""/api/qikink/*: connection status, authentication, sync, fulfilment tracking."""
+from datetime import datetime, timezone
+
+from flask import Blueprint, request
+
+from ..errors import QikinkAuthFailed, QikinkFailed, QikinkUnavailable
+from ..qikink import QikinkAuthError, QikinkError
+from . import require_admin, services
+
+bp = Blueprint("qikink", __name__, url_prefix="/api/qikink")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _fulfilment():
+    fulfilment = services().fulfilment
+    if fulfilment is None or not fulfilment.enabled:
+        raise QikinkUnavailable("Qikink integration is off (QIKINK_ENV=off)")
+    return fulfilment
+
+
+@bp.get("/status")
+def status():
+    fulfilment = services().fulfilment
+    if fulfilment is None:
+        return {"status": "not_configured", "environment": services().config.qikink_env, "qikink_api": None,
+                "client_id": None, "last_check": None, "token_valid_until": None, "pending_orders": None,
+                "last_error": None}
+    return fulfilment.status()
+
+
+@bp.post("/authenticate")
+def authenticate():
+    require_admin()
+    fulfilment = _fulfilment()
+    try:
+        info = fulfilment.authenticate(force=request.args.get("force", "").lower() in ("1", "true", "yes"))
+    except QikinkAuthError as exc:
+        raise QikinkAuthFailed(f"Qikink refused the credentials: {exc.qikink_message or exc.message}") from None
+    except QikinkError as exc:
+        if exc.transient:
+            raise QikinkUnavailable(f"Qikink cannot be reached: {exc.message}") from None
+        raise QikinkFailed(f"Qikink answered with a failure: {exc.qikink_message or exc.message}") from None
+    return {"status": "authenticated", "client_id": fulfilment.client.config.masked_client_id,
+            "api_endpoint": fulfilment.client.config.api_base, "timestamp": _now().isoformat(timespec="seconds"),
+            "token_valid_until": info.valid_until.isoformat()}
+
+
+@bp.post("/sync")
+def sync():
+    require_admin()
+    fulfilment = _fulfilment()
+    started = _now()
+    products = fulfilment.check_products()
+    report = fulfilment.run_pass(retry_failed=request.args.get("retry_failed", "").lower() in ("1", "true", "yes"))
+    if fulfilment.connection_state() != "connected" and not report["pushed"] and not report["refreshed"]:
+        integration_status = "error"
+    elif products["invalid"] or report["failed"] or report["errors"] or report["still_pending"]:
+        integration_status = "partial"
+    else:
+        integration_status = "success"
+    timestamp = started.isoformat(timespec="seconds")
+    integration = {"status": integration_status,
+                   "qikink_response": {"products_synced": products["valid"], "sync_timestamp": timestamp}}
+    if fulfilment.last_error:
+        integration["last_error"] = fulfilment.last_error
+    return {"sync_id": f"SYNC-{int(started.timestamp())}", "timestamp": timestamp,
+            "products_synced": products["valid"], "qikink_integration": integration, "products": products,
+            "orders": {k: report[k] for k in ("pushed", "failed", "still_pending", "refreshed")}}
+
+
+@bp.get("/fulfillment/<order_id>")
+def fulfillment(order_id):
+    shop = services()
+    if shop.fulfilment is None:
+        order = shop.orders.get(order_id, admin=True)
+        return {"order_id": order["order_id"], "qikink_shipment_id": order.get("qikink_shipment_id"),
+                "status": order["status"], "qikink_raw_status": order.get("qikink_raw_status"),
+                "qikink_status": order["qikink_status"], "tracking_number": order.get("tracking_id"),
+                "courier": order.get("courier"), "tracking_url": order.get("tracking_url"),
+                "estimated_delivery": None, "last_update": order.get("updated_at"), "events": order.get("events", [])}
+    return shop.fulfilment.fulfilment_view(order_id)

@@ -1,0 +1,69 @@
+"""The start-up banner, as the integration guide shows it, in plain ASCII where ✓ cannot print."""
+from __future__ import annotations
+
+import sys
+import threading
+
+
+def symbols(stream=None) -> tuple[str, str]:
+    """(ok, fail) marks the console can print: ✓/✗, or [OK]/[!!] on a Windows code page."""
+    stream = stream or sys.stdout
+    try:
+        "✓✗".encode(getattr(stream, "encoding", None) or "ascii")
+        return "✓", "✗"
+    except (UnicodeEncodeError, LookupError):
+        return "[OK]", "[!!]"
+
+
+def check_connection(fulfilment, timeout: float = 4.0) -> tuple[bool, str]:
+    """Authenticate in a thread, waiting at most `timeout` seconds so start-up never hangs."""
+    outcome: dict = {}
+
+    def attempt():
+        try:
+            fulfilment.authenticate()
+            outcome["ok"] = True
+        except Exception as exc:  # reported in the banner, never fatal
+            outcome["error"] = getattr(exc, "message", None) or str(exc)
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if outcome.get("ok"):
+        return True, "SUCCESS"
+    if "error" in outcome:
+        return False, f"FAILED ({outcome['error']}); orders are kept and sent when Qikink answers"
+    return False, f"NO ANSWER within {timeout:.0f}s; orders are kept and sent when Qikink answers"
+
+
+def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -> None:
+    stream = stream or sys.stdout
+    ok, fail = symbols(stream)
+
+    def say(mark, text):
+        print(f"{mark} {text}" if mark else text, file=stream, flush=True)
+
+    say(ok, "Flask server starting...")
+    if fulfilment is None:
+        say(fail, "Qikink integration: DISABLED (QIKINK_ENV=off); orders are kept as sync_pending")
+    else:
+        client_config = fulfilment.client.config
+        say(ok, "Qikink integration: ENABLED")
+        environment = config.qikink_env.upper()
+        if emulator_url:
+            environment += f" (local emulator at {emulator_url}, no account needed)"
+        say(ok, f"Environment: {environment}")
+        say(ok, f"Client ID: {client_config.masked_client_id}")
+        say(None, "")
+        say(None, "Testing Qikink connection...")
+        connected, detail = check_connection(fulfilment)
+        say(ok if connected else fail, f"Qikink authentication: {detail}")
+        say(ok, f"API Endpoint: {client_config.api_base}")
+        say(ok, "Request signing (X-Signature): " + ("on" if client_config.sign_requests else "off"))
+    say(None, "")
+    if config.admin_api_key:
+        say(ok, "Admin routes: protected by ADMIN_API_KEY")
+    else:
+        say(ok, "Admin routes: loopback only (no ADMIN_API_KEY set; only this machine may call them)")
+    say(ok, f"Data directory: {config.data_dir}")
+    say(ok, f"Listening on http://{config.host}:{config.port}  (Ctrl+C to stop)")
