@@ -1,0 +1,154 @@
+"""Real processes for end-to-end, load and failure tests: the server (`python -m backend`) and
+the Qikink emulator (`python -m backend emulator`), on 127.0.0.1 only, with bounded waits."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every setting the server reads, so that a developer's own .env never leaks into a test server
+# (python-dotenv does not override variables that are already set, even to "").
+BASE_ENV = {
+    "QIKINK_CLIENT_ID": "", "QIKINK_CLIENT_SECRET": "", "QIKINK_ENV": "off", "QIKINK_BASE_URL": "",
+    "QIKINK_SIGN_REQUESTS": "true", "QIKINK_CONNECT_TIMEOUT": "1", "QIKINK_READ_TIMEOUT": "2",
+    "QIKINK_RATE_LIMIT_PER_MINUTE": "0", "QIKINK_PUSH_BUDGET_SECONDS": "3", "QIKINK_EMULATOR_PORT": "0",
+    "QIKINK_EMULATOR_STEP_SECONDS": "1", "SYNC_INTERVAL_SECONDS": "0.5", "SYNC_ENABLED": "true",
+    "HOST": "127.0.0.1", "APP_ENV": "development", "ADMIN_API_KEY": "", "CORS_ORIGINS": "",
+    "RATELIMIT_ENABLED": "false", "ORDER_RATE_LIMIT": "30 per minute", "STORAGE_LOCK_TIMEOUT": "5",
+    "SERVER_THREADS": "8", "CATALOGUE_FILE": "",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check, timeout: float, interval: float = 0.05, what: str = "condition"):
+    """Poll `check()` until it returns a truthy value; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = check()
+            if value:
+                return value
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} not reached within {timeout}s")
+        time.sleep(interval)
+
+
+class Process:
+    """A child process whose output goes to a log file, stopped (or killed) on exit."""
+
+    def __init__(self, args: list[str], env: dict, log_path: Path):
+        self.args = args
+        self.env = env
+        self.log_path = Path(log_path)
+        self.proc: subprocess.Popen | None = None
+
+    def start(self):
+        environ = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
+        self._log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([sys.executable, *self.args], cwd=ROOT, env=environ, stdout=self._log,
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        return self
+
+    def stop(self, timeout: float = 10):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT if os.name != "nt" else signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout)
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def kill(self):
+        """SIGKILL: the process gets no chance to clean up."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class EmulatorProcess(Process):
+    """`python -m backend emulator` on a free port."""
+
+    def __init__(self, log_dir: Path, *, port: int | None = None, step_seconds: float = 1.0,
+                 rate_limit: int | None = 0, extra_args=()):
+        self.port = port or free_port()
+        args = ["-m", "backend", "emulator", "--port", str(self.port), "--step-seconds", str(step_seconds)]
+        args += ["--no-rate-limit"] if not rate_limit else ["--rate-limit", str(rate_limit)]
+        super().__init__(args + list(extra_args), {}, Path(log_dir) / f"emulator-{self.port}.log")
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20):
+        super().start()
+        wait_until(lambda: requests.get(f"{self.url}/_emulator/counters", timeout=1).ok, timeout,
+                   what=f"emulator on {self.url}")
+        return self
+
+    def counters(self) -> dict:
+        return requests.get(f"{self.url}/_emulator/counters", timeout=5).json()
+
+    def fault(self, kind: str, **options) -> None:
+        requests.post(f"{self.url}/_emulator/faults", json={"kind": kind, **options}, timeout=5).raise_for_status()
+
+    def clear_faults(self) -> None:
+        requests.delete(f"{self.url}/_emulator/faults", timeout=5).raise_for_status()
+
+
+class ServerProcess(Process):
+    """`python -m backend` on a free port and a given data directory."""
+
+    def __init__(self, data_dir: Path, log_dir: Path, *, port: int | None = None, emulator_url: str | None = None,
+                 env: dict | None = None):
+        self.port = port or free_port()
+        settings = dict(BASE_ENV)
+        settings.update(DATA_DIR=str(data_dir), PORT=str(self.port))
+        if emulator_url:
+            settings.update(QIKINK_ENV="emulator", QIKINK_BASE_URL=emulator_url)
+        settings.update(env or {})
+        super().__init__(["-m", "backend"], settings, Path(log_dir) / f"server-{self.port}.log")
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30):
+        super().start()
+        try:
+            wait_until(lambda: self.proc.poll() is not None or requests.get(f"{self.url}/api/health", timeout=1).ok,
+                       timeout, what=f"server on {self.url}")
+        except TimeoutError:
+            self.kill()
+            raise TimeoutError(f"server did not start:\n{self.output()[-3000:]}") from None
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.output()[-3000:]}")
+        return self
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return requests.get(f"{self.url}{path}", timeout=kwargs.pop("timeout", 15), **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return requests.post(f"{self.url}{path}", timeout=kwargs.pop("timeout", 15), **kwargs)
+
+    def patch(self, path: str, **kwargs) -> requests.Response:
+        return requests.patch(f"{self.url}{path}", timeout=kwargs.pop("timeout", 15), **kwargs)
