@@ -14,14 +14,11 @@ echo Creating the virtual environment in .venv ...
 %PYTHON_CMD% -m venv .venv || (echo Could not create .venv & exit /b 1)
 :venv_ready
 set "VENV_PYTHON=%CD%\.venv\Scripts\python.exe"
-set "WANTED="
-for /f "usebackq delims=" %%H in (`"%VENV_PYTHON%" -c "import hashlib; print(hashlib.sha256(open('requirements.txt','rb').read()).hexdigest())"`) do set "WANTED=%%H"
-set "HAVE="
-if exist ".venv\requirements.sha256" set /p HAVE=<".venv\requirements.sha256"
-if not "%HAVE%"=="%WANTED%" (
+"%VENV_PYTHON%" scripts\requirements_stamp.py check
+if errorlevel 1 (
   echo Installing requirements.txt into .venv ...
   "%VENV_PYTHON%" -m pip install --disable-pip-version-check -q -r requirements.txt || (echo Installing the requirements failed & exit /b 1)
-  > ".venv\requirements.sha256" echo %WANTED%
+  "%VENV_PYTHON%" scripts\requirements_stamp.py write
 )
 if not exist ".env" (
   copy ".env.example" ".env" >nul

@@ -14,12 +14,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv || { echo "Could not create .venv: install the venv module (e.g. apt-get install python3-venv)" >&2; exit 1; }
 fi
 VENV_PYTHON="$PWD/.venv/bin/python"
-stamp=.venv/requirements.sha256
-wanted=$("$VENV_PYTHON" -c 'import hashlib,sys; print(hashlib.sha256(open("requirements.txt","rb").read()).hexdigest())')
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+if ! "$VENV_PYTHON" scripts/requirements_stamp.py check; then
   echo "Installing requirements.txt into .venv ..."
   "$VENV_PYTHON" -m pip install --disable-pip-version-check -q -r requirements.txt
-  echo "$wanted" > "$stamp"
+  "$VENV_PYTHON" scripts/requirements_stamp.py write
 fi
 if [ ! -f .env ]; then
   cp .env.example .env
