@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-import threading
 
 
 def symbols(stream=None) -> tuple[str, str]:
@@ -13,27 +12,6 @@ def symbols(stream=None) -> tuple[str, str]:
         return "✓", "✗"
     except (UnicodeEncodeError, LookupError):
         return "[OK]", "[!!]"
-
-
-def check_connection(fulfilment, timeout: float = 4.0) -> tuple[bool, str]:
-    """Authenticate in a thread, waiting at most `timeout` seconds so start-up never hangs."""
-    outcome: dict = {}
-
-    def attempt():
-        try:
-            fulfilment.authenticate()
-            outcome["ok"] = True
-        except Exception as exc:  # reported in the banner, never fatal
-            outcome["error"] = getattr(exc, "message", None) or str(exc)
-
-    thread = threading.Thread(target=attempt, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if outcome.get("ok"):
-        return True, "SUCCESS"
-    if "error" in outcome:
-        return False, f"FAILED ({outcome['error']}); orders are kept and sent when Qikink answers"
-    return False, f"NO ANSWER within {timeout:.0f}s; orders are kept and sent when Qikink answers"
 
 
 def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -> None:
@@ -56,7 +34,7 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
         say(ok, f"Client ID: {client_config.masked_client_id}")
         say(None, "")
         say(None, "Testing Qikink connection...")
-        connected, detail = check_connection(fulfilment)
+        connected, detail = fulfilment.probe(timeout=4.0)
         say(ok if connected else fail, f"Qikink authentication: {detail}")
         say(ok, f"API Endpoint: {client_config.api_base}")
         say(ok, "Request signing (X-Signature): " + ("on" if client_config.sign_requests else "off"))

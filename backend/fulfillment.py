@@ -100,6 +100,28 @@ class Fulfilment:
         self._note(None)
         return info
 
+    def probe(self, timeout: float = 3.0) -> tuple[bool, str]:
+        """Authenticate (minting only if no valid token is cached) in a thread, waiting at most
+        `timeout` seconds: the client's own retries must not hold start-up or a status check."""
+        outcome: dict = {}
+
+        def attempt():
+            try:
+                self.authenticate()
+                outcome["ok"] = True
+            except QikinkError as exc:
+                outcome["error"] = exc.message
+
+        thread = threading.Thread(target=attempt, name="qikink-probe", daemon=True)
+        thread.start()
+        thread.join(timeout)
+        if outcome.get("ok"):
+            return True, "SUCCESS"
+        if "error" in outcome:
+            return False, f"FAILED ({outcome['error']}); orders are kept and sent when Qikink answers"
+        self.last_error = f"no answer within {timeout:.0f}s"
+        return False, f"NO ANSWER within {timeout:.0f}s; orders are kept and sent when Qikink answers"
+
     def status(self) -> dict:
         """What GET /api/qikink/status shows. Mints a token only when none is valid."""
         if not self.enabled:
@@ -107,11 +129,7 @@ class Fulfilment:
                     "client_id": None, "last_check": None, "token_valid_until": None,
                     "pending_orders": len(self._pending), "last_error": None}
         if not self.client.has_valid_token() and self.breaker.allow():
-            try:
-                self.client.authenticate()
-                self._note(None)
-            except QikinkError as exc:
-                self._note(exc)
+            self.probe(timeout=3.0)
         valid_until = self.client.token_valid_until
         return {"status": self.connection_state(), "environment": self.config.qikink_env,
                 "qikink_api": self.client.config.api_base, "client_id": self.client.config.masked_client_id,
