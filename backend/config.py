@@ -65,6 +65,8 @@ class Config:
     qikink_emulator_step_seconds: float = 5.0
     sync_interval: float = 15.0
     sync_enabled: bool = True
+    qikink_retry_base_seconds: float = 10.0
+    qikink_breaker_cooldown_seconds: float = 30.0
 
     @property
     def catalogue_file(self) -> Path:
@@ -157,4 +159,7 @@ class Config:
             ),
             sync_interval=_number("SYNC_INTERVAL_SECONDS", get("SYNC_INTERVAL_SECONDS", "15"), float, 0.1),
             sync_enabled=_bool("SYNC_ENABLED", get("SYNC_ENABLED", "true")),
+            qikink_retry_base_seconds=_number("QIKINK_RETRY_BASE_SECONDS", get("QIKINK_RETRY_BASE_SECONDS", "10")),
+            qikink_breaker_cooldown_seconds=_number(
+                "QIKINK_BREAKER_COOLDOWN_SECONDS", get("QIKINK_BREAKER_COOLDOWN_SECONDS", "30")),
         )

@@ -36,8 +36,7 @@ EVENT_DESCRIPTIONS = {
     "delivery_exception": "Delivery problem reported by the courier", "rto_initiated": "Return to origin started",
     "returned": "Returned to origin", "cancelled": "Cancelled", "action_required": "Qikink needs action on this order",
 }
-BACKOFF_BASE = 10.0
-BACKOFF_CAP = 30 * 60.0
+BACKOFF_CAP = 10 * 60.0
 FULFILMENT_REFRESH_SECONDS = 60.0
 
 
@@ -55,7 +54,7 @@ class Fulfilment:
         self.client = client
         self.clock = clock
         self.instance = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.breaker = breaker or CircuitBreaker(threshold=3, cooldown=30.0)
+        self.breaker = breaker or CircuitBreaker(threshold=3, cooldown=config.qikink_breaker_cooldown_seconds)
         default_poll = max(2.0, config.qikink_emulator_step_seconds) if config.qikink_env == "emulator" else 180.0
         self.poll_interval = poll_interval if poll_interval is not None else default_poll
         self.claim_seconds = max(60.0, 4 * (config.qikink_connect_timeout + config.qikink_read_timeout))
@@ -229,7 +228,7 @@ class Fulfilment:
                 sync["lookup_first"] = False
                 sync.pop("next_attempt_at", None)
             else:
-                delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** min(attempts - 1, 16))
+                delay = min(BACKOFF_CAP, self.config.qikink_retry_base_seconds * 2 ** min(attempts - 1, 16))
                 delay = max(retry_after or 0.0, delay * (0.5 + random.random() / 2))
                 sync["next_attempt_at"] = self.clock() + delay
             order["updated_at"] = timestamp
