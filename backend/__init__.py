@@ -21,8 +21,9 @@ class Shop:
 
 
 def _origin_pattern(origin: str):
-    """`http://localhost:*` → a regex that matches that host on any port."""
-    if "*" not in origin:
+    """`http://localhost:*` → a regex that matches that host on any port; a bare `*` (any origin,
+    refused in production) is left for flask-cors, which reads it as allow-all."""
+    if "*" not in origin or origin == "*":
         return origin
     return re.compile("^" + re.escape(origin).replace(r":\*", r"(:\d+)?").replace(r"\*", r"[^/]*") + "$")
 

@@ -53,6 +53,8 @@ def sync():
     require_admin()
     fulfilment = _fulfilment()
     started = _now()
+    if not fulfilment.client.has_valid_token() and fulfilment.breaker.allow():
+        fulfilment.probe()  # not yet in touch with Qikink (fresh start): check before judging the connection
     products = fulfilment.check_products()
     report = fulfilment.run_pass(retry_failed=request.args.get("retry_failed", "").lower() in ("1", "true", "yes"))
     if fulfilment.connection_state() != "connected" and not report["pushed"] and not report["refreshed"]:
