@@ -1,0 +1,155 @@
+"""§3 Disk: ENOSPC and EIO at write and at fsync through the whole app; read-only data directory."""
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from collections import namedtuple
+
+import pytest
+
+from backend import create_app
+from backend.config import Config
+from backend.storage import atomic
+from tests.conftest import make_data_dir, order_body
+from tests.harness import BASE_ENV, ROOT, free_port
+from tests.robustness import figures
+from tests.robustness.conftest import ADMIN_KEY
+
+ADMIN = {"X-Admin-Key": ADMIN_KEY}
+Case = namedtuple("Case", "name method path body headers writes")
+REQUESTS = [
+    # `writes`: how many atomic writes the request makes (state, idempotency key, order file)
+    Case("new order with key", "post", "/api/orders", order_body(), {"Idempotency-Key": "disk-1"}, 3),
+    Case("new order", "post", "/api/orders", order_body(), {}, 2),
+    Case("product patch", "patch", "/api/products/BHRT-001-M", {"stock_quantity": 7}, ADMIN, 1),
+    Case("order patch", "patch", "/api/orders/{order_id}", {"payment_method": "cod"}, ADMIN, 1),
+]
+MATRIX = [(case, nth) for case in REQUESTS for nth in range(1, case.writes + 1)]
+
+
+@pytest.fixture
+def shop(tmp_path):
+    data_dir = make_data_dir(tmp_path / "data")
+    app = create_app(Config(data_dir=data_dir, ratelimit_enabled=False, app_env="test", qikink_env="off",
+                            admin_api_key=ADMIN_KEY))
+    return app, data_dir
+
+
+class FailingFile:
+    """A file whose write fails as a full or broken disk makes it fail."""
+
+    def __init__(self, handle, code):
+        self._handle, self._code = handle, code
+
+    def write(self, data):
+        raise OSError(self._code, os.strerror(self._code))
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._handle.close()
+
+
+def fail_nth_write(monkeypatch, nth: int, code: int, where: str) -> dict:
+    """Make the `nth` atomic write of the next request fail with `code` at `where`."""
+    calls = {"n": 0}
+    real_write = atomic.atomic_write
+
+    def atomic_write(path, data, **kwargs):
+        calls["n"] += 1
+        if calls["n"] != nth:
+            return real_write(path, data, **kwargs)
+        with pytest.MonkeyPatch.context() as failing:
+            if where == "write":
+                failing.setattr(atomic, "open", lambda *a, **k: FailingFile(open(*a, **k), code), raising=False)
+            elif where == "fsync":
+                failing.setattr(atomic.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(code, os.strerror(code))))
+            else:
+                failing.setattr(atomic.os, "replace", lambda *a: (_ for _ in ()).throw(OSError(code, os.strerror(code))))
+            return real_write(path, data, **kwargs)
+
+    monkeypatch.setattr(atomic, "atomic_write", atomic_write)
+    return calls
+
+
+def snapshot(data_dir):
+    return {p.relative_to(data_dir).as_posix(): p.read_bytes() for p in sorted(data_dir.rglob("*"))
+            if p.is_file() and not p.name.startswith(".store.lock")}
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EIO], ids=["ENOSPC", "EIO"])
+@pytest.mark.parametrize("where", ["write", "fsync", "replace"])
+@pytest.mark.parametrize("case,nth", MATRIX, ids=[f"{c.name}-write{n}" for c, n in MATRIX])
+def test_disk_failure_is_503_leaves_nothing_partial_and_recovers(shop, monkeypatch, case, nth, code, where):
+    app, data_dir = shop
+    client = app.test_client()
+    first = client.post("/api/orders", json=order_body(items=[{"sku": "BHRT-001-M", "quantity": 1}]))
+    assert first.status_code == 201
+    order_id = first.json["data"]["order_id"]
+    path = case.path.format(order_id=order_id)
+    before = snapshot(data_dir)
+
+    calls = fail_nth_write(monkeypatch, nth, code, where)
+    response = getattr(client, case.method)(path, json=case.body, headers=case.headers)
+    figures.add("faults_injected")
+    assert calls["n"] >= nth, "the failure was never reached"
+    assert response.status_code == 503, response.get_data(as_text=True)
+    assert response.json["status"] == "error" and response.json["error"]["code"] == "storage_unavailable"
+    assert int(response.headers["Retry-After"]) > 0
+    after = snapshot(data_dir)
+    assert not [p for p in after if p.endswith(".tmp")], "a temp file was left"
+    orders_before = {p: b for p, b in before.items() if p.startswith("orders/")}
+    assert {p: b for p, b in after.items() if p.startswith("orders/")} == orders_before, "an order file changed"
+    if nth == 1:
+        assert after == before, "the first write failed, yet something changed"
+
+    monkeypatch.undo()  # space returns
+    assert client.get("/api/health").status_code == 200
+    again = getattr(client, case.method)(path, json=case.body, headers=case.headers)
+    assert again.status_code in (200, 201), again.get_data(as_text=True)
+    orders = client.get("/api/orders", headers=ADMIN).json["data"]
+    expected_orders = 2 if case.method == "post" else 1
+    assert len(orders) == expected_orders
+    taken = sum(item["quantity"] for o in orders for item in o["items"] if item["sku"] == "BHRT-001-M")
+    stock = client.get("/api/products/BHRT-001-M").json["data"]["stock_quantity"]
+    assert stock == (7 if case.name == "product patch" else 15 - taken)
+    if case.name == "order patch":
+        assert client.get(f"/api/orders/{order_id}", headers=ADMIN).json["data"]["payment_method"] == "cod"
+
+
+def test_full_disk_shows_in_health_and_clears(shop, monkeypatch):
+    app, _ = shop
+    client = app.test_client()
+    usage = type("Usage", (), {"total": 10**9, "used": 10**9, "free": 0})
+    monkeypatch.setattr("backend.storage.files.shutil.disk_usage", lambda path: usage)
+    figures.add("faults_injected")
+    response = client.get("/api/health")
+    assert response.status_code == 503 and response.json["storage"] == "unavailable"
+    monkeypatch.undo()
+    assert client.get("/api/health").json["storage"] == "ok"
+
+
+@pytest.mark.parametrize("mode", ["access", "erofs"])
+def test_read_only_data_dir_at_start_up_gives_a_clear_message(tmp_path, log_dir, mode):
+    """Root ignores chmod, so the read-only disk is simulated inside the real server process."""
+    data_dir = make_data_dir(tmp_path / "data")
+    if mode == "erofs":  # a data directory that was used before, now on a read-only mount
+        create_app(Config(data_dir=data_dir, app_env="test", qikink_env="off"))
+    before = snapshot(data_dir)
+    env = {**os.environ, **BASE_ENV, "DATA_DIR": str(data_dir), "PORT": str(free_port()), "PYTHONUNBUFFERED": "1"}
+    result = subprocess.run([sys.executable, "-m", "tests.robustness.readonly_start", mode], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    figures.add("faults_injected")
+    (log_dir / f"readonly-{mode}.log").write_text(result.stdout + result.stderr, encoding="utf-8")
+    assert result.returncode == 2, result.stdout + result.stderr
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith("ERROR: Data directory") and str(data_dir) in message
+    assert "DATA_DIR" in message and "writable" in message
+    assert "Traceback" not in result.stderr
+    assert snapshot(data_dir) == before
