@@ -313,8 +313,11 @@ class Fulfilment:
         sync = order.get("sync") or {}
         due = self.clock() - sync.get("last_polled_at", 0) > FULFILMENT_REFRESH_SECONDS
         if self.enabled and order.get("qikink_shipment_id") and not sync.get("terminal") and due:
+            # A public route: while the breaker is open, Qikink is known to be down, so serve what
+            # is stored at once rather than spend calls (and seconds of retries) on every request.
+            stale = not self.breaker.allow()
             try:
-                order = self.refresh(order_id)
+                order = order if stale else self.refresh(order_id)
             except QikinkError:
                 stale = True
         view = {"order_id": order["order_id"], "qikink_shipment_id": order.get("qikink_shipment_id"),

@@ -656,3 +656,18 @@ def test_banner_when_qikink_is_unreachable_or_off(make_shop, data_dir):
     stream = console("cp1252")
     print_banner(cors_app(data_dir).extensions["shop"].config, None, emulator_url=None, stream=stream)
     assert "[!!] Qikink integration: DISABLED" in printed(stream)
+
+
+def test_fulfillment_while_the_breaker_is_open_is_stale_without_calling_qikink(shop, emu):
+    fulfilment = fulfilment_of(shop)
+    clock = Clock()
+    fulfilment.clock = clock
+    order_id = place(shop).json["data"]["order_id"]
+    inject(emu, "503", paths=None)
+    for _ in range(3):
+        fulfilment.breaker.record_failure()
+    clock.advance(61)
+    calls = counters(emu)["calls"]
+    answer = shop.test_client().get(f"/api/qikink/fulfillment/{order_id}")
+    assert answer.status_code == 200 and answer.json["stale"] is True
+    assert counters(emu)["calls"] == calls, "a public route does not call Qikink while it is known to be down"
