@@ -59,9 +59,13 @@ def parse_json_body(raw: bytes) -> dict:
     try:
         text = raw.decode("utf-8")
         body = json.loads(text, parse_float=Decimal, parse_constant=reject_constant, object_pairs_hook=no_duplicates)
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # A lone surrogate (\ud800) is valid JSON but not text: it could never be saved as UTF-8.
+        json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError) as exc:
         reason = str(exc).split("\n")[0][:200] if not isinstance(exc, RecursionError) else "nesting too deep"
         raise InvalidJson(f"Request body is not valid JSON: {reason}") from None
+    except ArithmeticError:  # decimal.InvalidOperation: an exponent beyond what Decimal holds
+        raise InvalidJson("Request body is not valid JSON: a number is out of range") from None
     if not isinstance(body, dict):
         raise InvalidJson("Request body must be a JSON object")
     return body
