@@ -51,6 +51,8 @@ def int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+    # isascii: str.isdigit() also accepts '²' and other digits int() refuses or reads unexpectedly;
+    # the length cap keeps int() away from its 4,300-digit limit.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18) or not minimum <= int(raw) <= maximum:
         raise ValidationError.from_fields([{"field": name, "message": f"must be an integer from {minimum} to {maximum}"}])
     return int(raw)
