@@ -132,7 +132,10 @@ class OrderService:
     def stored_response(self, order: dict) -> dict | None:
         """The first complete answer kept for an idempotent request, waiting briefly while the
         request that created the order is still finishing it."""
-        deadline = self.clock() + REPLAY_WAIT_SECONDS
+        # Counted from the order's creation: when its request died with its process, the answer
+        # never comes, and a client's retry must not wait for it.
+        created = datetime.fromisoformat(order["created_at"]).timestamp()
+        deadline = min(self.clock(), created) + REPLAY_WAIT_SECONDS
         while True:
             response = (order.get("idempotency") or {}).get("response")
             if response is not None or self.clock() >= deadline:
