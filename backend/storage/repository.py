@@ -11,6 +11,7 @@ from __future__ import annotations
 import abc
 import hashlib
 import logging
+import threading
 import time
 from contextlib import contextmanager
 from decimal import Decimal
@@ -21,6 +22,9 @@ from .catalogue import load_catalogue
 
 log = logging.getLogger(__name__)
 
+# A create whose lock wait failed while another thread was already saving it waits this long for
+# that thread's outcome (the order may be on disk: answering 503 then would be wrong).
+BATCH_OUTCOME_WAIT_SECONDS = 60.0
 ORDER_REQUIRED_KEYS = ("order_id", "customer_email", "items", "status", "qikink_status", "created_at")
 
 
@@ -39,9 +43,46 @@ def check_order(order: dict, order_id: str) -> str | None:
         return f"order is missing {', '.join(missing)}"
     if order["order_id"] != order_id:
         return f"order_id {order['order_id']!r} does not match the file name"
-    if not isinstance(order["items"], list):
-        return "items is not a list"
+    if not isinstance(order["items"], list) or not all(isinstance(item, dict) for item in order["items"]):
+        return "items is not a list of objects"
+    # A hand-edited value of the wrong type would otherwise fail later, in every reader of the order.
+    wrong = [key for key in ORDER_REQUIRED_KEYS if key != "items" and not isinstance(order[key], str)]
+    if wrong:
+        return f"{', '.join(wrong)} must be text"
+    if not isinstance(order.get("sync") or {}, dict):
+        return "sync is not an object"
     return None
+
+
+class _PendingCreate:
+    """One create_order call waiting in the group-commit queue, and its outcome."""
+
+    __slots__ = ("build", "key_hash", "result", "error", "_done")
+
+    def __init__(self, build, key_hash: str | None):
+        self.build, self.key_hash = build, key_hash
+        self.result, self.error = None, None
+        self._done = threading.Event()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, timeout: float) -> bool:
+        return self._done.wait(timeout)
+
+    def finish(self, result) -> None:
+        self.result = result
+        self._done.set()
+
+    def fail(self, error: BaseException) -> None:
+        self.error = error
+        self._done.set()
+
+    def outcome(self):
+        if self.error is not None:
+            raise self.error
+        return self.result
 
 
 class OrderStore(abc.ABC):
@@ -54,6 +95,8 @@ class OrderStore(abc.ABC):
         self.catalogue = catalogue
         self.clock = clock
         self.quarantined: list[dict] = []
+        self._queue: list[_PendingCreate] = []  # orders waiting for the next group commit
+        self._queue_lock = threading.Lock()
 
     # --- primitives --------------------------------------------------------------------------
     @abc.abstractmethod
@@ -142,28 +185,82 @@ class OrderStore(abc.ABC):
         `build(products, order_id)` returns `(order, taken)`, where `taken` maps SKU → quantity,
         or raises an ApiError (nothing changes then). With an idempotency key already used, the
         existing order is returned instead. Returns `(order, created)`.
+
+        Group commit: orders that arrive while another thread holds the lock queue up, and the
+        next thread to get the lock saves all of them with ONE state write (stock and intents
+        for the whole batch) followed by each order's own durable file. Every order is still on
+        disk, fsynced, before its caller returns; only the state.json write is shared.
         """
-        key_hash = hash_key(idempotency_key) if idempotency_key else None
-        with self._locked():
-            if key_hash:
-                existing = self._existing_for_key(key_hash)
-                if existing is not None:
-                    return existing, False
+        pending = _PendingCreate(build, hash_key(idempotency_key) if idempotency_key else None)
+        with self._queue_lock:
+            self._queue.append(pending)
+        try:
+            with self._locked():
+                if not pending.done:
+                    with self._queue_lock:
+                        batch, self._queue = self._queue, []
+                    self._commit_batch(batch)
+        except Exception:
+            with self._queue_lock:
+                queued = pending in self._queue
+                if queued:
+                    self._queue.remove(pending)  # nobody took it: it is not saved, so failing is right
+            if queued or not pending.wait(BATCH_OUTCOME_WAIT_SECONDS):
+                raise
+        return pending.outcome()
+
+    def _commit_batch(self, batch: list) -> None:
+        """Under the lock: one state write for every order in `batch`, then each order file."""
+        deferred, accepted, keys = [], [], set()
+        try:
             state = self._load_state()
             self._settle_intents(state)
             products = {sku: self._merge(sku, state) for sku in self.catalogue}
-            order_id = self._next_order_id(state)
-            order, taken = build(products, order_id)
-            for sku, quantity in taken.items():
-                state["stock"][sku] = products[sku]["stock_quantity"] - quantity
-            state["intents"][order_id] = dict(taken)
-            # Order of writes: the intent and stock first, so a crash between the writes never
-            # oversells; the order file last, since its presence is what commits the order.
-            self._save_state(state)
-            if key_hash:
-                self._write_idempotency(key_hash, {"order_id": order_id})
-            self._write_order(order)
-            return order, True
+            for pending in batch:
+                if pending.key_hash:
+                    if pending.key_hash in keys:
+                        deferred.append(pending)  # same key twice in one batch: the next batch replays it
+                        continue
+                    existing = self._existing_for_key(pending.key_hash)
+                    if existing is not None:
+                        pending.finish((existing, False))
+                        continue
+                order_id = self._next_order_id(state)
+                try:
+                    order, taken = pending.build(products, order_id)
+                except Exception as exc:
+                    pending.fail(exc)
+                    continue
+                for sku, quantity in taken.items():
+                    products[sku]["stock_quantity"] -= quantity
+                    state["stock"][sku] = products[sku]["stock_quantity"]
+                state["intents"][order_id] = dict(taken)
+                keys.add(pending.key_hash)
+                accepted.append((pending, order))
+            # Order of writes: the intents and stock first, so a crash between the writes never
+            # oversells; each order file last, since its presence is what commits that order.
+            if accepted:
+                self._save_state(state)
+        except BaseException as exc:
+            for pending, _ in accepted:
+                pending.fail(exc)
+            for pending in batch:
+                if not pending.done:
+                    pending.fail(exc)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        for pending, order in accepted:
+            try:
+                if pending.key_hash:
+                    self._write_idempotency(pending.key_hash, {"order_id": order["order_id"]})
+                self._write_order(order)
+            except Exception as exc:  # its intent stays; the next write gives the stock back
+                pending.fail(exc)
+                continue
+            pending.finish((order, True))
+        if deferred:
+            self._commit_batch(deferred)
 
     def _existing_for_key(self, key_hash: str) -> dict | None:
         record = self._read_idempotency(key_hash)
