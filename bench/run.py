@@ -158,7 +158,7 @@ class Bench:
             self.load(f"naive_create@{stored}", f"{url}/api/orders", method="POST", body=order_body(),
                       stored=stored, qikink="off")
         finally:
-            app.stop(timeout=60)
+            app.kill()  # it would otherwise finish every queued multi-second rewrite first
 
     # --- the whole run ---------------------------------------------------------------------
     def run(self) -> dict:
