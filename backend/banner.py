@@ -19,7 +19,14 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
     ok, fail = symbols(stream)
 
     def say(mark, text):
-        print(f"{mark} {text}" if mark else text, file=stream, flush=True)
+        line = f"{mark} {text}" if mark else text
+        # A path or name outside the console's code page must not stop the server from starting.
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            line.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            line = line.encode("ascii", "replace").decode("ascii")
+        print(line, file=stream, flush=True)
 
     say(ok, "Flask server starting...")
     if fulfilment is None:
