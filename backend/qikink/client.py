@@ -26,6 +26,7 @@ CREATE_PATH = "/api/order/create"
 ORDER_PATH = "/api/order"
 DEFAULT_TOKEN_LIFETIME = 3600.0
 DEFAULT_RETRY_AFTER = 60.0
+DUPLICATE_LOOKUP_FACTOR = 50
 
 _TOKEN_REFUSED = re.compile(r"(invalid|expired|missing).{0,20}(token|accesstoken)|unauthori[sz]ed",
                             re.I)
@@ -162,7 +163,10 @@ class QikinkClient:
                 log.info("Qikink accepted order %s as %s", number, order_id)
                 return {"order_id": str(order_id), "existing": False, "raw": body}
             except QikinkDuplicateOrder as exc:
-                found = self.find_order_by_number(number, wait=wait)
+                # Qikink says the order exists: look past the usual depth, since it may be older
+                # than the newest pages (sent before a crash, with many orders since).
+                found = self.find_order_by_number(number, wait=wait,
+                                                  max_pages=self.config.lookup_max_pages * DUPLICATE_LOOKUP_FACTOR)
                 if found is None:
                     exc.order_number = number
                     raise
