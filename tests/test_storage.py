@@ -80,7 +80,7 @@ def test_list_orders_pages_and_filters(store):
 def test_intent_without_order_returns_stock(store):
     """A write that died after taking stock but before the order file gives the stock back."""
     original = store._write_order
-    store._write_order = lambda order: (_ for _ in ()).throw(StorageUnavailable())
+    store._write_order = lambda order, **kwargs: (_ for _ in ()).throw(StorageUnavailable())
     with pytest.raises(StorageUnavailable):
         store.create_order(builder(quantity=4))
     store._write_order = original
@@ -311,3 +311,20 @@ def test_data_dir_that_cannot_be_created_fails_start_clearly(tmp_path, data_dir)
     blocker.write_text("x")
     with pytest.raises(StartupError, match="not usable"):
         FileOrderStore(blocker / "data", load_catalogue(data_dir / "products.json"))
+
+
+def test_failed_directory_fsync_withdraws_the_batch(file_store, data_dir, monkeypatch):
+    """If the new orders' directory entry cannot be made durable, they are not acknowledged:
+    their files are removed and their stock returns."""
+    real = file_store._sync_new_files
+
+    def failing():
+        raise StorageUnavailable()
+
+    monkeypatch.setattr(file_store, "_sync_new_files", failing)
+    with pytest.raises(StorageUnavailable):
+        file_store.create_order(builder(quantity=2))
+    monkeypatch.setattr(file_store, "_sync_new_files", real)
+    assert file_store.order_ids() == []
+    file_store.create_order(builder(quantity=1))
+    assert file_store.products()["BHRT-001-M"]["stock_quantity"] == 14

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import StartupError, StorageUnavailable
 from ..models import ORDER_ID_RE
-from .atomic import CorruptFile, quarantine, read_json, remove_temp_files, write_json
+from .atomic import CorruptFile, fsync_dir, quarantine, read_json, remove_temp_files, write_json
 from .locking import StoreLock
 from .repository import OrderStore, check_order, order_number
 
@@ -114,11 +114,24 @@ class FileOrderStore(OrderStore):
             return
         self.quarantined.append({"file": path.name, "problem": problem, "moved_to": moved.name})
 
-    def _write_order(self, order: dict) -> None:
+    def _write_order(self, order: dict, *, sync_dir: bool = True) -> None:
         try:
-            write_json(self._order_path(order["order_id"]), order)
+            write_json(self._order_path(order["order_id"]), order, sync_dir=sync_dir)
         except OSError as exc:
             raise _storage_error(f"saving order {order['order_id']}", exc) from None
+
+    def _sync_new_files(self) -> None:
+        try:
+            fsync_dir(self.keys_dir)
+            fsync_dir(self.orders_dir)
+        except OSError as exc:
+            raise _storage_error("making new orders durable", exc) from None
+
+    def _discard_order(self, order_id: str) -> None:
+        try:
+            self._order_path(order_id).unlink()
+        except OSError as exc:
+            log.error("Could not remove order %s after a failed directory fsync: %s", order_id, exc)
 
     def _order_exists(self, order_id: str) -> bool:
         return self._order_path(order_id).exists()
@@ -135,7 +148,7 @@ class FileOrderStore(OrderStore):
 
     def _write_idempotency(self, key_hash: str, record: dict) -> None:
         try:
-            write_json(self.keys_dir / f"{key_hash}.json", record)
+            write_json(self.keys_dir / f"{key_hash}.json", record, sync_dir=False)
         except OSError as exc:
             raise _storage_error("saving the idempotency key", exc) from None
 

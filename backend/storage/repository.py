@@ -113,7 +113,14 @@ class OrderStore(abc.ABC):
     def _read_order(self, order_id: str) -> dict | None: ...
 
     @abc.abstractmethod
-    def _write_order(self, order: dict) -> None: ...
+    def _write_order(self, order: dict, *, sync_dir: bool = True) -> None:
+        """Write one order durably; with sync_dir=False the caller must `_sync_new_files()`."""
+
+    def _sync_new_files(self) -> None:
+        """Make the files written with sync_dir=False durable (one directory fsync for a batch)."""
+
+    def _discard_order(self, order_id: str) -> None:
+        """Remove an order file whose directory entry could not be made durable."""
 
     @abc.abstractmethod
     def _order_exists(self, order_id: str) -> bool: ...
@@ -250,14 +257,24 @@ class OrderStore(abc.ABC):
             if not isinstance(exc, Exception):
                 raise
             return
+        written = []
         for pending, order in accepted:
             try:
                 if pending.key_hash:
                     self._write_idempotency(pending.key_hash, {"order_id": order["order_id"]})
-                self._write_order(order)
+                self._write_order(order, sync_dir=False)
             except Exception as exc:  # its intent stays; the next write gives the stock back
                 pending.fail(exc)
                 continue
+            written.append((pending, order))
+        try:
+            self._sync_new_files()  # one directory fsync makes the whole batch's files durable
+        except Exception as exc:
+            for pending, order in written:
+                self._discard_order(order["order_id"])  # not durable: not acknowledged, stock returns
+                pending.fail(exc)
+            written = []
+        for pending, order in written:
             pending.finish((order, True))
         if deferred:
             self._commit_batch(deferred)
@@ -344,8 +361,11 @@ class MemoryOrderStore(OrderStore):
         order = self._orders.get(order_id)
         return self._copy(order) if order is not None else None
 
-    def _write_order(self, order):
+    def _write_order(self, order, *, sync_dir=True):
         self._orders[order["order_id"]] = self._copy(order)
+
+    def _discard_order(self, order_id):
+        self._orders.pop(order_id, None)
 
     def _order_exists(self, order_id):
         return order_id in self._orders
