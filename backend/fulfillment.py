@@ -58,7 +58,7 @@ class Fulfilment:
         default_poll = max(2.0, config.qikink_emulator_step_seconds) if config.qikink_env == "emulator" else 180.0
         self.poll_interval = poll_interval if poll_interval is not None else default_poll
         self.claim_seconds = max(60.0, 4 * (config.qikink_connect_timeout + config.qikink_read_timeout))
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="qikink-push")
+        self._pool = ThreadPoolExecutor(max_workers=max(4, config.threads), thread_name_prefix="qikink-push")
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -242,19 +242,30 @@ class Fulfilment:
             log.info("Order %s queued for a later attempt: %s", order_id, message)
         return order
 
-    def push_new(self, order: dict) -> dict:
+    def new_claim(self) -> dict | None:
+        """Claim fields to save with an order being placed, so that sending it right after needs
+        no second write; None when it will not be sent now (Qikink off, breaker open)."""
+        if not self.enabled or not self.breaker.allow():
+            return None
+        return {"claimed_by": uuid.uuid4().hex, "claimed_until": self.clock() + self.claim_seconds}
+
+    def push_new(self, order: dict, claim: dict | None = None) -> dict:
         """Send a just-placed order within the time budget; past it, the order stays queued and the
-        send finishes in the background. Never waits for the rate limiter."""
+        send finishes in the background. Never waits for the rate limiter. `claim` is what
+        `new_claim()` gave and the order was saved with."""
         if not self.enabled or order["qikink_status"] != "sync_pending":
             return order
         order_id = order["order_id"]
         self._pending.add(order_id)
-        if not self.breaker.allow():
-            order.setdefault("sync", {})["last_error"] = "Qikink is unavailable; the order will be sent when it is back"
-            return order
-        token, claimed = self._claim(order_id, force=True)
-        if token is None:
-            return claimed
+        if claim is not None and (order.get("sync") or {}).get("claimed_by") == claim["claimed_by"]:
+            token, claimed = claim["claimed_by"], order
+        else:
+            if not self.breaker.allow():
+                order.setdefault("sync", {})["last_error"] = "Qikink is unavailable; the order will be sent when it is back"
+                return order
+            token, claimed = self._claim(order_id, force=True)
+            if token is None:
+                return claimed
         future = self._pool.submit(self._send, claimed, token)
         try:
             return future.result(timeout=self.config.qikink_push_budget)

@@ -108,17 +108,21 @@ class OrderService:
                 "events": [],
                 "idempotency": request.get("idempotency"),
             }
+            if structured and request.get("sync_claim"):
+                order["sync"] = dict(request["sync_claim"])
             add_event(order, "order_received", "Order placed", timestamp)
             return order, {line["sku"]: line["quantity"] for line in request["lines"]}
 
         return build
 
-    def place(self, body: dict, idempotency_key: str | None = None):
-        """Validate and save a new order. Returns `(order, created)`; `created` False is a replay."""
+    def place(self, body: dict, idempotency_key: str | None = None, *, sync_claim: dict | None = None):
+        """Validate and save a new order. Returns `(order, created)`; `created` False is a replay.
+        `sync_claim` (from Fulfilment.new_claim) is saved with a sendable order."""
         if idempotency_key is not None and not IDEMPOTENCY_KEY_RE.match(idempotency_key):
             raise ValidationError.from_fields([{"field": "Idempotency-Key",
                                                 "message": "must be 1 to 255 visible ASCII characters"}])
         request = self.validate_new(body)
+        request["sync_claim"] = sync_claim
         if idempotency_key is not None:
             request["idempotency"] = {"fingerprint": fingerprint(body), "response": None}
         order, created = self.store.create_order(self._builder(request), idempotency_key=idempotency_key)
@@ -195,6 +199,9 @@ class OrderService:
         def apply(order):
             if order["qikink_status"] not in EDITABLE_QIKINK_STATUSES:
                 raise OrderNotEditable(f"Order {order_id} is {order['qikink_status']} and can no longer be edited")
+            sync = order.setdefault("sync", {})
+            if sync.get("claimed_until", 0) > self.clock():
+                raise OrderNotEditable(f"Order {order_id} is being sent to Qikink right now; try again in a minute")
             order.update(changes)
             timestamp = now_iso(self.clock)
             order["updated_at"] = timestamp
@@ -202,7 +209,9 @@ class OrderService:
                 order["qikink_status"] = "sync_pending"
                 order["status"] = "pending"
                 order["qikink_message"] = None
-                order.pop("sync", None)
+                # Send it soon, but keep `lookup_first`: an earlier attempt may have reached Qikink.
+                for key in ("next_attempt_at", "attempts", "last_error"):
+                    sync.pop(key, None)
             return True
 
         return self.store.update_order(order_id, apply)

@@ -31,7 +31,8 @@ def create_order():
     shop = services()
     body = json_body()
     key = request.headers.get("Idempotency-Key")
-    order, created = shop.orders.place(body, key)
+    claim = shop.fulfilment.new_claim() if shop.fulfilment is not None else None
+    order, created = shop.orders.place(body, key, sync_claim=claim)
     location = {"Location": f"/api/orders/{order['order_id']}"}
     if not created:
         stored = shop.orders.stored_response(order)
@@ -39,7 +40,7 @@ def create_order():
             stored = {"status": 201, "body": created_body(shop.store.get_order(order["order_id"]) or order)}
         return stored["body"], stored["status"], {**location, "Idempotent-Replayed": "true"}
     if shop.fulfilment is not None:
-        order = shop.fulfilment.push_new(order)
+        order = shop.fulfilment.push_new(order, claim)
     response = created_body(order)
     if key is not None:
         shop.orders.keep_response(order["order_id"], 201, response)
