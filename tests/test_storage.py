@@ -318,7 +318,7 @@ def test_failed_directory_fsync_withdraws_the_batch(file_store, data_dir, monkey
     their files are removed and their stock returns."""
     real = file_store._sync_new_files
 
-    def failing():
+    def failing(**kwargs):
         raise StorageUnavailable()
 
     monkeypatch.setattr(file_store, "_sync_new_files", failing)

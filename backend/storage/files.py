@@ -120,9 +120,10 @@ class FileOrderStore(OrderStore):
         except OSError as exc:
             raise _storage_error(f"saving order {order['order_id']}", exc) from None
 
-    def _sync_new_files(self) -> None:
+    def _sync_new_files(self, with_keys: bool = True) -> None:
         try:
-            fsync_dir(self.keys_dir)
+            if with_keys:
+                fsync_dir(self.keys_dir)
             fsync_dir(self.orders_dir)
         except OSError as exc:
             raise _storage_error("making new orders durable", exc) from None

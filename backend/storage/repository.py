@@ -116,7 +116,7 @@ class OrderStore(abc.ABC):
     def _write_order(self, order: dict, *, sync_dir: bool = True) -> None:
         """Write one order durably; with sync_dir=False the caller must `_sync_new_files()`."""
 
-    def _sync_new_files(self) -> None:
+    def _sync_new_files(self, with_keys: bool = True) -> None:
         """Make the files written with sync_dir=False durable (one directory fsync for a batch)."""
 
     def _discard_order(self, order_id: str) -> None:
@@ -268,7 +268,8 @@ class OrderStore(abc.ABC):
                 continue
             written.append((pending, order))
         try:
-            self._sync_new_files()  # one directory fsync makes the whole batch's files durable
+            # One directory fsync makes the whole batch's files durable.
+            self._sync_new_files(with_keys=any(pending.key_hash for pending, _ in written))
         except Exception as exc:
             for pending, order in written:
                 self._discard_order(order["order_id"])  # not durable: not acknowledged, stock returns
