@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .errors import InvalidJson, ValidationError
 

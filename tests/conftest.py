@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
 
 from backend import create_app
 from backend.config import Config
@@ -62,3 +63,19 @@ def store(request, data_dir):
     if request.param == "file":
         return FileOrderStore(data_dir, catalogue)
     return MemoryOrderStore(catalogue)
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """One Qikink emulator over real HTTP (a thread) for the session; statuses do not move by themselves."""
+    from backend.qikink.emulator import EmulatorServer
+
+    with EmulatorServer(step_seconds=0, rate_limit_per_minute=0) as server:
+        yield server
+
+
+@pytest.fixture
+def emu(emulator):
+    """The session emulator, reset (orders, tokens, faults, counters) before each test."""
+    requests.post(f"{emulator.url}/_emulator/reset", timeout=5).raise_for_status()
+    return emulator

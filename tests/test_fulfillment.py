@@ -50,18 +50,6 @@ class Clock:
 
 
 # --- the emulator --------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def emulator():
-    with EmulatorServer(step_seconds=0, rate_limit_per_minute=0) as server:
-        yield server
-
-
-@pytest.fixture
-def emu(emulator):
-    control(emulator, "POST", "/reset")
-    return emulator
-
-
 def control(emu, method, path, **body):
     response = requests.request(method, f"{emu.url}/_emulator{path}", json=body or None, timeout=5)
     response.raise_for_status()

@@ -12,6 +12,7 @@ from backend.errors import OutOfStock, StartupError, StorageUnavailable
 from backend.storage import FileOrderStore, load_catalogue
 from backend.storage import atomic
 from tests.conftest import make_data_dir
+from tests.faults import FailingFile
 
 
 def builder(sku="BHRT-001-M", quantity=1, **extra):
@@ -119,27 +120,11 @@ def test_disk_errors_are_503_and_leave_nothing_partial(file_store, data_dir, mon
     def failing_fsync(fd):
         raise OSError(code, os.strerror(code))
 
-    class FailingFile:
-        def __init__(self, handle):
-            self._handle = handle
-
-        def write(self, data):
-            raise OSError(code, os.strerror(code))
-
-        def __getattr__(self, name):
-            return getattr(self._handle, name)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self._handle.close()
-
     if where == "fsync":
         monkeypatch.setattr(atomic.os, "fsync", failing_fsync)
     else:
         real_open = open
-        monkeypatch.setattr("builtins.open", lambda *a, **k: FailingFile(real_open(*a, **k)))
+        monkeypatch.setattr("builtins.open", lambda *a, **k: FailingFile(real_open(*a, **k), code))
     with pytest.raises(StorageUnavailable) as raised:
         file_store.create_order(builder())
     assert raised.value.status == 503 and raised.value.headers["Retry-After"]

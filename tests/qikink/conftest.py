@@ -2,11 +2,9 @@
 import threading
 
 import pytest
-import requests
 import responses
 
 from backend.qikink import QikinkClient, QikinkConfig
-from backend.qikink.emulator import EmulatorServer
 
 BASE = "https://qikink.test"
 CLIENT_ID = "78670273abcdef"
@@ -68,20 +66,6 @@ def make_client(clock):
     yield make
     for client in made:
         client.close()
-
-
-@pytest.fixture(scope="session")
-def emulator():
-    """One emulator over real HTTP for the session; statuses do not move on their own."""
-    with EmulatorServer(step_seconds=0, rate_limit_per_minute=0) as server:
-        yield server
-
-
-@pytest.fixture
-def emu(emulator):
-    """The session emulator, reset before each test."""
-    requests.post(f"{emulator.url}/_emulator/reset", timeout=5).raise_for_status()
-    return emulator
 
 
 @pytest.fixture

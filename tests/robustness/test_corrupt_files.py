@@ -71,7 +71,7 @@ def test_corrupt_catalogue_or_state_stops_start_up_naming_the_file(tmp_path, log
     figures.add("faults_injected")
     code, output = start(data_dir, log_dir, f"{target}-{kind}")
     assert code == 2, output[-2000:]
-    assert f"ERROR: " in output and str(path) in output, output[-2000:]
+    assert "ERROR: " in output and str(path) in output, output[-2000:]
     assert "Traceback" not in output
     assert path.read_bytes() == broken, "the corrupt file was changed"
     assert len(list((data_dir / "orders").glob("BHRT-*.json"))) == 1, "an order was lost"

@@ -13,6 +13,7 @@ from backend import create_app
 from backend.config import Config
 from backend.storage import atomic
 from tests.conftest import make_data_dir, order_body
+from tests.faults import FailingFile
 from tests.harness import BASE_ENV, ROOT, free_port
 from tests.robustness import figures
 from tests.robustness.conftest import ADMIN_KEY
@@ -35,25 +36,6 @@ def shop(tmp_path):
     app = create_app(Config(data_dir=data_dir, ratelimit_enabled=False, app_env="test", qikink_env="off",
                             admin_api_key=ADMIN_KEY))
     return app, data_dir
-
-
-class FailingFile:
-    """A file whose write fails as a full or broken disk makes it fail."""
-
-    def __init__(self, handle, code):
-        self._handle, self._code = handle, code
-
-    def write(self, data):
-        raise OSError(self._code, os.strerror(self._code))
-
-    def __getattr__(self, name):
-        return getattr(self._handle, name)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self._handle.close()
 
 
 def fail_nth_write(monkeypatch, nth: int, code: int, where: str) -> dict:
