@@ -52,6 +52,8 @@ class Fulfilment:
         self.config = config
         self.store = store
         self.client = client
+        # The order request's push makes one attempt per call: the worker retries later.
+        self.fast_client = client.without_retries() if client is not None else None
         self.clock = clock
         self.instance = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.breaker = breaker or CircuitBreaker(threshold=3, cooldown=config.qikink_breaker_cooldown_seconds)
@@ -157,17 +159,18 @@ class Fulfilment:
         order = self.store.update_order(order_id, claim)
         return (token if (order.get("sync") or {}).get("claimed_by") == token else None), order
 
-    def _send(self, order: dict, token: str) -> dict:
+    def _send(self, order: dict, token: str, client=None) -> dict:
         """Send a claimed order and record the outcome. Never raises for Qikink's answers; a
         rate-limited attempt is marked `rate_limited` on the returned (not stored) order."""
         order_number = order["qikink_order_number"]
+        client = client or self.client
         try:
             payload = to_qikink_order(order, self.store.products())
             found = None
             if order["sync"].get("lookup_first"):
-                found = self.client.find_order_by_number(order_number, wait=False)
+                found = client.find_order_by_number(order_number, wait=False)
             result = {"order_id": str(found["order_id"]), "existing": True} if found else \
-                self.client.create_order(payload, wait=False)
+                client.create_order(payload, wait=False)
         except MappingError as exc:
             return self._record_failure(order["order_id"], token, str(exc), permanent=True)
         except QikinkValidationError as exc:
@@ -266,7 +269,7 @@ class Fulfilment:
             token, claimed = self._claim(order_id, force=True)
             if token is None:
                 return claimed
-        future = self._pool.submit(self._send, claimed, token)
+        future = self._pool.submit(self._send, claimed, token, self.fast_client)
         try:
             return future.result(timeout=self.config.qikink_push_budget)
         except FutureTimeout:

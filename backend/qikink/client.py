@@ -4,7 +4,7 @@ import logging
 import random
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import requests
@@ -106,6 +106,17 @@ class QikinkClient:
                                                     sleep=sleep)
         self._signer = (HmacSigner(config.client_secret, clock=clock)
                         if config.sign_requests else None)
+
+    def without_retries(self) -> "QikinkClient":
+        """A sibling for calls that must answer fast (an order request's push): one attempt per
+        call, sharing this client's token cache, rate limiter and HTTP session, so it never
+        mints a second token."""
+        sibling = QikinkClient(replace(self.config, max_retries=0), session=self._session,
+                               sleep=self._sleep, clock=self._clock, rate_limiter=self._limiter,
+                               jitter=self._jitter)
+        sibling._tokens = self._tokens
+        sibling._owns_session = False
+        return sibling
 
     def __repr__(self):
         return (f"QikinkClient(environment={self.config.environment!r}, "

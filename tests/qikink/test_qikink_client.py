@@ -355,3 +355,18 @@ def test_list_orders_returns_the_page(mocked, make_client):
     mocked.get(ORDER_URL, json=[qikink_order(2), qikink_order(1)],
                match=[matchers.query_param_matcher({"page_no": "2"})])
     assert [o["order_id"] for o in make_client().list_orders(2)] == [2, 1]
+
+
+def test_sibling_without_retries_shares_the_token_and_tries_once(mocked, make_client, clock):
+    """The order request's push: one attempt per call, and never a second token."""
+    token_answer(mocked)
+    create = mocked.post(CREATE_URL, status=503, body="<html>down</html>", content_type="text/html")
+    lookup = mocked.get(ORDER_URL, json=[])
+    client = make_client(max_retries=3)
+    client.authenticate()
+    fast = client.without_retries()
+    with pytest.raises(QikinkUnavailable):
+        fast.create_order(PAYLOAD)
+    assert create.call_count == 1 and lookup.call_count == 1 and clock.sleeps == []
+    assert fast.token_valid_until == client.token_valid_until
+    assert sum(1 for call in mocked.calls if call.request.url.endswith("/api/token")) == 1
