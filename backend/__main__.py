@@ -20,7 +20,8 @@ def _start_emulator(config):
 
     url = f"http://127.0.0.1:{config.qikink_emulator_port}"
     try:
-        server = EmulatorServer(port=config.qikink_emulator_port, step_seconds=config.qikink_emulator_step_seconds)
+        server = EmulatorServer(port=config.qikink_emulator_port, step_seconds=config.qikink_emulator_step_seconds,
+                                state_file=config.data_dir / "emulator-state.json")
         server.start()
         return server, url
     except OSError:

@@ -23,7 +23,7 @@ from .circuit_breaker import CircuitBreaker
 from .errors import NotFound
 from .models import ORDER_ID_RE
 from .orders import add_event, now_iso
-from .qikink import QikinkError, QikinkRateLimited, QikinkValidationError
+from .qikink import QikinkError, QikinkNotFound, QikinkRateLimited, QikinkValidationError
 from .qikink.mapping import MappingError, TERMINAL_STATUSES, is_forward, is_terminal_raw, to_fulfilment, to_qikink_order
 from .storage import mapping_problem
 
@@ -308,6 +308,14 @@ class Fulfilment:
             return order
         try:
             remote = self.client.get_order(order["qikink_shipment_id"], wait=wait)
+        except QikinkNotFound:
+            # Qikink answered, so the connection is fine; the order is polled again only later.
+            self._note(None)
+            log.warning("Qikink does not know order %s (id %s)", order_id, order["qikink_shipment_id"])
+
+            def missing(o):
+                o.setdefault("sync", {}).update(last_polled_at=self.clock(), last_error="Qikink does not know this order")
+            return self.store.update_order(order_id, missing)
         except QikinkError as exc:
             self._note(exc)
             raise

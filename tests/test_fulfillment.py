@@ -659,3 +659,18 @@ def test_fulfillment_while_the_breaker_is_open_is_stale_without_calling_qikink(s
     answer = shop.test_client().get(f"/api/qikink/fulfillment/{order_id}")
     assert answer.status_code == 200 and answer.json["stale"] is True
     assert counters(emu)["calls"] == calls, "a public route does not call Qikink while it is known to be down"
+
+
+def test_an_order_qikink_does_not_know_is_not_a_disconnection(shop, emu):
+    """E.g. an emulator restarted without its state: the connection is fine, polling backs off."""
+    order_id = place(shop).json["data"]["order_id"]
+    control(emu, "POST", "/reset")
+    fulfilment = fulfilment_of(shop)
+    fulfilment.authenticate()
+    order = fulfilment.refresh(order_id)
+    assert fulfilment.connection_state() == "connected" and fulfilment.last_error is None
+    assert order["sync"]["last_error"] == "Qikink does not know this order"
+    assert order["status"] == "confirmed"
+    calls = counters(emu)["calls"]
+    assert fulfilment.run_pass()["refreshed"] == 0  # polled just now: not again before the interval
+    assert counters(emu)["calls"] == calls

@@ -155,11 +155,12 @@ def _register_controls(app, store):
 
 def create_emulator_app(*, client_id=None, client_secret=None, step_seconds=DEFAULT_STEP_SECONDS,
                         rate_limit_per_minute=30, clock=time.time, my_products=None,
-                        seed=None) -> Flask:
-    """The emulator as a Flask app; its state is `app.extensions["qikink_emulator"]`."""
+                        seed=None, state_file=None) -> Flask:
+    """The emulator as a Flask app; its state is `app.extensions["qikink_emulator"]`.
+    With `state_file`, the orders it accepted survive a restart."""
     store = EmulatorStore(client_id=client_id, client_secret=client_secret,
                           step_seconds=step_seconds, rate_limit_per_minute=rate_limit_per_minute,
-                          clock=clock, my_products=my_products, seed=seed)
+                          clock=clock, my_products=my_products, seed=seed, state_file=state_file)
     app = Flask(__name__)
     app.extensions["qikink_emulator"] = store
     _register_api(app, store)

@@ -3,6 +3,7 @@
 Validation follows the real API's rules and error messages (see shared/spec/qikink-api.md).
 """
 import hmac
+import logging
 import random
 import re
 import secrets
@@ -11,6 +12,11 @@ import time
 from collections import deque
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ..storage.atomic import CorruptFile, read_json, write_json
+
+log = logging.getLogger(__name__)
 
 STEPS = ("Live", "To be Printed", "Printed", "Manifested", "In-Transit", "out for delivery",
          "Delivered")
@@ -150,7 +156,8 @@ class EmulatorStore:
     """Everything the emulator remembers, behind one lock (the server is threaded)."""
 
     def __init__(self, *, client_id=None, client_secret=None, step_seconds=5.0,
-                 rate_limit_per_minute=30, clock=time.time, my_products=None, seed=None):
+                 rate_limit_per_minute=30, clock=time.time, my_products=None, seed=None,
+                 state_file=None):
         self._credentials = (client_id, client_secret) if client_id or client_secret else None
         self.step_seconds = step_seconds
         self.rate_limit_per_minute = rate_limit_per_minute
@@ -158,9 +165,31 @@ class EmulatorStore:
         self.my_products = set(my_products) if my_products is not None else None
         self._random = random.Random(seed)
         self._lock = threading.Lock()
-        self.reset()
+        # With a state file (the server's embedded emulator), accepted orders survive a restart,
+        # as they do at Qikink; tokens, faults and counters do not.
+        self.state_file = Path(state_file) if state_file else None
+        self.reset(persist=False)
+        self._load_orders()
 
-    def reset(self):
+    def _load_orders(self):
+        if self.state_file is None or not self.state_file.exists():
+            return
+        try:
+            saved = read_json(self.state_file, dict)
+            records = {int(r["order_id"]): r for r in saved["orders"]}
+        except (CorruptFile, KeyError, TypeError, ValueError) as exc:
+            log.error("Emulator state %s is unreadable (%s); starting empty", self.state_file, exc)
+            return
+        self._orders = records
+        self._numbers = {r["number"].split("_", 1)[1] for r in records.values()}
+        self._next_id = max(records, default=FIRST_ORDER_ID - 1) + 1
+
+    def _save_orders(self):
+        """Under the lock: write every order to the state file (small: an emulator's orders)."""
+        if self.state_file is not None:
+            write_json(self.state_file, {"orders": list(self._orders.values())})
+
+    def reset(self, persist=True):
         """Forget every token, order, fault and counter."""
         with self._lock:
             self._tokens = {}
@@ -172,6 +201,8 @@ class EmulatorStore:
             self._counters = {"created": {}, "create_attempts": {}, "total_created": 0,
                               "tokens_minted": 0, "calls": 0, "faults_injected": 0,
                               "rate_limited": 0, "signed_calls": 0}
+            if persist:
+                self._save_orders()
 
     # --- tokens and limits ------------------------------------------------------------------
 
@@ -287,6 +318,7 @@ class EmulatorStore:
                                       "frozen": None, "shipped": False, "payload": body}
             self._counters["created"][number] = self._counters["created"].get(number, 0) + 1
             self._counters["total_created"] += 1
+            self._save_orders()
         return {"message": "Order created successfully", "order_id": order_id, "status_code": "200"}
 
     def _status(self, record, now):
@@ -356,4 +388,5 @@ class EmulatorStore:
                 record["frozen"] = status
             if number:
                 record["number"] = number
+            self._save_orders()
             return self._view(record, now)

@@ -281,3 +281,21 @@ def test_command_line_serves_and_reads_step_seconds_from_the_environment():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_orders_survive_a_restart_with_a_state_file(tmp_path):
+    """The server's embedded emulator keeps the orders it accepted, as Qikink does."""
+    from backend.qikink.emulator_store import EmulatorStore
+
+    state = tmp_path / "emulator-state.json"
+    first = EmulatorStore(step_seconds=0, rate_limit_per_minute=0, state_file=state)
+    body = payload()
+    created = first.create(body)
+    again = EmulatorStore(step_seconds=0, rate_limit_per_minute=0, state_file=state)
+    assert again.get(created["order_id"])["number"].endswith(body["order_number"])
+    with pytest.raises(Exception, match="Duplicate order number"):
+        again.create(body)
+    assert again.create(payload("BHRT-2"))["order_id"] == created["order_id"] + 1
+    state.write_text("{half", encoding="utf-8")
+    assert EmulatorStore(state_file=state).page(1) == []
+    assert EmulatorServer(state_file=state).store.state_file == state
