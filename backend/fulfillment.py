@@ -85,11 +85,13 @@ class Fulfilment:
             self.breaker.record_failure()
 
     def connection_state(self) -> str:
+        """From the last contact with Qikink, without calling it: a quiet hour in which the token
+        expired is still "connected" when the last call succeeded."""
         if not self.enabled:
             return "not_configured" if self.config.qikink_env != "off" else "off"
         if self.last_error is not None:
             return "disconnected"
-        return "connected" if self.client.has_valid_token() else "disconnected"
+        return "connected" if self.last_check is not None or self.client.has_valid_token() else "disconnected"
 
     def authenticate(self, force: bool = False):
         """Check the credentials (mint only if no valid token is cached, unless forced)."""
