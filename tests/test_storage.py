@@ -313,3 +313,23 @@ def test_failed_directory_fsync_withdraws_the_batch(file_store, data_dir, monkey
     assert file_store.order_ids() == []
     file_store.create_order(builder(quantity=1))
     assert file_store.products()["BHRT-001-M"]["stock_quantity"] == 14
+
+
+def test_reading_a_file_windows_holds_is_retried_then_503(file_store, data_dir, monkeypatch):
+    """A file being replaced on Windows can refuse to open for a moment; for good, it is a 503."""
+    order, _ = file_store.create_order(builder())
+    real = type(data_dir).read_bytes
+    refusals = {"left": 2}
+
+    def flaky(path):
+        if path.name == f"{order['order_id']}.json" and refusals["left"]:
+            refusals["left"] -= 1
+            raise PermissionError(errno.EACCES, "being used by another process")
+        return real(path)
+
+    monkeypatch.setattr(type(data_dir), "read_bytes", flaky)
+    assert file_store.get_order(order["order_id"]) == order and refusals["left"] == 0
+    refusals["left"] = 10_000
+    monkeypatch.setattr(atomic, "_REPLACE_RETRY_SECONDS", 0.05)
+    with pytest.raises(StorageUnavailable):
+        file_store.get_order(order["order_id"])

@@ -49,19 +49,25 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def replace_file(source: Path, target: Path, *, sleep=time.sleep) -> None:
-    """os.replace, retried briefly: on Windows a reader holding `target` open makes it fail."""
+def _retry_while_locked(action, *, sleep=time.sleep):
+    """Run `action`, retrying for up to a second while it fails with PermissionError: on Windows
+    another process holding the file open makes os.replace fail, and a file being replaced can
+    refuse to open, for a moment."""
     deadline = time.monotonic() + _REPLACE_RETRY_SECONDS
     delay = 0.01
     while True:
         try:
-            os.replace(source, target)
-            return
+            return action()
         except PermissionError:
             if time.monotonic() >= deadline:
                 raise
             sleep(delay)
             delay = min(delay * 2, 0.1)
+
+
+def replace_file(source: Path, target: Path, *, sleep=time.sleep) -> None:
+    """os.replace, retried briefly while Windows reports the target as in use."""
+    _retry_while_locked(lambda: os.replace(source, target), sleep=sleep)
 
 
 def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
@@ -119,7 +125,7 @@ def decode_text(path: Path, data: bytes) -> str:
 def read_json(path: Path, expect: type = dict, *, decimals: bool = False):
     """Read a JSON file strictly; raise CorruptFile naming the problem, FileNotFoundError if absent."""
     path = Path(path)
-    data = path.read_bytes()
+    data = _retry_while_locked(path.read_bytes)
     text = decode_text(path, data)
     try:
         value = json.loads(text, parse_float=Decimal if decimals else float)

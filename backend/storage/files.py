@@ -52,7 +52,9 @@ class FileOrderStore(OrderStore):
                 "Make it writable by this user or point DATA_DIR at a writable folder."
             ) from None
         try:
-            self._load_state()
+            self._read_state()
+        except OSError as exc:
+            raise StartupError(f"State file {self.state_path} cannot be read ({exc.strerror or exc})") from None
         except CorruptFile as exc:
             raise StartupError(
                 f"State file {exc.path} is unreadable: {exc.problem}. It holds stock levels and the order "
@@ -65,6 +67,12 @@ class FileOrderStore(OrderStore):
 
     # --- state -------------------------------------------------------------------------------
     def _load_state(self) -> dict:
+        try:
+            return self._read_state()
+        except OSError as exc:
+            raise _storage_error("reading stock and sequence", exc) from None
+
+    def _read_state(self) -> dict:
         stat = self.state_path.stat()
         key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         if self._state_cache and self._state_cache[0] == key:
@@ -98,6 +106,8 @@ class FileOrderStore(OrderStore):
         except CorruptFile as exc:
             self._quarantine(path, exc.problem)
             return None
+        except OSError as exc:
+            raise _storage_error(f"reading order {order_id}", exc) from None
         problem = check_order(order, order_id)
         if problem:
             self._quarantine(path, problem)
