@@ -174,7 +174,13 @@ def create_emulator_app(*, client_id=None, client_secret=None, step_seconds=DEFA
     return app
 
 
-class _QuietHandler(WSGIRequestHandler):
+class _KeepAliveHandler(WSGIRequestHandler):
+    """HTTP/1.1, so a client's connection is reused instead of reopened for every call."""
+
+    protocol_version = "HTTP/1.1"
+
+
+class _QuietHandler(_KeepAliveHandler):
     """Keeps the per-request access log out of test output."""
 
     def log_request(self, *args, **kwargs):
@@ -200,7 +206,7 @@ class EmulatorServer:
 
     def start(self):
         """Start serving; returns self."""
-        handler = _QuietHandler if self._quiet else WSGIRequestHandler
+        handler = _QuietHandler if self._quiet else _KeepAliveHandler
         self._server = make_server(self.host, self._port, self.app, threaded=True,
                                    request_handler=handler)
         # A short poll interval makes stop() quick (tests start many servers).
