@@ -72,10 +72,6 @@ class Config:
     def catalogue_file(self) -> Path:
         return self.catalogue_path or (self.data_dir / "products.json")
 
-    @property
-    def is_production(self) -> bool:
-        return self.app_env == "production"
-
     def with_overrides(self, **changes) -> "Config":
         """A copy with some settings changed (tests, command-line flags)."""
         return replace(self, **changes)

@@ -1,7 +1,6 @@
 """Atomic, durable file writes and strict JSON reads: the primitives every repository uses."""
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os
@@ -168,9 +167,3 @@ def remove_temp_files(directory: Path) -> list[Path]:
     if removed:
         log.warning("Removed %d temp file(s) left by an interrupted write in %s", len(removed), directory)
     return removed
-
-
-def is_storage_error(exc: OSError) -> bool:
-    """Errors that mean 'the disk cannot take it now' rather than a bug."""
-    return exc.errno in (errno.ENOSPC, errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EAGAIN) \
-        or isinstance(exc, PermissionError)
