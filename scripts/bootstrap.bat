@@ -1,6 +1,7 @@
 @echo off
 rem Called by start-backend.bat and run-tests.bat from the project root: make .venv, install the
-rem pinned requirements when requirements.txt changed, create .env from .env.example.
+rem pinned requirements (%REQUIREMENTS%, default requirements.txt) when they changed, create .env.
+if not defined REQUIREMENTS set "REQUIREMENTS=requirements.txt"
 if exist ".venv\Scripts\python.exe" goto :venv_ready
 set "PYTHON_CMD="
 py -3 -c "import sys; sys.exit(sys.version_info < (3, 10))" >nul 2>&1 && set "PYTHON_CMD=py -3"
@@ -14,11 +15,11 @@ echo Creating the virtual environment in .venv ...
 %PYTHON_CMD% -m venv .venv || (echo Could not create .venv & exit /b 1)
 :venv_ready
 set "VENV_PYTHON=%CD%\.venv\Scripts\python.exe"
-"%VENV_PYTHON%" scripts\requirements_stamp.py check
+"%VENV_PYTHON%" scripts\requirements_stamp.py check %REQUIREMENTS%
 if errorlevel 1 (
-  echo Installing requirements.txt into .venv ...
-  "%VENV_PYTHON%" -m pip install --disable-pip-version-check -q -r requirements.txt || (echo Installing the requirements failed & exit /b 1)
-  "%VENV_PYTHON%" scripts\requirements_stamp.py write
+  echo Installing %REQUIREMENTS% into .venv ...
+  "%VENV_PYTHON%" -m pip install --disable-pip-version-check -q -r %REQUIREMENTS% || (echo Installing the requirements failed & exit /b 1)
+  "%VENV_PYTHON%" scripts\requirements_stamp.py write %REQUIREMENTS%
 )
 if not exist ".env" (
   copy ".env.example" ".env" >nul

@@ -1,5 +1,6 @@
 # Sourced by start-backend.sh and run-tests.sh from the project root: make .venv, install the
-# pinned requirements when requirements.txt changed, create .env from .env.example.
+# pinned requirements ($REQUIREMENTS, default requirements.txt) when they changed, create .env.
+REQUIREMENTS="${REQUIREMENTS:-requirements.txt}"
 find_python() {
   for candidate in python3 python; do
     if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
@@ -14,10 +15,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv || { echo "Could not create .venv: install the venv module (e.g. apt-get install python3-venv)" >&2; exit 1; }
 fi
 VENV_PYTHON="$PWD/.venv/bin/python"
-if ! "$VENV_PYTHON" scripts/requirements_stamp.py check; then
-  echo "Installing requirements.txt into .venv ..."
-  "$VENV_PYTHON" -m pip install --disable-pip-version-check -q -r requirements.txt
-  "$VENV_PYTHON" scripts/requirements_stamp.py write
+if ! "$VENV_PYTHON" scripts/requirements_stamp.py check "$REQUIREMENTS"; then
+  echo "Installing $REQUIREMENTS into .venv ..."
+  "$VENV_PYTHON" -m pip install --disable-pip-version-check -q -r "$REQUIREMENTS"
+  "$VENV_PYTHON" scripts/requirements_stamp.py write "$REQUIREMENTS"
 fi
 if [ ! -f .env ]; then
   cp .env.example .env

@@ -1,25 +1,32 @@
-"""Tell whether requirements.txt changed since the last install into .venv (exit 1: install).
+"""Tell whether a requirements file changed since the last install into .venv (exit 1: install).
 
-    python scripts/requirements_stamp.py check   # exit 0 when .venv is up to date
-    python scripts/requirements_stamp.py write   # record the installed requirements
+    python scripts/requirements_stamp.py check requirements-dev.txt  # exit 0 when .venv is up to date
+    python scripts/requirements_stamp.py write requirements-dev.txt  # record the installed requirements
+
+The digest covers the named file and requirements.txt, which every other file includes.
 """
 import hashlib
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STAMP = ROOT / ".venv" / "requirements.sha256"
 
 
-def digest() -> str:
-    return hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()
+def digest(name: str) -> str:
+    files = dict.fromkeys(["requirements.txt", name])
+    return hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
+
+
+def stamp(name: str) -> Path:
+    return ROOT / ".venv" / (Path(name).stem + ".sha256")
 
 
 def main(argv) -> int:
-    if argv == ["check"]:
-        return 0 if STAMP.exists() and STAMP.read_text().strip() == digest() else 1
-    if argv == ["write"]:
-        STAMP.write_text(digest() + "\n")
+    if len(argv) == 2 and argv[0] == "check":
+        path = stamp(argv[1])
+        return 0 if path.exists() and path.read_text().strip() == digest(argv[1]) else 1
+    if len(argv) == 2 and argv[0] == "write":
+        stamp(argv[1]).write_text(digest(argv[1]) + "\n")
         return 0
     print(__doc__, file=sys.stderr)
     return 2
