@@ -28,27 +28,6 @@ def _origin_pattern(origin: str):
     return re.compile("^" + re.escape(origin).replace(r":\*", r"(:\d+)?").replace(r"\*", r"[^/]*") + "$")
 
 
-def build_qikink_client(config):
-    """The QikinkClient for `config`, or None when Qikink is off."""
-    import secrets
-
-    from .qikink import QikinkClient, QikinkConfig
-
-    if config.qikink_env == "off":
-        return None
-    client_id, secret = config.qikink_client_id, config.qikink_client_secret
-    base_url = config.qikink_base_url or None
-    if config.qikink_env == "emulator":
-        base_url = base_url or f"http://127.0.0.1:{config.qikink_emulator_port}"
-        if not client_id:
-            # The emulator accepts any credentials: make throwaway ones, nothing to keep secret.
-            client_id, secret = f"emulator-{secrets.token_hex(4)}", secrets.token_hex(16)
-    return QikinkClient(QikinkConfig(
-        client_id=client_id, client_secret=secret, environment=config.qikink_env, base_url=base_url,
-        sign_requests=config.qikink_sign_requests, connect_timeout=config.qikink_connect_timeout,
-        read_timeout=config.qikink_read_timeout, rate_limit_per_minute=config.qikink_rate_limit_per_minute))
-
-
 def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     """Build the Flask app. Tests pass a Config (and may pass an in-memory store or a client)."""
     from flask_cors import CORS
@@ -58,7 +37,8 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from .api import health, orders, products, qikink
     from .config import Config
     from .errors import register_error_handlers
-    from .fulfillment import Fulfilment
+    from .fulfilment import Fulfilment
+    from .qikink import QikinkClient
     from .orders import OrderService
     from .storage import open_store
 
@@ -67,7 +47,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False
     store = store or open_store(config)
-    client = qikink_client or build_qikink_client(config)
+    client = qikink_client or (QikinkClient.from_config(config) if config.qikink_env != "off" else None)
     fulfilment = Fulfilment(config, store, client) if client is not None else None
     shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment)
     app.extensions["shop"] = shop

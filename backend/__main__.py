@@ -78,7 +78,7 @@ def main(argv=None) -> int:
         if rest:
             parser.error(f"unrecognised arguments: {' '.join(rest)}")
         if args.command == "sync":
-            from .fulfillment import run_once
+            from .fulfilment import run_once
 
             return run_once(Config.from_env())
         return _serve(args)

@@ -67,6 +67,8 @@ class Config:
     sync_enabled: bool = True
     qikink_retry_base_seconds: float = 10.0
     qikink_breaker_cooldown_seconds: float = 30.0
+    qikink_tracking_freshness_seconds: float = 0.0  # 0: by environment (see fulfilment.tracking_freshness)
+    qikink_create_reserve_per_minute: int | None = None  # None: 5 of 30 (budget.default_create_reserve)
 
     @property
     def catalogue_file(self) -> Path:
@@ -106,6 +108,10 @@ class Config:
         qikink_env = get("QIKINK_ENV").lower() or ("sandbox" if client_id else "emulator")
         if qikink_env not in QIKINK_ENVIRONMENTS:
             raise ConfigError(f"QIKINK_ENV must be one of {', '.join(QIKINK_ENVIRONMENTS)}, not {qikink_env!r}")
+        if app_env == "production" and qikink_env == "emulator" and not get("QIKINK_ENV"):
+            raise ConfigError("APP_ENV=production needs QIKINK_CLIENT_ID and QIKINK_CLIENT_SECRET: without them "
+                              "orders would go to the local emulator and never be printed "
+                              "(set QIKINK_ENV=emulator to run on the emulator on purpose)")
         if qikink_env in ("sandbox", "live") and not client_id:
             raise ConfigError(f"QIKINK_ENV={qikink_env} needs QIKINK_CLIENT_ID and QIKINK_CLIENT_SECRET")
 
@@ -158,4 +164,8 @@ class Config:
             qikink_retry_base_seconds=_number("QIKINK_RETRY_BASE_SECONDS", get("QIKINK_RETRY_BASE_SECONDS", "10")),
             qikink_breaker_cooldown_seconds=_number(
                 "QIKINK_BREAKER_COOLDOWN_SECONDS", get("QIKINK_BREAKER_COOLDOWN_SECONDS", "30")),
+            qikink_tracking_freshness_seconds=60 * _number(
+                "QIKINK_TRACKING_FRESHNESS_MINUTES", get("QIKINK_TRACKING_FRESHNESS_MINUTES", "0")),
+            qikink_create_reserve_per_minute=_number(
+                "QIKINK_CREATE_RESERVE_PER_MINUTE", reserve, int) if (reserve := get("QIKINK_CREATE_RESERVE_PER_MINUTE")) else None,
         )

@@ -16,9 +16,9 @@ import requests
 
 from backend import create_app
 from backend.banner import print_banner, symbols
-from backend.circuit_breaker import CircuitBreaker
+from backend.fulfilment.circuit_breaker import CircuitBreaker
 from backend.config import Config, ConfigError
-from backend.fulfillment import Fulfilment
+from backend.fulfilment import Fulfilment
 from backend.orders import OrderService
 from backend.qikink import QikinkClient, QikinkConfig
 from backend.qikink.emulator import EmulatorServer
@@ -248,7 +248,7 @@ def test_permanent_refusal_is_sync_failed_until_retry_failed_requeues_it(make_sh
 def test_breaker_skips_qikink_after_three_transient_failures_and_recovers(shop, emu):
     clock = Clock()
     fulfilment = fulfilment_of(shop)
-    fulfilment.breaker = CircuitBreaker(threshold=3, cooldown=30, clock=clock)
+    fulfilment.health.breaker = CircuitBreaker(threshold=3, cooldown=30, clock=clock)
     inject(emu, "503", paths=None)  # Qikink down for every call
     ids = [place(shop).json["data"]["order_id"] for _ in range(3)]
     assert fulfilment.breaker.is_open
@@ -339,7 +339,8 @@ def synced(data_dir, emu, fulfilments):
     order_id = OrderService(store).place(order_body())[0]["order_id"]
     fulfilment.run_pass()
     order = store.get_order(order_id)
-    assert (order["status"], order["qikink_status"]) == ("confirmed", "synced")
+    # Polling on every pass, the same pass may already have read Qikink's first status (Live).
+    assert (order["status"], order["qikink_status"]) in (("confirmed", "synced"), ("processing", "synced"))
     return fulfilment, order
 
 
@@ -376,7 +377,7 @@ def test_unknown_status_is_kept_raw_and_changes_nothing(synced, emu):
     set_status(emu, order["qikink_shipment_id"], "Gone Fishing")
     fulfilment.run_pass()
     after = fulfilment.store.get_order(order["order_id"])
-    assert (after["status"], after["qikink_raw_status"]) == ("confirmed", "Gone Fishing")
+    assert (after["status"], after["qikink_raw_status"]) == (order["status"], "Gone Fishing")
     assert after["events"] == order["events"]
     assert fulfilment.fulfilment_view(order["order_id"])["qikink_raw_status"] == "Gone Fishing"
 
@@ -393,7 +394,7 @@ def test_cancelled_by_renamed_number_is_terminal(synced, emu):
 
 # --- the /api/qikink routes ----------------------------------------------------------------------
 STATUS_KEYS = {"status", "environment", "qikink_api", "client_id", "last_check", "token_valid_until",
-               "pending_orders", "last_error"}
+               "pending_orders", "last_error", "budget", "queue", "tracking"}
 
 
 def test_status_mints_no_token_while_one_is_valid_and_never_shows_the_secret(shop, emu):
@@ -472,14 +473,14 @@ def sync_answer(app, query="") -> dict:
     assert {"status", "qikink_response"} <= set(integration) <= {"status", "qikink_response", "last_error"}
     assert integration["qikink_response"] == {"products_synced": 8, "sync_timestamp": body["timestamp"]}
     assert body["products_synced"] == 8 and body["products"] == {"valid": 8, "invalid": []}
-    assert set(body["orders"]) == {"pushed", "failed", "still_pending", "refreshed"}
+    assert set(body["orders"]) == {"pushed", "failed", "still_pending", "refreshed", "not_refreshed", "reasons"}
     return body
 
 
 def test_sync_of_a_fresh_app_with_qikink_reachable_is_success(shop):
     body = sync_answer(shop)
     assert body["qikink_integration"]["status"] == "success"
-    assert body["orders"] == {"pushed": 0, "failed": 0, "still_pending": 0, "refreshed": 0}
+    assert body["orders"] == {"pushed": 0, "failed": 0, "still_pending": 0, "refreshed": 0, "not_refreshed": 0, "reasons": []}
 
 
 def test_sync_sends_pending_orders_and_reports_success(shop, emu):
@@ -518,13 +519,19 @@ def test_fulfillment_is_public_refreshed_after_a_minute_and_stale_when_qikink_is
     data = place(app).json["data"]
     path = f"/api/qikink/fulfillment/{data['order_id']}"
 
+    set_status(emu, data["qikink_shipment_id"], "Printed")
+    calls = counters(emu)["calls"]
     first = http.get(path, environ_base=REMOTE)  # public: no admin key, not loopback
     assert first.status_code == 200
     assert FULFILMENT_KEYS <= set(first.json) and "stale" not in first.json
-    assert (first.json["status"], first.json["qikink_raw_status"]) == ("processing", "Live")
+    assert first.json["status"] == "confirmed", "served from what is stored within a minute of the send"
+    assert counters(emu)["calls"] == calls
     assert data["customer_email"] not in first.get_data(as_text=True)
     assert ADDRESS["phone"] not in first.get_data(as_text=True)
 
+    clock.advance(61)
+    printing = http.get(path).json
+    assert (printing["status"], printing["qikink_raw_status"]) == ("processing", "Printed")
     set_status(emu, data["qikink_shipment_id"], "In-Transit")
     calls = counters(emu)["calls"]
     assert http.get(path).json["status"] == "processing", "served from what is stored within the minute"
@@ -601,7 +608,16 @@ def test_wildcard_cors_outside_production_allows_any_origin(data_dir):
 @pytest.mark.parametrize("origins", ["*", "https://shop.example, *"])
 def test_production_refuses_a_wildcard_cors_origin(origins):
     with pytest.raises(ConfigError, match="CORS_ORIGINS"):
-        Config.from_env({"APP_ENV": "production", "ADMIN_API_KEY": ADMIN_KEY, "CORS_ORIGINS": origins})
+        Config.from_env({"APP_ENV": "production", "ADMIN_API_KEY": ADMIN_KEY, "CORS_ORIGINS": origins,
+                         "QIKINK_ENV": "off"})
+
+
+def test_production_without_qikink_credentials_refuses_to_start_unless_the_emulator_is_asked_for():
+    production = {"APP_ENV": "production", "ADMIN_API_KEY": ADMIN_KEY}
+    with pytest.raises(ConfigError, match="QIKINK_CLIENT_ID.*never be printed.*QIKINK_ENV=emulator"):
+        Config.from_env(production)
+    assert Config.from_env({**production, "QIKINK_ENV": "emulator"}).qikink_env == "emulator"
+    assert Config.from_env({**production, "QIKINK_CLIENT_ID": "id", "QIKINK_CLIENT_SECRET": "s"}).qikink_env == "sandbox"
 
 
 # --- the start-up banner -------------------------------------------------------------------------

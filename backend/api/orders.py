@@ -70,6 +70,6 @@ def patch_order(order_id):
     require_admin()
     shop = services()
     order = shop.orders.edit(order_id, json_body())
-    if shop.fulfilment is not None and order["qikink_status"] == "sync_pending":
-        shop.fulfilment.wake()
+    if shop.fulfilment is not None:
+        shop.fulfilment.order_changed(order)
     return {"status": "success", "message": "Order updated", "data": public_order(order)}

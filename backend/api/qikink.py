@@ -56,7 +56,10 @@ def sync():
     if not fulfilment.client.has_valid_token() and fulfilment.breaker.allow():
         fulfilment.probe()  # not yet in touch with Qikink (fresh start): check before judging the connection
     products = fulfilment.check_products()
-    report = fulfilment.run_pass(retry_failed=request.args.get("retry_failed", "").lower() in ("1", "true", "yes"))
+    # An admin's explicit request: everything pending is sent and everything in flight refreshed
+    # now, as far as the call budget allows; the report says what was left and why.
+    report = fulfilment.run_pass(force=True,
+                                 retry_failed=request.args.get("retry_failed", "").lower() in ("1", "true", "yes"))
     if fulfilment.connection_state() != "connected" and not report["pushed"] and not report["refreshed"]:
         integration_status = "error"
     elif products["invalid"] or report["failed"] or report["errors"] or report["still_pending"]:
@@ -70,7 +73,8 @@ def sync():
         integration["last_error"] = fulfilment.last_error
     return {"sync_id": f"SYNC-{int(started.timestamp())}", "timestamp": timestamp,
             "products_synced": products["valid"], "qikink_integration": integration, "products": products,
-            "orders": {k: report[k] for k in ("pushed", "failed", "still_pending", "refreshed")}}
+            "orders": {k: report[k] for k in ("pushed", "failed", "still_pending", "refreshed", "not_refreshed",
+                                              "reasons")}}
 
 
 @bp.get("/fulfillment/<order_id>")

@@ -5,12 +5,12 @@ from .errors import (QikinkAuthError, QikinkDuplicateOrder, QikinkError, QikinkN
                      QikinkRateLimited, QikinkUnavailable, QikinkValidationError)
 from .mapping import (HAPPY_PATH, TERMINAL_RAW_STATUSES, TERMINAL_STATUSES, MappingError,
                       is_forward, is_terminal_raw, map_status, to_fulfilment, to_qikink_order)
-from .ratelimit import RateLimiter
+from .budget import CallBudget
 
 __all__ = [
     "ENVIRONMENTS", "HAPPY_PATH", "HmacSigner", "MappingError", "QikinkAuthError",
     "QikinkClient", "QikinkConfig", "QikinkDuplicateOrder", "QikinkError", "QikinkNotFound",
-    "QikinkRateLimited", "QikinkUnavailable", "QikinkValidationError", "RateLimiter",
+    "QikinkRateLimited", "QikinkUnavailable", "QikinkValidationError", "CallBudget",
     "TERMINAL_RAW_STATUSES", "TERMINAL_STATUSES", "TokenCache", "TokenInfo", "is_forward",
     "is_terminal_raw", "map_status", "to_fulfilment", "to_qikink_order",
 ]

@@ -3,6 +3,7 @@ import json
 import logging
 import random
 import re
+import secrets
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -12,7 +13,7 @@ import requests
 from .auth import HmacSigner, TokenCache, TokenInfo
 from .errors import (QikinkAuthError, QikinkDuplicateOrder, QikinkError, QikinkNotFound,
                      QikinkRateLimited, QikinkUnavailable, QikinkValidationError)
-from .ratelimit import RateLimiter
+from .budget import CallBudget
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +92,14 @@ def _retry_after(response):
 
 
 class QikinkClient:
-    """Speaks Qikink's API through one request funnel with retries, token cache and rate limit."""
+    """Speaks Qikink's API through one request funnel with retries, token cache and call budget.
+
+    Every call names its kind (token, create, lookup, tracking) and takes its place in the
+    account's CallBudget first, so tracking never spends the calls that new orders need.
+    """
 
     def __init__(self, config: QikinkConfig, *, session=None, sleep=time.sleep, clock=time.time,
-                 rate_limiter=None, jitter=random.random):
+                 budget: CallBudget | None = None, jitter=random.random):
         self.config = config
         self._session = session or requests.Session()
         self._owns_session = session is None
@@ -102,17 +107,36 @@ class QikinkClient:
         self._clock = clock
         self._jitter = jitter
         self._tokens = TokenCache(clock=clock)
-        self._limiter = rate_limiter or RateLimiter(config.rate_limit_per_minute, clock=clock,
-                                                    sleep=sleep)
+        self.budget = budget or CallBudget(config.rate_limit_per_minute, account=config.client_id,
+                                           clock=clock, sleep=sleep)
         self._signer = (HmacSigner(config.client_secret, clock=clock)
                         if config.sign_requests else None)
 
+    @classmethod
+    def from_config(cls, settings) -> "QikinkClient":
+        """The client the server uses for its settings (backend.config.Config): one call budget
+        per account, shared through the data directory by every process that uses it."""
+        client_id, secret = settings.qikink_client_id, settings.qikink_client_secret
+        base_url = settings.qikink_base_url or None
+        if settings.qikink_env == "emulator":
+            base_url = base_url or f"http://127.0.0.1:{settings.qikink_emulator_port}"
+            if not client_id:
+                # The emulator accepts any credentials: make throwaway ones, nothing to keep secret.
+                client_id, secret = f"emulator-{secrets.token_hex(4)}", secrets.token_hex(16)
+        config = QikinkConfig(
+            client_id=client_id, client_secret=secret, environment=settings.qikink_env, base_url=base_url,
+            sign_requests=settings.qikink_sign_requests, connect_timeout=settings.qikink_connect_timeout,
+            read_timeout=settings.qikink_read_timeout, rate_limit_per_minute=settings.qikink_rate_limit_per_minute)
+        budget = CallBudget(config.rate_limit_per_minute, path=settings.data_dir / "qikink-budget.json",
+                            account=client_id, create_reserve=settings.qikink_create_reserve_per_minute)
+        return cls(config, budget=budget)
+
     def without_retries(self) -> "QikinkClient":
         """A sibling for calls that must answer fast (an order request's push): one attempt per
-        call, sharing this client's token cache, rate limiter and HTTP session, so it never
+        call, sharing this client's token cache, call budget and HTTP session, so it never
         mints a second token."""
         sibling = QikinkClient(replace(self.config, max_retries=0), session=self._session,
-                               sleep=self._sleep, clock=self._clock, rate_limiter=self._limiter,
+                               sleep=self._sleep, clock=self._clock, budget=self.budget,
                                jitter=self._jitter)
         sibling._tokens = self._tokens
         sibling._owns_session = False
@@ -141,7 +165,7 @@ class QikinkClient:
     def _mint(self, wait=True) -> TokenInfo:
         body = self._request("POST", TOKEN_PATH, form={"ClientId": self.config.client_id,
                                                        "client_secret": self.config.client_secret},
-                             authenticated=False, wait=wait)
+                             authenticated=False, wait=wait, kind="token")
         token = body.get("Accesstoken") if isinstance(body, dict) else None
         if not token:
             raise QikinkUnavailable("token answer without Accesstoken",
@@ -166,7 +190,7 @@ class QikinkClient:
         for attempt in range(attempts):
             try:
                 body = self._request("POST", CREATE_PATH, json_body=payload, retry=False,
-                                     wait=wait)
+                                     wait=wait, kind="create")
                 order_id = body.get("order_id") if isinstance(body, dict) else None
                 if order_id in (None, ""):
                     raise QikinkUnavailable("create answer without order_id", call=call,
@@ -176,8 +200,8 @@ class QikinkClient:
             except QikinkDuplicateOrder as exc:
                 # Qikink says the order exists: look past the usual depth, since it may be older
                 # than the newest pages (sent before a crash, with many orders since).
-                found = self.find_order_by_number(number, wait=wait,
-                                                  max_pages=self.config.lookup_max_pages * DUPLICATE_LOOKUP_FACTOR)
+                found = self._find_after(exc, number, wait,
+                                         max_pages=self.config.lookup_max_pages * DUPLICATE_LOOKUP_FACTOR)
                 if found is None:
                     exc.order_number = number
                     raise
@@ -188,7 +212,7 @@ class QikinkClient:
                     raise
                 if not isinstance(exc, QikinkRateLimited):
                     # Qikink may have accepted it before the answer was lost.
-                    found = self.find_order_by_number(number, wait=wait)
+                    found = self._find_after(exc, number, wait)
                     if found is not None:
                         log.info("Order %s was accepted despite %s", number, exc)
                         return {"order_id": str(found.get("order_id")), "existing": True,
@@ -200,9 +224,20 @@ class QikinkClient:
                 self._sleep(delay)
         raise AssertionError("unreachable")
 
-    def get_order(self, qikink_order_id: str, *, wait: bool = True) -> dict:
+    def _find_after(self, error, number, wait, max_pages=None):
+        """Look an order up after a create whose outcome is unknown. When the call budget has no
+        room for the lookup, the create's own error is raised: the outcome stays unknown, so the
+        next attempt looks it up first (a budget refusal would say the order surely never left)."""
+        try:
+            return self.find_order_by_number(number, wait=wait, max_pages=max_pages)
+        except QikinkRateLimited:
+            raise QikinkUnavailable(f"create outcome unknown ({error}); lookup postponed",
+                                    call=error.call, http_status=error.http_status) from None
+
+    def get_order(self, qikink_order_id: str, *, wait: bool = True, kind: str = "tracking") -> dict:
         """One order by Qikink's id (the answer may be a one-element array or an object)."""
-        body = self._request("GET", ORDER_PATH, params={"id": str(qikink_order_id)}, wait=wait)
+        body = self._request("GET", ORDER_PATH, params={"id": str(qikink_order_id)}, wait=wait,
+                             kind=kind)
         if isinstance(body, list):
             body = body[0] if body else None
         if not isinstance(body, dict) or not body:
@@ -210,9 +245,10 @@ class QikinkClient:
                                  call=f"GET {ORDER_PATH}", http_status=200)
         return body
 
-    def list_orders(self, page_no: int = 1, *, wait: bool = True) -> list[dict]:
+    def list_orders(self, page_no: int = 1, *, wait: bool = True, kind: str = "tracking") -> list[dict]:
         """One page of 10 orders, newest first; empty past the end."""
-        body = self._request("GET", ORDER_PATH, params={"page_no": str(page_no)}, wait=wait)
+        body = self._request("GET", ORDER_PATH, params={"page_no": str(page_no)}, wait=wait,
+                             kind=kind)
         if isinstance(body, dict):
             return [body] if body.get("order_id") is not None else []
         if not isinstance(body, list):
@@ -226,7 +262,7 @@ class QikinkClient:
         suffix = f"_{order_number}"
         pages = max_pages or self.config.lookup_max_pages
         for page_no in range(1, pages + 1):
-            orders = self.list_orders(page_no, wait=wait)
+            orders = self.list_orders(page_no, wait=wait, kind="lookup")
             for order in orders:
                 number = str(order.get("number", ""))
                 if number == order_number or number.endswith(suffix):
@@ -244,25 +280,23 @@ class QikinkClient:
     # --- the funnel -------------------------------------------------------------------------
 
     def _request(self, method, path, *, params=None, json_body=None, form=None,
-                 authenticated=True, retry=True, wait=True):
-        """Every call goes through here: rate limit, token, signing, timeouts, retries."""
+                 authenticated=True, retry=True, wait=True, kind="tracking"):
+        """Every call goes through here: call budget, token, signing, timeouts, retries."""
         attempts = 1 + (max(self.config.max_retries, 0) if retry else 0)
         reminted = False
         attempt = 0
         while True:
             token = self._token_for_call(wait) if authenticated else None
             try:
-                return self._send(method, path, params, json_body, form, token, wait)
+                return self._send(method, path, params, json_body, form, token, wait, kind)
             except _TokenRefused as exc:
                 self._tokens.invalidate(token.token)
-                # Only reads are retried: a refused write is reported, never silently resent.
-                if method != "GET" or reminted:
-                    error = QikinkAuthError("Qikink refused the access token", call=exc.call,
-                                            http_status=exc.http_status,
-                                            qikink_message=exc.qikink_message)
-                    # A refused write was not acted on: sending it later, with a new token, is safe.
-                    error.transient = not reminted
-                    raise error from None
+                # Qikink checks the token before anything else, so a refused call (a create too)
+                # was not acted on: mint once and send it again. A second refusal is reported.
+                if reminted:
+                    raise QikinkAuthError("Qikink refused the access token", call=exc.call,
+                                          http_status=exc.http_status,
+                                          qikink_message=exc.qikink_message) from None
                 reminted = True
                 log.info("Qikink refused the token on %s; minting a new one", exc.call)
             except QikinkError as exc:
@@ -286,10 +320,10 @@ class QikinkClient:
         ceiling = min(self.config.backoff_cap, self.config.backoff_base * (2 ** attempt))
         return ceiling / 2 + self._jitter() * ceiling / 2
 
-    def _send(self, method, path, params, json_body, form, token, wait):
+    def _send(self, method, path, params, json_body, form, token, wait, kind):
         """One attempt: returns the parsed JSON body or raises a typed QikinkError."""
         call = f"{method} {path}"
-        self._limiter.acquire(wait=wait)
+        self.budget.acquire(kind, wait=wait)
         headers = {"Accept": "application/json"}
         if token is not None:
             headers.update({"ClientId": self.config.client_id, "Accesstoken": token.token})

@@ -1,4 +1,4 @@
-"""Token cache, signer, rate limiter and error classes."""
+"""Token cache, signer and error classes."""
 import threading
 import time
 
@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from backend.qikink import (HmacSigner, QikinkError, QikinkRateLimited, QikinkUnavailable,
-                            RateLimiter, TokenCache, TokenInfo)
+                            TokenCache, TokenInfo)
 from backend.qikink.auth import signature
 from conftest import SECRET
 
@@ -81,51 +81,6 @@ def test_signature_is_hmac_sha256_of_the_documented_message():
     import hmac
     expected = hmac.new(b"k", b"1\nGET\n/api/order?id=5\n", hashlib.sha256).hexdigest()
     assert signature("k", "1", "get", "/api/order?id=5", None) == expected
-
-
-def test_rate_limiter_sleeps_until_the_window_frees(clock):
-    limiter = RateLimiter(3, clock=clock, sleep=clock.sleep)
-    for _ in range(3):
-        limiter.acquire()
-        clock.advance(1)
-    limiter.acquire()
-    assert clock.sleeps == [57.0]
-
-
-def test_rate_limiter_fails_fast_with_retry_after(clock):
-    limiter = RateLimiter(2, clock=clock, sleep=clock.sleep)
-    limiter.acquire()
-    clock.advance(10)
-    limiter.acquire()
-    with pytest.raises(QikinkRateLimited) as caught:
-        limiter.acquire(wait=False)
-    assert caught.value.retry_after == pytest.approx(50.0)
-    assert caught.value.transient and clock.sleeps == []
-
-
-def test_rate_limiter_is_shared_safely_between_threads(clock):
-    limiter = RateLimiter(10, clock=clock, sleep=clock.sleep)
-    outcomes = []
-
-    def worker():
-        try:
-            limiter.acquire(wait=False)
-            outcomes.append("ok")
-        except QikinkRateLimited:
-            outcomes.append("limited")
-
-    threads = [threading.Thread(target=worker) for _ in range(25)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert outcomes.count("ok") == 10 and outcomes.count("limited") == 15
-
-
-def test_zero_means_no_limit(clock):
-    limiter = RateLimiter(0, clock=clock, sleep=clock.sleep)
-    for _ in range(1000):
-        limiter.acquire(wait=False)
 
 
 def test_errors_carry_evidence_in_str_and_repr():

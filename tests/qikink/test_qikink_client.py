@@ -202,14 +202,27 @@ def test_token_refused_twice_on_read_is_an_auth_error(mocked, make_client):
     assert not caught.value.transient
 
 
-def test_invalid_token_on_create_is_not_resent(mocked, make_client):
+def test_create_refused_for_its_token_is_sent_again_once_with_a_new_token(mocked, make_client):
+    """Qikink checks the token before anything else: a refused create was not created, so the
+    client mints once and sends it again in the same call (another process had minted)."""
+    token_answer(mocked, token="tok-1")
+    token_answer(mocked, token="tok-2")
+    refused = mocked.post(CREATE_URL, status=401, json={"error": True, "message": "Invalid token"},
+                          match=[matchers.header_matcher({"Accesstoken": "tok-1"})])
+    accepted = mocked.post(CREATE_URL, json={"message": "Order created successfully", "order_id": 7, "status_code": "200"},
+                           match=[matchers.header_matcher({"Accesstoken": "tok-2"})])
+    assert make_client(max_retries=0).create_order(PAYLOAD)["order_id"] == "7"
+    assert (refused.call_count, accepted.call_count) == (1, 1)
+
+
+def test_create_refused_for_its_token_twice_is_an_auth_error(mocked, make_client):
     mint = token_answer(mocked)
     create = mocked.post(CREATE_URL, status=401, json={"error": True, "message": "Invalid token"})
     client = make_client(max_retries=3)
     with pytest.raises(QikinkAuthError) as caught:
         client.create_order(PAYLOAD)
-    assert (mint.call_count, create.call_count) == (1, 1)
-    assert caught.value.transient and not client.has_valid_token()
+    assert (mint.call_count, create.call_count) == (2, 2)
+    assert not caught.value.transient and not client.has_valid_token()
 
 
 def test_create_returns_qikink_order_id_as_string(mocked, make_client):

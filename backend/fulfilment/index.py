@@ -1,0 +1,183 @@
+"""The worker's index of unsettled orders: a pass costs what is due, not what is stored.
+
+Built once from the store (at start, in the worker's thread), then kept up to date by every
+change this process makes, by the new order ids other processes add, and by a periodic re-read
+of the few orders that wait for someone (pending, action required, failed).
+"""
+from __future__ import annotations
+
+import bisect
+import heapq
+import threading
+from dataclasses import dataclass, field
+
+from ..qikink.mapping import TERMINAL_STATUSES
+
+PAGE_SIZE = 10  # orders on one page of Qikink's list, newest first
+# Orders whose status changes within hours are polled at the freshness target; the rest (printing
+# takes days) at twice it.
+FAST_STAGES = frozenset({"ready_to_ship", "in_transit", "out_for_delivery", "exception", "rto_initiated"})
+SLOW_STAGE_FACTOR = 2.0
+
+
+@dataclass
+class Tracked:
+    """An order at Qikink that has not reached a final status."""
+
+    order_id: str
+    shipment_id: int
+    status: str
+    raw_status: str | None
+    tracking_id: str | None
+    polled_at: float
+    due_at: float = 0.0
+    missed: bool = field(default=False)  # not on the page where it was expected: read it by id
+
+
+def is_settled(order: dict) -> bool:
+    """Nothing more to send or poll: a final status, or Qikink reported it final."""
+    return order["status"] in TERMINAL_STATUSES or bool((order.get("sync") or {}).get("terminal"))
+
+
+class OrderIndex:
+    """Pending and in-flight orders, with a heap of when each in-flight order is due a poll."""
+
+    def __init__(self, freshness: float):
+        self.freshness = freshness
+        self.pending: dict[str, float] = {}      # order id -> next attempt (epoch seconds)
+        self.waiting: set[str] = set()           # action_required, sync_failed: an admin's turn
+        self.tracked: dict[str, Tracked] = {}
+        self.by_shipment: dict[int, str] = {}    # Qikink id -> order id, for tracked orders
+        self.shipments: list[int] = []           # every Qikink id of ours, sorted (page estimates)
+        self.page_offset = 0                      # orders on Qikink's list that are not ours
+        self.known: set[str] = set()
+        self.built = False
+        self._due: list[tuple[float, str]] = []
+        self._lock = threading.RLock()
+
+    # --- keeping it up to date ----------------------------------------------------------------
+    def cadence(self, status: str) -> float:
+        return self.freshness if status in FAST_STAGES else self.freshness * SLOW_STAGE_FACTOR
+
+    def note(self, order: dict, *, polled_at: float | None = None) -> None:
+        """Take in the stored state of one order (after any change this process made or saw)."""
+        with self._lock:
+            order_id = order["order_id"]
+            self.known.add(order_id)
+            sync = order.get("sync") or {}
+            self.pending.pop(order_id, None)
+            self.waiting.discard(order_id)
+            shipment = order.get("qikink_shipment_id")
+            shipment = int(shipment) if str(shipment or "").isdigit() else None
+            if shipment is not None and shipment not in self.by_shipment and order_id not in self.tracked:
+                position = bisect.bisect_left(self.shipments, shipment)
+                if position == len(self.shipments) or self.shipments[position] != shipment:
+                    self.shipments.insert(position, shipment)
+            status = order["qikink_status"]
+            if status == "sync_pending" and not is_settled(order):
+                self.pending[order_id] = float(sync.get("next_attempt_at") or 0.0)
+            elif status in ("action_required", "sync_failed") and not is_settled(order):
+                self.waiting.add(order_id)
+            if status != "synced" or shipment is None or is_settled(order):
+                self._untrack(order_id)
+                return
+            entry = self.tracked.get(order_id)
+            if entry is None:
+                entry = Tracked(order_id, shipment, order["status"], order.get("qikink_raw_status"),
+                                order.get("tracking_id"), float(sync.get("last_polled_at") or 0.0))
+                self.tracked[order_id] = entry
+                self.by_shipment[shipment] = order_id
+            else:
+                entry.status, entry.raw_status = order["status"], order.get("qikink_raw_status")
+                entry.tracking_id = order.get("tracking_id")
+            if polled_at is not None:
+                entry.polled_at = polled_at
+                entry.missed = False
+            self._schedule(entry)
+
+    def _untrack(self, order_id: str) -> None:
+        entry = self.tracked.pop(order_id, None)
+        if entry is not None:
+            self.by_shipment.pop(entry.shipment_id, None)
+
+    def _schedule(self, entry: Tracked) -> None:
+        entry.due_at = entry.polled_at + self.cadence(entry.status)
+        heapq.heappush(self._due, (entry.due_at, entry.order_id))
+
+    def polled(self, order_id: str, now: float) -> None:
+        """A poll found nothing new: the order is due again one cadence from now."""
+        with self._lock:
+            entry = self.tracked.get(order_id)
+            if entry is not None:
+                entry.polled_at, entry.missed = now, False
+                self._schedule(entry)
+
+    def make_all_due(self, now: float) -> None:
+        """An admin's "sync now": every order in flight is due at once."""
+        with self._lock:
+            for entry in self.tracked.values():
+                entry.polled_at = min(entry.polled_at, now - self.cadence(entry.status))
+                self._schedule(entry)
+
+    def build(self, store) -> None:
+        """Read every stored order once (start-up); later passes read only what changed."""
+        ids = store.order_ids()
+        for order_id in ids:
+            if order_id not in self.known:
+                order = store.get_order(order_id)
+                if order is not None:
+                    self.note(order)
+        self.built = True
+
+    def reread(self, store, order_ids) -> None:
+        """Re-read orders another process may have changed (an admin's edit, a send)."""
+        for order_id in list(order_ids):
+            order = store.get_order(order_id)
+            if order is not None:
+                self.note(order)
+
+    # --- what is due ---------------------------------------------------------------------------
+    def pending_due(self, now: float, *, force: bool = False) -> list[str]:
+        """Pending orders whose next attempt is due (all of them when forced), oldest first."""
+        with self._lock:
+            due = [order_id for order_id, at in self.pending.items() if force or at <= now]
+        return sorted(due, key=lambda order_id: (len(order_id), order_id))
+
+    def next_due(self, now: float) -> Tracked | None:
+        """The most overdue order in flight, or None when nothing is due."""
+        with self._lock:
+            while self._due:
+                due_at, order_id = self._due[0]
+                entry = self.tracked.get(order_id)
+                if entry is None or entry.due_at != due_at:
+                    heapq.heappop(self._due)  # a superseded schedule
+                    continue
+                return entry if due_at <= now else None
+            return None
+
+    def due_count(self, now: float) -> int:
+        with self._lock:
+            return sum(1 for entry in self.tracked.values() if entry.due_at <= now)
+
+    # --- where an order is on Qikink's list ----------------------------------------------------
+    def page_of(self, shipment_id: int) -> int:
+        """Estimated page (from 1) of Qikink's newest-first list that holds this order."""
+        with self._lock:
+            newer = len(self.shipments) - bisect.bisect_right(self.shipments, shipment_id)
+            return max(0, newer + self.page_offset) // PAGE_SIZE + 1
+
+    def tracked_on_page(self, page: int) -> int:
+        """How many orders in flight the estimated page holds."""
+        with self._lock:
+            low = len(self.shipments) - page * PAGE_SIZE + self.page_offset
+            ids = self.shipments[max(0, low):max(0, low + PAGE_SIZE)]
+            return sum(1 for shipment in ids if shipment in self.by_shipment)
+
+    def calibrate(self, page: int, shipment_ids: list[int]) -> None:
+        """Learn from a page read how many orders on Qikink's list are not ours."""
+        with self._lock:
+            for position, shipment in enumerate(shipment_ids, start=(page - 1) * PAGE_SIZE):
+                index = bisect.bisect_left(self.shipments, shipment)
+                if index < len(self.shipments) and self.shipments[index] == shipment:
+                    self.page_offset = position - (len(self.shipments) - index - 1)
+                    return

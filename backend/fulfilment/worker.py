@@ -1,0 +1,158 @@
+"""The background worker: each pass sends what is due, then polls what is due, within budget.
+
+New orders come first: tracking runs only when no order is waiting for the create budget. An
+admin's sync (`force`) sends every pending order now (whatever its backoff; claims still guard
+against double sending), probes Qikink once when the circuit breaker is open, and makes every
+order in flight due at once.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from filelock import FileLock, Timeout
+
+log = logging.getLogger(__name__)
+
+# How often the worker looks for orders that other processes added or an admin edited.
+CATCH_UP_SECONDS = 30.0
+STOP_REASONS = {
+    "budget": "Qikink's call budget (30 calls a minute) is spent for now; the worker goes on as it frees",
+    "qikink_unavailable": "Qikink did not answer; the worker tries again after the circuit breaker's cool-down",
+}
+
+
+class SyncWorker:
+    """Runs passes on a daemon thread; one process per data directory works at a time."""
+
+    def __init__(self, config, store, health, sender, tracker, index, *, clock=time.time,
+                 catch_up_seconds: float | None = CATCH_UP_SECONDS):
+        self.config = config
+        self.store = store
+        self.health = health
+        self.sender = sender
+        self.tracker = tracker
+        self.index = index
+        self.clock = clock
+        self.catch_up_seconds = catch_up_seconds
+        self._caught_up_at = 0.0
+        self.last_stop: str | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._index_lock = threading.Lock()
+
+    # --- the index -----------------------------------------------------------------------------
+    def catch_up(self, *, now: bool = False) -> None:
+        """Build the index once, then pick up what other processes added or an admin changed."""
+        with self._index_lock:
+            if not self.index.built:
+                self.index.build(self.store)
+                self._caught_up_at = self.clock()
+                return
+            if self.catch_up_seconds is None:
+                return
+            if now or self.clock() - self._caught_up_at >= self.catch_up_seconds:
+                self._caught_up_at = self.clock()
+                self.index.reread(self.store, set(self.index.pending) | self.index.waiting)
+                self.index.build(self.store)
+
+    # --- one pass ------------------------------------------------------------------------------
+    def run_pass(self, *, force: bool = False, retry_failed: bool = False) -> dict:
+        """Send due orders (all pending ones when forced), then refresh orders in flight."""
+        self.catch_up(now=force)
+        report = {"pushed": 0, "failed": 0, "still_pending": 0, "refreshed": 0, "not_refreshed": 0,
+                  "errors": 0, "reasons": []}
+        stopped = None
+        if force and not self.health.breaker.allow():
+            if self.health.probe_call():
+                report["reasons"].append("Qikink answered a probe call: the circuit breaker is closed again")
+        if retry_failed:
+            for order_id in sorted(self.index.waiting):
+                self.sender.requeue_failed(order_id)
+        for order_id in self.index.pending_due(self.clock(), force=force or retry_failed):
+            if not self.health.breaker.allow():
+                stopped = "qikink_unavailable"
+                break
+            token, claimed = self.sender.claim(order_id, force=force or retry_failed)
+            if token is None:
+                continue  # another thread or process is sending it, or it is no longer pending
+            result = self.sender.send(claimed, token)
+            if result["qikink_status"] == "synced":
+                report["pushed"] += 1
+            elif result["qikink_status"] == "sync_failed":
+                report["failed"] += 1
+            elif result.get("rate_limited"):
+                stopped = "budget"
+                break
+            else:
+                report["errors"] += 1
+        if force:
+            self.index.make_all_due(self.clock())
+        if stopped is None:  # no new order waits for the budget: tracking may use what is left
+            sweep = self.tracker.sweep()
+            report["refreshed"] = sweep["refreshed"]
+            stopped = sweep["stopped"]
+            report["errors"] += stopped == "qikink_unavailable"
+        self.last_stop = stopped
+        report["still_pending"] = len(self.index.pending)
+        report["not_refreshed"] = self.index.due_count(self.clock())
+        if stopped and (report["still_pending"] or report["not_refreshed"]):
+            report["reasons"].append(STOP_REASONS[stopped])
+        return report
+
+    def seconds_to_next_pass(self) -> float:
+        """Sooner than the sync interval when an order attempt or a poll falls due before it, or
+        when the budget frees after a pass it stopped; the full interval when Qikink is down."""
+        now = self.clock()
+        soonest = self.config.sync_interval
+        if self.last_stop == "qikink_unavailable":
+            return soonest
+        if self.last_stop == "budget":
+            return min(soonest, max(self.sender.client.budget.wait_for("create"), 0.05))
+        with self.index._lock:
+            if self.index.pending:
+                soonest = min(soonest, min(self.index.pending.values()) - now)
+        entry = self.index.next_due(now + soonest)
+        if entry is not None:
+            soonest = min(soonest, entry.due_at - now)
+        return max(soonest, 0.05)
+
+    # --- the thread ----------------------------------------------------------------------------
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._work, name="qikink-sync", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _work(self) -> None:
+        lock = FileLock(str(self.store.data_dir / ".worker.lock"), thread_local=False) \
+            if hasattr(self.store, "data_dir") else None
+        while not self._stop.is_set():
+            wait = self.config.sync_interval
+            try:
+                if lock is not None and not lock.is_locked:
+                    lock.acquire(timeout=0)
+                report = self.run_pass()
+                if any(report[k] for k in ("pushed", "failed", "refreshed")):
+                    log.info("Sync pass: %s", {k: v for k, v in report.items() if v})
+                wait = self.seconds_to_next_pass()
+            except Timeout:
+                pass  # another process is the worker for this data directory
+            except Exception:
+                log.exception("Sync pass failed; trying again later")
+            self._wake.wait(wait)
+            self._wake.clear()
+        if lock is not None and lock.is_locked:
+            lock.release()

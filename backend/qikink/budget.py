@@ -1,0 +1,167 @@
+"""One budget of Qikink calls per account, shared by every thread and process, with priorities.
+
+Qikink allows about 30 calls a minute per account. Every call the server makes takes its place
+here first, tagged with its kind. A kind of lower priority must leave headroom for the kinds
+above it, so tracking can never use the calls that new orders need:
+
+    token     may use the whole window                 (a token is needed by everything)
+    create    leaves 1 for a token                     (a new order reaching the printer)
+    lookup    leaves 1 for a token                     (finding an order after a lost answer)
+    tracking  leaves 1 for a token + `create_reserve`  (status polls, page by page)
+
+With a `path` (a small file in the data directory) the window is shared by every process on
+that directory; without one, by the threads of this process.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import threading
+import time
+
+from filelock import FileLock, Timeout
+
+from .errors import QikinkRateLimited
+
+log = logging.getLogger(__name__)
+
+KINDS = ("token", "create", "lookup", "tracking")
+WINDOW_SECONDS = 60.0
+# Our clock and Qikink's see a call a network hop apart: count each call a little longer.
+SAFETY_SECONDS = 2.0
+
+
+def default_create_reserve(per_minute: int) -> int:
+    """Calls a minute that tracking leaves for new orders: 5 of Qikink's 30."""
+    return min(5, per_minute // 6)
+
+
+class CallBudget:
+    """At most `per_minute` calls in any window (0 = unlimited), each kind within its headroom."""
+
+    def __init__(self, per_minute: int, *, path=None, account: str = "", clock=time.time,
+                 sleep=time.sleep, create_reserve: int | None = None):
+        self.per_minute = per_minute
+        self.window = WINDOW_SECONDS + SAFETY_SECONDS
+        reserve = default_create_reserve(per_minute) if create_reserve is None else create_reserve
+        self.headroom = {"token": 0, "create": 1, "lookup": 1, "tracking": 1 + reserve}
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._calls: list[list] = []  # [time, kind], oldest first (the in-process window)
+        self._path = path
+        self._file_lock = FileLock(f"{path}.lock", thread_local=False) if path else None
+        self._account = hashlib.sha256(account.encode("utf-8")).hexdigest()[:16]
+
+    def limit(self, kind: str) -> int:
+        """How many calls of the window a call of `kind` may find taken and still go."""
+        return max(1, self.per_minute - self.headroom[kind])
+
+    # --- the shared window -------------------------------------------------------------------
+    def _load(self) -> list[list]:
+        if self._path is None:
+            return self._calls
+        try:
+            with open(self._path, encoding="utf-8") as handle:
+                return json.load(handle).get(self._account, [])
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError, AttributeError) as exc:
+            log.warning("Qikink call budget %s unreadable (%s); starting a new window", self._path, exc)
+            return []
+
+    def _save(self, calls: list[list]) -> None:
+        if self._path is None:
+            self._calls = calls
+            return
+        try:
+            with open(self._path, encoding="utf-8") as handle:
+                document = json.load(handle)
+        except (OSError, ValueError):
+            document = {}
+        document = document if isinstance(document, dict) else {}
+        document[self._account] = calls
+        # Not order data: no fsync. A crash forgets at most the last few calls of one minute.
+        temporary = f"{self._path}.{os.getpid()}.tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, separators=(",", ":"))
+        os.replace(temporary, self._path)
+
+    def _window(self, update):
+        """Run `update(calls, now)` on the current window under the thread and file locks."""
+        with self._lock:
+            if self._file_lock is not None:
+                try:
+                    self._file_lock.acquire(timeout=5)
+                except Timeout:
+                    return None
+            try:
+                now = self._clock()
+                calls = [c for c in self._load() if c[0] > now - self.window]
+                result, changed = update(calls, now)
+                if changed:
+                    self._save(calls)
+                return result
+            finally:
+                if self._file_lock is not None:
+                    self._file_lock.release()
+
+    @staticmethod
+    def _wait_for(calls, now, limit, window) -> float:
+        """Seconds until fewer than `limit` calls are in the window."""
+        if len(calls) < limit:
+            return 0.0
+        return max(calls[len(calls) - limit][0] + window - now, 0.001)
+
+    # --- taking calls ------------------------------------------------------------------------
+    def try_take(self, kind: str) -> float:
+        """Take one call of `kind` now (0.0), or say in how many seconds one could be taken."""
+        if not self.per_minute:
+            return 0.0
+        limit = self.limit(kind)
+
+        def take(calls, now):
+            wait = self._wait_for(calls, now, limit, self.window)
+            if not wait:
+                calls.append([now, kind])
+            return wait, not wait
+
+        wait = self._window(take)
+        return 1.0 if wait is None else wait
+
+    def acquire(self, kind: str, wait: bool = True) -> None:
+        """Take one call, sleeping until there is room, or raise QikinkRateLimited if not `wait`."""
+        while True:
+            delay = self.try_take(kind)
+            if not delay:
+                return
+            if not wait:
+                raise QikinkRateLimited(f"Qikink call budget for {kind} spent this minute",
+                                        retry_after=math.ceil(delay * 1000) / 1000)
+            self._sleep(delay)
+
+    def wait_for(self, kind: str) -> float:
+        """Seconds until a call of `kind` could go (0.0: now), taking nothing."""
+        if not self.per_minute:
+            return 0.0
+        limit = self.limit(kind)
+        wait = self._window(lambda calls, now: (self._wait_for(calls, now, limit, self.window), False))
+        return 1.0 if wait is None else wait
+
+    def usage(self) -> dict:
+        """Calls in the last minute by kind, the limit, and what each kind could still take."""
+        def count(calls, now):
+            recent = [c for c in calls if c[0] > now - WINDOW_SECONDS]
+            return ({kind: sum(1 for c in recent if c[1] == kind) for kind in KINDS}, len(calls)), False
+
+        by_kind, in_window = self._window(count) or ({kind: 0 for kind in KINDS}, 0)
+        available = {kind: max(self.limit(kind) - in_window, 0) if self.per_minute else None for kind in KINDS}
+        return {"per_minute": self.per_minute or None, "last_minute": by_kind,
+                "last_minute_total": sum(by_kind.values()), "available_now": available}
+
+    def creates_per_minute(self) -> int:
+        """New orders a minute the budget sustains (0: unlimited), for the queue's time estimate."""
+        return self.limit("create") if self.per_minute else 0
