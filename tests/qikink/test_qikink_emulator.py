@@ -247,7 +247,7 @@ def test_client_side_limiter_keeps_under_the_emulator_limit():
         for _ in range(12):
             client.list_orders()
         assert server.store.counters()["rate_limited"] == 0
-        assert clock.sleeps == [60.0, 60.0]
+        assert clock.sleeps and set(clock.sleeps) == {62.0}, "each wait lasts until the window frees"
 
 
 def test_fault_controls_validate_and_clear(emu):
