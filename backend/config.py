@@ -165,7 +165,7 @@ class Config:
             qikink_breaker_cooldown_seconds=_number(
                 "QIKINK_BREAKER_COOLDOWN_SECONDS", get("QIKINK_BREAKER_COOLDOWN_SECONDS", "30")),
             qikink_tracking_freshness_seconds=60 * _number(
-                "QIKINK_TRACKING_FRESHNESS_MINUTES", get("QIKINK_TRACKING_FRESHNESS_MINUTES", "0")),
+                "QIKINK_TRACKING_FRESHNESS_MINUTES", get("QIKINK_TRACKING_FRESHNESS_MINUTES") or "0"),
             qikink_create_reserve_per_minute=_number(
                 "QIKINK_CREATE_RESERVE_PER_MINUTE", reserve, int) if (reserve := get("QIKINK_CREATE_RESERVE_PER_MINUTE")) else None,
         )

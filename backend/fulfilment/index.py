@@ -18,6 +18,8 @@ PAGE_SIZE = 10  # orders on one page of Qikink's list, newest first
 # takes days) at twice it.
 FAST_STAGES = frozenset({"ready_to_ship", "in_transit", "out_for_delivery", "exception", "rto_initiated"})
 SLOW_STAGE_FACTOR = 2.0
+# Qikink's first status (often "On Hold": the wallet needs money) is read this soon after a send.
+FIRST_POLL_SECONDS = 300.0
 
 
 @dataclass
@@ -101,7 +103,10 @@ class OrderIndex:
             self.by_shipment.pop(entry.shipment_id, None)
 
     def _schedule(self, entry: Tracked) -> None:
-        entry.due_at = entry.polled_at + self.cadence(entry.status)
+        cadence = self.cadence(entry.status)
+        if entry.raw_status is None:  # never read since it was sent
+            cadence = min(cadence, FIRST_POLL_SECONDS)
+        entry.due_at = entry.polled_at + cadence
         heapq.heappush(self._due, (entry.due_at, entry.order_id))
 
     def polled(self, order_id: str, now: float) -> None:

@@ -181,6 +181,7 @@ class EmulatorStore:
             log.error("Emulator state %s is unreadable (%s); starting empty", self.state_file, exc)
             return
         self._orders = records
+        self._ids = sorted(records)
         self._numbers = {r["number"].split("_", 1)[1] for r in records.values()}
         self._next_id = max(records, default=FIRST_ORDER_ID - 1) + 1
 
@@ -194,6 +195,7 @@ class EmulatorStore:
         with self._lock:
             self._tokens = {}
             self._orders = {}
+            self._ids = []  # ascending, as Qikink numbers them: pages read it from the end
             self._numbers = set()
             self._next_id = FIRST_ORDER_ID
             self._faults = []
@@ -313,6 +315,7 @@ class EmulatorStore:
             self._next_id += 1
             self._numbers.add(number)
             now = self.clock()
+            self._ids.append(order_id)
             self._orders[order_id] = {"order_id": order_id, "number": f"{ACCOUNT_NUMBER}_{number}",
                                       "created_at": now, "base_time": now, "base_step": 0,
                                       "frozen": None, "shipped": False, "payload": body}
@@ -368,9 +371,9 @@ class EmulatorStore:
         """Page `page_no` (from 1) of 10 orders, newest first."""
         with self._lock:
             now = self.clock()
-            newest_first = sorted(self._orders.values(), key=lambda r: -r["order_id"])
-            start = (page_no - 1) * PAGE_SIZE
-            return [self._view(r, now) for r in newest_first[start:start + PAGE_SIZE]]
+            end = len(self._ids) - (page_no - 1) * PAGE_SIZE
+            ids = self._ids[max(0, end - PAGE_SIZE):max(0, end)]
+            return [self._view(self._orders[i], now) for i in reversed(ids)]
 
     def set_status(self, order_id, status, number=None):
         """Force an order's status (it keeps advancing if the status is on the clock's path)."""

@@ -1,0 +1,88 @@
+"""In real time, at Qikink's real limit: 150 orders placed at once against an emulator that
+allows 30 calls a minute all reach it close to the floor (150 creates at 29 a minute: about 5
+minutes), none is sent twice, no call is refused by the limit, tracking then shows every
+shipment, and orders placed after the burst go straight through.
+
+The real server (`python -m backend`) and the real emulator (`python -m backend emulator`) as
+processes on 127.0.0.1; every wait is bounded. About 7 minutes: the slow tier.
+"""
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.conftest import make_data_dir, order_body
+from tests.harness import EmulatorProcess, ServerProcess, wait_until
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+BURST = 150
+LATER = 5
+LIMIT = 30
+STEP_SECONDS = 15  # the emulator moves each order one status on every 15 s: shipped after 45 s
+# 150 creates, 29 a window of 62 s (one call of each window stays free for a token).
+FLOOR_SECONDS = (BURST / (LIMIT - 1)) * 62
+
+
+@pytest.fixture
+def processes():
+    started = []
+    yield started
+    for process in reversed(started):
+        process.stop()
+
+
+def synced_count(server) -> tuple[int, list[dict]]:
+    orders = []
+    for page in (1, 2):
+        orders += server.get(f"/api/orders?per_page=200&page={page}").json()["data"]
+    return sum(o["qikink_status"] == "synced" for o in orders), orders
+
+
+def test_a_burst_of_150_orders_reaches_qikink_within_its_limit_and_later_orders_go_straight_through(
+        tmp_path, processes):
+    emulator = EmulatorProcess(tmp_path, step_seconds=STEP_SECONDS, rate_limit=LIMIT)
+    processes.append(emulator.start())
+    server = ServerProcess(make_data_dir(tmp_path / "data", stock=1000), tmp_path, emulator_url=emulator.url,
+                           env={"QIKINK_RATE_LIMIT_PER_MINUTE": str(LIMIT), "SYNC_INTERVAL_SECONDS": "5"})
+    processes.append(server.start())
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda n: server.post("/api/orders", json=order_body(customer_email=f"b{n}@example.com")),
+                                range(BURST)))
+    placing = time.monotonic() - started
+    assert all(a.status_code == 201 for a in answers)
+    assert placing < 30, "an order request never waits for Qikink's budget"
+    queued = sum(a.json()["data"]["qikink_status"] == "sync_pending" for a in answers)
+    assert queued >= BURST - LIMIT, "the rest of the burst is queued at once"
+
+    status = server.get("/api/qikink/status").json()
+    assert status["queue"]["pending"] >= BURST - LIMIT - 5 and status["queue"]["estimated_seconds_to_send_all"] > 0
+
+    wait_until(lambda: synced_count(server)[0] == BURST, FLOOR_SECONDS + 60, interval=2,
+               what="the burst at Qikink within a minute of the floor")
+    all_sent = time.monotonic() - started
+    counters = emulator.counters()
+    assert counters["total_created"] == BURST and set(counters["created"].values()) == {1}
+    assert counters["rate_limited"] == 0, "no call refused by Qikink's limit"
+
+    # The burst is now in flight at Qikink; new orders must not wait behind its tracking.
+    later = [server.post("/api/orders", json=order_body(customer_email=f"l{n}@example.com")) for n in range(LATER)]
+    assert [a.json()["data"]["qikink_status"] for a in later] == ["synced"] * LATER
+
+    def every_shipment_shown():
+        orders = synced_count(server)[1]
+        return len(orders) == BURST + LATER and all(o["tracking_id"] for o in orders)
+
+    wait_until(every_shipment_shown, 240, interval=5, what="every shipment's AWB through tracking")
+    shown = time.monotonic() - started
+    counters = emulator.counters()
+    assert counters["rate_limited"] == 0 and counters["total_created"] == BURST + LATER
+    budget = server.get("/api/qikink/status").json()["budget"]
+    assert budget["last_minute_total"] <= LIMIT
+    print(f"\nburst of {BURST}: placed in {placing:.1f} s, all at Qikink after {all_sent:.0f} s "
+          f"(floor {FLOOR_SECONDS:.0f} s), every AWB shown after {shown:.0f} s, "
+          f"{counters['calls']} calls, 0 refused")
