@@ -28,8 +28,9 @@ def _origin_pattern(origin: str):
     return re.compile("^" + re.escape(origin).replace(r":\*", r"(:\d+)?").replace(r"\*", r"[^/]*") + "$")
 
 
-def build_qikink_client(config):
-    """The QikinkClient for `config`, or None when Qikink is off."""
+def build_qikink_client(config, store=None):
+    """The QikinkClient for `config`, or None when Qikink is off. With a `store` shared by several
+    servers (PostgreSQL), the token is kept there so that the fleet mints one at a time."""
     import secrets
 
     from .qikink import QikinkClient, QikinkConfig
@@ -46,7 +47,8 @@ def build_qikink_client(config):
     return QikinkClient(QikinkConfig(
         client_id=client_id, client_secret=secret, environment=config.qikink_env, base_url=base_url,
         sign_requests=config.qikink_sign_requests, connect_timeout=config.qikink_connect_timeout,
-        read_timeout=config.qikink_read_timeout, rate_limit_per_minute=config.qikink_rate_limit_per_minute))
+        read_timeout=config.qikink_read_timeout, rate_limit_per_minute=config.qikink_rate_limit_per_minute),
+        token_store=store.token_store(client_id, secret) if store is not None else None)
 
 
 def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
@@ -67,7 +69,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False
     store = store or open_store(config)
-    client = qikink_client or build_qikink_client(config)
+    client = qikink_client or build_qikink_client(config, store)
     fulfilment = Fulfilment(config, store, client) if client is not None else None
     shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment)
     app.extensions["shop"] = shop

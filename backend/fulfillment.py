@@ -17,7 +17,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from datetime import datetime, timezone
 
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
 from .circuit_breaker import CircuitBreaker
 from .errors import NotFound
@@ -439,8 +439,7 @@ class Fulfilment:
             self._thread = None
 
     def _work(self) -> None:
-        lock = FileLock(str(self.store.data_dir / ".worker.lock"), thread_local=False) \
-            if hasattr(self.store, "data_dir") else None
+        lock = self.store.worker_lock()  # a file lock, or a PostgreSQL advisory lock for a fleet
         while not self._stop.is_set():
             try:
                 if lock is not None and not lock.is_locked:
@@ -475,7 +474,7 @@ def run_once(config) -> int:
         print("Qikink is off (QIKINK_ENV=off): nothing to sync")
         return 1
     fulfilment = Fulfilment(config, store, client)
-    lock = FileLock(str(config.data_dir / ".worker.lock"), thread_local=False)
+    lock = store.worker_lock()
     try:
         lock.acquire(timeout=60)
     except Timeout:

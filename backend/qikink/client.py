@@ -94,14 +94,14 @@ class QikinkClient:
     """Speaks Qikink's API through one request funnel with retries, token cache and rate limit."""
 
     def __init__(self, config: QikinkConfig, *, session=None, sleep=time.sleep, clock=time.time,
-                 rate_limiter=None, jitter=random.random):
+                 rate_limiter=None, jitter=random.random, token_store=None):
         self.config = config
         self._session = session or requests.Session()
         self._owns_session = session is None
         self._sleep = sleep
         self._clock = clock
         self._jitter = jitter
-        self._tokens = TokenCache(clock=clock)
+        self._tokens = TokenCache(clock=clock, shared=token_store)  # token_store: one token for a fleet
         self._limiter = rate_limiter or RateLimiter(config.rate_limit_per_minute, clock=clock,
                                                     sleep=sleep)
         self._signer = (HmacSigner(config.client_secret, clock=clock)
