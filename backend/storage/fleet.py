@@ -99,7 +99,7 @@ class PostgresTokenStore:
         """Hold the fleet's minting lock (a transaction-scoped advisory lock) for the block."""
         try:
             with self._store._transaction() as conn:
-                conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (TOKEN_LOCK, self._client_id))
+                conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, %s))", (self._client_id, TOKEN_LOCK))
                 yield
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise self._store._unavailable("minting a Qikink token", exc) from None
