@@ -108,14 +108,26 @@ class PostgresServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_server(**options) -> PostgresServer:
-    """A running server, or a skip (a failure under CI=true) saying why there is none."""
+class PostgresUnavailable(RuntimeError):
+    """No PostgreSQL server can be started here; the message says why."""
+
+
+def launch(**options) -> PostgresServer:
+    """A running throwaway server (tests, benchmark), or PostgresUnavailable."""
     bindir = find_bindir()
     if bindir is None:
-        skip_or_fail(MISSING)
+        raise PostgresUnavailable(MISSING)
     server = PostgresServer(bindir, **options)
     try:
         return server.init()
     except (RuntimeError, subprocess.TimeoutExpired, OSError) as exc:
         server.destroy()
-        skip_or_fail(f"could not start a test PostgreSQL server: {exc}")
+        raise PostgresUnavailable(f"could not start a test PostgreSQL server: {exc}") from None
+
+
+def start_server(**options) -> PostgresServer:
+    """A running server, or a skip (a failure under CI=true) saying why there is none."""
+    try:
+        return launch(**options)
+    except PostgresUnavailable as exc:
+        skip_or_fail(str(exc))
