@@ -34,8 +34,9 @@ class TokenCache:
 
     Minting a Qikink token invalidates the previous one for the same client id, so concurrent
     callers must share one mint: the check and the mint happen under one lock. Servers on several
-    machines pass a `shared` token store (`minting()` lock, `load()`, `save(info)`,
-    `discard(token)`): the token is re-read from it under its lock before any mint.
+    machines pass a `shared` token store (`minting()` lock, `load()` → (token, expires_at) or
+    None, `save(token, expires_at)`, `discard(token)`): the token is re-read from it under its
+    lock before any mint.
     """
 
     def __init__(self, *, clock=time.time, renew_early=RENEW_EARLY_SECONDS, shared=None):
@@ -71,11 +72,12 @@ class TokenCache:
         """Under the fleet's lock: the shared token if another server minted a usable one (other
         than the one a forced renewal replaces), else a new one, saved for every server."""
         with self._shared.minting():
-            latest = self._shared.load()
+            stored = self._shared.load()
+            latest = TokenInfo(*stored) if stored else None
             if self._usable(latest) and (replacing is None or not hmac.compare_digest(latest.token, replacing.token)):
                 return latest
             info = mint()
-            self._shared.save(info)
+            self._shared.save(info.token, info.expires_at)
             return info
 
     def invalidate(self, token):

@@ -3,6 +3,7 @@ sync worker (an advisory lock), and the one Qikink access token (minting one inv
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import os
 import time
@@ -10,8 +11,6 @@ from contextlib import contextmanager
 
 import psycopg
 from filelock import Timeout
-
-from ..qikink.auth import TokenInfo
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +103,8 @@ class PostgresTokenStore:
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise self._store._unavailable("minting a Qikink token", exc) from None
 
-    def load(self) -> TokenInfo | None:
+    def load(self) -> tuple[str, float] | None:
+        """(token, expiry in epoch seconds), or None when there is none readable."""
         def read(conn):
             return conn.execute("SELECT token, expires_at FROM qikink_tokens WHERE client_id = %s",
                                 (self._client_id,)).fetchone()
@@ -118,20 +118,20 @@ class PostgresTokenStore:
         except Exception:  # another secret (rotated): unreadable, so a new token is minted
             log.warning("The stored Qikink token cannot be decrypted with this client secret; minting a new one")
             return None
-        return TokenInfo(token=token, expires_at=float(row[1]))
+        return token, float(row[1])
 
-    def save(self, info: TokenInfo) -> None:
+    def save(self, token: str, expires_at: float) -> None:
         nonce = os.urandom(12)
-        sealed = nonce + self._cipher.encrypt(nonce, info.token.encode("utf-8"), self._client_id.encode("utf-8"))
+        sealed = nonce + self._cipher.encrypt(nonce, token.encode("utf-8"), self._client_id.encode("utf-8"))
         self._store._run(lambda conn: conn.execute(
             "INSERT INTO qikink_tokens (client_id, token, expires_at) VALUES (%s, %s, %s) "
             "ON CONFLICT (client_id) DO UPDATE SET token = EXCLUDED.token, expires_at = EXCLUDED.expires_at, "
-            "minted_at = now()", (self._client_id, sealed, info.expires_at)), "saving the Qikink token")
+            "minted_at = now()", (self._client_id, sealed, expires_at)), "saving the Qikink token")
 
     def discard(self, token: str) -> None:
         """Forget `token` (Qikink refused it) unless a newer one has replaced it already."""
         current = self.load()
-        if current is not None and current.token == token:
+        if current is not None and hmac.compare_digest(current[0], token):
             self._store._run(lambda conn: conn.execute(
                 "DELETE FROM qikink_tokens WHERE client_id = %s AND expires_at = %s",
-                (self._client_id, current.expires_at)), "forgetting a refused Qikink token")
+                (self._client_id, current[1])), "forgetting a refused Qikink token")
