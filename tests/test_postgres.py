@@ -197,7 +197,7 @@ def test_refused_token_is_replaced_once_for_the_fleet(pg_store):
     assert b.get(mint).token == "t2" and count[0] == 2
 
 
-def _write_data_dir(path: Path, orders: int) -> dict:
+def _write_data_dir(path: Path, orders: int) -> None:
     """A JSON data directory with `orders` orders, some keys, and an interrupted write's intent."""
     make_data_dir(path, stock=50_000)
     (path / "orders").mkdir()
@@ -219,7 +219,6 @@ def _write_data_dir(path: Path, orders: int) -> dict:
     write_json(path / "state.json", {"version": 1, "last_order_seq": base + orders - 1,
                                      "stock": {"BHRT-001-M": 50_000 - orders - 7}, "prices": {"BHRT-002-M": 1499},
                                      "intents": {f"BHRT-{base + orders}": {"BHRT-001-M": 7}}})
-    return {"first": base}
 
 
 def test_import_ten_thousand_orders_twice_then_export_and_compare(tmp_path, pg_config, pg_store):

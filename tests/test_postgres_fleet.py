@@ -15,6 +15,7 @@ from backend.config import Config
 from backend.storage.postgres import open_postgres_store
 from tests.conftest import make_data_dir, order_body
 from tests.harness import EmulatorProcess, Process, ServerProcess, wait_until
+from tests.test_concurrency_and_crash import assert_consistent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.e2e]
 
@@ -90,23 +91,10 @@ def check_database(database_url: str, data_dir, acked) -> dict:
         ids = store.order_ids()
         assert len(ids) == len(set(ids))
         orders = {order["order_id"]: order for order in store.list_orders(per_page=len(ids) + 1)[0]}
-        for order_id, sku, quantity in acked:
-            assert order_id in orders, f"acknowledged order {order_id} is missing"
-            assert orders[order_id]["items"][0]["sku"] == sku and orders[order_id]["items"][0]["quantity"] == quantity
-        taken = Counter()
-        for order in orders.values():
-            for item in order["items"]:
-                taken[item["sku"]] += item["quantity"]
-        for sku, product in store.products().items():
-            assert product["stock_quantity"] == STOCK - taken[sku], sku
+        assert_consistent(orders, store.products(), acked, STOCK)
         return orders
     finally:
         store.close()
-
-
-def synced_count(database_url, data_dir) -> int:
-    orders = check_database(database_url, data_dir, [])
-    return sum(order["qikink_status"] == "synced" for order in orders.values())
 
 
 def test_two_servers_480_orders_none_lost_or_doubled_each_at_qikink_once(fleet, tmp_path):
