@@ -469,7 +469,7 @@ def run_once(config) -> int:
     from .storage import open_store
 
     store = open_store(config)
-    client = build_qikink_client(config)
+    client = build_qikink_client(config, store)  # with PostgreSQL: the fleet's shared token
     if client is None:
         print("Qikink is off (QIKINK_ENV=off): nothing to sync")
         return 1
