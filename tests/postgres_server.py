@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import glob
 import os
-import pwd
 import re
 import shutil
 import subprocess
@@ -50,7 +49,9 @@ class PostgresServer:
         self.port = free_port()
         self.fsync = fsync
         self.user = None
-        if os.geteuid() == 0:
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            import pwd  # POSIX only, like running as root
+
             try:
                 self.user = pwd.getpwnam("postgres")
             except KeyError:
@@ -78,7 +79,8 @@ class PostgresServer:
         return self.start()
 
     def start(self) -> "PostgresServer":
-        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c max_connections=200 "
+        sockets = f"-k {self.root} " if os.name != "nt" else ""
+        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 {sockets}-c max_connections=200 "
                    f"-c fsync={'on' if self.fsync else 'off'} -c shared_buffers=64MB")
         self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.datadir), "-l", str(self.log), "-o", options)
         return self
@@ -117,7 +119,10 @@ def launch(**options) -> PostgresServer:
     bindir = find_bindir()
     if bindir is None:
         raise PostgresUnavailable(MISSING)
-    server = PostgresServer(bindir, **options)
+    try:
+        server = PostgresServer(bindir, **options)
+    except RuntimeError as exc:
+        raise PostgresUnavailable(str(exc)) from None
     try:
         return server.init()
     except (RuntimeError, subprocess.TimeoutExpired, OSError) as exc:
