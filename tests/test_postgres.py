@@ -268,3 +268,16 @@ def test_storage_errors_during_a_request_are_503(pg_config, pg_store):
     assert health.status_code == 503 and health.json["storage"] == "unavailable"
     with pytest.raises(StorageUnavailable):
         pg_store.get_order("BHRT-1")
+
+
+def test_banner_and_config_never_show_the_database_password(tmp_path):
+    import io
+
+    from backend.banner import print_banner
+
+    config = Config.from_env({"DATABASE_URL": "postgresql://shop:Pa55word-x@db.example:5432/shop",
+                              "DATA_DIR": str(tmp_path), "QIKINK_ENV": "off"})
+    out = io.StringIO()
+    print_banner(config, None, emulator_url=None, stream=out)
+    assert "Storage: PostgreSQL at postgresql://shop:***@db.example:5432/shop" in out.getvalue()
+    assert "Pa55word-x" not in out.getvalue() + repr(config)
