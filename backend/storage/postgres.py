@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import time
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -80,25 +81,29 @@ def open_pool(config, *, name: str = "orders") -> ConnectionPool:
 
 def scrub(text: str, url: str) -> str:
     """`text` without the password of `url` (a driver message may quote the connection string)."""
-    password = conninfo_to_dict(url).get("password") if url else None
-    text = text.replace(password, "***") if password else text
-    return mask_database_url(text.replace(url, mask_database_url(url)) if url else text)
+    try:
+        password = conninfo_to_dict(url).get("password") if url else None
+    except psycopg.Error:  # a malformed URL: the pattern-based mask below still applies
+        password = None
+    return mask_database_url(text.replace(password, "***") if password else text)
 
 
 class PostgresOrderStore:
     """Products, stock, orders and idempotency keys in PostgreSQL; the same methods as OrderStore."""
 
-    def __init__(self, pool: ConnectionPool, catalogue: dict[str, dict], *, url: str = "", clock=None):
-        import time
-
+    def __init__(self, pool: ConnectionPool, catalogue: dict[str, dict], *, url: str = "", clock=time.time):
         self.pool = pool
         self.catalogue = catalogue
-        self.clock = clock or time.time
+        self.clock = clock
         self.url = url
         self.quarantined: list[dict] = []  # the database has no unreadable files to set aside
-        self._run(lambda conn: conn.cursor().executemany(
-            "INSERT INTO products (sku, stock) VALUES (%s, %s) ON CONFLICT (sku) DO NOTHING",
-            [(sku, int(product["stock_quantity"])) for sku, product in catalogue.items()]), "adding new products")
+
+        def add_new_products(conn):  # a SKU new to the catalogue starts with the catalogue's stock
+            with conn.cursor() as cursor:
+                cursor.executemany("INSERT INTO products (sku, stock) VALUES (%s, %s) ON CONFLICT (sku) DO NOTHING",
+                                   [(sku, int(product["stock_quantity"])) for sku, product in catalogue.items()])
+
+        self._run(add_new_products, "adding new products")
 
     # --- transactions ------------------------------------------------------------------------
     def _unavailable(self, action: str, exc: Exception) -> StorageUnavailable:
@@ -107,7 +112,7 @@ class PostgresOrderStore:
         if isinstance(exc, PoolTimeout):
             message = "Every database connection is busy or the database cannot be reached; try again shortly"
         else:
-            message = "The order database cannot be reached; nothing was changed, try again shortly"
+            message = "The order database cannot be reached; try again shortly"
         return StorageUnavailable(message, retry_after=RETRY_AFTER_SECONDS)
 
     @contextmanager
