@@ -122,6 +122,18 @@ def test_two_servers_480_orders_none_lost_or_doubled_each_at_qikink_once(fleet, 
           f"all at the emulator once; {sum(counters['create_attempts'].values())} create calls")
 
 
+def test_two_servers_racing_to_mint_share_one_token(fleet):
+    start, emulator, _ = fleet
+    servers = start(2)  # launched together: both authenticate at start-up
+    assert emulator.counters()["tokens_minted"] == 1
+    for server in servers:
+        response = server.post("/api/orders", json=order_body())
+        assert response.status_code == 201 and response.json()["data"]["qikink_status"] == "synced"
+        status = server.get("/api/qikink/status").json()
+        assert status["status"] == "connected" and status["token_valid_until"]
+    assert emulator.counters()["tokens_minted"] == 1 and emulator.counters()["total_created"] == 2
+
+
 def test_kill_9_of_a_server_mid_load_loses_no_acknowledged_order(fleet, tmp_path):
     start, emulator, database_url = fleet
     victim, survivor = start(2)
