@@ -258,6 +258,18 @@ def test_import_ten_thousand_orders_twice_then_export_and_compare(tmp_path, pg_c
     print(f"\nimport 10,000 orders: {first_seconds:.2f}s; export: {export_seconds:.2f}s")
 
 
+def test_import_skips_an_unreadable_order_and_its_key(tmp_path, pg_store):
+    source = tmp_path / "json-data"
+    _write_data_dir(source, 3)
+    (source / "orders" / "BHRT-1790000001.json").write_bytes(b'{"order_id": "BHRT-17')  # cut short by a crash
+    report = import_data_dir(pg_store, source)
+    assert report["orders_added"] == 2 and len(report["skipped"]) == 1 and "BHRT-1790000001" in report["skipped"][0]
+    assert pg_store.order_ids() == ["BHRT-1790000002", "BHRT-1790000000"]
+    with pg_store.pool.connection() as conn:
+        assert conn.execute("SELECT order_id FROM idempotency_keys").fetchall() == [("BHRT-1790000000",)]
+    assert import_data_dir(pg_store, source)["orders_already_there"] == 2
+
+
 def test_storage_errors_during_a_request_are_503(pg_config, pg_store):
     client = create_app(pg_config, store=pg_store).test_client()
     pg_store.pool.close()  # as good as a database that went away

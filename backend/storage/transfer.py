@@ -24,80 +24,97 @@ log = logging.getLogger(__name__)
 BATCH = 1000
 
 
-def read_data_dir(source: Path, catalogue: dict) -> dict:
-    """Everything a JSON data directory holds, with the stock of interrupted writes given back
-    (what the file store's recovery would do). Unreadable orders are reported, not copied."""
-    source = Path(source)
+def read_directory_state(source: Path, catalogue: dict) -> dict:
+    """A JSON data directory's stock, prices, keys, sequence and order file names, with the stock
+    of interrupted writes given back (what the file store's recovery does: an intent whose order
+    file is absent returns its stock). The orders themselves are read later, a batch at a time."""
     state_path = source / "state.json"
     try:
         state = read_json(state_path, dict, decimals=True) if state_path.exists() else {}
     except (OSError, CorruptFile) as exc:
         raise StartupError(f"{state_path} cannot be read ({exc}); nothing was imported") from None
-    orders, skipped = [], []
-    orders_dir = source / "orders"
-    if orders_dir.is_dir():
-        with os.scandir(orders_dir) as entries:
+    names = []
+    if (source / "orders").is_dir():
+        with os.scandir(source / "orders") as entries:
             names = sorted(e.name for e in entries if e.name.endswith(".json") and ORDER_ID_RE.match(e.name[:-5]))
-        for name in names:
-            try:
-                order = read_json(orders_dir / name, dict)
-            except (OSError, CorruptFile) as exc:
-                skipped.append(f"{name}: {exc}")
-                continue
-            problem = check_order(order, name[:-5])
-            if problem:
-                skipped.append(f"{name}: {problem}")
-                continue
-            orders.append(order)
-    present = {order["order_id"] for order in orders}
+    present = {name[:-5] for name in names}
     stock = {sku: int(state.get("stock", {}).get(sku, product["stock_quantity"])) for sku, product in catalogue.items()}
     for order_id, taken in (state.get("intents") or {}).items():
         if order_id not in present:
             for sku, quantity in taken.items():
                 if sku in stock:
                     stock[sku] += int(quantity)
-    keys = []
-    keys_dir = source / "idempotency"
-    if keys_dir.is_dir():
-        for path in sorted(keys_dir.glob("*.json")):
-            try:
-                record = read_json(path, dict)
-            except (OSError, CorruptFile) as exc:
-                skipped.append(f"idempotency/{path.name}: {exc}")
-                continue
-            if record.get("order_id") in present:
-                keys.append((path.stem, record["order_id"]))
+    keys, skipped = [], []
+    for path in sorted((source / "idempotency").glob("*.json")):
+        try:
+            record = read_json(path, dict)
+        except (OSError, CorruptFile) as exc:
+            skipped.append(f"idempotency/{path.name}: {exc}")
+            continue
+        if record.get("order_id") in present:
+            keys.append((path.stem, record["order_id"], record["order_id"]))
     prices = {sku: Decimal(str(price)) for sku, price in (state.get("prices") or {}).items() if sku in catalogue}
-    last_seq = max([int(state.get("last_order_seq", 0))] + [order_number(o["order_id"]) for o in orders])
-    return {"orders": orders, "stock": stock, "prices": prices, "keys": keys, "last_seq": last_seq, "skipped": skipped}
+    last_seq = max([int(state.get("last_order_seq", 0))] + [order_number(name[:-5]) for name in names])
+    return {"names": names, "stock": stock, "prices": prices, "keys": keys, "last_seq": last_seq, "skipped": skipped}
+
+
+def read_orders(orders_dir: Path, names, skipped: list):
+    """The usable orders among `names`, one at a time; the problem of each other one goes to `skipped`."""
+    for name in names:
+        try:
+            order = read_json(orders_dir / name, dict)
+        except (OSError, CorruptFile) as exc:
+            skipped.append(f"orders/{name}: {exc}")
+            continue
+        problem = check_order(order, name[:-5])
+        if problem:
+            skipped.append(f"orders/{name}: {problem}")
+            continue
+        yield order
+
+
+def insert_orders(cursor, rows: list) -> int:
+    """Insert orders (rows of `order_columns`) that are not there yet; how many rows were given."""
+    if rows:
+        cursor.executemany("INSERT INTO orders (order_id, seq, customer_email, status, qikink_status, created_at, doc) "
+                           "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (order_id) DO NOTHING", rows)
+    return len(rows)
 
 
 def import_data_dir(store, source: Path) -> dict:
-    """Copy a JSON data directory into the PostgreSQL `store`; returns counts of what was done."""
-    data = read_data_dir(source, store.catalogue)
+    """Copy a JSON data directory into the PostgreSQL `store` in one transaction, streaming the
+    orders in batches; returns counts of what was done."""
+    source = Path(source)
+    data = read_directory_state(source, store.catalogue)
 
     def copy(conn):
+        skipped = list(data["skipped"])
         existing = {row[0] for row in conn.execute("SELECT order_id FROM orders")}
-        new_orders = [order for order in data["orders"] if order["order_id"] not in existing]
+        names = [name for name in data["names"] if name[:-5] not in existing]
+        added = 0
         with conn.cursor() as cursor:
-            for start in range(0, len(new_orders), BATCH):
-                cursor.executemany(
-                    "INSERT INTO orders (order_id, seq, customer_email, status, qikink_status, created_at, doc) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (order_id) DO NOTHING",
-                    [order_columns(order) for order in new_orders[start:start + BATCH]])
-            cursor.executemany("INSERT INTO idempotency_keys (key_hash, order_id) VALUES (%s, %s) "
-                               "ON CONFLICT (key_hash) DO NOTHING", data["keys"])
+            batch = []
+            for order in read_orders(source / "orders", names, skipped):
+                batch.append(order_columns(order))
+                if len(batch) == BATCH:
+                    added += insert_orders(cursor, batch)
+                    batch = []
+            added += insert_orders(cursor, batch)
+            # A key whose order was unreadable (skipped) is not copied: it would point at nothing.
+            cursor.executemany("INSERT INTO idempotency_keys (key_hash, order_id) SELECT %s, %s WHERE EXISTS "
+                               "(SELECT 1 FROM orders WHERE order_id = %s) ON CONFLICT (key_hash) DO NOTHING",
+                               data["keys"])
             cursor.executemany("INSERT INTO products (sku, stock, price) VALUES (%s, %s, %s) ON CONFLICT (sku) "
                                "DO UPDATE SET stock = EXCLUDED.stock, price = EXCLUDED.price",
                                [(sku, stock, data["prices"].get(sku)) for sku, stock in data["stock"].items()])
         conn.execute("UPDATE order_sequence SET last_value = GREATEST(last_value, %s)", (data["last_seq"],))
-        return len(new_orders)
+        return added, len(data["names"]) - len(names), skipped
 
-    added = store._run(copy, "importing a data directory")
-    report = {"orders_in_directory": len(data["orders"]), "orders_added": added,
-              "orders_already_there": len(data["orders"]) - added, "idempotency_keys": len(data["keys"]),
-              "products": len(data["stock"]), "last_order_number": data["last_seq"], "skipped": data["skipped"]}
-    log.info("Imported %s: %s orders added, %s already there", source, added, report["orders_already_there"])
+    added, already, skipped = store._run(copy, "importing a data directory")
+    report = {"orders_in_directory": len(data["names"]), "orders_added": added, "orders_already_there": already,
+              "idempotency_keys": len(data["keys"]), "products": len(data["stock"]),
+              "last_order_number": data["last_seq"], "skipped": skipped}
+    log.info("Imported %s: %s orders added, %s already there, %s skipped", source, added, already, len(skipped))
     return report
 
 
