@@ -152,6 +152,7 @@ def test_one_worker_leader_at_a_time(pg_store):
     assert first.is_locked
     with pytest.raises(Timeout):
         second.acquire(timeout=0)
+    assert not second.is_locked  # connected, but not the holder
     first.release()
     second.acquire(timeout=1)
     assert second.is_locked and not first.is_locked

@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.e2e]
 
 SKUS = ["BHRT-001-M", "BHRT-002-M", "BHRT-003-S", "BHRT-004-M"]
 STOCK = 100_000
+LEADER_LINE = "This server is now the sync worker of the fleet"
 # The same Qikink account for every server: they must share its one token.
 FLEET_ENV = {"QIKINK_CLIENT_ID": "fleet-client", "QIKINK_CLIENT_SECRET": "fleet-secret-for-tests",
              "QIKINK_EMULATOR_STEP_SECONDS": "1000", "SERVER_THREADS": "8", "DATABASE_POOL_MAX": "10"}
@@ -143,10 +144,13 @@ def test_kill_9_of_a_server_mid_load_loses_no_acknowledged_order(fleet, tmp_path
         on_survivor = pool.submit(place_orders, survivor, 12, 15, 1, stop)
         wait_until(lambda: victim.get("/api/orders?per_page=1", timeout=5).json()["pagination"]["total"] >= 80, 60,
                    interval=0.05, what="80 orders stored")
+        leaders = [s for s in (victim, survivor) if LEADER_LINE in s.output()]
+        assert len(leaders) == 1  # one sync worker for the fleet
         victim.kill()
         acked_victim, others_victim = on_victim.result(timeout=120)
         acked_survivor, others_survivor = on_survivor.result(timeout=120)
     assert others_survivor == [] and len(acked_survivor) == 180
+    wait_until(lambda: LEADER_LINE in survivor.output(), 15, interval=0.2, what="the survivor leads the worker")
     assert all(kind == "connection" for kind, _, _ in others_victim)
     acked = acked_victim + acked_survivor
     orders = check_database(database_url, tmp_path / "server-0", acked)

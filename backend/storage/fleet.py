@@ -28,10 +28,11 @@ class LeaderLock:
     def __init__(self, url: str, *, connect_timeout: int = 3, key: int = WORKER_LOCK):
         self.url, self.key, self.connect_timeout = url, key, connect_timeout
         self._conn: psycopg.Connection | None = None
+        self._held = False
 
     @property
     def is_locked(self) -> bool:
-        if self._conn is None:
+        if self._conn is None or not self._held:
             return False
         try:
             self._conn.execute("SELECT 1")  # a restart of the database ends the session and the lock
@@ -48,6 +49,7 @@ class LeaderLock:
                     self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=self.connect_timeout,
                                                  application_name="bhrt-worker-leader")
                 if self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0]:
+                    self._held = True
                     log.info("This server is now the sync worker of the fleet")
                     return
             except psycopg.Error as exc:
@@ -68,7 +70,7 @@ class LeaderLock:
     def _drop(self) -> None:
         if self._conn is not None:
             self._conn.close()
-        self._conn = None
+        self._conn, self._held = None, False
 
 
 def _token_key(client_id: str, client_secret: str) -> bytes:
