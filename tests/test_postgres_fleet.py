@@ -164,29 +164,34 @@ def test_kill_9_of_a_server_mid_load_loses_no_acknowledged_order(fleet, tmp_path
 
 def test_database_restart_mid_load_gives_503_then_recovers_by_itself(fleet, tmp_path, postgres):
     start, emulator, database_url = fleet
-    (server,) = start(1, DATABASE_POOL_TIMEOUT="1")
+    servers = start(2, DATABASE_POOL_TIMEOUT="1")
     stop = threading.Event()
-    with ThreadPoolExecutor(1) as pool:
-        load = pool.submit(place_orders, server, 8, 10_000, 0, stop)
-        wait_until(lambda: server.get("/api/orders?per_page=1", timeout=5).json()["pagination"]["total"] >= 40, 60,
-                   interval=0.05, what="40 orders stored")
+    with ThreadPoolExecutor(2) as pool:
+        loads = [pool.submit(place_orders, server, 6, 10_000, n, stop) for n, server in enumerate(servers)]
+        wait_until(lambda: servers[0].get("/api/orders?per_page=1", timeout=5).json()["pagination"]["total"] >= 40,
+                   60, interval=0.05, what="40 orders stored")
         down_at = time.monotonic()
         postgres.stop("fast")
         time.sleep(2.0)
-        during = server.post("/api/orders", json=order_body(), timeout=15)
+        during = servers[1].post("/api/orders", json=order_body(), timeout=15)
         postgres.start()
         up_at = time.monotonic()
-        recovered = wait_until(lambda: server.post("/api/orders", json=order_body(), timeout=15).status_code == 201
-                               and time.monotonic(), 30, interval=0.2, what="orders accepted again")
+        recovered = [wait_until(lambda: server.post("/api/orders", json=order_body(), timeout=15).status_code == 201
+                                and time.monotonic(), 30, interval=0.2, what="orders accepted again")
+                     for server in servers]
         time.sleep(1.0)
         stop.set()
-        acked, others = load.result(timeout=120)
+        results = [load.result(timeout=120) for load in loads]
+    acked = [a for result in results for a in result[0]]
+    others = [o for result in results for o in result[1]]
     assert during.status_code == 503 and during.json()["error"]["code"] == "storage_unavailable"
     assert int(during.headers["Retry-After"]) > 0
     assert others, "some requests must have met the database down"
     assert all(status == 503 and code == "storage_unavailable" and retry for status, code, retry in others), \
         Counter(others).most_common(5)
-    assert server.get("/api/health").status_code == 200
+    assert all(server.get("/api/health").status_code == 200 for server in servers)
     check_database(database_url, tmp_path / "server-0", acked)
-    print(f"\ndatabase down {up_at - down_at:.1f}s: {len(others)} answers 503 storage_unavailable with Retry-After, "
-          f"{len(acked)} orders acknowledged and all present; accepting again {recovered - up_at:.1f}s after it was up")
+    assert set(emulator.counters()["created"].values()) <= {1}
+    print(f"\ndatabase down {up_at - down_at:.1f}s under 2 servers x 6 threads: {len(others)} answers 503 "
+          f"storage_unavailable with Retry-After, {len(acked)} orders acknowledged and all present; accepting "
+          f"again {max(recovered) - up_at:.1f}s after it was up")
