@@ -47,7 +47,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False
     store = store or open_store(config)
-    client = qikink_client or (QikinkClient.from_config(config) if config.qikink_env != "off" else None)
+    client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
     fulfilment = Fulfilment(config, store, client) if client is not None else None
     shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment)
     app.extensions["shop"] = shop

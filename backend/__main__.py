@@ -1,9 +1,10 @@
-"""`python -m backend`: start the server; `python -m backend emulator|sync` for the rest."""
+"""`python -m backend`: start the server; `python -m backend emulator|sync|db` for the rest."""
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from .config import Config, ConfigError
 from .errors import StartupError
@@ -59,6 +60,37 @@ def _serve(args) -> int:
     return 0
 
 
+def _db(args) -> int:
+    """`python -m backend db migrate|import|export`: the PostgreSQL store of DATABASE_URL."""
+    import json
+
+    from .storage.migrations import migrate
+    from .storage.postgres import open_postgres_store
+
+    config = Config.from_env()
+    if not config.database_url:
+        raise ConfigError("DATABASE_URL is empty: set it to the PostgreSQL database (see README, \"PostgreSQL\")")
+    store = open_postgres_store(config)  # applies the migrations it lacks
+    try:
+        if args.db_command == "migrate":
+            applied = migrate(store.pool)
+            print(f"Database {config.database_url_display} is up to date"
+                  + (f" (applied {', '.join(applied)})" if applied else ""))
+            return 0
+        if args.db_command == "import":
+            from .storage.transfer import import_data_dir
+
+            report = import_data_dir(store, Path(args.source).resolve())
+        else:
+            from .storage.transfer import export_data_dir
+
+            report = export_data_dir(store, Path(args.target).resolve(), config.catalogue_file)
+        print(json.dumps(report, indent=2))
+        return 0 if not report.get("skipped") else 1
+    finally:
+        store.close()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backend", description="The shop backend.")
     parser.add_argument("--host", help="address to listen on (default HOST or 127.0.0.1)")
@@ -68,6 +100,13 @@ def main(argv=None) -> int:
     commands.add_parser("serve", help="run the server (the default)")
     commands.add_parser("emulator", help="run the local Qikink emulator", add_help=False)
     commands.add_parser("sync", help="send pending orders and refresh statuses once, then exit")
+    db = commands.add_parser("db", help="PostgreSQL (DATABASE_URL): migrate, import or export the data")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("migrate", help="apply the database migrations not yet applied")
+    db_import = db_commands.add_parser("import", help="copy a JSON data directory into the database (idempotent)")
+    db_import.add_argument("--from", dest="source", required=True, help="the data directory, e.g. data/")
+    db_export = db_commands.add_parser("export", help="write the database out as a JSON data directory")
+    db_export.add_argument("--to", dest="target", required=True, help="a new or empty folder")
     args, rest = parser.parse_known_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -81,6 +120,8 @@ def main(argv=None) -> int:
             from .fulfilment import run_once
 
             return run_once(Config.from_env())
+        if args.command == "db":
+            return _db(args)
         return _serve(args)
     except (ConfigError, StartupError) as exc:
         print(f"ERROR: {exc}", file=sys.stderr, flush=True)

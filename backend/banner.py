@@ -50,5 +50,8 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
         say(ok, "Admin routes: protected by ADMIN_API_KEY")
     else:
         say(ok, "Admin routes: loopback only (no ADMIN_API_KEY set; only this machine may call them)")
-    say(ok, f"Data directory: {config.data_dir}")
+    if config.database_url:
+        say(ok, f"Storage: PostgreSQL at {config.database_url_display} (catalogue: {config.catalogue_file})")
+    else:
+        say(ok, f"Data directory: {config.data_dir}")
     say(ok, f"Listening on http://{config.host}:{config.port}  (Ctrl+C to stop)")

@@ -12,6 +12,12 @@ QIKINK_ENVIRONMENTS = ("emulator", "sandbox", "live", "off")
 DEFAULT_CORS_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*")
 
 
+def mask_database_url(url: str) -> str:
+    """`postgresql://user:secret@host/db` → `postgresql://user:***@host/db` (also `password=` in a query)."""
+    url = re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", r"\1:***@", url, flags=re.IGNORECASE)
+    return re.sub(r"(password=)[^&\s]*", r"\1***", url, flags=re.IGNORECASE)
+
+
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names the variable."""
 
@@ -69,6 +75,18 @@ class Config:
     qikink_breaker_cooldown_seconds: float = 30.0
     qikink_tracking_freshness_seconds: float = 0.0  # 0: by environment (see fulfilment.tracking_freshness)
     qikink_create_reserve_per_minute: int | None = None  # None: 5 of 30 (budget.default_create_reserve)
+
+    database_url: str = field(default="", repr=False)  # empty: the JSON-file store in data_dir
+    database_pool_min: int = 1
+    database_pool_max: int = 10
+    database_pool_timeout: float = 5.0
+    database_connect_timeout: float = 3.0
+    database_statement_timeout: float = 10.0
+
+    @property
+    def database_url_display(self) -> str:
+        """DATABASE_URL without its password, for the banner and logs."""
+        return mask_database_url(self.database_url)
 
     @property
     def catalogue_file(self) -> Path:
@@ -132,6 +150,14 @@ class Config:
         if not re.fullmatch(r"\d+\s*(per|/)\s*(second|minute|hour|day)", rate_limit):
             raise ConfigError(f"ORDER_RATE_LIMIT must look like '30 per minute', not {rate_limit!r}")
 
+        database_url = get("DATABASE_URL")
+        if database_url and not re.match(r"postgres(ql)?://", database_url):
+            raise ConfigError(f"DATABASE_URL must start with postgresql:// (or be empty), not {mask_database_url(database_url)!r}")
+        pool_min = _number("DATABASE_POOL_MIN", get("DATABASE_POOL_MIN", "1"), int, 0)
+        pool_max = _number("DATABASE_POOL_MAX", get("DATABASE_POOL_MAX", "10"), int, 1)
+        if pool_max < pool_min:
+            raise ConfigError(f"DATABASE_POOL_MAX ({pool_max}) must be at least DATABASE_POOL_MIN ({pool_min})")
+
         return cls(
             data_dir=data_dir,
             catalogue_path=Path(catalogue) if catalogue else None,
@@ -168,4 +194,11 @@ class Config:
                 "QIKINK_TRACKING_FRESHNESS_MINUTES", get("QIKINK_TRACKING_FRESHNESS_MINUTES") or "0"),
             qikink_create_reserve_per_minute=_number(
                 "QIKINK_CREATE_RESERVE_PER_MINUTE", reserve, int) if (reserve := get("QIKINK_CREATE_RESERVE_PER_MINUTE")) else None,
+            database_url=database_url,
+            database_pool_min=pool_min,
+            database_pool_max=pool_max,
+            database_pool_timeout=_number("DATABASE_POOL_TIMEOUT", get("DATABASE_POOL_TIMEOUT", "5"), float, 0.1),
+            database_connect_timeout=_number("DATABASE_CONNECT_TIMEOUT", get("DATABASE_CONNECT_TIMEOUT", "3"), float, 1),
+            database_statement_timeout=_number(
+                "DATABASE_STATEMENT_TIMEOUT", get("DATABASE_STATEMENT_TIMEOUT", "10"), float, 0.1),
         )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from .errors import IdempotencyConflict, NotFound, OrderNotEditable, OutOfStock, PriceMismatch, ValidationError
 from .models import (IDEMPOTENCY_KEY_RE, Problems, fingerprint, money_json, validate_address, validate_email,
                      validate_items, validate_payment_method)
+from .storage import OrderFilter
 
 log = logging.getLogger(__name__)
 
@@ -167,13 +168,9 @@ class OrderService:
         return order
 
     def list(self, *, status=None, qikink_status=None, email=None, page=1, per_page=50):
-        def matches(order):
-            return ((status is None or order.get("status") == status)
-                    and (qikink_status is None or order.get("qikink_status") == qikink_status)
-                    and (email is None or order.get("customer_email", "").lower() == email.lower()))
-
         filtered = any(v is not None for v in (status, qikink_status, email))
-        return self.store.list_orders(matches if filtered else None, page=page, per_page=per_page)
+        matches = OrderFilter(status=status, qikink_status=qikink_status, email=email) if filtered else None
+        return self.store.list_orders(matches, page=page, per_page=per_page)
 
     # --- editing -----------------------------------------------------------------------------
     def edit(self, order_id: str, body: dict) -> dict:

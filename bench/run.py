@@ -27,11 +27,14 @@ sys.path.insert(0, str(ROOT))
 from bench.load import run_load, wrk_available  # noqa: E402
 from bench.seed import CACHE, cached_seed, order_body, working_copy  # noqa: E402
 from tests.harness import EmulatorProcess, Process, ServerProcess, free_port, wait_until  # noqa: E402
+from tests.postgres_server import PostgresUnavailable, launch as launch_postgres  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SERVER_ENV = {"RATELIMIT_ENABLED": "false", "SYNC_INTERVAL_SECONDS": "15", "QIKINK_PUSH_BUDGET_SECONDS": "5",
               "QIKINK_CONNECT_TIMEOUT": "3.05", "QIKINK_READ_TIMEOUT": "10", "QIKINK_RATE_LIMIT_PER_MINUTE": "0",
               "QIKINK_EMULATOR_STEP_SECONDS": "5"}
+# A customer's own orders, newest first: a filtered listing (SQL on PostgreSQL, a scan of the files).
+LIST_PATH = "/api/orders?email=bench7@example.com&per_page=20"
 TARGETS = {"create_vs_ceiling": 0.50, "create_push_vs_ceiling": 0.30, "p99_create_ms": 50.0,
            "create_100k_vs_100": 0.80, "cold_start_s": 3.0, "rss_mb": 300.0, "get_order_vs_ceiling": 0.70}
 
@@ -76,8 +79,9 @@ class Bench:
                  f"p99 {figures['p99_ms']:>7.2f} ms  errors {figures['errors']}")
         return figures
 
-    def start_server(self, data_dir: Path, *, emulator_url: str | None = None) -> tuple[ServerProcess, float]:
-        env = dict(SERVER_ENV)
+    def start_server(self, data_dir: Path, *, emulator_url: str | None = None,
+                     extra_env: dict | None = None) -> tuple[ServerProcess, float]:
+        env = {**SERVER_ENV, **(extra_env or {})}
         if self.args.threads:
             env["SERVER_THREADS"] = str(self.args.threads)
         server = ServerProcess(data_dir, self.logs, emulator_url=emulator_url, env=env)
@@ -105,9 +109,50 @@ class Bench:
                       **context)
             if full:
                 self.load(f"products@{stored}", f"{server.url}/api/products", **context)
+                self.load(f"list@{stored}", f"{server.url}{LIST_PATH}", **context)
             self.results["startup"][str(stored)].update({f"after_load_{k}": v for k, v in rss_mb(server.proc.pid).items()})
         finally:
             server.stop()
+
+    def ours_postgres(self, postgres, stored: int) -> None:
+        """The same server on PostgreSQL, its database imported from the same seeded directory."""
+        from backend.config import Config
+        from backend.storage.postgres import open_postgres_store
+        from backend.storage.transfer import import_data_dir
+
+        self.say(f"server on PostgreSQL, Qikink off, {stored:,} orders stored")
+        data_dir = self.data_dir(stored, f"pg-{stored}")
+        url = postgres.create_database()
+        store = open_postgres_store(Config(data_dir=data_dir, database_url=url))
+        try:
+            import_data_dir(store, data_dir)
+        finally:
+            store.close()
+        server, started = self.start_server(data_dir, extra_env={"DATABASE_URL": url})
+        try:
+            self.results["startup"][f"pg-{stored}"] = {"cold_start_s": round(started, 2), **rss_mb(server.proc.pid)}
+            context = {"stored": stored, "qikink": "off", "storage": "postgres"}
+            self.load(f"pg_create@{stored}", f"{server.url}/api/orders", method="POST", body=order_body(), **context)
+            order_id = self.place_one(server)
+            self.load(f"pg_get_order@{stored}", f"{server.url}/api/orders/{order_id}?email=bench0@example.com",
+                      **context)
+            self.load(f"pg_list@{stored}", f"{server.url}{LIST_PATH}", **context)
+        finally:
+            server.stop()
+
+    def postgres_runs(self, sizes: list[int]) -> None:
+        if self.args.no_postgres:
+            return
+        try:
+            postgres = launch_postgres()
+        except PostgresUnavailable as exc:
+            self.say(f"PostgreSQL scenarios skipped: {exc}")
+            return
+        try:
+            for stored in sizes:
+                self.ours_postgres(postgres, stored)
+        finally:
+            postgres.destroy()
 
     def ours_with_emulator(self, stored: int) -> None:
         self.say(f"server pushing to the emulator (rate limit off), {stored:,} orders stored")
@@ -177,6 +222,7 @@ class Bench:
                 self.ours_with_emulator(base)
             for stored in sizes[1:]:
                 self.ours_qikink_off(stored, full=False)
+            self.postgres_runs(sorted({base, max(sizes)}))
             for stored in args.naive_sizes:
                 self.naive(stored)
         finally:
@@ -199,7 +245,11 @@ def ratios(results: dict, base: int, largest: int) -> dict:
     out = {"create_vs_ceiling": div(rps(f"create@{base}"), ceiling),
            "create_push_vs_ceiling": div(rps(f"create_push@{base}"), ceiling),
            "get_order_vs_ceiling": div(rps(f"get_order@{base}"), ceiling),
-           f"create_{largest}_vs_{base}": div(rps(f"create@{largest}"), rps(f"create@{base}"))}
+           f"create_{largest}_vs_{base}": div(rps(f"create@{largest}"), rps(f"create@{base}")),
+           "list_vs_ceiling": div(rps(f"list@{base}"), ceiling)}
+    for stored in sorted({int(k.split("@")[1]) for k in s if k.startswith("pg_create@")}):
+        for kind in ("create", "get_order", "list"):
+            out[f"pg_{kind}_{stored}_vs_ceiling"] = div(rps(f"pg_{kind}@{stored}"), ceiling)
     for stored in sorted({int(k.split("@")[1]) for k in s if k.startswith("naive_create@")}):
         out[f"ours_vs_naive_{stored}"] = div(rps(f"create@{stored}"), rps(f"naive_create@{stored}"))
     return out
@@ -223,7 +273,8 @@ def table(results: dict) -> str:
                      f"{'≥ %.2f' % target if target else ''} |")
     lines += ["", "| stored | cold start s | RSS at start MB | RSS after load MB | peak RSS MB |", "|---:|---:|---:|---:|---:|"]
     for stored, f in results["startup"].items():
-        lines.append(f"| {int(stored):,} | {f.get('cold_start_s', '')} | {f.get('rss_mb', '')} | "
+        label = f"{int(stored.split('-')[-1]):,}" + (" (PostgreSQL)" if stored.startswith("pg-") else "")
+        lines.append(f"| {label} | {f.get('cold_start_s', '')} | {f.get('rss_mb', '')} | "
                      f"{f.get('after_load_rss_mb', '')} | {f.get('after_load_peak_rss_mb', '')} |")
     return "\n".join(lines)
 
@@ -240,6 +291,8 @@ def parse_args(argv=None):
                         help="load generator (default: wrk when installed)")
     parser.add_argument("--threads", type=int, help="SERVER_THREADS for the server (default: its own default)")
     parser.add_argument("--no-emulator", action="store_true", help="skip the runs that push to the emulator")
+    parser.add_argument("--no-postgres", action="store_true",
+                        help="skip the PostgreSQL runs (by default a throwaway server is started when installed)")
     parser.add_argument("--seed-fsync", action="store_true", help="fsync while seeding too (much slower)")
     parser.add_argument("--quick", action="store_true", help="3 s per scenario, 100 and 10,000 stored only")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (logs, data) afterwards")

@@ -10,6 +10,7 @@ import requests
 from backend import create_app
 from backend.config import Config
 from backend.storage import FileOrderStore, MemoryOrderStore, load_catalogue
+from tests.postgres_server import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "data" / "products.json"
@@ -56,12 +57,33 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture(params=["file", "memory"])
+@pytest.fixture(scope="session")
+def postgres():
+    """One throwaway PostgreSQL server for the session (skips without PostgreSQL, fails under CI=true)."""
+    server = start_server()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def database_url(postgres) -> str:
+    """A new empty database on the session's PostgreSQL server."""
+    return postgres.create_database()
+
+
+@pytest.fixture(params=["file", "memory", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request, data_dir):
-    """Both repositories: the same storage tests run against each."""
+    """Every repository: the same storage tests run against each."""
     catalogue = load_catalogue(data_dir / "products.json")
     if request.param == "file":
         return FileOrderStore(data_dir, catalogue)
+    if request.param == "postgres":
+        from backend.storage.postgres import open_postgres_store
+
+        url = request.getfixturevalue("database_url")
+        store = open_postgres_store(Config(data_dir=data_dir, database_url=url, database_pool_max=4))
+        request.addfinalizer(store.close)
+        return store
     return MemoryOrderStore(catalogue)
 
 

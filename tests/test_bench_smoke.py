@@ -7,6 +7,7 @@ import pytest
 
 from bench.load import run_python
 from tests.harness import ROOT
+from tests.postgres_server import find_bindir
 
 
 def test_load_generator_refuses_anything_but_loopback():
@@ -31,3 +32,7 @@ def test_benchmark_runs_with_tiny_parameters(tmp_path):
     assert results["startup"]["100"]["cold_start_s"] > 0
     assert set(results["ratios"]) >= {"create_vs_ceiling", "create_push_vs_ceiling", "ours_vs_naive_100"}
     assert "| create | 100 | off |" in finished.stdout
+    if find_bindir() is not None:  # the PostgreSQL runs start their own server when it is installed
+        for name in ("pg_create@100", "pg_get_order@100", "pg_list@100"):
+            assert scenarios[name]["requests"] > 0 and scenarios[name]["errors"] == 0, name
+        assert results["ratios"]["pg_create_100_vs_ceiling"] > 0

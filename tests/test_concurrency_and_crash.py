@@ -29,13 +29,9 @@ def acknowledged(lines: list[str]) -> list[tuple[str, str, int]]:
     return [(p[1], p[2], int(p[3])) for p in (line.split() for line in lines) if p and p[0] == "OK"]
 
 
-def check_store(data_dir: Path, acked: list[tuple[str, str, int]], initial_stock: int) -> FileOrderStore:
-    """Every acknowledged order present exactly once; stock = initial - what the stored orders took."""
-    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
-    ids = store.order_ids()
-    assert len(ids) == len(set(ids))
-    stored = {order_id: store.get_order(order_id) for order_id in ids}
-    assert all(order is not None for order in stored.values())
+def assert_consistent(stored: dict, products: dict, acked: list[tuple[str, str, int]], initial_stock: int) -> None:
+    """Every acknowledged order among `stored` (id → order) with its item; stock = initial - what
+    the stored orders took."""
     for order_id, sku, quantity in acked:
         assert order_id in stored, f"acknowledged order {order_id} is missing"
         assert stored[order_id]["items"][0]["sku"] == sku and stored[order_id]["items"][0]["quantity"] == quantity
@@ -43,8 +39,18 @@ def check_store(data_dir: Path, acked: list[tuple[str, str, int]], initial_stock
     for order in stored.values():
         for item in order["items"]:
             taken[item["sku"]] += item["quantity"]
-    for sku, product in store.products().items():
+    for sku, product in products.items():
         assert product["stock_quantity"] == initial_stock - taken[sku], sku
+
+
+def check_store(data_dir: Path, acked: list[tuple[str, str, int]], initial_stock: int) -> FileOrderStore:
+    """Every acknowledged order present exactly once; stock = initial - what the stored orders took."""
+    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    ids = store.order_ids()
+    assert len(ids) == len(set(ids))
+    stored = {order_id: store.get_order(order_id) for order_id in ids}
+    assert all(order is not None for order in stored.values())
+    assert_consistent(stored, store.products(), acked, initial_stock)
     assert not list(data_dir.rglob("*.tmp"))
     assert store.quarantined == []
     return store

@@ -170,7 +170,7 @@ def run_once(config) -> int:
     """`python -m backend sync`: one pass (send pending orders, refresh statuses), then exit."""
     import json
 
-    from filelock import FileLock, Timeout
+    from filelock import Timeout
 
     from ..qikink import QikinkClient
     from ..storage import open_store
@@ -179,8 +179,8 @@ def run_once(config) -> int:
     if config.qikink_env == "off":
         print("Qikink is off (QIKINK_ENV=off): nothing to sync")
         return 1
-    fulfilment = Fulfilment(config, store, QikinkClient.from_config(config))
-    lock = FileLock(str(config.data_dir / ".worker.lock"), thread_local=False)
+    fulfilment = Fulfilment(config, store, QikinkClient.from_config(config, store))  # with PostgreSQL: the fleet's token
+    lock = store.worker_lock()
     try:
         lock.acquire(timeout=60)
     except Timeout:

@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +138,7 @@ class SyncWorker:
             self._thread = None
 
     def _work(self) -> None:
-        lock = FileLock(str(self.store.data_dir / ".worker.lock"), thread_local=False) \
-            if hasattr(self.store, "data_dir") else None
+        lock = self.store.worker_lock()  # a file lock, or a PostgreSQL advisory lock for a fleet
         while not self._stop.is_set():
             wait = self.config.sync_interval
             try:

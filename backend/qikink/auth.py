@@ -33,14 +33,18 @@ class TokenCache:
     """Holds at most one token; mints through `mint()` only when none is usable.
 
     Minting a Qikink token invalidates the previous one for the same client id, so concurrent
-    callers must share one mint: the check and the mint happen under one lock.
+    callers must share one mint: the check and the mint happen under one lock. Servers on several
+    machines pass a `shared` token store (`minting()` lock, `load()` → (token, expires_at) or
+    None, `save(token, expires_at)`, `discard(token)`): the token is re-read from it under its
+    lock before any mint.
     """
 
-    def __init__(self, *, clock=time.time, renew_early=RENEW_EARLY_SECONDS):
+    def __init__(self, *, clock=time.time, renew_early=RENEW_EARLY_SECONDS, shared=None):
         self._clock = clock
         self._renew_early = renew_early
         self._lock = threading.Lock()
         self._token = None
+        self._shared = shared
 
     def _usable(self, info):
         return info is not None and self._clock() < info.expires_at - self._renew_early
@@ -61,14 +65,28 @@ class TokenCache:
                 return self._token
             if force and self._token is not info and self._usable(self._token):
                 return self._token
-            self._token = mint()
+            self._token = mint() if self._shared is None else self._mint_shared(mint, info if force else None)
             return self._token
 
+    def _mint_shared(self, mint, replacing):
+        """Under the fleet's lock: the shared token if another server minted a usable one (other
+        than the one a forced renewal replaces), else a new one, saved for every server."""
+        with self._shared.minting():
+            stored = self._shared.load()
+            latest = TokenInfo(*stored) if stored else None
+            if self._usable(latest) and (replacing is None or not hmac.compare_digest(latest.token, replacing.token)):
+                return latest
+            info = mint()
+            self._shared.save(info.token, info.expires_at)
+            return info
+
     def invalidate(self, token):
-        """Drop `token` if it is still the cached one (a newer one is kept)."""
+        """Drop `token` if it is still the cached one (a newer one is kept), here and in the shared store."""
         with self._lock:
             if self._token is not None and hmac.compare_digest(self._token.token, token):
                 self._token = None
+        if self._shared is not None:
+            self._shared.discard(token)
 
 
 def signature(secret: str, timestamp: str, method: str, path_with_query: str,

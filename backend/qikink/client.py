@@ -99,23 +99,25 @@ class QikinkClient:
     """
 
     def __init__(self, config: QikinkConfig, *, session=None, sleep=time.sleep, clock=time.time,
-                 budget: CallBudget | None = None, jitter=random.random):
+                 budget: CallBudget | None = None, jitter=random.random, token_store=None):
         self.config = config
         self._session = session or requests.Session()
         self._owns_session = session is None
         self._sleep = sleep
         self._clock = clock
         self._jitter = jitter
-        self._tokens = TokenCache(clock=clock)
+        self._tokens = TokenCache(clock=clock, shared=token_store)  # token_store: one token for a fleet
         self.budget = budget or CallBudget(config.rate_limit_per_minute, account=config.client_id,
                                            clock=clock, sleep=sleep)
         self._signer = (HmacSigner(config.client_secret, clock=clock)
                         if config.sign_requests else None)
 
     @classmethod
-    def from_config(cls, settings) -> "QikinkClient":
+    def from_config(cls, settings, store=None) -> "QikinkClient":
         """The client the server uses for its settings (backend.config.Config): one call budget
-        per account, shared through the data directory by every process that uses it."""
+        per account, shared through the data directory by every process that uses it. With a
+        `store` shared by several servers (PostgreSQL), the token is kept there so that the fleet
+        mints one at a time."""
         client_id, secret = settings.qikink_client_id, settings.qikink_client_secret
         base_url = settings.qikink_base_url or None
         if settings.qikink_env == "emulator":
@@ -129,7 +131,8 @@ class QikinkClient:
             read_timeout=settings.qikink_read_timeout, rate_limit_per_minute=settings.qikink_rate_limit_per_minute)
         budget = CallBudget(config.rate_limit_per_minute, path=settings.data_dir / "qikink-budget.json",
                             account=client_id, create_reserve=settings.qikink_create_reserve_per_minute)
-        return cls(config, budget=budget)
+        return cls(config, budget=budget,
+                   token_store=store.token_store(client_id, secret) if store is not None else None)
 
     def without_retries(self) -> "QikinkClient":
         """A sibling for calls that must answer fast (an order request's push): one attempt per

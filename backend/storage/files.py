@@ -173,6 +173,11 @@ class FileOrderStore(OrderStore):
         ids.sort(key=order_number, reverse=True)
         return ids
 
+    def worker_lock(self):
+        from filelock import FileLock
+
+        return FileLock(str(self.data_dir / ".worker.lock"), thread_local=False)
+
     def check_writable(self) -> str | None:
         if not os.access(self.orders_dir, os.W_OK):
             return f"{self.orders_dir} is not writable"

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ..errors import NotFound
@@ -52,6 +53,20 @@ def check_order(order: dict, order_id: str) -> str | None:
     if not isinstance(order.get("sync") or {}, dict):
         return "sync is not an object"
     return None
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """Which orders a listing shows: a predicate on an order, which a database store runs as SQL."""
+
+    status: str | None = None
+    qikink_status: str | None = None
+    email: str | None = None
+
+    def __call__(self, order: dict) -> bool:
+        return ((self.status is None or order.get("status") == self.status)
+                and (self.qikink_status is None or order.get("qikink_status") == self.qikink_status)
+                and (self.email is None or order.get("customer_email", "").lower() == self.email.lower()))
 
 
 class _PendingCreate:
@@ -137,6 +152,14 @@ class OrderStore(abc.ABC):
 
     def check_writable(self) -> str | None:
         """None when storage can take writes, else the reason."""
+        return None
+
+    def worker_lock(self):
+        """The lock that makes one process the sync worker (FileLock-like), or None: no other process."""
+        return None
+
+    def token_store(self, client_id: str, client_secret: str):
+        """Where the servers sharing this store keep one Qikink token, or None: this process only."""
         return None
 
     # --- products ----------------------------------------------------------------------------
@@ -382,8 +405,14 @@ class MemoryOrderStore(OrderStore):
 
 
 def open_store(config) -> OrderStore:
-    """The file store for `config.data_dir` (raises StartupError naming any unusable file)."""
+    """PostgreSQL when DATABASE_URL is set, else the file store for `config.data_dir` (raises
+    StartupError naming any unusable file, or a database that cannot be reached)."""
     from .files import FileOrderStore
+
+    if config.database_url:
+        from .postgres import open_postgres_store
+
+        return open_postgres_store(config)
 
     return FileOrderStore(config.data_dir, load_catalogue(config.catalogue_file), lock_timeout=config.lock_timeout)
 

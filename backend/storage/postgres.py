@@ -1,0 +1,337 @@
+"""The PostgreSQL order store: the interface of the JSON-file store, for servers on several machines.
+
+Every change is one transaction: the stock is taken with `UPDATE … WHERE stock >= n` (no
+read-modify-write race), the order number comes from a row of its own, and the order and its
+Idempotency-Key are inserted together. `update_order` locks the order's row (`FOR UPDATE`), so
+the fulfilment's claims keep their meaning across machines. A database that cannot be reached,
+or a pool with no free connection, is a 503 `storage_unavailable` with Retry-After, never a hang.
+"""
+from __future__ import annotations
+
+import contextvars
+import logging
+import time
+from contextlib import contextmanager
+from decimal import Decimal
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from ..config import mask_database_url
+from ..errors import NotFound, OutOfStock, StartupError, StorageUnavailable
+from ..models import ORDER_ID_RE
+from .atomic import dumps
+from .catalogue import load_catalogue
+from .migrations import migrate
+from .repository import OrderFilter, hash_key, order_number
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 2
+# A transaction that lost a race (deadlock, or stock that another server took between our read
+# and our UPDATE) is run again from the start this many times before the answer is given up.
+TRANSACTION_ATTEMPTS = 5
+# The connection of the transaction this thread is in, so that nested steps (`_write_order`) join it.
+_current = contextvars.ContextVar("postgres_transaction", default=None)
+
+
+class _StockTaken(Exception):
+    """Another transaction took the stock that this one's build saw: build again."""
+
+
+def _json(value) -> Jsonb:
+    return Jsonb(value, dumps=lambda obj: dumps(obj).decode("utf-8"))
+
+
+def order_columns(order: dict) -> tuple:
+    """(order_id, seq, email, status, qikink_status, created_at, doc) for INSERT."""
+    return (order["order_id"], order_number(order["order_id"]), order["customer_email"], order["status"],
+            order["qikink_status"], order["created_at"], _json(order))
+
+
+UPSERT_ORDER = """
+    INSERT INTO orders (order_id, seq, customer_email, status, qikink_status, created_at, doc)
+    VALUES (%s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (order_id) DO UPDATE SET customer_email = EXCLUDED.customer_email, status = EXCLUDED.status,
+        qikink_status = EXCLUDED.qikink_status, doc = EXCLUDED.doc
+"""
+
+
+def open_pool(config, *, name: str = "orders") -> ConnectionPool:
+    """A connection pool for DATABASE_URL, opened; StartupError (password hidden) if unreachable."""
+    statement_ms = int(config.database_statement_timeout * 1000)
+    pool = ConnectionPool(
+        config.database_url, min_size=config.database_pool_min, max_size=config.database_pool_max,
+        timeout=config.database_pool_timeout, name=name, open=False,
+        # A connection that died with a database restart is replaced before it is handed out.
+        check=ConnectionPool.check_connection, reconnect_timeout=0,
+        kwargs={"autocommit": True, "connect_timeout": max(1, round(config.database_connect_timeout)),
+                "application_name": "bhrt-backend",
+                "options": f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}"})
+    try:
+        pool.open(wait=True, timeout=config.database_connect_timeout + config.database_pool_timeout)
+    except (PoolTimeout, psycopg.Error) as exc:
+        pool.close()
+        raise StartupError(f"PostgreSQL at {config.database_url_display} cannot be reached "
+                           f"({scrub(str(exc), config.database_url)}). Start it, or check DATABASE_URL.") from None
+    return pool
+
+
+def scrub(text: str, url: str) -> str:
+    """`text` without the password of `url` (a driver message may quote the connection string)."""
+    try:
+        password = conninfo_to_dict(url).get("password") if url else None
+    except psycopg.Error:  # a malformed URL: the pattern-based mask below still applies
+        password = None
+    return mask_database_url(text.replace(password, "***") if password else text)
+
+
+class PostgresOrderStore:
+    """Products, stock, orders and idempotency keys in PostgreSQL; the same methods as OrderStore."""
+
+    def __init__(self, pool: ConnectionPool, catalogue: dict[str, dict], *, url: str = "", clock=time.time):
+        self.pool = pool
+        self.catalogue = catalogue
+        self.clock = clock
+        self.url = url
+        self.quarantined: list[dict] = []  # the database has no unreadable files to set aside
+
+        def add_new_products(conn):  # a SKU new to the catalogue starts with the catalogue's stock
+            with conn.cursor() as cursor:
+                cursor.executemany("INSERT INTO products (sku, stock) VALUES (%s, %s) ON CONFLICT (sku) DO NOTHING",
+                                   [(sku, int(product["stock_quantity"])) for sku, product in catalogue.items()])
+
+        self._run(add_new_products, "adding new products")
+
+    # --- transactions ------------------------------------------------------------------------
+    def _unavailable(self, action: str, exc: Exception) -> StorageUnavailable:
+        detail = scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, self.url)
+        log.error("PostgreSQL failure while %s: %s: %s", action, type(exc).__name__, detail)
+        if isinstance(exc, PoolTimeout):
+            message = "Every database connection is busy or the database cannot be reached; try again shortly"
+        else:
+            message = "The order database cannot be reached; try again shortly"
+        return StorageUnavailable(message, retry_after=RETRY_AFTER_SECONDS)
+
+    @contextmanager
+    def _transaction(self):
+        """The connection of one transaction (the thread's open one, when there is one)."""
+        conn = _current.get()
+        if conn is not None:
+            yield conn
+            return
+        with self.pool.connection() as conn:
+            token = _current.set(conn)
+            try:
+                with conn.transaction():
+                    yield conn
+            finally:
+                _current.reset(token)
+
+    def _run(self, work, action: str, *, transaction: bool = True):
+        """`work(conn)` in a transaction, run again after a deadlock or lost stock race; database
+        failures become StorageUnavailable (503 with Retry-After)."""
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+            try:
+                if not transaction and _current.get() is None:
+                    with self.pool.connection() as conn:
+                        return work(conn)
+                with self._transaction() as conn:
+                    return work(conn)
+            except (_StockTaken, psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+                if attempt == TRANSACTION_ATTEMPTS or _current.get() is not None:
+                    raise
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:  # also timeouts, PoolTimeout
+                raise self._unavailable(action, exc) from None
+
+    # --- products ----------------------------------------------------------------------------
+    def _products(self, conn) -> dict[str, dict]:
+        products = {}
+        for sku, stock, price in conn.execute("SELECT sku, stock, price FROM products"):
+            if sku in self.catalogue:
+                product = dict(self.catalogue[sku])
+                product["price"] = Decimal(str(price if price is not None else product["price"]))
+                product["stock_quantity"] = int(stock)
+                products[sku] = product
+        return {sku: products[sku] for sku in self.catalogue if sku in products}
+
+    def products(self) -> dict[str, dict]:
+        """Every product with its current price (Decimal) and stock, keyed by SKU."""
+        return self._run(self._products, "reading products", transaction=False)
+
+    def update_product(self, sku: str, changes: dict) -> dict:
+        if sku not in self.catalogue:
+            raise NotFound(f"No product with SKU {sku}")
+
+        def update(conn):
+            if "price" in changes:
+                conn.execute("UPDATE products SET price = %s WHERE sku = %s", (Decimal(str(changes["price"])), sku))
+            if "stock_quantity" in changes:
+                conn.execute("UPDATE products SET stock = %s WHERE sku = %s", (int(changes["stock_quantity"]), sku))
+            return self._products(conn)[sku]
+
+        return self._run(update, f"updating product {sku}")
+
+    # --- orders ------------------------------------------------------------------------------
+    def create_order(self, build, *, idempotency_key: str | None = None):
+        """Save a new order and take its stock in one transaction; see OrderStore.create_order."""
+        key_hash = hash_key(idempotency_key) if idempotency_key else None
+
+        def create(conn):
+            if key_hash:
+                # The key's row is taken first: a second request with it waits here for our commit.
+                claimed = conn.execute("INSERT INTO idempotency_keys (key_hash) VALUES (%s) "
+                                       "ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash", (key_hash,)).fetchone()
+                if claimed is None:
+                    existing = self._order_for_key(conn, key_hash)
+                    if existing is not None:
+                        return existing, False
+            products = self._products(conn)
+            seq = conn.execute("UPDATE order_sequence SET last_value = GREATEST(last_value + 1, %s) "
+                               "RETURNING last_value", (int(self.clock()),)).fetchone()[0]
+            order, taken = build(products, f"BHRT-{seq}")
+            for sku in sorted(taken):  # one lock order for every transaction: no deadlock between two orders
+                row = conn.execute("UPDATE products SET stock = stock - %s WHERE sku = %s AND stock >= %s "
+                                   "RETURNING stock", (taken[sku], sku, taken[sku])).fetchone()
+                if row is None:
+                    raise _StockTaken(sku)
+            self._write_order(order)
+            if key_hash:
+                conn.execute("UPDATE idempotency_keys SET order_id = %s WHERE key_hash = %s",
+                             (order["order_id"], key_hash))
+            return order, True
+
+        try:
+            return self._run(create, "saving an order")
+        except _StockTaken as exc:
+            raise OutOfStock(f"{exc.args[0]} sold out while the order was being placed") from None
+
+    def _order_for_key(self, conn, key_hash: str) -> dict | None:
+        row = conn.execute("SELECT o.doc FROM idempotency_keys k JOIN orders o ON o.order_id = k.order_id "
+                           "WHERE k.key_hash = %s", (key_hash,)).fetchone()
+        return row[0] if row else None
+
+    def _write_order(self, order: dict, **_) -> None:
+        """Insert or replace one order, inside the thread's open transaction."""
+        conn = _current.get()
+        if conn is None:
+            raise RuntimeError("_write_order needs an open transaction")
+        conn.execute(UPSERT_ORDER, order_columns(order))
+
+    def find_by_idempotency_key(self, key: str) -> dict | None:
+        return self._run(lambda conn: self._order_for_key(conn, hash_key(key)), "reading an idempotency key",
+                         transaction=False)
+
+    def get_order(self, order_id: str) -> dict | None:
+        if not ORDER_ID_RE.match(order_id or ""):
+            return None
+
+        def read(conn):
+            row = conn.execute("SELECT doc FROM orders WHERE order_id = %s", (order_id,)).fetchone()
+            return row[0] if row else None
+
+        return self._run(read, f"reading order {order_id}", transaction=False)
+
+    def update_order(self, order_id: str, mutate) -> dict:
+        """Read-modify-write one order with its row locked. `mutate(order)` changes it in place and
+        may return False to say nothing changed (then nothing is written)."""
+        if not ORDER_ID_RE.match(order_id or ""):
+            raise NotFound(f"No order {order_id}")
+
+        def update(conn):
+            row = conn.execute("SELECT doc FROM orders WHERE order_id = %s FOR UPDATE", (order_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"No order {order_id}")
+            order = row[0]
+            if mutate(order) is not False:
+                self._write_order(order)
+            return order
+
+        return self._run(update, f"updating order {order_id}")
+
+    def order_ids(self) -> list[str]:
+        """Every stored order id, newest first."""
+        return self._run(lambda conn: [r[0] for r in conn.execute("SELECT order_id FROM orders ORDER BY seq DESC")],
+                         "listing orders", transaction=False)
+
+    def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
+        """(orders on the page, total matching), newest first. An OrderFilter is run as SQL (on
+        indexed columns); any other predicate is applied to each order in turn."""
+        offset = (page - 1) * per_page
+        if matches is not None and not isinstance(matches, OrderFilter):
+            return self._list_by_predicate(matches, offset, per_page)
+        where, params = [], []
+        for column, value in (("status", getattr(matches, "status", None)),
+                              ("qikink_status", getattr(matches, "qikink_status", None))):
+            if value is not None:
+                where.append(f"{column} = %s")
+                params.append(value)
+        if getattr(matches, "email", None) is not None:
+            where.append("lower(customer_email) = lower(%s)")
+            params.append(matches.email)
+        condition = f"WHERE {' AND '.join(where)}" if where else ""
+
+        def select(conn):
+            total = conn.execute(f"SELECT count(*) FROM orders {condition}", params).fetchone()[0]
+            rows = conn.execute(f"SELECT doc FROM orders {condition} ORDER BY seq DESC LIMIT %s OFFSET %s",
+                                [*params, per_page, offset]).fetchall()
+            return [r[0] for r in rows], total
+
+        return self._run(select, "listing orders", transaction=False)
+
+    def _list_by_predicate(self, matches, offset: int, per_page: int):
+        def scan(conn):
+            selected, total = [], 0
+            with conn.cursor() as cursor:
+                for (order,) in cursor.execute("SELECT doc FROM orders ORDER BY seq DESC"):
+                    if not matches(order):
+                        continue
+                    if offset <= total < offset + per_page:
+                        selected.append(order)
+                    total += 1
+            return selected, total
+
+        return self._run(scan, "listing orders", transaction=False)
+
+    def recover(self) -> None:
+        """Nothing to settle: a transaction a crash interrupted was rolled back by PostgreSQL."""
+
+    def check_writable(self) -> str | None:
+        """None when the database answers, else the reason."""
+        try:
+            self._run(lambda conn: conn.execute("SELECT 1"), "checking the database", transaction=False)
+        except StorageUnavailable as exc:
+            return exc.message
+        return None
+
+    # --- what the servers of a fleet share ---------------------------------------------------
+    def worker_lock(self):
+        """Held by the one server whose worker sends orders and polls Qikink."""
+        from .fleet import LeaderLock
+
+        return LeaderLock(self.url, connect_timeout=self.pool.kwargs["connect_timeout"])
+
+    def token_store(self, client_id: str, client_secret: str):
+        """The Qikink token every server of the fleet uses (minting one invalidates the last)."""
+        from .fleet import PostgresTokenStore
+
+        return PostgresTokenStore(self, client_id, client_secret)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def open_postgres_store(config) -> PostgresOrderStore:
+    """Migrate (once, under an advisory lock) and open the store for DATABASE_URL."""
+    catalogue = load_catalogue(config.catalogue_file)
+    pool = open_pool(config)
+    try:
+        migrate(pool)
+        return PostgresOrderStore(pool, catalogue, url=config.database_url)
+    except (psycopg.Error, StorageUnavailable) as exc:
+        pool.close()
+        raise StartupError(f"PostgreSQL at {config.database_url_display} could not be prepared "
+                           f"({scrub(str(exc), config.database_url)})") from None
+
