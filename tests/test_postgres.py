@@ -294,3 +294,23 @@ def test_banner_and_config_never_show_the_database_password(tmp_path):
     print_banner(config, None, emulator_url=None, stream=out)
     assert "Storage: PostgreSQL at postgresql://shop:***@db.example:5432/shop" in out.getvalue()
     assert "Pa55word-x" not in out.getvalue() + repr(config)
+
+
+def test_servers_on_one_database_share_one_qikink_call_budget(pg_config, pg_store):
+    """Two servers (two stores, as on two machines) count their Qikink calls in one window per
+    account: together they take what one would, and tracking leaves room for new orders."""
+    from backend.qikink import CallBudget
+
+    other = open_postgres_store(pg_config)
+    try:
+        first, second = (CallBudget(30, window=store.call_window("acct"), account="acct") for store in (pg_store, other))
+        taken = {"tracking": 0, "create": 0}
+        for kind in ("tracking", "create"):
+            for budget in (first, second, first, second) * 10:
+                taken[kind] += budget.try_take(kind) == 0
+        assert taken == {"tracking": 24, "create": 5}
+        assert first.usage()["last_minute"] == second.usage()["last_minute"] == \
+            {"token": 0, "create": 5, "lookup": 0, "tracking": 24}
+        assert CallBudget(30, window=other.call_window("another"), account="another").try_take("create") == 0
+    finally:
+        other.close()

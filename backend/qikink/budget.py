@@ -39,75 +39,99 @@ def default_create_reserve(per_minute: int) -> int:
     return min(5, per_minute // 6)
 
 
-class CallBudget:
-    """At most `per_minute` calls in any window (0 = unlimited), each kind within its headroom."""
+class MemoryWindow:
+    """The window of one process: the calls its threads made."""
 
-    def __init__(self, per_minute: int, *, path=None, account: str = "", clock=time.time,
+    def __init__(self):
+        self._calls: list[list] = []
+
+    def transact(self, update):
+        """Run `update(calls)` → (result, new calls or None) on the window, atomically for callers
+        that hold the budget's thread lock."""
+        result, calls = update(list(self._calls))
+        if calls is not None:
+            self._calls = calls
+        return result
+
+
+class FileWindow:
+    """The window of every process on one data directory: a small JSON file under a file lock,
+    one list of [time, kind] per account (named by a hash)."""
+
+    def __init__(self, path, account: str):
+        self.path = str(path)
+        self.account = hashlib.sha256(account.encode("utf-8")).hexdigest()[:16]
+        self._lock = FileLock(f"{path}.lock", thread_local=False)
+
+    def _document(self) -> dict:
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                document = json.load(handle)
+            return document if isinstance(document, dict) else {}
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            log.warning("Qikink call budget %s unreadable (%s); starting a new window", self.path, exc)
+            return {}
+
+    def transact(self, update):
+        try:
+            self._lock.acquire(timeout=5)
+        except Timeout:
+            raise OSError(f"{self.path}.lock is held too long") from None
+        try:
+            document = self._document()
+            calls = document.get(self.account, [])
+            result, calls = update(calls if isinstance(calls, list) else [])
+            if calls is not None:
+                document[self.account] = calls
+                # Not order data: no fsync. A crash forgets at most the last calls of one minute.
+                temporary = f"{self.path}.{os.getpid()}.tmp"
+                with open(temporary, "w", encoding="utf-8") as handle:
+                    json.dump(document, handle, separators=(",", ":"))
+                os.replace(temporary, self.path)
+            return result
+        finally:
+            self._lock.release()
+
+
+class CallBudget:
+    """At most `per_minute` calls in any window (0 = unlimited), each kind within its headroom.
+
+    `window` keeps the calls: this process's (default), a file's (`path`, every process on the data
+    directory) or the database's (every server of a fleet, see storage/fleet.py)."""
+
+    def __init__(self, per_minute: int, *, path=None, window=None, account: str = "", clock=time.time,
                  sleep=time.sleep, create_reserve: int | None = None):
         self.per_minute = per_minute
-        self.window = WINDOW_SECONDS + SAFETY_SECONDS
+        self.span = WINDOW_SECONDS + SAFETY_SECONDS
         reserve = default_create_reserve(per_minute) if create_reserve is None else create_reserve
         self.headroom = {"token": 0, "create": 1, "lookup": 1, "tracking": 1 + reserve}
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._calls: list[list] = []  # [time, kind], oldest first (the in-process window)
-        self._path = path
-        self._file_lock = FileLock(f"{path}.lock", thread_local=False) if path else None
-        self._account = hashlib.sha256(account.encode("utf-8")).hexdigest()[:16]
+        self.window = window or (FileWindow(path, account) if path else MemoryWindow())
 
     def limit(self, kind: str) -> int:
         """How many calls of the window a call of `kind` may find taken and still go."""
         return max(1, self.per_minute - self.headroom[kind])
 
-    # --- the shared window -------------------------------------------------------------------
-    def _load(self) -> list[list]:
-        if self._path is None:
-            return self._calls
-        try:
-            with open(self._path, encoding="utf-8") as handle:
-                return json.load(handle).get(self._account, [])
-        except FileNotFoundError:
-            return []
-        except (OSError, ValueError, AttributeError) as exc:
-            log.warning("Qikink call budget %s unreadable (%s); starting a new window", self._path, exc)
-            return []
-
-    def _save(self, calls: list[list]) -> None:
-        if self._path is None:
-            self._calls = calls
-            return
-        try:
-            with open(self._path, encoding="utf-8") as handle:
-                document = json.load(handle)
-        except (OSError, ValueError):
-            document = {}
-        document = document if isinstance(document, dict) else {}
-        document[self._account] = calls
-        # Not order data: no fsync. A crash forgets at most the last few calls of one minute.
-        temporary = f"{self._path}.{os.getpid()}.tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, separators=(",", ":"))
-        os.replace(temporary, self._path)
-
     def _window(self, update):
-        """Run `update(calls, now)` on the current window under the thread and file locks."""
+        """`update(calls, now)` → (result, changed) on the current window, or None when the
+        window cannot be read now (the caller waits a second)."""
         with self._lock:
-            if self._file_lock is not None:
-                try:
-                    self._file_lock.acquire(timeout=5)
-                except Timeout:
-                    return None
-            try:
-                now = self._clock()
-                calls = [c for c in self._load() if c[0] > now - self.window]
+            now = self._clock()
+
+            def pruned(calls):
+                calls = [c for c in calls if c[0] > now - self.span]
                 result, changed = update(calls, now)
-                if changed:
-                    self._save(calls)
-                return result
-            finally:
-                if self._file_lock is not None:
-                    self._file_lock.release()
+                return result, calls if changed else None
+
+            try:
+                return self.window.transact(pruned)
+            except Exception as exc:  # a budget that cannot be read must not fail a send: wait
+                log.warning("Qikink call budget unavailable (%s); waiting", type(exc).__name__)
+                return None
 
     @staticmethod
     def _wait_for(calls, now, limit, window) -> float:
@@ -124,7 +148,7 @@ class CallBudget:
         limit = self.limit(kind)
 
         def take(calls, now):
-            wait = self._wait_for(calls, now, limit, self.window)
+            wait = self._wait_for(calls, now, limit, self.span)
             if not wait:
                 calls.append([now, kind])
             return wait, not wait
@@ -148,7 +172,7 @@ class CallBudget:
         if not self.per_minute:
             return 0.0
         limit = self.limit(kind)
-        wait = self._window(lambda calls, now: (self._wait_for(calls, now, limit, self.window), False))
+        wait = self._window(lambda calls, now: (self._wait_for(calls, now, limit, self.span), False))
         return 1.0 if wait is None else wait
 
     def usage(self) -> dict:

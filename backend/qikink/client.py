@@ -130,6 +130,7 @@ class QikinkClient:
             sign_requests=settings.qikink_sign_requests, connect_timeout=settings.qikink_connect_timeout,
             read_timeout=settings.qikink_read_timeout, rate_limit_per_minute=settings.qikink_rate_limit_per_minute)
         budget = CallBudget(config.rate_limit_per_minute, path=settings.data_dir / "qikink-budget.json",
+                            window=store.call_window(client_id) if store is not None else None,
                             account=client_id, create_reserve=settings.qikink_create_reserve_per_minute)
         return cls(config, budget=budget,
                    token_store=store.token_store(client_id, secret) if store is not None else None)

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 
 WORKER_LOCK = 0x42485254_0002
 TOKEN_LOCK = 0x42485254_0003
+BUDGET_LOCK = 0x42485254_0004
 
 
 class LeaderLock:
@@ -137,3 +138,27 @@ class PostgresTokenStore:
             self._store._run(lambda conn: conn.execute(
                 "DELETE FROM qikink_tokens WHERE client_id = %s AND expires_at = %s",
                 (self._client_id, current[1])), "forgetting a refused Qikink token")
+
+
+class PostgresCallWindow:
+    """The Qikink call budget's window shared by every server of the fleet (the account's calls of
+    the last minute), read and rewritten under a transaction-level advisory lock: at most 30 rows."""
+
+    def __init__(self, store, account: str):
+        self.store = store
+        self.account = hashlib.sha256(account.encode("utf-8")).hexdigest()[:16]
+
+    def transact(self, update):
+        def work(conn):
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (BUDGET_LOCK,))
+            rows = conn.execute("SELECT at, kind FROM qikink_calls WHERE account = %s ORDER BY at",
+                                (self.account,)).fetchall()
+            result, calls = update([[at, kind] for at, kind in rows])
+            if calls is not None:
+                conn.execute("DELETE FROM qikink_calls WHERE account = %s", (self.account,))
+                with conn.cursor() as cursor:
+                    cursor.executemany("INSERT INTO qikink_calls (account, at, kind) VALUES (%s, %s, %s)",
+                                       [(self.account, at, kind) for at, kind in calls])
+            return result
+
+        return self.store._run(work, "use the Qikink call budget")

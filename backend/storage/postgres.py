@@ -319,6 +319,12 @@ class PostgresOrderStore:
 
         return PostgresTokenStore(self, client_id, client_secret)
 
+    def call_window(self, account: str):
+        """The window of the Qikink call budget, shared by the fleet (30 calls a minute per account)."""
+        from .fleet import PostgresCallWindow
+
+        return PostgresCallWindow(self, account)
+
     def close(self) -> None:
         self.pool.close()
 

@@ -162,6 +162,11 @@ class OrderStore(abc.ABC):
         """Where the servers sharing this store keep one Qikink token, or None: this process only."""
         return None
 
+    def call_window(self, account: str):
+        """Where the servers sharing this store count their Qikink calls, or None: the data
+        directory's budget file (every process on this machine's data directory)."""
+        return None
+
     # --- products ----------------------------------------------------------------------------
     def _initial_state(self) -> dict:
         return {"version": 1, "last_order_seq": 0, "stock": {}, "prices": {}, "intents": {}}
