@@ -14,6 +14,18 @@ def symbols(stream=None) -> tuple[str, str]:
         return "[OK]", "[!!]"
 
 
+def budget_line(config, fulfilment) -> str:
+    """The arithmetic of Qikink's call budget, in one line."""
+    per_minute = config.qikink_rate_limit_per_minute
+    if not per_minute:
+        return "Qikink call budget: unlimited (QIKINK_RATE_LIMIT_PER_MINUTE=0)"
+    budget = fulfilment.client.budget
+    freshness = fulfilment.index.freshness / 60
+    return (f"Qikink call budget: {per_minute}/minute = {per_minute * 1440:,}/day, one per new order first; "
+            f"tracking reads 10 orders a call within {budget.limit('tracking')}/minute, "
+            f"aiming at statuses under {freshness:g} min old in transit ({freshness * 2:g} while printing)")
+
+
 def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -> None:
     stream = stream or sys.stdout
     ok, fail = symbols(stream)
@@ -45,6 +57,10 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
         say(ok if connected else fail, f"Qikink authentication: {detail}")
         say(ok, f"API Endpoint: {client_config.api_base}")
         say(ok, "Request signing (X-Signature): " + ("on" if client_config.sign_requests else "off"))
+        if config.app_env == "production" and config.qikink_env == "emulator":
+            say(fail, "WARNING: APP_ENV=production on the Qikink EMULATOR (QIKINK_ENV=emulator): "
+                      "orders are NOT sent to Qikink and will NOT be printed")
+        say(ok, budget_line(config, fulfilment))
     say(None, "")
     if config.admin_api_key:
         say(ok, "Admin routes: protected by ADMIN_API_KEY")
