@@ -13,11 +13,14 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser.shop_server import find_chromium, start_shop_server
 from tests.harness import ROOT, Process, free_port, wait_until
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
+# Two shared cores run the server, the emulator and Chromium: give web-first assertions room.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +50,7 @@ def shop_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser-shop")
     server = start_shop_server(folder / "data", folder)
     yield server
-    server.process.stop()
+    server.stop()
 
 
 @pytest.fixture(scope="session")
