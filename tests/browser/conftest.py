@@ -73,7 +73,8 @@ def static_site(tmp_path_factory, shop_server):
 
 
 def _local_only(route):
-    if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+    url = urlsplit(route.request.url)
+    if url.scheme == "file" or url.hostname in LOCAL_HOSTS:
         route.fallback()
     else:
         route.abort("blockedbyclient")
