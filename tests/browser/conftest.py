@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-from playwright.sync_api import expect
+from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.shop_server import find_chromium, start_shop_server
 from tests.harness import ROOT, Process, free_port, wait_until
@@ -36,8 +35,6 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
         yield browser

@@ -38,3 +38,12 @@ def confirmed_order_id(page) -> str:
     """Wait for the order confirmation; the order id it shows."""
     expect(page.get_by_role("region", name="Thank you! Your order is placed")).to_be_visible()
     return page.locator(".order-id").inner_text()
+
+
+def buy(page, email: str, design: str = "Warli Village Tee", **fields) -> str:
+    """One T-shirt from the storefront, start to confirmation; the order id."""
+    page.goto("/")
+    add_to_cart(page, design)
+    fill_checkout(page, email, **fields)
+    page.get_by_role("button", name="Place order").click()
+    return confirmed_order_id(page)
