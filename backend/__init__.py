@@ -78,7 +78,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     register_error_handlers(app)
 
     origins = [_origin_pattern(o) for o in config.cors_origins]
-    CORS(app, resources=cors_resources(origins, allow_null_origin=config.app_env != "production"),
+    CORS(app, resources=cors_resources(origins, allow_null_origin=config.app_env == "development"),
          allow_headers=ALLOW_HEADERS, expose_headers=EXPOSE_HEADERS, max_age=600)
 
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", enabled=config.ratelimit_enabled,
