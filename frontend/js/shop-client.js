@@ -8,8 +8,10 @@
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
 const PENDING_KEY = 'shop.pendingCheckout';
 const DONE_KEY = 'shop.lastCheckout';
-// The same body again this soon after an order is the same checkout (a second tab, a late
-// click): it goes with the same key, so the server answers the order it already made.
+// One checkout lasts this long. The same body again this soon after its order (a second tab, a
+// late click) goes with the same key, so the server answers the order it already made; an
+// unanswered checkout older than this is forgotten rather than sent (nobody wants last week's
+// cart ordered by opening the shop again).
 const SAME_CHECKOUT_MS = 15 * 60 * 1000;
 
 /** Every failure of a call: `status` 0 means the server was never heard (`code` 'network_error'
@@ -164,12 +166,17 @@ export function createShopClient({
   const encode = encodeURIComponent;
 
   function readPending() {
+    let pending = null;
     try {
-      const pending = JSON.parse(storage.getItem(PENDING_KEY));
-      return pending && typeof pending.key === 'string' && pending.payload ? pending : null;
+      pending = JSON.parse(storage.getItem(PENDING_KEY));
     } catch {
-      return null;
+      pending = null;
     }
+    if (pending && typeof pending.key === 'string' && pending.payload && Date.now() - pending.at < SAME_CHECKOUT_MS) {
+      return pending;
+    }
+    storage.removeItem(PENDING_KEY);
+    return null;
   }
 
   /** The key of the checkout that already made an order with this very body, lately; else a new one. */
@@ -223,8 +230,9 @@ export function createShopClient({
   /**
    * Place an order: the guide's name and arguments. `items` are `{sku, quantity, price?}`;
    * `options.paymentMethod` is 'prepaid' (default) or 'cod'. The same checkout (same body)
-   * always goes with the same Idempotency-Key, kept in storage until a final answer (and for a
-   * while after an order), so double clicks, retries, reloads and second tabs make one order. An unfinished checkout with a
+   * always goes with the same Idempotency-Key, kept in storage until a final answer (at most
+   * SAME_CHECKOUT_MS, and as long after an order), so double clicks, retries, reloads and second
+   * tabs make one order. An unfinished checkout with a
    * different body is settled first; if it made an order, that order is answered with
    * `resumed: true` (the caller shows it rather than ordering again).
    */
@@ -248,7 +256,7 @@ export function createShopClient({
       pending = null;
     }
     if (!pending) {
-      pending = { key: keyFor(body), payload, started: new Date().toISOString() };
+      pending = { key: keyFor(body), payload, at: Date.now() };
       storage.setItem(PENDING_KEY, JSON.stringify(pending));
     }
     return sendOnce(pending);

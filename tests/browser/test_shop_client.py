@@ -3,15 +3,17 @@
 checkout keeps one Idempotency-Key."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Runs `steps` ([method, ...args]) on a client whose fetch answers from `answers`, in order:
 # {status, body, headers}, "network" (the connection fails) or "hang" (no answer until aborted).
-RUN_CLIENT = """async ([answers, steps, options]) => {
+RUN_CLIENT = """async ([answers, steps, options, stored]) => {
   const { createShopClient } = await import('/js/shop-client.js');
-  const calls = [], sleeps = [], memory = new Map();
+  const calls = [], sleeps = [], memory = new Map(Object.entries(stored));
   const storage = {
     getItem: (k) => (memory.has(k) ? memory.get(k) : null),
     setItem: (k, v) => memory.set(k, String(v)),
@@ -62,8 +64,9 @@ def client_page(browser, shop_server):
     page.close()
 
 
-def run(page, answers, *steps, **options):
-    return page.evaluate(RUN_CLIENT, [answers, [list(s) for s in steps], options])
+def run(page, answers, *steps, stored=None, **options):
+    """`stored`: what the client's storage holds at the start ({key: JSON text})."""
+    return page.evaluate(RUN_CLIENT, [answers, [list(s) for s in steps], options, stored or {}])
 
 
 @pytest.mark.parametrize("first", ["network", "hang", error(408), error(429), error(502), error(503), error(504)])
@@ -171,3 +174,12 @@ def test_calls_go_to_the_base_url_with_their_query(client_page):
     assert [c["url"] for c in outcome["calls"]] == [
         "http://api.test/api/orders/BHRT-1?email=a%2Bb%40example.com", "http://api.test/api/products?category=mens",
         "http://api.test/api/qikink/fulfillment/BHRT-1"]
+
+
+def test_an_unanswered_checkout_older_than_fifteen_minutes_is_forgotten_not_sent(client_page):
+    old = {"key": "checkout-old", "at": 0, "payload": {"customer_email": "old@example.com"}}
+    outcome = run(client_page, [CREATED], ["resumeCheckout"], ["submitOrder", "a@example.com", ADDRESS, ITEMS],
+                  stored={"shop.pendingCheckout": json.dumps(old)})
+    assert outcome["results"][0] == {"value": None}
+    [call] = outcome["calls"]
+    assert call["body"]["customer_email"] == "a@example.com" and call["headers"]["Idempotency-Key"] != "checkout-old"
