@@ -92,12 +92,19 @@ export function createShopClient({
     return Math.min(4000, 300 * 2 ** attempt) * (0.5 + random() / 2);
   }
 
+  /** One attempt. The timeout covers the body too; a body cut off on the way is a network
+   * error (retryable), a body that is not JSON is a wrong address or a proxy's page. */
   async function once(method, url, headers, body) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     let response;
+    let payload;
     try {
       response = await fetchImpl(url, { method, headers, body, signal: controller.signal, credentials: 'omit' });
+      payload = await response.json().catch((error) => {
+        if (error instanceof SyntaxError) return null;
+        throw error;
+      });
     } catch (error) {
       const timedOut = controller.signal.aborted;
       throw new ShopApiError({
@@ -111,12 +118,6 @@ export function createShopClient({
       clearTimeout(timer);
     }
     const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
-    let payload = null;
-    try {
-      payload = await response.json();
-    } catch {
-      // Not JSON: handled below, whatever the status.
-    }
     if (payload === null || typeof payload !== 'object') {
       throw new ShopApiError({
         status: response.status, code: 'not_shop_api', retryAfter, method, url,

@@ -10,7 +10,8 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Runs `steps` ([method, ...args]) on a client whose fetch answers from `answers`, in order:
-# {status, body, headers}, "network" (the connection fails) or "hang" (no answer until aborted).
+# {status, body, headers}, "network" (the connection fails), "cut" (a 201 whose body breaks off)
+# or "hang" (no answer until aborted).
 RUN_CLIENT = """async ([answers, steps, options, stored]) => {
   const { createShopClient } = await import('/js/shop-client.js');
   const calls = [], sleeps = [], memory = new Map(Object.entries(stored));
@@ -23,6 +24,10 @@ RUN_CLIENT = """async ([answers, steps, options, stored]) => {
     calls.push({ url, method: init.method, headers: init.headers, body: init.body && JSON.parse(init.body) });
     const answer = answers.shift();
     if (answer === 'network') throw new TypeError('Failed to fetch');
+    if (answer === 'cut') {
+      const cut = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{"status"')); c.error(new TypeError('network error')); } });
+      return new Response(cut, { status: 201, headers: { 'Content-Type': 'application/json' } });
+    }
     if (answer === 'hang') {
       return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
     }
@@ -183,3 +188,9 @@ def test_an_unanswered_checkout_older_than_fifteen_minutes_is_forgotten_not_sent
     assert outcome["results"][0] == {"value": None}
     [call] = outcome["calls"]
     assert call["body"]["customer_email"] == "a@example.com" and call["headers"]["Idempotency-Key"] != "checkout-old"
+
+
+def test_an_answer_cut_off_mid_body_is_a_network_error_and_the_order_is_asked_for_again(client_page):
+    outcome = run(client_page, ["cut", CREATED], ["submitOrder", "a@example.com", ADDRESS, ITEMS])
+    assert outcome["results"][0]["value"]["data"]["order_id"] == "BHRT-1"
+    assert len(outcome["calls"]) == 2 and len({c["headers"]["Idempotency-Key"] for c in outcome["calls"]}) == 1
