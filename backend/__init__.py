@@ -34,7 +34,8 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    from .api import health, orders, products, qikink
+    from .api import health, orders, pages, products, qikink
+    from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .config import Config
     from .errors import register_error_handlers
     from .fulfilment import Fulfilment
@@ -52,13 +53,13 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment)
     app.extensions["shop"] = shop
 
-    for blueprint in (health.bp, products.bp, orders.bp, qikink.bp):
+    for blueprint in (health.bp, products.bp, orders.bp, qikink.bp, pages.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
-    CORS(app, resources={r"/api/*": {"origins": [_origin_pattern(o) for o in config.cors_origins]}},
-         allow_headers=["Content-Type", "Authorization", "X-Admin-Key", "Idempotency-Key"],
-         expose_headers=["Location", "Idempotent-Replayed", "Retry-After"], max_age=600)
+    origins = [_origin_pattern(o) for o in config.cors_origins]
+    CORS(app, resources=cors_resources(origins, allow_null_origin=config.app_env == "development"),
+         allow_headers=ALLOW_HEADERS, expose_headers=EXPOSE_HEADERS, max_age=600)
 
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", enabled=config.ratelimit_enabled,
                       headers_enabled=True, default_limits=[])

@@ -8,6 +8,7 @@ from flask import current_app, request
 
 from ..errors import Unauthorized, UnsupportedMediaType, ValidationError
 from ..models import parse_json_body
+from .cors import is_null_origin
 
 
 def services():
@@ -32,8 +33,11 @@ def is_loopback(address: str | None) -> bool:
 def is_admin() -> bool:
     """Admin key (constant-time compare) when one is set; else only the loopback address.
 
-    Only the socket's address counts: X-Forwarded-For and Host are ignored on purpose.
+    Only the socket's address counts: X-Forwarded-For and Host are ignored on purpose. A `null`
+    Origin (a file:// page, or a sandboxed frame of any website) is never admin.
     """
+    if is_null_origin(request.headers.get("Origin")):
+        return False
     key = services().config.admin_api_key
     if not key:
         return is_loopback(request.remote_addr)

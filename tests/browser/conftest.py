@@ -1,0 +1,113 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright, against the real server process
+(`python -m backend`) and the Qikink emulator process over HTTP on 127.0.0.1 (tests/browser/shop_server.py).
+
+Without Chromium the browser tests skip with a message, except with CI=true, where they fail.
+Every request the browser makes to a host other than 127.0.0.1/localhost is aborted.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from playwright.sync_api import expect, sync_playwright
+
+from tests.browser.shop_server import find_chromium, start_shop_server
+from tests.harness import ROOT, Process, free_port, wait_until
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+# Two shared cores run the server, the emulator and Chromium: give web-first assertions room.
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = find_chromium()
+    if path is None:
+        message = "Chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + " (CI=true: a missing browser fails the run)")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def shop_server(tmp_path_factory):
+    """One server for the browser session; tests tell their orders apart by a unique email."""
+    folder = tmp_path_factory.mktemp("browser-shop")
+    server = start_shop_server(folder / "data", folder)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def static_site(tmp_path_factory, shop_server):
+    """`frontend/` copied and served by `python -m http.server` on another port, its API address
+    set in js/config.js the way the README tells a shop owner to: a cross-origin front end."""
+    folder = tmp_path_factory.mktemp("static-site")
+    site = folder / "frontend"
+    shutil.copytree(ROOT / "frontend", site)
+    config = site / "js" / "config.js"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "export const API_BASE_URL = null;", f"export const API_BASE_URL = '{shop_server.url}';"), encoding="utf-8")
+    port = free_port()
+    process = Process(["-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory",
+                       str(site)], {}, folder / "http-server.log").start()
+    url = f"http://127.0.0.1:{port}"
+    wait_until(lambda: requests.get(url + "/index.html", timeout=1).ok, 15, what="static site")
+    yield url
+    process.stop()
+
+
+def _local_only(route):
+    url = urlsplit(route.request.url)
+    if url.scheme == "file" or url.hostname in LOCAL_HOSTS:
+        route.fallback()
+    else:
+        route.abort("blockedbyclient")
+
+
+class PageProblems:
+    """What a page did that no test expects: uncaught errors and dialogs (alert, confirm...)."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+
+
+@pytest.fixture
+def page_problems():
+    return PageProblems()
+
+
+@pytest.fixture
+def context(browser, shop_server):
+    """A fresh browser profile (empty localStorage) whose relative URLs go to the shop."""
+    context = browser.new_context(base_url=shop_server.url, locale="en-IN", timezone_id="Asia/Kolkata")
+    context.route("**/*", _local_only)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, page_problems):
+    page = context.new_page()
+    page.on("pageerror", lambda error: page_problems.errors.append(str(error)))
+
+    def on_dialog(dialog):
+        page_problems.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    yield page
+    assert not page_problems.errors, f"uncaught errors in the page: {page_problems.errors}"
