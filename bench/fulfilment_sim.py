@@ -20,6 +20,7 @@ import heapq
 import json
 import logging
 import math
+import os
 import random
 import sys
 import time
@@ -28,12 +29,22 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# SIM_CODE=<a checkout> runs the same simulation on another version of the backend (e.g. the code
+# before the call budget: `git worktree add /tmp/before <commit>`), for before/after figures.
+CODE = Path(os.environ.get("SIM_CODE") or ROOT)
+sys.path.insert(0, str(CODE))
 
 from backend.config import Config  # noqa: E402
-from backend.fulfilment import Fulfilment  # noqa: E402
 from backend.orders import OrderService  # noqa: E402
-from backend.qikink import CallBudget, QikinkClient, QikinkConfig  # noqa: E402
+from backend.qikink import QikinkClient, QikinkConfig  # noqa: E402
+
+try:
+    from backend.fulfilment import Fulfilment  # noqa: E402
+    from backend.qikink import CallBudget  # noqa: E402
+    BEFORE_BUDGET = False
+except ImportError:  # the code before issue 16: one Fulfilment class, a per-process rate limiter
+    from backend.fulfillment import Fulfilment  # noqa: E402
+    BEFORE_BUDGET = True
 from backend.qikink.emulator_store import EmulatorStore, Refused  # noqa: E402
 from backend.storage import MemoryOrderStore, load_catalogue  # noqa: E402
 
@@ -160,18 +171,25 @@ def simulate(orders_per_day: int, days: float, *, seed: int = 7, freshness_minut
     clock = Clock(start)
     emulator = EmulatorStore(step_seconds=10 ** 12, rate_limit_per_minute=30, clock=clock)
     session = EmulatorSession(emulator)
-    config = Config(data_dir=ROOT / "data", app_env="test", qikink_env="sandbox", sync_interval=15.0,
+    settings = dict(data_dir=ROOT / "data", app_env="test", qikink_env="sandbox", sync_interval=15.0,
                     qikink_tracking_freshness_seconds=freshness_minutes * 60, qikink_retry_base_seconds=10.0,
                     qikink_create_reserve_per_minute=create_reserve)
+    config = Config(**{k: v for k, v in settings.items() if k in Config.__dataclass_fields__})
     qikink_config = QikinkConfig("sim-client-id", "sim-secret", base_url=BASE_URL, rate_limit_per_minute=30)
-    budget = CallBudget(30, account=qikink_config.client_id, clock=clock, sleep=clock.sleep,
-                        create_reserve=create_reserve)
-    client = QikinkClient(qikink_config, session=session, clock=clock, sleep=clock.sleep, budget=budget)
+    if BEFORE_BUDGET:
+        client = QikinkClient(qikink_config, session=session, clock=clock, sleep=clock.sleep)
+    else:
+        budget = CallBudget(30, account=qikink_config.client_id, clock=clock, sleep=clock.sleep,
+                            create_reserve=create_reserve)
+        client = QikinkClient(qikink_config, session=session, clock=clock, sleep=clock.sleep, budget=budget)
     catalogue = load_catalogue(ROOT / "data" / "products.json")
     for product in catalogue.values():
         product["stock_quantity"] = 10 ** 9
     store = MemoryOrderStore(catalogue, clock=clock)
-    fulfilment = Fulfilment(config, store, client, clock=clock, catch_up_seconds=None)
+    if BEFORE_BUDGET:
+        fulfilment = Fulfilment(config, store, client, clock=clock)
+    else:
+        fulfilment = Fulfilment(config, store, client, clock=clock, catch_up_seconds=None)
     service = OrderService(store, clock=clock)
 
     # Qikink's side moves on its own schedule: wrap create to plan each order's stages.
@@ -225,7 +243,8 @@ def simulate(orders_per_day: int, days: float, *, seed: int = 7, freshness_minut
             qikink_history[qikink_id].append((now, "Cancelled" if cancelled else status))
         else:
             fulfilment.run_pass()
-            next_pass = now + fulfilment.worker.seconds_to_next_pass()
+            next_pass = now + (min(config.sync_interval, fulfilment.poll_interval) if BEFORE_BUDGET
+                               else fulfilment.worker.seconds_to_next_pass())
     wall = time.perf_counter() - wall
     fulfilment.close()
     return measure(store, placed_at, qikink_history, session.calls, orders_per_day, days, end, wall,
@@ -314,7 +333,8 @@ def main(argv=None) -> int:
         print(f"largest orders a day meeting push p99 <= 5 min and staleness p99 <= 3 h: {good:,} "
               f"(ceiling: 43,200 calls a day, one create an order, before any tracking)")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "fulfilment-sim.json").write_text(json.dumps(results, indent=2))
+    name = "fulfilment-sim-before.json" if BEFORE_BUDGET else "fulfilment-sim.json"
+    (RESULTS / name).write_text(json.dumps(results, indent=2))
     return 0
 
 
