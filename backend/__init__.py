@@ -55,7 +55,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    from .api import health, orders, products, qikink
+    from .api import docs, health, orders, products, qikink
     from .config import Config
     from .errors import register_error_handlers
     from .fulfillment import Fulfilment
@@ -72,7 +72,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment)
     app.extensions["shop"] = shop
 
-    for blueprint in (health.bp, products.bp, orders.bp, qikink.bp):
+    for blueprint in (health.bp, products.bp, orders.bp, qikink.bp, docs.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -1,4 +1,4 @@
-"""`python -m backend`: start the server; `python -m backend emulator|sync` for the rest."""
+"""`python -m backend`: start the server; `python -m backend emulator|sync|openapi` for the rest."""
 from __future__ import annotations
 
 import argparse
@@ -59,6 +59,18 @@ def _serve(args) -> int:
     return 0
 
 
+def _print_openapi() -> int:
+    """`python -m backend openapi > openapi.json`: the document /api/openapi.json serves."""
+    import json
+
+    from .openapi import build_document
+    from .storage import load_catalogue
+
+    document = build_document(load_catalogue(Config.from_env().catalogue_file))
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backend", description="The shop backend.")
     parser.add_argument("--host", help="address to listen on (default HOST or 127.0.0.1)")
@@ -68,6 +80,7 @@ def main(argv=None) -> int:
     commands.add_parser("serve", help="run the server (the default)")
     commands.add_parser("emulator", help="run the local Qikink emulator", add_help=False)
     commands.add_parser("sync", help="send pending orders and refresh statuses once, then exit")
+    commands.add_parser("openapi", help="print the API's OpenAPI 3.1 document (JSON)")
     args, rest = parser.parse_known_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -77,6 +90,8 @@ def main(argv=None) -> int:
             return emulator_main(rest)
         if rest:
             parser.error(f"unrecognised arguments: {' '.join(rest)}")
+        if args.command == "openapi":
+            return _print_openapi()
         if args.command == "sync":
             from .fulfillment import run_once
 
