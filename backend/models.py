@@ -30,7 +30,7 @@ _STATE_LOOKUP.update(STATES)
 _STATE_LOOKUP.update(STATE_ALIASES)
 
 # The rules below are also what the OpenAPI document says (backend/openapi builds it from them).
-EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 PINCODE_RE = re.compile(r"^[1-9][0-9]{5}$")
 MOBILE_RE = re.compile(r"^[6-9][0-9]{9}$")
 PHONE_PREFIXES = ("+91", "91", "0")  # country code or trunk prefix, dropped when normalising
@@ -43,6 +43,7 @@ _CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
 
 # Longest accepted text (after trimming surrounding white space), by field.
 EMAIL_MAX = 254
+EMAIL_LOCAL_MAX = 64  # RFC 5321, part of JSON Schema's `format: email`
 PLAIN_ADDRESS_MAX = 500
 ADDRESS_TEXT_MAX = {"name": 100, "line1": 200, "line2": 200, "city": 100, "state": 60, "pincode": 10, "phone": 20}
 ADDRESS_REQUIRED = ("name", "line1", "city", "state", "pincode", "phone")
@@ -111,6 +112,10 @@ class Problems:
 
 
 def _text(problems: Problems, field: str, value, *, required=True, max_len=200, multiline=False):
+    # The length counts white space too (what a schema's maxLength states); trimmed after.
+    if isinstance(value, str) and len(value) > max_len:
+        problems.add(field, f"must be at most {max_len} characters")
+        return ""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             problems.add(field, "is required")
@@ -119,15 +124,18 @@ def _text(problems: Problems, field: str, value, *, required=True, max_len=200, 
         problems.add(field, "must be a string")
         return ""
     value = value.strip()
-    if len(value) > max_len:
-        problems.add(field, f"must be at most {max_len} characters")
-    elif _CONTROL_RE.search(value.replace("\n", " ") if multiline else value):
+    if _CONTROL_RE.search(value.replace("\n", " ") if multiline else value):
         problems.add(field, "must not contain control characters")
     return value
 
 
 def is_number(value) -> bool:
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+def is_integral(value) -> bool:
+    """A JSON integer, also written as 5.0 (JSON Schema's `integer` includes it)."""
+    return is_number(value) and to_decimal(value) == to_decimal(value).to_integral_value()
 
 
 def to_decimal(value) -> Decimal:
@@ -142,7 +150,7 @@ def money_json(value: Decimal | int):
 
 def validate_email(problems: Problems, field: str, value) -> str:
     email = _text(problems, field, value, max_len=EMAIL_MAX)
-    if email and not EMAIL_RE.match(email):
+    if email and (not EMAIL_RE.match(email) or len(email.partition("@")[0]) > EMAIL_LOCAL_MAX):
         problems.add(field, "must be a valid email address")
     return email
 
@@ -238,8 +246,7 @@ def validate_items(problems: Problems, value, catalogue: dict) -> list[dict]:
         else:
             sku = sku.strip()
         quantity = line.get("quantity")
-        if not is_number(quantity) or to_decimal(quantity) != to_decimal(quantity).to_integral_value() \
-                or not 1 <= quantity <= MAX_QUANTITY:
+        if not is_integral(quantity) or not 1 <= quantity <= MAX_QUANTITY:
             problems.add(f"{field}.quantity", f"must be an integer between 1 and {MAX_QUANTITY}")
             quantity = None
         price = line.get("price")
@@ -282,10 +289,10 @@ def validate_product_patch(body: dict) -> dict:
     if "stock_quantity" in body:
         stock = body["stock_quantity"]
         low, high = STOCK_RANGE
-        if not isinstance(stock, int) or isinstance(stock, bool) or not low <= stock <= high:
+        if not is_integral(stock) or not low <= stock <= high:
             problems.add("stock_quantity", f"must be an integer between {low} and {high}")
         else:
-            changes["stock_quantity"] = stock
+            changes["stock_quantity"] = int(stock)
     if not changes and not problems.items:
         problems.add("body", "must contain price and/or stock_quantity")
     problems.raise_if_any()

@@ -57,7 +57,7 @@ def phone_pattern() -> str:
     prefixes = "|".join(f"{sep}*".join(re.escape(c) for c in prefix) for prefix in PHONE_PREFIXES)
     first, rest = core(MOBILE_RE).split("[0-9]")[0], "[0-9]"
     count = int(re.search(r"\{(\d+)\}", MOBILE_RE.pattern).group(1))
-    return _trimmed(f"(?:(?:{prefixes}){sep}*)?{first}(?:{sep}*{rest}){{{count}}}")
+    return _trimmed(f"{sep}*(?:(?:{prefixes}){sep}*)?{first}(?:{sep}*{rest}){{{count}}}{sep}*")
 
 
 def country_pattern() -> str:
@@ -87,7 +87,7 @@ def request_schemas(skus) -> dict:
                 "examples": ["Maharashtra", "MH"]},
             "pincode": {
                 "description": "A 6-digit Indian PIN code not starting with 0 (a string, or a number).",
-                "anyOf": [{"type": "string", "pattern": _trimmed(core(PINCODE_RE))},
+                "anyOf": [{"type": "string", "maxLength": limits["pincode"], "pattern": _trimmed(core(PINCODE_RE))},
                           {"type": "integer", "minimum": 100000, "maximum": 999999}],
                 "examples": ["400001"]},
             "phone": {"type": "string", "maxLength": limits["phone"], "pattern": phone_pattern(),
