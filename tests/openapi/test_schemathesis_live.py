@@ -22,6 +22,8 @@ ADMIN_KEY = "schemathesis-admin-key-2026"
 MAX_EXAMPLES = 15
 TIME_BUDGET_SECONDS = 90
 SEED = 14
+# One worker: with two, Hypothesis (6.168) describing filters from two threads at once trips
+# CPython 3.11's AST parser ("AST constructor recursion depth mismatch"), a tool error, not ours.
 
 
 def test_schemathesis_finds_no_failure_against_the_live_server(tmp_path):
@@ -31,7 +33,7 @@ def test_schemathesis_finds_no_failure_against_the_live_server(tmp_path):
             ServerProcess(data_dir, tmp_path, emulator_url=emulator.url, env={"ADMIN_API_KEY": ADMIN_KEY}) as server:
         command = [sys.executable, "-m", "schemathesis.cli", "run", f"{server.url}/api/openapi.json",
                    "--header", f"Authorization: Bearer {ADMIN_KEY}", "--max-examples", str(MAX_EXAMPLES),
-                   "--max-time", str(TIME_BUDGET_SECONDS), "--seed", str(SEED), "--workers", "2",
+                   "--max-time", str(TIME_BUDGET_SECONDS), "--seed", str(SEED), "--workers", "1",
                    "--request-timeout", "15", "--report", "json", "--report-json-path", str(report),
                    "--output-truncate", "false"]
         env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.openapi.schemathesis_hooks", "NO_COLOR": "1",
