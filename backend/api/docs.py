@@ -19,8 +19,9 @@ PAGE_DIR = PROJECT_ROOT / "frontend" / "docs"
 DOCS_ASSETS = {"docs.js": "text/javascript", "docs.css": "text/css", "swagger-ui-bundle.js": "text/javascript",
                "swagger-ui.css": "text/css", "LICENSE": "text/plain", "favicon-32x32.png": "image/png"}
 PAGE_FILES = ("docs.js", "docs.css")
-# The page runs no inline script or style: everything comes from this server.
-PAGE_CSP = "default-src 'self'"
+# The page runs no inline script or style: everything comes from this server. Swagger UI's
+# stylesheet draws a few icons as data: SVG images, hence img-src (images cannot run scripts).
+PAGE_CSP = "default-src 'self'; img-src 'self' data:"
 
 
 def viewer_dir() -> Path:

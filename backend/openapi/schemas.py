@@ -180,7 +180,8 @@ def response_schemas() -> dict:
         **{name: {"type": "string"} for name in ("name", "line1", "line2", "city", "state", "pincode", "phone")},
         "country": {"type": "string"}})
     order_fields = {
-        "order_id": {"type": "string", "pattern": ORDER_ID_RE.pattern, "maxLength": 15},
+        "order_id": {"type": "string", "pattern": ORDER_ID_RE.pattern, "maxLength": 15,
+                     "examples": ["BHRT-1733304000"]},
         "customer_email": {"type": "string"},
         "shipping_address": {"anyOf": [stored_address, {"type": "string"}]},
         "items": {"type": "array", "items": _object(("sku", "name", "quantity", "price", "line_total"), {
@@ -222,7 +223,8 @@ def response_schemas() -> dict:
             "quarantined_files": {"type": "array", "items": {"type": "string"},
                                   "description": "Corrupt order files moved aside."}}),
         "Product": _object((*PUBLIC_FIELDS, "in_stock"), {
-            "sku": {"type": "string", "pattern": SKU_RE.pattern}, "name": {"type": "string"},
+            "sku": {"type": "string", "pattern": SKU_RE.pattern, "examples": ["BHRT-001-M"]},
+            "name": {"type": "string"},
             "description": {"type": "string"}, "price": money, "stock_quantity": count,
             "category": {"type": "string"}, "manufacturer": {"type": "string"}, "origin": {"type": "string"},
             "in_stock": {"type": "boolean"}, "size": {"type": "string"}, "print": {"type": "string"}}),

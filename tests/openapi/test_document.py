@@ -113,6 +113,22 @@ def test_the_request_examples_are_accepted(client, document):
         assert client.post("/api/orders", json=example["value"]).status_code == 201
 
 
+def test_the_docs_page_works_offline_and_runs_no_inline_script(client):
+    page = client.get("/api/docs")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    html = page.get_data(as_text=True)
+    assert "<script>" not in html and "style=" not in html
+    references = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert references and all(ref.startswith("/api/") for ref in references), references
+    for ref in references:
+        assert client.get(ref).status_code == 200, ref
+    assert "Apache License" in client.get("/api/docs/assets/LICENSE").get_data(as_text=True)
+    assert client.get("/api/docs/assets/index.html").status_code == 404
+    script = client.get("/api/docs/assets/docs.js").get_data(as_text=True)
+    assert 'url: "/api/openapi.json"' in script and "validatorUrl: null" in script
+
+
 # --- the document and the validation code agree, value by value --------------------------------------
 def verdicts(client, document, field: str, value):
     """(schema accepts, server accepts) for an order whose shipping_address.`field` is `value`."""
