@@ -55,11 +55,14 @@ def _errors(*statuses, only: dict | None = None) -> dict:
     return dict(sorted(answers.items()))
 
 
-def _ok(schema: str, description: str, example=None, status: str = "200") -> dict:
+def _ok(schema: str, description: str, example=None, status: str = "200", links=None) -> dict:
     media = {"schema": ref(schema)}
     if example is not None:
         media["example"] = example
-    return {status: {"description": description, "content": {JSON: media}}}
+    answer = {"description": description, "content": {JSON: media}}
+    if links:
+        answer["links"] = links
+    return {status: answer}
 
 
 def _body(schema: str, named_examples: dict) -> dict:
@@ -89,10 +92,9 @@ def _paths() -> dict:
                        "parameters": {"order_id": "$response.body#/data/order_id"}},
     }
     created = _ok("OrderCreated", "Created and saved (durably, before this answer). Qikink sync is "
-                  "reported in `qikink_status` and `qikink_integration`.", examples.ORDER_CREATED, "201")
+                  "reported in `qikink_status` and `qikink_integration`.", examples.ORDER_CREATED, "201", order_links)
     created["201"]["headers"] = {"Location": {"$ref": "#/components/headers/Location"},
                                  "Idempotent-Replayed": {"$ref": "#/components/headers/IdempotentReplayed"}}
-    created["201"]["links"] = order_links
     return {
         "/api/health": {"get": {
             "operationId": "getHealth", "tags": ["health"], "summary": "Can the service take orders?",
@@ -144,7 +146,8 @@ def _paths() -> dict:
                     "security": [{}, *ADMIN],
                     "parameters": [{"name": "email", "in": "query", "description": "The order's customer_email "
                                     "(any case); not needed by an admin.", "schema": {"type": "string"}}],
-                    "responses": {**_ok("OrderAnswer", "The order.", examples.ORDER_ANSWER), **_errors(404)}},
+                    "responses": {**_ok("OrderAnswer", "The order.", examples.ORDER_ANSWER, links={
+                        "GetFulfilment": order_links["GetFulfilment"]}), **_errors(404)}},
             "patch": {"operationId": "patchOrder", "tags": ["orders"],
                       "summary": "Complete or correct an order Qikink has not accepted (admin)",
                       "security": ADMIN,

@@ -28,13 +28,13 @@ SEED = 14
 
 def test_schemathesis_finds_no_failure_against_the_live_server(tmp_path):
     data_dir = make_data_dir(tmp_path / "data", stock=1_000_000)
-    report = tmp_path / "report.json"
+    report = tmp_path / "events.ndjson"
     with EmulatorProcess(tmp_path) as emulator, \
             ServerProcess(data_dir, tmp_path, emulator_url=emulator.url, env={"ADMIN_API_KEY": ADMIN_KEY}) as server:
         command = [sys.executable, "-m", "schemathesis.cli", "run", f"{server.url}/api/openapi.json",
                    "--header", f"Authorization: Bearer {ADMIN_KEY}", "--max-examples", str(MAX_EXAMPLES),
                    "--max-time", str(TIME_BUDGET_SECONDS), "--seed", str(SEED), "--workers", "1",
-                   "--request-timeout", "15", "--report", "json", "--report-json-path", str(report),
+                   "--request-timeout", "15", "--report", "ndjson", "--report-ndjson-path", str(report),
                    "--output-truncate", "false"]
         env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.openapi.schemathesis_hooks", "NO_COLOR": "1",
                "COLUMNS": "120"}
@@ -45,4 +45,18 @@ def test_schemathesis_finds_no_failure_against_the_live_server(tmp_path):
     assert result.returncode == 0, output[-30000:] + "\n--- server log ---\n" + server_log[-5000:]
     assert "14 selected / 14 total" in output and "Tested: 14" in output, output[-5000:]
     assert "API Links:" in output, output[-5000:]
-    assert json.loads(report.read_text(encoding="utf-8")), "no report written"
+    # The stateful phase followed the document's links: create an order → read it → its fulfilment.
+    followed = {event["transition"]["id"] for event in _case_events(report) if event.get("transition")}
+    for link in ("POST /api/orders -> [201] GetOrder -> GET /api/orders/{order_id}",
+                 "POST /api/orders -> [201] GetFulfilment -> GET /api/qikink/fulfillment/{order_id}",
+                 "GET /api/orders/{order_id} -> [200] GetFulfilment -> GET /api/qikink/fulfillment/{order_id}"):
+        assert link in followed, sorted(followed)
+
+
+def _case_events(report):
+    """Every test case Schemathesis recorded (a stateful step names the link it followed)."""
+    for line in report.read_text(encoding="utf-8").splitlines():
+        for event in json.loads(line).values():
+            recorder = event.get("recorder") if isinstance(event, dict) else None
+            if recorder:
+                yield from recorder.get("cases", {}).values()
