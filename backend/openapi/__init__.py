@@ -178,6 +178,8 @@ def _paths() -> dict:
             "get": {"operationId": "getFulfilment", "tags": ["qikink"], "summary": "Fulfilment status (step 5)",
                     "description": "Public: it holds no personal data. Refreshed from Qikink when older than a "
                                    "minute; `stale: true` when Qikink could not be asked.",
+                    "parameters": [{"name": "email", "in": "query", "schema": {"type": "string"},
+                                    "description": "Accepted and not needed (the JS client sends the customer's)."}],
                     "responses": {**_ok("Fulfilment", "Where the order is.", examples.FULFILMENT), **_errors(404)}}},
         "/api/openapi.json": {"get": {
             "operationId": "getOpenApi", "tags": ["docs"], "summary": "This document",
