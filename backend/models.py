@@ -32,9 +32,10 @@ _STATE_LOOKUP.update(STATE_ALIASES)
 # The rules below are also what the OpenAPI document says (backend/openapi builds it from them).
 EMAIL_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 PINCODE_RE = re.compile(r"^[1-9][0-9]{5}$")
-MOBILE_RE = re.compile(r"^[6-9][0-9]{9}$")
+MOBILE_FIRST_DIGITS, MOBILE_LENGTH = "6-9", 10  # an Indian mobile number: 10 digits, the first 6-9
+MOBILE_RE = re.compile(f"^[{MOBILE_FIRST_DIGITS}][0-9]{{{MOBILE_LENGTH - 1}}}$")
 PHONE_PREFIXES = ("+91", "91", "0")  # country code or trunk prefix, dropped when normalising
-PHONE_SEPARATORS = r"\s\-()"  # a regex character-class body: characters ignored in a phone number
+PHONE_MARKS = "-()"  # ignored in a phone number, like white space
 ORDER_ID_RE = re.compile(r"^BHRT-[0-9]{1,10}$")
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -156,10 +157,10 @@ def validate_email(problems: Problems, field: str, value) -> str:
 
 
 def normalise_phone(raw: str) -> str | None:
-    digits = re.sub(f"[{PHONE_SEPARATORS}]", "", raw)
+    digits = re.sub(f"[\\s{re.escape(PHONE_MARKS)}]", "", raw)
     for prefix in PHONE_PREFIXES:
         # "+91" always goes; "91" and "0" only in front of ten digits (9198765432 is a number).
-        if digits.startswith(prefix) and (prefix == "+91" or len(digits) == len(prefix) + 10):
+        if digits.startswith(prefix) and (prefix == "+91" or len(digits) == len(prefix) + MOBILE_LENGTH):
             digits = digits[len(prefix):]
             break
     return digits if MOBILE_RE.match(digits) else None

@@ -71,10 +71,10 @@ def _body(schema: str, named_examples: dict) -> dict:
         "examples": {name: {"summary": summary, "value": value} for name, (summary, value) in named_examples.items()}}}}
 
 
-def _param(name: str, where: str, description: str, schema: str | None = None, required=False) -> dict:
-    return {"name": name, "in": where, "required": required or where == "path", "description": description,
-            "schema": parameter_schemas()[schema or name] if (schema or name) in parameter_schemas()
-            else {"type": "string"}}
+def _param(name: str, where: str, description: str, schema: str | None = None) -> dict:
+    """A parameter whose schema is parameter_schemas()[schema or name]."""
+    return {"name": name, "in": where, "required": where == "path", "description": description,
+            "schema": parameter_schemas()[schema or name]}
 
 
 def _paths() -> dict:
@@ -121,9 +121,8 @@ def _paths() -> dict:
                      "description": "Prices come from the catalogue; stock is taken atomically with saving the order. "
                                     "The order is then sent to Qikink within a few seconds, or kept `sync_pending` "
                                     "and sent by the background worker.",
-                     "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
-                                     "description": "1-255 visible ASCII characters; makes a retry safe.",
-                                     "schema": parameter_schemas()["idempotency_key"]}],
+                     "parameters": [_param("Idempotency-Key", "header", "1-255 visible ASCII characters; makes "
+                                           "a retry safe.", "idempotency_key")],
                      "requestBody": _body("NewOrder", {
                          "structured": ("Integration guide step 4 with a structured address (Qikink can ship it)",
                                         examples.STRUCTURED_ORDER),

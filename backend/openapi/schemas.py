@@ -9,10 +9,10 @@ from ..api import BOOLEAN_WORDS
 from ..api.orders import INTEGRATION_STATUS, PAGE_RANGE, PER_PAGE_DEFAULT, PER_PAGE_RANGE
 from ..config import QIKINK_ENVIRONMENTS
 from ..models import (ADDRESS_REQUIRED, ADDRESS_TEXT_MAX, CONTROL_CHARS, COUNTRY_NAMES, EMAIL_MAX, EMAIL_RE,
-                      IDEMPOTENCY_KEY_RE, LINE_PRICE_RANGE, MAX_ITEMS, MAX_QUANTITY, MOBILE_RE, ORDER_ID_RE,
-                      ORDER_PATCH_FIELDS, ORDER_STATUSES, PAYMENT_METHODS, PHONE_PREFIXES, PHONE_SEPARATORS,
-                      PINCODE_RE, PLAIN_ADDRESS_MAX, PRODUCT_PATCH_FIELDS, PRODUCT_PRICE_RANGE, QIKINK_STATUSES,
-                      SKU_RE, STATE_ALIASES, STATES, STOCK_RANGE)
+                      IDEMPOTENCY_KEY_RE, LINE_PRICE_RANGE, MAX_ITEMS, MAX_QUANTITY, MOBILE_FIRST_DIGITS,
+                      MOBILE_LENGTH, ORDER_ID_RE, ORDER_PATCH_FIELDS, ORDER_STATUSES, PAYMENT_METHODS, PHONE_MARKS,
+                      PHONE_PREFIXES, PINCODE_RE, PLAIN_ADDRESS_MAX, PRODUCT_PATCH_FIELDS, PRODUCT_PRICE_RANGE,
+                      QIKINK_STATUSES, SKU_RE, STATE_ALIASES, STATES, STOCK_RANGE)
 from ..storage.catalogue import PUBLIC_FIELDS
 
 
@@ -51,13 +51,12 @@ def text(max_len: int, *, required: bool = True, multiline: bool = False, **extr
 
 
 def phone_pattern() -> str:
-    """PHONE_PREFIXES and MOBILE_RE with PHONE_SEPARATORS allowed between any two characters
-    (white space only where it is not a control character)."""
-    sep = f"(?:[^\\S{CONTROL_CHARS}]|[{PHONE_SEPARATORS.replace(chr(92) + 's', '')}])"
+    """A PHONE_PREFIXES prefix (optional) and a mobile number, with white space (not control
+    characters) and PHONE_MARKS allowed anywhere: what `normalise_phone` accepts."""
+    sep = f"(?:[^\\S{CONTROL_CHARS}]|[{re.escape(PHONE_MARKS)}])"
     prefixes = "|".join(f"{sep}*".join(re.escape(c) for c in prefix) for prefix in PHONE_PREFIXES)
-    first, rest = core(MOBILE_RE).split("[0-9]")[0], "[0-9]"
-    count = int(re.search(r"\{(\d+)\}", MOBILE_RE.pattern).group(1))
-    return _trimmed(f"{sep}*(?:(?:{prefixes}){sep}*)?{first}(?:{sep}*{rest}){{{count}}}{sep}*")
+    number = f"[{MOBILE_FIRST_DIGITS}](?:{sep}*[0-9]){{{MOBILE_LENGTH - 1}}}"
+    return _trimmed(f"{sep}*(?:(?:{prefixes}){sep}*)?{number}{sep}*")
 
 
 def country_pattern() -> str:
