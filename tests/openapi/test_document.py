@@ -208,3 +208,20 @@ def test_generated_requests_get_the_answer_the_document_promises(app, editable_o
         case.call_and_validate(checks=[positive_data_acceptance, negative_data_rejection])
 
     check()
+
+
+@pytest.mark.parametrize("url,status", [
+    ("/api/orders?status=pending", 200), ("/api/orders?status=shipped", 422),
+    ("/api/orders?qikink_status=synced", 200), ("/api/orders?qikink_status=done", 422),
+    ("/api/orders?per_page=200", 200), ("/api/orders?per_page=201", 422),
+])
+def test_query_parameters_outside_the_documents_enums_are_refused(client, url, status):
+    assert client.get(url).status_code == status
+
+
+@pytest.mark.parametrize("word,status", [("true", 503), ("no", 503), ("maybe", 422), ("", 422)])
+def test_yes_no_parameters_take_only_the_documents_words(client, document, word, status):
+    """(Qikink is off here, so a well-formed sync answers 503 qikink_unavailable.)"""
+    documented = document["paths"]["/api/qikink/sync"]["post"]["parameters"][0]["schema"]["enum"]
+    assert (word in documented) is (status != 422)
+    assert client.post(f"/api/qikink/sync?retry_failed={word}").status_code == status
