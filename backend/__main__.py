@@ -67,7 +67,7 @@ def _print_openapi() -> int:
     from .storage import load_catalogue
 
     document = build_document(load_catalogue(Config.from_env().catalogue_file))
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")  # ASCII: safe on any console or redirect
     return 0
 
 
