@@ -295,6 +295,7 @@ def parameter_schemas() -> dict:
         "per_page": {"type": "integer", "minimum": PER_PAGE_RANGE[0], "maximum": PER_PAGE_RANGE[1],
                      "default": PER_PAGE_DEFAULT},
         "yes_no": {"type": "string", "enum": list(BOOLEAN_WORDS), "default": "false"},
-        "idempotency_key": {"type": "string", "pattern": IDEMPOTENCY_KEY_RE.pattern, "minLength": 1,
-                            "maxLength": 255},
+        # Spaces and tabs around a header value are not part of it (RFC 9110, 5.5): HTTP drops them.
+        "idempotency_key": {"type": "string", "pattern": rf"^[ \t]*(?:{core(IDEMPOTENCY_KEY_RE)})[ \t]*$",
+                            "examples": ["checkout-8f14e45fceea167a5a36dedd4bea2543"]},
     }
