@@ -34,7 +34,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    from .api import health, orders, pages, products, qikink
+    from .api import docs, health, orders, pages, products, qikink
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .config import Config
     from .errors import register_error_handlers
@@ -53,7 +53,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment)
     app.extensions["shop"] = shop
 
-    for blueprint in (health.bp, products.bp, orders.bp, qikink.bp, pages.bp):
+    for blueprint in (health.bp, products.bp, orders.bp, qikink.bp, pages.bp, docs.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

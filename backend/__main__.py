@@ -1,4 +1,4 @@
-"""`python -m backend`: start the server; `python -m backend emulator|sync|db` for the rest."""
+"""`python -m backend`: start the server; `python -m backend emulator|sync|db|openapi` for the rest."""
 from __future__ import annotations
 
 import argparse
@@ -89,6 +89,16 @@ def _db(args) -> int:
         return 0 if not report.get("skipped") else 1
     finally:
         store.close()
+def _print_openapi() -> int:
+    """`python -m backend openapi > openapi.json`: the document /api/openapi.json serves."""
+    import json
+
+    from .openapi import build_document
+    from .storage import load_catalogue
+
+    document = build_document(load_catalogue(Config.from_env().catalogue_file))
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")  # ASCII: safe on any console or redirect
+    return 0
 
 
 def main(argv=None) -> int:
@@ -107,6 +117,7 @@ def main(argv=None) -> int:
     db_import.add_argument("--from", dest="source", required=True, help="the data directory, e.g. data/")
     db_export = db_commands.add_parser("export", help="write the database out as a JSON data directory")
     db_export.add_argument("--to", dest="target", required=True, help="a new or empty folder")
+    commands.add_parser("openapi", help="print the API's OpenAPI 3.1 document (JSON)")
     args, rest = parser.parse_known_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -116,6 +127,8 @@ def main(argv=None) -> int:
             return emulator_main(rest)
         if rest:
             parser.error(f"unrecognised arguments: {' '.join(rest)}")
+        if args.command == "openapi":
+            return _print_openapi()
         if args.command == "sync":
             from .fulfilment import run_once
 

@@ -20,26 +20,47 @@ STATES = {
     "UK": "Uttarakhand", "WB": "West Bengal",
 }
 # Codes and spellings people commonly use besides the ones above.
-_STATE_ALIASES = {
+STATE_ALIASES = {
     "CG": "Chhattisgarh", "TS": "Telangana", "UT": "Uttarakhand", "OD": "Odisha", "DD": "Dadra and Nagar Haveli and Daman and Diu",
     "DN": "Dadra and Nagar Haveli and Daman and Diu", "ORISSA": "Odisha", "PONDICHERRY": "Puducherry",
     "NCT OF DELHI": "Delhi", "NEW DELHI": "Delhi", "UTTARANCHAL": "Uttarakhand",
 }
 _STATE_LOOKUP = {name.upper(): name for name in STATES.values()}
 _STATE_LOOKUP.update(STATES)
-_STATE_LOOKUP.update(_STATE_ALIASES)
+_STATE_LOOKUP.update(STATE_ALIASES)
 
-EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+# The rules below are also what the OpenAPI document says (backend/openapi builds it from them).
+EMAIL_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 PINCODE_RE = re.compile(r"^[1-9][0-9]{5}$")
-MOBILE_RE = re.compile(r"^[6-9][0-9]{9}$")
+MOBILE_FIRST_DIGITS, MOBILE_LENGTH = "6-9", 10  # an Indian mobile number: 10 digits, the first 6-9
+MOBILE_RE = re.compile(f"^[{MOBILE_FIRST_DIGITS}][0-9]{{{MOBILE_LENGTH - 1}}}$")
+PHONE_PREFIXES = ("+91", "91", "0")  # country code or trunk prefix, dropped when normalising
+PHONE_MARKS = "-()"  # ignored in a phone number, like white space
 ORDER_ID_RE = re.compile(r"^BHRT-[0-9]{1,10}$")
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_CHARS = r"\x00-\x1f\x7f"  # a regex character-class body: refused in any text field
+_CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
+
+# Longest accepted text (after trimming surrounding white space), by field.
+EMAIL_MAX = 254
+EMAIL_LOCAL_MAX = 64  # RFC 5321, part of JSON Schema's `format: email`
+PLAIN_ADDRESS_MAX = 500
+ADDRESS_TEXT_MAX = {"name": 100, "line1": 200, "line2": 200, "city": 100, "state": 60, "pincode": 10, "phone": 20}
+ADDRESS_REQUIRED = ("name", "line1", "city", "state", "pincode", "phone")
+COUNTRY_NAMES = ("IN", "IND", "INDIA")  # any case: Qikink ships only within India
 
 MAX_ITEMS = 50
 MAX_QUANTITY = 99
+LINE_PRICE_RANGE = (Decimal("0"), Decimal("10000000"))
+PRODUCT_PRICE_RANGE = (Decimal("1"), Decimal("1000000"))
+STOCK_RANGE = (0, 1_000_000)
+PRODUCT_PATCH_FIELDS = ("price", "stock_quantity")
+ORDER_PATCH_FIELDS = ("shipping_address", "customer_email", "payment_method")
 PAYMENT_METHODS = ("prepaid", "cod")
+ORDER_STATUSES = ("pending", "confirmed", "processing", "ready_to_ship", "in_transit", "out_for_delivery",
+                  "delivered", "on_hold", "action_required", "exception", "rto_initiated", "returned", "cancelled")
+QIKINK_STATUSES = ("action_required", "sync_pending", "synced", "sync_failed")
 
 
 def parse_json_body(raw: bytes) -> dict:
@@ -92,6 +113,10 @@ class Problems:
 
 
 def _text(problems: Problems, field: str, value, *, required=True, max_len=200, multiline=False):
+    # The length counts white space too (what a schema's maxLength states); trimmed after.
+    if isinstance(value, str) and len(value) > max_len:
+        problems.add(field, f"must be at most {max_len} characters")
+        return ""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             problems.add(field, "is required")
@@ -100,15 +125,18 @@ def _text(problems: Problems, field: str, value, *, required=True, max_len=200, 
         problems.add(field, "must be a string")
         return ""
     value = value.strip()
-    if len(value) > max_len:
-        problems.add(field, f"must be at most {max_len} characters")
-    elif _CONTROL_RE.search(value.replace("\n", " ") if multiline else value):
+    if _CONTROL_RE.search(value.replace("\n", " ") if multiline else value):
         problems.add(field, "must not contain control characters")
     return value
 
 
 def is_number(value) -> bool:
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+def is_integral(value) -> bool:
+    """A JSON integer, also written as 5.0 (JSON Schema's `integer` includes it)."""
+    return is_number(value) and to_decimal(value) == to_decimal(value).to_integral_value()
 
 
 def to_decimal(value) -> Decimal:
@@ -122,20 +150,19 @@ def money_json(value: Decimal | int):
 
 
 def validate_email(problems: Problems, field: str, value) -> str:
-    email = _text(problems, field, value, max_len=254)
-    if email and not EMAIL_RE.match(email):
+    email = _text(problems, field, value, max_len=EMAIL_MAX)
+    if email and (not EMAIL_RE.match(email) or len(email.partition("@")[0]) > EMAIL_LOCAL_MAX):
         problems.add(field, "must be a valid email address")
     return email
 
 
 def normalise_phone(raw: str) -> str | None:
-    digits = re.sub(r"[\s\-()]", "", raw)
-    if digits.startswith("+91"):
-        digits = digits[3:]
-    elif digits.startswith("91") and len(digits) == 12:
-        digits = digits[2:]
-    elif digits.startswith("0") and len(digits) == 11:
-        digits = digits[1:]
+    digits = re.sub(f"[\\s{re.escape(PHONE_MARKS)}]", "", raw)
+    for prefix in PHONE_PREFIXES:
+        # "+91" always goes; "91" and "0" only in front of ten digits (9198765432 is a number).
+        if digits.startswith(prefix) and (prefix == "+91" or len(digits) == len(prefix) + MOBILE_LENGTH):
+            digits = digits[len(prefix):]
+            break
     return digits if MOBILE_RE.match(digits) else None
 
 
@@ -146,21 +173,23 @@ def state_name(raw: str) -> str | None:
 def validate_address(problems: Problems, value, field="shipping_address"):
     """A structured address (normalised) or the guide's plain string (kept as written)."""
     if isinstance(value, str):
-        return _text(problems, field, value, max_len=500, multiline=True)
+        return _text(problems, field, value, max_len=PLAIN_ADDRESS_MAX, multiline=True)
     if not isinstance(value, dict):
         problems.add(field, "is required: an object with name, line1, city, state, pincode and phone")
         return None
+    limits = ADDRESS_TEXT_MAX
     address = {
-        "name": _text(problems, f"{field}.name", value.get("name"), max_len=100),
-        "line1": _text(problems, f"{field}.line1", value.get("line1"), max_len=200),
-        "line2": _text(problems, f"{field}.line2", value.get("line2"), required=False, max_len=200),
-        "city": _text(problems, f"{field}.city", value.get("city"), max_len=100),
+        name: _text(problems, f"{field}.{name}", value.get(name), required=name in ADDRESS_REQUIRED,
+                    max_len=limits[name])
+        for name in ("name", "line1", "line2", "city")
+    }
+    address.update({
         "state": "",
         "pincode": "",
         "phone": "",
         "country": "IN",
-    }
-    state = _text(problems, f"{field}.state", value.get("state"), max_len=60)
+    })
+    state = _text(problems, f"{field}.state", value.get("state"), max_len=limits["state"])
     if state:
         address["state"] = state_name(state) or ""
         if not address["state"]:
@@ -168,19 +197,19 @@ def validate_address(problems: Problems, value, field="shipping_address"):
     pincode = value.get("pincode")
     if isinstance(pincode, int) and not isinstance(pincode, bool):
         pincode = str(pincode)
-    pincode = _text(problems, f"{field}.pincode", pincode, max_len=10)
+    pincode = _text(problems, f"{field}.pincode", pincode, max_len=limits["pincode"])
     if pincode:
         if PINCODE_RE.match(pincode):
             address["pincode"] = pincode
         else:
             problems.add(f"{field}.pincode", "must be a 6-digit Indian PIN code not starting with 0")
-    phone = _text(problems, f"{field}.phone", value.get("phone"), max_len=20)
+    phone = _text(problems, f"{field}.phone", value.get("phone"), max_len=limits["phone"])
     if phone:
         address["phone"] = normalise_phone(phone) or ""
         if not address["phone"]:
             problems.add(f"{field}.phone", "must be an Indian mobile number: 10 digits starting 6-9")
     country = value.get("country", "IN")
-    if not isinstance(country, str) or country.strip().upper() not in ("IN", "IND", "INDIA"):
+    if not isinstance(country, str) or country.strip().upper() not in COUNTRY_NAMES:
         problems.add(f"{field}.country", "must be IN: Qikink ships only within India")
     return address
 
@@ -218,16 +247,15 @@ def validate_items(problems: Problems, value, catalogue: dict) -> list[dict]:
         else:
             sku = sku.strip()
         quantity = line.get("quantity")
-        if not is_number(quantity) or to_decimal(quantity) != to_decimal(quantity).to_integral_value() \
-                or not 1 <= quantity <= MAX_QUANTITY:
+        if not is_integral(quantity) or not 1 <= quantity <= MAX_QUANTITY:
             problems.add(f"{field}.quantity", f"must be an integer between 1 and {MAX_QUANTITY}")
             quantity = None
         price = line.get("price")
         if price is not None and not (is_number(price) and to_decimal(price).is_finite()):
             problems.add(f"{field}.price", "must be a number")
             price = None
-        elif price is not None and not Decimal("0") <= to_decimal(price) <= Decimal("10000000"):
-            problems.add(f"{field}.price", "must be between 0 and 10000000")
+        elif price is not None and not LINE_PRICE_RANGE[0] <= to_decimal(price) <= LINE_PRICE_RANGE[1]:
+            problems.add(f"{field}.price", f"must be between {LINE_PRICE_RANGE[0]} and {LINE_PRICE_RANGE[1]}")
             price = None
         if sku is None or quantity is None:
             continue
@@ -247,23 +275,25 @@ def validate_product_patch(body: dict) -> dict:
     """`price` and/or `stock_quantity` for PATCH /api/products/<sku>."""
     problems = Problems()
     changes = {}
-    unknown = sorted(set(body) - {"price", "stock_quantity"})
+    unknown = sorted(set(body) - set(PRODUCT_PATCH_FIELDS))
     for key in unknown:
         problems.add(key, "cannot be changed (only price and stock_quantity)")
     if "price" in body:
         price = body["price"]
-        if not is_number(price) or not to_decimal(price).is_finite() or not Decimal("1") <= to_decimal(price) <= Decimal("1000000"):
-            problems.add("price", "must be a number between 1 and 1000000")
+        low, high = PRODUCT_PRICE_RANGE
+        if not is_number(price) or not to_decimal(price).is_finite() or not low <= to_decimal(price) <= high:
+            problems.add("price", f"must be a number between {low} and {high}")
         elif to_decimal(price) != to_decimal(price).quantize(Decimal("0.01")):
             problems.add("price", "must have at most two decimal places (paise)")
         else:
             changes["price"] = to_decimal(price).quantize(Decimal("0.01"))
     if "stock_quantity" in body:
         stock = body["stock_quantity"]
-        if not isinstance(stock, int) or isinstance(stock, bool) or not 0 <= stock <= 1_000_000:
-            problems.add("stock_quantity", "must be an integer between 0 and 1000000")
+        low, high = STOCK_RANGE
+        if not is_integral(stock) or not low <= stock <= high:
+            problems.add("stock_quantity", f"must be an integer between {low} and {high}")
         else:
-            changes["stock_quantity"] = stock
+            changes["stock_quantity"] = int(stock)
     if not changes and not problems.items:
         problems.add("body", "must contain price and/or stock_quantity")
     problems.raise_if_any()

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from .errors import IdempotencyConflict, NotFound, OrderNotEditable, OutOfStock, PriceMismatch, ValidationError
-from .models import (IDEMPOTENCY_KEY_RE, Problems, fingerprint, money_json, validate_address, validate_email,
-                     validate_items, validate_payment_method)
+from .models import (IDEMPOTENCY_KEY_RE, ORDER_PATCH_FIELDS, Problems, fingerprint, money_json, validate_address,
+                     validate_email, validate_items, validate_payment_method)
 from .storage import OrderFilter
 
 log = logging.getLogger(__name__)
@@ -177,8 +177,7 @@ class OrderService:
         """Complete or correct an order Qikink has not accepted, and queue it to be sent."""
         problems = Problems()
         changes = {}
-        allowed = {"shipping_address", "customer_email", "payment_method"}
-        for key in sorted(set(body) - allowed):
+        for key in sorted(set(body) - set(ORDER_PATCH_FIELDS)):
             problems.add(key, "cannot be changed (only shipping_address, customer_email, payment_method)")
         if "shipping_address" in body:
             address = validate_address(problems, body["shipping_address"])

@@ -51,6 +51,28 @@ def require_admin() -> None:
         raise Unauthorized()
 
 
+# The words a yes/no query parameter (?force=, ?retry_failed=) may take.
+BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def bool_arg(name: str) -> bool:
+    """A yes/no query parameter (False when absent); anything else is a 422, not a silent no."""
+    raw = request.args.get(name)
+    if raw is None:
+        return False
+    if raw.lower() not in BOOLEAN_WORDS:
+        raise ValidationError.from_fields([{"field": name, "message": "must be true or false"}])
+    return BOOLEAN_WORDS[raw.lower()]
+
+
+def choice_arg(name: str, choices) -> str | None:
+    """A query parameter that must be one of `choices` (None when absent)."""
+    raw = request.args.get(name)
+    if raw is not None and raw not in choices:
+        raise ValidationError.from_fields([{"field": name, "message": f"must be one of {', '.join(choices)}"}])
+    return raw
+
+
 def int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
     raw = request.args.get(name)
     if raw is None:

@@ -1,8 +1,9 @@
 """/api/orders: take orders, look them up, list and correct them."""
 from flask import Blueprint, request
 
+from ..models import ORDER_STATUSES, QIKINK_STATUSES
 from ..orders import public_order
-from . import int_arg, is_admin, json_body, require_admin, services
+from . import choice_arg, int_arg, is_admin, json_body, require_admin, services
 
 bp = Blueprint("orders", __name__, url_prefix="/api/orders")
 
@@ -14,6 +15,9 @@ MESSAGES = {
 }
 INTEGRATION_STATUS = {"synced": "success", "sync_pending": "pending", "action_required": "action_required",
                       "sync_failed": "failed"}
+PAGE_RANGE = (1, 1_000_000)
+PER_PAGE_RANGE = (1, 200)
+PER_PAGE_DEFAULT = 50
 
 
 def created_body(order: dict) -> dict:
@@ -50,10 +54,10 @@ def create_order():
 @bp.get("")
 def list_orders():
     require_admin()
-    page = int_arg("page", 1, 1, 1_000_000)
-    per_page = int_arg("per_page", 50, 1, 200)
+    page = int_arg("page", PAGE_RANGE[0], *PAGE_RANGE)
+    per_page = int_arg("per_page", PER_PAGE_DEFAULT, *PER_PAGE_RANGE)
     orders, total = services().orders.list(
-        status=request.args.get("status"), qikink_status=request.args.get("qikink_status"),
+        status=choice_arg("status", ORDER_STATUSES), qikink_status=choice_arg("qikink_status", QIKINK_STATUSES),
         email=request.args.get("email"), page=page, per_page=per_page)
     return {"status": "success", "data": [public_order(o) for o in orders],
             "pagination": {"page": page, "per_page": per_page, "total": total}}

@@ -1,11 +1,11 @@
 """/api/qikink/*: connection status, authentication, sync, fulfilment tracking."""
 from datetime import datetime, timezone
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from ..errors import QikinkAuthFailed, QikinkFailed, QikinkUnavailable
 from ..qikink import QikinkAuthError, QikinkError
-from . import require_admin, services
+from . import bool_arg, require_admin, services
 
 bp = Blueprint("qikink", __name__, url_prefix="/api/qikink")
 
@@ -34,9 +34,10 @@ def status():
 @bp.post("/authenticate")
 def authenticate():
     require_admin()
+    force = bool_arg("force")
     fulfilment = _fulfilment()
     try:
-        info = fulfilment.authenticate(force=request.args.get("force", "").lower() in ("1", "true", "yes"))
+        info = fulfilment.authenticate(force=force)
     except QikinkAuthError as exc:
         raise QikinkAuthFailed(f"Qikink refused the credentials: {exc.qikink_message or exc.message}") from None
     except QikinkError as exc:
@@ -51,6 +52,7 @@ def authenticate():
 @bp.post("/sync")
 def sync():
     require_admin()
+    retry_failed = bool_arg("retry_failed")
     fulfilment = _fulfilment()
     started = _now()
     if not fulfilment.client.has_valid_token() and fulfilment.breaker.allow():
@@ -58,8 +60,7 @@ def sync():
     products = fulfilment.check_products()
     # An admin's explicit request: everything pending is sent and everything in flight refreshed
     # now, as far as the call budget allows; the report says what was left and why.
-    report = fulfilment.run_pass(force=True,
-                                 retry_failed=request.args.get("retry_failed", "").lower() in ("1", "true", "yes"))
+    report = fulfilment.run_pass(force=True, retry_failed=retry_failed)
     if fulfilment.connection_state() != "connected" and not report["pushed"] and not report["refreshed"]:
         integration_status = "error"
     elif products["invalid"] or report["failed"] or report["errors"] or report["still_pending"]:

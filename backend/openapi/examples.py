@@ -1,0 +1,67 @@
+"""Examples for the OpenAPI document, taken from the integration guide's testing steps (in the
+form api.md corrects them to)."""
+
+GUIDE_ORDER = {
+    "customer_email": "test@bharat.com",
+    "shipping_address": "Test Address, Delhi",
+    "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}],
+}
+STRUCTURED_ORDER = {
+    "customer_email": "test@bharat.com",
+    "shipping_address": {"name": "Asha Verma", "line1": "12 MG Road", "city": "Mumbai", "state": "Maharashtra",
+                         "pincode": "400001", "phone": "9876543210"},
+    "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}],
+}
+ORDER_PATCH = {"shipping_address": {"name": "Test User", "line1": "Test Address", "city": "New Delhi",
+                                    "state": "DL", "pincode": "110001", "phone": "9876543210"}}
+PRODUCT_PATCH = {"price": 1299, "stock_quantity": 15}
+
+_TIME = "2025-12-04T10:30:00+00:00"
+_ORDER = {
+    "order_id": "BHRT-1733304000", "customer_email": "test@bharat.com",
+    "shipping_address": {"name": "Asha Verma", "line1": "12 MG Road", "line2": "", "city": "Mumbai",
+                         "state": "Maharashtra", "pincode": "400001", "phone": "9876543210", "country": "IN"},
+    "items": [{"sku": "BHRT-001-M", "name": "Heritage Print T-Shirt", "quantity": 1, "price": 1299,
+               "line_total": 1299}],
+    "total": 1299, "currency": "INR", "payment_method": "prepaid", "status": "confirmed",
+    "qikink_status": "synced", "qikink_order_number": "BHRT1733304000", "qikink_shipment_id": "12345678",
+    "tracking_id": None, "courier": None, "tracking_url": None, "qikink_message": None,
+    "created_at": _TIME, "updated_at": _TIME,
+}
+ORDER_CREATED = {
+    "status": "success", "message": "Order created successfully and synced with Qikink", "data": _ORDER,
+    "qikink_integration": {"status": "success", "qikink_shipment_id": "12345678", "tracking_id": None},
+}
+ORDER_ANSWER = {"status": "success", "data": _ORDER}
+PRODUCT = {"sku": "BHRT-001-M", "name": "Heritage Print T-Shirt",
+           "description": "Premium cotton with traditional Madhubani art print", "price": 1299,
+           "stock_quantity": 15, "category": "mens", "manufacturer": "Qikink", "origin": "India", "in_stock": True}
+QIKINK_STATUS = {"status": "connected", "environment": "sandbox", "qikink_api": "https://sandbox.qikink.com",
+                 "client_id": "78670273...", "last_check": _TIME, "token_valid_until": "2025-12-04T11:30:00+00:00",
+                 "pending_orders": 0, "last_error": None}
+AUTHENTICATED = {"status": "authenticated", "client_id": "78670273...", "api_endpoint": "https://sandbox.qikink.com",
+                 "timestamp": _TIME, "token_valid_until": "2025-12-04T11:30:00+00:00"}
+SYNC_REPORT = {"sync_id": "SYNC-1733304000", "timestamp": _TIME, "products_synced": 8,
+               "qikink_integration": {"status": "success",
+                                      "qikink_response": {"products_synced": 8, "sync_timestamp": _TIME}},
+               "products": {"valid": 8, "invalid": []},
+               "orders": {"pushed": 2, "failed": 0, "still_pending": 0, "refreshed": 5}}
+FULFILMENT = {
+    "order_id": "BHRT-1733304000", "qikink_shipment_id": "12345678", "status": "in_transit",
+    "qikink_raw_status": "In-Transit", "qikink_status": "synced", "tracking_number": "1234567890",
+    "courier": "Delhivery", "tracking_url": "https://courierupdates.com/?awb=1234567890",
+    "estimated_delivery": None, "last_update": "2025-12-05T08:00:00+00:00",
+    "events": [
+        {"event": "order_received", "timestamp": "2025-12-04T10:00:00+00:00", "location": None,
+         "description": "Order placed"},
+        {"event": "order_synced", "timestamp": "2025-12-04T10:00:01+00:00", "location": None,
+         "description": "Sent to Qikink"},
+        {"event": "order_processing", "timestamp": "2025-12-04T14:30:00+00:00", "location": None,
+         "description": "Printing"},
+        {"event": "in_transit", "timestamp": "2025-12-05T08:00:00+00:00", "location": None,
+         "description": "Shipped and in transit"},
+    ],
+}
+VALIDATION_ERROR = {"status": "error", "error": {
+    "code": "validation_error", "message": "items[0].quantity must be an integer between 1 and 99",
+    "details": [{"field": "items[0].quantity", "message": "must be an integer between 1 and 99"}]}}
