@@ -28,15 +28,6 @@ HAPPY_EVENTS = ["order_received", "order_synced", "order_processing", "ready_to_
 
 
 @pytest.fixture
-def processes():
-    """Every process a test starts, stopped at the end whatever happens."""
-    started = []
-    yield started
-    for process in reversed(started):
-        process.stop()
-
-
-@pytest.fixture
 def data_dir(tmp_path):
     return make_data_dir(tmp_path / "data")
 

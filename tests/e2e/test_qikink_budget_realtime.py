@@ -26,14 +26,6 @@ STEP_SECONDS = 15  # the emulator moves each order one status on every 15 s: shi
 FLOOR_SECONDS = (BURST / (LIMIT - 1)) * 62
 
 
-@pytest.fixture
-def processes():
-    started = []
-    yield started
-    for process in reversed(started):
-        process.stop()
-
-
 def synced_count(server) -> tuple[int, list[dict]]:
     orders = []
     for page in (1, 2):
