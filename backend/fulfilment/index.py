@@ -148,6 +148,11 @@ class OrderIndex:
             due = [order_id for order_id, at in self.pending.items() if force or at <= now]
         return sorted(due, key=lambda order_id: (len(order_id), order_id))
 
+    def next_attempt_at(self) -> float | None:
+        """When the earliest pending order is due another attempt, or None when none is pending."""
+        with self._lock:
+            return min(self.pending.values(), default=None)
+
     def next_due(self, now: float) -> Tracked | None:
         """The most overdue order in flight, or None when nothing is due."""
         with self._lock:

@@ -112,9 +112,9 @@ class SyncWorker:
             return soonest
         if self.last_stop == "budget":
             return min(soonest, max(self.sender.client.budget.wait_for("create"), 0.05))
-        with self.index._lock:
-            if self.index.pending:
-                soonest = min(soonest, min(self.index.pending.values()) - now)
+        next_attempt = self.index.next_attempt_at()
+        if next_attempt is not None:
+            soonest = min(soonest, next_attempt - now)
         entry = self.index.next_due(now + soonest)
         if entry is not None:
             soonest = min(soonest, entry.due_at - now)
