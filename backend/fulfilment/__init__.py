@@ -119,7 +119,12 @@ class Fulfilment:
         return self.sender.new_claim()
 
     def push_new(self, order: dict, claim: dict | None = None) -> dict:
-        return self.sender.push_new(order, claim)
+        """Send a just-placed order now; one left pending (no budget, Qikink slow or down) wakes
+        the worker, which sends pending orders before anything else."""
+        order = self.sender.push_new(order, claim)
+        if order["qikink_status"] == "sync_pending":
+            self.worker.wake()
+        return order
 
     def order_changed(self, order: dict) -> None:
         """An order was edited (an admin completed its address): take it in and send it soon."""

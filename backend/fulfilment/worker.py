@@ -38,6 +38,7 @@ class SyncWorker:
         self.catch_up_seconds = catch_up_seconds
         self._caught_up_at = 0.0
         self.last_stop: str | None = None
+        self.waiting_for = "create"  # the kind of call the last pass stopped for want of budget
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -84,7 +85,7 @@ class SyncWorker:
             elif result["qikink_status"] == "sync_failed":
                 report["failed"] += 1
             elif result.get("rate_limited"):
-                stopped = "budget"
+                stopped, self.waiting_for = "budget", "create"
                 break
             else:
                 report["errors"] += 1
@@ -93,7 +94,7 @@ class SyncWorker:
         if stopped is None:  # no new order waits for the budget: tracking may use what is left
             sweep = self.tracker.sweep()
             report["refreshed"] = sweep["refreshed"]
-            stopped = sweep["stopped"]
+            stopped, self.waiting_for = sweep["stopped"], "tracking"
             report["errors"] += stopped == "qikink_unavailable"
         self.last_stop = stopped
         report["still_pending"] = len(self.index.pending)
@@ -110,8 +111,8 @@ class SyncWorker:
         soonest = self.config.sync_interval
         if self.last_stop == "qikink_unavailable":
             return soonest
-        if self.last_stop == "budget":
-            return min(soonest, max(self.sender.client.budget.wait_for("create"), 0.05))
+        if self.last_stop == "budget":  # an order placed meanwhile and left pending wakes the worker
+            return min(soonest, max(self.sender.client.budget.wait_for(self.waiting_for), 0.05))
         next_attempt = self.index.next_attempt_at()
         if next_attempt is not None:
             soonest = min(soonest, next_attempt - now)

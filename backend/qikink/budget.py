@@ -35,8 +35,9 @@ SAFETY_SECONDS = 2.0
 
 
 def default_create_reserve(per_minute: int) -> int:
-    """Calls a minute that tracking leaves for new orders: 5 of Qikink's 30."""
-    return min(5, per_minute // 6)
+    """Calls a minute that tracking leaves for new orders: 2 of Qikink's 30. New orders need no
+    more held back: the worker sends a pending order before any poll, as soon as a call frees."""
+    return min(2, per_minute // 15)
 
 
 class MemoryWindow:

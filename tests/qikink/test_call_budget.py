@@ -45,12 +45,12 @@ def test_without_waiting_a_spent_budget_raises_with_retry_after(clock):
 
 def test_tracking_leaves_room_for_new_orders_and_new_orders_for_a_token(clock):
     budget = CallBudget(30, clock=clock)
-    assert take_all(budget, "tracking") == 24  # 30 - 1 for a token - 5 for new orders
-    assert take_all(budget, "lookup") == 5
+    assert take_all(budget, "tracking") == 27  # 30 - 1 for a token - 2 for new orders
+    assert take_all(budget, "lookup") == 2
     assert take_all(budget, "create") == 0
     assert take_all(budget, "token") == 1
     usage = budget.usage()
-    assert usage["last_minute"] == {"token": 1, "create": 0, "lookup": 5, "tracking": 24}
+    assert usage["last_minute"] == {"token": 1, "create": 0, "lookup": 2, "tracking": 27}
     assert usage["last_minute_total"] == 30 and usage["available_now"]["create"] == 0
     clock.advance(WINDOW)
     assert budget.usage()["last_minute_total"] == 0
