@@ -36,3 +36,15 @@ def test_benchmark_runs_with_tiny_parameters(tmp_path):
         for name in ("pg_create@100", "pg_get_order@100", "pg_list@100"):
             assert scenarios[name]["requests"] > 0 and scenarios[name]["errors"] == 0, name
         assert results["ratios"]["pg_create_100_vs_ceiling"] > 0
+
+
+def test_fulfilment_simulation_runs_a_shop_day_on_the_virtual_clock():
+    """bench/fulfilment_sim.py: a day of 300 orders against the emulator's 30 calls a minute."""
+    from bench.fulfilment_sim import simulate
+
+    result = simulate(300, 1)
+    assert result["orders"] > 250 and result["unsent_at_end"] == 0
+    assert result["refused_by_qikink_limit"] == 0, "the budget keeps every call under Qikink's limit"
+    assert result["calls_per_day"]["create"] == result["orders"], "one create an order, never two"
+    assert result["calls_per_day"]["page"] > 0 and result["staleness_p99_s"] is not None
+    assert result["calls_per_day_total"] <= 43_200
