@@ -18,6 +18,7 @@ class Shop:
     orders: object
     fulfilment: object = None
     limiter: object = None
+    cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
 
 
 def _origin_pattern(origin: str):
@@ -59,24 +60,29 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from .config import Config
     from .errors import register_error_handlers
     from .fulfillment import Fulfilment
+    from .hosts import HostCheckedRequest, trusted_hosts
     from .orders import OrderService
     from .storage import open_store
 
     config = config or Config.from_env()
     app = Flask(__name__)
+    app.request_class = HostCheckedRequest
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(config)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False
     store = store or open_store(config)
     client = qikink_client or build_qikink_client(config)
     fulfilment = Fulfilment(config, store, client) if client is not None else None
-    shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment)
+    cors_origins = tuple(_origin_pattern(o) for o in config.cors_origins)
+    shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment,
+                cors_origins=cors_origins)
     app.extensions["shop"] = shop
 
     for blueprint in (health.bp, products.bp, orders.bp, qikink.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
-    CORS(app, resources={r"/api/*": {"origins": [_origin_pattern(o) for o in config.cors_origins]}},
+    CORS(app, resources={r"/api/*": {"origins": list(cors_origins)}},
          allow_headers=["Content-Type", "Authorization", "X-Admin-Key", "Idempotency-Key"],
          expose_headers=["Location", "Idempotent-Replayed", "Retry-After"], max_age=600)
 

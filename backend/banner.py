@@ -50,5 +50,10 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
         say(ok, "Admin routes: protected by ADMIN_API_KEY")
     else:
         say(ok, "Admin routes: loopback only (no ADMIN_API_KEY set; only this machine may call them)")
+    if config.allowed_hosts:
+        say(ok, "Host names answered: localhost, 127.0.0.1, [::1], " + ", ".join(config.allowed_hosts))
+    elif config.host in ("0.0.0.0", "::"):
+        say(fail, f"HOST={config.host} listens on every network, but only localhost, 127.0.0.1 and [::1] are "
+                  "answered: set ALLOWED_HOSTS to the names or addresses other machines use")
     say(ok, f"Data directory: {config.data_dir}")
     say(ok, f"Listening on http://{config.host}:{config.port}  (Ctrl+C to stop)")
