@@ -13,6 +13,7 @@ from .models import (IDEMPOTENCY_KEY_RE, Problems, fingerprint, money_json, vali
 log = logging.getLogger(__name__)
 
 EDITABLE_QIKINK_STATUSES = ("action_required", "sync_pending", "sync_failed")
+QIKINK_STATUSES = ("action_required", "sync_pending", "synced", "sync_failed")
 PUBLIC_ORDER_FIELDS = (
     "order_id", "customer_email", "shipping_address", "items", "total", "currency", "payment_method",
     "status", "qikink_status", "qikink_order_number", "qikink_shipment_id", "tracking_id", "courier",
@@ -33,6 +34,17 @@ def public_order(order: dict) -> dict:
     return {field: order.get(field) for field in PUBLIC_ORDER_FIELDS}
 
 
+def admin_order(order: dict) -> dict:
+    """What staff see of one order: the public fields, its events and how sending it went."""
+    sync = order.get("sync") or {}
+    next_attempt = sync.get("next_attempt_at")
+    return {**public_order(order), "events": order.get("events", []),
+            "sync": {"attempts": sync.get("attempts", 0), "last_error": sync.get("last_error"),
+                     "last_attempt_at": sync.get("last_attempt_at"), "synced_at": sync.get("synced_at"),
+                     "next_attempt_at": datetime.fromtimestamp(next_attempt, timezone.utc).isoformat(timespec="seconds")
+                     if next_attempt else None}}
+
+
 def add_event(order: dict, event: str, description: str, timestamp: str, location=None) -> bool:
     """Record a fulfilment event once; False when it was already there."""
     events = order.setdefault("events", [])
@@ -40,6 +52,11 @@ def add_event(order: dict, event: str, description: str, timestamp: str, locatio
         return False
     events.append({"event": event, "timestamp": timestamp, "location": location, "description": description})
     return True
+
+
+def _matches(order: dict, status, email) -> bool:
+    return ((status is None or order.get("status") == status)
+            and (email is None or order.get("customer_email", "").lower() == email.lower()))
 
 
 class OrderService:
@@ -168,12 +185,21 @@ class OrderService:
 
     def list(self, *, status=None, qikink_status=None, email=None, page=1, per_page=50):
         def matches(order):
-            return ((status is None or order.get("status") == status)
-                    and (qikink_status is None or order.get("qikink_status") == qikink_status)
-                    and (email is None or order.get("customer_email", "").lower() == email.lower()))
+            return (_matches(order, status, email)
+                    and (qikink_status is None or order.get("qikink_status") == qikink_status))
 
         filtered = any(v is not None for v in (status, qikink_status, email))
         return self.store.list_orders(matches if filtered else None, page=page, per_page=per_page)
+
+    def count_by_qikink_status(self, *, status=None, email=None) -> dict:
+        """{qikink_status: number of orders} over the orders matching `status` and `email`.
+        Reads every order, so the list answers it only when asked."""
+        counts = dict.fromkeys(QIKINK_STATUSES, 0)
+        for order_id in self.store.order_ids():
+            order = self.store.get_order(order_id)
+            if order is not None and _matches(order, status, email):
+                counts[order["qikink_status"]] = counts.get(order["qikink_status"], 0) + 1
+        return counts
 
     # --- editing -----------------------------------------------------------------------------
     def edit(self, order_id: str, body: dict) -> dict:
