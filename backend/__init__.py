@@ -56,7 +56,8 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    from .api import health, orders, products, qikink
+    from .api import health, orders, pages, products, qikink
+    from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .config import Config
     from .errors import register_error_handlers
     from .fulfillment import Fulfilment
@@ -78,13 +79,12 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
                 cors_origins=cors_origins)
     app.extensions["shop"] = shop
 
-    for blueprint in (health.bp, products.bp, orders.bp, qikink.bp):
+    for blueprint in (health.bp, products.bp, orders.bp, qikink.bp, pages.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
-    CORS(app, resources={r"/api/*": {"origins": list(cors_origins)}},
-         allow_headers=["Content-Type", "Authorization", "X-Admin-Key", "Idempotency-Key"],
-         expose_headers=["Location", "Idempotent-Replayed", "Retry-After"], max_age=600)
+    CORS(app, resources=cors_resources(list(cors_origins), allow_null_origin=config.app_env != "production"),
+         allow_headers=ALLOW_HEADERS, expose_headers=EXPOSE_HEADERS, max_age=600)
 
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", enabled=config.ratelimit_enabled,
                       headers_enabled=True, default_limits=[])

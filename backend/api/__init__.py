@@ -8,6 +8,7 @@ from flask import current_app, request
 
 from ..errors import CrossSiteRequest, Unauthorized, UnsupportedMediaType, ValidationError
 from ..models import parse_json_body
+from .cors import is_null_origin
 
 
 def services():
@@ -54,8 +55,11 @@ def is_admin() -> bool:
     """Admin key (constant-time compare) when one is set; else only the loopback address, and
     then not for requests from other websites (403 cross_site_request).
 
-    Only the socket's address counts: X-Forwarded-For and Host are ignored on purpose.
+    Only the socket's address counts: X-Forwarded-For and Host are ignored on purpose. A `null`
+    Origin (a file:// page, or a sandboxed frame of any website) is never admin.
     """
+    if is_null_origin(request.headers.get("Origin")):
+        return False
     key = services().config.admin_api_key
     if not key:
         if not is_loopback(request.remote_addr):

@@ -1,0 +1,74 @@
+"""The shop's pages: static HTML, CSS and JS modules from `frontend/`, with the security headers.
+
+Only the page paths and the `css/`, `js/` and `img/` folders are served, each with an explicit
+type (Windows' registry can map `.js` to `text/plain`, which browsers refuse for modules).
+File names carry no version, so browsers revalidate every time (`no-cache` + ETag → 304).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, request, send_from_directory
+
+from ..config import PROJECT_ROOT
+from ..errors import NotFound
+
+FRONTEND_DIR = PROJECT_ROOT / "frontend"
+
+# Each page also under its file name, so that the pages' relative links work the same when
+# frontend/ is served by any static server.
+PAGES = {"/": "index.html", "/index.html": "index.html", "/track": "track.html", "/track.html": "track.html",
+         "/admin": "admin.html", "/admin.html": "admin.html"}
+ASSET_FOLDERS = ("css", "js", "img")
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+}
+PAGE_CSP = ("default-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; "
+            "frame-ancestors 'none'")
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+bp = Blueprint("pages", __name__)
+
+
+def _send(folder: Path, name: str):
+    """One file from `folder` with its explicit type, revalidated on every use."""
+    mimetype = TYPES.get(Path(name).suffix.lower())
+    if mimetype is None or not (folder / name).is_file():
+        raise NotFound(f"No page or file at {request.path}")
+    response = send_from_directory(folder, name, mimetype=mimetype, max_age=None, conditional=True, etag=True)
+    response.cache_control.no_cache = True
+    return response
+
+
+def _page(name: str):
+    def view():
+        return _send(FRONTEND_DIR, name)
+
+    return view
+
+
+for _path, _file in PAGES.items():
+    bp.add_url_rule(_path, endpoint=f"page{_path.replace('/', '_').replace('.', '_')}", view_func=_page(_file),
+                    methods=["GET"])
+
+
+@bp.get(f"/<any({', '.join(ASSET_FOLDERS)}):folder>/<path:name>")
+def asset(folder, name):
+    """A file below one of ASSET_FOLDERS (send_from_directory refuses paths that leave it)."""
+    return _send(FRONTEND_DIR / folder, name)
+
+
+@bp.after_app_request
+def security_headers(response):
+    """Every answer: no MIME sniffing, never framed. Pages may load only from this origin; JSON
+    answers may load nothing at all (a JSON body opened as a document runs nothing)."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    csp = PAGE_CSP if response.mimetype in ("text/html", "image/svg+xml") else API_CSP
+    response.headers.setdefault("Content-Security-Policy", csp)
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

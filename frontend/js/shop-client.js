@@ -1,0 +1,253 @@
+// The shop's JavaScript client: one request() funnel (timeout, honest errors, safe retries) and
+// the integration guide's calls. Plain ES module, no dependencies; works in any modern browser.
+//
+//   import { createShopClient, ShopApiError } from './shop-client.js';
+//   const shop = createShopClient({ baseUrl: 'http://localhost:5000' });
+//   const { data: order } = await shop.submitOrder(email, address, [{ sku: 'BHRT-001-M', quantity: 1 }]);
+
+const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
+const PENDING_KEY = 'shop.pendingCheckout';
+
+/** Every failure of a call: `status` 0 means the server was never heard (`code` 'network_error'
+ * or 'timeout'); otherwise the server's error envelope (code, message, details) and Retry-After. */
+export class ShopApiError extends Error {
+  constructor({ status = 0, code, message, details = [], retryAfter = null, method = '', url = '' }) {
+    super(message);
+    this.name = 'ShopApiError';
+    this.status = status;
+    this.code = code;
+    this.details = Array.isArray(details) ? details : [];
+    this.retryAfter = retryAfter;
+    this.method = method;
+    this.url = url;
+  }
+
+  /** True when no answer came back (offline, refused, dropped, timed out). */
+  get isNetworkError() {
+    return this.status === 0;
+  }
+}
+
+/** Seconds from a Retry-After header (a number of seconds or an HTTP date), or null. */
+export function parseRetryAfter(value, now = Date.now()) {
+  if (!value) return null;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** A key nobody else will make: 128 random bits (works outside secure contexts too). */
+export function newIdempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return 'checkout-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** localStorage, or a stand-in when the browser refuses it (private modes, some file:// setups). */
+function defaultStorage() {
+  try {
+    const probe = '__shop_probe__';
+    globalThis.localStorage.setItem(probe, probe);
+    globalThis.localStorage.removeItem(probe);
+    return globalThis.localStorage;
+  } catch {
+    const memory = new Map();
+    return {
+      getItem: (k) => (memory.has(k) ? memory.get(k) : null),
+      setItem: (k, v) => memory.set(k, String(v)),
+      removeItem: (k) => memory.delete(k),
+    };
+  }
+}
+
+/**
+ * A client for the shop API at `baseUrl` ('' = the page's own origin).
+ * Options for other front ends and tests: `headers` added to every call (e.g. an admin key),
+ * `retries` (3), `maxRetryWaitMs` (longest Retry-After worth waiting for; longer ones are
+ * thrown to the caller, who can say "try again in N seconds"), `storage`, `fetch`, `sleep`, `random`.
+ */
+export function createShopClient({
+  baseUrl = '',
+  timeoutMs = 10000,
+  headers: defaultHeaders = {},
+  retries = 3,
+  maxRetryWaitMs = 10000,
+  storage = defaultStorage(),
+  fetch: fetchImpl = globalThis.fetch.bind(globalThis),
+  sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random = Math.random,
+} = {}) {
+  const base = baseUrl.replace(/\/+$/, '');
+  let inFlight = null; // { body, promise }: the checkout being sent right now
+
+  /** Wait before retry number `attempt` (0-based): Retry-After when given, else capped
+   * exponential backoff with jitter. */
+  function retryDelayMs(attempt, retryAfter) {
+    if (retryAfter != null) return retryAfter * 1000;
+    return Math.min(4000, 300 * 2 ** attempt) * (0.5 + random() / 2);
+  }
+
+  async function once(method, url, headers, body) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let response;
+    try {
+      response = await fetchImpl(url, { method, headers, body, signal: controller.signal, credentials: 'omit' });
+    } catch (error) {
+      const timedOut = controller.signal.aborted;
+      throw new ShopApiError({
+        code: timedOut ? 'timeout' : 'network_error',
+        message: timedOut
+          ? `The shop did not answer within ${Math.round(timeoutMs / 1000)} seconds`
+          : `Cannot reach the shop at ${base || 'this site'} (${error.message})`,
+        method, url,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+    let payload = null;
+    try {
+      payload = await response.json();
+    } catch {
+      // Not JSON: handled below, whatever the status.
+    }
+    if (payload === null || typeof payload !== 'object') {
+      throw new ShopApiError({
+        status: response.status, code: 'not_shop_api', retryAfter, method, url,
+        message: `${url} did not answer like the shop API (HTTP ${response.status}); check the API address`,
+      });
+    }
+    if (!response.ok) {
+      const error = payload.error || {};
+      throw new ShopApiError({
+        status: response.status, code: error.code || 'http_error', retryAfter, method, url,
+        message: error.message || `HTTP ${response.status}`, details: error.details,
+      });
+    }
+    return { status: response.status, headers: response.headers, body: payload };
+  }
+
+  /**
+   * The one funnel every call goes through. Answers `{ status, headers, body }` or throws
+   * ShopApiError. `retry` (default: GET only) allows retries of network errors, timeouts and
+   * 408/429/502/503/504; a POST is only safe to retry with an Idempotency-Key.
+   */
+  async function request(path, { method = 'GET', query, body, headers = {}, retry = method === 'GET' } = {}) {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query || {})) {
+      if (value !== undefined && value !== null && value !== '') params.set(name, value);
+    }
+    const url = base + path + (params.toString() ? `?${params}` : '');
+    const allHeaders = { Accept: 'application/json', ...defaultHeaders, ...headers };
+    let text;
+    if (body !== undefined) {
+      allHeaders['Content-Type'] = 'application/json';
+      text = JSON.stringify(body);
+    }
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await once(method, url, allHeaders, text);
+      } catch (error) {
+        const retryable = error.isNetworkError || RETRY_STATUSES.has(error.status);
+        const wait = retryDelayMs(attempt, error.retryAfter);
+        if (!retry || !retryable || attempt >= retries || wait > maxRetryWaitMs) throw error;
+        await sleep(wait);
+      }
+    }
+  }
+
+  const get = async (path, query) => (await request(path, { query })).body;
+  const encode = encodeURIComponent;
+
+  function readPending() {
+    try {
+      const pending = JSON.parse(storage.getItem(PENDING_KEY));
+      return pending && typeof pending.key === 'string' && pending.payload ? pending : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Send one checkout with its key; forget it on any final answer (success or refusal). */
+  async function send(pending) {
+    try {
+      const response = await request('/api/orders', {
+        method: 'POST', body: pending.payload, headers: { 'Idempotency-Key': pending.key }, retry: true,
+      });
+      storage.removeItem(PENDING_KEY);
+      return { ...response.body, replayed: response.headers.get('Idempotent-Replayed') === 'true' };
+    } catch (error) {
+      if (!(error.isNetworkError || RETRY_STATUSES.has(error.status))) storage.removeItem(PENDING_KEY);
+      throw error;
+    }
+  }
+
+  function sendOnce(pending) {
+    const body = JSON.stringify(pending.payload);
+    if (inFlight && inFlight.body === body) return inFlight.promise;
+    const promise = send(pending).finally(() => {
+      if (inFlight && inFlight.promise === promise) inFlight = null;
+    });
+    inFlight = { body, promise };
+    return promise;
+  }
+
+  /** The checkout that was sent but never got a final answer (a reload, a crash, another tab), or null. */
+  function pendingCheckout() {
+    return readPending();
+  }
+
+  /** Send the unfinished checkout again with its own key: the server answers the order it made
+   * (or makes it now), never a second one. Null when nothing is unfinished. */
+  async function resumeCheckout() {
+    const pending = readPending();
+    return pending ? sendOnce(pending) : null;
+  }
+
+  /**
+   * Place an order: the guide's name and arguments. `items` are `{sku, quantity, price?}`;
+   * `options.paymentMethod` is 'prepaid' (default) or 'cod'. The same checkout (same body)
+   * always goes with the same Idempotency-Key, kept in storage until a final answer, so double
+   * clicks, retries, reloads and second tabs make one order. An unfinished checkout with a
+   * different body is settled first; if it made an order, that order is answered with
+   * `resumed: true` (the caller shows it rather than ordering again).
+   */
+  async function submitOrder(email, address, items, options = {}) {
+    const payload = {
+      customer_email: email,
+      shipping_address: address,
+      payment_method: options.paymentMethod || 'prepaid',
+      items: items.map(({ sku, quantity, price }) => (price === undefined ? { sku, quantity } : { sku, quantity, price })),
+    };
+    const body = JSON.stringify(payload);
+    let pending = readPending();
+    if (pending && JSON.stringify(pending.payload) !== body) {
+      let earlier = null;
+      try {
+        earlier = await sendOnce(pending);
+      } catch (error) {
+        if (error.isNetworkError || RETRY_STATUSES.has(error.status)) throw error;
+      }
+      if (earlier) return { ...earlier, resumed: true };
+      pending = null;
+    }
+    if (!pending) {
+      pending = { key: newIdempotencyKey(), payload, started: new Date().toISOString() };
+      storage.setItem(PENDING_KEY, JSON.stringify(pending));
+    }
+    return sendOnce(pending);
+  }
+
+  return {
+    baseUrl: base,
+    request,
+    listProducts: (category) => get('/api/products', { category }),
+    getProduct: (sku) => get(`/api/products/${encode(sku)}`),
+    submitOrder,
+    pendingCheckout,
+    resumeCheckout,
+    getOrder: (orderId, email) => get(`/api/orders/${encode(orderId)}`, { email }),
+    getQikinkFulfillmentStatus: (orderId, email) => get(`/api/qikink/fulfillment/${encode(orderId)}`, { email }),
+    getQikinkStatus: () => get('/api/qikink/status'),
+  };
+}

@@ -1,0 +1,333 @@
+// The storefront at /: catalogue, cart (SKU and quantity in localStorage), checkout, confirmation.
+import { apiBaseUrl } from './config.js';
+import { el, say } from './dom.js';
+import { formatRupees, toPaise } from './format.js';
+import { createShopClient } from './shop-client.js';
+
+const CART_KEY = 'shop.cart';
+const LAST_ORDER_KEY = 'shop.lastOrder';
+const FIELD_IDS = {
+  customer_email: 'email', 'shipping_address.name': 'name', 'shipping_address.line1': 'line1',
+  'shipping_address.line2': 'line2', 'shipping_address.city': 'city', 'shipping_address.state': 'state',
+  'shipping_address.pincode': 'pincode', 'shipping_address.phone': 'phone', payment_method: 'payment',
+};
+const FIELD_NAMES = {
+  email: 'Email', name: 'Full name', line1: 'Address line 1', line2: 'Address line 2', city: 'City',
+  state: 'State', pincode: 'PIN code', phone: 'Mobile number', payment: 'Payment',
+};
+const NEXT_STEP = {
+  synced: 'We have sent your order to our printer. It will be printed and handed to a courier in a few days; '
+    + 'the courier and tracking number appear on the tracking page as soon as it ships.',
+  sync_pending: 'Your order is saved. Our printer cannot be reached just now, so your order is queued and will be '
+    + 'sent to them automatically. You do not need to do anything.',
+  action_required: 'Our team needs to check your delivery address before printing; we will email you if anything is missing.',
+  sync_failed: 'Our team needs to look at your order before it can be printed; we will email you.',
+};
+const PAYMENT_NAMES = { prepaid: 'Prepaid', cod: 'Cash on delivery' };
+
+const client = createShopClient({ baseUrl: apiBaseUrl() });
+const state = { products: new Map(), designs: [], cart: loadCart(), submitting: false };
+
+function loadCart() {
+  try {
+    const lines = JSON.parse(localStorage.getItem(CART_KEY)) || [];
+    return lines.filter((l) => typeof l.sku === 'string' && Number.isInteger(l.quantity) && l.quantity > 0)
+      .map(({ sku, quantity }) => ({ sku, quantity }));
+  } catch {
+    return [];
+  }
+}
+
+function saveCart() {
+  localStorage.setItem(CART_KEY, JSON.stringify(state.cart.map(({ sku, quantity }) => ({ sku, quantity }))));
+}
+
+/** Products grouped into designs (one card each), sizes in catalogue order. */
+function groupDesigns(products) {
+  const designs = new Map();
+  for (const product of products) {
+    if (!designs.has(product.name)) designs.set(product.name, []);
+    designs.get(product.name).push(product);
+  }
+  return [...designs.entries()].map(([name, sizes]) => ({ name, sizes }));
+}
+
+function sizeLabel(product) {
+  return product.size ? `${product.name} (${product.size})` : product.name;
+}
+
+async function loadCatalogue() {
+  const answer = await client.listProducts();
+  state.products = new Map(answer.data.map((p) => [p.sku, p]));
+  state.designs = groupDesigns(answer.data);
+}
+
+function renderCatalogue() {
+  const list = document.getElementById('catalogue');
+  list.replaceChildren(...state.designs.map(renderCard));
+  say('catalogue-status', state.designs.length ? '' : 'No T-shirts for sale just now.');
+  document.getElementById('catalogue-status').hidden = state.designs.length > 0;
+}
+
+function renderCard(design, index) {
+  const headingId = `design-${index}`;
+  const selectId = `size-${index}`;
+  const available = design.sizes.filter((p) => p.in_stock);
+  const first = available[0] || design.sizes[0];
+  const price = el('p', { className: 'price' }, formatRupees(first.price));
+  const select = el('select', { id: selectId, name: 'size', disabled: !available.length },
+    ...design.sizes.map((p) => el('option', { value: p.sku, disabled: !p.in_stock, selected: p === first },
+      p.in_stock ? (p.size || 'One size') : `${p.size || 'One size'} (sold out)`)));
+  const button = el('button', { type: 'button', className: 'primary', disabled: !available.length },
+    available.length ? 'Add to cart' : 'Sold out');
+  select.addEventListener('change', () => {
+    price.textContent = formatRupees(state.products.get(select.value).price);
+  });
+  button.addEventListener('click', () => addToCart(select.value));
+  return el('article', { className: 'card', attrs: { 'aria-labelledby': headingId } },
+    el('div', { className: 'art', dataset: { print: (first.print || '').toLowerCase() }, attrs: { 'aria-hidden': 'true' } },
+      el('span', {}, first.print || '')),
+    el('h3', { id: headingId }, design.name),
+    first.print ? el('p', { className: 'print' }, `${first.print} print · ${first.category}`) : null,
+    el('p', { className: 'description' }, first.description || ''),
+    price,
+    el('div', { className: 'buy' },
+      el('div', { className: 'field' }, el('label', { htmlFor: selectId }, 'Size'), select),
+      button));
+}
+
+function addToCart(sku) {
+  const line = state.cart.find((l) => l.sku === sku);
+  if (line) line.quantity = Math.min(99, line.quantity + 1);
+  else state.cart.push({ sku, quantity: 1 });
+  saveCart();
+  renderCart();
+  say('cart-notice', '');
+  say('catalogue-status', `Added ${sizeLabel(state.products.get(sku))} to your cart.`);
+  document.getElementById('catalogue-status').hidden = false;
+}
+
+function setQuantity(sku, quantity) {
+  state.cart = state.cart
+    .map((l) => (l.sku === sku ? { sku, quantity: Math.max(0, Math.min(99, quantity)) } : l))
+    .filter((l) => l.quantity > 0);
+  saveCart();
+  renderCart();
+}
+
+/** Cart lines priced from the current catalogue; lines for SKUs no longer sold are dropped. */
+function pricedLines() {
+  return state.cart.filter((l) => state.products.has(l.sku))
+    .map((l) => ({ ...l, product: state.products.get(l.sku) }));
+}
+
+function renderCart() {
+  const lines = pricedLines();
+  const totalPaise = lines.reduce((sum, l) => sum + toPaise(l.product.price) * l.quantity, 0);
+  document.getElementById('cart-lines').replaceChildren(...lines.map(renderCartLine));
+  say('cart-total', formatRupees(totalPaise / 100));
+  say('cart-count', String(lines.reduce((n, l) => n + l.quantity, 0)));
+  document.getElementById('cart-empty').hidden = lines.length > 0;
+}
+
+function renderCartLine({ sku, quantity, product }, index) {
+  const inputId = `quantity-${index}`;
+  const label = sizeLabel(product);
+  const input = el('input', { id: inputId, type: 'number', min: 1, max: 99, value: quantity, inputMode: 'numeric' });
+  input.addEventListener('change', () => {
+    const value = Number.parseInt(input.value, 10);
+    setQuantity(sku, Number.isNaN(value) ? quantity : value);
+  });
+  const remove = el('button', { type: 'button', className: 'link' }, 'Remove',
+    el('span', { className: 'visually-hidden' }, ` ${label}`));
+  remove.addEventListener('click', () => setQuantity(sku, 0));
+  return el('li', { className: 'cart-line' },
+    el('span', { className: 'cart-name' }, label),
+    el('span', { className: 'cart-qty' },
+      el('label', { htmlFor: inputId }, 'Quantity', el('span', { className: 'visually-hidden' }, ` of ${label}`)),
+      input),
+    el('span', { className: 'cart-price' }, formatRupees((toPaise(product.price) * quantity) / 100)),
+    remove);
+}
+
+function readForm() {
+  const value = (id) => document.getElementById(id).value.trim();
+  return {
+    email: value('email'),
+    address: {
+      name: value('name'), line1: value('line1'), line2: value('line2'), city: value('city'),
+      state: value('state'), pincode: value('pincode'), phone: value('phone'), country: 'IN',
+    },
+    paymentMethod: value('payment'),
+  };
+}
+
+function clearErrors() {
+  for (const id of Object.values(FIELD_IDS)) {
+    say(`${id}-error`, '');
+    document.getElementById(id).removeAttribute('aria-invalid');
+  }
+  say('checkout-message', '');
+  say('cart-notice', '');
+}
+
+function sentence(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The server's 422 details next to their fields; item problems in the cart. */
+function showFieldErrors(details) {
+  const cartProblems = [];
+  let first = null;
+  for (const { field, message } of details) {
+    const id = FIELD_IDS[field];
+    if (!id) {
+      cartProblems.push(`${field}: ${message}`);
+      continue;
+    }
+    say(`${id}-error`, `${FIELD_NAMES[id]} ${message}`);
+    document.getElementById(id).setAttribute('aria-invalid', 'true');
+    first = first || document.getElementById(id);
+  }
+  say('cart-notice', cartProblems.join(' '));
+  say('checkout-message', 'Please correct the highlighted details and press Place order again.');
+  (first || document.getElementById('checkout-message')).focus();
+}
+
+/** A 409 price change: reload prices, say what changed. */
+async function explainPriceChange(details) {
+  const before = new Map([...state.products].map(([sku, p]) => [sku, p.price]));
+  await refresh();
+  const changes = details.filter((d) => d.sku && state.products.has(d.sku)).map((d) => {
+    const product = state.products.get(d.sku);
+    return `The price of ${sizeLabel(product)} has changed from ${formatRupees(before.get(d.sku))} to ${formatRupees(product.price)}.`;
+  });
+  say('cart-notice', `${changes.join(' ')} Your cart shows the new total; press Place order to buy at the new price.`);
+}
+
+/** A 409 sold out: reload stock, shrink the cart to what is left, say what changed. */
+async function explainSoldOut(details) {
+  await refresh();
+  const changes = [];
+  for (const { sku, available } of details) {
+    const product = state.products.get(sku);
+    if (!product) continue;
+    if (available > 0) {
+      setQuantity(sku, available);
+      changes.push(`Only ${available} of ${sizeLabel(product)} left: your cart now has ${available}.`);
+    } else {
+      setQuantity(sku, 0);
+      changes.push(`${sizeLabel(product)} has just sold out, so we took it out of your cart.`);
+    }
+  }
+  say('cart-notice', `${changes.join(' ')} Check your cart and press Place order again.`);
+}
+
+function waitMessage(error) {
+  const seconds = error.retryAfter;
+  const when = seconds ? `in ${seconds} second${seconds === 1 ? '' : 's'}` : 'in a minute';
+  const why = error.status === 429 ? 'We are receiving a lot of orders from your connection.'
+    : 'The shop cannot take orders for a moment.';
+  return `${why} Please try again ${when}.`;
+}
+
+async function explainRefusal(error) {
+  if (error.status === 422 && error.details.length) return showFieldErrors(error.details);
+  if (error.code === 'price_mismatch') return explainPriceChange(error.details);
+  if (error.code === 'out_of_stock') return explainSoldOut(error.details);
+  let message;
+  if (error.status === 429 || error.status === 503) message = waitMessage(error);
+  else if (error.isNetworkError) {
+    message = 'We could not reach the shop, so we do not know yet whether your order went through. '
+      + 'Check your connection and press Place order again: you will not be charged or sent the order twice.';
+  } else message = sentence(error.message);
+  say('checkout-message', message);
+  return undefined;
+}
+
+function setSubmitting(submitting) {
+  state.submitting = submitting;
+  const button = document.getElementById('place-order');
+  button.disabled = submitting;
+  button.textContent = submitting ? 'Placing your order…' : 'Place order';
+  document.getElementById('checkout-form').setAttribute('aria-busy', String(submitting));
+}
+
+function showConfirmation(result) {
+  const order = result.data;
+  localStorage.setItem(LAST_ORDER_KEY, JSON.stringify({ orderId: order.order_id, email: order.customer_email }));
+  if (!result.resumed) {
+    state.cart = [];
+    saveCart();
+    renderCart();
+  }
+  document.getElementById('checkout').hidden = true;
+  const section = document.getElementById('confirmation');
+  say('confirmation-heading', result.resumed ? 'Your earlier order went through' : 'Thank you! Your order is placed');
+  say('confirmation-order-id', order.order_id);
+  say('confirmation-summary', `${order.items.reduce((n, i) => n + i.quantity, 0)} item(s), total `
+    + `${formatRupees(order.total)}, ${PAYMENT_NAMES[order.payment_method] || order.payment_method}. `
+    + `Delivering to ${order.shipping_address.name || ''}, ${order.shipping_address.city || ''}.`);
+  say('confirmation-next', NEXT_STEP[order.qikink_status] || 'We will email you about your order.');
+  document.getElementById('confirmation-track').href = `track.html?order=${encodeURIComponent(order.order_id)}`;
+  section.hidden = false;
+  section.focus();
+}
+
+async function placeOrder(event) {
+  event.preventDefault();
+  if (state.submitting) return;
+  clearErrors();
+  const lines = pricedLines();
+  if (!lines.length) {
+    say('checkout-message', 'Your cart is empty: add a T-shirt first.');
+    return;
+  }
+  const { email, address, paymentMethod } = readForm();
+  const items = lines.map(({ sku, quantity, product }) => ({ sku, quantity, price: product.price }));
+  setSubmitting(true);
+  try {
+    showConfirmation(await client.submitOrder(email, address, items, { paymentMethod }));
+  } catch (error) {
+    await explainRefusal(error);
+  } finally {
+    setSubmitting(false);
+  }
+}
+
+/** A checkout sent before a reload (or in another tab) and never answered: finish it first. */
+async function finishUnansweredCheckout() {
+  if (!client.pendingCheckout()) return;
+  setSubmitting(true);
+  say('checkout-message', 'Finishing the order you placed earlier…');
+  try {
+    showConfirmation(await client.resumeCheckout());
+    say('checkout-message', '');
+  } catch (error) {
+    await explainRefusal(error);
+  } finally {
+    setSubmitting(false);
+  }
+}
+
+async function refresh() {
+  await loadCatalogue();
+  renderCatalogue();
+  renderCart();
+}
+
+async function start() {
+  document.getElementById('checkout-form').addEventListener('submit', placeOrder);
+  renderCart();
+  try {
+    await refresh();
+  } catch (error) {
+    say('catalogue-status', error.isNetworkError
+      ? 'We cannot reach the shop just now. Please check your connection and reload the page.'
+      : `The T-shirts could not be loaded: ${error.message}.`);
+    return;
+  }
+  await finishUnansweredCheckout();
+}
+
+start();
