@@ -57,7 +57,8 @@ def emulator_calls(emu) -> int:
 
 def every_route(app, order_id):
     """(method, rule, path) for every route the app has, with its arguments filled in."""
-    samples = {"order_id": order_id, "sku": "BHRT-001-M", "folder": "js", "name": "shop-client.js"}
+    samples = {"order_id": order_id, "sku": "BHRT-001-M", "folder": "js", "name": "shop-client.js",
+               "filename": "x.js"}
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda argument: samples[argument[1]], rule.rule)
         for method in sorted(rule.methods - {"HEAD"}):  # HEAD answers as GET does
