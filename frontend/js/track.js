@@ -1,0 +1,149 @@
+// Order tracking at /track: order id + email → status, courier, AWB, link and the timeline,
+// refreshed every 15 seconds (or the server's Retry-After, if longer) until the order is done.
+import { apiBaseUrl } from './config.js';
+import { el, safeHref, say } from './dom.js';
+import { formatDateTime, formatTime } from './format.js';
+import { createShopClient } from './shop-client.js';
+
+const REFRESH_MS = 15000;
+const LAST_ORDER_KEY = 'shop.lastOrder';
+const FINAL_STATUSES = new Set(['delivered', 'returned', 'cancelled']);
+const STATUS_WORDS = {
+  pending: ['Order received', 'We have your order and will send it to our printer shortly.'],
+  confirmed: ['Sent to the printer', 'Our printer has your order and will start printing soon.'],
+  processing: ['Being printed', 'Your T-shirt is being printed.'],
+  ready_to_ship: ['Ready to ship', 'Packed and waiting for the courier to pick it up.'],
+  in_transit: ['On its way', 'The courier has your parcel.'],
+  out_for_delivery: ['Out for delivery', 'The courier will deliver it today.'],
+  delivered: ['Delivered', 'Your order has been delivered. Enjoy wearing it!'],
+  on_hold: ['On hold', 'Your order is held for a moment at the printer; we are on it.'],
+  action_required: ['Needs our attention', 'Our team is checking your order and will contact you if needed.'],
+  exception: ['Delivery problem', 'The courier had a problem delivering; they will try again or contact you.'],
+  rto_initiated: ['Returning to us', 'The parcel could not be delivered and is coming back to us.'],
+  returned: ['Returned', 'The parcel came back to us; we will contact you.'],
+  cancelled: ['Cancelled', 'This order has been cancelled.'],
+};
+
+// The timeline in the customer's words; anything else shows the server's own description.
+const EVENT_WORDS = {
+  order_received: 'Order placed', order_synced: 'Sent to our printer', order_processing: 'Printing',
+  ready_to_ship: 'Packed, waiting for the courier', in_transit: 'Shipped', out_for_delivery: 'Out for delivery',
+  delivered: 'Delivered', order_on_hold: 'On hold at the printer', delivery_exception: 'Delivery problem',
+  rto_initiated: 'Returning to us', returned: 'Returned to us', cancelled: 'Cancelled',
+};
+
+const client = createShopClient({ baseUrl: apiBaseUrl() });
+const state = { orderId: '', email: '', timer: null, lastSuccess: null };
+
+function statusWords(status) {
+  return STATUS_WORDS[status] || [status.replaceAll('_', ' '), ''];
+}
+
+function renderOrder(order) {
+  say('tracking-order-id', order.order_id);
+  say('tracking-items', order.items.map((i) => `${i.quantity} × ${i.name} (${i.sku})`).join(', '));
+  const address = order.shipping_address;
+  say('tracking-address', typeof address === 'string' ? address
+    : [address.name, address.line1, address.line2, address.city, address.state, address.pincode].filter(Boolean).join(', '));
+}
+
+function renderFulfilment(view) {
+  const [headline, explainer] = statusWords(view.status);
+  say('tracking-status', headline);
+  say('tracking-explainer', explainer);
+  say('tracking-courier', view.courier || 'Not assigned yet');
+  say('tracking-awb', view.tracking_number || 'Not assigned yet');
+  const href = safeHref(view.tracking_url);
+  const link = document.getElementById('tracking-link');
+  document.getElementById('tracking-link-row').hidden = !href;
+  if (href) {
+    link.href = href;
+    link.textContent = `Track with ${view.courier || 'the courier'}`;
+  }
+  document.getElementById('timeline').replaceChildren(...(view.events || []).map((event) => el('li', {},
+    el('strong', {}, EVENT_WORDS[event.event] || event.description || event.event.replaceAll('_', ' ')),
+    event.location ? ` · ${event.location}` : null,
+    el('time', { dateTime: event.timestamp }, formatDateTime(event.timestamp)))));
+  say('tracking-stale', view.stale
+    ? 'Our printer cannot be reached just now, so this may be out of date: it shows the last status we heard.' : '');
+}
+
+function showUpdated() {
+  say('tracking-updated', state.lastSuccess ? `Last checked at ${formatTime(state.lastSuccess)}.` : '');
+}
+
+function scheduleRefresh(delayMs) {
+  clearTimeout(state.timer);
+  state.timer = setTimeout(refresh, Math.max(REFRESH_MS, delayMs || 0));
+}
+
+/** One look at the shipment; schedules the next one unless the order is finished. */
+async function refresh() {
+  try {
+    const view = await client.getQikinkFulfillmentStatus(state.orderId, state.email);
+    state.lastSuccess = new Date();
+    renderFulfilment(view);
+    showUpdated();
+    if (!FINAL_STATUSES.has(view.status)) scheduleRefresh();
+  } catch (error) {
+    say('tracking-stale', state.lastSuccess
+      ? `We cannot reach the shop just now, so this may be out of date (last checked at ${formatTime(state.lastSuccess)}). We will keep trying.`
+      : `We cannot reach the shop just now (${error.message}). We will keep trying.`);
+    scheduleRefresh((error.retryAfter || 0) * 1000);
+  }
+}
+
+function showFormError(id, message) {
+  say(`${id}-error`, message);
+  document.getElementById(id).setAttribute('aria-invalid', 'true');
+}
+
+async function track(event) {
+  event.preventDefault();
+  clearTimeout(state.timer);
+  for (const id of ['order-id', 'track-email']) {
+    say(`${id}-error`, '');
+    document.getElementById(id).removeAttribute('aria-invalid');
+  }
+  say('track-message', '');
+  const orderId = document.getElementById('order-id').value.trim().toUpperCase();
+  const email = document.getElementById('track-email').value.trim();
+  if (!orderId) showFormError('order-id', 'Order ID is required: it starts with BHRT-');
+  if (!email) showFormError('track-email', 'Email is required: the one you ordered with');
+  if (!orderId || !email) return;
+  const button = document.getElementById('track-button');
+  button.disabled = true;
+  try {
+    const { data: order } = await client.getOrder(orderId, email);
+    Object.assign(state, { orderId: order.order_id, email, lastSuccess: null });
+    renderOrder(order);
+    const section = document.getElementById('tracking');
+    section.hidden = false;
+    await refresh();
+    section.focus();
+  } catch (error) {
+    say('track-message', error.status === 404
+      ? 'We found no order with that order ID and email. Check both against your confirmation.'
+      : `We could not look up your order: ${error.message}.`);
+    document.getElementById('tracking').hidden = true;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function prefill() {
+  const params = new URLSearchParams(window.location.search);
+  let last = null;
+  try {
+    last = JSON.parse(localStorage.getItem(LAST_ORDER_KEY));
+  } catch {
+    last = null;
+  }
+  const orderId = params.get('order') || (last && last.orderId) || '';
+  document.getElementById('order-id').value = orderId;
+  if (last && last.orderId === orderId) document.getElementById('track-email').value = last.email;
+  return Boolean(orderId && document.getElementById('track-email').value);
+}
+
+document.getElementById('track-form').addEventListener('submit', track);
+if (prefill()) document.getElementById('track-form').requestSubmit();

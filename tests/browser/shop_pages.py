@@ -1,0 +1,32 @@
+"""What a customer does on the pages, as steps the browser tests and the screenshot script share:
+found by role and label, as a person (or a screen reader) finds them."""
+from __future__ import annotations
+
+import itertools
+import os
+
+ADDRESS = {"Full name": "Asha Verma", "Address line 1": "12 MG Road", "Address line 2": "Near Flora Fountain",
+           "City": "Mumbai", "PIN code": "400001", "Mobile number": "98765 43210"}
+_emails = itertools.count(1)
+
+
+def unique_email(label: str) -> str:
+    """An email no other test of this session uses: orders are counted by it."""
+    return f"{label}-{os.getpid()}-{next(_emails)}@example.com"
+
+
+def add_to_cart(page, design: str, size: str | None = None):
+    card = page.get_by_role("article", name=design)
+    if size:
+        card.get_by_label("Size").select_option(label=size)
+    card.get_by_role("button", name="Add to cart").click()
+
+
+def fill_checkout(page, email: str, *, state: str = "Maharashtra", payment: str | None = None, **fields):
+    """Fill the checkout form; `fields` override ADDRESS by label, e.g. {"PIN code": "012345"}."""
+    page.get_by_label("Email").fill(email)
+    for label, value in {**ADDRESS, **fields}.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("State").select_option(state)
+    if payment:
+        page.get_by_label("Payment").select_option(label=payment)

@@ -1,0 +1,60 @@
+"""The real shop server for browser tests and the screenshot script: `python -m backend` with its
+embedded Qikink emulator, on free ports of 127.0.0.1."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from tests.conftest import CATALOGUE
+from tests.harness import ServerProcess, free_port
+
+EMULATOR_STEP_SECONDS = 0.5
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
+
+
+def find_chromium() -> str | None:
+    """CHROMIUM_PATH, or the first Chromium on PATH (Debian: `apt-get install chromium`)."""
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if Path(configured).is_file() else None
+    return next((found for found in map(shutil.which, CHROMIUM_NAMES) if found), None)
+
+
+class ShopServer:
+    """The running server, with the admin calls tests use to set the scene and count orders
+    (admin rights come from the loopback address: no ADMIN_API_KEY is set)."""
+
+    def __init__(self, process: ServerProcess):
+        self.process = process
+        self.url = process.url
+
+    def orders_for(self, email: str) -> list[dict]:
+        answer = self.process.get("/api/orders", params={"email": email, "per_page": 200})
+        answer.raise_for_status()
+        return answer.json()["data"]
+
+    def order(self, order_id: str) -> dict:
+        return self.process.get(f"/api/orders/{order_id}").json()["data"]
+
+    def product(self, sku: str) -> dict:
+        return self.process.get(f"/api/products/{sku}").json()["data"]
+
+    def set_product(self, sku: str, **changes) -> None:
+        self.process.patch(f"/api/products/{sku}", json=changes).raise_for_status()
+
+
+def start_shop_server(data_dir: Path, log_dir: Path, env: dict | None = None) -> ShopServer:
+    """`python -m backend` on free ports with its embedded emulator moving every half second;
+    the catalogue's stock raised so that a session of tests never runs out by accident."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    catalogue = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    for product in catalogue["products"]:
+        if product["stock_quantity"]:
+            product["stock_quantity"] = 500
+    (data_dir / "products.json").write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
+    settings = {"QIKINK_ENV": "emulator", "QIKINK_EMULATOR_PORT": str(free_port()),
+                "QIKINK_EMULATOR_STEP_SECONDS": str(EMULATOR_STEP_SECONDS), "QIKINK_RATE_LIMIT_PER_MINUTE": "30",
+                **(env or {})}
+    return ShopServer(ServerProcess(data_dir, log_dir, env=settings).start())
