@@ -283,8 +283,8 @@ function block(title, ...content) {
 
 function itemsTable(order) {
   return el('table', {},
-    el('thead', {}, el('tr', {}, ...['Product', 'SKU', 'Quantity', 'Price', 'Line total']
-      .map((h) => el('th', { scope: 'col' }, h)))),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Product'), el('th', { scope: 'col' }, 'SKU'),
+      ...['Quantity', 'Price', 'Line total'].map((h) => el('th', { scope: 'col', className: 'number' }, h)))),
     el('tbody', {}, ...order.items.map((item) => el('tr', {},
       el('td', {}, item.name), el('td', {}, item.sku), el('td', { className: 'number' }, String(item.quantity)),
       el('td', { className: 'number' }, formatRupees(item.price)),
@@ -306,16 +306,16 @@ function renderOrder(order) {
       ['Email', order.customer_email], ['Payment', PAYMENT_NAMES[order.payment_method] || order.payment_method],
       ['Total', formatRupees(order.total)], ['Qikink says', order.qikink_message || '—'],
     ]))),
+    block('Shipping address', ...addressLines(order.shipping_address)),
+    block('Shipment', el('dl', { className: 'facts' }, ...facts([
+      ['Courier', order.courier || '—'], ['AWB number', order.tracking_id || '—'], ['Tracking', trackingLink(order)],
+    ]))),
     el('section', { className: 'order-block wide' }, el('h3', {}, 'Items'),
       el('div', { className: 'table-wrap' }, itemsTable(order))),
-    block('Shipping address', ...addressLines(order.shipping_address)),
     block('Sending to Qikink', el('dl', { className: 'facts' }, ...facts([
       ['Attempts', String(sync.attempts)], ['Last attempt', when(sync.last_attempt_at)],
       ['Last error', sync.last_error || 'None'], ['Next attempt', when(sync.next_attempt_at)],
       ['Sent to Qikink', when(sync.synced_at)], ['Qikink order', order.qikink_shipment_id || '—'],
-    ]))),
-    block('Shipment', el('dl', { className: 'facts' }, ...facts([
-      ['Courier', order.courier || '—'], ['AWB number', order.tracking_id || '—'], ['Tracking', trackingLink(order)],
     ]))),
     block('Timeline', el('ol', { className: 'timeline' }, ...order.events.map((e) => el('li', {},
       el('time', { dateTime: e.timestamp }, when(e.timestamp)), e.description || e.event)))),

@@ -164,3 +164,26 @@ def test_the_console_from_another_origin_works_with_a_key_only_where_cors_allows
     expect(page.get_by_role("alert").filter(has_text=f"Cannot reach the shop at {keyed_server.url}")).to_contain_text(
         f"CORS_ORIGINS must include this page's address, {refused_url}")
     expect(page.get_by_role("heading", name="Qikink connection")).to_be_hidden()
+
+
+def test_orders_page_by_page_and_by_qikink_status(page, keyed_server):
+    email = unique_email("pages")
+    for _ in range(21):
+        requests.post(keyed_server.url + "/api/orders", json=order_body(customer_email=email), timeout=15)
+    page.goto("/admin")
+    sign_in(page, ADMIN_KEY)
+    show_orders_of(page, email)
+    orders = page.get_by_role("region", name="Orders")
+    expect(orders.get_by_role("status")).to_have_text("Orders 1–20 of 21, newest first.")
+    expect(orders.get_by_role("button", name="Previous page")).to_be_disabled()
+    orders.get_by_role("button", name="Next page").click()
+    expect(orders.get_by_role("status")).to_have_text("Orders 21–21 of 21, newest first.")
+    expect(orders.get_by_text("Page 2 of 2")).to_be_visible()
+    expect(orders.get_by_role("button", name="Next page")).to_be_disabled()
+
+    orders.get_by_role("button", name="Refused by Qikink: 0").click()
+    expect(orders.get_by_label("Qikink status", exact=True)).to_have_value("sync_failed")
+    expect(orders.get_by_role("cell", name="No orders match these filters.")).to_be_visible()
+    with page.expect_request(re.compile(r"/api/qikink/sync\?retry_failed=true$")):
+        page.get_by_role("button", name="Retry failed orders").click()
+    expect(page.get_by_text("Sync finished")).to_be_visible()
