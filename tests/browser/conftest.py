@@ -75,9 +75,15 @@ def page_problems():
 
 
 @pytest.fixture
-def context(browser, shop_server):
+def base_url(shop_server):
+    """Where the pages' relative URLs go: the session's shop server (a test module may override it)."""
+    return shop_server.url
+
+
+@pytest.fixture
+def context(browser, base_url):
     """A fresh browser profile (empty localStorage) whose relative URLs go to the shop."""
-    context = browser.new_context(base_url=shop_server.url, locale="en-IN", timezone_id="Asia/Kolkata")
+    context = browser.new_context(base_url=base_url, locale="en-IN", timezone_id="Asia/Kolkata")
     context.route("**/*", _local_only)
     yield context
     context.close()

@@ -37,14 +37,9 @@ def keyed_server(tmp_path_factory, allowed_port):
 
 
 @pytest.fixture
-def context(browser, keyed_server):
-    """This module's pages talk to the keyed server (overrides conftest's `context`)."""
-    from tests.browser.conftest import _local_only
-
-    context = browser.new_context(base_url=keyed_server.url, locale="en-IN", timezone_id="Asia/Kolkata")
-    context.route("**/*", _local_only)
-    yield context
-    context.close()
+def base_url(keyed_server):
+    """This module's pages talk to the keyed server (overrides conftest's `base_url`)."""
+    return keyed_server.url
 
 
 @pytest.fixture(scope="module")
