@@ -1,22 +1,19 @@
 // The admin console at /admin: sign-in, the Qikink connection and "Sync now", the orders (filters,
-// pages, counts per Qikink status), one order's page with the address fix, product price and stock.
+// pages, counts per Qikink status) and product price and stock; one order's page is admin-order.js.
 // Customer text only ever goes into the page as text (el() and textContent).
 import { createAdminClient } from './admin-client.js';
+import { closeOrder, initOrderPage, openOrder } from './admin-order.js';
+import { byId, facts, notify, qikinkName, statusName, when } from './admin-view.js';
 import { apiBaseUrl } from './config.js';
-import { el, safeHref, say } from './dom.js';
-import { formatDateTime, formatRupees } from './format.js';
+import { el, say } from './dom.js';
+import { formatRupees } from './format.js';
 
 const KEY_STORAGE = 'shop.adminKey'; // sessionStorage: this tab only, gone when it closes
 const PER_PAGE = 20;
-const REFRESH_MS = 2000; // an order waiting to be sent is re-read this often…
-const REFRESHES = 30; // …this many times at most
-const ADDRESS_FIELDS = ['name', 'line1', 'line2', 'city', 'state', 'pincode', 'phone'];
-const EDITABLE = new Set(['action_required', 'sync_pending', 'sync_failed']);
 const CONNECTION_NAMES = { connected: 'Connected', disconnected: 'Not connected', not_configured: 'Not configured' };
 const RESULT_NAMES = {
   success: 'Everything went through', partial: 'Partly done: see below', error: 'Qikink could not be reached',
 };
-const PAYMENT_NAMES = { prepaid: 'Prepaid', cod: 'Cash on delivery' };
 const SECTIONS = ['qikink', 'orders', 'products'];
 
 const state = {
@@ -24,30 +21,7 @@ const state = {
   client: null,
   filters: { status: '', qikink_status: '', email: '' },
   page: 1,
-  orderId: null, // the order page shown; null while the lists are shown
-  refreshTimer: null,
 };
-
-const byId = (id) => document.getElementById(id);
-const when = (iso) => (iso ? formatDateTime(iso) : '—');
-
-/** The text of a select's option: status names live once, in admin.html's filters. */
-function optionName(selectId, value) {
-  const option = [...byId(selectId).options].find((o) => o.value === value);
-  return option ? option.textContent : value;
-}
-const statusName = (status) => optionName('filter-status', status);
-const qikinkName = (status) => optionName('filter-qikink-status', status);
-
-/** A message in a notice box; `tone` 'ok' shows it as good news. */
-function notify(id, message, tone = '') {
-  say(id, message);
-  byId(id).classList.toggle('ok', tone === 'ok');
-}
-
-function facts(rows) {
-  return rows.map(([term, value]) => el('div', {}, el('dt', {}, term), el('dd', {}, value)));
-}
 
 function connect(key) {
   state.key = key;
@@ -68,7 +42,7 @@ function describe(error) {
 
 // --- signing in --------------------------------------------------------------------------------
 function showSignIn(message = '') {
-  state.orderId = null;
+  closeOrder();
   byId('workspace').hidden = true;
   byId('sign-out').hidden = true;
   byId('sign-in').hidden = false;
@@ -269,157 +243,19 @@ function turnPage(step) {
   loadOrders();
 }
 
-// --- one order ---------------------------------------------------------------------------------
-function addressLines(address) {
-  if (typeof address === 'string') return [el('p', {}, address), el('p', { className: 'hint' }, 'One line, as the customer wrote it.')];
-  return [el('address', {}, ...[address.name, address.line1, address.line2,
-    `${address.city}, ${address.state} ${address.pincode}`, `Mobile ${address.phone}`]
-    .filter(Boolean).flatMap((line, i) => (i ? [el('br'), line] : [line])))];
-}
-
-function block(title, ...content) {
-  return el('section', { className: 'order-block' }, el('h3', {}, title), ...content);
-}
-
-function itemsTable(order) {
-  return el('table', {},
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Product'), el('th', { scope: 'col' }, 'SKU'),
-      ...['Quantity', 'Price', 'Line total'].map((h) => el('th', { scope: 'col', className: 'number' }, h)))),
-    el('tbody', {}, ...order.items.map((item) => el('tr', {},
-      el('td', {}, item.name), el('td', {}, item.sku), el('td', { className: 'number' }, String(item.quantity)),
-      el('td', { className: 'number' }, formatRupees(item.price)),
-      el('td', { className: 'number' }, formatRupees(item.line_total))))));
-}
-
-function trackingLink(order) {
-  const href = order.tracking_url && safeHref(order.tracking_url);
-  return href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, 'Track the parcel') : 'Not shipped yet';
-}
-
-function renderOrder(order) {
-  const { sync } = order;
-  say('order-heading', `Order ${order.order_id}`);
-  say('order-status', `${statusName(order.status)} · Qikink: ${qikinkName(order.qikink_status)}`);
-  byId('order-details').replaceChildren(
-    block('Summary', el('dl', { className: 'facts' }, ...facts([
-      ['Placed', when(order.created_at)], ['Last change', when(order.updated_at)],
-      ['Email', order.customer_email], ['Payment', PAYMENT_NAMES[order.payment_method] || order.payment_method],
-      ['Total', formatRupees(order.total)], ['Qikink says', order.qikink_message || '—'],
-    ]))),
-    block('Shipping address', ...addressLines(order.shipping_address)),
-    block('Shipment', el('dl', { className: 'facts' }, ...facts([
-      ['Courier', order.courier || '—'], ['AWB number', order.tracking_id || '—'], ['Tracking', trackingLink(order)],
-    ]))),
-    el('section', { className: 'order-block wide' }, el('h3', {}, 'Items'),
-      el('div', { className: 'table-wrap' }, itemsTable(order))),
-    block('Sending to Qikink', el('dl', { className: 'facts' }, ...facts([
-      ['Attempts', String(sync.attempts)], ['Last attempt', when(sync.last_attempt_at)],
-      ['Last error', sync.last_error || 'None'], ['Next attempt', when(sync.next_attempt_at)],
-      ['Sent to Qikink', when(sync.synced_at)], ['Qikink order', order.qikink_shipment_id || '—'],
-    ]))),
-    block('Timeline', el('ol', { className: 'timeline' }, ...order.events.map((e) => el('li', {},
-      el('time', { dateTime: e.timestamp }, when(e.timestamp)), e.description || e.event)))),
-  );
-  renderAddressForm(order);
-}
-
-function renderAddressForm(order) {
-  const form = byId('address-form');
-  const editable = EDITABLE.has(order.qikink_status);
-  form.hidden = !editable;
-  if (!editable || form.dataset.orderId === order.order_id) return; // keep what staff are typing
-  form.dataset.orderId = order.order_id;
-  const address = order.shipping_address;
-  const structured = address && typeof address === 'object';
-  say('address-heading', order.qikink_status === 'action_required' ? 'Complete the shipping address' : 'Correct the shipping address');
-  say('address-as-written', structured ? '' : `The customer wrote: “${address}”. Qikink needs every field below.`);
-  for (const field of ADDRESS_FIELDS) byId(`address-${field}`).value = structured ? address[field] || '' : '';
-  clearAddressErrors();
-}
-
-function clearAddressErrors() {
-  for (const field of ADDRESS_FIELDS) {
-    say(`address-${field}-error`, '');
-    byId(`address-${field}`).removeAttribute('aria-invalid');
-  }
-  notify('address-message', '');
-}
-
-/** The server's 422 details next to their fields, worded as at checkout. */
-function showAddressErrors(details) {
-  const others = [];
-  let first = null;
-  for (const { field, message } of details) {
-    const name = field.replace(/^shipping_address\./, '');
-    const input = ADDRESS_FIELDS.includes(name) ? byId(`address-${name}`) : null;
-    if (!input) {
-      others.push(`${field} ${message}`);
-      continue;
-    }
-    say(`address-${name}-error`, `${input.labels[0].textContent} ${message}`);
-    input.setAttribute('aria-invalid', 'true');
-    first = first || input;
-  }
-  notify('address-message', [...others, 'Please correct the highlighted details and press Save address again.'].join(' '));
-  (first || byId('address-message')).focus();
-}
-
-async function saveAddress(event) {
-  event.preventDefault();
-  clearAddressErrors();
-  const address = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, byId(`address-${f}`).value.trim()]));
-  const button = byId('save-address');
-  button.disabled = true;
-  try {
-    await state.client.updateOrder(state.orderId, { shipping_address: { ...address, country: 'IN' } });
-  } catch (error) {
-    if (error.status === 422 && error.details.length) showAddressErrors(error.details);
-    else refuse(error, (m) => notify('address-message', m));
-    return;
-  } finally {
-    button.disabled = false;
-  }
-  byId('address-form').dataset.orderId = '';
-  notify('order-message', 'Address saved. The order is queued and goes to Qikink in a moment.', 'ok');
-  await showOrder(state.orderId);
-}
-
-function stopRefresh() {
-  clearTimeout(state.refreshTimer);
-  state.refreshTimer = null;
-}
-
-/** Show one order; one waiting to be sent is re-read every few seconds until it moves on. */
-async function showOrder(orderId, refreshes = REFRESHES) {
-  stopRefresh();
-  const order = await guarded(async () => (await state.client.getOrder(orderId)).data, (m) => {
-    say('order-heading', `Order ${orderId}`);
-    say('order-status', m);
-    byId('order-details').replaceChildren();
-    byId('address-form').hidden = true;
-  });
-  if (!order || state.orderId !== orderId) return;
-  renderOrder(order);
-  if (order.qikink_status === 'sync_pending' && refreshes > 0) {
-    state.refreshTimer = setTimeout(() => showOrder(orderId, refreshes - 1), REFRESH_MS);
-  }
-}
-
 /** `#order/<id>` shows that order; any other address shows the lists. */
 function route() {
-  stopRefresh();
   const match = /^#order\/(.+)$/.exec(window.location.hash);
   const orderId = match ? decodeURIComponent(match[1]) : null;
-  const leaving = state.orderId && !orderId;
-  state.orderId = orderId;
+  const leaving = !byId('order').hidden && !orderId;
   for (const id of SECTIONS) byId(id).hidden = Boolean(orderId);
   byId('order').hidden = !orderId;
-  notify('order-message', '');
   if (orderId) {
-    byId('address-form').dataset.orderId = '';
-    byId('order').focus();
-    showOrder(orderId);
-  } else if (leaving) {
+    openOrder(orderId);
+    return;
+  }
+  closeOrder();
+  if (leaving) {
     loadOrders();
     (byId(window.location.hash.slice(1)) || byId('orders')).scrollIntoView();
   }
@@ -478,7 +314,7 @@ async function start() {
   byId('order-filters').addEventListener('submit', filterOrders);
   byId('previous-page').addEventListener('click', () => turnPage(-1));
   byId('next-page').addEventListener('click', () => turnPage(1));
-  byId('address-form').addEventListener('submit', saveAddress);
+  initOrderPage({ client: () => state.client, refuse, guarded });
   window.addEventListener('hashchange', route);
   connect(state.key);
   try {
