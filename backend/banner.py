@@ -57,3 +57,19 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
                   "answered: set ALLOWED_HOSTS to the names or addresses other machines use")
     say(ok, f"Data directory: {config.data_dir}")
     say(ok, f"Listening on http://{config.host}:{config.port}  (Ctrl+C to stop)")
+    say(None, "")
+    for line in pages_lines(config):
+        say(ok, line)
+
+
+def pages_lines(config) -> list[str]:
+    """Where the shop's pages are, and how a front end served elsewhere can call the API."""
+    host = "localhost" if config.host in ("127.0.0.1", "0.0.0.0", "::", "::1") else config.host
+    origins = ", ".join(config.cors_origins)
+    lines = [f"Shop: open http://{host}:{config.port}/ and buy a T-shirt (order tracking: /track)",
+             f"Your own front end: serve it from an allowed origin ({origins}) and set its API address to "
+             f"http://{host}:{config.port}"]
+    if config.app_env != "production":
+        lines.append("Pages opened from disk (file://, Origin: null) may use the customer routes; "
+                     "admin routes never answer them")
+    return lines

@@ -57,7 +57,7 @@ def main() -> int:
             page.screenshot(path=DOCS / "tracking.png", full_page=True)
         finally:
             browser.close()
-            server.process.stop()
+            server.stop()
     print(f"Wrote {', '.join(p.name for p in sorted(DOCS.glob('*.png')))} in {DOCS}")
     return 0
 

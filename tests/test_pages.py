@@ -107,3 +107,13 @@ def test_production_answers_no_null_origin(config):
     assert allowed is None
     _, allowed = allow_origin(client, "/api/products", "http://localhost:5500")
     assert allowed == "http://localhost:5500"
+
+
+def test_the_banner_says_where_the_shop_is_and_how_other_front_ends_reach_it(config):
+    from backend.banner import pages_lines
+
+    development = pages_lines(config.with_overrides(app_env="development", port=5000))
+    assert development[0] == "Shop: open http://localhost:5000/ and buy a T-shirt (order tracking: /track)"
+    assert "http://localhost:*" in development[1] and "file://" in development[2]
+    production = pages_lines(config.with_overrides(app_env="production", host="shop.example", port=8000))
+    assert production[0].startswith("Shop: open http://shop.example:8000/") and len(production) == 2

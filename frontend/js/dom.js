@@ -19,6 +19,7 @@ export function say(id, message) {
 
 /** A link's href only when it is http(s): a `javascript:` URL from anywhere never becomes a link. */
 export function safeHref(url) {
+  if (!url) return null;
   try {
     const parsed = new URL(url, window.location.href);
     return ['http:', 'https:'].includes(parsed.protocol) ? parsed.href : null;

@@ -7,6 +7,10 @@
 
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
 const PENDING_KEY = 'shop.pendingCheckout';
+const DONE_KEY = 'shop.lastCheckout';
+// The same body again this soon after an order is the same checkout (a second tab, a late
+// click): it goes with the same key, so the server answers the order it already made.
+const SAME_CHECKOUT_MS = 15 * 60 * 1000;
 
 /** Every failure of a call: `status` 0 means the server was never heard (`code` 'network_error'
  * or 'timeout'); otherwise the server's error envelope (code, message, details) and Retry-After. */
@@ -168,6 +172,17 @@ export function createShopClient({
     }
   }
 
+  /** The key of the checkout that already made an order with this very body, lately; else a new one. */
+  function keyFor(body) {
+    try {
+      const done = JSON.parse(storage.getItem(DONE_KEY));
+      if (done && done.body === body && Date.now() - done.at < SAME_CHECKOUT_MS) return done.key;
+    } catch {
+      // Nothing usable stored: a new checkout.
+    }
+    return newIdempotencyKey();
+  }
+
   /** Send one checkout with its key; forget it on any final answer (success or refusal). */
   async function send(pending) {
     try {
@@ -175,6 +190,7 @@ export function createShopClient({
         method: 'POST', body: pending.payload, headers: { 'Idempotency-Key': pending.key }, retry: true,
       });
       storage.removeItem(PENDING_KEY);
+      storage.setItem(DONE_KEY, JSON.stringify({ key: pending.key, body: JSON.stringify(pending.payload), at: Date.now() }));
       return { ...response.body, replayed: response.headers.get('Idempotent-Replayed') === 'true' };
     } catch (error) {
       if (!(error.isNetworkError || RETRY_STATUSES.has(error.status))) storage.removeItem(PENDING_KEY);
@@ -207,8 +223,8 @@ export function createShopClient({
   /**
    * Place an order: the guide's name and arguments. `items` are `{sku, quantity, price?}`;
    * `options.paymentMethod` is 'prepaid' (default) or 'cod'. The same checkout (same body)
-   * always goes with the same Idempotency-Key, kept in storage until a final answer, so double
-   * clicks, retries, reloads and second tabs make one order. An unfinished checkout with a
+   * always goes with the same Idempotency-Key, kept in storage until a final answer (and for a
+   * while after an order), so double clicks, retries, reloads and second tabs make one order. An unfinished checkout with a
    * different body is settled first; if it made an order, that order is answered with
    * `resumed: true` (the caller shows it rather than ordering again).
    */
@@ -232,7 +248,7 @@ export function createShopClient({
       pending = null;
     }
     if (!pending) {
-      pending = { key: newIdempotencyKey(), payload, started: new Date().toISOString() };
+      pending = { key: keyFor(body), payload, started: new Date().toISOString() };
       storage.setItem(PENDING_KEY, JSON.stringify(pending));
     }
     return sendOnce(pending);

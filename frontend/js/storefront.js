@@ -316,8 +316,16 @@ async function refresh() {
   renderCart();
 }
 
+/** Another tab changed the cart (added to it, or ordered it): show the same cart here. */
+function followOtherTabs(event) {
+  if (event.key !== CART_KEY) return;
+  state.cart = loadCart();
+  renderCart();
+}
+
 async function start() {
   document.getElementById('checkout-form').addEventListener('submit', placeOrder);
+  window.addEventListener('storage', followOtherTabs);
   renderCart();
   try {
     await refresh();

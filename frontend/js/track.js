@@ -3,7 +3,7 @@
 import { apiBaseUrl } from './config.js';
 import { el, safeHref, say } from './dom.js';
 import { formatDateTime, formatTime } from './format.js';
-import { createShopClient } from './shop-client.js';
+import { createShopClient, ShopApiError } from './shop-client.js';
 
 const REFRESH_MS = 15000;
 const LAST_ORDER_KEY = 'shop.lastOrder';
@@ -115,6 +115,9 @@ async function track(event) {
   button.disabled = true;
   try {
     const { data: order } = await client.getOrder(orderId, email);
+    // On the shop's own machine the API treats this page as admin (loopback) and answers any
+    // order; a customer still sees an order only with its email.
+    if (order.customer_email.toLowerCase() !== email.toLowerCase()) throw new ShopApiError({ status: 404, code: 'not_found', message: 'Not found' });
     Object.assign(state, { orderId: order.order_id, email, lastSuccess: null });
     renderOrder(order);
     const section = document.getElementById('tracking');

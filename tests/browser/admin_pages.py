@@ -2,7 +2,6 @@
 and label, as a person (or a screen reader) finds them."""
 from __future__ import annotations
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 DELHI_ADDRESS = {"Full name": "Test User", "Address line 1": "Test Address", "City": "New Delhi", "State": "DL",
@@ -26,9 +25,3 @@ def fill_address(page, **fields) -> None:
     form = page.get_by_role("form", name="Complete the shipping address")
     for label, value in {**DELHI_ADDRESS, **fields}.items():
         form.get_by_label(label, exact=True).fill(value)
-
-
-def serious_violations(page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-            for v in violations if v["impact"] in ("serious", "critical")]

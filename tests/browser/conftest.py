@@ -10,10 +10,13 @@ import os
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.shop_server import find_chromium, serve_frontend, start_shop_server
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
+# Two shared cores run the server, the emulator and Chromium: give web-first assertions room.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +46,7 @@ def shop_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser-shop")
     server = start_shop_server(folder / "data", folder)
     yield server
-    server.process.stop()
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +58,8 @@ def static_site(tmp_path_factory, shop_server):
 
 
 def _local_only(route):
-    if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+    url = urlsplit(route.request.url)
+    if url.scheme == "file" or url.hostname in LOCAL_HOSTS:
         route.fallback()
     else:
         route.abort("blockedbyclient")

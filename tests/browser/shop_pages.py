@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 import os
 
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
 ADDRESS = {"Full name": "Asha Verma", "Address line 1": "12 MG Road", "Address line 2": "Near Flora Fountain",
            "City": "Mumbai", "PIN code": "400001", "Mobile number": "98765 43210"}
 _emails = itertools.count(1)
@@ -30,3 +33,16 @@ def fill_checkout(page, email: str, *, state: str = "Maharashtra", payment: str 
     page.get_by_label("State").select_option(state)
     if payment:
         page.get_by_label("Payment").select_option(label=payment)
+
+
+def confirmed_order_id(page) -> str:
+    """Wait for the order confirmation; the order id it shows."""
+    expect(page.get_by_role("region", name="Thank you! Your order is placed")).to_be_visible()
+    return page.locator(".order-id").inner_text()
+
+
+def serious_violations(page) -> list[str]:
+    """The axe-core scan's serious and critical violations of the page as it is now."""
+    violations = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+            for v in violations if v["impact"] in ("serious", "critical")]

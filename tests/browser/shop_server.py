@@ -1,5 +1,6 @@
-"""The real shop server for browser tests and the screenshot script: `python -m backend` with its
-embedded Qikink emulator, on free ports of 127.0.0.1."""
+"""The real shop for browser tests and the screenshot script: `python -m backend` and the Qikink
+emulator (`python -m backend emulator`, without its 30-calls-a-minute limit, so that tracking
+many test orders at once stays quick), on free ports of 127.0.0.1."""
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ from pathlib import Path
 import requests
 
 from tests.conftest import CATALOGUE
-from tests.harness import ROOT, Process, ServerProcess, free_port, wait_until
+from tests.harness import ROOT, EmulatorProcess, Process, ServerProcess, free_port, wait_until
 
 EMULATOR_STEP_SECONDS = 0.5
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
@@ -28,9 +29,14 @@ class ShopServer:
     """The running server, with the admin calls tests use to set the scene and count orders
     (admin rights come from the loopback address: no ADMIN_API_KEY is set)."""
 
-    def __init__(self, process: ServerProcess):
+    def __init__(self, process: ServerProcess, emulator: EmulatorProcess):
         self.process = process
+        self.emulator = emulator
         self.url = process.url
+
+    def stop(self):
+        self.process.stop()
+        self.emulator.stop()
 
     def orders_for(self, email: str) -> list[dict]:
         answer = self.process.get("/api/orders", params={"email": email, "per_page": 200})
@@ -48,18 +54,21 @@ class ShopServer:
 
 
 def start_shop_server(data_dir: Path, log_dir: Path, env: dict | None = None) -> ShopServer:
-    """`python -m backend` on free ports with its embedded emulator moving every half second;
-    the catalogue's stock raised so that a session of tests never runs out by accident."""
+    """The server and an emulator whose orders move every half second, on free ports; the
+    catalogue's stock raised so that a session of tests never runs out by accident."""
     data_dir.mkdir(parents=True, exist_ok=True)
     catalogue = json.loads(CATALOGUE.read_text(encoding="utf-8"))
     for product in catalogue["products"]:
         if product["stock_quantity"]:
             product["stock_quantity"] = 500
     (data_dir / "products.json").write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
-    settings = {"QIKINK_ENV": "emulator", "QIKINK_EMULATOR_PORT": str(free_port()),
-                "QIKINK_EMULATOR_STEP_SECONDS": str(EMULATOR_STEP_SECONDS), "QIKINK_RATE_LIMIT_PER_MINUTE": "30",
-                **(env or {})}
-    return ShopServer(ServerProcess(data_dir, log_dir, env=settings).start())
+    emulator = EmulatorProcess(log_dir, step_seconds=EMULATOR_STEP_SECONDS).start()
+    try:
+        server = ServerProcess(data_dir, log_dir, emulator_url=emulator.url, env=env).start()
+    except Exception:
+        emulator.stop()
+        raise
+    return ShopServer(server, emulator)
 
 
 def serve_frontend(folder: Path, api_url: str, port: int | None = None) -> tuple[Process, str]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
-from tests.browser.admin_pages import fill_address, serious_violations, show_orders_of
-from tests.browser.shop_pages import unique_email
+from tests.browser.admin_pages import fill_address, show_orders_of
+from tests.browser.shop_pages import serious_violations, unique_email
 from tests.conftest import order_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
@@ -24,11 +23,6 @@ def guide_order(server, email: str) -> str:
         "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}]})
     assert answer.json()["data"]["qikink_status"] == "action_required"
     return answer.json()["data"]["order_id"]
-
-
-def emulator_created(server) -> dict:
-    port = server.process.env["QIKINK_EMULATOR_PORT"]
-    return requests.get(f"http://127.0.0.1:{port}/_emulator/counters", timeout=5).json()["created"]
 
 
 def test_the_guides_one_line_order_corrected_in_the_console_reaches_qikink(page, shop_server):
@@ -59,7 +53,7 @@ def test_the_guides_one_line_order_corrected_in_the_console_reaches_qikink(page,
     stored = shop_server.order(order_id)
     assert stored["qikink_status"] == "synced"
     assert stored["shipping_address"]["state"] == "Delhi" and stored["shipping_address"]["pincode"] == "110001"
-    assert emulator_created(shop_server)[order_id.replace("-", "")] == 1
+    assert shop_server.emulator.counters()["created"][order_id.replace("-", "")] == 1
 
 
 def test_a_hostile_customer_name_is_shown_literally_and_runs_nothing(page, page_problems, shop_server):

@@ -9,8 +9,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.admin_pages import serious_violations, show_orders_of, sign_in
-from tests.browser.shop_pages import unique_email
+from tests.browser.admin_pages import show_orders_of, sign_in
+from tests.browser.shop_pages import serious_violations, unique_email
 from tests.browser.shop_server import serve_frontend, start_shop_server
 from tests.conftest import order_body
 from tests.harness import free_port
@@ -33,7 +33,7 @@ def keyed_server(tmp_path_factory, allowed_port):
     server = start_shop_server(folder / "data", folder, env={
         "ADMIN_API_KEY": ADMIN_KEY, "SYNC_ENABLED": "false", "CORS_ORIGINS": f"http://127.0.0.1:{allowed_port}"})
     yield server
-    server.process.stop()
+    server.stop()
 
 
 @pytest.fixture
@@ -54,13 +54,6 @@ def other_sites(tmp_path_factory, keyed_server, allowed_port):
 
 def as_admin(server, method, path, **kwargs):
     return requests.request(method, server.url + path, headers={"X-Admin-Key": ADMIN_KEY}, timeout=15, **kwargs)
-
-
-def emulator(server, method, path, **body):
-    port = server.process.env["QIKINK_EMULATOR_PORT"]
-    answer = requests.request(method, f"http://127.0.0.1:{port}/_emulator{path}", json=body or None, timeout=5)
-    answer.raise_for_status()
-    return answer.json()
 
 
 def test_sign_in_keeps_the_key_in_this_tab_only(page, context, keyed_server):
@@ -98,12 +91,12 @@ def test_sign_in_keeps_the_key_in_this_tab_only(page, context, keyed_server):
 
 def test_sync_now_after_a_qikink_outage_sends_the_queued_orders(page, keyed_server):
     email = unique_email("outage")
-    emulator(keyed_server, "POST", "/faults", kind="503", count=1000, paths=None)
+    keyed_server.emulator.fault("503", count=1000, paths=None)
     try:
         ids = [requests.post(keyed_server.url + "/api/orders", json=order_body(customer_email=email),
                              timeout=15).json()["data"]["order_id"] for _ in range(2)]
     finally:
-        emulator(keyed_server, "DELETE", "/faults")
+        keyed_server.emulator.clear_faults()
     page.goto("/admin")
     sign_in(page, ADMIN_KEY)
     show_orders_of(page, email)
@@ -115,7 +108,7 @@ def test_sync_now_after_a_qikink_outage_sends_the_queued_orders(page, keyed_serv
     expect(report.get_by_role("definition").filter(has_text=re.compile(r"^2$")).first).to_be_visible()
     expect(page.get_by_text("Sync finished: 2 orders sent to Qikink.")).to_be_visible()
     expect(table.get_by_text("At Qikink")).to_have_count(2)
-    created = emulator(keyed_server, "GET", "/counters")["created"]
+    created = keyed_server.emulator.counters()["created"]
     assert [created.get(i.replace("-", "")) for i in ids] == [1, 1]
 
 

@@ -3,7 +3,6 @@ key (admin by loopback): its simple, no-cors requests arrive with its Origin and
 from __future__ import annotations
 
 import pytest
-import requests
 
 from tests.browser.shop_server import serve_frontend, start_shop_server
 from tests.conftest import order_body
@@ -22,7 +21,7 @@ def loopback_admin_server(tmp_path_factory):
     server = start_shop_server(folder / "data", folder, env={
         "CORS_ORIGINS": "https://shop.example.in", "SYNC_ENABLED": "false"})
     yield server
-    server.process.stop()
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +32,13 @@ def other_website(tmp_path_factory, loopback_admin_server):
 
 
 def test_a_simple_post_from_another_website_changes_nothing(page, loopback_admin_server, other_website):
-    server = loopback_admin_server.process
-    emulator = f"http://127.0.0.1:{server.env['QIKINK_EMULATOR_PORT']}/_emulator"
-    requests.post(f"{emulator}/faults", json={"kind": "503", "count": 1000, "paths": None}, timeout=5)
+    server, emulator = loopback_admin_server.process, loopback_admin_server.emulator
+    emulator.fault("503", count=1000, paths=None)
     try:
         order_id = server.post("/api/orders", json=order_body()).json()["data"]["order_id"]
     finally:
-        requests.delete(f"{emulator}/faults", timeout=5)
-    calls = requests.get(f"{emulator}/counters", timeout=5).json()["calls"]
+        emulator.clear_faults()
+    calls = emulator.counters()["calls"]
     seen = []
     page.on("response", lambda answer: seen.append((answer.request.headers.get("origin"), answer.status))
             if "/api/qikink/" in answer.url else None)
@@ -50,6 +48,6 @@ def test_a_simple_post_from_another_website_changes_nothing(page, loopback_admin
         page.evaluate(SIMPLE_POST, server.url + path)
 
     assert seen == [(other_website, 403), (other_website, 403)]
-    assert requests.get(f"{emulator}/counters", timeout=5).json()["calls"] == calls, "nothing reached Qikink"
+    assert emulator.counters()["calls"] == calls, "nothing reached Qikink"
     assert server.get(f"/api/orders/{order_id}").json()["data"]["qikink_status"] == "sync_pending"
     assert server.post("/api/qikink/sync").json()["orders"]["pushed"] == 1  # the same call from curl
