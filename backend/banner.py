@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 
+from .hosts import EVERY_ADDRESS
+
 
 def symbols(stream=None) -> tuple[str, str]:
     """(ok, fail) marks the console can print: ✓/✗, or [OK]/[!!] on a Windows code page."""
@@ -52,7 +54,7 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
         say(ok, "Admin routes: loopback only (no ADMIN_API_KEY set; only this machine may call them)")
     if config.allowed_hosts:
         say(ok, "Host names answered: localhost, 127.0.0.1, [::1], " + ", ".join(config.allowed_hosts))
-    elif config.host in ("0.0.0.0", "::"):
+    elif config.host in EVERY_ADDRESS:
         say(fail, f"HOST={config.host} listens on every network, but only localhost, 127.0.0.1 and [::1] are "
                   "answered: set ALLOWED_HOSTS to the names or addresses other machines use")
     say(ok, f"Data directory: {config.data_dir}")

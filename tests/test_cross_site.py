@@ -110,6 +110,14 @@ def test_allowed_hosts_adds_names_and_their_subdomains_with_a_leading_dot(make_a
         assert client.get("/api/products", headers={"Host": host}).status_code == 400, host
 
 
+def test_the_address_in_host_is_answered_when_it_is_one_address(make_app):
+    client = make_app(host="192.168.1.20").test_client()
+    assert client.get("/api/products", headers={"Host": "192.168.1.20:5000"}).status_code == 200
+    assert client.get("/api/products", headers={"Host": "192.168.1.21:5000"}).status_code == 400
+    everywhere = make_app(host="0.0.0.0").test_client()
+    assert everywhere.get("/api/products", headers={"Host": "0.0.0.0:5000"}).status_code == 400
+
+
 def test_allowed_hosts_setting_is_read_and_validated():
     config = Config.from_env({"ALLOWED_HOSTS": " Shop.Example.in, 192.168.1.20,.lan.example ", "QIKINK_ENV": "off"})
     assert config.allowed_hosts == ("shop.example.in", "192.168.1.20", ".lan.example")
