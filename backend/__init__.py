@@ -83,7 +83,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
-    CORS(app, resources=cors_resources(list(cors_origins), allow_null_origin=config.app_env != "production"),
+    CORS(app, resources=cors_resources(list(cors_origins), allow_null_origin=config.app_env == "development"),
          allow_headers=ALLOW_HEADERS, expose_headers=EXPOSE_HEADERS, max_age=600)
 
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", enabled=config.ratelimit_enabled,

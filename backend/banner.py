@@ -71,7 +71,7 @@ def pages_lines(config) -> list[str]:
     lines = [f"Shop: open http://{host}:{config.port}/ and buy a T-shirt (order tracking: /track)",
              f"Your own front end: serve it from an allowed origin ({origins}) and set its API address to "
              f"http://{host}:{config.port}"]
-    if config.app_env != "production":
+    if config.app_env == "development":
         lines.append("Pages opened from disk (file://, Origin: null) may use the customer routes; "
                      "admin routes never answer them")
     return lines

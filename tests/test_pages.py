@@ -101,8 +101,9 @@ def test_a_null_origin_is_never_admin_even_from_this_machine(config):
     assert allowed is None
 
 
-def test_production_answers_no_null_origin(config):
-    client = create_app(config.with_overrides(app_env="production", admin_api_key="k" * 32)).test_client()
+@pytest.mark.parametrize("app_env", ["production", "test"])
+def test_only_development_answers_a_null_origin(config, app_env):
+    client = create_app(config.with_overrides(app_env=app_env, admin_api_key="k" * 32)).test_client()
     _, allowed = allow_origin(client, "/api/products", "null")
     assert allowed is None
     _, allowed = allow_origin(client, "/api/products", "http://localhost:5500")

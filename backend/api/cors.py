@@ -1,6 +1,6 @@
 """Which browser origins may call which routes.
 
-Every `/api/*` route answers the origins in CORS_ORIGINS. Outside production the customer's
+Every `/api/*` route answers the origins in CORS_ORIGINS. In development the customer's
 routes (catalogue, placing an order, an order read with its email, tracking, status, health) also
 answer `Origin: null`, which is what a page opened straight from disk (`file://`) sends, so a
 beginner's own page works. Sandboxed frames of any website send `null` too, so a request with a

@@ -265,7 +265,8 @@ function showConfirmation(result) {
   const section = document.getElementById('confirmation');
   say('confirmation-heading', result.resumed ? 'Your earlier order went through' : 'Thank you! Your order is placed');
   say('confirmation-order-id', order.order_id);
-  say('confirmation-summary', `${order.items.reduce((n, i) => n + i.quantity, 0)} item(s), total `
+  const count = order.items.reduce((n, i) => n + i.quantity, 0);
+  say('confirmation-summary', `${count} T-shirt${count === 1 ? '' : 's'}, total `
     + `${formatRupees(order.total)}, ${PAYMENT_NAMES[order.payment_method] || order.payment_method}. `
     + `Delivering to ${order.shipping_address.name || ''}, ${order.shipping_address.city || ''}.`);
   say('confirmation-next', NEXT_STEP[order.qikink_status] || 'We will email you about your order.');

@@ -7,10 +7,12 @@ Every request the browser makes to a host other than 127.0.0.1/localhost is abor
 from __future__ import annotations
 
 import os
+import shutil
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect
+import requests
+from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.shop_server import find_chromium, serve_frontend, start_shop_server
 
@@ -32,8 +34,6 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
         yield browser

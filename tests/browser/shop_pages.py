@@ -41,6 +41,15 @@ def confirmed_order_id(page) -> str:
     return page.locator(".order-id").inner_text()
 
 
+def buy(page, email: str, design: str = "Warli Village Tee", **fields) -> str:
+    """One T-shirt from the storefront, start to confirmation; the order id."""
+    page.goto("/")
+    add_to_cart(page, design)
+    fill_checkout(page, email, **fields)
+    page.get_by_role("button", name="Place order").click()
+    return confirmed_order_id(page)
+
+
 def serious_violations(page) -> list[str]:
     """The axe-core scan's serious and critical violations of the page as it is now."""
     violations = Axe().run(page).response["violations"]

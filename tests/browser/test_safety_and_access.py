@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.shop_pages import add_to_cart, confirmed_order_id, fill_checkout, serious_violations, unique_email
+from tests.browser.shop_pages import add_to_cart, buy, fill_checkout, serious_violations, unique_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 
@@ -16,10 +16,7 @@ HOSTILE_CITY = "Mumbai<svg onload=alert(3)>"
 
 def test_hostile_name_and_address_are_shown_literally_and_run_nothing(page, shop_server, page_problems):
     email = unique_email("hostile")
-    page.goto("/")
-    add_to_cart(page, "Warli Village Tee")
-    fill_checkout(page, email, **{"Full name": HOSTILE_NAME, "Address line 1": HOSTILE_LINE, "City": HOSTILE_CITY})
-    page.get_by_role("button", name="Place order").click()
+    buy(page, email, **{"Full name": HOSTILE_NAME, "Address line 1": HOSTILE_LINE, "City": HOSTILE_CITY})
     confirmation = page.get_by_role("region", name="Thank you! Your order is placed")
     expect(confirmation).to_contain_text(f"Delivering to {HOSTILE_NAME}, {HOSTILE_CITY}.")
 
@@ -33,12 +30,7 @@ def test_hostile_name_and_address_are_shown_literally_and_run_nothing(page, shop
 
 
 def test_a_tracking_link_that_is_not_http_never_becomes_a_link(page, shop_server):
-    email = unique_email("badlink")
-    page.goto("/")
-    add_to_cart(page, "Warli Village Tee")
-    fill_checkout(page, email)
-    page.get_by_role("button", name="Place order").click()
-    order_id = confirmed_order_id(page)
+    order_id = buy(page, unique_email("badlink"))
     view = {"order_id": order_id, "status": "in_transit", "courier": "<b>Evil</b>", "tracking_number": "123456789",
             "tracking_url": "javascript:alert(4)", "events": [
                 {"event": "in_transit", "timestamp": "2026-11-29T10:00:00+00:00", "location": "<i>Pune</i>",
@@ -65,23 +57,14 @@ def test_tracking_page_empty_and_showing_an_order_has_no_serious_accessibility_v
     expect(page.get_by_role("button", name="Track order")).to_be_visible()
     assert serious_violations(page) == []
 
-    email = unique_email("a11y")
-    page.goto("/")
-    add_to_cart(page, "Gond Forest Tee")
-    fill_checkout(page, email)
-    page.get_by_role("button", name="Place order").click()
+    buy(page, unique_email("a11y"))
     page.get_by_role("link", name="Track this order").click()
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     assert serious_violations(page) == []
 
 
 def test_a_wrong_email_finds_no_order(page, shop_server):
-    email = unique_email("owner")
-    page.goto("/")
-    add_to_cart(page, "Gond Forest Tee")
-    fill_checkout(page, email)
-    page.get_by_role("button", name="Place order").click()
-    order_id = confirmed_order_id(page)
+    order_id = buy(page, unique_email("owner"))
     page.goto("/track")
     page.get_by_label("Order ID").fill(order_id)
     page.get_by_label("Email").fill("someone-else@example.com")
