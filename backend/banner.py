@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from .hosts import EVERY_ADDRESS
+from .hosts import EVERY_ADDRESS, LOOPBACK_NAMES, answered_hosts
 
 
 def symbols(stream=None) -> tuple[str, str]:
@@ -52,8 +52,9 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
         say(ok, "Admin routes: protected by ADMIN_API_KEY")
     else:
         say(ok, "Admin routes: loopback only (no ADMIN_API_KEY set; only this machine may call them)")
-    if config.allowed_hosts:
-        say(ok, "Host names answered: localhost, 127.0.0.1, [::1], " + ", ".join(config.allowed_hosts))
+    answered = answered_hosts(config)
+    if len(answered) > len(LOOPBACK_NAMES):
+        say(ok, "Host names answered: " + ", ".join(answered))
     elif config.host in EVERY_ADDRESS:
         say(fail, f"HOST={config.host} listens on every network, but only localhost, 127.0.0.1 and [::1] are "
                   "answered: set ALLOWED_HOSTS to the names or addresses other machines use")

@@ -258,6 +258,7 @@ def test_the_guides_powershell_steps_still_work(server):
     ("0.0.0.0", (), "HOST=0.0.0.0 listens on every network, but only localhost, 127.0.0.1 and [::1] are answered: "
                     "set ALLOWED_HOSTS"),
     ("0.0.0.0", ("shop.example.in",), "Host names answered: localhost, 127.0.0.1, [::1], shop.example.in"),
+    ("192.168.1.20", (), "Host names answered: localhost, 127.0.0.1, [::1], 192.168.1.20"),
 ])
 def test_banner_says_which_host_names_are_answered(data_dir, host, allowed, line):
     stream = io.StringIO()
