@@ -10,7 +10,6 @@ const ADDRESS_FIELDS = ['name', 'line1', 'line2', 'city', 'state', 'pincode', 'p
 const EDITABLE = new Set(['action_required', 'sync_pending', 'sync_failed']);
 const PAYMENT_NAMES = { prepaid: 'Prepaid', cod: 'Cash on delivery' };
 
-// session: { client(), refuse(error, show), guarded(work, show) } from admin.js
 const page = { session: null, orderId: null, refreshTimer: null };
 
 function addressLines(address) {
@@ -163,6 +162,7 @@ export function closeOrder() {
   page.orderId = null;
 }
 
+/** Wire the page to the console's session: { client(), refuse(error, show), guarded(work, show) }. */
 export function initOrderPage(session) {
   page.session = session;
   byId('address-form').addEventListener('submit', saveAddress);
