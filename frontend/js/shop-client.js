@@ -8,8 +8,10 @@
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
 const PENDING_KEY = 'shop.pendingCheckout';
 const DONE_KEY = 'shop.lastCheckout';
-// The same body again this soon after an order is the same checkout (a second tab, a late
-// click): it goes with the same key, so the server answers the order it already made.
+// One checkout lasts this long. The same body again this soon after its order (a second tab, a
+// late click) goes with the same key, so the server answers the order it already made; an
+// unanswered checkout older than this is forgotten rather than sent (nobody wants last week's
+// cart ordered by opening the shop again).
 const SAME_CHECKOUT_MS = 15 * 60 * 1000;
 
 /** Every failure of a call: `status` 0 means the server was never heard (`code` 'network_error'
@@ -90,12 +92,19 @@ export function createShopClient({
     return Math.min(4000, 300 * 2 ** attempt) * (0.5 + random() / 2);
   }
 
+  /** One attempt. The timeout covers the body too; a body cut off on the way is a network
+   * error (retryable), a body that is not JSON is a wrong address or a proxy's page. */
   async function once(method, url, headers, body) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     let response;
+    let payload;
     try {
       response = await fetchImpl(url, { method, headers, body, signal: controller.signal, credentials: 'omit' });
+      payload = await response.json().catch((error) => {
+        if (error instanceof SyntaxError) return null;
+        throw error;
+      });
     } catch (error) {
       const timedOut = controller.signal.aborted;
       throw new ShopApiError({
@@ -109,12 +118,6 @@ export function createShopClient({
       clearTimeout(timer);
     }
     const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
-    let payload = null;
-    try {
-      payload = await response.json();
-    } catch {
-      // Not JSON: handled below, whatever the status.
-    }
     if (payload === null || typeof payload !== 'object') {
       throw new ShopApiError({
         status: response.status, code: 'not_shop_api', retryAfter, method, url,
@@ -164,12 +167,17 @@ export function createShopClient({
   const encode = encodeURIComponent;
 
   function readPending() {
+    let pending = null;
     try {
-      const pending = JSON.parse(storage.getItem(PENDING_KEY));
-      return pending && typeof pending.key === 'string' && pending.payload ? pending : null;
+      pending = JSON.parse(storage.getItem(PENDING_KEY));
     } catch {
-      return null;
+      pending = null;
     }
+    if (pending && typeof pending.key === 'string' && pending.payload && Date.now() - pending.at < SAME_CHECKOUT_MS) {
+      return pending;
+    }
+    storage.removeItem(PENDING_KEY);
+    return null;
   }
 
   /** The key of the checkout that already made an order with this very body, lately; else a new one. */
@@ -223,8 +231,9 @@ export function createShopClient({
   /**
    * Place an order: the guide's name and arguments. `items` are `{sku, quantity, price?}`;
    * `options.paymentMethod` is 'prepaid' (default) or 'cod'. The same checkout (same body)
-   * always goes with the same Idempotency-Key, kept in storage until a final answer (and for a
-   * while after an order), so double clicks, retries, reloads and second tabs make one order. An unfinished checkout with a
+   * always goes with the same Idempotency-Key, kept in storage until a final answer (at most
+   * SAME_CHECKOUT_MS, and as long after an order), so double clicks, retries, reloads and second
+   * tabs make one order. An unfinished checkout with a
    * different body is settled first; if it made an order, that order is answered with
    * `resumed: true` (the caller shows it rather than ordering again).
    */
@@ -248,7 +257,7 @@ export function createShopClient({
       pending = null;
     }
     if (!pending) {
-      pending = { key: keyFor(body), payload, started: new Date().toISOString() };
+      pending = { key: keyFor(body), payload, at: Date.now() };
       storage.setItem(PENDING_KEY, JSON.stringify(pending));
     }
     return sendOnce(pending);

@@ -286,11 +286,17 @@ async function placeOrder(event) {
   }
   const { email, address, paymentMethod } = readForm();
   const items = lines.map(({ sku, quantity, product }) => ({ sku, quantity, price: product.price }));
+  await whileSubmitting(() => client.submitOrder(email, address, items, { paymentMethod }));
+}
+
+/** Send a checkout with the button disabled; confirm it, or explain the refusal where it belongs. */
+async function whileSubmitting(send) {
   setSubmitting(true);
   try {
-    showConfirmation(await client.submitOrder(email, address, items, { paymentMethod }));
+    showConfirmation(await send());
   } catch (error) {
-    await explainRefusal(error);
+    // Explaining a price or stock change reloads the catalogue, which can fail in turn.
+    await explainRefusal(error).catch(() => say('checkout-message', sentence(error.message)));
   } finally {
     setSubmitting(false);
   }
@@ -299,16 +305,8 @@ async function placeOrder(event) {
 /** A checkout sent before a reload (or in another tab) and never answered: finish it first. */
 async function finishUnansweredCheckout() {
   if (!client.pendingCheckout()) return;
-  setSubmitting(true);
   say('checkout-message', 'Finishing the order you placed earlier…');
-  try {
-    showConfirmation(await client.resumeCheckout());
-    say('checkout-message', '');
-  } catch (error) {
-    await explainRefusal(error);
-  } finally {
-    setSubmitting(false);
-  }
+  await whileSubmitting(() => client.resumeCheckout());
 }
 
 async function refresh() {

@@ -86,9 +86,10 @@ async function refresh() {
     showUpdated();
     if (!FINAL_STATUSES.has(view.status)) scheduleRefresh();
   } catch (error) {
+    const why = error.isNetworkError ? 'We cannot reach the shop just now' : 'The shop could not answer just now';
     say('tracking-stale', state.lastSuccess
-      ? `We cannot reach the shop just now, so this may be out of date (last checked at ${formatTime(state.lastSuccess)}). We will keep trying.`
-      : `We cannot reach the shop just now (${error.message}). We will keep trying.`);
+      ? `${why}, so this may be out of date (last checked at ${formatTime(state.lastSuccess)}). We will keep trying.`
+      : `${why} (${error.message}). We will keep trying.`);
     scheduleRefresh((error.retryAfter || 0) * 1000);
   }
 }

@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.shop_pages import add_to_cart, confirmed_order_id, fill_checkout, unique_email
-from tests.harness import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 
@@ -20,6 +19,22 @@ def order_posts(page) -> list:
     posts = []
     page.on("request", lambda r: posts.append(r) if r.method == "POST" and r.url.endswith("/api/orders") else None)
     return posts
+
+
+def on_first_order_post(page, handle) -> list:
+    """Send the first POST /api/orders through `handle(route)` (what it returns is added to the
+    list answered), every later one to the server."""
+    claimed, results = [], []
+
+    def route_order(route):
+        if claimed:
+            route.fallback()
+            return
+        claimed.append(route)  # before handle(): a retry may arrive while it waits
+        results.append(handle(route))
+
+    page.route(ORDERS, route_order)
+    return results
 
 
 def ready_to_order(page, email):
@@ -48,16 +63,13 @@ def test_an_answer_lost_on_the_way_back_is_retried_with_the_same_key_and_makes_o
     email = unique_email("dropped")
     posts = order_posts(page)
     ready_to_order(page, email)
-    lost = []
 
-    def drop_first_answer(route):
-        if lost:
-            route.fallback()
-            return
-        lost.append(route.fetch())
+    def drop_answer(route):
+        answer = route.fetch()
         route.abort("connectionreset")
+        return answer
 
-    page.route(ORDERS, drop_first_answer)
+    lost = on_first_order_post(page, drop_answer)
     page.get_by_role("button", name="Place order").click()
     order_id = confirmed_order_id(page)
 
@@ -72,45 +84,29 @@ def test_an_answer_lost_on_the_way_back_is_retried_with_the_same_key_and_makes_o
 def test_a_request_that_never_arrives_is_retried_and_makes_one_order(page, shop_server):
     email = unique_email("refused")
     ready_to_order(page, email)
-    aborted = []
-
-    def refuse_first(route):
-        if aborted:
-            route.fallback()
-        else:
-            aborted.append(route.request.headers["idempotency-key"])
-            route.abort("connectionrefused")
-
-    page.route(ORDERS, refuse_first)
+    on_first_order_post(page, lambda route: route.abort("connectionrefused"))
     page.get_by_role("button", name="Place order").click()
     order_id = confirmed_order_id(page)
     assert [o["order_id"] for o in shop_server.orders_for(email)] == [order_id]
 
 
 def test_a_reload_in_the_middle_of_a_checkout_finishes_that_checkout_once(page, shop_server):
-    """The order is made but the page is reloaded before the answer: the reloaded page sends the
-    checkout kept in localStorage again, with its key, and shows the one order."""
+    """The page is reloaded while its order request is unanswered (the server gets it; the page
+    never hears back): the reloaded page sends the checkout kept in localStorage again, with its
+    key, and shows the one order."""
     email = unique_email("reload")
+    posts = order_posts(page)
     ready_to_order(page, email)
-    held = []
-
-    def hold_answer(route):
-        if held:
-            route.fallback()
-        else:
-            held.append(route.fetch())  # the order is made; its answer never reaches the page
-
-    page.route(ORDERS, hold_answer)
+    on_first_order_post(page, lambda route: route.fetch())
     page.get_by_role("button", name="Place order").click()
     expect(page.get_by_role("button", name="Placing your order…")).to_be_disabled()
-    wait_until(lambda: len(shop_server.orders_for(email)) == 1, 15, what="the first request's order")
     pending = json.loads(page.evaluate("localStorage.getItem('shop.pendingCheckout')"))
     assert pending["payload"]["customer_email"] == email
 
     page.reload()
     order_id = confirmed_order_id(page)
     assert [o["order_id"] for o in shop_server.orders_for(email)] == [order_id]
-    assert held[0].json()["data"]["order_id"] == order_id
+    assert len(posts) == 2 and {p.headers["idempotency-key"] for p in posts} == {pending["key"]}
     expect(page.get_by_role("link", name="Cart (0)")).to_be_visible()
 
 

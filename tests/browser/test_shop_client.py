@@ -3,15 +3,18 @@
 checkout keeps one Idempotency-Key."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Runs `steps` ([method, ...args]) on a client whose fetch answers from `answers`, in order:
-# {status, body, headers}, "network" (the connection fails) or "hang" (no answer until aborted).
-RUN_CLIENT = """async ([answers, steps, options]) => {
+# {status, body, headers}, "network" (the connection fails), "cut" (a 201 whose body breaks off)
+# or "hang" (no answer until aborted).
+RUN_CLIENT = """async ([answers, steps, options, stored]) => {
   const { createShopClient } = await import('/js/shop-client.js');
-  const calls = [], sleeps = [], memory = new Map();
+  const calls = [], sleeps = [], memory = new Map(Object.entries(stored));
   const storage = {
     getItem: (k) => (memory.has(k) ? memory.get(k) : null),
     setItem: (k, v) => memory.set(k, String(v)),
@@ -21,6 +24,10 @@ RUN_CLIENT = """async ([answers, steps, options]) => {
     calls.push({ url, method: init.method, headers: init.headers, body: init.body && JSON.parse(init.body) });
     const answer = answers.shift();
     if (answer === 'network') throw new TypeError('Failed to fetch');
+    if (answer === 'cut') {
+      const cut = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{"status"')); c.error(new TypeError('network error')); } });
+      return new Response(cut, { status: 201, headers: { 'Content-Type': 'application/json' } });
+    }
     if (answer === 'hang') {
       return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
     }
@@ -62,8 +69,9 @@ def client_page(browser, shop_server):
     page.close()
 
 
-def run(page, answers, *steps, **options):
-    return page.evaluate(RUN_CLIENT, [answers, [list(s) for s in steps], options])
+def run(page, answers, *steps, stored=None, **options):
+    """`stored`: what the client's storage holds at the start ({key: JSON text})."""
+    return page.evaluate(RUN_CLIENT, [answers, [list(s) for s in steps], options, stored or {}])
 
 
 @pytest.mark.parametrize("first", ["network", "hang", error(408), error(429), error(502), error(503), error(504)])
@@ -171,3 +179,18 @@ def test_calls_go_to_the_base_url_with_their_query(client_page):
     assert [c["url"] for c in outcome["calls"]] == [
         "http://api.test/api/orders/BHRT-1?email=a%2Bb%40example.com", "http://api.test/api/products?category=mens",
         "http://api.test/api/qikink/fulfillment/BHRT-1"]
+
+
+def test_an_unanswered_checkout_older_than_fifteen_minutes_is_forgotten_not_sent(client_page):
+    old = {"key": "checkout-old", "at": 0, "payload": {"customer_email": "old@example.com"}}
+    outcome = run(client_page, [CREATED], ["resumeCheckout"], ["submitOrder", "a@example.com", ADDRESS, ITEMS],
+                  stored={"shop.pendingCheckout": json.dumps(old)})
+    assert outcome["results"][0] == {"value": None}
+    [call] = outcome["calls"]
+    assert call["body"]["customer_email"] == "a@example.com" and call["headers"]["Idempotency-Key"] != "checkout-old"
+
+
+def test_an_answer_cut_off_mid_body_is_a_network_error_and_the_order_is_asked_for_again(client_page):
+    outcome = run(client_page, ["cut", CREATED], ["submitOrder", "a@example.com", ADDRESS, ITEMS])
+    assert outcome["results"][0]["value"]["data"]["order_id"] == "BHRT-1"
+    assert len(outcome["calls"]) == 2 and len({c["headers"]["Idempotency-Key"] for c in outcome["calls"]}) == 1
