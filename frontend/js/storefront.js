@@ -194,33 +194,29 @@ function showFieldErrors(details) {
   (first || document.getElementById('checkout-message')).focus();
 }
 
-/** A 409 price change: reload prices, say what changed. */
-async function explainPriceChange(details) {
-  const before = new Map([...state.products].map(([sku, p]) => [sku, p.price]));
-  await refresh();
-  const changes = details.filter((d) => d.sku && state.products.has(d.sku)).map((d) => {
-    const product = state.products.get(d.sku);
-    return `The price of ${sizeLabel(product)} has changed from ${formatRupees(before.get(d.sku))} to ${formatRupees(product.price)}.`;
-  });
-  say('cart-notice', `${changes.join(' ')} Your cart shows the new total; press Place order to buy at the new price.`);
-}
-
-/** A 409 sold out: reload stock, shrink the cart to what is left, say what changed. */
-async function explainSoldOut(details) {
+/** A 409 (a price changed, stock ran short): reload the catalogue, fit the cart to what is for
+ * sale now, and say every change at once, so that one more press of Place order can succeed. */
+async function explainCatalogueChange() {
+  const before = new Map(pricedLines().map((l) => [l.sku, l.product.price]));
   await refresh();
   const changes = [];
-  for (const { sku, available } of details) {
-    const product = state.products.get(sku);
-    if (!product) continue;
-    if (available > 0) {
-      setQuantity(sku, available);
-      changes.push(`Only ${available} of ${sizeLabel(product)} left: your cart now has ${available}.`);
-    } else {
+  for (const { sku, quantity, product } of pricedLines()) {
+    const label = sizeLabel(product);
+    if (product.stock_quantity === 0) {
       setQuantity(sku, 0);
-      changes.push(`${sizeLabel(product)} has just sold out, so we took it out of your cart.`);
+      changes.push(`${label} has just sold out, so we took it out of your cart.`);
+      continue;
+    }
+    if (product.stock_quantity < quantity) {
+      setQuantity(sku, product.stock_quantity);
+      changes.push(`Only ${product.stock_quantity} of ${label} left: your cart now has ${product.stock_quantity}.`);
+    }
+    if (before.has(sku) && before.get(sku) !== product.price) {
+      changes.push(`The price of ${label} has changed from ${formatRupees(before.get(sku))} to ${formatRupees(product.price)}.`);
     }
   }
-  say('cart-notice', `${changes.join(' ')} Check your cart and press Place order again.`);
+  say('cart-notice', `${changes.join(' ') || 'Prices or stock changed while you were ordering.'} `
+    + 'Check your cart and press Place order again.');
 }
 
 function waitMessage(error) {
@@ -233,8 +229,7 @@ function waitMessage(error) {
 
 async function explainRefusal(error) {
   if (error.status === 422 && error.details.length) return showFieldErrors(error.details);
-  if (error.code === 'price_mismatch') return explainPriceChange(error.details);
-  if (error.code === 'out_of_stock') return explainSoldOut(error.details);
+  if (error.code === 'price_mismatch' || error.code === 'out_of_stock') return explainCatalogueChange();
   let message;
   if (error.status === 429 || error.status === 503) message = waitMessage(error);
   else if (error.isNetworkError) {

@@ -1,5 +1,5 @@
 """Browser fixtures: Debian's Chromium driven by Playwright, against the real server process
-(`python -m backend` with its embedded Qikink emulator) over HTTP on 127.0.0.1.
+(`python -m backend`) and the Qikink emulator process over HTTP on 127.0.0.1 (tests/browser/shop_server.py).
 
 Without Chromium the browser tests skip with a message, except with CI=true, where they fail.
 Every request the browser makes to a host other than 127.0.0.1/localhost is aborted.

@@ -149,3 +149,22 @@ def test_the_cart_keeps_only_skus_and_quantities_and_survives_a_reload(page):
     expect(page.locator("#cart-total")).to_have_text("₹2,598")
     page.get_by_role("button", name="Remove Heritage Print T-Shirt (L)").click()
     expect(page.get_by_text("Your cart is empty.")).to_be_visible()
+
+
+def test_a_price_change_and_a_sell_out_together_are_both_told_at_once(page, shop_server, restore_catalogue):
+    email = unique_email("both")
+    page.goto("/")
+    add_to_cart(page, "Warli Village Tee")
+    add_to_cart(page, "Gond Forest Tee")
+    restore_catalogue("BHRT-002-M", price=1049)
+    restore_catalogue("BHRT-004-M", stock_quantity=0)
+    fill_checkout(page, email)
+    place_order(page)
+
+    notice = page.locator("#cart-notice")
+    expect(notice).to_contain_text("Gond Forest Tee (M) has just sold out")
+    expect(notice).to_contain_text("The price of Warli Village Tee (M) has changed from ₹999 to ₹1,049.")
+    place_order(page)
+    confirmed_order_id(page)
+    [order] = shop_server.orders_for(email)
+    assert [(i["sku"], i["price"]) for i in order["items"]] == [("BHRT-002-M", 1049)]

@@ -43,7 +43,7 @@ def test_a_customer_buys_two_t_shirts_and_follows_them_until_delivered(page, sho
     expect(page.locator("#cart-total")).to_have_text("₹3,997.50")  # 1,299 + 3 × 899.50, in paise
     expect(page.get_by_role("link", name="Cart (4)")).to_be_visible()
 
-    fill_checkout(page, email, payment="Cash on delivery")
+    fill_checkout(page, email, payment="Cash on delivery (pay the courier)")
     page.get_by_role("button", name="Place order").click()
 
     order_id = confirmed_order_id(page)
