@@ -18,6 +18,7 @@ class Shop:
     orders: object
     fulfilment: object = None
     limiter: object = None
+    cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
 
 
 def _origin_pattern(origin: str):
@@ -40,25 +41,29 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from .errors import register_error_handlers
     from .fulfilment import Fulfilment
     from .qikink import QikinkClient
+    from .hosts import HostCheckedRequest, trusted_hosts
     from .orders import OrderService
     from .storage import open_store
 
     config = config or Config.from_env()
     app = Flask(__name__)
+    app.request_class = HostCheckedRequest
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(config)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False
     store = store or open_store(config)
     client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
     fulfilment = Fulfilment(config, store, client) if client is not None else None
-    shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment)
+    cors_origins = tuple(_origin_pattern(o) for o in config.cors_origins)
+    shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment,
+                cors_origins=cors_origins)
     app.extensions["shop"] = shop
 
     for blueprint in (health.bp, products.bp, orders.bp, qikink.bp, pages.bp, docs.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
-    origins = [_origin_pattern(o) for o in config.cors_origins]
-    CORS(app, resources=cors_resources(origins, allow_null_origin=config.app_env == "development"),
+    CORS(app, resources=cors_resources(list(cors_origins), allow_null_origin=config.app_env == "development"),
          allow_headers=ALLOW_HEADERS, expose_headers=EXPOSE_HEADERS, max_age=600)
 
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", enabled=config.ratelimit_enabled,

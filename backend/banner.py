@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 
+from .hosts import EVERY_ADDRESS, LOOPBACK_NAMES, answered_hosts
+
 
 def symbols(stream=None) -> tuple[str, str]:
     """(ok, fail) marks the console can print: ✓/✗, or [OK]/[!!] on a Windows code page."""
@@ -66,6 +68,12 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
         say(ok, "Admin routes: protected by ADMIN_API_KEY")
     else:
         say(ok, "Admin routes: loopback only (no ADMIN_API_KEY set; only this machine may call them)")
+    answered = answered_hosts(config)
+    if len(answered) > len(LOOPBACK_NAMES):
+        say(ok, "Host names answered: " + ", ".join(answered))
+    elif config.host in EVERY_ADDRESS:
+        say(fail, f"HOST={config.host} listens on every network, but only localhost, 127.0.0.1 and [::1] are "
+                  "answered: set ALLOWED_HOSTS to the names or addresses other machines use")
     if config.database_url:
         say(ok, f"Storage: PostgreSQL at {config.database_url_display} (catalogue: {config.catalogue_file})")
     else:

@@ -10,6 +10,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 QIKINK_ENVIRONMENTS = ("emulator", "sandbox", "live", "off")
 DEFAULT_CORS_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*")
+# A name as werkzeug's TRUSTED_HOSTS matches it: a leading dot also admits every subdomain.
+_HOST_NAME = re.compile(r"\.?[a-z0-9-]+(\.[a-z0-9-]+)*")
 
 
 def mask_database_url(url: str) -> str:
@@ -52,6 +54,7 @@ class Config:
     app_env: str = "development"
     admin_api_key: str = field(default="", repr=False)
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+    allowed_hosts: tuple[str, ...] = ()  # host names answered besides localhost, 127.0.0.1 and [::1]
     ratelimit_enabled: bool = True
     order_rate_limit: str = "30 per minute"
     max_body_bytes: int = 64 * 1024
@@ -143,6 +146,12 @@ class Config:
         if app_env == "production" and "*" in origins:
             raise ConfigError("CORS_ORIGINS may not be '*' when APP_ENV=production")
 
+        allowed_hosts = tuple(h.strip().lower() for h in get("ALLOWED_HOSTS").split(",") if h.strip())
+        for name in allowed_hosts:
+            if not _HOST_NAME.fullmatch(name):
+                raise ConfigError(f"ALLOWED_HOSTS takes host names or IPv4 addresses without scheme or port "
+                                  f"(e.g. shop.example.in,192.168.1.20), not {name!r}")
+
         port = _number("PORT", get("PORT", "5000"), int, 1)
         if port > 65535:
             raise ConfigError(f"PORT must be at most 65535, not {port}")
@@ -166,6 +175,7 @@ class Config:
             app_env=app_env,
             admin_api_key=admin_key,
             cors_origins=origins,
+            allowed_hosts=allowed_hosts,
             ratelimit_enabled=_bool("RATELIMIT_ENABLED", get("RATELIMIT_ENABLED", "true")),
             order_rate_limit=rate_limit,
             lock_timeout=_number("STORAGE_LOCK_TIMEOUT", get("STORAGE_LOCK_TIMEOUT", "5")),

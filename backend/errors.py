@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,17 @@ class InvalidJson(ApiError):
     status, code, message = 400, "invalid_json", "Request body is not a valid JSON object"
 
 
+class UntrustedHost(ApiError):
+    status, code, message = 400, "untrusted_host", "This server does not answer to that Host name (see ALLOWED_HOSTS)"
+
+
 class Unauthorized(ApiError):
     status, code, message = 401, "unauthorized", "Admin key missing or wrong"
+
+
+class CrossSiteRequest(ApiError):
+    status, code = 403, "cross_site_request"
+    message = "Admin rights without a key are for this machine's own tools, not for other websites"
 
 
 class NotFound(ApiError):
@@ -126,7 +135,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
-        cls = _HTTP_ERRORS.get(error.code or 500)
+        # werkzeug raises SecurityError (a 400) for a Host outside Flask's TRUSTED_HOSTS.
+        cls = UntrustedHost if isinstance(error, SecurityError) else _HTTP_ERRORS.get(error.code or 500)
         if cls is None:
             api_error = ApiError(error.description or "HTTP error")
             api_error.status, api_error.code = error.code or 500, "http_error"

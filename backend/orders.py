@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from .errors import IdempotencyConflict, NotFound, OrderNotEditable, OutOfStock, PriceMismatch, ValidationError
-from .models import (IDEMPOTENCY_KEY_RE, ORDER_PATCH_FIELDS, Problems, fingerprint, money_json, validate_address,
-                     validate_email, validate_items, validate_payment_method)
+from .models import (IDEMPOTENCY_KEY_RE, ORDER_PATCH_FIELDS, QIKINK_STATUSES, Problems, fingerprint, money_json,
+                     validate_address, validate_email, validate_items, validate_payment_method)
 from .storage import OrderFilter
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,17 @@ def now_iso(clock=time.time) -> str:
 
 def public_order(order: dict) -> dict:
     return {field: order.get(field) for field in PUBLIC_ORDER_FIELDS}
+
+
+def admin_order(order: dict) -> dict:
+    """What staff see of one order: the public fields, its events and how sending it went."""
+    sync = order.get("sync") or {}
+    next_attempt = sync.get("next_attempt_at")
+    return {**public_order(order), "events": order.get("events", []),
+            "sync": {"attempts": sync.get("attempts", 0), "last_error": sync.get("last_error"),
+                     "last_attempt_at": sync.get("last_attempt_at"), "synced_at": sync.get("synced_at"),
+                     "next_attempt_at": datetime.fromtimestamp(next_attempt, timezone.utc).isoformat(timespec="seconds")
+                     if next_attempt else None}}
 
 
 def add_event(order: dict, event: str, description: str, timestamp: str, location=None) -> bool:
@@ -171,6 +182,17 @@ class OrderService:
         filtered = any(v is not None for v in (status, qikink_status, email))
         matches = OrderFilter(status=status, qikink_status=qikink_status, email=email) if filtered else None
         return self.store.list_orders(matches, page=page, per_page=per_page)
+
+    def count_by_qikink_status(self, *, status=None, email=None) -> dict:
+        """{qikink_status: number of orders} over the orders matching `status` and `email`.
+        Reads every order, so the list answers it only when asked."""
+        counts = dict.fromkeys(QIKINK_STATUSES, 0)
+        matches = OrderFilter(status=status, email=email)
+        for order_id in self.store.order_ids():
+            order = self.store.get_order(order_id)
+            if order is not None and matches(order):
+                counts[order["qikink_status"]] = counts.get(order["qikink_status"], 0) + 1
+        return counts
 
     # --- editing -----------------------------------------------------------------------------
     def edit(self, order_id: str, body: dict) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+from datetime import datetime
 
 import pytest
 import requests
@@ -180,6 +181,20 @@ def test_transient_fault_answers_pending_within_budget_and_a_later_pass_sends_on
     assert (order["status"], order["qikink_status"]) == ("confirmed", "synced")
     assert fulfilment_of(shop).run_pass()["pushed"] == 0
     assert counters(emu)["created"] == {number(order_id): 1}
+
+
+def test_admin_sees_sync_attempts_last_error_and_next_attempt_of_an_order(shop, emu):
+    inject(emu, "503")
+    order_id = place(shop).json["data"]["order_id"]
+    wait_unclaimed(shop, order_id)
+    sync = shop.test_client().get(f"/api/orders/{order_id}").json["data"]["sync"]
+    assert sync["attempts"] >= 1 and sync["last_error"] and sync["last_attempt_at"]
+    assert datetime.fromisoformat(sync["next_attempt_at"]).tzinfo is not None
+    control(emu, "DELETE", "/faults")
+    assert fulfilment_of(shop).run_pass()["pushed"] == 1
+    data = shop.test_client().get(f"/api/orders/{order_id}").json["data"]
+    assert data["sync"]["synced_at"] and data["sync"]["next_attempt_at"] is None and data["sync"]["last_error"] is None
+    assert [e["event"] for e in data["events"]] == ["order_received", "order_synced"]
 
 
 def test_qikink_down_then_back_on_its_port_sends_each_order_once(make_shop):

@@ -208,13 +208,17 @@ def test_concurrent_requests_with_one_key_create_one_order(app):
 # --- reading and listing --------------------------------------------------------------------------
 def test_get_order_as_admin_and_by_email(app, client):
     order_id = post_order(client).json["data"]["order_id"]
-    assert client.get(f"/api/orders/{order_id}").json["data"]["order_id"] == order_id
+    admin_view = client.get(f"/api/orders/{order_id}").json["data"]
+    assert admin_view["order_id"] == order_id
+    assert [e["event"] for e in admin_view["events"]] == ["order_received"]
+    assert admin_view["sync"] == {"attempts": 0, "last_error": None, "last_attempt_at": None, "synced_at": None,
+                                  "next_attempt_at": None}
     remote = app.test_client()
     assert_error(remote.get(f"/api/orders/{order_id}", environ_base=REMOTE), 404, "not_found")
     assert_error(remote.get(f"/api/orders/{order_id}?email=other@example.com", environ_base=REMOTE), 404, "not_found")
     found = remote.get(f"/api/orders/{order_id}?email=ASHA@example.com", environ_base=REMOTE)
     assert found.status_code == 200 and found.json["data"]["order_id"] == order_id
-    assert "idempotency" not in found.json["data"] and "events" not in found.json["data"]
+    assert not {"idempotency", "events", "sync"} & set(found.json["data"])
 
 
 @pytest.mark.parametrize("order_id", ["BHRT-999", "../state", "..%2fstate", "BHRT-1/../../x", "nope"])
@@ -234,6 +238,20 @@ def test_list_orders_newest_first_with_filters_and_pages(client):
     assert [o["order_id"] for o in client.get("/api/orders?email=C1@example.com").json["data"]] == [ids[1]]
     page2 = client.get("/api/orders?per_page=3&page=2").json
     assert page2["pagination"]["total"] == 4 and [o["order_id"] for o in page2["data"]] == [ids[0]]
+
+
+def test_list_orders_counts_per_qikink_status_only_when_asked(client):
+    for address in ("Somewhere, Delhi", "Elsewhere, Pune", ADDRESS):
+        post_order(client, order_body(shipping_address=address))
+    post_order(client, order_body(customer_email="ravi@example.com", shipping_address="Anywhere, Goa"))
+    assert "counts" not in client.get("/api/orders").json
+    body = client.get("/api/orders?counts=qikink_status&qikink_status=action_required&per_page=1").json
+    assert body["counts"] == {"qikink_status": {"action_required": 3, "sync_pending": 1, "synced": 0,
+                                                "sync_failed": 0}}
+    assert body["pagination"]["total"] == 3 and len(body["data"]) == 1
+    mine = client.get("/api/orders?counts=qikink_status&email=asha@example.com").json["counts"]["qikink_status"]
+    assert mine["action_required"] == 2 and mine["sync_pending"] == 1
+    assert_error(client.get("/api/orders?counts=status"), 422, "validation_error")
 
 
 @pytest.mark.parametrize("query", ["page=0", "per_page=201", "per_page=x", "page=-1"])

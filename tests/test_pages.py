@@ -14,6 +14,9 @@ PAGE_CSP_PARTS = ("default-src 'self'", "frame-ancestors 'none'")
 @pytest.mark.parametrize("path, mimetype", [
     ("/", "text/html"), ("/index.html", "text/html"), ("/track", "text/html"), ("/track.html", "text/html"),
     ("/js/shop-client.js", "text/javascript"), ("/js/config.js", "text/javascript"), ("/css/shop.css", "text/css"),
+    ("/admin", "text/html"), ("/admin.html", "text/html"), ("/js/admin.js", "text/javascript"),
+    ("/js/admin-client.js", "text/javascript"), ("/js/admin-order.js", "text/javascript"),
+    ("/js/admin-view.js", "text/javascript"), ("/css/admin.css", "text/css"),
 ])
 def test_pages_and_assets_have_their_type_security_headers_and_revalidate(client, path, mimetype):
     answer = client.get(path)

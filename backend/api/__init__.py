@@ -6,7 +6,7 @@ import ipaddress
 
 from flask import current_app, request
 
-from ..errors import Unauthorized, UnsupportedMediaType, ValidationError
+from ..errors import CrossSiteRequest, Unauthorized, UnsupportedMediaType, ValidationError
 from ..models import parse_json_body
 from .cors import is_null_origin
 
@@ -30,8 +30,30 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
+def origin_allowed(origin: str) -> bool:
+    """Is `origin` this server's own (as the browser reached it) or one of CORS_ORIGINS?"""
+    if origin.casefold() == f"{request.scheme}://{request.host}".casefold():
+        return True
+    return any(pattern == "*" or (pattern.casefold() == origin.casefold() if isinstance(pattern, str)
+                                  else pattern.fullmatch(origin))
+               for pattern in services().cors_origins)
+
+
+def refuse_other_websites() -> None:
+    """403 for a request another website made this machine's browser send.
+
+    Browsers add `Origin` to every cross-origin request (and to every POST), and
+    `Sec-Fetch-Site`; curl and PowerShell send neither, so they are unaffected.
+    """
+    origin = request.headers.get("Origin")
+    if request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site" or (
+            origin is not None and not origin_allowed(origin)):
+        raise CrossSiteRequest()
+
+
 def is_admin() -> bool:
-    """Admin key (constant-time compare) when one is set; else only the loopback address.
+    """Admin key (constant-time compare) when one is set; else only the loopback address, and
+    then not for requests from other websites (403 cross_site_request).
 
     Only the socket's address counts: X-Forwarded-For and Host are ignored on purpose. A `null`
     Origin (a file:// page, or a sandboxed frame of any website) is never admin.
@@ -40,7 +62,10 @@ def is_admin() -> bool:
         return False
     key = services().config.admin_api_key
     if not key:
-        return is_loopback(request.remote_addr)
+        if not is_loopback(request.remote_addr):
+            return False
+        refuse_other_websites()
+        return True
     header = request.headers.get("Authorization", "")
     provided = header[7:].strip() if header[:7].lower() == "bearer " else request.headers.get("X-Admin-Key", "")
     return hmac.compare_digest(provided.encode("utf-8", "replace"), key.encode("utf-8"))

@@ -1,8 +1,9 @@
 """/api/orders: take orders, look them up, list and correct them."""
 from flask import Blueprint, request
 
+from ..errors import ValidationError
 from ..models import ORDER_STATUSES, QIKINK_STATUSES
-from ..orders import public_order
+from ..orders import admin_order, public_order
 from . import choice_arg, int_arg, is_admin, json_body, require_admin, services
 
 bp = Blueprint("orders", __name__, url_prefix="/api/orders")
@@ -56,17 +57,25 @@ def list_orders():
     require_admin()
     page = int_arg("page", PAGE_RANGE[0], *PAGE_RANGE)
     per_page = int_arg("per_page", PER_PAGE_DEFAULT, *PER_PAGE_RANGE)
-    orders, total = services().orders.list(
-        status=choice_arg("status", ORDER_STATUSES), qikink_status=choice_arg("qikink_status", QIKINK_STATUSES),
-        email=request.args.get("email"), page=page, per_page=per_page)
-    return {"status": "success", "data": [public_order(o) for o in orders],
+    counts = request.args.get("counts")
+    if counts not in (None, "qikink_status"):
+        raise ValidationError.from_fields([{"field": "counts", "message": "must be qikink_status"}])
+    service = services().orders
+    status, email = choice_arg("status", ORDER_STATUSES), request.args.get("email")
+    orders, total = service.list(status=status, qikink_status=choice_arg("qikink_status", QIKINK_STATUSES),
+                                 email=email, page=page, per_page=per_page)
+    body = {"status": "success", "data": [public_order(o) for o in orders],
             "pagination": {"page": page, "per_page": per_page, "total": total}}
+    if counts:
+        body["counts"] = {"qikink_status": service.count_by_qikink_status(status=status, email=email)}
+    return body
 
 
 @bp.get("/<order_id>")
 def get_order(order_id):
-    order = services().orders.get(order_id, email=request.args.get("email"), admin=is_admin())
-    return {"status": "success", "data": public_order(order)}
+    admin = is_admin()
+    order = services().orders.get(order_id, email=request.args.get("email"), admin=admin)
+    return {"status": "success", "data": admin_order(order) if admin else public_order(order)}
 
 
 @bp.patch("/<order_id>")

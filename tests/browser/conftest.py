@@ -14,8 +14,7 @@ import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser.shop_server import find_chromium, start_shop_server
-from tests.harness import ROOT, Process, free_port, wait_until
+from tests.browser.shop_server import find_chromium, serve_frontend, start_shop_server
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 # Two shared cores run the server, the emulator and Chromium: give web-first assertions room.
@@ -52,19 +51,8 @@ def shop_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def static_site(tmp_path_factory, shop_server):
-    """`frontend/` copied and served by `python -m http.server` on another port, its API address
-    set in js/config.js the way the README tells a shop owner to: a cross-origin front end."""
-    folder = tmp_path_factory.mktemp("static-site")
-    site = folder / "frontend"
-    shutil.copytree(ROOT / "frontend", site)
-    config = site / "js" / "config.js"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "export const API_BASE_URL = null;", f"export const API_BASE_URL = '{shop_server.url}';"), encoding="utf-8")
-    port = free_port()
-    process = Process(["-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory",
-                       str(site)], {}, folder / "http-server.log").start()
-    url = f"http://127.0.0.1:{port}"
-    wait_until(lambda: requests.get(url + "/index.html", timeout=1).ok, 15, what="static site")
+    """The pages served from another origin (see serve_frontend), calling the shop server."""
+    process, url = serve_frontend(tmp_path_factory.mktemp("static-site"), shop_server.url)
     yield url
     process.stop()
 
@@ -91,9 +79,15 @@ def page_problems():
 
 
 @pytest.fixture
-def context(browser, shop_server):
+def base_url(shop_server):
+    """Where the pages' relative URLs go: the session's shop server (a test module may override it)."""
+    return shop_server.url
+
+
+@pytest.fixture
+def context(browser, base_url):
     """A fresh browser profile (empty localStorage) whose relative URLs go to the shop."""
-    context = browser.new_context(base_url=shop_server.url, locale="en-IN", timezone_id="Asia/Kolkata")
+    context = browser.new_context(base_url=base_url, locale="en-IN", timezone_id="Asia/Kolkata")
     context.route("**/*", _local_only)
     yield context
     context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 ADDRESS = {"Full name": "Asha Verma", "Address line 1": "12 MG Road", "Address line 2": "Near Flora Fountain",
@@ -47,3 +48,10 @@ def buy(page, email: str, design: str = "Warli Village Tee", **fields) -> str:
     fill_checkout(page, email, **fields)
     page.get_by_role("button", name="Place order").click()
     return confirmed_order_id(page)
+
+
+def serious_violations(page) -> list[str]:
+    """The axe-core scan's serious and critical violations of the page as it is now."""
+    violations = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+            for v in violations if v["impact"] in ("serious", "critical")]

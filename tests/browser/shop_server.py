@@ -8,8 +8,10 @@ import os
 import shutil
 from pathlib import Path
 
+import requests
+
 from tests.conftest import CATALOGUE
-from tests.harness import EmulatorProcess, ServerProcess
+from tests.harness import ROOT, EmulatorProcess, Process, ServerProcess, free_port, wait_until
 
 EMULATOR_STEP_SECONDS = 0.5
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
@@ -67,3 +69,20 @@ def start_shop_server(data_dir: Path, log_dir: Path, env: dict | None = None) ->
         emulator.stop()
         raise
     return ShopServer(server, emulator)
+
+
+def serve_frontend(folder: Path, api_url: str, port: int | None = None) -> tuple[Process, str]:
+    """`frontend/` copied into `folder` and served by `python -m http.server` (on `port` or a free one), its
+    API address set in js/config.js the way the README tells a shop owner to: a cross-origin
+    front end. (process, its URL)."""
+    site = folder / "frontend"
+    shutil.copytree(ROOT / "frontend", site)
+    config = site / "js" / "config.js"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "export const API_BASE_URL = null;", f"export const API_BASE_URL = '{api_url}';"), encoding="utf-8")
+    port = port or free_port()
+    process = Process(["-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)], {},
+                      folder / f"http-server-{port}.log").start()
+    url = f"http://127.0.0.1:{port}"
+    wait_until(lambda: requests.get(url + "/index.html", timeout=1).ok, 15, what="static site")
+    return process, url

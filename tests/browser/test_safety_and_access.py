@@ -3,10 +3,9 @@ axe-core scan without serious or critical violations."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.shop_pages import add_to_cart, buy, fill_checkout, unique_email
+from tests.browser.shop_pages import add_to_cart, buy, fill_checkout, serious_violations, unique_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 
@@ -41,12 +40,6 @@ def test_a_tracking_link_that_is_not_http_never_becomes_a_link(page, shop_server
     expect(page.locator("#tracking-courier")).to_have_text("<b>Evil</b>")
     expect(page.get_by_role("list").filter(has_text="Shipped")).to_contain_text("<i>Pune</i>")
     expect(page.get_by_role("link", name="Track with <b>Evil</b>")).to_have_count(0)
-
-
-def serious_violations(page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-            for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def test_storefront_with_a_cart_and_field_errors_has_no_serious_accessibility_violations(page):

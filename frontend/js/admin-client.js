@@ -1,0 +1,41 @@
+// The admin calls of the shop API, on top of shop-client.js: the same request() funnel (timeout,
+// honest ShopApiError, safe retries), with the admin key in the Authorization header.
+//
+//   import { createAdminClient } from './admin-client.js';
+//   const admin = createAdminClient({ baseUrl: 'http://localhost:5000', adminKey });
+//   const { data: orders, pagination } = await admin.listOrders({ qikink_status: 'action_required' });
+
+import { createShopClient } from './shop-client.js';
+
+export { ShopApiError } from './shop-client.js';
+
+/**
+ * A client for every shop call plus the admin ones. `adminKey` ('' when the server has none:
+ * then admin rights come from this machine) is sent with every call, never in a URL.
+ * Other options are createShopClient's.
+ */
+export function createAdminClient({ adminKey = '', headers = {}, ...options } = {}) {
+  const auth = adminKey ? { Authorization: `Bearer ${adminKey}` } : {};
+  const shop = createShopClient({ ...options, headers: { ...headers, ...auth } });
+  const call = async (path, request) => (await shop.request(path, request)).body;
+  const encode = encodeURIComponent;
+
+  return {
+    ...shop,
+    /** GET /api/orders with the API's own filter names: status, qikink_status, email, page,
+     * per_page, counts ('qikink_status' adds the number of orders per Qikink status). */
+    listOrders: (filters = {}) => call('/api/orders', { query: filters }),
+    /** The order with its events and sync attempts (admin view). */
+    getOrder: (orderId) => call(`/api/orders/${encode(orderId)}`),
+    /** PATCH shipping_address, customer_email and/or payment_method of an order Qikink has not accepted. */
+    updateOrder: (orderId, changes) => call(`/api/orders/${encode(orderId)}`, { method: 'PATCH', body: changes }),
+    /** Send pending orders now (and sync_failed ones with retryFailed), refresh orders in flight. */
+    syncNow: ({ retryFailed = false } = {}) => call('/api/qikink/sync', {
+      method: 'POST', query: { retry_failed: retryFailed ? 'true' : undefined },
+    }),
+    /** Check the Qikink credentials (mints a token only when none is valid). */
+    authenticate: () => call('/api/qikink/authenticate', { method: 'POST' }),
+    /** PATCH price and/or stock_quantity of a product. */
+    updateProduct: (sku, changes) => call(`/api/products/${encode(sku)}`, { method: 'PATCH', body: changes }),
+  };
+}

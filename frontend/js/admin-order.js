@@ -1,0 +1,169 @@
+// The admin console's page for one order: all that is known of it, and the address fix for an
+// order Qikink has not accepted. Customer text only ever goes into the page as text.
+import { byId, facts, notify, qikinkName, statusName, when } from './admin-view.js';
+import { el, safeHref, say } from './dom.js';
+import { formatRupees } from './format.js';
+
+const REFRESH_MS = 2000; // an order waiting to be sent is re-read this often…
+const REFRESHES = 30; // …this many times at most
+const ADDRESS_FIELDS = ['name', 'line1', 'line2', 'city', 'state', 'pincode', 'phone'];
+const EDITABLE = new Set(['action_required', 'sync_pending', 'sync_failed']);
+const PAYMENT_NAMES = { prepaid: 'Prepaid', cod: 'Cash on delivery' };
+
+const page = { session: null, orderId: null, refreshTimer: null };
+
+function addressLines(address) {
+  if (typeof address === 'string') return [el('p', {}, address), el('p', { className: 'hint' }, 'One line, as the customer wrote it.')];
+  return [el('address', {}, ...[address.name, address.line1, address.line2,
+    `${address.city}, ${address.state} ${address.pincode}`, `Mobile ${address.phone}`]
+    .filter(Boolean).flatMap((line, i) => (i ? [el('br'), line] : [line])))];
+}
+
+function block(title, ...content) {
+  return el('section', { className: 'order-block' }, el('h3', {}, title), ...content);
+}
+
+function itemsTable(order) {
+  return el('table', {},
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Product'), el('th', { scope: 'col' }, 'SKU'),
+      ...['Quantity', 'Price', 'Line total'].map((h) => el('th', { scope: 'col', className: 'number' }, h)))),
+    el('tbody', {}, ...order.items.map((item) => el('tr', {},
+      el('td', {}, item.name), el('td', {}, item.sku), el('td', { className: 'number' }, String(item.quantity)),
+      el('td', { className: 'number' }, formatRupees(item.price)),
+      el('td', { className: 'number' }, formatRupees(item.line_total))))));
+}
+
+function trackingLink(order) {
+  const href = order.tracking_url && safeHref(order.tracking_url);
+  return href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, 'Track the parcel') : 'Not shipped yet';
+}
+
+function renderOrder(order) {
+  const { sync } = order;
+  say('order-heading', `Order ${order.order_id}`);
+  say('order-status', `${statusName(order.status)} · Qikink: ${qikinkName(order.qikink_status)}`);
+  byId('order-details').replaceChildren(
+    block('Summary', el('dl', { className: 'facts' }, ...facts([
+      ['Placed', when(order.created_at)], ['Last change', when(order.updated_at)],
+      ['Email', order.customer_email], ['Payment', PAYMENT_NAMES[order.payment_method] || order.payment_method],
+      ['Total', formatRupees(order.total)], ['Qikink says', order.qikink_message || '—'],
+    ]))),
+    block('Shipping address', ...addressLines(order.shipping_address)),
+    block('Shipment', el('dl', { className: 'facts' }, ...facts([
+      ['Courier', order.courier || '—'], ['AWB number', order.tracking_id || '—'], ['Tracking', trackingLink(order)],
+    ]))),
+    el('section', { className: 'order-block wide' }, el('h3', {}, 'Items'),
+      el('div', { className: 'table-wrap' }, itemsTable(order))),
+    block('Sending to Qikink', el('dl', { className: 'facts' }, ...facts([
+      ['Attempts', String(sync.attempts)], ['Last attempt', when(sync.last_attempt_at)],
+      ['Last error', sync.last_error || 'None'], ['Next attempt', when(sync.next_attempt_at)],
+      ['Sent to Qikink', when(sync.synced_at)], ['Qikink order', order.qikink_shipment_id || '—'],
+    ]))),
+    block('Timeline', el('ol', { className: 'timeline' }, ...order.events.map((e) => el('li', {},
+      el('time', { dateTime: e.timestamp }, when(e.timestamp)), e.description || e.event)))),
+  );
+  renderAddressForm(order);
+}
+
+function renderAddressForm(order) {
+  const form = byId('address-form');
+  const editable = EDITABLE.has(order.qikink_status);
+  form.hidden = !editable;
+  if (!editable || form.dataset.orderId === order.order_id) return; // keep what staff are typing
+  form.dataset.orderId = order.order_id;
+  const address = order.shipping_address;
+  const structured = address && typeof address === 'object';
+  say('address-heading', order.qikink_status === 'action_required' ? 'Complete the shipping address' : 'Correct the shipping address');
+  say('address-as-written', structured ? '' : `The customer wrote: “${address}”. Qikink needs every field below.`);
+  for (const field of ADDRESS_FIELDS) byId(`address-${field}`).value = structured ? address[field] || '' : '';
+  clearAddressErrors();
+}
+
+function clearAddressErrors() {
+  for (const field of ADDRESS_FIELDS) {
+    say(`address-${field}-error`, '');
+    byId(`address-${field}`).removeAttribute('aria-invalid');
+  }
+  notify('address-message', '');
+}
+
+/** The server's 422 details next to their fields, worded as at checkout. */
+function showAddressErrors(details) {
+  const others = [];
+  let first = null;
+  for (const { field, message } of details) {
+    const name = field.replace(/^shipping_address\./, '');
+    const input = ADDRESS_FIELDS.includes(name) ? byId(`address-${name}`) : null;
+    if (!input) {
+      others.push(`${field} ${message}`);
+      continue;
+    }
+    say(`address-${name}-error`, `${input.labels[0].textContent} ${message}`);
+    input.setAttribute('aria-invalid', 'true');
+    first = first || input;
+  }
+  notify('address-message', [...others, 'Please correct the highlighted details and press Save address again.'].join(' '));
+  (first || byId('address-message')).focus();
+}
+
+async function saveAddress(event) {
+  event.preventDefault();
+  clearAddressErrors();
+  const address = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, byId(`address-${f}`).value.trim()]));
+  const button = byId('save-address');
+  button.disabled = true;
+  try {
+    await page.session.client().updateOrder(page.orderId, { shipping_address: { ...address, country: 'IN' } });
+  } catch (error) {
+    if (error.status === 422 && error.details.length) showAddressErrors(error.details);
+    else page.session.refuse(error, (m) => notify('address-message', m));
+    return;
+  } finally {
+    button.disabled = false;
+  }
+  byId('address-form').dataset.orderId = '';
+  notify('order-message', 'Address saved. The order is queued and goes to Qikink in a moment.', 'ok');
+  await showOrder(page.orderId);
+}
+
+function stopRefresh() {
+  clearTimeout(page.refreshTimer);
+  page.refreshTimer = null;
+}
+
+/** Show one order; one waiting to be sent is re-read every few seconds until it moves on. */
+async function showOrder(orderId, refreshes = REFRESHES) {
+  stopRefresh();
+  const order = await page.session.guarded(async () => (await page.session.client().getOrder(orderId)).data, (m) => {
+    say('order-heading', `Order ${orderId}`);
+    say('order-status', m);
+    byId('order-details').replaceChildren();
+    byId('address-form').hidden = true;
+  });
+  if (!order || page.orderId !== orderId) return;
+  renderOrder(order);
+  if (order.qikink_status === 'sync_pending' && refreshes > 0) {
+    page.refreshTimer = setTimeout(() => showOrder(orderId, refreshes - 1), REFRESH_MS);
+  }
+}
+
+/** Open the page of `orderId` (the caller has made the section visible). */
+export function openOrder(orderId) {
+  page.orderId = orderId;
+  byId('address-form').dataset.orderId = '';
+  notify('order-message', '');
+  byId('order').focus();
+  showOrder(orderId);
+}
+
+/** Stop following the order shown, if any. */
+export function closeOrder() {
+  stopRefresh();
+  page.orderId = null;
+}
+
+/** Wire the page to the console's session: { client(), refuse(error, show), guarded(work, show) }. */
+export function initOrderPage(session) {
+  page.session = session;
+  byId('address-form').addEventListener('submit', saveAddress);
+}

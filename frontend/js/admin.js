@@ -1,0 +1,331 @@
+// The admin console at /admin: sign-in, the Qikink connection and "Sync now", the orders (filters,
+// pages, counts per Qikink status) and product price and stock; one order's page is admin-order.js.
+// Customer text only ever goes into the page as text (el() and textContent).
+import { createAdminClient } from './admin-client.js';
+import { closeOrder, initOrderPage, openOrder } from './admin-order.js';
+import { byId, facts, notify, qikinkName, statusName, when } from './admin-view.js';
+import { apiBaseUrl } from './config.js';
+import { el, say } from './dom.js';
+import { formatRupees } from './format.js';
+
+const KEY_STORAGE = 'shop.adminKey'; // sessionStorage: this tab only, gone when it closes
+const PER_PAGE = 20;
+const CONNECTION_NAMES = { connected: 'Connected', disconnected: 'Not connected', not_configured: 'Not configured' };
+const RESULT_NAMES = {
+  success: 'Everything went through', partial: 'Partly done: see below', error: 'Qikink could not be reached',
+};
+const SECTIONS = ['qikink', 'orders', 'products'];
+
+const state = {
+  key: sessionStorage.getItem(KEY_STORAGE) || '',
+  client: null,
+  filters: { status: '', qikink_status: '', email: '' },
+  page: 1,
+};
+
+function connect(key) {
+  state.key = key;
+  state.client = createAdminClient({ baseUrl: apiBaseUrl(), adminKey: key });
+}
+
+/** What went wrong, for shop staff. */
+function describe(error) {
+  if (error.isNetworkError) {
+    const base = state.client.baseUrl;
+    const elsewhere = base && new URL(base, window.location.href).origin !== window.location.origin;
+    return `Cannot reach the shop at ${base || 'this address'} (${error.message}).`
+      + (elsewhere ? ` If the server is running, its CORS_ORIGINS must include this page's address, ${window.location.origin}.` : '');
+  }
+  if (error.code === 'cross_site_request') return `${error.message}. Sign in with the admin key to use the console from here.`;
+  return error.message;
+}
+
+// --- signing in --------------------------------------------------------------------------------
+function showSignIn(message = '') {
+  closeOrder();
+  byId('workspace').hidden = true;
+  byId('sign-out').hidden = true;
+  byId('sign-in').hidden = false;
+  say('console-status', '');
+  notify('sign-in-message', message);
+  byId('admin-key').focus();
+}
+
+async function enterConsole() {
+  byId('sign-in').hidden = true;
+  byId('workspace').hidden = false;
+  byId('sign-out').hidden = !state.key;
+  say('console-status', state.key
+    ? 'Signed in with the admin key. This tab forgets it when you close it.'
+    : 'The shop has no admin key set, so the console works without signing in, from this computer only.');
+  route();
+  await Promise.all([loadConnection(), loadOrders(), loadProducts()]);
+}
+
+/** An admin call refused: 401 brings back the sign-in form, anything else goes to `show`. */
+function refuse(error, show) {
+  if (error.status === 401) {
+    sessionStorage.removeItem(KEY_STORAGE);
+    connect('');
+    showSignIn('The admin key is missing or no longer right: please sign in.');
+  } else {
+    show(describe(error));
+  }
+}
+
+async function guarded(work, show) {
+  try {
+    return await work();
+  } catch (error) {
+    refuse(error, show);
+    return undefined;
+  }
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const input = byId('admin-key');
+  const key = input.value.trim();
+  say('admin-key-error', '');
+  notify('sign-in-message', '');
+  input.removeAttribute('aria-invalid');
+  if (!key) {
+    say('admin-key-error', 'Enter the admin key.');
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+    return;
+  }
+  connect(key);
+  try {
+    await state.client.listOrders({ per_page: 1 });
+  } catch (error) {
+    connect('');
+    if (error.status === 401) {
+      say('admin-key-error', 'That admin key is not right.');
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    } else {
+      notify('sign-in-message', describe(error));
+    }
+    return;
+  }
+  sessionStorage.setItem(KEY_STORAGE, key);
+  input.value = '';
+  await enterConsole();
+}
+
+function signOut() {
+  sessionStorage.removeItem(KEY_STORAGE);
+  connect('');
+  window.location.hash = '';
+  showSignIn('Signed out.');
+}
+
+// --- Qikink connection -------------------------------------------------------------------------
+async function loadConnection() {
+  const answer = await guarded(() => state.client.getQikinkStatus(), (m) => notify('qikink-message', m));
+  if (!answer) return;
+  byId('qikink-facts').replaceChildren(...facts([
+    ['Status', CONNECTION_NAMES[answer.status] || answer.status],
+    ['Environment', answer.environment],
+    ['Qikink API', answer.qikink_api || '—'],
+    ['Client ID', answer.client_id || '—'],
+    ['Token valid until', when(answer.token_valid_until)],
+    ['Orders waiting to be sent', answer.pending_orders === null ? '—' : String(answer.pending_orders)],
+    ['Last check', when(answer.last_check)],
+    ['Last error', answer.last_error || 'None'],
+  ]));
+}
+
+/** Run one of the panel's buttons: the others wait, the outcome is announced. */
+async function qikinkAction(work) {
+  const buttons = ['check-connection', 'sync-now', 'retry-failed'].map(byId);
+  buttons.forEach((b) => { b.disabled = true; });
+  byId('qikink').setAttribute('aria-busy', 'true');
+  notify('qikink-message', '');
+  await guarded(work, (m) => notify('qikink-message', m));
+  buttons.forEach((b) => { b.disabled = false; });
+  byId('qikink').removeAttribute('aria-busy');
+  await loadConnection();
+}
+
+async function checkConnection() {
+  const answer = await state.client.authenticate();
+  notify('qikink-message', `Connected to Qikink at ${answer.api_endpoint}. The access token is valid until `
+    + `${when(answer.token_valid_until)}.`, 'ok');
+}
+
+async function syncNow(retryFailed) {
+  const report = await state.client.syncNow({ retryFailed });
+  const { orders, products } = report;
+  const invalid = products.invalid.map((p) => `${p.sku}: ${p.problem}`).join('; ');
+  byId('sync-report-facts').replaceChildren(...facts([
+    ['Sync', `${report.sync_id}, ${when(report.timestamp)}`],
+    ['Result', RESULT_NAMES[report.qikink_integration.status] || report.qikink_integration.status],
+    ['Products ready for Qikink', String(products.valid)],
+    ['Products Qikink cannot make', invalid || 'None'],
+    ['Orders sent to Qikink', String(orders.pushed)],
+    ['Orders Qikink refused', String(orders.failed)],
+    ['Orders still waiting', String(orders.still_pending)],
+    ['Orders with a fresh status', String(orders.refreshed)],
+    ...(report.qikink_integration.last_error ? [['Last error', report.qikink_integration.last_error]] : []),
+  ]));
+  byId('sync-report').hidden = false;
+  notify('qikink-message', `Sync finished: ${orders.pushed} order${orders.pushed === 1 ? '' : 's'} sent to Qikink.`,
+    report.qikink_integration.status === 'success' ? 'ok' : '');
+  await loadOrders();
+}
+
+// --- orders ------------------------------------------------------------------------------------
+function customerName(order) {
+  const address = order.shipping_address;
+  return address && typeof address === 'object' ? address.name : '—';
+}
+
+function badge(text, kind) {
+  return el('span', { className: `badge ${kind}` }, text);
+}
+
+function orderRow(order) {
+  return el('tr', {},
+    el('td', {}, el('a', { href: `#order/${encodeURIComponent(order.order_id)}` }, order.order_id)),
+    el('td', {}, when(order.created_at)),
+    el('td', {}, customerName(order)),
+    el('td', { className: 'email' }, order.customer_email),
+    el('td', { className: 'number' }, formatRupees(order.total)),
+    el('td', {}, statusName(order.status)),
+    el('td', {}, badge(qikinkName(order.qikink_status), order.qikink_status)));
+}
+
+function renderCounts(counts) {
+  byId('qikink-counts').replaceChildren(...Object.entries(counts).map(([status, count]) => {
+    const button = el('button', { type: 'button', className: `count ${status}` },
+      `${qikinkName(status)}: `, el('strong', {}, String(count)));
+    button.setAttribute('aria-pressed', String(state.filters.qikink_status === status));
+    button.addEventListener('click', () => {
+      state.filters.qikink_status = state.filters.qikink_status === status ? '' : status;
+      byId('filter-qikink-status').value = state.filters.qikink_status;
+      state.page = 1;
+      loadOrders();
+    });
+    return el('li', {}, button);
+  }));
+}
+
+async function loadOrders() {
+  say('orders-status', 'Loading orders…');
+  const answer = await guarded(() => state.client.listOrders({
+    ...state.filters, page: state.page, per_page: PER_PAGE, counts: 'qikink_status',
+  }), (m) => say('orders-status', m));
+  if (!answer) return;
+  const { total } = answer.pagination;
+  const pages = Math.max(1, Math.ceil(total / PER_PAGE));
+  renderCounts(answer.counts.qikink_status);
+  byId('orders-body').replaceChildren(...(answer.data.length ? answer.data.map(orderRow)
+    : [el('tr', {}, el('td', { colSpan: 7 }, 'No orders match these filters.'))]));
+  const first = (state.page - 1) * PER_PAGE + 1;
+  say('orders-status', total ? `Orders ${first}–${first + answer.data.length - 1} of ${total}, newest first.` : 'No orders.');
+  say('page-info', `Page ${state.page} of ${pages}`);
+  byId('previous-page').disabled = state.page <= 1;
+  byId('next-page').disabled = state.page >= pages;
+}
+
+function filterOrders(event) {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  state.filters = { status: form.get('status'), qikink_status: form.get('qikink_status'), email: form.get('email').trim() };
+  state.page = 1;
+  loadOrders();
+}
+
+function turnPage(step) {
+  state.page += step;
+  loadOrders();
+}
+
+/** `#order/<id>` shows that order; any other address shows the lists. */
+function route() {
+  const match = /^#order\/(.+)$/.exec(window.location.hash);
+  const orderId = match ? decodeURIComponent(match[1]) : null;
+  const leaving = !byId('order').hidden && !orderId;
+  for (const id of SECTIONS) byId(id).hidden = Boolean(orderId);
+  byId('order').hidden = !orderId;
+  if (orderId) {
+    openOrder(orderId);
+    return;
+  }
+  closeOrder();
+  if (leaving) {
+    loadOrders();
+    (byId(window.location.hash.slice(1)) || byId('orders')).scrollIntoView();
+  }
+}
+
+// --- products ----------------------------------------------------------------------------------
+function productRow(product) {
+  const label = product.size ? `${product.name} (${product.size})` : product.name;
+  const price = el('input', { type: 'number', min: 1, step: '0.01', value: product.price, inputMode: 'decimal',
+    attrs: { 'aria-label': `Price of ${label}` } });
+  const stock = el('input', { type: 'number', min: 0, step: 1, value: product.stock_quantity, inputMode: 'numeric',
+    attrs: { 'aria-label': `Stock of ${label}` } });
+  const save = el('button', { type: 'button' }, 'Save', el('span', { className: 'visually-hidden' }, ` ${label}`));
+  save.addEventListener('click', () => saveProduct(product.sku, label, { price, stock_quantity: stock }, save));
+  return el('tr', {}, el('td', {}, product.sku), el('th', { scope: 'row' }, label),
+    el('td', {}, price), el('td', {}, stock), el('td', {}, save));
+}
+
+async function saveProduct(sku, label, inputs, button) {
+  const changes = {};
+  for (const [field, input] of Object.entries(inputs)) {
+    input.removeAttribute('aria-invalid');
+    if (input.value.trim() !== '') changes[field] = Number(input.value);
+  }
+  button.disabled = true;
+  try {
+    const { data } = await state.client.updateProduct(sku, changes);
+    inputs.price.value = data.price;
+    inputs.stock_quantity.value = data.stock_quantity;
+    notify('products-message', `Saved ${label}: ${formatRupees(data.price)}, ${data.stock_quantity} in stock.`, 'ok');
+  } catch (error) {
+    if (error.status === 422) {
+      for (const { field } of error.details) inputs[field]?.setAttribute('aria-invalid', 'true');
+      const named = error.details.map((d) => `${d.field === 'stock_quantity' ? 'Stock' : 'Price'} ${d.message}`);
+      notify('products-message', `${label} not saved: ${named.join('; ')}.`);
+    } else {
+      refuse(error, (m) => notify('products-message', `${label} not saved: ${m}`));
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function loadProducts() {
+  const answer = await guarded(() => state.client.listProducts(), (m) => notify('products-message', m));
+  if (answer) byId('products-body').replaceChildren(...answer.data.map(productRow));
+}
+
+// --- start -------------------------------------------------------------------------------------
+async function start() {
+  byId('sign-in-form').addEventListener('submit', signIn);
+  byId('sign-out').addEventListener('click', signOut);
+  byId('check-connection').addEventListener('click', () => qikinkAction(checkConnection));
+  byId('sync-now').addEventListener('click', () => qikinkAction(() => syncNow(false)));
+  byId('retry-failed').addEventListener('click', () => qikinkAction(() => syncNow(true)));
+  byId('order-filters').addEventListener('submit', filterOrders);
+  byId('previous-page').addEventListener('click', () => turnPage(-1));
+  byId('next-page').addEventListener('click', () => turnPage(1));
+  initOrderPage({ client: () => state.client, refuse, guarded });
+  window.addEventListener('hashchange', route);
+  connect(state.key);
+  try {
+    await state.client.listOrders({ per_page: 1 });
+  } catch (error) {
+    if (error.status === 401) sessionStorage.removeItem(KEY_STORAGE);
+    connect('');
+    showSignIn(error.status === 401 ? '' : describe(error));
+    return;
+  }
+  await enterConsole();
+}
+
+start();
