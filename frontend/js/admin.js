@@ -134,7 +134,27 @@ async function loadConnection() {
     ['Orders waiting to be sent', answer.pending_orders === null ? '—' : String(answer.pending_orders)],
     ['Last check', when(answer.last_check)],
     ['Last error', answer.last_error || 'None'],
+    ...budgetFacts(answer),
   ]));
+}
+
+/** Qikink's 30 calls a minute: what was spent, what waits, how fresh the statuses are. */
+function budgetFacts({ budget, queue, tracking }) {
+  if (!budget) return [];
+  const used = budget.last_minute;
+  const minutes = (seconds) => {
+    if (seconds === null) return '—';
+    return seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
+  };
+  return [
+    ['Qikink calls in the last minute', budget.per_minute === null ? `${budget.last_minute_total} (no limit)`
+      : `${budget.last_minute_total} of ${budget.per_minute}: ${used.create} new orders, ${used.tracking} tracking, `
+        + `${used.lookup} look-ups, ${used.token} token`],
+    ['Time to send the waiting orders', queue.pending ? `about ${minutes(queue.estimated_seconds_to_send_all)}` : '—'],
+    ['Orders in flight at Qikink', `${tracking.in_flight} (${tracking.due_now} due a status check)`],
+    ['Status age (median, oldest)', `${minutes(tracking.median_age_seconds)}, ${minutes(tracking.oldest_age_seconds)}`
+      + ` (target ${minutes(tracking.freshness_target_seconds)})`],
+  ];
 }
 
 /** Run one of the panel's buttons: the others wait, the outcome is announced. */
@@ -168,6 +188,8 @@ async function syncNow(retryFailed) {
     ['Orders Qikink refused', String(orders.failed)],
     ['Orders still waiting', String(orders.still_pending)],
     ['Orders with a fresh status', String(orders.refreshed)],
+    ...(orders.not_refreshed ? [['Orders left for the worker', String(orders.not_refreshed)]] : []),
+    ...(orders.reasons && orders.reasons.length ? [['Why', orders.reasons.join(' ')]] : []),
     ...(report.qikink_integration.last_error ? [['Last error', report.qikink_integration.last_error]] : []),
   ]));
   byId('sync-report').hidden = false;
