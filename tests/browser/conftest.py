@@ -7,11 +7,9 @@ Every request the browser makes to a host other than 127.0.0.1/localhost is abor
 from __future__ import annotations
 
 import os
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
-import requests
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.shop_server import find_chromium, serve_frontend, start_shop_server

@@ -2,10 +2,9 @@
 import threading
 import time
 
-import pytest
 import requests
 
-from backend.qikink import (HmacSigner, QikinkError, QikinkRateLimited, QikinkUnavailable,
+from backend.qikink import (HmacSigner, QikinkError, QikinkUnavailable,
                             TokenCache, TokenInfo)
 from backend.qikink.auth import signature
 from conftest import SECRET
