@@ -11,6 +11,7 @@ import requests
 from backend.banner import print_banner
 from backend.fulfilment.circuit_breaker import CircuitBreaker
 from backend.qikink import QikinkClient, QikinkConfig
+from tests.openapi.test_document import schema_validator
 from tests.test_fulfillment import (CLIENT_ID, SECRET, Clock, counters, fulfilment_of, inject, make_shop,  # noqa: F401
                                     number, place, qikink_client, set_status, settings, shop, stored)
 
@@ -76,9 +77,12 @@ def test_sync_says_what_it_could_not_refresh_when_the_budget_is_spent(make_shop,
     report = sync(app)["orders"]
     assert (report["refreshed"], report["not_refreshed"]) == (0, 27), "tracking leaves the last calls to new orders"
     assert any("budget" in reason for reason in report["reasons"])
+    document = app.test_client().get("/api/openapi.json").json
+    schema_validator(document, "/components/schemas/SyncReport").validate(sync(app))
     late = place(app).json["data"]
     assert late["qikink_status"] == "synced", "a new order still goes straight through"
     status = app.test_client().get("/api/qikink/status").json
+    schema_validator(document, "/components/schemas/QikinkStatus").validate(status)
     assert status["budget"]["last_minute"] == {"token": 1, "create": 28, "lookup": 0, "tracking": 0}
     assert status["tracking"]["in_flight"] == 28 and status["tracking"]["freshness_target_seconds"] == 3600
     assert status["queue"] == {"pending": 0, "oldest_pending_age_seconds": None,

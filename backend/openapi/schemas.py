@@ -8,6 +8,7 @@ from .. import errors
 from ..api import BOOLEAN_WORDS
 from ..api.orders import INTEGRATION_STATUS, PAGE_RANGE, PER_PAGE_DEFAULT, PER_PAGE_RANGE
 from ..config import QIKINK_ENVIRONMENTS
+from ..qikink.budget import KINDS
 from ..models import (ADDRESS_REQUIRED, ADDRESS_TEXT_MAX, CONTROL_CHARS, COUNTRY_NAMES, EMAIL_MAX, EMAIL_RE,
                       IDEMPOTENCY_KEY_RE, LINE_PRICE_RANGE, MAX_ITEMS, MAX_QUANTITY, MOBILE_FIRST_DIGITS,
                       MOBILE_LENGTH, ORDER_ID_RE, ORDER_PATCH_FIELDS, ORDER_STATUSES, PAYMENT_METHODS, PHONE_MARKS,
@@ -175,6 +176,7 @@ def response_schemas() -> dict:
     time_or_null = {"type": ["string", "null"], "format": "date-time"}
     money = {"type": "number", "minimum": 0}
     success = {"type": "string", "const": "success"}
+    seconds_or_null = {"type": ["number", "null"], "minimum": 0}
     stored_address = _object(ADDRESS_REQUIRED, {
         **{name: {"type": "string"} for name in ("name", "line1", "line2", "city", "state", "pincode", "phone")},
         "country": {"type": "string"}})
@@ -203,6 +205,7 @@ def response_schemas() -> dict:
         "timestamp": {"type": "string", "format": "date-time"}, "location": string_or_null,
         "description": {"type": "string"}})
     count = {"type": "integer", "minimum": 0}
+    by_kind = _object(KINDS, {kind: {"type": ["integer", "null"], "minimum": 0} for kind in KINDS})
     return {
         "OrderStatus": {"type": "string", "enum": list(ORDER_STATUSES)},
         "QikinkStatusName": {"type": "string", "enum": list(QIKINK_STATUSES)},
@@ -252,7 +255,19 @@ def response_schemas() -> dict:
             "qikink_api": string_or_null,
             "client_id": {**string_or_null, "description": "The first 8 characters and `...`."},
             "last_check": time_or_null, "token_valid_until": time_or_null,
-            "pending_orders": {"type": ["integer", "null"], "minimum": 0}, "last_error": string_or_null}),
+            "pending_orders": {"type": ["integer", "null"], "minimum": 0}, "last_error": string_or_null,
+            "budget": _object(("per_minute", "last_minute", "last_minute_total", "available_now"), {
+                "per_minute": {"type": ["integer", "null"], "description": "Qikink calls a minute (null: no limit)."},
+                "last_minute": by_kind, "last_minute_total": count,
+                "available_now": {**by_kind, "description": "What each kind of call could still take now."}},
+                description="The account's budget of Qikink calls, shared by every process (and server)."),
+            "queue": _object(("pending", "oldest_pending_age_seconds", "estimated_seconds_to_send_all"), {
+                "pending": count, "oldest_pending_age_seconds": seconds_or_null,
+                "estimated_seconds_to_send_all": {"type": "number", "minimum": 0},
+                "creates_per_minute": {"type": ["integer", "null"]}}),
+            "tracking": _object(("in_flight", "due_now", "freshness_target_seconds"), {
+                "in_flight": count, "due_now": count, "freshness_target_seconds": {"type": "number", "minimum": 0},
+                "median_age_seconds": seconds_or_null, "oldest_age_seconds": seconds_or_null})}),
         "Authenticated": _object(("status", "client_id", "api_endpoint", "timestamp", "token_valid_until"), {
             "status": {"type": "string", "const": "authenticated"}, "client_id": {"type": "string"},
             "api_endpoint": {"type": "string"}, "timestamp": {"type": "string", "format": "date-time"},
@@ -271,7 +286,10 @@ def response_schemas() -> dict:
                 "valid": count, "invalid": {"type": "array", "items": _object(("sku", "problem"), {
                     "sku": {"type": "string"}, "problem": {"type": "string"}})}}),
             "orders": _object(("pushed", "failed", "still_pending", "refreshed"), {
-                "pushed": count, "failed": count, "still_pending": count, "refreshed": count})}),
+                "pushed": count, "failed": count, "still_pending": count, "refreshed": count,
+                "not_refreshed": {**count, "description": "Orders in flight left for the worker (see reasons)."},
+                "reasons": {"type": "array", "items": {"type": "string"},
+                            "description": "Why something was left undone (call budget spent, Qikink down)."}})}),
         "Fulfilment": _object(("order_id", "qikink_shipment_id", "status", "qikink_raw_status", "qikink_status",
                                "tracking_number", "courier", "tracking_url", "estimated_delivery", "last_update",
                                "events"), {
@@ -282,6 +300,7 @@ def response_schemas() -> dict:
             "tracking_number": string_or_null, "courier": string_or_null, "tracking_url": string_or_null,
             "estimated_delivery": string_or_null, "last_update": time_or_null,
             "events": {"type": "array", "items": event, "description": "Transitions seen, oldest first, each once."},
+            "last_checked": {**time_or_null, "description": "When Qikink was last asked about this order."},
             "stale": {"type": "boolean", "description": "Present (true) when Qikink could not be asked."}}),
     }
 
