@@ -193,7 +193,8 @@ async function syncNow(retryFailed) {
     ...(report.qikink_integration.last_error ? [['Last error', report.qikink_integration.last_error]] : []),
   ]));
   byId('sync-report').hidden = false;
-  notify('qikink-message', `Sync finished: ${orders.pushed} order${orders.pushed === 1 ? '' : 's'} sent to Qikink.`,
+  notify('qikink-message', `Sync finished: ${orders.pushed} order${orders.pushed === 1 ? '' : 's'} sent to Qikink.`
+    + (orders.refreshed ? ` ${orders.refreshed} in flight checked with Qikink.` : ''),
     report.qikink_integration.status === 'success' ? 'ok' : '');
   await loadOrders();
 }
