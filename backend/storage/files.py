@@ -82,6 +82,9 @@ class FileOrderStore(OrderStore):
             for field, kind in (("last_order_seq", int), ("stock", dict), ("prices", dict), ("intents", dict)):
                 if not isinstance(cached.get(field), kind):
                     raise CorruptFile(self.state_path, f"{field} is missing or of the wrong type")
+            for field in ("changes", "sequences"):  # added later: a state file from before lacks them
+                if not isinstance(cached.setdefault(field, {}), dict):
+                    raise CorruptFile(self.state_path, f"{field} is of the wrong type")
             self._state_cache = (key, cached)
         return {k: (dict(v) if isinstance(v, dict) else v) for k, v in cached.items()}
 

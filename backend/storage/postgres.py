@@ -25,7 +25,7 @@ from ..models import ORDER_ID_RE
 from .atomic import dumps
 from .catalogue import load_catalogue
 from .migrations import migrate
-from .repository import OrderFilter, hash_key, order_number
+from .repository import OrderFilter, OrderTransaction, hash_key, order_number
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,10 @@ RETRY_AFTER_SECONDS = 2
 TRANSACTION_ATTEMPTS = 5
 # The connection of the transaction this thread is in, so that nested steps (`_write_order`) join it.
 _current = contextvars.ContextVar("postgres_transaction", default=None)
+
+
+class _Unchanged(Exception):
+    """transact_order's mutate said nothing changed: roll back, answer the order as it was."""
 
 
 class _StockTaken(Exception):
@@ -237,19 +241,40 @@ class PostgresOrderStore:
     def update_order(self, order_id: str, mutate) -> dict:
         """Read-modify-write one order with its row locked. `mutate(order)` changes it in place and
         may return False to say nothing changed (then nothing is written)."""
+        return self.transact_order(order_id, lambda order, _tx: mutate(order))
+
+    def transact_order(self, order_id: str, mutate) -> dict:
+        """Change one order, its stock returns and its sequence numbers in one transaction; see
+        OrderStore.transact_order. A sequence's row stays locked until the commit, so numbers
+        are drawn one transaction at a time and a rolled-back one is drawn again: no gaps."""
         if not ORDER_ID_RE.match(order_id or ""):
             raise NotFound(f"No order {order_id}")
+
+        def current_number(conn, name: str) -> int:
+            conn.execute("INSERT INTO number_sequences (name, last_value) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING",
+                         (name,))
+            return conn.execute("SELECT last_value FROM number_sequences WHERE name = %s FOR UPDATE",
+                                (name,)).fetchone()[0]
 
         def update(conn):
             row = conn.execute("SELECT doc FROM orders WHERE order_id = %s FOR UPDATE", (order_id,)).fetchone()
             if row is None:
                 raise NotFound(f"No order {order_id}")
             order = row[0]
-            if mutate(order) is not False:
-                self._write_order(order)
+            tx = OrderTransaction(lambda name: current_number(conn, name))
+            if mutate(order, tx) is False:
+                raise _Unchanged(order)  # rolls back what drawing a number locked or wrote
+            for sku in sorted(tx.stock):
+                conn.execute("UPDATE products SET stock = stock + %s WHERE sku = %s", (tx.stock[sku], sku))
+            for name, (_before, after) in tx.numbers.items():
+                conn.execute("UPDATE number_sequences SET last_value = %s WHERE name = %s", (after, name))
+            self._write_order(order)
             return order
 
-        return self._run(update, f"updating order {order_id}")
+        try:
+            return self._run(update, f"updating order {order_id}")
+        except _Unchanged as unchanged:
+            return unchanged.args[0]
 
     def order_ids(self) -> list[str]:
         """Every stored order id, newest first."""

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -67,6 +68,32 @@ class OrderFilter:
         return ((self.status is None or order.get("status") == self.status)
                 and (self.qikink_status is None or order.get("qikink_status") == self.qikink_status)
                 and (self.email is None or order.get("customer_email", "").lower() == self.email.lower()))
+
+
+class OrderTransaction:
+    """What one order change asks of the rest of the store, committed with the order's write
+    (see OrderStore.transact_order): stock given back, numbers drawn from named sequences."""
+
+    def __init__(self, current_number):
+        self._current_number = current_number  # sequence name → its last number in the store
+        self.stock: dict[str, int] = {}
+        self.numbers: dict[str, tuple[int, int]] = {}  # sequence → (last before, last after)
+
+    def return_stock(self, sku: str, quantity: int) -> None:
+        """Put `quantity` of `sku` back in stock when the change commits."""
+        if int(quantity) < 0:
+            raise ValueError("quantity must not be negative")
+        self.stock[sku] = self.stock.get(sku, 0) + int(quantity)
+
+    def next_number(self, sequence: str) -> int:
+        """The next number of a gap-free sequence (1, 2, 3 …), used up only if the change commits."""
+        before, last = self.numbers.get(sequence) or (self._current_number(sequence),) * 2
+        self.numbers[sequence] = (before, last + 1)
+        return last + 1
+
+    @property
+    def touches_state(self) -> bool:
+        return bool(self.stock or self.numbers)
 
 
 class _PendingCreate:
@@ -169,7 +196,11 @@ class OrderStore(abc.ABC):
 
     # --- products ----------------------------------------------------------------------------
     def _initial_state(self) -> dict:
-        return {"version": 1, "last_order_seq": 0, "stock": {}, "prices": {}, "intents": {}}
+        return {"version": 1, "last_order_seq": 0, "stock": {}, "prices": {}, "intents": {}, "changes": {},
+                "sequences": {}}
+
+    def _stock_of(self, state: dict, sku: str) -> int:
+        return int(state["stock"].get(sku, self.catalogue.get(sku, {}).get("stock_quantity", 0)))
 
     def _merge(self, sku: str, state: dict) -> dict:
         product = dict(self.catalogue[sku])
@@ -203,9 +234,23 @@ class OrderStore(abc.ABC):
         for order_id, taken in list(state["intents"].items()):
             if not self._order_exists(order_id):
                 for sku, quantity in taken.items():
-                    state["stock"][sku] = int(state["stock"].get(sku, self.catalogue.get(sku, {}).get("stock_quantity", 0))) + quantity
+                    state["stock"][sku] = self._stock_of(state, sku) + quantity
                 log.warning("Order %s was never written; returned its stock", order_id)
             del state["intents"][order_id]
+        # A transact_order whose order write never landed (its token is not in the order): undo
+        # the stock it gave back and the numbers it drew, so both happen with the order or not at all.
+        changes = state.setdefault("changes", {})
+        for order_id, change in list(changes.items()):
+            order = self._read_order(order_id)
+            if order is None or order.get("txn") != change["token"]:
+                for sku, quantity in change["stock"].items():
+                    state["stock"][sku] = self._stock_of(state, sku) - quantity
+                sequences = state.setdefault("sequences", {})
+                for name, (before, after) in change["numbers"].items():
+                    if sequences.get(name) == after:
+                        sequences[name] = before
+                log.warning("A change to order %s was never written; undid its stock and numbers", order_id)
+            del changes[order_id]
 
     def _next_order_id(self, state: dict) -> str:
         seq = max(int(self.clock()), int(state["last_order_seq"]) + 1)
@@ -325,14 +370,62 @@ class OrderStore(abc.ABC):
     def update_order(self, order_id: str, mutate) -> dict:
         """Read-modify-write one order under the lock. `mutate(order)` changes it in place and
         may return False to say nothing changed (then nothing is written)."""
+        return self.transact_order(order_id, lambda order, _tx: mutate(order))
+
+    def transact_order(self, order_id: str, mutate) -> dict:
+        """Change one order under the lock, with what the change asks of the rest of the store.
+
+        `mutate(order, tx)` changes the order in place; `tx.return_stock(sku, n)` gives stock back
+        and `tx.next_number(name)` draws the next number of a gap-free sequence. The order's
+        change, its stock and its numbers commit together; if mutate returns False or raises,
+        none of them happens. After a crash at any point: all of them or none.
+
+        Files: state.json (stock, sequences and a record of this change with a random token) is
+        written first, then the order carrying the token; the next write under the lock keeps
+        the change if the order has the token and undoes it if not (`_settle_intents`).
+        """
         with self._locked():
             order = self.get_order(order_id)
             if order is None:
                 raise NotFound(f"No order {order_id}")
-            if mutate(order) is False:
+            loaded: list[dict] = []
+
+            def state() -> dict:
+                if not loaded:
+                    loaded.append(self._load_state())
+                    self._settle_intents(loaded[0])
+                return loaded[0]
+
+            tx = OrderTransaction(lambda name: int(state().setdefault("sequences", {}).get(name, 0)))
+            if mutate(order, tx) is False:
                 return order
-            self._write_order(order)
+            if not tx.touches_state:
+                self._write_order(order)
+                return order
+            current = state()
+            for sku, quantity in tx.stock.items():
+                current["stock"][sku] = self._stock_of(current, sku) + quantity
+            for name, (_before, after) in tx.numbers.items():
+                current["sequences"][name] = after
+            order["txn"] = uuid.uuid4().hex
+            current["changes"][order_id] = {"token": order["txn"], "stock": tx.stock,
+                                            "numbers": {name: list(pair) for name, pair in tx.numbers.items()}}
+            self._save_state(current)
+            try:
+                self._write_order(order)
+            except BaseException:
+                self._undo_unwritten(order_id)
+                raise
             return order
+
+    def _undo_unwritten(self, order_id: str) -> None:
+        """Undo, now, a change whose order write failed (else the next write under the lock does)."""
+        try:
+            state = self._load_state()
+            self._settle_intents(state)
+            self._save_state(state)
+        except Exception as exc:
+            log.error("Could not yet undo the unwritten change to order %s: %s", order_id, exc)
 
     def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
         """(orders on the page, total matching), newest first."""
@@ -356,7 +449,7 @@ class OrderStore(abc.ABC):
         """At start-up: settle the intents of writes a crash interrupted."""
         with self._locked():
             state = self._load_state()
-            if state["intents"]:
+            if state["intents"] or state.get("changes"):
                 self._settle_intents(state)
                 self._save_state(state)
 

@@ -1,0 +1,156 @@
+"""The store's transact_order contract: an order change, the stock it gives back and the numbers
+it draws commit together or not at all; run against every store (file, memory, PostgreSQL)."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from backend.errors import NotFound
+from backend.storage import FileOrderStore, load_catalogue
+from tests.test_storage import builder
+
+SKU = "BHRT-001-M"  # 15 in stock in the test catalogue
+
+
+def cancel(order, tx, *, number=True):
+    """The shape of a cancellation: mark the order, give its stock back, draw a note number."""
+    order["status"] = "cancelled"
+    for item in order["items"]:
+        tx.return_stock(item["sku"], item["quantity"])
+    if number:
+        order["credit_note"] = tx.next_number("credit-note")
+
+
+def stock(store) -> int:
+    return store.products()[SKU]["stock_quantity"]
+
+
+def test_stock_returns_and_numbers_commit_with_the_order(store):
+    order, _ = store.create_order(builder(quantity=3))
+    assert stock(store) == 12
+    changed = store.transact_order(order["order_id"], cancel)
+    assert changed["status"] == "cancelled" and changed["credit_note"] == 1
+    assert store.get_order(order["order_id"])["credit_note"] == 1
+    assert stock(store) == 15
+
+
+def test_numbers_are_gap_free_per_sequence_and_consecutive_within_one_change(store):
+    first, _ = store.create_order(builder())
+    second, _ = store.create_order(builder())
+
+    def two_numbers(order, tx):
+        order["a"] = tx.next_number("invoice")
+        order["b"] = tx.next_number("invoice")
+        order["other"] = tx.next_number("credit-note")
+
+    changed = store.transact_order(first["order_id"], two_numbers)
+    assert (changed["a"], changed["b"], changed["other"]) == (1, 2, 1)
+    changed = store.transact_order(second["order_id"], two_numbers)
+    assert (changed["a"], changed["b"], changed["other"]) == (3, 4, 2)
+
+
+def test_mutate_saying_unchanged_uses_up_nothing(store):
+    order, _ = store.create_order(builder(quantity=2))
+
+    def draw_then_decline(order, tx):
+        cancel(order, tx)
+        return False
+
+    store.transact_order(order["order_id"], draw_then_decline)
+    assert stock(store) == 13
+    assert store.get_order(order["order_id"])["status"] == "pending"
+    assert store.transact_order(order["order_id"], cancel)["credit_note"] == 1
+
+
+def test_mutate_raising_uses_up_nothing(store):
+    order, _ = store.create_order(builder(quantity=2))
+
+    def draw_then_refuse(order, tx):
+        cancel(order, tx)
+        raise ValueError("refused")
+
+    with pytest.raises(ValueError):
+        store.transact_order(order["order_id"], draw_then_refuse)
+    assert stock(store) == 13
+    assert store.get_order(order["order_id"])["status"] == "pending"
+    assert store.transact_order(order["order_id"], cancel)["credit_note"] == 1
+
+
+def test_missing_order_is_not_found(store):
+    with pytest.raises(NotFound):
+        store.transact_order("BHRT-1", cancel)
+
+
+def test_update_order_still_takes_a_one_argument_mutate(store):
+    order, _ = store.create_order(builder())
+    store.update_order(order["order_id"], lambda o: o.update(note="kept"))
+    assert store.get_order(order["order_id"])["note"] == "kept"
+
+
+def test_concurrent_changes_draw_each_number_once(store):
+    orders = [store.create_order(builder())[0] for _ in range(8)]
+    drawn = []
+    barrier = threading.Barrier(len(orders))
+
+    def draw(order_id):
+        barrier.wait()
+        for _ in range(3):
+            changed = store.transact_order(order_id, lambda o, tx: o.update(n=tx.next_number("invoice")))
+            drawn.append(changed["n"])
+
+    threads = [threading.Thread(target=draw, args=(o["order_id"],)) for o in orders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(drawn) == list(range(1, 25))
+
+
+# --- files only: a crash between the state write and the order write ---------------------------
+def test_order_write_failing_after_the_state_write_undoes_stock_and_number(data_dir, monkeypatch):
+    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    order, _ = store.create_order(builder(quantity=3))
+    real_write = store._write_order
+
+    def crash(order, **kwargs):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(store, "_write_order", crash)
+    monkeypatch.setattr(store, "_undo_unwritten", lambda order_id: None)  # the process dies before undoing
+    with pytest.raises(OSError):
+        store.transact_order(order["order_id"], cancel)
+    monkeypatch.setattr(store, "_write_order", real_write)
+    # As after a kill -9 at that point: a new process on the same data directory.
+    again = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    assert again.get_order(order["order_id"])["status"] == "pending"
+    assert stock(again) == 12
+    assert again.transact_order(order["order_id"], cancel)["credit_note"] == 1
+    assert stock(again) == 15
+
+
+def test_order_write_failing_is_undone_at_once(data_dir, monkeypatch):
+    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    order, _ = store.create_order(builder(quantity=3))
+
+    def disk_error(order, **kwargs):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(store, "_write_order", disk_error)
+    with pytest.raises(OSError):
+        store.transact_order(order["order_id"], cancel)
+    assert stock(store) == 12
+    monkeypatch.undo()
+    assert store.transact_order(order["order_id"], cancel)["credit_note"] == 1
+
+
+def test_change_kept_when_the_process_dies_after_the_order_write(data_dir):
+    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    order, _ = store.create_order(builder(quantity=3))
+    store.transact_order(order["order_id"], cancel)  # its record stays in state.json until the next write
+    again = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    assert again.get_order(order["order_id"])["credit_note"] == 1
+    assert stock(again) == 15
+    other, _ = again.create_order(builder())
+    assert again.transact_order(other["order_id"], cancel)["credit_note"] == 2
+    assert stock(again) == 15
