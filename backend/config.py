@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,47 @@ def _number(name: str, raw: str, kind=float, minimum=0):
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, not {raw!r}")
     return value
+
+
+MONEY_SETTING_MAX = Decimal("100000")
+
+
+def _money(name: str, raw: str) -> Decimal:
+    """Rupees exact to the paisa, from 0 to MONEY_SETTING_MAX, as a Decimal (never a float)."""
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ConfigError(f"{name} must be an amount in rupees such as 49 or 49.50, not {raw!r}") from None
+    if not value.is_finite() or not 0 <= value <= MONEY_SETTING_MAX:
+        raise ConfigError(f"{name} must be an amount from 0 to {MONEY_SETTING_MAX} rupees, not {raw!r}")
+    if value != value.quantize(Decimal("0.01")):
+        raise ConfigError(f"{name} must have at most two decimal places (paise), not {raw!r}")
+    return value.quantize(Decimal("0.01"))
+
+
+def _seller(get) -> dict:
+    """SHOP_LEGAL_NAME, SHOP_GSTIN, SHOP_ADDRESS, SHOP_STATE: all four or none (no invoices then)."""
+    from .billing.gst import gstin_problem
+    from .models import state_name
+
+    names = ("SHOP_LEGAL_NAME", "SHOP_GSTIN", "SHOP_ADDRESS", "SHOP_STATE")
+    values = {name: get(name) for name in names}
+    if not any(values.values()):
+        return {}
+    missing = [name for name in names if not values[name]]
+    if missing:
+        raise ConfigError(f"{', '.join(missing)} must be set too: GST invoices need the shop's legal name, "
+                          f"GSTIN, address and state (or leave all four empty for no invoices)")
+    state = state_name(values["SHOP_STATE"])
+    if state is None:
+        raise ConfigError(f"SHOP_STATE must be an Indian state or union territory, by name or two-letter code, "
+                          f"not {values['SHOP_STATE']!r}")
+    gstin = values["SHOP_GSTIN"].upper()
+    problem = gstin_problem(gstin, state)
+    if problem:
+        raise ConfigError(f"SHOP_GSTIN {problem}")
+    return {"seller_legal_name": values["SHOP_LEGAL_NAME"], "seller_gstin": gstin,
+            "seller_address": values["SHOP_ADDRESS"], "seller_state": state}
 
 
 @dataclass(frozen=True)
@@ -85,6 +127,14 @@ class Config:
     database_pool_timeout: float = 5.0
     database_connect_timeout: float = 3.0
     database_statement_timeout: float = 10.0
+
+    shipping_fee: Decimal = Decimal("0")
+    free_shipping_above: Decimal | None = None  # None: shipping is never free
+    cod_fee: Decimal = Decimal("0")
+    seller_legal_name: str = ""  # the four seller settings: all set, or none (then no invoices)
+    seller_gstin: str = ""
+    seller_address: str = ""
+    seller_state: str = ""
 
     @property
     def database_url_display(self) -> str:
@@ -211,4 +261,8 @@ class Config:
             database_connect_timeout=_number("DATABASE_CONNECT_TIMEOUT", get("DATABASE_CONNECT_TIMEOUT", "3"), float, 1),
             database_statement_timeout=_number(
                 "DATABASE_STATEMENT_TIMEOUT", get("DATABASE_STATEMENT_TIMEOUT", "10"), float, 0.1),
+            shipping_fee=_money("SHIPPING_FEE", get("SHIPPING_FEE") or "0"),
+            free_shipping_above=_money("FREE_SHIPPING_ABOVE", free) if (free := get("FREE_SHIPPING_ABOVE")) else None,
+            cod_fee=_money("COD_FEE", get("COD_FEE") or "0"),
+            **_seller(get),
         )

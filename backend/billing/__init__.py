@@ -1,0 +1,1 @@
+"""Money around an order: shipping and COD charges, GST rates and the tax invoice."""
