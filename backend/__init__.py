@@ -17,6 +17,8 @@ class Shop:
     store: object
     orders: object
     fulfilment: object = None
+    charges: object = None
+    invoices: object = None
     limiter: object = None
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
 
@@ -35,7 +37,10 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    from .api import docs, health, orders, pages, products, qikink
+    from .api import docs, health, invoices, orders, pages, products, qikink
+    from .billing import load_gst_rules
+    from .billing.charges import ChargeSettings
+    from .billing.invoice import InvoiceService, Seller
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .config import Config
     from .errors import register_error_handlers
@@ -55,11 +60,14 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
     fulfilment = Fulfilment(config, store, client) if client is not None else None
     cors_origins = tuple(_origin_pattern(o) for o in config.cors_origins)
-    shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment,
-                cors_origins=cors_origins)
+    charges = ChargeSettings.from_config(config)
+    order_service = OrderService(store)
+    invoice_service = InvoiceService(order_service, load_gst_rules(config.catalogue_file), Seller.from_config(config))
+    shop = Shop(config=config, store=store, orders=order_service, fulfilment=fulfilment, charges=charges,
+                invoices=invoice_service, cors_origins=cors_origins)
     app.extensions["shop"] = shop
 
-    for blueprint in (health.bp, products.bp, orders.bp, qikink.bp, pages.bp, docs.bp):
+    for blueprint in (health.bp, products.bp, orders.bp, invoices.bp, qikink.bp, pages.bp, docs.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

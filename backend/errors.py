@@ -66,6 +66,10 @@ class PriceMismatch(ApiError):
     status, code, message = 409, "price_mismatch", "Price differs from the catalogue price"
 
 
+class InvoiceUnavailable(ApiError):
+    status, code, message = 409, "invoice_unavailable", "No invoice can be issued for this order"
+
+
 class IdempotencyConflict(ApiError):
     status, code, message = 409, "idempotency_conflict", "Idempotency-Key was already used with a different body"
 

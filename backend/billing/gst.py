@@ -95,9 +95,12 @@ class GstRules:
         self.charges_rate = charges_rate  # None: shipping and COD fee follow the principal supply
 
     @classmethod
-    def from_document(cls, document: dict, products: list) -> "GstRules":
-        """Read and check the catalogue's `gst` section and every product's `hsn`; ValueError says what is wrong."""
-        section = document.get("gst")
+    def from_document(cls, document: dict) -> "GstRules | None":
+        """Read and check the catalogue's `gst` section and every product's `hsn` (None: the catalogue
+        has no `gst` section, so no invoices); ValueError says what is wrong."""
+        if "gst" not in document:
+            return None
+        section, products = document["gst"], document.get("products") or []
         if not isinstance(section, dict) or not isinstance(section.get("rates"), dict) or not section["rates"]:
             raise ValueError("expected a 'gst' object with 'rates' by HSN code")
         rates = {}

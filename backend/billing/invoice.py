@@ -1,0 +1,162 @@
+"""The GST tax invoice of an order: built once from the order, numbered from a gap-free sequence,
+and kept on the order so that it never changes after it is issued.
+
+When: at the first request for it (see README, "GST invoice"). Placing an order then draws no
+number, and an order cancelled before anyone asked for its invoice never gets one, so no number
+is ever spent on an order that needs a credit note instead.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from ..errors import InvoiceUnavailable
+from ..models import money_json
+from .charges import stored_charges
+from .gst import STATE_CODES, UTGST_TERRITORIES, GstRules, split_halves, split_inclusive
+from .words import rupees_in_words
+
+IST = timezone(timedelta(hours=5, minutes=30))
+SEQUENCE = "invoice"
+NUMBER_PREFIX = "INV-"  # with 6 digits: 10 characters, within GST's 16 (letters, digits, '-' and '/')
+ZERO = Decimal("0")
+CHARGE_LINES = (("shipping", "Shipping"), ("cod_fee", "Cash on delivery fee"))
+
+
+@dataclass(frozen=True)
+class Seller:
+    """The shop as its invoices name it (SHOP_LEGAL_NAME, SHOP_GSTIN, SHOP_ADDRESS, SHOP_STATE)."""
+
+    legal_name: str
+    gstin: str
+    address: str
+    state: str
+
+    @classmethod
+    def from_config(cls, config) -> "Seller | None":
+        if not config.seller_gstin:
+            return None
+        return cls(config.seller_legal_name, config.seller_gstin, config.seller_address, config.seller_state)
+
+
+def _amount(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _json(values: dict) -> dict:
+    return {key: money_json(value) if isinstance(value, Decimal) else value for key, value in values.items()}
+
+
+def invoice_number(number: int) -> str:
+    return f"{NUMBER_PREFIX}{number:06d}"
+
+
+def _line(kind: str, description: str, hsn: str, quantity: int, unit_price: Decimal, rate: Decimal,
+          intra_state: bool, sku: str | None = None) -> dict:
+    amount = unit_price * quantity
+    taxable, tax = split_inclusive(amount, rate)
+    central, state = split_halves(tax) if intra_state else (ZERO, ZERO)
+    return {"kind": kind, "description": description, "sku": sku, "hsn": hsn, "quantity": quantity,
+            "unit_price": unit_price, "amount": amount, "gst_rate": rate, "taxable_value": taxable,
+            "cgst": central, "sgst": state, "igst": ZERO if intra_state else tax, "tax": tax}
+
+
+def build_invoice(order: dict, products: dict, rules: GstRules, seller: Seller, number: int,
+                  issued_at: datetime) -> dict:
+    """The invoice document (JSON-ready) of a structured-address order; prices include GST."""
+    address = order["shipping_address"]
+    issued_at = issued_at.astimezone(IST)
+    intra_state = address["state"] == seller.state
+    lines = []
+    for item in order["items"]:
+        product = products.get(item["sku"]) or {}
+        hsn = product.get("hsn")
+        if hsn is None:
+            raise InvoiceUnavailable(f"{item['sku']} is no longer in the catalogue, so its HSN code is unknown")
+        unit_price = _amount(item["price"])
+        description = f"{item['name']} ({product['size']})" if product.get("size") else item["name"]
+        lines.append(_line("goods", description, hsn, int(item["quantity"]), unit_price,
+                           rules.rate(hsn, unit_price, issued_at.date()), intra_state, item["sku"]))
+    # Shipping and the COD fee are part of a composite supply whose principal supply is the goods
+    # (CGST Act s.8(a)): taxed at the goods' rate; with several rates, the highest (the safe side).
+    principal = max(lines, key=lambda line: line["gst_rate"])
+    charges_rate = rules.charges_rate if rules.charges_rate is not None else principal["gst_rate"]
+    charges = stored_charges(order)
+    for kind, description in CHARGE_LINES:
+        amount = _amount(charges[kind] or 0)
+        if amount:
+            lines.append(_line(kind, description, principal["hsn"], 1, amount, charges_rate, intra_state))
+    totals = {key: sum((line[key] for line in lines), ZERO)
+              for key in ("taxable_value", "cgst", "sgst", "igst", "tax", "amount")}
+    total = totals.pop("amount")
+    if total != _amount(order["total"]):
+        raise InvoiceUnavailable(f"The order's lines come to {total}, not its total {order['total']}")
+    state_tax = "UTGST" if seller.state in UTGST_TERRITORIES else "SGST"
+    return {
+        "invoice_number": invoice_number(number),
+        "invoice_date": issued_at.date().isoformat(),
+        "issued_at": issued_at.isoformat(timespec="seconds"),
+        "order_id": order["order_id"],
+        "order_date": order["created_at"],
+        "payment_method": order.get("payment_method", "prepaid"),
+        "currency": "INR",
+        "prices_include_tax": True,
+        "reverse_charge": False,
+        "seller": {"legal_name": seller.legal_name, "gstin": seller.gstin, "address": seller.address,
+                   "state": seller.state, "state_code": STATE_CODES[seller.state]},
+        "buyer": {"name": address.get("name", ""), "email": order["customer_email"],
+                  "address": {key: address.get(key, "") for key in ("line1", "line2", "city", "state", "pincode")},
+                  "gstin": None},
+        "place_of_supply": {"state": address["state"], "state_code": STATE_CODES[address["state"]]},
+        "supply": "intra_state" if intra_state else "inter_state",
+        "tax_names": {"cgst": "CGST", "sgst": state_tax, "igst": "IGST"},
+        "lines": [_json(line) for line in lines],
+        "totals": _json({**totals, "total": total}),
+        "total_in_words": rupees_in_words(total),
+        "charges_rate_rule": ("Shipping and the cash-on-delivery fee are part of the supply of the goods "
+                              "(composite supply) and taxed at the rate of its principal supply"
+                              if rules.charges_rate is None else
+                              f"Shipping and the cash-on-delivery fee are taxed at {money_json(charges_rate)}%"),
+    }
+
+
+class InvoiceService:
+    """Issues each order's invoice once, numbered gap-free, and reads it back afterwards."""
+
+    def __init__(self, orders, rules: GstRules, seller: Seller | None, *, clock=time.time):
+        self.orders = orders  # the OrderService: its get() is the access rule (admin, or ?email=)
+        self.store = orders.store
+        self.rules = rules
+        self.seller = seller
+        self.clock = clock
+
+    def invoice(self, order_id: str, *, email: str | None = None, admin: bool = False) -> dict:
+        """The order's invoice, issued now when it has none; 404 like the order, 409 when none can be issued."""
+        order = self.orders.get(order_id, email=email, admin=admin)
+        if order.get("invoice"):
+            return order["invoice"]
+        if self.rules is None:
+            raise InvoiceUnavailable("This shop issues no invoices yet: its catalogue has no GST rates ('gst')")
+        if self.seller is None:
+            raise InvoiceUnavailable("This shop issues no invoices yet: SHOP_LEGAL_NAME, SHOP_GSTIN, SHOP_ADDRESS "
+                                     "and SHOP_STATE are not set")
+        if not isinstance(order.get("shipping_address"), dict):
+            raise InvoiceUnavailable("The order needs a structured shipping address (its state is the place of "
+                                     "supply) before an invoice can be issued")
+        products = self.store.products()
+
+        def issue(order, tx):
+            if order.get("invoice"):
+                return False  # issued by a concurrent request: keep that one
+            if order.get("status") == "cancelled":
+                raise InvoiceUnavailable(f"Order {order_id} is cancelled and was never invoiced, so it gets no invoice")
+            issued_at = datetime.fromtimestamp(self.clock(), timezone.utc)
+            # Built before the number is drawn: a failure uses no number (and nothing commits).
+            document = build_invoice(order, products, self.rules, self.seller, 0, issued_at)
+            document["invoice_number"] = invoice_number(tx.next_number(SEQUENCE))
+            order["invoice"] = document
+            return True
+
+        return self.store.transact_order(order_id, issue)["invoice"]
