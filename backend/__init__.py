@@ -16,7 +16,7 @@ class Shop:
     config: object
     store: object
     orders: object
-    fulfilment: object = None
+    fulfilment: object = None  # Fulfilment, or QikinkOff when QIKINK_ENV=off
     limiter: object = None
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
 
@@ -40,6 +40,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from .config import Config
     from .errors import register_error_handlers
     from .fulfilment import Fulfilment
+    from .fulfilment.off import QikinkOff
     from .qikink import QikinkClient
     from .hosts import HostCheckedRequest, trusted_hosts
     from .orders import OrderService
@@ -53,9 +54,9 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     app.json.sort_keys = False
     store = store or open_store(config)
     client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
-    fulfilment = Fulfilment(config, store, client) if client is not None else None
+    fulfilment = Fulfilment(config, store, client) if client is not None else QikinkOff(config, store)
     cors_origins = tuple(_origin_pattern(o) for o in config.cors_origins)
-    shop = Shop(config=config, store=store, orders=OrderService(store), fulfilment=fulfilment,
+    shop = Shop(config=config, store=store, orders=OrderService(store, dispatcher=fulfilment), fulfilment=fulfilment,
                 cors_origins=cors_origins)
     app.extensions["shop"] = shop
 
