@@ -16,7 +16,7 @@ class Shop:
     config: object
     store: object
     orders: object
-    fulfilment: object = None
+    fulfilment: object = None  # Fulfilment, or QikinkOff when QIKINK_ENV=off
     charges: object = None
     invoices: object = None
     limiter: object = None
@@ -45,6 +45,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from .config import Config
     from .errors import register_error_handlers
     from .fulfilment import Fulfilment
+    from .fulfilment.off import QikinkOff
     from .qikink import QikinkClient
     from .hosts import HostCheckedRequest, trusted_hosts
     from .orders import OrderService
@@ -58,10 +59,10 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     app.json.sort_keys = False
     store = store or open_store(config)
     client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
-    fulfilment = Fulfilment(config, store, client) if client is not None else None
+    fulfilment = Fulfilment(config, store, client) if client is not None else QikinkOff(config, store)
     cors_origins = tuple(_origin_pattern(o) for o in config.cors_origins)
     charges = ChargeSettings.from_config(config)
-    order_service = OrderService(store)
+    order_service = OrderService(store, dispatcher=fulfilment)
     invoice_service = InvoiceService(order_service, load_gst_rules(config.catalogue_file), Seller.from_config(config))
     shop = Shop(config=config, store=store, orders=order_service, fulfilment=fulfilment, charges=charges,
                 invoices=invoice_service, cors_origins=cors_origins)

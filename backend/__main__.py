@@ -48,7 +48,7 @@ def _serve(args) -> int:
     app = create_app(config)
     fulfilment = app.extensions["shop"].fulfilment
     print_banner(config, fulfilment, emulator_url=emulator_url)
-    if fulfilment is not None and config.sync_enabled:
+    if fulfilment.enabled and config.sync_enabled:
         fulfilment.start_worker()
     if args.debug:
         app.run(host=config.host, port=config.port, debug=True, use_reloader=False)

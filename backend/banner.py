@@ -43,7 +43,7 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
         print(line, file=stream, flush=True)
 
     say(ok, "Flask server starting...")
-    if fulfilment is None:
+    if not getattr(fulfilment, "enabled", False):  # None: a banner printed without an app
         say(fail, "Qikink integration: DISABLED (QIKINK_ENV=off); orders are kept as sync_pending")
     else:
         client_config = fulfilment.client.config

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -24,6 +25,14 @@ ACTION_REQUIRED_MESSAGE = (
     "shipping_address with name, line1, city, state, pincode and phone"
 )
 REPLAY_WAIT_SECONDS = 10.0
+CREATED_MESSAGES = {
+    "synced": "Order created successfully and synced with Qikink",
+    "sync_pending": "Order created successfully (Qikink sync pending)",
+    "action_required": "Order created; Qikink needs a structured shipping address before it can be sent",
+    "sync_failed": "Order created, but Qikink refused it; an admin needs to correct it",
+}
+INTEGRATION_STATUS = {"synced": "success", "sync_pending": "pending", "action_required": "action_required",
+                      "sync_failed": "failed"}
 
 
 def now_iso(clock=time.time) -> str:
@@ -45,6 +54,41 @@ def admin_order(order: dict) -> dict:
                      if next_attempt else None}}
 
 
+def created_answer(order: dict) -> dict:
+    """The body of a 201 for a new order: the order and how sending it to Qikink went."""
+    qikink_status = order["qikink_status"]
+    integration = {"status": INTEGRATION_STATUS.get(qikink_status, qikink_status),
+                   "qikink_shipment_id": order.get("qikink_shipment_id"), "tracking_id": order.get("tracking_id")}
+    if qikink_status != "synced":
+        integration["reason"] = order.get("qikink_message") or (order.get("sync") or {}).get("last_error")
+    return {"status": "success", "message": CREATED_MESSAGES.get(qikink_status, "Order created successfully"),
+            "data": public_order(order), "qikink_integration": integration}
+
+
+@dataclass
+class PlaceOutcome:
+    """What placing an order came to: the order, whether this request created it, and the answer
+    (status and body) to give; a replay gives the first request's answer again."""
+
+    order: dict
+    created: bool
+    status: int
+    body: dict
+
+
+class NoDispatcher:
+    """Sends nothing (the default): the order service's view of fulfilment when there is none."""
+
+    def new_claim(self) -> None:
+        return None
+
+    def push_new(self, order: dict, claim: dict | None = None) -> dict:
+        return order
+
+    def order_changed(self, order: dict) -> None:
+        pass
+
+
 def add_event(order: dict, event: str, description: str, timestamp: str, location=None) -> bool:
     """Record a fulfilment event once; False when it was already there."""
     events = order.setdefault("events", [])
@@ -55,14 +99,38 @@ def add_event(order: dict, event: str, description: str, timestamp: str, locatio
 
 
 class OrderService:
-    """Business rules for orders, on top of an OrderStore."""
+    """Business rules for orders, on top of an OrderStore.
 
-    def __init__(self, store, *, clock=time.time, sleep=time.sleep):
+    The dispatcher hands orders on to fulfilment: `new_claim()` (the right to send an order,
+    saved with it), `push_new(order, claim)` (send it now, within the request's budget) and
+    `order_changed(order)`; `Fulfilment` when Qikink is on, a no-op one when it is off."""
+
+    def __init__(self, store, *, dispatcher=None, clock=time.time, sleep=time.sleep):
         self.store = store
+        self.dispatcher = dispatcher or NoDispatcher()
         self.clock = clock
         self.sleep = sleep
 
     # --- placing ----------------------------------------------------------------------------
+    def place_order(self, body: dict, idempotency_key: str | None = None) -> PlaceOutcome:
+        """Place an order and hand it to fulfilment; with a key used before, the first answer.
+
+        The claim to send the order is saved with it, so the push right after needs no second
+        write. The answer for a key is kept once the push is over: a replay waits briefly for
+        it (see `stored_response`), so both requests answer alike."""
+        claim = self.dispatcher.new_claim()
+        order, created = self.place(body, idempotency_key, sync_claim=claim)
+        if not created:
+            stored = self.stored_response(order)
+            if stored is None:  # the first request died before answering: answer from the order
+                stored = {"status": 201, "body": created_answer(self.store.get_order(order["order_id"]) or order)}
+            return PlaceOutcome(order, False, stored["status"], stored["body"])
+        order = self.dispatcher.push_new(order, claim)
+        answer = created_answer(order)
+        if idempotency_key is not None:
+            self.keep_response(order["order_id"], 201, answer)
+        return PlaceOutcome(order, True, 201, answer)
+
     def validate_new(self, body: dict) -> dict:
         """Check a POST /api/orders body against every rule; the normalised request or a 422."""
         problems = Problems()
@@ -128,8 +196,9 @@ class OrderService:
         return build
 
     def place(self, body: dict, idempotency_key: str | None = None, *, sync_claim: dict | None = None):
-        """Validate and save a new order. Returns `(order, created)`; `created` False is a replay.
-        `sync_claim` (from Fulfilment.new_claim) is saved with a sendable order."""
+        """Validate and save a new order, without handing it on. Returns `(order, created)`;
+        `created` False is a replay. `sync_claim` (a dispatcher's new_claim) is saved with a
+        sendable order."""
         if idempotency_key is not None and not IDEMPOTENCY_KEY_RE.match(idempotency_key):
             raise ValidationError.from_fields([{"field": "Idempotency-Key",
                                                 "message": "must be 1 to 255 visible ASCII characters"}])
@@ -232,4 +301,6 @@ class OrderService:
                     sync.pop(key, None)
             return True
 
-        return self.store.update_order(order_id, apply)
+        order = self.store.update_order(order_id, apply)
+        self.dispatcher.order_changed(order)
+        return order

@@ -12,7 +12,7 @@ def health():
     shop = services()
     problem = shop.store.check_writable()
     body = {"status": "ok" if problem is None else "degraded", "storage": "ok" if problem is None else "unavailable",
-            "qikink": shop.fulfilment.connection_state() if shop.fulfilment is not None else "off",
+            "qikink": shop.fulfilment.connection_state(),
             "version": __version__}
     if problem:
         body["storage_error"] = problem

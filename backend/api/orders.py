@@ -8,48 +8,18 @@ from . import choice_arg, int_arg, is_admin, json_body, require_admin, services
 
 bp = Blueprint("orders", __name__, url_prefix="/api/orders")
 
-MESSAGES = {
-    "synced": "Order created successfully and synced with Qikink",
-    "sync_pending": "Order created successfully (Qikink sync pending)",
-    "action_required": "Order created; Qikink needs a structured shipping address before it can be sent",
-    "sync_failed": "Order created, but Qikink refused it; an admin needs to correct it",
-}
-INTEGRATION_STATUS = {"synced": "success", "sync_pending": "pending", "action_required": "action_required",
-                      "sync_failed": "failed"}
 PAGE_RANGE = (1, 1_000_000)
 PER_PAGE_RANGE = (1, 200)
 PER_PAGE_DEFAULT = 50
 
 
-def created_body(order: dict) -> dict:
-    qikink_status = order["qikink_status"]
-    integration = {"status": INTEGRATION_STATUS.get(qikink_status, qikink_status),
-                   "qikink_shipment_id": order.get("qikink_shipment_id"), "tracking_id": order.get("tracking_id")}
-    if qikink_status != "synced":
-        integration["reason"] = order.get("qikink_message") or (order.get("sync") or {}).get("last_error")
-    return {"status": "success", "message": MESSAGES.get(qikink_status, "Order created successfully"),
-            "data": public_order(order), "qikink_integration": integration}
-
-
 @bp.post("")
 def create_order():
-    shop = services()
-    body = json_body()
-    key = request.headers.get("Idempotency-Key")
-    claim = shop.fulfilment.new_claim() if shop.fulfilment is not None else None
-    order, created = shop.orders.place(body, key, sync_claim=claim)
-    location = {"Location": f"/api/orders/{order['order_id']}"}
-    if not created:
-        stored = shop.orders.stored_response(order)
-        if stored is None:
-            stored = {"status": 201, "body": created_body(shop.store.get_order(order["order_id"]) or order)}
-        return stored["body"], stored["status"], {**location, "Idempotent-Replayed": "true"}
-    if shop.fulfilment is not None:
-        order = shop.fulfilment.push_new(order, claim)
-    response = created_body(order)
-    if key is not None:
-        shop.orders.keep_response(order["order_id"], 201, response)
-    return response, 201, location
+    outcome = services().orders.place_order(json_body(), request.headers.get("Idempotency-Key"))
+    headers = {"Location": f"/api/orders/{outcome.order['order_id']}"}
+    if not outcome.created:
+        headers["Idempotent-Replayed"] = "true"
+    return outcome.body, outcome.status, headers
 
 
 @bp.get("")
@@ -81,8 +51,5 @@ def get_order(order_id):
 @bp.patch("/<order_id>")
 def patch_order(order_id):
     require_admin()
-    shop = services()
-    order = shop.orders.edit(order_id, json_body())
-    if shop.fulfilment is not None:
-        shop.fulfilment.order_changed(order)
+    order = services().orders.edit(order_id, json_body())
     return {"status": "success", "message": "Order updated", "data": public_order(order)}

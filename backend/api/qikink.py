@@ -16,19 +16,14 @@ def _now() -> datetime:
 
 def _fulfilment():
     fulfilment = services().fulfilment
-    if fulfilment is None or not fulfilment.enabled:
+    if not fulfilment.enabled:
         raise QikinkUnavailable("Qikink integration is off (QIKINK_ENV=off)")
     return fulfilment
 
 
 @bp.get("/status")
 def status():
-    fulfilment = services().fulfilment
-    if fulfilment is None:
-        return {"status": "not_configured", "environment": services().config.qikink_env, "qikink_api": None,
-                "client_id": None, "last_check": None, "token_valid_until": None, "pending_orders": None,
-                "last_error": None}
-    return fulfilment.status()
+    return services().fulfilment.status()
 
 
 @bp.post("/authenticate")
@@ -80,12 +75,4 @@ def sync():
 
 @bp.get("/fulfillment/<order_id>")
 def fulfillment(order_id):
-    shop = services()
-    if shop.fulfilment is None:
-        order = shop.orders.get(order_id, admin=True)
-        return {"order_id": order["order_id"], "qikink_shipment_id": order.get("qikink_shipment_id"),
-                "status": order["status"], "qikink_raw_status": order.get("qikink_raw_status"),
-                "qikink_status": order["qikink_status"], "tracking_number": order.get("tracking_id"),
-                "courier": order.get("courier"), "tracking_url": order.get("tracking_url"),
-                "estimated_delivery": None, "last_update": order.get("updated_at"), "events": order.get("events", [])}
-    return shop.fulfilment.fulfilment_view(order_id)
+    return services().fulfilment.fulfilment_view(order_id)

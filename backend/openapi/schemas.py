@@ -6,7 +6,8 @@ import re
 
 from .. import errors
 from ..api import BOOLEAN_WORDS
-from ..api.orders import INTEGRATION_STATUS, PAGE_RANGE, PER_PAGE_DEFAULT, PER_PAGE_RANGE
+from ..api.orders import PAGE_RANGE, PER_PAGE_DEFAULT, PER_PAGE_RANGE
+from ..orders import INTEGRATION_STATUS
 from ..config import QIKINK_ENVIRONMENTS
 from ..qikink.budget import KINDS
 from ..models import (ADDRESS_REQUIRED, ADDRESS_TEXT_MAX, CONTROL_CHARS, COUNTRY_NAMES, EMAIL_MAX, EMAIL_RE,
