@@ -62,7 +62,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     fulfilment = Fulfilment(config, store, client) if client is not None else QikinkOff(config, store)
     cors_origins = tuple(_origin_pattern(o) for o in config.cors_origins)
     charges = ChargeSettings.from_config(config)
-    order_service = OrderService(store, dispatcher=fulfilment)
+    order_service = OrderService(store, dispatcher=fulfilment, charges=charges)
     invoice_service = InvoiceService(order_service, load_gst_rules(config.catalogue_file), Seller.from_config(config))
     shop = Shop(config=config, store=store, orders=order_service, fulfilment=fulfilment, charges=charges,
                 invoices=invoice_service, cors_origins=cors_origins)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
+from .billing.charges import ChargeSettings, stored_charges
 from .errors import IdempotencyConflict, NotFound, OrderNotEditable, OutOfStock, PriceMismatch, ValidationError
 from .models import (IDEMPOTENCY_KEY_RE, ORDER_PATCH_FIELDS, QIKINK_STATUSES, Problems, fingerprint, money_json,
                      validate_address, validate_email, validate_items, validate_payment_method)
@@ -16,7 +17,8 @@ log = logging.getLogger(__name__)
 
 EDITABLE_QIKINK_STATUSES = ("action_required", "sync_pending", "sync_failed")
 PUBLIC_ORDER_FIELDS = (
-    "order_id", "customer_email", "shipping_address", "items", "total", "currency", "payment_method",
+    "order_id", "customer_email", "shipping_address", "items", "subtotal", "shipping", "cod_fee", "total",
+    "currency", "payment_method",
     "status", "qikink_status", "qikink_order_number", "qikink_shipment_id", "tracking_id", "courier",
     "tracking_url", "qikink_message", "created_at", "updated_at",
 )
@@ -40,7 +42,7 @@ def now_iso(clock=time.time) -> str:
 
 
 def public_order(order: dict) -> dict:
-    return {field: order.get(field) for field in PUBLIC_ORDER_FIELDS}
+    return {field: order.get(field) for field in PUBLIC_ORDER_FIELDS} | stored_charges(order)
 
 
 def admin_order(order: dict) -> dict:
@@ -105,8 +107,10 @@ class OrderService:
     saved with it), `push_new(order, claim)` (send it now, within the request's budget) and
     `order_changed(order)`; `Fulfilment` when Qikink is on, a no-op one when it is off."""
 
-    def __init__(self, store, *, dispatcher=None, clock=time.time, sleep=time.sleep):
+    def __init__(self, store, *, dispatcher=None, charges: ChargeSettings | None = None, clock=time.time,
+                 sleep=time.sleep):
         self.store = store
+        self.charges = charges or ChargeSettings()
         self.dispatcher = dispatcher or NoDispatcher()
         self.clock = clock
         self.sleep = sleep
@@ -146,7 +150,7 @@ class OrderService:
     def _builder(self, request: dict):
         def build(products: dict, order_id: str):
             mismatches, short = [], []
-            items, total = [], Decimal("0")
+            items, subtotal = [], Decimal("0")
             for line in request["lines"]:
                 product = products[line["sku"]]
                 price = product["price"]
@@ -157,7 +161,7 @@ class OrderService:
                     short.append({"field": "items", "sku": line["sku"], "message": "not enough stock",
                                   "requested": line["quantity"], "available": product["stock_quantity"]})
                 line_total = price * line["quantity"]
-                total += line_total
+                subtotal += line_total
                 items.append({"sku": line["sku"], "name": product["name"], "quantity": line["quantity"],
                               "price": money_json(price), "line_total": money_json(line_total)})
             if mismatches:
@@ -172,7 +176,8 @@ class OrderService:
                 "customer_email": request["customer_email"],
                 "shipping_address": request["shipping_address"],
                 "items": items,
-                "total": money_json(total),
+                **{name: money_json(amount) for name, amount in
+                   self.charges.for_order(subtotal, request["payment_method"]).items()},
                 "currency": "INR",
                 "payment_method": request["payment_method"],
                 "status": "pending" if structured else "action_required",
@@ -290,6 +295,11 @@ class OrderService:
             if sync.get("claimed_until", 0) > self.clock():
                 raise OrderNotEditable(f"Order {order_id} is being sent to Qikink right now; try again in a minute")
             order.update(changes)
+            if "payment_method" in changes and "subtotal" in order:
+                # Cash on delivery adds today's fee, prepaid drops it; shipping stays as charged.
+                cod_fee = self.charges.cod_fee if order["payment_method"] == "cod" else Decimal("0")
+                order["cod_fee"] = money_json(cod_fee)
+                order["total"] = money_json(Decimal(str(order["subtotal"])) + Decimal(str(order["shipping"])) + cod_fee)
             timestamp = now_iso(self.clock)
             order["updated_at"] = timestamp
             if isinstance(order["shipping_address"], dict):
