@@ -154,6 +154,27 @@ def _paths() -> dict:
                                                                       examples.ORDER_PATCH)}),
                       "responses": {**_ok("OrderAnswer", "Updated; queued to be sent to Qikink."),
                                     **_errors(400, 401, 404, 413, 415, 422, 503, only={409: ["order_not_editable"]})}}},
+        "/api/orders/{order_id}/invoice": {
+            "parameters": [order_id],
+            "get": {"operationId": "getInvoice", "tags": ["orders"],
+                    "summary": "The order's GST tax invoice (admin, or its customer's email)",
+                    "description": "Issued at the first request, with the next number of the shop's gap-free "
+                                   "invoice sequence, and never changed afterwards. A printable HTML page, or this "
+                                   "JSON with `Accept: application/json`. Same access rule as the order: 404 for "
+                                   "anyone else. 409 `invoice_unavailable` (with the reason) for a cancelled order "
+                                   "not invoiced before, a one-line address (no place of supply), or a shop "
+                                   "without SHOP_GSTIN.",
+                    "security": [{}, *ADMIN],
+                    "parameters": [{"name": "email", "in": "query", "description": "The order's customer_email "
+                                    "(any case); not needed by an admin.", "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "The invoice.", "content": {
+                        JSON: {"schema": ref("Invoice"), "example": examples.INVOICE},
+                        "text/html": {"schema": {"type": "string"}}}},
+                        **_errors(404, only={409: ["invoice_unavailable"]})}}},
+        "/api/charges": {"get": {
+            "operationId": "getCharges", "tags": ["orders"], "summary": "Shipping and COD fee, shown before checkout",
+            "description": "The order's total is subtotal + shipping + COD fee; the server computes it again.",
+            "responses": {**_ok("Charges", "The charge settings.", examples.CHARGES), **_errors()}}},
         "/api/qikink/status": {"get": {
             "operationId": "getQikinkStatus", "tags": ["qikink"], "summary": "Qikink connection (step 1)",
             "description": "Mints a token only when none is valid (a new token invalidates the old one).",

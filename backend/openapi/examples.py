@@ -23,7 +23,8 @@ _ORDER = {
                          "state": "Maharashtra", "pincode": "400001", "phone": "9876543210", "country": "IN"},
     "items": [{"sku": "BHRT-001-M", "name": "Heritage Print T-Shirt", "quantity": 1, "price": 1299,
                "line_total": 1299}],
-    "total": 1299, "currency": "INR", "payment_method": "prepaid", "status": "confirmed",
+    "subtotal": 1299, "shipping": 49, "cod_fee": 0, "total": 1348, "currency": "INR", "payment_method": "prepaid",
+    "status": "confirmed",
     "qikink_status": "synced", "qikink_order_number": "BHRT1733304000", "qikink_shipment_id": "12345678",
     "tracking_id": None, "courier": None, "tracking_url": None, "qikink_message": None,
     "created_at": _TIME, "updated_at": _TIME,
@@ -33,6 +34,30 @@ ORDER_CREATED = {
     "qikink_integration": {"status": "success", "qikink_shipment_id": "12345678", "tracking_id": None},
 }
 ORDER_ANSWER = {"status": "success", "data": _ORDER}
+CHARGES = {"status": "success", "data": {"currency": "INR", "shipping_fee": 49, "free_shipping_above": 999,
+                                         "cod_fee": 30}}
+_SELLER = {"legal_name": "Bharat Heritage Prints Private Limited", "gstin": "27AAPFU0939F1ZV",
+           "address": "21 Linking Road, Bandra West, Mumbai 400050", "state": "Maharashtra", "state_code": "27"}
+INVOICE = {"status": "success", "data": {
+    "invoice_number": "INV-000001", "invoice_date": "2025-12-04", "issued_at": "2025-12-04T16:30:00+05:30",
+    "order_id": "BHRT-1733304000", "order_date": _TIME, "payment_method": "prepaid", "currency": "INR",
+    "prices_include_tax": True, "reverse_charge": False, "seller": _SELLER,
+    "buyer": {"name": "Asha Verma", "email": "test@bharat.com", "gstin": None,
+              "address": {"line1": "12 MG Road", "line2": "", "city": "Mumbai", "state": "Maharashtra",
+                          "pincode": "400001"}},
+    "place_of_supply": {"state": "Maharashtra", "state_code": "27"}, "supply": "intra_state",
+    "tax_names": {"cgst": "CGST", "sgst": "SGST", "igst": "IGST"},
+    "lines": [
+        {"kind": "goods", "description": "Heritage Print T-Shirt (M)", "sku": "BHRT-001-M", "hsn": "6109",
+         "quantity": 1, "unit_price": 1299, "amount": 1299, "gst_rate": 5, "taxable_value": 1237.14,
+         "cgst": 30.93, "sgst": 30.93, "igst": 0, "tax": 61.86},
+        {"kind": "shipping", "description": "Shipping", "sku": None, "hsn": "6109", "quantity": 1,
+         "unit_price": 49, "amount": 49, "gst_rate": 5, "taxable_value": 46.67, "cgst": 1.17, "sgst": 1.16,
+         "igst": 0, "tax": 2.33}],
+    "totals": {"taxable_value": 1283.81, "cgst": 32.1, "sgst": 32.09, "igst": 0, "tax": 64.19, "total": 1348},
+    "total_in_words": "Rupees One Thousand Three Hundred Forty-Eight Only",
+    "charges_rate_rule": "Shipping and the cash-on-delivery fee are part of the supply of the goods (composite "
+                         "supply) and taxed at the rate of its principal supply"}}
 PRODUCT = {"sku": "BHRT-001-M", "name": "Heritage Print T-Shirt",
            "description": "Premium cotton with traditional Madhubani art print", "price": 1299,
            "stock_quantity": 15, "category": "mens", "manufacturer": "Qikink", "origin": "India", "in_stock": True}

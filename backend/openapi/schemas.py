@@ -172,6 +172,45 @@ def _object(required, properties: dict, **extra) -> dict:
     return {"type": "object", "required": list(required), "properties": properties, **extra}
 
 
+def _invoice_schema(money: dict) -> dict:
+    """GET /api/orders/{order_id}/invoice as JSON: the document kept on the order when it was issued."""
+    text = {"type": "string"}
+    place = _object(("state", "state_code"), {"state": text, "state_code": {"type": "string", "pattern": "^[0-9]{2}$"}})
+    amounts = ("taxable_value", "cgst", "sgst", "igst", "tax")
+    line = _object(("kind", "description", "sku", "hsn", "quantity", "unit_price", "amount", "gst_rate", *amounts), {
+        "kind": {"type": "string", "enum": ["goods", "shipping", "cod_fee"]},
+        "description": text, "sku": {"type": ["string", "null"]},
+        "hsn": {"type": "string", "description": "HSN code (for shipping and COD fee, the principal supply's)."},
+        "quantity": {"type": "integer", "minimum": 1},
+        "unit_price": {**money, "description": "Price of one piece, GST included."},
+        "amount": {**money, "description": "unit_price × quantity = taxable_value + tax."},
+        "gst_rate": {"type": "number", "minimum": 0, "maximum": 100, "description": "Percent."},
+        **{name: money for name in amounts}})
+    return _object(("invoice_number", "invoice_date", "order_id", "seller", "buyer", "place_of_supply", "supply",
+                    "lines", "totals", "tax_names", "total_in_words"), {
+        "invoice_number": {"type": "string", "pattern": "^INV-[0-9]{6,}$",
+                           "description": "From the shop's own gap-free sequence, given at the first request."},
+        "invoice_date": {"type": "string", "format": "date", "description": "India time."},
+        "issued_at": {"type": "string", "format": "date-time"},
+        "order_id": {"type": "string"}, "order_date": {"type": "string", "format": "date-time"},
+        "payment_method": {"type": "string", "enum": list(PAYMENT_METHODS)},
+        "currency": {"type": "string", "const": "INR"}, "prices_include_tax": {"type": "boolean"},
+        "reverse_charge": {"type": "boolean"},
+        "seller": _object(("legal_name", "gstin", "address", "state", "state_code"), {
+            "legal_name": text, "gstin": text, "address": text, "state": text, "state_code": text}),
+        "buyer": _object(("name", "email", "address"), {"name": text, "email": text, "address": {"type": "object"},
+                                                         "gstin": {"type": ["string", "null"]}}),
+        "place_of_supply": place,
+        "supply": {"type": "string", "enum": ["intra_state", "inter_state"],
+                   "description": "intra_state: CGST + SGST (UTGST in a union territory without a legislature); "
+                                  "inter_state: IGST."},
+        "tax_names": _object(("cgst", "sgst", "igst"), {"cgst": text, "sgst": {"type": "string", "enum": ["SGST", "UTGST"]},
+                                                        "igst": text}),
+        "lines": {"type": "array", "minItems": 1, "items": line},
+        "totals": _object((*amounts, "total"), {**{name: money for name in amounts}, "total": money}),
+        "total_in_words": text, "charges_rate_rule": text})
+
+
 def response_schemas() -> dict:
     string_or_null = {"type": ["string", "null"]}
     time_or_null = {"type": ["string", "null"], "format": "date-time"}
@@ -189,7 +228,11 @@ def response_schemas() -> dict:
         "items": {"type": "array", "items": _object(("sku", "name", "quantity", "price", "line_total"), {
             "sku": {"type": "string"}, "name": {"type": "string"}, "quantity": {"type": "integer", "minimum": 1},
             "price": money, "line_total": money})},
-        "total": money,
+        "subtotal": {**money, "description": "The items' prices added up."},
+        "shipping": {**money, "description": "SHIPPING_FEE, or 0 when the items reach FREE_SHIPPING_ABOVE."},
+        "cod_fee": {**money, "description": "COD_FEE for cash on delivery, else 0."},
+        "total": {**money, "description": "What the customer pays: subtotal + shipping + cod_fee (for cash on "
+                                          "delivery, what the courier collects)."},
         "currency": {"type": "string", "const": "INR"},
         "payment_method": {"type": "string", "enum": list(PAYMENT_METHODS)},
         "status": ref("OrderStatus"),
@@ -235,6 +278,13 @@ def response_schemas() -> dict:
             "status": success, "data": {"type": "array", "items": ref("Product")}, "count": count}),
         "ProductAnswer": _object(("status", "data"), {"status": success, "data": ref("Product")}),
         "Order": _object(order_fields, order_fields),
+        "Charges": _object(("status", "data"), {"status": success, "data": _object(
+            ("currency", "shipping_fee", "free_shipping_above", "cod_fee"), {
+                "currency": {"type": "string", "const": "INR"}, "shipping_fee": money,
+                "free_shipping_above": {"type": ["number", "null"], "minimum": 0,
+                                        "description": "Shipping is free from this items subtotal; null: never."},
+                "cod_fee": money})}),
+        "Invoice": _object(("status", "data"), {"status": success, "data": _invoice_schema(money)}),
         "OrderCreated": _object(("status", "message", "data", "qikink_integration"), {
             "status": success, "message": {"type": "string"}, "data": ref("Order"),
             "qikink_integration": _object(("status", "qikink_shipment_id", "tracking_id"), {
