@@ -38,6 +38,19 @@ function trackingLink(order) {
   return href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, 'Track the parcel') : 'Not shipped yet';
 }
 
+function totalText(order) {
+  const parts = [`items ${formatRupees(order.subtotal)}`, `shipping ${formatRupees(order.shipping)}`];
+  if (order.payment_method === 'cod') parts.push(`COD fee ${formatRupees(order.cod_fee)}`);
+  return `${formatRupees(order.total)} (${parts.join(', ')})`;
+}
+
+/** The customer's own invoice link (their email, not the admin key, opens it in a new tab). */
+function invoiceLink(order) {
+  if (typeof order.shipping_address === 'string') return 'Needs a structured address first';
+  const href = safeHref(page.session.client().invoiceUrl(order.order_id, order.customer_email));
+  return href ? el('a', { href, target: '_blank', rel: 'noopener' }, 'Invoice') : '—';
+}
+
 function renderOrder(order) {
   const { sync } = order;
   say('order-heading', `Order ${order.order_id}`);
@@ -46,7 +59,7 @@ function renderOrder(order) {
     block('Summary', el('dl', { className: 'facts' }, ...facts([
       ['Placed', when(order.created_at)], ['Last change', when(order.updated_at)],
       ['Email', order.customer_email], ['Payment', PAYMENT_NAMES[order.payment_method] || order.payment_method],
-      ['Total', formatRupees(order.total)], ['Qikink says', order.qikink_message || '—'],
+      ['Total', totalText(order)], ['Invoice', invoiceLink(order)], ['Qikink says', order.qikink_message || '—'],
     ]))),
     block('Shipping address', ...addressLines(order.shipping_address)),
     block('Shipment', el('dl', { className: 'facts' }, ...facts([

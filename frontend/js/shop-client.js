@@ -274,5 +274,8 @@ export function createShopClient({
     getOrder: (orderId, email) => get(`/api/orders/${encode(orderId)}`, { email }),
     getQikinkFulfillmentStatus: (orderId, email) => get(`/api/qikink/fulfillment/${encode(orderId)}`, { email }),
     getQikinkStatus: () => get('/api/qikink/status'),
+    getCharges: () => get('/api/charges'),
+    /** The printable invoice's address (a page to open, not JSON to fetch). */
+    invoiceUrl: (orderId, email) => `${base}/api/orders/${encode(orderId)}/invoice?${new URLSearchParams({ email })}`,
   };
 }

@@ -26,7 +26,7 @@ const NEXT_STEP = {
 const PAYMENT_NAMES = { prepaid: 'Prepaid', cod: 'Cash on delivery' };
 
 const client = createShopClient({ baseUrl: apiBaseUrl() });
-const state = { products: new Map(), designs: [], cart: loadCart(), submitting: false };
+const state = { products: new Map(), designs: [], cart: loadCart(), charges: null, submitting: false };
 
 function loadCart() {
   try {
@@ -57,9 +57,10 @@ function sizeLabel(product) {
 }
 
 async function loadCatalogue() {
-  const answer = await client.listProducts();
+  const [answer, charges] = await Promise.all([client.listProducts(), client.getCharges().catch(() => null)]);
   state.products = new Map(answer.data.map((p) => [p.sku, p]));
   state.designs = groupDesigns(answer.data);
+  state.charges = charges && charges.data;
 }
 
 function renderCatalogue() {
@@ -128,6 +129,32 @@ function renderCart() {
   say('cart-total', formatRupees(totalPaise / 100));
   say('cart-count', String(lines.reduce((n, l) => n + l.quantity, 0)));
   document.getElementById('cart-empty').hidden = lines.length > 0;
+  renderSummary(totalPaise);
+}
+
+/** Items, shipping, COD fee and total as the server will charge them (it computes them again). */
+function renderSummary(itemsPaise = pricedLines().reduce((sum, l) => sum + toPaise(l.product.price) * l.quantity, 0)) {
+  const charges = state.charges;
+  const cod = document.getElementById('payment').value === 'cod';
+  say('summary-items', formatRupees(itemsPaise / 100));
+  if (!charges) {
+    say('summary-shipping', 'Added by the shop');
+    say('summary-cod', cod ? 'Added by the shop' : 'None (prepaid)');
+    say('summary-total', formatRupees(itemsPaise / 100));
+    say('summary-note', 'Your confirmation shows the final total.');
+    return;
+  }
+  const freeFrom = charges.free_shipping_above === null ? null : toPaise(charges.free_shipping_above);
+  const shippingPaise = itemsPaise === 0 || (freeFrom !== null && itemsPaise >= freeFrom) ? 0 : toPaise(charges.shipping_fee);
+  const codPaise = cod ? toPaise(charges.cod_fee) : 0;
+  say('summary-shipping', shippingPaise ? formatRupees(shippingPaise / 100) : 'Free');
+  say('summary-cod', cod ? (codPaise ? formatRupees(codPaise / 100) : 'Free') : 'None (prepaid)');
+  say('summary-total', formatRupees((itemsPaise + shippingPaise + codPaise) / 100));
+  const notes = [];
+  if (freeFrom !== null && toPaise(charges.shipping_fee) > 0) notes.push(`Free shipping on items of ${formatRupees(charges.free_shipping_above)} or more.`);
+  if (cod) notes.push('Pay the courier the total in cash on delivery.');
+  notes.push('Prices include GST.');
+  say('summary-note', notes.join(' '));
 }
 
 function renderCartLine({ sku, quantity, product }, index) {
@@ -261,8 +288,11 @@ function showConfirmation(result) {
   say('confirmation-heading', result.resumed ? 'Your earlier order went through' : 'Thank you! Your order is placed');
   say('confirmation-order-id', order.order_id);
   const count = order.items.reduce((n, i) => n + i.quantity, 0);
+  const extras = [order.shipping ? `shipping ${formatRupees(order.shipping)}` : '',
+    order.cod_fee ? `cash on delivery fee ${formatRupees(order.cod_fee)}` : ''].filter(Boolean);
   say('confirmation-summary', `${count} T-shirt${count === 1 ? '' : 's'}, total `
-    + `${formatRupees(order.total)}, ${PAYMENT_NAMES[order.payment_method] || order.payment_method}. `
+    + `${formatRupees(order.total)}${extras.length ? ` (items ${formatRupees(order.subtotal)}, ${extras.join(', ')})` : ''}, `
+    + `${PAYMENT_NAMES[order.payment_method] || order.payment_method}. `
     + `Delivering to ${order.shipping_address.name || ''}, ${order.shipping_address.city || ''}.`);
   say('confirmation-next', NEXT_STEP[order.qikink_status] || 'We will email you about your order.');
   document.getElementById('confirmation-track').href = `track.html?order=${encodeURIComponent(order.order_id)}`;
@@ -319,6 +349,7 @@ function followOtherTabs(event) {
 
 async function start() {
   document.getElementById('checkout-form').addEventListener('submit', placeOrder);
+  document.getElementById('payment').addEventListener('change', () => renderSummary());
   window.addEventListener('storage', followOtherTabs);
   renderCart();
   try {

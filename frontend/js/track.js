@@ -2,12 +2,13 @@
 // refreshed every 15 seconds (or the server's Retry-After, if longer) until the order is done.
 import { apiBaseUrl } from './config.js';
 import { el, safeHref, say } from './dom.js';
-import { formatDateTime, formatTime } from './format.js';
+import { formatDateTime, formatRupees, formatTime } from './format.js';
 import { createShopClient, ShopApiError } from './shop-client.js';
 
 const REFRESH_MS = 15000;
 const LAST_ORDER_KEY = 'shop.lastOrder';
 const FINAL_STATUSES = new Set(['delivered', 'returned', 'cancelled']);
+const PAYMENT_NAMES = { prepaid: 'prepaid', cod: 'cash on delivery' };
 const STATUS_WORDS = {
   pending: ['Order received', 'We have your order and will send it to our printer shortly.'],
   confirmed: ['Sent to the printer', 'Our printer has your order and will start printing soon.'],
@@ -45,6 +46,14 @@ function renderOrder(order) {
   const address = order.shipping_address;
   say('tracking-address', typeof address === 'string' ? address
     : [address.name, address.line1, address.line2, address.city, address.state, address.pincode].filter(Boolean).join(', '));
+  const extras = [order.shipping ? `shipping ${formatRupees(order.shipping)}` : '',
+    order.cod_fee ? `cash on delivery fee ${formatRupees(order.cod_fee)}` : ''].filter(Boolean);
+  say('tracking-total', `${formatRupees(order.total)}${extras.length ? ` (items ${formatRupees(order.subtotal)}, ${extras.join(', ')})` : ''}, `
+    + `${PAYMENT_NAMES[order.payment_method] || order.payment_method}`);
+  // An invoice needs the state of a structured address; a cancelled order that was never invoiced gets none.
+  const invoiceable = typeof address !== 'string' && order.status !== 'cancelled';
+  document.getElementById('invoice-row').hidden = !invoiceable;
+  if (invoiceable) document.getElementById('invoice-link').href = client.invoiceUrl(order.order_id, state.email || order.customer_email);
 }
 
 function renderFulfilment(view) {
