@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +31,11 @@ def indian_amount(value) -> str:
     return f"{sign}{','.join([*groups, tail])}.{paise}"
 
 
+def long_date(iso: str) -> str:
+    """"2026-11-30" (or a timestamp on that day) → "30 Nov 2026", as Indian invoices write dates."""
+    return date.fromisoformat(iso[:10]).strftime("%d %b %Y")
+
+
 def percent(value) -> str:
     return f"{Decimal(str(value)).normalize():f}%"
 
@@ -38,6 +44,7 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesc
                    trim_blocks=True, lstrip_blocks=True)
 _env.filters["amount"] = indian_amount
 _env.filters["percent"] = percent
+_env.filters["long_date"] = long_date
 
 
 def render_invoice(invoice: dict) -> str:

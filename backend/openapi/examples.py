@@ -40,7 +40,7 @@ _SELLER = {"legal_name": "Bharat Heritage Prints Private Limited", "gstin": "27A
            "address": "21 Linking Road, Bandra West, Mumbai 400050", "state": "Maharashtra", "state_code": "27"}
 INVOICE = {"status": "success", "data": {
     "invoice_number": "INV-000001", "invoice_date": "2025-12-04", "issued_at": "2025-12-04T16:30:00+05:30",
-    "order_id": "BHRT-1733304000", "order_date": _TIME, "payment_method": "prepaid", "currency": "INR",
+    "order_id": "BHRT-1733304000", "order_date": "2025-12-04T16:00:00+05:30", "payment_method": "prepaid", "currency": "INR",
     "prices_include_tax": True, "reverse_charge": False, "seller": _SELLER,
     "buyer": {"name": "Asha Verma", "email": "test@bharat.com", "gstin": None,
               "address": {"line1": "12 MG Road", "line2": "", "city": "Mumbai", "state": "Maharashtra",
