@@ -10,6 +10,8 @@ from decimal import Decimal
 from .errors import IdempotencyConflict, NotFound, OrderNotEditable, OutOfStock, PriceMismatch, ValidationError
 from .models import (IDEMPOTENCY_KEY_RE, ORDER_PATCH_FIELDS, QIKINK_STATUSES, Problems, fingerprint, money_json,
                      validate_address, validate_email, validate_items, validate_payment_method)
+from .fulfilment.events import CANCEL_IN_DASHBOARD, add_event, now_iso
+from .fulfilment.sync_state import SyncState
 from .storage import OrderFilter
 
 log = logging.getLogger(__name__)
@@ -35,21 +37,17 @@ INTEGRATION_STATUS = {"synced": "success", "sync_pending": "pending", "action_re
                       "sync_failed": "failed"}
 
 
-def now_iso(clock=time.time) -> str:
-    return datetime.fromtimestamp(clock(), timezone.utc).isoformat(timespec="seconds")
-
-
 def public_order(order: dict) -> dict:
     return {field: order.get(field) for field in PUBLIC_ORDER_FIELDS}
 
 
 def admin_order(order: dict) -> dict:
     """What staff see of one order: the public fields, its events and how sending it went."""
-    sync = order.get("sync") or {}
-    next_attempt = sync.get("next_attempt_at")
+    sync = SyncState.read(order)
+    next_attempt = sync.next_attempt_at
     return {**public_order(order), "events": order.get("events", []),
-            "sync": {"attempts": sync.get("attempts", 0), "last_error": sync.get("last_error"),
-                     "last_attempt_at": sync.get("last_attempt_at"), "synced_at": sync.get("synced_at"),
+            "sync": {"attempts": sync.attempts, "last_error": sync.last_error,
+                     "last_attempt_at": sync.last_attempt_at, "synced_at": sync.synced_at,
                      "next_attempt_at": datetime.fromtimestamp(next_attempt, timezone.utc).isoformat(timespec="seconds")
                      if next_attempt else None}}
 
@@ -60,7 +58,7 @@ def created_answer(order: dict) -> dict:
     integration = {"status": INTEGRATION_STATUS.get(qikink_status, qikink_status),
                    "qikink_shipment_id": order.get("qikink_shipment_id"), "tracking_id": order.get("tracking_id")}
     if qikink_status != "synced":
-        integration["reason"] = order.get("qikink_message") or (order.get("sync") or {}).get("last_error")
+        integration["reason"] = order.get("qikink_message") or SyncState.read(order).last_error
     return {"status": "success", "message": CREATED_MESSAGES.get(qikink_status, "Order created successfully"),
             "data": public_order(order), "qikink_integration": integration}
 
@@ -87,15 +85,6 @@ class NoDispatcher:
 
     def order_changed(self, order: dict) -> None:
         pass
-
-
-def add_event(order: dict, event: str, description: str, timestamp: str, location=None) -> bool:
-    """Record a fulfilment event once; False when it was already there."""
-    events = order.setdefault("events", [])
-    if any(e["event"] == event for e in events):
-        return False
-    events.append({"event": event, "timestamp": timestamp, "location": location, "description": description})
-    return True
 
 
 class OrderService:
@@ -189,7 +178,7 @@ class OrderService:
                 "idempotency": request.get("idempotency"),
             }
             if structured and request.get("sync_claim"):
-                order["sync"] = dict(request["sync_claim"])
+                order["sync"] = SyncState.from_dict(request["sync_claim"]).as_dict()
             add_event(order, "order_received", "Order placed", timestamp)
             return order, {line["sku"]: line["quantity"] for line in request["lines"]}
 
@@ -286,8 +275,8 @@ class OrderService:
         def apply(order):
             if order["qikink_status"] not in EDITABLE_QIKINK_STATUSES:
                 raise OrderNotEditable(f"Order {order_id} is {order['qikink_status']} and can no longer be edited")
-            sync = order.setdefault("sync", {})
-            if sync.get("claimed_until", 0) > self.clock():
+            sync = SyncState.of(order)
+            if sync.is_claimed(self.clock()):
                 raise OrderNotEditable(f"Order {order_id} is being sent to Qikink right now; try again in a minute")
             order.update(changes)
             timestamp = now_iso(self.clock)
@@ -297,8 +286,7 @@ class OrderService:
                 order["status"] = "pending"
                 order["qikink_message"] = None
                 # Send it soon, but keep `lookup_first`: an earlier attempt may have reached Qikink.
-                for key in ("next_attempt_at", "attempts", "last_error"):
-                    sync.pop(key, None)
+                sync.reset_retries()
             return True
 
         order = self.store.update_order(order_id, apply)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import time
 
-from ..orders import add_event, now_iso
 from ..qikink import QikinkError, QikinkNotFound, QikinkRateLimited
 from ..qikink.mapping import is_forward, is_terminal_raw, to_fulfilment
-from .events import EVENT_DESCRIPTIONS
+from .events import EVENT_DESCRIPTIONS, add_event, now_iso
+from .sync_state import SyncState
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +47,10 @@ class StatusTracker:
         elif is_forward(order["status"], new):
             order["status"] = new
             add_event(order, view["event"], EVENT_DESCRIPTIONS.get(view["event"], view["raw_status"]), timestamp)
-        sync = order.setdefault("sync", {})
+        sync = SyncState.of(order)
         if is_terminal_raw(view["raw_status"]) or view["cancelled"]:
-            sync["terminal"] = True
-        sync["last_polled_at"] = self.clock()
+            sync.mark_terminal()
+        sync.polled(self.clock())
         order["updated_at"] = timestamp
 
     def _take(self, order_id: str, remote: dict) -> dict | None:
@@ -83,7 +83,7 @@ class StatusTracker:
             log.warning("Qikink does not know order %s (id %s)", order_id, order["qikink_shipment_id"])
 
             def missing(o):
-                o.setdefault("sync", {}).update(last_polled_at=self.clock(), last_error="Qikink does not know this order")
+                SyncState.of(o).polled(self.clock(), error="Qikink does not know this order")
             order = self.store.update_order(order_id, missing)
             self.index.note(order, polled_at=self.clock())
             return order
@@ -146,12 +146,12 @@ class StatusTracker:
     def fulfilment_view(self, order: dict, *, enabled: bool) -> dict:
         """GET /api/qikink/fulfillment/<id>: the stored view, refreshed when older than a minute
         and the tracking budget has room; `stale` when Qikink cannot be reached."""
-        sync = order.get("sync") or {}
+        sync = SyncState.read(order)
         entry = self.index.tracked.get(order["order_id"])
-        polled = max(sync.get("last_polled_at", 0), entry.polled_at if entry else 0)
+        polled = max(sync.last_polled_at, entry.polled_at if entry else 0)
         stale = False
         due = self.clock() - polled > VIEW_REFRESH_SECONDS
-        if enabled and order.get("qikink_shipment_id") and not sync.get("terminal") and due:
+        if enabled and order.get("qikink_shipment_id") and not sync.terminal and due:
             # A public route: while the breaker is open, Qikink is known to be down, so serve what
             # is stored at once rather than spend calls (and seconds of retries) on every request.
             stale = not self.health.breaker.allow()
