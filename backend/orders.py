@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from .errors import IdempotencyConflict, NotFound, OrderNotEditable, OutOfStock, PriceMismatch, ValidationError
+from .errors import (IdempotencyConflict, NotCancellable, NotFound, OrderBusy, OrderNotEditable, OutOfStock,
+                     PriceMismatch, ValidationError)
 from .models import (IDEMPOTENCY_KEY_RE, ORDER_PATCH_FIELDS, QIKINK_STATUSES, Problems, fingerprint, money_json,
                      validate_address, validate_email, validate_items, validate_payment_method)
 from .fulfilment.events import CANCEL_IN_DASHBOARD, add_event, now_iso
 from .fulfilment.sync_state import SyncState
+from .qikink.mapping import SHIPPING_STATUSES
 from .storage import OrderFilter
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,12 @@ ACTION_REQUIRED_MESSAGE = (
     "shipping_address with name, line1, city, state, pincode and phone"
 )
 REPLAY_WAIT_SECONDS = 10.0
+# A cancel that finds the order being sent waits this long for the send's outcome, then answers a
+# retryable 409 (order_busy).
+CANCEL_WAIT_SECONDS = 5.0
+NOT_AT_QIKINK = ("action_required", "sync_pending", "sync_failed")
+MAYBE_AT_QIKINK = ("Cancelled here, but an earlier attempt to send it may have reached Qikink: check Qikink's "
+                   "dashboard for order number {number} and cancel it there if it is listed")
 CREATED_MESSAGES = {
     "synced": "Order created successfully and synced with Qikink",
     "sync_pending": "Order created successfully (Qikink sync pending)",
@@ -94,11 +102,13 @@ class OrderService:
     saved with it), `push_new(order, claim)` (send it now, within the request's budget) and
     `order_changed(order)`; `Fulfilment` when Qikink is on, a no-op one when it is off."""
 
-    def __init__(self, store, *, dispatcher=None, clock=time.time, sleep=time.sleep):
+    def __init__(self, store, *, dispatcher=None, clock=time.time, sleep=time.sleep,
+                 cancel_wait: float = CANCEL_WAIT_SECONDS):
         self.store = store
         self.dispatcher = dispatcher or NoDispatcher()
         self.clock = clock
         self.sleep = sleep
+        self.cancel_wait = cancel_wait
 
     # --- placing ----------------------------------------------------------------------------
     def place_order(self, body: dict, idempotency_key: str | None = None) -> PlaceOutcome:
@@ -292,3 +302,57 @@ class OrderService:
         order = self.store.update_order(order_id, apply)
         self.dispatcher.order_changed(order)
         return order
+
+    # --- cancelling ------------------------------------------------------------------------------
+    def cancel(self, order_id: str, *, email: str | None = None, admin: bool = False) -> dict:
+        """Cancel an order: at once while Qikink does not have it (its stock back, exactly once),
+        else (admins only) `cancel_requested` until Qikink reports it cancelled; refused (409)
+        once it is packed for shipping. Cancelling again answers the same order.
+
+        The send claim decides between cancelling and sending: an order claimed by a live send
+        is not cancelled until that send's outcome is recorded (waited for up to `cancel_wait`
+        seconds, then a retryable 409), and a cancelled order is never claimed."""
+        self.get(order_id, email=email, admin=admin)  # 404 unless an admin or the order's email
+        deadline = self.clock() + self.cancel_wait
+        while True:
+            try:
+                order = self.store.transact_order(order_id, lambda o, tx: self._cancel(o, tx, admin=admin))
+                break
+            except OrderBusy:
+                if self.clock() >= deadline:
+                    raise
+                self.sleep(0.1)
+        self.dispatcher.order_changed(order)
+        return order
+
+    def _cancel(self, order: dict, tx, *, admin: bool):
+        status = order["status"]
+        if status in ("cancelled", "cancel_requested"):
+            return False
+        if status in SHIPPING_STATUSES:
+            raise NotCancellable(f"Order {order['order_id']} is {status}: Qikink has packed it for shipping, "
+                                 "so it can no longer be cancelled")
+        timestamp = now_iso(self.clock)
+        sync = SyncState.of(order)
+        if order["qikink_status"] in NOT_AT_QIKINK:
+            if sync.is_claimed(self.clock()):
+                raise OrderBusy()
+            maybe_sent = sync.lookup_first
+            sync.release()
+            for item in order["items"]:
+                tx.return_stock(item["sku"], item["quantity"])
+            order["stock_returned"] = True
+            order["status"], order["qikink_status"] = "cancelled", "not_sent"
+            order["qikink_message"] = MAYBE_AT_QIKINK.format(number=order["qikink_order_number"]) if maybe_sent else None
+            add_event(order, "cancelled", "Cancelled before it was sent to Qikink", timestamp)
+        else:
+            if not admin:
+                raise NotCancellable(f"Order {order['order_id']} is already with our print partner: "
+                                     "ask the shop to cancel it")
+            order["cancel_requested_from"] = status
+            order["status"] = "cancel_requested"
+            order["qikink_message"] = CANCEL_IN_DASHBOARD
+            add_event(order, "cancel_requested", "Cancellation requested; to be cancelled in Qikink's dashboard",
+                      timestamp)
+        order["updated_at"] = timestamp
+        return True

@@ -17,7 +17,8 @@ from .sync_state import SyncState
 PAGE_SIZE = 10  # orders on one page of Qikink's list, newest first
 # Orders whose status changes within hours are polled at the freshness target; the rest (printing
 # takes days) at twice it.
-FAST_STAGES = frozenset({"ready_to_ship", "in_transit", "out_for_delivery", "exception", "rto_initiated"})
+FAST_STAGES = frozenset({"ready_to_ship", "in_transit", "out_for_delivery", "exception", "rto_initiated",
+                         "cancel_requested"})
 SLOW_STAGE_FACTOR = 2.0
 # Qikink's first status (often "On Hold": the wallet needs money) is read this soon after a send.
 FIRST_POLL_SECONDS = 300.0

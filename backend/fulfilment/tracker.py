@@ -12,7 +12,7 @@ import logging
 import time
 
 from ..qikink import QikinkError, QikinkNotFound, QikinkRateLimited
-from ..qikink.mapping import is_forward, is_terminal_raw, to_fulfilment
+from ..qikink.mapping import SHIPPING_STATUSES, is_forward, is_terminal_raw, to_fulfilment
 from .events import EVENT_DESCRIPTIONS, add_event, now_iso
 from .sync_state import SyncState
 
@@ -32,8 +32,9 @@ class StatusTracker:
         self.index = index
         self.clock = clock
 
-    def apply_view(self, order: dict, view: dict, timestamp: str) -> None:
-        """Fold Qikink's view of an order into ours: only forwards, each event once."""
+    def apply_view(self, order: dict, view: dict, timestamp: str, tx=None) -> None:
+        """Fold Qikink's view of an order into ours: only forwards, each event once. A cancelled
+        order's stock goes back once (through `tx`, with the order's write)."""
         order["qikink_raw_status"] = view["raw_status"]
         if view["tracking_number"]:
             order["tracking_id"] = view["tracking_number"]
@@ -44,14 +45,35 @@ class StatusTracker:
             if order.get("unknown_raw_status") != view["raw_status"]:
                 log.warning("Order %s: unknown Qikink status %r kept as raw", order["order_id"], view["raw_status"])
                 order["unknown_raw_status"] = view["raw_status"]
-        elif is_forward(order["status"], new):
-            order["status"] = new
-            add_event(order, view["event"], EVENT_DESCRIPTIONS.get(view["event"], view["raw_status"]), timestamp)
+        else:
+            self._advance(order, new, view, timestamp, tx)
         sync = SyncState.of(order)
         if is_terminal_raw(view["raw_status"]) or view["cancelled"]:
             sync.mark_terminal()
         sync.polled(self.clock())
         order["updated_at"] = timestamp
+
+    @staticmethod
+    def _advance(order: dict, new: str, view: dict, timestamp: str, tx) -> None:
+        """Move the order's status forward to `new`. While a cancellation is requested the order
+        stays `cancel_requested` until Qikink cancels it, or ships it (too late to cancel)."""
+        current = order["status"]
+        requested = current == "cancel_requested"
+        if not is_forward(order.get("cancel_requested_from", "confirmed") if requested else current, new):
+            return
+        if requested and new != "cancelled" and new not in SHIPPING_STATUSES:
+            order["cancel_requested_from"] = new  # Qikink is still working on it
+        else:
+            order["status"] = new
+            if requested:
+                order.pop("cancel_requested_from", None)
+                order["qikink_message"] = None if new == "cancelled" else \
+                    "Qikink packed this order for shipping before it was cancelled in its dashboard"
+        add_event(order, view["event"], EVENT_DESCRIPTIONS.get(view["event"], view["raw_status"]), timestamp)
+        if new == "cancelled" and tx is not None and not order.get("stock_returned"):
+            for item in order["items"]:
+                tx.return_stock(item["sku"], item["quantity"])
+            order["stock_returned"] = True
 
     def _take(self, order_id: str, remote: dict) -> dict | None:
         """Store what changed in one order Qikink reported; a poll that changed nothing is noted
@@ -64,7 +86,7 @@ class StatusTracker:
             self.index.polled(order_id, now)
             return None
         timestamp = now_iso(self.clock)
-        order = self.store.update_order(order_id, lambda o: self.apply_view(o, view, timestamp))
+        order = self.store.transact_order(order_id, lambda o, tx: self.apply_view(o, view, timestamp, tx))
         self.index.note(order, polled_at=now)
         return order
 

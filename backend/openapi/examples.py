@@ -33,6 +33,8 @@ ORDER_CREATED = {
     "qikink_integration": {"status": "success", "qikink_shipment_id": "12345678", "tracking_id": None},
 }
 ORDER_ANSWER = {"status": "success", "data": _ORDER}
+ORDER_CANCELLED = {"status": "success", "message": "Order cancelled",
+                   "data": {**_ORDER, "status": "cancelled", "qikink_status": "not_sent", "qikink_shipment_id": None}}
 PRODUCT = {"sku": "BHRT-001-M", "name": "Heritage Print T-Shirt",
            "description": "Premium cotton with traditional Madhubani art print", "price": 1299,
            "stock_quantity": 15, "category": "mens", "manufacturer": "Qikink", "origin": "India", "in_stock": True}
