@@ -78,6 +78,21 @@ class OrderNotEditable(ApiError):
     status, code, message = 409, "order_not_editable", "Order has been accepted by Qikink and can no longer be edited"
 
 
+class NotCancellable(ApiError):
+    status, code, message = 409, "not_cancellable", "This order can no longer be cancelled"
+
+
+class OrderBusy(ApiError):
+    """Retryable: the order is being sent to Qikink right now; its outcome decides the cancellation."""
+
+    status, code = 409, "order_busy"
+    message = "This order is being sent to Qikink right now; try again in a few seconds"
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 3, **kwargs):
+        super().__init__(message, **kwargs)
+        self.headers.setdefault("Retry-After", str(retry_after))
+
+
 class PayloadTooLarge(ApiError):
     status, code, message = 413, "payload_too_large", "Request body is larger than 64 KiB"
 

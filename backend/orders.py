@@ -8,9 +8,13 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from .billing.charges import ChargeSettings, stored_charges
-from .errors import IdempotencyConflict, NotFound, OrderNotEditable, OutOfStock, PriceMismatch, ValidationError
+from .errors import (IdempotencyConflict, NotCancellable, NotFound, OrderBusy, OrderNotEditable, OutOfStock,
+                     PriceMismatch, ValidationError)
 from .models import (IDEMPOTENCY_KEY_RE, ORDER_PATCH_FIELDS, QIKINK_STATUSES, Problems, fingerprint, money_json,
                      validate_address, validate_email, validate_items, validate_payment_method)
+from .fulfilment.events import CANCEL_IN_DASHBOARD, add_event, now_iso
+from .fulfilment.sync_state import SyncState
+from .qikink.mapping import SHIPPING_STATUSES
 from .storage import OrderFilter
 
 log = logging.getLogger(__name__)
@@ -27,6 +31,12 @@ ACTION_REQUIRED_MESSAGE = (
     "shipping_address with name, line1, city, state, pincode and phone"
 )
 REPLAY_WAIT_SECONDS = 10.0
+# A cancel that finds the order being sent waits this long for the send's outcome, then answers a
+# retryable 409 (order_busy).
+CANCEL_WAIT_SECONDS = 5.0
+NOT_AT_QIKINK = ("action_required", "sync_pending", "sync_failed")
+MAYBE_AT_QIKINK = ("Cancelled here, but an earlier attempt to send it may have reached Qikink: check Qikink's "
+                   "dashboard for order number {number} and cancel it there if it is listed")
 CREATED_MESSAGES = {
     "synced": "Order created successfully and synced with Qikink",
     "sync_pending": "Order created successfully (Qikink sync pending)",
@@ -37,21 +47,17 @@ INTEGRATION_STATUS = {"synced": "success", "sync_pending": "pending", "action_re
                       "sync_failed": "failed"}
 
 
-def now_iso(clock=time.time) -> str:
-    return datetime.fromtimestamp(clock(), timezone.utc).isoformat(timespec="seconds")
-
-
 def public_order(order: dict) -> dict:
     return {field: order.get(field) for field in PUBLIC_ORDER_FIELDS} | stored_charges(order)
 
 
 def admin_order(order: dict) -> dict:
     """What staff see of one order: the public fields, its events and how sending it went."""
-    sync = order.get("sync") or {}
-    next_attempt = sync.get("next_attempt_at")
+    sync = SyncState.read(order)
+    next_attempt = sync.next_attempt_at
     return {**public_order(order), "events": order.get("events", []),
-            "sync": {"attempts": sync.get("attempts", 0), "last_error": sync.get("last_error"),
-                     "last_attempt_at": sync.get("last_attempt_at"), "synced_at": sync.get("synced_at"),
+            "sync": {"attempts": sync.attempts, "last_error": sync.last_error,
+                     "last_attempt_at": sync.last_attempt_at, "synced_at": sync.synced_at,
                      "next_attempt_at": datetime.fromtimestamp(next_attempt, timezone.utc).isoformat(timespec="seconds")
                      if next_attempt else None}}
 
@@ -62,7 +68,7 @@ def created_answer(order: dict) -> dict:
     integration = {"status": INTEGRATION_STATUS.get(qikink_status, qikink_status),
                    "qikink_shipment_id": order.get("qikink_shipment_id"), "tracking_id": order.get("tracking_id")}
     if qikink_status != "synced":
-        integration["reason"] = order.get("qikink_message") or (order.get("sync") or {}).get("last_error")
+        integration["reason"] = order.get("qikink_message") or SyncState.read(order).last_error
     return {"status": "success", "message": CREATED_MESSAGES.get(qikink_status, "Order created successfully"),
             "data": public_order(order), "qikink_integration": integration}
 
@@ -91,15 +97,6 @@ class NoDispatcher:
         pass
 
 
-def add_event(order: dict, event: str, description: str, timestamp: str, location=None) -> bool:
-    """Record a fulfilment event once; False when it was already there."""
-    events = order.setdefault("events", [])
-    if any(e["event"] == event for e in events):
-        return False
-    events.append({"event": event, "timestamp": timestamp, "location": location, "description": description})
-    return True
-
-
 class OrderService:
     """Business rules for orders, on top of an OrderStore.
 
@@ -108,12 +105,13 @@ class OrderService:
     `order_changed(order)`; `Fulfilment` when Qikink is on, a no-op one when it is off."""
 
     def __init__(self, store, *, dispatcher=None, charges: ChargeSettings | None = None, clock=time.time,
-                 sleep=time.sleep):
+                 sleep=time.sleep, cancel_wait: float = CANCEL_WAIT_SECONDS):
         self.store = store
         self.charges = charges or ChargeSettings()
         self.dispatcher = dispatcher or NoDispatcher()
         self.clock = clock
         self.sleep = sleep
+        self.cancel_wait = cancel_wait
 
     # --- placing ----------------------------------------------------------------------------
     def place_order(self, body: dict, idempotency_key: str | None = None) -> PlaceOutcome:
@@ -194,7 +192,7 @@ class OrderService:
                 "idempotency": request.get("idempotency"),
             }
             if structured and request.get("sync_claim"):
-                order["sync"] = dict(request["sync_claim"])
+                order["sync"] = SyncState.from_dict(request["sync_claim"]).as_dict()
             add_event(order, "order_received", "Order placed", timestamp)
             return order, {line["sku"]: line["quantity"] for line in request["lines"]}
 
@@ -291,8 +289,8 @@ class OrderService:
         def apply(order):
             if order["qikink_status"] not in EDITABLE_QIKINK_STATUSES:
                 raise OrderNotEditable(f"Order {order_id} is {order['qikink_status']} and can no longer be edited")
-            sync = order.setdefault("sync", {})
-            if sync.get("claimed_until", 0) > self.clock():
+            sync = SyncState.of(order)
+            if sync.is_claimed(self.clock()):
                 raise OrderNotEditable(f"Order {order_id} is being sent to Qikink right now; try again in a minute")
             order.update(changes)
             if "payment_method" in changes and "subtotal" in order:
@@ -307,10 +305,63 @@ class OrderService:
                 order["status"] = "pending"
                 order["qikink_message"] = None
                 # Send it soon, but keep `lookup_first`: an earlier attempt may have reached Qikink.
-                for key in ("next_attempt_at", "attempts", "last_error"):
-                    sync.pop(key, None)
+                sync.reset_retries()
             return True
 
         order = self.store.update_order(order_id, apply)
         self.dispatcher.order_changed(order)
         return order
+
+    # --- cancelling ------------------------------------------------------------------------------
+    def cancel(self, order_id: str, *, email: str | None = None, admin: bool = False) -> dict:
+        """Cancel an order: at once while Qikink does not have it (its stock back, exactly once),
+        else (admins only) `cancel_requested` until Qikink reports it cancelled; refused (409)
+        once it is packed for shipping. Cancelling again answers the same order.
+
+        The send claim decides between cancelling and sending: an order claimed by a live send
+        is not cancelled until that send's outcome is recorded (waited for up to `cancel_wait`
+        seconds, then a retryable 409), and a cancelled order is never claimed."""
+        self.get(order_id, email=email, admin=admin)  # 404 unless an admin or the order's email
+        deadline = self.clock() + self.cancel_wait
+        while True:
+            try:
+                order = self.store.transact_order(order_id, lambda o, tx: self._cancel(o, tx, admin=admin))
+                break
+            except OrderBusy:
+                if self.clock() >= deadline:
+                    raise
+                self.sleep(0.1)
+        self.dispatcher.order_changed(order)
+        return order
+
+    def _cancel(self, order: dict, tx, *, admin: bool):
+        status = order["status"]
+        if status in ("cancelled", "cancel_requested"):
+            return False
+        if status in SHIPPING_STATUSES:
+            raise NotCancellable(f"Order {order['order_id']} is {status}: Qikink has packed it for shipping, "
+                                 "so it can no longer be cancelled")
+        timestamp = now_iso(self.clock)
+        sync = SyncState.of(order)
+        if order["qikink_status"] in NOT_AT_QIKINK:
+            if sync.is_claimed(self.clock()):
+                raise OrderBusy()
+            maybe_sent = sync.lookup_first
+            sync.release()
+            for item in order["items"]:
+                tx.return_stock(item["sku"], item["quantity"])
+            order["stock_returned"] = True
+            order["status"], order["qikink_status"] = "cancelled", "not_sent"
+            order["qikink_message"] = MAYBE_AT_QIKINK.format(number=order["qikink_order_number"]) if maybe_sent else None
+            add_event(order, "cancelled", "Cancelled before it was sent to Qikink", timestamp)
+        else:
+            if not admin:
+                raise NotCancellable(f"Order {order['order_id']} is already with our print partner: "
+                                     "ask the shop to cancel it")
+            order["cancel_requested_from"] = status
+            order["status"] = "cancel_requested"
+            order["qikink_message"] = CANCEL_IN_DASHBOARD
+            add_event(order, "cancel_requested", "Cancellation requested; to be cancelled in Qikink's dashboard",
+                      timestamp)
+        order["updated_at"] = timestamp
+        return True

@@ -247,7 +247,7 @@ def test_list_orders_counts_per_qikink_status_only_when_asked(client):
     assert "counts" not in client.get("/api/orders").json
     body = client.get("/api/orders?counts=qikink_status&qikink_status=action_required&per_page=1").json
     assert body["counts"] == {"qikink_status": {"action_required": 3, "sync_pending": 1, "synced": 0,
-                                                "sync_failed": 0}}
+                                                "sync_failed": 0, "not_sent": 0}}
     assert body["pagination"]["total"] == 3 and len(body["data"]) == 1
     mine = client.get("/api/orders?counts=qikink_status&email=asha@example.com").json["counts"]["qikink_status"]
     assert mine["action_required"] == 2 and mine["sync_pending"] == 1

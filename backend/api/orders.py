@@ -1,8 +1,9 @@
-"""/api/orders: take orders, look them up, list and correct them."""
+"""/api/orders: take orders, look them up, list, correct and cancel them."""
 from flask import Blueprint, request
 
 from ..errors import ValidationError
 from ..models import ORDER_STATUSES, QIKINK_STATUSES
+from ..fulfilment.events import CANCEL_IN_DASHBOARD
 from ..orders import admin_order, public_order
 from . import choice_arg, int_arg, is_admin, json_body, require_admin, services
 
@@ -53,3 +54,11 @@ def patch_order(order_id):
     require_admin()
     order = services().orders.edit(order_id, json_body())
     return {"status": "success", "message": "Order updated", "data": public_order(order)}
+
+
+@bp.post("/<order_id>/cancel")
+def cancel_order(order_id):
+    admin = is_admin()
+    order = services().orders.cancel(order_id, email=request.args.get("email"), admin=admin)
+    message = CANCEL_IN_DASHBOARD if order["status"] == "cancel_requested" else "Order cancelled"
+    return {"status": "success", "message": message, "data": admin_order(order) if admin else public_order(order)}

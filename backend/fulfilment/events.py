@@ -1,4 +1,10 @@
-"""The words a customer reads for each fulfilment event."""
+"""The fulfilment events recorded on an order, and the words a customer reads for each."""
+import time
+from datetime import datetime, timezone
+
+# What the answer and the console say of an order Qikink already has: it has no cancel API.
+CANCEL_IN_DASHBOARD = ("Qikink already has this order: cancel it in Qikink's dashboard; it turns cancelled "
+                       "here when Qikink reports the cancellation")
 
 EVENT_DESCRIPTIONS = {
     "order_synced": "Sent to Qikink", "order_on_hold": "On hold at Qikink (wallet balance too low)",
@@ -7,3 +13,17 @@ EVENT_DESCRIPTIONS = {
     "delivery_exception": "Delivery problem reported by the courier", "rto_initiated": "Return to origin started",
     "returned": "Returned to origin", "cancelled": "Cancelled", "action_required": "Qikink needs action on this order",
 }
+
+
+def now_iso(clock=time.time) -> str:
+    """The time `clock` gives, as the ISO 8601 UTC text stored on orders (whole seconds)."""
+    return datetime.fromtimestamp(clock(), timezone.utc).isoformat(timespec="seconds")
+
+
+def add_event(order: dict, event: str, description: str, timestamp: str, location=None) -> bool:
+    """Record a fulfilment event once; False when it was already there."""
+    events = order.setdefault("events", [])
+    if any(e["event"] == event for e in events):
+        return False
+    events.append({"event": event, "timestamp": timestamp, "location": location, "description": description})
+    return True

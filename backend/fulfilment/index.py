@@ -12,11 +12,13 @@ import threading
 from dataclasses import dataclass, field
 
 from ..qikink.mapping import TERMINAL_STATUSES
+from .sync_state import SyncState
 
 PAGE_SIZE = 10  # orders on one page of Qikink's list, newest first
 # Orders whose status changes within hours are polled at the freshness target; the rest (printing
 # takes days) at twice it.
-FAST_STAGES = frozenset({"ready_to_ship", "in_transit", "out_for_delivery", "exception", "rto_initiated"})
+FAST_STAGES = frozenset({"ready_to_ship", "in_transit", "out_for_delivery", "exception", "rto_initiated",
+                         "cancel_requested"})
 SLOW_STAGE_FACTOR = 2.0
 # Qikink's first status (often "On Hold": the wallet needs money) is read this soon after a send.
 FIRST_POLL_SECONDS = 300.0
@@ -38,7 +40,7 @@ class Tracked:
 
 def is_settled(order: dict) -> bool:
     """Nothing more to send or poll: a final status, or Qikink reported it final."""
-    return order["status"] in TERMINAL_STATUSES or bool((order.get("sync") or {}).get("terminal"))
+    return order["status"] in TERMINAL_STATUSES or SyncState.read(order).terminal
 
 
 class OrderIndex:
@@ -66,7 +68,7 @@ class OrderIndex:
         with self._lock:
             order_id = order["order_id"]
             self.known.add(order_id)
-            sync = order.get("sync") or {}
+            sync = SyncState.read(order)
             self.pending.pop(order_id, None)
             self.waiting.discard(order_id)
             shipment = order.get("qikink_shipment_id")
@@ -77,7 +79,7 @@ class OrderIndex:
                     self.shipments.insert(position, shipment)
             status = order["qikink_status"]
             if status == "sync_pending" and not is_settled(order):
-                self.pending[order_id] = float(sync.get("next_attempt_at") or 0.0)
+                self.pending[order_id] = float(sync.next_attempt_at or 0.0)
             elif status in ("action_required", "sync_failed") and not is_settled(order):
                 self.waiting.add(order_id)
             if status != "synced" or shipment is None or is_settled(order):
@@ -86,7 +88,7 @@ class OrderIndex:
             entry = self.tracked.get(order_id)
             if entry is None:
                 entry = Tracked(order_id, shipment, order["status"], order.get("qikink_raw_status"),
-                                order.get("tracking_id"), float(sync.get("last_polled_at") or 0.0))
+                                order.get("tracking_id"), sync.last_polled_at)
                 self.tracked[order_id] = entry
                 self.by_shipment[shipment] = order_id
             else:

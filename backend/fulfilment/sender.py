@@ -19,15 +19,14 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 
-from ..orders import add_event, now_iso
 from ..qikink import QikinkError, QikinkRateLimited, QikinkValidationError
 from ..qikink.mapping import MappingError, to_qikink_order
-from .events import EVENT_DESCRIPTIONS
+from .events import CANCEL_IN_DASHBOARD, EVENT_DESCRIPTIONS, add_event, now_iso
+from .sync_state import SyncState
 
 log = logging.getLogger(__name__)
 
 BACKOFF_CAP = 10 * 60.0
-_CLAIM_KEYS = ("claimed_by", "claimed_until")
 
 
 class OrderSender:
@@ -57,25 +56,24 @@ class OrderSender:
         now = self.clock()
 
         def claim(order):
-            sync = order.setdefault("sync", {})
-            if order["qikink_status"] != "sync_pending" or sync.get("claimed_until", 0) > now:
+            # A cancelled order is no longer sync_pending: cancelling and sending exclude each other.
+            sync = SyncState.of(order)
+            if order["qikink_status"] != "sync_pending" or sync.is_claimed(now):
                 return False
-            if not force and sync.get("next_attempt_at", 0) > now:
+            if not force and not sync.is_due(now):
                 return False
-            # Not yet known whether an earlier attempt reached Qikink: look it up before sending.
-            sync["lookup_first"] = bool(sync.get("lookup_first") or sync.get("claimed_by"))
-            sync.update(claimed_by=token, claimed_until=now + self.claim_seconds)
+            sync.claim(token, now + self.claim_seconds)
             return True
 
         order = self._update(order_id, claim)
-        return (token if (order.get("sync") or {}).get("claimed_by") == token else None), order
+        return (token if SyncState.read(order).held_by(token) else None), order
 
     def new_claim(self) -> dict | None:
         """Claim fields to save with an order being placed, so that sending it right after needs
         no second write; None when it will not be sent now (breaker open)."""
         if not self.health.breaker.allow():
             return None
-        return {"claimed_by": uuid.uuid4().hex, "claimed_until": self.clock() + self.claim_seconds}
+        return SyncState.new_claim(uuid.uuid4().hex, self.clock() + self.claim_seconds).as_dict()
 
     # --- 2. send -------------------------------------------------------------------------------
     def send(self, order: dict, token: str, client=None) -> dict:
@@ -85,7 +83,7 @@ class OrderSender:
         try:
             payload = to_qikink_order(order, self.store.products())
             found = None
-            if order["sync"].get("lookup_first"):
+            if SyncState.read(order).lookup_first:
                 found = client.find_order_by_number(order["qikink_order_number"], wait=False)
             result = {"order_id": str(found["order_id"]), "existing": True} if found else \
                 client.create_order(payload, wait=False)
@@ -112,17 +110,20 @@ class OrderSender:
         timestamp = now_iso(self.clock)
 
         def accepted(order):
+            cancelled_meanwhile = order["qikink_status"] == "not_sent"
             order["qikink_status"] = "synced"
             order["qikink_shipment_id"] = result["order_id"]
             order["qikink_message"] = None
             if order["status"] == "pending":
                 order["status"] = "confirmed"
+            if cancelled_meanwhile:
+                # Only when a send outlived its claim: Qikink has the order, so only its dashboard
+                # can still cancel it.
+                order["status"] = "cancel_requested"
+                order["qikink_message"] = CANCEL_IN_DASHBOARD
+                log.warning("Order %s was cancelled while a send outlived its claim; Qikink has it", order_id)
             order["updated_at"] = timestamp
-            sync = order.setdefault("sync", {})
-            for key in (*_CLAIM_KEYS, "lookup_first", "next_attempt_at", "last_error"):
-                sync.pop(key, None)
-            sync["synced_at"] = timestamp
-            sync["last_polled_at"] = self.clock()  # Qikink's status is known: it just took it
+            SyncState.of(order).synced(timestamp, self.clock())  # Qikink's status is known: it just took it
             add_event(order, "order_synced", EVENT_DESCRIPTIONS["order_synced"], timestamp)
 
         order = self._update(order_id, accepted)
@@ -133,13 +134,10 @@ class OrderSender:
     def _release(self, order_id: str, token: str, retry_after: float) -> dict:
         """The call never left (no budget this minute): give the order back, due when there is."""
         def release(order):
-            sync = order.setdefault("sync", {})
-            if sync.get("claimed_by") != token:
+            sync = SyncState.of(order)
+            if not sync.held_by(token):
                 return False
-            for key in _CLAIM_KEYS:
-                sync.pop(key, None)
-            sync["next_attempt_at"] = self.clock() + retry_after
-            sync["last_error"] = "waiting for Qikink's call budget (30 calls a minute)"
+            sync.schedule_retry(self.clock() + retry_after, "waiting for Qikink's call budget (30 calls a minute)")
 
         return self._update(order_id, release)
 
@@ -148,21 +146,18 @@ class OrderSender:
         timestamp = now_iso(self.clock)
 
         def failed(order):
-            sync = order.setdefault("sync", {})
-            if sync.get("claimed_by") != token:
+            sync = SyncState.of(order)
+            if not sync.held_by(token):
                 return False  # another sender took over after our claim expired
-            attempts = sync.get("attempts", 0) + 1
-            sync.update(attempts=attempts, last_error=message, last_attempt_at=timestamp, lookup_first=True)
-            for key in _CLAIM_KEYS:
-                sync.pop(key, None)
             if permanent:
-                order["qikink_status"] = "sync_failed"
+                sync.attempt_failed(message, timestamp, retry_at=None)
+                if order["qikink_status"] == "sync_pending":
+                    order["qikink_status"] = "sync_failed"
                 order["qikink_message"] = message
-                sync["lookup_first"] = False
-                sync.pop("next_attempt_at", None)
             else:
-                delay = min(BACKOFF_CAP, self.config.qikink_retry_base_seconds * 2 ** min(attempts - 1, 16))
-                sync["next_attempt_at"] = self.clock() + max(retry_after or 0.0, delay * (0.5 + random.random() / 2))
+                delay = min(BACKOFF_CAP, self.config.qikink_retry_base_seconds * 2 ** min(sync.attempts, 16))
+                sync.attempt_failed(message, timestamp, retry_at=self.clock() + max(
+                    retry_after or 0.0, delay * (0.5 + random.random() / 2)))
             order["updated_at"] = timestamp
 
         order = self._update(order_id, failed)
@@ -181,11 +176,11 @@ class OrderSender:
         if order["qikink_status"] != "sync_pending":
             return order
         order_id = order["order_id"]
-        if claim is not None and (order.get("sync") or {}).get("claimed_by") == claim["claimed_by"]:
+        if claim is not None and SyncState.read(order).held_by(claim["claimed_by"]):
             token, claimed = claim["claimed_by"], order
         else:
             if not self.health.breaker.allow():
-                order.setdefault("sync", {})["last_error"] = "Qikink is unavailable; the order will be sent when it is back"
+                SyncState.of(order).last_error = "Qikink is unavailable; the order will be sent when it is back"
                 return order
             token, claimed = self.claim(order_id, force=True)
             if token is None:
@@ -196,7 +191,7 @@ class OrderSender:
         except FutureTimeout:
             log.info("Qikink did not answer within %ss for %s; it stays queued", self.config.qikink_push_budget, order_id)
             stored = self.store.get_order(order_id) or claimed
-            stored.setdefault("sync", {})["last_error"] = "Qikink is slow to answer; the order will be sent shortly"
+            SyncState.of(stored).last_error = "Qikink is slow to answer; the order will be sent shortly"
             return stored
 
     def requeue_failed(self, order_id: str) -> dict:
@@ -205,7 +200,7 @@ class OrderSender:
             if order["qikink_status"] != "sync_failed":
                 return False
             order["qikink_status"] = "sync_pending"
-            order.setdefault("sync", {}).pop("next_attempt_at", None)
+            SyncState.of(order).due_now()
         return self._update(order_id, requeue)
 
     def close(self) -> None:

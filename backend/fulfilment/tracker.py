@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import time
 
-from ..orders import add_event, now_iso
 from ..qikink import QikinkError, QikinkNotFound, QikinkRateLimited
-from ..qikink.mapping import is_forward, is_terminal_raw, to_fulfilment
-from .events import EVENT_DESCRIPTIONS
+from ..qikink.mapping import SHIPPING_STATUSES, is_forward, is_terminal_raw, to_fulfilment
+from .events import EVENT_DESCRIPTIONS, add_event, now_iso
+from .sync_state import SyncState
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,9 @@ class StatusTracker:
         self.index = index
         self.clock = clock
 
-    def apply_view(self, order: dict, view: dict, timestamp: str) -> None:
-        """Fold Qikink's view of an order into ours: only forwards, each event once."""
+    def apply_view(self, order: dict, view: dict, timestamp: str, tx=None) -> None:
+        """Fold Qikink's view of an order into ours: only forwards, each event once. A cancelled
+        order's stock goes back once (through `tx`, with the order's write)."""
         order["qikink_raw_status"] = view["raw_status"]
         if view["tracking_number"]:
             order["tracking_id"] = view["tracking_number"]
@@ -44,14 +45,35 @@ class StatusTracker:
             if order.get("unknown_raw_status") != view["raw_status"]:
                 log.warning("Order %s: unknown Qikink status %r kept as raw", order["order_id"], view["raw_status"])
                 order["unknown_raw_status"] = view["raw_status"]
-        elif is_forward(order["status"], new):
-            order["status"] = new
-            add_event(order, view["event"], EVENT_DESCRIPTIONS.get(view["event"], view["raw_status"]), timestamp)
-        sync = order.setdefault("sync", {})
+        else:
+            self._advance(order, new, view, timestamp, tx)
+        sync = SyncState.of(order)
         if is_terminal_raw(view["raw_status"]) or view["cancelled"]:
-            sync["terminal"] = True
-        sync["last_polled_at"] = self.clock()
+            sync.mark_terminal()
+        sync.polled(self.clock())
         order["updated_at"] = timestamp
+
+    @staticmethod
+    def _advance(order: dict, new: str, view: dict, timestamp: str, tx) -> None:
+        """Move the order's status forward to `new`. While a cancellation is requested the order
+        stays `cancel_requested` until Qikink cancels it, or ships it (too late to cancel)."""
+        current = order["status"]
+        requested = current == "cancel_requested"
+        if not is_forward(order.get("cancel_requested_from", "confirmed") if requested else current, new):
+            return
+        if requested and new != "cancelled" and new not in SHIPPING_STATUSES:
+            order["cancel_requested_from"] = new  # Qikink is still working on it
+        else:
+            order["status"] = new
+            if requested:
+                order.pop("cancel_requested_from", None)
+                order["qikink_message"] = None if new == "cancelled" else \
+                    "Qikink packed this order for shipping before it was cancelled in its dashboard"
+        add_event(order, view["event"], EVENT_DESCRIPTIONS.get(view["event"], view["raw_status"]), timestamp)
+        if new == "cancelled" and tx is not None and not order.get("stock_returned"):
+            for item in order["items"]:
+                tx.return_stock(item["sku"], item["quantity"])
+            order["stock_returned"] = True
 
     def _take(self, order_id: str, remote: dict) -> dict | None:
         """Store what changed in one order Qikink reported; a poll that changed nothing is noted
@@ -64,7 +86,7 @@ class StatusTracker:
             self.index.polled(order_id, now)
             return None
         timestamp = now_iso(self.clock)
-        order = self.store.update_order(order_id, lambda o: self.apply_view(o, view, timestamp))
+        order = self.store.transact_order(order_id, lambda o, tx: self.apply_view(o, view, timestamp, tx))
         self.index.note(order, polled_at=now)
         return order
 
@@ -83,7 +105,7 @@ class StatusTracker:
             log.warning("Qikink does not know order %s (id %s)", order_id, order["qikink_shipment_id"])
 
             def missing(o):
-                o.setdefault("sync", {}).update(last_polled_at=self.clock(), last_error="Qikink does not know this order")
+                SyncState.of(o).polled(self.clock(), error="Qikink does not know this order")
             order = self.store.update_order(order_id, missing)
             self.index.note(order, polled_at=self.clock())
             return order
@@ -146,12 +168,12 @@ class StatusTracker:
     def fulfilment_view(self, order: dict, *, enabled: bool) -> dict:
         """GET /api/qikink/fulfillment/<id>: the stored view, refreshed when older than a minute
         and the tracking budget has room; `stale` when Qikink cannot be reached."""
-        sync = order.get("sync") or {}
+        sync = SyncState.read(order)
         entry = self.index.tracked.get(order["order_id"])
-        polled = max(sync.get("last_polled_at", 0), entry.polled_at if entry else 0)
+        polled = max(sync.last_polled_at, entry.polled_at if entry else 0)
         stale = False
         due = self.clock() - polled > VIEW_REFRESH_SECONDS
-        if enabled and order.get("qikink_shipment_id") and not sync.get("terminal") and due:
+        if enabled and order.get("qikink_shipment_id") and not sync.terminal and due:
             # A public route: while the breaker is open, Qikink is known to be down, so serve what
             # is stored at once rather than spend calls (and seconds of retries) on every request.
             stale = not self.health.breaker.allow()

@@ -175,6 +175,23 @@ def _paths() -> dict:
             "operationId": "getCharges", "tags": ["orders"], "summary": "Shipping and COD fee, shown before checkout",
             "description": "The order's total is subtotal + shipping + COD fee; the server computes it again.",
             "responses": {**_ok("Charges", "The charge settings.", examples.CHARGES), **_errors()}}},
+        "/api/orders/{order_id}/cancel": {
+            "parameters": [order_id],
+            "post": {"operationId": "cancelOrder", "tags": ["orders"],
+                     "summary": "Cancel an order (admin, or its customer's email before Qikink has it)",
+                     "description": "Before Qikink has the order: `cancelled` at once and its stock back. After Qikink "
+                                    "accepted it (admin only): `cancel_requested`, and the message says to cancel it "
+                                    "in Qikink's dashboard (Qikink has no cancel API); it turns `cancelled` when "
+                                    "Qikink reports the cancellation. Packed for shipping (`ready_to_ship`) or later: "
+                                    "409 `not_cancellable` with the reason. While the order is being sent to Qikink "
+                                    "the answer waits for the outcome, or is 409 `order_busy` with `Retry-After`. "
+                                    "Cancelling again answers the same order. No body.",
+                     "security": [{}, *ADMIN],
+                     "parameters": [{"name": "email", "in": "query", "description": "The order's customer_email "
+                                     "(any case); not needed by an admin.", "schema": {"type": "string"}}],
+                     "responses": {**_ok("OrderAnswer", "Cancelled, or cancel_requested (see `message`).",
+                                         examples.ORDER_CANCELLED),
+                                   **_errors(401, 404, 503, only={409: ["not_cancellable", "order_busy"]})}}},
         "/api/qikink/status": {"get": {
             "operationId": "getQikinkStatus", "tags": ["qikink"], "summary": "Qikink connection (step 1)",
             "description": "Mints a token only when none is valid (a new token invalidates the old one).",

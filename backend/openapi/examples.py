@@ -58,6 +58,8 @@ INVOICE = {"status": "success", "data": {
     "total_in_words": "Rupees One Thousand Three Hundred Forty-Eight Only",
     "charges_rate_rule": "Shipping and the cash-on-delivery fee are part of the supply of the goods (composite "
                          "supply) and taxed at the rate of its principal supply"}}
+ORDER_CANCELLED = {"status": "success", "message": "Order cancelled",
+                   "data": {**_ORDER, "status": "cancelled", "qikink_status": "not_sent", "qikink_shipment_id": None}}
 PRODUCT = {"sku": "BHRT-001-M", "name": "Heritage Print T-Shirt",
            "description": "Premium cotton with traditional Madhubani art print", "price": 1299,
            "stock_quantity": 15, "category": "mens", "manufacturer": "Qikink", "origin": "India", "in_stock": True}

@@ -131,6 +131,15 @@ def _register_controls(app, store):
             return jsonify({"error": "no such order"}), 404
         return jsonify(order)
 
+    @app.post("/_emulator/orders/<int:order_id>/cancel")
+    def cancel(order_id):
+        order = store.cancel(order_id)
+        if order is None:
+            return jsonify({"error": "no such order"}), 404
+        if order == "shipped":
+            return jsonify({"error": "manifested or shipped: Qikink's dashboard can no longer cancel it"}), 409
+        return jsonify(order)
+
     @app.post("/_emulator/faults")
     def add_fault():
         try:

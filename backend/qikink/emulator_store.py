@@ -182,7 +182,7 @@ class EmulatorStore:
             return
         self._orders = records
         self._ids = sorted(records)
-        self._numbers = {r["number"].split("_", 1)[1] for r in records.values()}
+        self._numbers = {r["number"].rsplit("_", 1)[1] for r in records.values()}
         self._next_id = max(records, default=FIRST_ORDER_ID - 1) + 1
 
     def _save_orders(self):
@@ -374,6 +374,23 @@ class EmulatorStore:
             end = len(self._ids) - (page_no - 1) * PAGE_SIZE
             ids = self._ids[max(0, end - PAGE_SIZE):max(0, end)]
             return [self._view(self._orders[i], now) for i in reversed(ids)]
+
+    def cancel(self, order_id):
+        """Cancel an order as Qikink's dashboard does while it is Live or being printed: its number
+        is renamed `Cancelled_…` and its status stays as it was. None: no such order; the
+        string "shipped" when it is manifested or later (the dashboard refuses then)."""
+        with self._lock:
+            record = self._orders.get(order_id)
+            if record is None:
+                return None
+            now = self.clock()
+            current = self._status(record, now)
+            if not record["number"].startswith("Cancelled_"):
+                if record["shipped"] or (current in STEPS and STEPS.index(current) >= SHIPPED_STEP):
+                    return "shipped"
+                record.update(frozen=current, number="Cancelled_" + record["number"])
+                self._save_orders()
+            return self._view(record, now)
 
     def set_status(self, order_id, status, number=None):
         """Force an order's status (it keeps advancing if the status is on the clock's path)."""

@@ -11,6 +11,9 @@ CANCELLED_PREFIX = "cancelled_"
 HAPPY_PATH = ("pending", "confirmed", "processing", "ready_to_ship", "in_transit",
               "out_for_delivery", "delivered")
 TERMINAL_STATUSES = frozenset({"delivered", "returned", "cancelled"})
+# Packed for shipping or later: Qikink ships the order, so it can no longer be cancelled.
+SHIPPING_STATUSES = frozenset({"ready_to_ship", "in_transit", "out_for_delivery", "delivered", "exception",
+                               "rto_initiated", "returned"})
 TERMINAL_RAW_STATUSES = frozenset({"delivered", "returned", "cancelled", "lost", "archived"})
 
 # Qikink's free-text status (normalised: lower case, '-'/'_' as spaces) → (status, event).

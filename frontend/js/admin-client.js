@@ -29,6 +29,9 @@ export function createAdminClient({ adminKey = '', headers = {}, ...options } = 
     getOrder: (orderId) => call(`/api/orders/${encode(orderId)}`),
     /** PATCH shipping_address, customer_email and/or payment_method of an order Qikink has not accepted. */
     updateOrder: (orderId, changes) => call(`/api/orders/${encode(orderId)}`, { method: 'PATCH', body: changes }),
+    /** Cancel an order: cancelled at once before Qikink has it, else cancel_requested (cancel it in
+     * Qikink's dashboard); 409 not_cancellable once packed, 409 order_busy while it is being sent. */
+    cancelOrder: (orderId) => call(`/api/orders/${encode(orderId)}/cancel`, { method: 'POST', retry: true }),
     /** Send pending orders now (and sync_failed ones with retryFailed), refresh orders in flight. */
     syncNow: ({ retryFailed = false } = {}) => call('/api/qikink/sync', {
       method: 'POST', query: { retry_failed: retryFailed ? 'true' : undefined },

@@ -8,6 +8,9 @@ const REFRESH_MS = 2000; // an order waiting to be sent is re-read this often…
 const REFRESHES = 30; // …this many times at most
 const ADDRESS_FIELDS = ['name', 'line1', 'line2', 'city', 'state', 'pincode', 'phone'];
 const EDITABLE = new Set(['action_required', 'sync_pending', 'sync_failed']);
+// Packed for shipping or later, or cancelled already: no cancelling from here.
+const NOT_CANCELLABLE = new Set(['ready_to_ship', 'in_transit', 'out_for_delivery', 'delivered', 'exception',
+  'rto_initiated', 'returned', 'cancelled', 'cancel_requested']);
 const PAYMENT_NAMES = { prepaid: 'Prepaid', cod: 'Cash on delivery' };
 
 const page = { session: null, orderId: null, refreshTimer: null };
@@ -76,6 +79,43 @@ function renderOrder(order) {
       el('time', { dateTime: e.timestamp }, when(e.timestamp)), e.description || e.event)))),
   );
   renderAddressForm(order);
+  renderCancel(order);
+}
+
+function renderCancel(order) {
+  const cancellable = !NOT_CANCELLABLE.has(order.status);
+  byId('cancel-panel').hidden = !cancellable;
+  if (!cancellable) showCancelConfirm(false);
+  const instruction = byId('cancel-instruction');
+  instruction.hidden = order.status !== 'cancel_requested';
+  instruction.textContent = order.status === 'cancel_requested'
+    ? `Cancel requested: Qikink has no cancel API, so cancel order ${order.qikink_order_number} in Qikink's dashboard. `
+      + 'It turns Cancelled here when Qikink reports the cancellation.' : '';
+}
+
+function showCancelConfirm(confirming) {
+  byId('cancel-order').hidden = confirming;
+  byId('cancel-order-yes').hidden = !confirming;
+  byId('cancel-order-no').hidden = !confirming;
+}
+
+async function cancelOrder() {
+  const button = byId('cancel-order-yes');
+  button.disabled = true;
+  let order;
+  try {
+    order = (await page.session.client().cancelOrder(page.orderId)).data;
+  } catch (error) {
+    const retry = error.code === 'order_busy' ? ' Try again in a few seconds.' : '';
+    page.session.refuse(error, (m) => notify('order-message', m + retry));
+    return;
+  } finally {
+    button.disabled = false;
+    showCancelConfirm(false);
+  }
+  notify('order-message', order.status === 'cancelled' ? 'Order cancelled; its stock is back.'
+    : "Cancel requested: now cancel it in Qikink's dashboard.", 'ok');
+  await showOrder(page.orderId);
 }
 
 function renderAddressForm(order) {
@@ -165,6 +205,7 @@ export function openOrder(orderId) {
   page.orderId = orderId;
   byId('address-form').dataset.orderId = '';
   notify('order-message', '');
+  showCancelConfirm(false);
   byId('order').focus();
   showOrder(orderId);
 }
@@ -179,4 +220,13 @@ export function closeOrder() {
 export function initOrderPage(session) {
   page.session = session;
   byId('address-form').addEventListener('submit', saveAddress);
+  byId('cancel-order').addEventListener('click', () => {
+    showCancelConfirm(true);
+    byId('cancel-order-yes').focus();
+  });
+  byId('cancel-order-no').addEventListener('click', () => {
+    showCancelConfirm(false);
+    byId('cancel-order').focus();
+  });
+  byId('cancel-order-yes').addEventListener('click', cancelOrder);
 }

@@ -272,6 +272,9 @@ export function createShopClient({
     pendingCheckout,
     resumeCheckout,
     getOrder: (orderId, email) => get(`/api/orders/${encode(orderId)}`, { email }),
+    // Cancelling is idempotent (again answers the same order), so it may be retried like a GET.
+    cancelOrder: async (orderId, email) => (await request(`/api/orders/${encode(orderId)}/cancel`,
+      { method: 'POST', query: { email }, retry: true })).body,
     getQikinkFulfillmentStatus: (orderId, email) => get(`/api/qikink/fulfillment/${encode(orderId)}`, { email }),
     getQikinkStatus: () => get('/api/qikink/status'),
     getCharges: () => get('/api/charges'),

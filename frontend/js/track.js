@@ -22,8 +22,11 @@ const STATUS_WORDS = {
   exception: ['Delivery problem', 'The courier had a problem delivering; they will try again or contact you.'],
   rto_initiated: ['Returning to us', 'The parcel could not be delivered and is coming back to us.'],
   returned: ['Returned', 'The parcel came back to us; we will contact you.'],
+  cancel_requested: ['Cancellation requested', 'We have asked our printer to cancel this order; this page shows when it is done.'],
   cancelled: ['Cancelled', 'This order has been cancelled.'],
 };
+// The customer may cancel while the order has not reached the printer (Qikink).
+const CANCELLABLE_QIKINK_STATUSES = new Set(['sync_pending', 'action_required', 'sync_failed']);
 
 // The timeline in the customer's words; anything else shows the server's own description.
 const EVENT_WORDS = {
@@ -31,6 +34,7 @@ const EVENT_WORDS = {
   ready_to_ship: 'Packed, waiting for the courier', in_transit: 'Shipped', out_for_delivery: 'Out for delivery',
   delivered: 'Delivered', order_on_hold: 'On hold at the printer', delivery_exception: 'Delivery problem',
   rto_initiated: 'Returning to us', returned: 'Returned to us', cancelled: 'Cancelled',
+  cancel_requested: 'Cancellation requested',
 };
 
 const client = createShopClient({ baseUrl: apiBaseUrl() });
@@ -75,6 +79,45 @@ function renderFulfilment(view) {
     el('time', { dateTime: event.timestamp }, formatDateTime(event.timestamp)))));
   say('tracking-stale', view.stale
     ? 'Our printer cannot be reached just now, so this may be out of date: it shows the last status we heard.' : '');
+  const cancellable = view.status !== 'cancelled' && CANCELLABLE_QIKINK_STATUSES.has(view.qikink_status);
+  document.getElementById('cancel-row').hidden = !cancellable && !document.getElementById('cancel-message').textContent;
+  const confirming = !document.getElementById('cancel-confirm').hidden;
+  document.getElementById('cancel-button').hidden = !cancellable || confirming;
+  if (!cancellable) document.getElementById('cancel-confirm').hidden = true;
+}
+
+function askToCancel() {
+  say('cancel-message', '');
+  document.getElementById('cancel-button').hidden = true;
+  document.getElementById('cancel-confirm').hidden = false;
+  document.getElementById('cancel-yes').focus();
+}
+
+function keepOrder() {
+  document.getElementById('cancel-confirm').hidden = true;
+  document.getElementById('cancel-button').hidden = false;
+  document.getElementById('cancel-button').focus();
+}
+
+async function cancelOrder() {
+  const yes = document.getElementById('cancel-yes');
+  yes.disabled = true;
+  try {
+    const { data: order } = await client.cancelOrder(state.orderId, state.email);
+    document.getElementById('cancel-confirm').hidden = true;
+    say('cancel-message', order.status === 'cancelled' ? 'Your order is cancelled.'
+      : 'Our printer already has your order: we have asked for it to be cancelled.');
+    clearTimeout(state.timer);
+    await refresh();
+  } catch (error) {
+    say('cancel-message', error.code === 'order_busy'
+      ? 'Your order is being sent to our printer right now. Try again in a few seconds.'
+      : error.code === 'not_cancellable'
+        ? `This order can no longer be cancelled here: ${error.message}.`
+        : `We could not cancel your order: ${error.message}.`);
+  } finally {
+    yes.disabled = false;
+  }
 }
 
 function showUpdated() {
@@ -116,6 +159,7 @@ async function track(event) {
     document.getElementById(id).removeAttribute('aria-invalid');
   }
   say('track-message', '');
+  say('cancel-message', '');
   const orderId = document.getElementById('order-id').value.trim().toUpperCase();
   const email = document.getElementById('track-email').value.trim();
   if (!orderId) showFormError('order-id', 'Order ID is required: it starts with BHRT-');
@@ -159,4 +203,7 @@ function prefill() {
 }
 
 document.getElementById('track-form').addEventListener('submit', track);
+document.getElementById('cancel-button').addEventListener('click', askToCancel);
+document.getElementById('cancel-no').addEventListener('click', keepOrder);
+document.getElementById('cancel-yes').addEventListener('click', cancelOrder);
 if (prefill()) document.getElementById('track-form').requestSubmit();

@@ -1,0 +1,244 @@
+"""Cancelling an order (issue 15): at once before Qikink has it, with its stock back exactly once
+(also after a crash); the send claim decides between a cancel and a send in flight; after Qikink
+accepted it, `cancel_requested` until polling sees Qikink's cancellation; refused once packed."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from backend.errors import NotCancellable, NotFound, OrderBusy
+from backend.fulfilment.sync_state import SyncState
+from backend.orders import OrderService
+from backend.storage import FileOrderStore, MemoryOrderStore, load_catalogue
+from tests.conftest import CATALOGUE, order_body
+from tests.test_fulfillment import (ADMIN_KEY, REMOTE, counters, fulfilment_of, inject, make_shop,  # noqa: F401
+                                    number, place, qikink_client, set_status, shop, stored)
+
+SKU = "BHRT-001-M"
+
+
+class Clock:
+    def __init__(self, now=1_800_000_000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def stock(store, sku=SKU):
+    return store.products()[sku]["stock_quantity"]
+
+
+@pytest.fixture
+def memory_store():
+    return MemoryOrderStore(load_catalogue(CATALOGUE))
+
+
+# --- the service, before Qikink has the order ----------------------------------------------------
+def test_a_pending_order_is_cancelled_at_once_and_its_stock_comes_back_once(memory_store):
+    service = OrderService(memory_store)
+    before = stock(memory_store)
+    order = service.place(order_body())[0]
+    assert stock(memory_store) == before - 2
+    cancelled = service.cancel(order["order_id"], email="ASHA@example.com")
+    assert (cancelled["status"], cancelled["qikink_status"]) == ("cancelled", "not_sent")
+    assert cancelled["events"][-1]["event"] == "cancelled"
+    assert stock(memory_store) == before
+    again = service.cancel(order["order_id"], admin=True)
+    assert again == cancelled and stock(memory_store) == before, "cancelling twice answers the same state"
+
+
+def test_an_order_waiting_for_an_address_or_refused_by_qikink_can_be_cancelled(memory_store):
+    service = OrderService(memory_store)
+    waiting = service.place(order_body(shipping_address="12 MG Road, Mumbai 400001"))[0]
+    assert service.cancel(waiting["order_id"], admin=True)["status"] == "cancelled"
+    refused = service.place(order_body())[0]
+    memory_store.update_order(refused["order_id"], lambda o: o.update(qikink_status="sync_failed"))
+    assert service.cancel(refused["order_id"], email="asha@example.com")["status"] == "cancelled"
+
+
+def test_the_wrong_email_or_none_is_a_404_and_changes_nothing(memory_store):
+    service = OrderService(memory_store)
+    order = service.place(order_body())[0]
+    before = stock(memory_store)
+    for email in (None, "", "someone@example.com"):
+        with pytest.raises(NotFound):
+            service.cancel(order["order_id"], email=email)
+    with pytest.raises(NotFound):
+        service.cancel("BHRT-1", admin=True)
+    assert memory_store.get_order(order["order_id"]) == order and stock(memory_store) == before
+
+
+def test_a_live_claim_makes_cancel_wait_then_answer_a_retryable_409(memory_store):
+    clock = Clock()
+    service = OrderService(memory_store, clock=clock, sleep=clock.sleep, cancel_wait=2.0)
+    order = service.place(order_body(), sync_claim=SyncState.new_claim("sender", clock() + 60).as_dict())[0]
+    before = stock(memory_store)
+    with pytest.raises(OrderBusy) as busy:
+        service.cancel(order["order_id"], admin=True)
+    assert busy.value.status == 409 and busy.value.headers["Retry-After"]
+    assert 2.0 <= clock.now - 1_800_000_000.0 < 2.5, "waited for the sender, briefly"
+    assert memory_store.get_order(order["order_id"])["status"] == "pending" and stock(memory_store) == before
+
+
+def test_cancel_waits_for_a_send_in_flight_and_follows_its_outcome(memory_store):
+    service = OrderService(memory_store, cancel_wait=5.0)
+    order = service.place(order_body(), sync_claim=SyncState.new_claim("sender", 9e9).as_dict())[0]
+    order_id = order["order_id"]
+
+    def sender_records_acceptance():
+        def accepted(o):
+            o.update(qikink_status="synced", status="confirmed", qikink_shipment_id="901")
+            SyncState.of(o).synced("2026-11-29T10:00:00+00:00", 0)
+        memory_store.update_order(order_id, accepted)
+
+    timer = threading.Timer(0.3, sender_records_acceptance)
+    timer.start()
+    outcome = service.cancel(order_id, admin=True)
+    timer.join()
+    assert outcome["status"] == "cancel_requested", "the send won: Qikink has it, so only its dashboard can cancel"
+    assert "Qikink's dashboard" in outcome["qikink_message"]
+
+
+def test_a_sender_cannot_claim_a_cancelled_order(data_dir, emu, fulfilments):
+    from backend.fulfilment import Fulfilment
+    from tests.test_fulfillment import settings
+
+    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    order_id = OrderService(store).place(order_body())[0]["order_id"]
+    OrderService(store).cancel(order_id, admin=True)
+    fulfilment = Fulfilment(settings(data_dir, emu.url), store, qikink_client(emu.url))
+    fulfilments.append(fulfilment)
+    token, _ = fulfilment.sender.claim(order_id, force=True)
+    assert token is None
+    report = fulfilment.run_pass(force=True)
+    assert report["pushed"] == 0 and report["still_pending"] == 0
+    assert counters(emu)["create_attempts"] == {}
+
+
+@pytest.fixture
+def fulfilments():
+    made = []
+    yield made
+    for fulfilment in made:
+        fulfilment.close()
+
+
+# --- a crash halfway -----------------------------------------------------------------------------
+def test_a_crash_between_the_stock_and_the_order_write_gives_stock_back_exactly_once(data_dir, monkeypatch):
+    catalogue = load_catalogue(data_dir / "products.json")
+    store = FileOrderStore(data_dir, catalogue)
+    order = OrderService(store).place(order_body())[0]
+    before = stock(store)
+
+    def crash(*args, **kwargs):
+        raise SystemExit("power cut")
+
+    crashing = FileOrderStore(data_dir, catalogue)
+    monkeypatch.setattr(crashing, "_write_order", crash)
+    monkeypatch.setattr(crashing, "_undo_unwritten", lambda order_id: None)  # the process is gone
+    with pytest.raises(SystemExit):
+        OrderService(crashing).cancel(order["order_id"], admin=True)
+    restarted = FileOrderStore(data_dir, catalogue)
+    restarted.recover()
+    assert restarted.get_order(order["order_id"])["status"] == "pending"
+    assert stock(restarted) == before, "the change never landed: its stock was taken back again"
+    OrderService(restarted).cancel(order["order_id"], admin=True)
+    OrderService(restarted).cancel(order["order_id"], admin=True)
+    assert stock(restarted) == before + 2
+
+
+def test_a_crash_after_the_order_write_keeps_the_cancellation_and_its_stock(data_dir):
+    catalogue = load_catalogue(data_dir / "products.json")
+    store = FileOrderStore(data_dir, catalogue)
+    order = OrderService(store).place(order_body())[0]
+    before = stock(store)
+    OrderService(store).cancel(order["order_id"], admin=True)  # then the process dies
+    restarted = FileOrderStore(data_dir, catalogue)
+    restarted.recover()
+    assert restarted.get_order(order["order_id"])["status"] == "cancelled"
+    assert stock(restarted) == before + 2
+    OrderService(restarted).cancel(order["order_id"], admin=True)
+    assert stock(restarted) == before + 2
+
+
+# --- over HTTP, against the emulator -------------------------------------------------------------
+def cancel(app, order_id, query="", **kwargs):
+    return app.test_client().post(f"/api/orders/{order_id}/cancel{query}", **kwargs)
+
+
+def test_the_customer_cancels_an_order_qikink_does_not_have_yet(shop, emu):
+    inject(emu, "503")
+    order = place(shop).json["data"]
+    assert order["qikink_status"] == "sync_pending"
+    answer = cancel(shop, order["order_id"], "?email=asha@example.com", environ_base=REMOTE)
+    assert answer.status_code == 200, answer.json
+    assert answer.json["message"] == "Order cancelled"
+    assert answer.json["data"]["status"] == "cancelled" and "sync" not in answer.json["data"]
+    emu_calls = counters(emu)["create_attempts"]
+    fulfilment_of(shop).run_pass(force=True)
+    assert counters(emu)["create_attempts"] == emu_calls, "a cancelled order is never sent"
+    assert cancel(shop, order["order_id"], "?email=asha@example.com", environ_base=REMOTE).json["data"] == \
+        answer.json["data"]
+
+
+def test_after_qikink_accepted_it_is_cancel_requested_until_qikink_cancels_it(shop, emu):
+    order = place(shop).json["data"]
+    assert order["qikink_status"] == "synced"
+    before = shop.extensions["shop"].store.products()[SKU]["stock_quantity"]
+    refused = cancel(shop, order["order_id"], "?email=asha@example.com", environ_base=REMOTE)
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "not_cancellable"
+    answer = cancel(shop, order["order_id"])  # admin: loopback, no key set
+    assert answer.status_code == 200
+    assert answer.json["data"]["status"] == "cancel_requested"
+    assert "cancel it in Qikink's dashboard" in answer.json["message"]
+    assert cancel(shop, order["order_id"]).json["data"]["status"] == "cancel_requested"
+    set_status(emu, order["qikink_shipment_id"], "Printed")  # still at Qikink, not yet cancelled there
+    fulfilment_of(shop).run_pass(force=True)
+    assert stored(shop, order["order_id"])["status"] == "cancel_requested"
+    cancelled_there = requests_post(f"{emu.url}/_emulator/orders/{order['qikink_shipment_id']}/cancel")
+    assert cancelled_there["number"].startswith("Cancelled_")
+    fulfilment_of(shop).run_pass(force=True)
+    after = stored(shop, order["order_id"])
+    assert after["status"] == "cancelled" and after["qikink_message"] is None
+    assert shop.extensions["shop"].store.products()[SKU]["stock_quantity"] == before + 2
+
+
+def test_a_requested_cancellation_qikink_ships_anyway_says_so(shop, emu):
+    order = place(shop).json["data"]
+    cancel(shop, order["order_id"])
+    set_status(emu, order["qikink_shipment_id"], "Manifested")
+    fulfilment_of(shop).run_pass(force=True)
+    after = stored(shop, order["order_id"])
+    assert after["status"] == "ready_to_ship" and "before it was cancelled" in after["qikink_message"]
+
+
+def test_once_packed_for_shipping_cancel_is_refused_with_the_reason(shop, emu):
+    order = place(shop).json["data"]
+    set_status(emu, order["qikink_shipment_id"], "Manifested")
+    fulfilment_of(shop).run_pass(force=True)
+    assert stored(shop, order["order_id"])["status"] == "ready_to_ship"
+    answer = cancel(shop, order["order_id"])
+    assert answer.status_code == 409 and answer.json["status"] == "error"
+    assert answer.json["error"]["code"] == "not_cancellable" and "ready_to_ship" in answer.json["error"]["message"]
+    assert stored(shop, order["order_id"])["status"] == "ready_to_ship"
+
+
+def test_with_an_admin_key_a_stranger_needs_the_key_or_the_email(make_shop, emu):
+    app = make_shop(emu.url, client=qikink_client(emu.url), admin_api_key=ADMIN_KEY)
+    order = place(app).json["data"]
+    assert cancel(app, order["order_id"], environ_base=REMOTE).status_code == 404
+    keyed = cancel(app, order["order_id"], headers={"Authorization": f"Bearer {ADMIN_KEY}"}, environ_base=REMOTE)
+    assert keyed.status_code == 200 and keyed.json["data"]["status"] == "cancel_requested"
+
+
+def requests_post(url):
+    import requests
+
+    response = requests.post(url, timeout=5)
+    response.raise_for_status()
+    return response.json()
