@@ -66,6 +66,7 @@ function renderFulfilment(view) {
   say('tracking-explainer', explainer);
   say('tracking-courier', view.courier || 'Not assigned yet');
   say('tracking-awb', view.tracking_number || 'Not assigned yet');
+  if (view.status === 'cancelled') document.getElementById('invoice-row').hidden = true; // none is issued any more
   const href = safeHref(view.tracking_url);
   const link = document.getElementById('tracking-link');
   document.getElementById('tracking-link-row').hidden = !href;
