@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -46,7 +47,9 @@ def test_schemathesis_finds_no_failure_against_the_live_server(tmp_path):
         server_log = server.output()
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-30000:] + "\n--- server log ---\n" + server_log[-5000:]
-    assert "14 selected / 14 total" in output and "Tested: 14" in output, output[-5000:]
+    # Every operation of the document selected and tested (the count grows with the API).
+    counts = re.search(r"Selected: (\d+)/(\d+)\s+Tested: (\d+)", output)
+    assert counts and len(set(counts.groups())) == 1 and int(counts.group(1)) >= 17, output[-5000:]
     assert "API Links:" in output, output[-5000:]
     # The stateful phase followed the document's links: create an order → read it → its fulfilment.
     followed = {event["transition"]["id"] for event in _case_events(report) if event.get("transition")}
