@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 
+from .billing.charges import banner_lines
 from .hosts import EVERY_ADDRESS, LOOPBACK_NAMES, answered_hosts
 
 
@@ -68,6 +69,8 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
         say(ok, "Admin routes: protected by ADMIN_API_KEY")
     else:
         say(ok, "Admin routes: loopback only (no ADMIN_API_KEY set; only this machine may call them)")
+    for line in banner_lines(config):
+        say(ok, line)
     answered = answered_hosts(config)
     if len(answered) > len(LOOPBACK_NAMES):
         say(ok, "Host names answered: " + ", ".join(answered))

@@ -37,6 +37,23 @@ class ChargeSettings:
                 "cod_fee": money_json(self.cod_fee)}
 
 
+def _rupees(amount: Decimal) -> str:
+    return f"Rs {money_json(amount)}"
+
+
+def banner_lines(config) -> list[str]:
+    """What the start-up banner says about charges and invoices (ASCII: any console prints it)."""
+    shipping = _rupees(config.shipping_fee) if config.shipping_fee else "none"
+    if config.shipping_fee and config.free_shipping_above is not None:
+        shipping += f" (free from {_rupees(config.free_shipping_above)} of items)"
+    lines = [f"Charges: shipping {shipping}, cash on delivery fee {_rupees(config.cod_fee) if config.cod_fee else 'none'}"]
+    if config.seller_gstin:
+        lines.append(f"GST invoices: on, for {config.seller_legal_name} (GSTIN {config.seller_gstin}, {config.seller_state})")
+    else:
+        lines.append("GST invoices: off (set SHOP_LEGAL_NAME, SHOP_GSTIN, SHOP_ADDRESS and SHOP_STATE)")
+    return lines
+
+
 def stored_charges(order: dict) -> dict:
     """An order's subtotal, shipping, COD fee and total as JSON numbers; orders saved before
     charges existed had none, so their subtotal is their total."""

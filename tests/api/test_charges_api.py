@@ -143,3 +143,18 @@ def test_the_emulator_records_the_cod_amount_end_to_end(data_dir, emu):
             ("COD", "1078.00"), ("Prepaid", "2997.00")]
     finally:
         app.extensions["shop"].fulfilment.close()
+
+
+def test_the_banner_says_what_is_charged_and_whether_invoices_are_issued(data_dir):
+    import io
+
+    from backend.banner import print_banner
+
+    stream = io.StringIO()
+    print_banner(Config(data_dir=data_dir, **CHARGES), None, emulator_url=None, stream=stream)
+    text = stream.getvalue()
+    assert "Charges: shipping Rs 49 (free from Rs 2000 of items), cash on delivery fee Rs 30" in text
+    assert "GST invoices: off (set SHOP_LEGAL_NAME, SHOP_GSTIN, SHOP_ADDRESS and SHOP_STATE)" in text
+    stream = io.StringIO()
+    print_banner(Config(data_dir=data_dir), None, emulator_url=None, stream=stream)
+    assert "Charges: shipping none, cash on delivery fee none" in stream.getvalue()
