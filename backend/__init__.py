@@ -17,6 +17,7 @@ class Shop:
     store: object
     orders: object
     fulfilment: object = None  # Fulfilment, or QikinkOff when QIKINK_ENV=off
+    emails: object = None  # customer_email.EmailSender (its thread is started by `python -m backend`)
     limiter: object = None
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
 
@@ -38,6 +39,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from .api import docs, health, orders, pages, products, qikink
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .config import Config
+    from .customer_email import EmailSender, transport_from_config
     from .errors import register_error_handlers
     from .fulfilment import Fulfilment
     from .fulfilment.off import QikinkOff
@@ -54,9 +56,11 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     app.json.sort_keys = False
     store = store or open_store(config)
     client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
-    fulfilment = Fulfilment(config, store, client) if client is not None else QikinkOff(config, store)
+    emails = EmailSender(config, store, transport_from_config(config))
+    fulfilment = Fulfilment(config, store, client, emails=emails) if client is not None else QikinkOff(config, store)
     cors_origins = tuple(_origin_pattern(o) for o in config.cors_origins)
-    shop = Shop(config=config, store=store, orders=OrderService(store, dispatcher=fulfilment), fulfilment=fulfilment,
+    shop = Shop(config=config, store=store, orders=OrderService(store, dispatcher=fulfilment, emails=emails),
+                fulfilment=fulfilment, emails=emails,
                 cors_origins=cors_origins)
     app.extensions["shop"] = shop
 

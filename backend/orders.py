@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
+from .customer_email.outbox import NoEmails, public_emails, queue_email
 from .errors import (IdempotencyConflict, NotCancellable, NotFound, OrderBusy, OrderNotEditable, OutOfStock,
                      PriceMismatch, ValidationError)
 from .models import (IDEMPOTENCY_KEY_RE, ORDER_PATCH_FIELDS, QIKINK_STATUSES, Problems, fingerprint, money_json,
@@ -53,7 +54,7 @@ def admin_order(order: dict) -> dict:
     """What staff see of one order: the public fields, its events and how sending it went."""
     sync = SyncState.read(order)
     next_attempt = sync.next_attempt_at
-    return {**public_order(order), "events": order.get("events", []),
+    return {**public_order(order), "events": order.get("events", []), "emails": public_emails(order),
             "sync": {"attempts": sync.attempts, "last_error": sync.last_error,
                      "last_attempt_at": sync.last_attempt_at, "synced_at": sync.synced_at,
                      "next_attempt_at": datetime.fromtimestamp(next_attempt, timezone.utc).isoformat(timespec="seconds")
@@ -102,10 +103,11 @@ class OrderService:
     saved with it), `push_new(order, claim)` (send it now, within the request's budget) and
     `order_changed(order)`; `Fulfilment` when Qikink is on, a no-op one when it is off."""
 
-    def __init__(self, store, *, dispatcher=None, clock=time.time, sleep=time.sleep,
+    def __init__(self, store, *, dispatcher=None, emails=None, clock=time.time, sleep=time.sleep,
                  cancel_wait: float = CANCEL_WAIT_SECONDS):
         self.store = store
         self.dispatcher = dispatcher or NoDispatcher()
+        self.emails = emails or NoEmails()  # told of each order written with an email to send
         self.clock = clock
         self.sleep = sleep
         self.cancel_wait = cancel_wait
@@ -124,6 +126,7 @@ class OrderService:
             if stored is None:  # the first request died before answering: answer from the order
                 stored = {"status": 201, "body": created_answer(self.store.get_order(order["order_id"]) or order)}
             return PlaceOutcome(order, False, stored["status"], stored["body"])
+        self.emails.note(order)  # the order is durable: its confirmation may go
         order = self.dispatcher.push_new(order, claim)
         answer = created_answer(order)
         if idempotency_key is not None:
@@ -190,6 +193,7 @@ class OrderService:
             if structured and request.get("sync_claim"):
                 order["sync"] = SyncState.from_dict(request["sync_claim"]).as_dict()
             add_event(order, "order_received", "Order placed", timestamp)
+            queue_email(order, "confirmation", timestamp)  # durable with the order, sent after it
             return order, {line["sku"]: line["quantity"] for line in request["lines"]}
 
         return build
@@ -323,6 +327,7 @@ class OrderService:
                     raise
                 self.sleep(0.1)
         self.dispatcher.order_changed(order)
+        self.emails.note(order)
         return order
 
     def _cancel(self, order: dict, tx, *, admin: bool):
@@ -345,6 +350,7 @@ class OrderService:
             order["status"], order["qikink_status"] = "cancelled", "not_sent"
             order["qikink_message"] = MAYBE_AT_QIKINK.format(number=order["qikink_order_number"]) if maybe_sent else None
             add_event(order, "cancelled", "Cancelled before it was sent to Qikink", timestamp)
+            queue_email(order, "cancelled", timestamp)
         else:
             if not admin:
                 raise NotCancellable(f"Order {order['order_id']} is already with our print partner: "

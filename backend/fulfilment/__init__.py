@@ -44,7 +44,8 @@ class Fulfilment:
     """Sends orders to Qikink and keeps their fulfilment status, for the app and the worker."""
 
     def __init__(self, config, store, client, *, clock=time.time, poll_interval: float | None = None,
-                 breaker: CircuitBreaker | None = None, catch_up_seconds: float | None = CATCH_UP_SECONDS):
+                 breaker: CircuitBreaker | None = None, catch_up_seconds: float | None = CATCH_UP_SECONDS,
+                 emails=None):
         self.config = config
         self.store = store
         self.client = client
@@ -53,7 +54,7 @@ class Fulfilment:
         self.health = QikinkHealth(config, client, clock=clock, breaker=breaker)
         self.index = OrderIndex(poll_interval if poll_interval is not None else tracking_freshness(config))
         self.sender = OrderSender(config, store, client, self.health, self.index, clock=clock)
-        self.tracker = StatusTracker(store, client, self.health, self.index, clock=clock)
+        self.tracker = StatusTracker(store, client, self.health, self.index, clock=clock, emails=emails)
         self.worker = SyncWorker(config, store, self.health, self.sender, self.tracker, self.index,
                                  clock=clock, catch_up_seconds=catch_up_seconds)
 
