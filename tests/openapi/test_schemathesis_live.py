@@ -46,7 +46,7 @@ def test_schemathesis_finds_no_failure_against_the_live_server(tmp_path):
         server_log = server.output()
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-30000:] + "\n--- server log ---\n" + server_log[-5000:]
-    assert "14 selected / 14 total" in output and "Tested: 14" in output, output[-5000:]
+    assert "15 selected / 15 total" in output and "Tested: 15" in output, output[-5000:]
     assert "API Links:" in output, output[-5000:]
     # The stateful phase followed the document's links: create an order → read it → its fulfilment.
     followed = {event["transition"]["id"] for event in _case_events(report) if event.get("transition")}
