@@ -1,7 +1,9 @@
 """Fulfilment: send orders to Qikink exactly once and keep their status, within Qikink's budget.
 
     health.py   the last contact with Qikink, the circuit breaker, probes
-    sender.py   the exactly-once protocol (claim, send, record) and the order request's push
+    sender.py   the exactly-once protocol (claim, send, record)
+    push.py     the order request's own attempt to send a new order, within a time budget
+    sync_state.py  the typed sync state of one order (order["sync"])
     tracker.py  status polls by page or by id, the customer's fulfilment view
     index.py    the unsettled orders, so that a pass costs what is due, not what is stored
     worker.py   the background passes (sends first, then tracking) and an admin's "sync now"
@@ -19,6 +21,7 @@ from ..storage import mapping_problem
 from .circuit_breaker import CircuitBreaker
 from .health import QikinkHealth
 from .index import OrderIndex
+from .push import OrderPush
 from .sender import OrderSender
 from .tracker import StatusTracker
 from .worker import CATCH_UP_SECONDS, SyncWorker
@@ -54,6 +57,7 @@ class Fulfilment:
         self.health = QikinkHealth(config, client, clock=clock, breaker=breaker)
         self.index = OrderIndex(poll_interval if poll_interval is not None else tracking_freshness(config))
         self.sender = OrderSender(config, store, client, self.health, self.index, clock=clock)
+        self.push = OrderPush(config, store, self.sender, self.health, self.index)
         self.tracker = StatusTracker(store, client, self.health, self.index, clock=clock, emails=emails)
         self.worker = SyncWorker(config, store, self.health, self.sender, self.tracker, self.index,
                                  clock=clock, catch_up_seconds=catch_up_seconds)
@@ -122,7 +126,7 @@ class Fulfilment:
     def push_new(self, order: dict, claim: dict | None = None) -> dict:
         """Send a just-placed order now; one left pending (no budget, Qikink slow or down) wakes
         the worker, which sends pending orders before anything else."""
-        order = self.sender.push_new(order, claim)
+        order = self.push.push_new(order, claim)
         if order["qikink_status"] == "sync_pending":
             self.worker.wake()
         return order
@@ -169,7 +173,7 @@ class Fulfilment:
 
     def close(self) -> None:
         self.worker.stop()
-        self.sender.close()
+        self.push.close()
 
 
 def run_once(config) -> int:
