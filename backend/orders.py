@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -33,6 +34,9 @@ REPLAY_WAIT_SECONDS = 10.0
 # A cancel that finds the order being sent waits this long for the send's outcome, then answers a
 # retryable 409 (order_busy).
 CANCEL_WAIT_SECONDS = 5.0
+# After an attempt that got no answer (a timeout), Qikink may still be taking the order: a cancel
+# asks Qikink whether it has it only this long after the attempt (until then: order_busy).
+UNKNOWN_OUTCOME_GRACE_SECONDS = 30.0
 NOT_AT_QIKINK = ("action_required", "sync_pending", "sync_failed")
 MAYBE_AT_QIKINK = ("Cancelled here, but an earlier attempt to send it may have reached Qikink: check Qikink's "
                    "dashboard for order number {number} and cancel it there if it is listed")
@@ -83,6 +87,10 @@ class PlaceOutcome:
     body: dict
 
 
+class _AskQikinkFirst(Exception):
+    """A cancel found that an earlier attempt may have sent the order: Qikink must say first."""
+
+
 class NoDispatcher:
     """Sends nothing (the default): the order service's view of fulfilment when there is none."""
 
@@ -94,6 +102,9 @@ class NoDispatcher:
 
     def order_changed(self, order: dict) -> None:
         pass
+
+    def confirm_not_sent(self, order_id: str) -> str:
+        return "cannot"  # no Qikink to ask
 
 
 class OrderService:
@@ -111,6 +122,7 @@ class OrderService:
         self.clock = clock
         self.sleep = sleep
         self.cancel_wait = cancel_wait
+        self.unknown_outcome_grace = UNKNOWN_OUTCOME_GRACE_SECONDS
 
     # --- placing ----------------------------------------------------------------------------
     def place_order(self, body: dict, idempotency_key: str | None = None) -> PlaceOutcome:
@@ -315,22 +327,32 @@ class OrderService:
 
         The send claim decides between cancelling and sending: an order claimed by a live send
         is not cancelled until that send's outcome is recorded (waited for up to `cancel_wait`
-        seconds, then a retryable 409), and a cancelled order is never claimed."""
+        seconds, then a retryable 409), and a cancelled order is never claimed. When an earlier
+        attempt may have reached Qikink (a timeout, a crash), the dispatcher asks Qikink first."""
         self.get(order_id, email=email, admin=admin)  # 404 unless an admin or the order's email
         deadline = self.clock() + self.cancel_wait
+        looked = None  # after asking the dispatcher whether Qikink has it: "asked" or "cannot"
         while True:
             try:
-                order = self.store.transact_order(order_id, lambda o, tx: self._cancel(o, tx, admin=admin))
+                order = self.store.transact_order(order_id, lambda o, tx: self._cancel(o, tx, admin=admin,
+                                                                                      looked=looked))
                 break
-            except OrderBusy:
-                if self.clock() >= deadline:
-                    raise
-                self.sleep(0.1)
+            except _AskQikinkFirst:
+                outcome = self.dispatcher.confirm_not_sent(order_id)
+                if outcome != "busy":
+                    looked = outcome
+                    continue
+                busy = OrderBusy()
+            except OrderBusy as exc:
+                busy = exc
+            if self.clock() >= deadline:
+                raise busy
+            self.sleep(0.1)
         self.dispatcher.order_changed(order)
         self.emails.note(order)
         return order
 
-    def _cancel(self, order: dict, tx, *, admin: bool):
+    def _cancel(self, order: dict, tx, *, admin: bool, looked: str | None = None):
         status = order["status"]
         if status in ("cancelled", "cancel_requested"):
             return False
@@ -342,7 +364,16 @@ class OrderService:
         if order["qikink_status"] in NOT_AT_QIKINK:
             if sync.is_claimed(self.clock()):
                 raise OrderBusy()
-            maybe_sent = sync.lookup_first
+            # A timed-out attempt, or a claim left by a crash: the order may have reached Qikink.
+            maybe_sent = sync.lookup_first or sync.claimed_by is not None
+            if maybe_sent and order["qikink_status"] == "sync_pending" and looked is None:
+                since = sync.seconds_since_attempt(self.clock()) if sync.unanswered else None
+                if since is not None and since < self.unknown_outcome_grace:
+                    wait = math.ceil(self.unknown_outcome_grace - since)
+                    raise OrderBusy("Sending this order to Qikink has just timed out and Qikink may still be taking "
+                                    f"it; try again in {wait} seconds", retry_after=wait)
+                raise _AskQikinkFirst()
+            maybe_sent = maybe_sent and looked != "asked"
             sync.release()
             for item in order["items"]:
                 tx.return_stock(item["sku"], item["quantity"])

@@ -15,7 +15,8 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
-from ..errors import NotFound
+from ..errors import NotFound, OrderBusy
+from ..qikink import QikinkError
 from ..models import ORDER_ID_RE
 from ..storage import mapping_problem
 from .circuit_breaker import CircuitBreaker
@@ -135,6 +136,20 @@ class Fulfilment:
         """An order was edited (an admin completed its address): take it in and send it soon."""
         self.index.note(order)
         self.worker.wake()
+
+    def confirm_not_sent(self, order_id: str) -> str:
+        """Before cancelling an order an earlier attempt may have sent: ask Qikink now, as the
+        claim holder. "asked" (a found order is recorded as synced), or "busy" when someone else
+        holds the claim or it is no longer pending. OrderBusy when Qikink cannot say."""
+        token, claimed = self.sender.claim(order_id, force=True)
+        if token is None:
+            return "busy"
+        try:
+            self.sender.look_up(claimed, token)
+        except QikinkError:
+            raise OrderBusy("An earlier attempt may have sent this order to Qikink, and Qikink cannot be asked "
+                            "right now; try again in a minute", retry_after=60) from None
+        return "asked"
 
     def refresh(self, order_id: str, *, wait: bool = False) -> dict:
         """Read one order from Qikink now and store what changed."""

@@ -94,10 +94,12 @@ class OrderSender:
             return result
         except QikinkError as exc:
             self.health.note(exc)
-            return self._record_failure(order["order_id"], token, str(exc), retry_after=getattr(exc, "retry_after", None))
+            return self._record_failure(order["order_id"], token, str(exc), retry_after=getattr(exc, "retry_after", None),
+                                        unanswered=exc.http_status is None)
         except Exception as exc:  # a bug must not leave the claim for ever; the order stays queued
             log.exception("Unexpected error sending %s", order["order_id"])
-            return self._record_failure(order["order_id"], token, f"internal error: {type(exc).__name__}")
+            return self._record_failure(order["order_id"], token, f"internal error: {type(exc).__name__}",
+                                        unanswered=True)
         self.health.note(None)
         return self._record_success(order["order_id"], result)
 
@@ -138,7 +140,7 @@ class OrderSender:
         return self._update(order_id, release)
 
     def _record_failure(self, order_id: str, token: str, message: str, *, permanent: bool = False,
-                        retry_after: float | None = None) -> dict:
+                        retry_after: float | None = None, unanswered: bool = False) -> dict:
         timestamp = now_iso(self.clock)
 
         def failed(order):
@@ -152,7 +154,7 @@ class OrderSender:
                 order["qikink_message"] = message
             else:
                 delay = min(BACKOFF_CAP, self.config.qikink_retry_base_seconds * 2 ** min(sync.attempts, 16))
-                sync.attempt_failed(message, timestamp, retry_at=self.clock() + max(
+                sync.attempt_failed(message, timestamp, unanswered=unanswered, retry_at=self.clock() + max(
                     retry_after or 0.0, delay * (0.5 + random.random() / 2)))
             order["updated_at"] = timestamp
 
@@ -162,6 +164,33 @@ class OrderSender:
         else:
             log.info("Order %s queued for a later attempt: %s", order_id, message)
         return order
+
+    # --- for a cancel: did an earlier attempt reach Qikink? ----------------------------------------
+    def look_up(self, order: dict, token: str) -> bool:
+        """As the claim holder, ask Qikink whether it has the order: found → recorded as synced
+        (True); not there → the claim given back (False). Raises QikinkError when Qikink cannot say."""
+        try:
+            found = self.client.find_order_by_number(order["qikink_order_number"], wait=False)
+        except QikinkError as exc:
+            self.give_back(order["order_id"], token)
+            if not isinstance(exc, QikinkRateLimited):
+                self.health.note(exc)
+            raise
+        self.health.note(None)
+        if found:
+            self._record_success(order["order_id"], {"order_id": str(found["order_id"]), "existing": True})
+            return True
+        self.give_back(order["order_id"], token)
+        return False
+
+    def give_back(self, order_id: str, token: str) -> dict:
+        """Release a claim without an attempt (nothing was sent)."""
+        def give_back(order):
+            sync = SyncState.of(order)
+            if not sync.held_by(token):
+                return False
+            sync.release()
+        return self._update(order_id, give_back)
 
     def requeue_failed(self, order_id: str) -> dict:
         """An admin's retry of an order Qikink refused: pending again, due now."""
