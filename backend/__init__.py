@@ -19,6 +19,7 @@ class Shop:
     fulfilment: object = None  # Fulfilment, or QikinkOff when QIKINK_ENV=off
     charges: object = None
     invoices: object = None
+    emails: object = None  # customer_email.EmailSender (its thread is started by `python -m backend`)
     limiter: object = None
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
 
@@ -43,6 +44,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from .billing.invoice import InvoiceService, Seller
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .config import Config
+    from .customer_email import EmailSender, transport_from_config
     from .errors import register_error_handlers
     from .fulfilment import Fulfilment
     from .fulfilment.off import QikinkOff
@@ -59,13 +61,14 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     app.json.sort_keys = False
     store = store or open_store(config)
     client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
-    fulfilment = Fulfilment(config, store, client) if client is not None else QikinkOff(config, store)
+    emails = EmailSender(config, store, transport_from_config(config))
+    fulfilment = Fulfilment(config, store, client, emails=emails) if client is not None else QikinkOff(config, store)
     cors_origins = tuple(_origin_pattern(o) for o in config.cors_origins)
     charges = ChargeSettings.from_config(config)
-    order_service = OrderService(store, dispatcher=fulfilment, charges=charges)
+    order_service = OrderService(store, dispatcher=fulfilment, emails=emails, charges=charges)
     invoice_service = InvoiceService(order_service, load_gst_rules(config.catalogue_file), Seller.from_config(config))
-    shop = Shop(config=config, store=store, orders=order_service, fulfilment=fulfilment, charges=charges,
-                invoices=invoice_service, cors_origins=cors_origins)
+    shop = Shop(config=config, store=store, orders=order_service, fulfilment=fulfilment, emails=emails,
+                charges=charges, invoices=invoice_service, cors_origins=cors_origins)
     app.extensions["shop"] = shop
 
     for blueprint in (health.bp, products.bp, orders.bp, invoices.bp, qikink.bp, pages.bp, docs.bp):

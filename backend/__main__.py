@@ -50,6 +50,7 @@ def _serve(args) -> int:
     print_banner(config, fulfilment, emulator_url=emulator_url)
     if fulfilment.enabled and config.sync_enabled:
         fulfilment.start_worker()
+    app.extensions["shop"].emails.start()
     if args.debug:
         app.run(host=config.host, port=config.port, debug=True, use_reloader=False)
         return 0

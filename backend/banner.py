@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from .billing.charges import banner_lines
+from .config import mask_url_password
 from .hosts import EVERY_ADDRESS, LOOPBACK_NAMES, answered_hosts
 
 
@@ -65,6 +66,8 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
                       "orders are NOT sent to Qikink and will NOT be printed")
         say(ok, budget_line(config, fulfilment))
     say(None, "")
+    say(ok, "Customer emails: " + (f"SMTP {mask_url_password(config.smtp_url)}, from {config.mail_from}"
+                                   if config.smtp_url else "written to the log (no SMTP_URL set)"))
     if config.admin_api_key:
         say(ok, "Admin routes: protected by ADMIN_API_KEY")
     else:

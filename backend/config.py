@@ -15,10 +15,26 @@ DEFAULT_CORS_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*")
 _HOST_NAME = re.compile(r"\.?[a-z0-9-]+(\.[a-z0-9-]+)*")
 
 
+def mask_url_password(url: str) -> str:
+    """`smtp://user:secret@host:587` → `smtp://user:***@host:587`: any URL without its password."""
+    return mask_database_url(url)
+
+
 def mask_database_url(url: str) -> str:
     """`postgresql://user:secret@host/db` → `postgresql://user:***@host/db` (also `password=` in a query)."""
     url = re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", r"\1:***@", url, flags=re.IGNORECASE)
     return re.sub(r"(password=)[^&\s]*", r"\1***", url, flags=re.IGNORECASE)
+
+
+def _valid_smtp_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number from 0 to 65535)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("smtp", "smtps") and bool(parts.hostname) and parts.path in ("", "/")
 
 
 class ConfigError(ValueError):
@@ -121,6 +137,10 @@ class Config:
     qikink_tracking_freshness_seconds: float = 0.0  # 0: by environment (see fulfilment.tracking_freshness)
     qikink_create_reserve_per_minute: int | None = None  # None: 5 of 30 (budget.default_create_reserve)
 
+    smtp_url: str = field(default="", repr=False)  # empty: customer emails are written to the log
+    mail_from: str = "Bharat Heritage Prints <orders@localhost>"
+    smtp_timeout: float = 10.0
+
     database_url: str = field(default="", repr=False)  # empty: the JSON-file store in data_dir
     database_pool_min: int = 1
     database_pool_max: int = 10
@@ -209,6 +229,16 @@ class Config:
         if not re.fullmatch(r"\d+\s*(per|/)\s*(second|minute|hour|day)", rate_limit):
             raise ConfigError(f"ORDER_RATE_LIMIT must look like '30 per minute', not {rate_limit!r}")
 
+        smtp_url = get("SMTP_URL")
+        if smtp_url and not _valid_smtp_url(smtp_url):
+            raise ConfigError("SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465 (or be "
+                              f"empty), not {mask_url_password(smtp_url)!r}")
+        mail_from = get("MAIL_FROM") or cls.mail_from
+        if not re.fullmatch(r"[^<>@\s]+@[^<>@\s]+|[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>", mail_from):
+            raise ConfigError(f"MAIL_FROM must be an email address, e.g. Shop <orders@example.in>, not {mail_from!r}")
+        if smtp_url and app_env == "production" and not get("MAIL_FROM"):
+            raise ConfigError("MAIL_FROM must be set when SMTP_URL is (the address customers see and reply to)")
+
         database_url = get("DATABASE_URL")
         if database_url and not re.match(r"postgres(ql)?://", database_url):
             raise ConfigError(f"DATABASE_URL must start with postgresql:// (or be empty), not {mask_database_url(database_url)!r}")
@@ -254,6 +284,9 @@ class Config:
                 "QIKINK_TRACKING_FRESHNESS_MINUTES", get("QIKINK_TRACKING_FRESHNESS_MINUTES") or "0"),
             qikink_create_reserve_per_minute=_number(
                 "QIKINK_CREATE_RESERVE_PER_MINUTE", reserve, int) if (reserve := get("QIKINK_CREATE_RESERVE_PER_MINUTE")) else None,
+            smtp_url=smtp_url,
+            mail_from=mail_from,
+            smtp_timeout=_number("SMTP_TIMEOUT_SECONDS", get("SMTP_TIMEOUT_SECONDS", "10"), float, 0.1),
             database_url=database_url,
             database_pool_min=pool_min,
             database_pool_max=pool_max,

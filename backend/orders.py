@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
 from .billing.charges import ChargeSettings, stored_charges
+from .customer_email.outbox import NoEmails, public_emails, queue_email
 from .errors import (IdempotencyConflict, NotCancellable, NotFound, OrderBusy, OrderNotEditable, OutOfStock,
                      PriceMismatch, ValidationError)
 from .models import (IDEMPOTENCY_KEY_RE, ORDER_PATCH_FIELDS, QIKINK_STATUSES, Problems, fingerprint, money_json,
@@ -34,6 +36,9 @@ REPLAY_WAIT_SECONDS = 10.0
 # A cancel that finds the order being sent waits this long for the send's outcome, then answers a
 # retryable 409 (order_busy).
 CANCEL_WAIT_SECONDS = 5.0
+# After an attempt that got no answer (a timeout), Qikink may still be taking the order: a cancel
+# asks Qikink whether it has it only this long after the attempt (until then: order_busy).
+UNKNOWN_OUTCOME_GRACE_SECONDS = 30.0
 NOT_AT_QIKINK = ("action_required", "sync_pending", "sync_failed")
 MAYBE_AT_QIKINK = ("Cancelled here, but an earlier attempt to send it may have reached Qikink: check Qikink's "
                    "dashboard for order number {number} and cancel it there if it is listed")
@@ -55,7 +60,7 @@ def admin_order(order: dict) -> dict:
     """What staff see of one order: the public fields, its events and how sending it went."""
     sync = SyncState.read(order)
     next_attempt = sync.next_attempt_at
-    return {**public_order(order), "events": order.get("events", []),
+    return {**public_order(order), "events": order.get("events", []), "emails": public_emails(order),
             "sync": {"attempts": sync.attempts, "last_error": sync.last_error,
                      "last_attempt_at": sync.last_attempt_at, "synced_at": sync.synced_at,
                      "next_attempt_at": datetime.fromtimestamp(next_attempt, timezone.utc).isoformat(timespec="seconds")
@@ -84,6 +89,10 @@ class PlaceOutcome:
     body: dict
 
 
+class _AskQikinkFirst(Exception):
+    """A cancel found that an earlier attempt may have sent the order: Qikink must say first."""
+
+
 class NoDispatcher:
     """Sends nothing (the default): the order service's view of fulfilment when there is none."""
 
@@ -96,6 +105,9 @@ class NoDispatcher:
     def order_changed(self, order: dict) -> None:
         pass
 
+    def confirm_not_sent(self, order_id: str) -> str:
+        return "cannot"  # no Qikink to ask
+
 
 class OrderService:
     """Business rules for orders, on top of an OrderStore.
@@ -104,14 +116,16 @@ class OrderService:
     saved with it), `push_new(order, claim)` (send it now, within the request's budget) and
     `order_changed(order)`; `Fulfilment` when Qikink is on, a no-op one when it is off."""
 
-    def __init__(self, store, *, dispatcher=None, charges: ChargeSettings | None = None, clock=time.time,
-                 sleep=time.sleep, cancel_wait: float = CANCEL_WAIT_SECONDS):
+    def __init__(self, store, *, dispatcher=None, emails=None, charges: ChargeSettings | None = None,
+                 clock=time.time, sleep=time.sleep, cancel_wait: float = CANCEL_WAIT_SECONDS):
         self.store = store
         self.charges = charges or ChargeSettings()
         self.dispatcher = dispatcher or NoDispatcher()
+        self.emails = emails or NoEmails()  # told of each order written with an email to send
         self.clock = clock
         self.sleep = sleep
         self.cancel_wait = cancel_wait
+        self.unknown_outcome_grace = UNKNOWN_OUTCOME_GRACE_SECONDS
 
     # --- placing ----------------------------------------------------------------------------
     def place_order(self, body: dict, idempotency_key: str | None = None) -> PlaceOutcome:
@@ -127,6 +141,7 @@ class OrderService:
             if stored is None:  # the first request died before answering: answer from the order
                 stored = {"status": 201, "body": created_answer(self.store.get_order(order["order_id"]) or order)}
             return PlaceOutcome(order, False, stored["status"], stored["body"])
+        self.emails.note(order)  # the order is durable: its confirmation may go
         order = self.dispatcher.push_new(order, claim)
         answer = created_answer(order)
         if idempotency_key is not None:
@@ -194,6 +209,7 @@ class OrderService:
             if structured and request.get("sync_claim"):
                 order["sync"] = SyncState.from_dict(request["sync_claim"]).as_dict()
             add_event(order, "order_received", "Order placed", timestamp)
+            queue_email(order, "confirmation", timestamp)  # durable with the order, sent after it
             return order, {line["sku"]: line["quantity"] for line in request["lines"]}
 
         return build
@@ -320,21 +336,32 @@ class OrderService:
 
         The send claim decides between cancelling and sending: an order claimed by a live send
         is not cancelled until that send's outcome is recorded (waited for up to `cancel_wait`
-        seconds, then a retryable 409), and a cancelled order is never claimed."""
+        seconds, then a retryable 409), and a cancelled order is never claimed. When an earlier
+        attempt may have reached Qikink (a timeout, a crash), the dispatcher asks Qikink first."""
         self.get(order_id, email=email, admin=admin)  # 404 unless an admin or the order's email
         deadline = self.clock() + self.cancel_wait
+        looked = None  # after asking the dispatcher whether Qikink has it: "asked" or "cannot"
         while True:
             try:
-                order = self.store.transact_order(order_id, lambda o, tx: self._cancel(o, tx, admin=admin))
+                order = self.store.transact_order(order_id, lambda o, tx: self._cancel(o, tx, admin=admin,
+                                                                                      looked=looked))
                 break
-            except OrderBusy:
-                if self.clock() >= deadline:
-                    raise
-                self.sleep(0.1)
+            except _AskQikinkFirst:
+                outcome = self.dispatcher.confirm_not_sent(order_id)
+                if outcome != "busy":
+                    looked = outcome
+                    continue
+                busy = OrderBusy()
+            except OrderBusy as exc:
+                busy = exc
+            if self.clock() >= deadline:
+                raise busy
+            self.sleep(0.1)
         self.dispatcher.order_changed(order)
+        self.emails.note(order)
         return order
 
-    def _cancel(self, order: dict, tx, *, admin: bool):
+    def _cancel(self, order: dict, tx, *, admin: bool, looked: str | None = None):
         status = order["status"]
         if status in ("cancelled", "cancel_requested"):
             return False
@@ -346,7 +373,16 @@ class OrderService:
         if order["qikink_status"] in NOT_AT_QIKINK:
             if sync.is_claimed(self.clock()):
                 raise OrderBusy()
-            maybe_sent = sync.lookup_first
+            # A timed-out attempt, or a claim left by a crash: the order may have reached Qikink.
+            maybe_sent = sync.lookup_first or sync.claimed_by is not None
+            if maybe_sent and order["qikink_status"] == "sync_pending" and looked is None:
+                since = sync.seconds_since_attempt(self.clock()) if sync.unanswered else None
+                if since is not None and since < self.unknown_outcome_grace:
+                    wait = math.ceil(self.unknown_outcome_grace - since)
+                    raise OrderBusy("Sending this order to Qikink has just timed out and Qikink may still be taking "
+                                    f"it; try again in {wait} seconds", retry_after=wait)
+                raise _AskQikinkFirst()
+            maybe_sent = maybe_sent and looked != "asked"
             sync.release()
             for item in order["items"]:
                 tx.return_stock(item["sku"], item["quantity"])
@@ -354,6 +390,7 @@ class OrderService:
             order["status"], order["qikink_status"] = "cancelled", "not_sent"
             order["qikink_message"] = MAYBE_AT_QIKINK.format(number=order["qikink_order_number"]) if maybe_sent else None
             add_event(order, "cancelled", "Cancelled before it was sent to Qikink", timestamp)
+            queue_email(order, "cancelled", timestamp)
         else:
             if not admin:
                 raise NotCancellable(f"Order {order['order_id']} is already with our print partner: "

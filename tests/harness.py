@@ -28,6 +28,8 @@ BASE_ENV = {
     "QIKINK_CREATE_RESERVE_PER_MINUTE": "",
     "DATABASE_URL": "", "DATABASE_POOL_MIN": "1", "DATABASE_POOL_MAX": "10", "DATABASE_POOL_TIMEOUT": "2",
     "DATABASE_CONNECT_TIMEOUT": "2", "DATABASE_STATEMENT_TIMEOUT": "10",
+    # Never a developer's SMTP server from .env: emails go to the log unless a test sets one.
+    "SMTP_URL": "", "MAIL_FROM": "", "SMTP_TIMEOUT_SECONDS": "10",
 }
 
 

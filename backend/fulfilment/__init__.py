@@ -1,7 +1,9 @@
 """Fulfilment: send orders to Qikink exactly once and keep their status, within Qikink's budget.
 
     health.py   the last contact with Qikink, the circuit breaker, probes
-    sender.py   the exactly-once protocol (claim, send, record) and the order request's push
+    sender.py   the exactly-once protocol (claim, send, record)
+    push.py     the order request's own attempt to send a new order, within a time budget
+    sync_state.py  the typed sync state of one order (order["sync"])
     tracker.py  status polls by page or by id, the customer's fulfilment view
     index.py    the unsettled orders, so that a pass costs what is due, not what is stored
     worker.py   the background passes (sends first, then tracking) and an admin's "sync now"
@@ -13,12 +15,14 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
-from ..errors import NotFound
+from ..errors import NotFound, OrderBusy
+from ..qikink import QikinkError
 from ..models import ORDER_ID_RE
 from ..storage import mapping_problem
 from .circuit_breaker import CircuitBreaker
 from .health import QikinkHealth
 from .index import OrderIndex
+from .push import OrderPush
 from .sender import OrderSender
 from .tracker import StatusTracker
 from .worker import CATCH_UP_SECONDS, SyncWorker
@@ -44,7 +48,8 @@ class Fulfilment:
     """Sends orders to Qikink and keeps their fulfilment status, for the app and the worker."""
 
     def __init__(self, config, store, client, *, clock=time.time, poll_interval: float | None = None,
-                 breaker: CircuitBreaker | None = None, catch_up_seconds: float | None = CATCH_UP_SECONDS):
+                 breaker: CircuitBreaker | None = None, catch_up_seconds: float | None = CATCH_UP_SECONDS,
+                 emails=None):
         self.config = config
         self.store = store
         self.client = client
@@ -53,7 +58,8 @@ class Fulfilment:
         self.health = QikinkHealth(config, client, clock=clock, breaker=breaker)
         self.index = OrderIndex(poll_interval if poll_interval is not None else tracking_freshness(config))
         self.sender = OrderSender(config, store, client, self.health, self.index, clock=clock)
-        self.tracker = StatusTracker(store, client, self.health, self.index, clock=clock)
+        self.push = OrderPush(config, store, self.sender, self.health, self.index)
+        self.tracker = StatusTracker(store, client, self.health, self.index, clock=clock, emails=emails)
         self.worker = SyncWorker(config, store, self.health, self.sender, self.tracker, self.index,
                                  clock=clock, catch_up_seconds=catch_up_seconds)
 
@@ -121,7 +127,7 @@ class Fulfilment:
     def push_new(self, order: dict, claim: dict | None = None) -> dict:
         """Send a just-placed order now; one left pending (no budget, Qikink slow or down) wakes
         the worker, which sends pending orders before anything else."""
-        order = self.sender.push_new(order, claim)
+        order = self.push.push_new(order, claim)
         if order["qikink_status"] == "sync_pending":
             self.worker.wake()
         return order
@@ -130,6 +136,20 @@ class Fulfilment:
         """An order was edited (an admin completed its address): take it in and send it soon."""
         self.index.note(order)
         self.worker.wake()
+
+    def confirm_not_sent(self, order_id: str) -> str:
+        """Before cancelling an order an earlier attempt may have sent: ask Qikink now, as the
+        claim holder. "asked" (a found order is recorded as synced), or "busy" when someone else
+        holds the claim or it is no longer pending. OrderBusy when Qikink cannot say."""
+        token, claimed = self.sender.claim(order_id, force=True)
+        if token is None:
+            return "busy"
+        try:
+            self.sender.look_up(claimed, token)
+        except QikinkError:
+            raise OrderBusy("An earlier attempt may have sent this order to Qikink, and Qikink cannot be asked "
+                            "right now; try again in a minute", retry_after=60) from None
+        return "asked"
 
     def refresh(self, order_id: str, *, wait: bool = False) -> dict:
         """Read one order from Qikink now and store what changed."""
@@ -168,7 +188,7 @@ class Fulfilment:
 
     def close(self) -> None:
         self.worker.stop()
-        self.sender.close()
+        self.push.close()
 
 
 def run_once(config) -> int:

@@ -25,6 +25,9 @@ class QikinkOff:
     def order_changed(self, order: dict) -> None:
         pass
 
+    def confirm_not_sent(self, order_id: str) -> str:
+        return "cannot"  # Qikink is off: it cannot be asked
+
     # --- what the views and the server ask ----------------------------------------------------
     def connection_state(self) -> str:
         return "off"

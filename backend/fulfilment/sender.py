@@ -17,7 +17,6 @@ import logging
 import random
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 
 from ..qikink import QikinkError, QikinkRateLimited, QikinkValidationError
 from ..qikink.mapping import MappingError, to_qikink_order
@@ -30,19 +29,16 @@ BACKOFF_CAP = 10 * 60.0
 
 
 class OrderSender:
-    """Claims, sends and records orders; `push_new` is the order request's own quick attempt."""
+    """Claims, sends and records orders (the order request's own quick attempt: push.py)."""
 
     def __init__(self, config, store, client, health, index, *, clock=time.time):
         self.config = config
         self.store = store
         self.client = client
-        # The order request's push makes one attempt per call: the worker retries later.
-        self.fast_client = client.without_retries()
         self.health = health
         self.index = index
         self.clock = clock
         self.claim_seconds = max(60.0, 4 * (config.qikink_connect_timeout + config.qikink_read_timeout))
-        self._pool = ThreadPoolExecutor(max_workers=max(4, config.threads), thread_name_prefix="qikink-push")
 
     def _update(self, order_id: str, mutate) -> dict:
         order = self.store.update_order(order_id, mutate)
@@ -98,10 +94,12 @@ class OrderSender:
             return result
         except QikinkError as exc:
             self.health.note(exc)
-            return self._record_failure(order["order_id"], token, str(exc), retry_after=getattr(exc, "retry_after", None))
+            return self._record_failure(order["order_id"], token, str(exc), retry_after=getattr(exc, "retry_after", None),
+                                        unanswered=exc.http_status is None)
         except Exception as exc:  # a bug must not leave the claim for ever; the order stays queued
             log.exception("Unexpected error sending %s", order["order_id"])
-            return self._record_failure(order["order_id"], token, f"internal error: {type(exc).__name__}")
+            return self._record_failure(order["order_id"], token, f"internal error: {type(exc).__name__}",
+                                        unanswered=True)
         self.health.note(None)
         return self._record_success(order["order_id"], result)
 
@@ -142,7 +140,7 @@ class OrderSender:
         return self._update(order_id, release)
 
     def _record_failure(self, order_id: str, token: str, message: str, *, permanent: bool = False,
-                        retry_after: float | None = None) -> dict:
+                        retry_after: float | None = None, unanswered: bool = False) -> dict:
         timestamp = now_iso(self.clock)
 
         def failed(order):
@@ -156,7 +154,7 @@ class OrderSender:
                 order["qikink_message"] = message
             else:
                 delay = min(BACKOFF_CAP, self.config.qikink_retry_base_seconds * 2 ** min(sync.attempts, 16))
-                sync.attempt_failed(message, timestamp, retry_at=self.clock() + max(
+                sync.attempt_failed(message, timestamp, unanswered=unanswered, retry_at=self.clock() + max(
                     retry_after or 0.0, delay * (0.5 + random.random() / 2)))
             order["updated_at"] = timestamp
 
@@ -167,32 +165,32 @@ class OrderSender:
             log.info("Order %s queued for a later attempt: %s", order_id, message)
         return order
 
-    # --- the order request's own attempt -------------------------------------------------------
-    def push_new(self, order: dict, claim: dict | None = None) -> dict:
-        """Send a just-placed order within the time budget; past it, the order stays queued and the
-        send finishes in the background. Never waits for the call budget: when this minute's
-        creates are spent the order is queued at once and the worker sends it first."""
-        self.index.note(order)
-        if order["qikink_status"] != "sync_pending":
-            return order
-        order_id = order["order_id"]
-        if claim is not None and SyncState.read(order).held_by(claim["claimed_by"]):
-            token, claimed = claim["claimed_by"], order
-        else:
-            if not self.health.breaker.allow():
-                SyncState.of(order).last_error = "Qikink is unavailable; the order will be sent when it is back"
-                return order
-            token, claimed = self.claim(order_id, force=True)
-            if token is None:
-                return claimed
-        future = self._pool.submit(self.send, claimed, token, self.fast_client)
+    # --- for a cancel: did an earlier attempt reach Qikink? ----------------------------------------
+    def look_up(self, order: dict, token: str) -> bool:
+        """As the claim holder, ask Qikink whether it has the order: found → recorded as synced
+        (True); not there → the claim given back (False). Raises QikinkError when Qikink cannot say."""
         try:
-            return future.result(timeout=self.config.qikink_push_budget)
-        except FutureTimeout:
-            log.info("Qikink did not answer within %ss for %s; it stays queued", self.config.qikink_push_budget, order_id)
-            stored = self.store.get_order(order_id) or claimed
-            SyncState.of(stored).last_error = "Qikink is slow to answer; the order will be sent shortly"
-            return stored
+            found = self.client.find_order_by_number(order["qikink_order_number"], wait=False)
+        except QikinkError as exc:
+            self.give_back(order["order_id"], token)
+            if not isinstance(exc, QikinkRateLimited):
+                self.health.note(exc)
+            raise
+        self.health.note(None)
+        if found:
+            self._record_success(order["order_id"], {"order_id": str(found["order_id"]), "existing": True})
+            return True
+        self.give_back(order["order_id"], token)
+        return False
+
+    def give_back(self, order_id: str, token: str) -> dict:
+        """Release a claim without an attempt (nothing was sent)."""
+        def give_back(order):
+            sync = SyncState.of(order)
+            if not sync.held_by(token):
+                return False
+            sync.release()
+        return self._update(order_id, give_back)
 
     def requeue_failed(self, order_id: str) -> dict:
         """An admin's retry of an order Qikink refused: pending again, due now."""
@@ -202,6 +200,3 @@ class OrderSender:
             order["qikink_status"] = "sync_pending"
             SyncState.of(order).due_now()
         return self._update(order_id, requeue)
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False)

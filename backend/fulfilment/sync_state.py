@@ -8,6 +8,8 @@ next_attempt_at, synced_at, last_polled_at, terminal), so stored orders read bac
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 _CLAIM_KEYS = ("claimed_by", "claimed_until")
 
 
@@ -90,6 +92,16 @@ class SyncState:
         return self._data.get("last_attempt_at")
 
     @property
+    def unanswered(self) -> bool:
+        """The last attempt got no answer: it may still be reaching Qikink."""
+        return bool(self._data.get("unanswered"))
+
+    def seconds_since_attempt(self, now: float) -> float | None:
+        """Seconds since the last failed attempt, or None when there was none."""
+        raw = self._data.get("last_attempt_at")
+        return now - datetime.fromisoformat(raw).timestamp() if raw else None
+
+    @property
     def next_attempt_at(self) -> float | None:
         return self._data.get("next_attempt_at")
 
@@ -102,12 +114,18 @@ class SyncState:
         self._data["next_attempt_at"] = at
         self._data["last_error"] = reason
 
-    def attempt_failed(self, message: str, timestamp: str, *, retry_at: float | None) -> int:
+    def attempt_failed(self, message: str, timestamp: str, *, retry_at: float | None,
+                       unanswered: bool = False) -> int:
         """Record a failed attempt and release the claim; `retry_at` None: refused for good (no
-        retry, nothing to look up). The attempts so far."""
+        retry, nothing to look up). `unanswered`: no answer came back (a timeout, a dropped
+        connection), so Qikink may still be taking the order. The attempts so far."""
         attempts = self.attempts + 1
         self._data.update(attempts=attempts, last_error=message, last_attempt_at=timestamp,
                           lookup_first=retry_at is not None)
+        if unanswered:
+            self._data["unanswered"] = True
+        else:
+            self._data.pop("unanswered", None)
         self.release()
         if retry_at is None:
             self._data.pop("next_attempt_at", None)
@@ -126,7 +144,7 @@ class SyncState:
 
     def synced(self, timestamp: str, polled_at: float) -> None:
         """Qikink has the order: the claim and the retry state go, its status is known now."""
-        for key in (*_CLAIM_KEYS, "lookup_first", "next_attempt_at", "last_error"):
+        for key in (*_CLAIM_KEYS, "lookup_first", "next_attempt_at", "last_error", "unanswered"):
             self._data.pop(key, None)
         self._data["synced_at"] = timestamp
         self._data["last_polled_at"] = polled_at

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
+from ..customer_email.outbox import NoEmails, queue_email
 from ..qikink import QikinkError, QikinkNotFound, QikinkRateLimited
 from ..qikink.mapping import SHIPPING_STATUSES, is_forward, is_terminal_raw, to_fulfilment
 from .events import EVENT_DESCRIPTIONS, add_event, now_iso
@@ -18,6 +19,8 @@ from .sync_state import SyncState
 
 log = logging.getLogger(__name__)
 
+# First seen in one of these, the order's "shipped" email (courier, AWB, tracking link) is queued.
+SHIPPED_EMAIL_STATUSES = frozenset({"in_transit", "out_for_delivery"})
 # A customer's fulfilment view older than this asks Qikink (budget permitting).
 VIEW_REFRESH_SECONDS = 60.0
 
@@ -25,8 +28,9 @@ VIEW_REFRESH_SECONDS = 60.0
 class StatusTracker:
     """Folds Qikink's view of orders into ours: polls by page, reads by id, serves the view."""
 
-    def __init__(self, store, client, health, index, *, clock=time.time):
+    def __init__(self, store, client, health, index, *, clock=time.time, emails=None):
         self.store = store
+        self.emails = emails or NoEmails()
         self.client = client
         self.health = health
         self.index = index
@@ -70,6 +74,10 @@ class StatusTracker:
                 order["qikink_message"] = None if new == "cancelled" else \
                     "Qikink packed this order for shipping before it was cancelled in its dashboard"
         add_event(order, view["event"], EVENT_DESCRIPTIONS.get(view["event"], view["raw_status"]), timestamp)
+        if order["status"] in SHIPPED_EMAIL_STATUSES:
+            queue_email(order, "shipped", timestamp)  # first seen on its way: once
+        elif order["status"] == "cancelled":
+            queue_email(order, "cancelled", timestamp)
         if new == "cancelled" and tx is not None and not order.get("stock_returned"):
             for item in order["items"]:
                 tx.return_stock(item["sku"], item["quantity"])
@@ -88,6 +96,7 @@ class StatusTracker:
         timestamp = now_iso(self.clock)
         order = self.store.transact_order(order_id, lambda o, tx: self.apply_view(o, view, timestamp, tx))
         self.index.note(order, polled_at=now)
+        self.emails.note(order)
         return order
 
     # --- one order, by id ----------------------------------------------------------------------

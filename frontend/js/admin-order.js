@@ -54,6 +54,16 @@ function invoiceLink(order) {
   return href ? el('a', { href, target: '_blank', rel: 'noopener' }, 'Invoice') : '—';
 }
 
+const EMAIL_NAMES = { confirmation: 'Order confirmation', shipped: 'Shipped', cancelled: 'Cancelled' };
+
+function emailList(emails) {
+  if (!emails.length) return el('p', {}, 'None');
+  return el('ul', { className: 'emails' }, ...emails.map((e) => el('li', {},
+    `${EMAIL_NAMES[e.kind] || e.kind}: `,
+    e.status === 'sent' ? `sent ${when(e.sent_at)}`
+      : `waiting to be sent (${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.last_error ? `; ${e.last_error}` : ''})`)));
+}
+
 function renderOrder(order) {
   const { sync } = order;
   say('order-heading', `Order ${order.order_id}`);
@@ -77,6 +87,7 @@ function renderOrder(order) {
     ]))),
     block('Timeline', el('ol', { className: 'timeline' }, ...order.events.map((e) => el('li', {},
       el('time', { dateTime: e.timestamp }, when(e.timestamp)), e.description || e.event)))),
+    block('Emails to the customer', emailList(order.emails || [])),
   );
   renderAddressForm(order);
   renderCancel(order);

@@ -4,6 +4,7 @@ accepted it, `cancel_requested` until polling sees Qikink's cancellation; refuse
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -242,3 +243,35 @@ def requests_post(url):
     response = requests.post(url, timeout=5)
     response.raise_for_status()
     return response.json()
+
+
+@pytest.mark.parametrize("qikink", ["accepts", "fails"])
+def test_a_cancel_during_a_real_send_waits_for_it_and_never_both(shop, emu, qikink):
+    """The order request's push holds the claim while Qikink is slow (here: slower than our read
+    timeout, so the push's outcome is unknown); the cancel waits for the claim, then for Qikink to
+    finish what it may still be taking, then asks Qikink: it has it → cancel_requested (created
+    once); it has not → cancelled, and never sent afterwards."""
+    inject(emu, "latency" if qikink == "accepts" else "hang", seconds=1.0)
+    store = shop.extensions["shop"].store
+    shop.extensions["shop"].orders.unknown_outcome_grace = 1.5
+    answers = {}
+    placing = threading.Thread(target=lambda: answers.setdefault("placed", place(shop)))
+    placing.start()
+    deadline = time.monotonic() + 5
+    while not store.order_ids() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    (order_id,) = store.order_ids()
+    assert SyncState.read(store.get_order(order_id)).is_claimed(time.time()), "the push holds the claim"
+    cancelled = cancel(shop, order_id)
+    placing.join(10)
+    assert cancelled.status_code == 200, cancelled.json
+    if qikink == "accepts":
+        assert cancelled.json["data"]["status"] == "cancel_requested"
+        assert counters(emu)["created"] == {number(order_id): 1}
+    else:
+        from tests.test_fulfillment import control
+        control(emu, "DELETE", "/faults")
+        assert cancelled.json["data"]["status"] == "cancelled"
+        fulfilment_of(shop).run_pass(force=True)
+        assert counters(emu)["created"] == {}
+        assert stored(shop, order_id)["qikink_status"] == "not_sent"

@@ -1,0 +1,83 @@
+"""What each customer email says, as plain text and simple HTML (customer text always escaped)."""
+from __future__ import annotations
+
+import html
+from email.message import EmailMessage
+from email.utils import parseaddr
+
+SHOP_NAME = "Bharat Heritage Prints"
+KINDS = ("confirmation", "shipped", "cancelled")
+
+
+def _rupees(amount) -> str:
+    return f"₹{float(amount):,.2f}".replace(".00", "")
+
+
+def _address_lines(address) -> list[str]:
+    if isinstance(address, str):
+        return [address]
+    return [line for line in (address.get("name"), address.get("line1"), address.get("line2"),
+                              f"{address.get('city')}, {address.get('state')} {address.get('pincode')}") if line]
+
+
+def _item_lines(order: dict) -> list[str]:
+    return [f"{item['quantity']} × {item['name']} ({item['sku']}): {_rupees(item['line_total'])}"
+            for item in order["items"]]
+
+
+def _content(order: dict, kind: str) -> tuple[str, list[str], list[tuple[str, str]], str | None]:
+    """(subject, paragraphs, facts as (term, value), a link) of one email."""
+    order_id = order["order_id"]
+    if kind == "confirmation":
+        return (f"Your order {order_id} is confirmed",
+                ["Thank you for your order. We print each T-shirt for you; our printing partner Qikink ships it "
+                 "within India, and we will email you the tracking details when it is on its way."],
+                [("Order", order_id), *(("Item", line) for line in _item_lines(order)),
+                 ("Total", _rupees(order["total"])),
+                 ("Payment", "Cash on delivery" if order.get("payment_method") == "cod" else "Prepaid"),
+                 ("Delivering to", ", ".join(_address_lines(order["shipping_address"])))], None)
+    if kind == "shipped":
+        return (f"Your order {order_id} has shipped",
+                ["Good news: your order is on its way."],
+                [("Order", order_id), ("Courier", order.get("courier") or "Our courier partner"),
+                 ("AWB number", order.get("tracking_id") or "to follow"),
+                 *(("Item", line) for line in _item_lines(order))], order.get("tracking_url"))
+    if kind == "cancelled":
+        return (f"Your order {order_id} is cancelled",
+                ["Your order has been cancelled and will not be printed or shipped. If you paid for it, the "
+                 "amount is refunded to you."],
+                [("Order", order_id), *(("Item", line) for line in _item_lines(order))], None)
+    raise ValueError(f"no email of kind {kind!r}")
+
+
+def compose(order: dict, kind: str, *, mail_from: str) -> EmailMessage:
+    """The email of `kind` for `order`. Its Message-ID is the same every time it is composed, so a
+    copy sent again after a crash can be recognised as the same message."""
+    subject, paragraphs, facts, link = _content(order, kind)
+    text = [f"Hello {_greeting(order)},", "", *paragraphs, ""]
+    text += [f"{term}: {value}" for term, value in facts]
+    if link:
+        text += ["", f"Track your parcel: {link}"]
+    text += ["", f"{SHOP_NAME}"]
+    esc = html.escape
+    rows = "".join(f"<tr><th align=\"left\">{esc(term)}</th><td>{esc(str(value))}</td></tr>" for term, value in facts)
+    link_html = f'<p><a href="{esc(link, quote=True)}">Track your parcel</a></p>' if link else ""
+    body_html = (f"<!doctype html><html><body style=\"font-family:sans-serif\">"
+                 f"<p>Hello {esc(_greeting(order))},</p>"
+                 + "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
+                 + f"<table cellpadding=\"4\">{rows}</table>{link_html}<p>{esc(SHOP_NAME)}</p></body></html>")
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = mail_from
+    message["To"] = order["customer_email"]
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
+    message["Message-ID"] = f"<{order['order_id']}.{kind}@{domain}>"
+    message.set_content("\n".join(text) + "\n")
+    message.add_alternative(body_html, subtype="html")
+    return message
+
+
+def _greeting(order: dict) -> str:
+    address = order.get("shipping_address")
+    name = address.get("name") if isinstance(address, dict) else None
+    return name or order["customer_email"].partition("@")[0]

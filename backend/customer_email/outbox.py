@@ -1,0 +1,218 @@
+"""Each customer email is sent once: an outbox on the order, and a sender thread that drains it.
+
+1. Queue: the change that causes an email (an order placed, first seen in transit, cancelled)
+   adds `{"kind", "status": "pending", ...}` to `order["emails"]` in the same order write, once
+   per kind. So the email exists exactly when the change is durable.
+2. Claim: under the store's lock the sender marks a due pending email claimed (token, expiry).
+   Only the claim holder sends it; a live claim is left alone.
+3. Send, then record `sent` as the claim holder. A failure releases the claim with a backoff.
+
+At most one duplicate: if the process dies after the SMTP server accepted a message and before
+`sent` was recorded, the claim expires and the email is sent again (with the same Message-ID).
+A claim found expired is counted in `resends` on the email, so that case can be seen.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+
+from .messages import KINDS, compose
+from .transport import EmailNotSent, LogTransport
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 120.0  # well over one SMTP send (connect, TLS, login, data: each within SMTP_TIMEOUT)
+RETRY_BASE_SECONDS = 30.0
+RETRY_CAP_SECONDS = 3600.0
+CATCH_UP_SECONDS = 600.0  # re-read every order this often: emails queued by other processes
+
+
+def queue_email(order: dict, kind: str, timestamp: str) -> bool:
+    """Put an email of `kind` in the order's outbox, once per kind (inside an order write). False
+    when the order already has one."""
+    if kind not in KINDS:
+        raise ValueError(f"no email of kind {kind!r}")
+    emails = order.setdefault("emails", [])
+    if any(e.get("kind") == kind for e in emails):
+        return False
+    emails.append({"kind": kind, "status": "pending", "queued_at": timestamp, "attempts": 0})
+    return True
+
+
+def due_at(order: dict) -> float | None:
+    """When the order's earliest pending email is due (claimed ones: when their claim expires)."""
+    times = [max(float(e.get("next_attempt_at") or 0.0), float(e.get("claimed_until") or 0.0))
+             for e in order.get("emails") or [] if e.get("status") == "pending"]
+    return min(times) if times else None
+
+
+def public_emails(order: dict) -> list[dict]:
+    """The outbox as staff see it."""
+    return [{key: e.get(key) for key in ("kind", "status", "queued_at", "sent_at", "attempts", "last_error")}
+            for e in order.get("emails") or []]
+
+
+class NoEmails:
+    """Sends nothing: the order service's and the tracker's default."""
+
+    def note(self, order: dict) -> None:
+        pass
+
+
+class EmailSender:
+    """Drains the outboxes: claims, sends and records each due email; a thread woken after a write."""
+
+    def __init__(self, config, store, transport=None, *, clock=time.time, retry_base: float = RETRY_BASE_SECONDS,
+                 claim_seconds: float = CLAIM_SECONDS):
+        self.config = config
+        self.store = store
+        self.transport = transport or LogTransport()
+        self.clock = clock
+        self.retry_base = retry_base
+        self.claim_seconds = claim_seconds
+        self.due: dict[str, float] = {}  # order id -> when its next email is due
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = None
+        self._caught_up_at = None
+
+    # --- what is due ---------------------------------------------------------------------------
+    def note(self, order: dict) -> None:
+        """Take in an order just written (after its commit); wakes the thread when an email is due."""
+        at = due_at(order)
+        with self._lock:
+            if at is None:
+                self.due.pop(order["order_id"], None)
+                return
+            self.due[order["order_id"]] = at
+        self._wake.set()
+
+    def catch_up(self) -> None:
+        """Read every order once (at start, then now and then): emails other processes queued."""
+        self._caught_up_at = self.clock()
+        for order_id in self.store.order_ids():
+            order = self.store.get_order(order_id)
+            if order is not None and order.get("emails"):
+                self.note(order)
+
+    # --- 1. claim, 2. send, 3. record ----------------------------------------------------------
+    def _claim(self, order_id: str, kind: str, token: str) -> dict | None:
+        now = self.clock()
+        claimed = []
+
+        def claim(order):
+            email = _find(order, kind)
+            if email is None or email["status"] != "pending" or email.get("claimed_until", 0) > now \
+                    or email.get("next_attempt_at", 0) > now:
+                return False
+            if email.get("claimed_by"):  # an earlier sender died after claiming: it may have sent it
+                email["resends"] = email.get("resends", 0) + 1
+            email.update(claimed_by=token, claimed_until=now + self.claim_seconds)
+            claimed.append(True)
+
+        order = self.store.update_order(order_id, claim)
+        return order if claimed else None
+
+    def _record(self, order_id: str, kind: str, token: str, error: str | None) -> dict:
+        timestamp = datetime.fromtimestamp(self.clock(), timezone.utc).isoformat(timespec="seconds")
+
+        def record(order):
+            email = _find(order, kind)
+            if email is None or email.get("claimed_by") != token:
+                return False  # our claim expired and another sender took over
+            email.pop("claimed_by", None)
+            email.pop("claimed_until", None)
+            email["attempts"] = email.get("attempts", 0) + 1
+            if error is None:
+                email.update(status="sent", sent_at=timestamp, last_error=None)
+                email.pop("next_attempt_at", None)
+            else:
+                delay = min(RETRY_CAP_SECONDS, self.retry_base * 2 ** min(email["attempts"] - 1, 16))
+                email.update(last_error=error, next_attempt_at=self.clock() + delay * (0.5 + random.random() / 2))
+
+        return self.store.update_order(order_id, record)
+
+    def send_due(self, order_id: str) -> dict:
+        """Send every due email of one order. {"sent": n, "failed": n}."""
+        result = {"sent": 0, "failed": 0}
+        order = self.store.get_order(order_id)
+        if order is None:
+            with self._lock:
+                self.due.pop(order_id, None)
+            return result
+        for kind in [e["kind"] for e in order.get("emails") or [] if e.get("status") == "pending"]:
+            token = uuid.uuid4().hex
+            claimed = self._claim(order_id, kind, token)
+            if claimed is None:
+                continue
+            error = None
+            try:
+                self.transport.send(compose(claimed, kind, mail_from=self.config.mail_from))
+            except EmailNotSent as exc:
+                error = str(exc)
+            except Exception as exc:  # a bug must not keep the claim for ever; the email is retried
+                log.exception("Unexpected error sending the %s email of %s", kind, order_id)
+                error = f"internal error: {type(exc).__name__}"
+            order = self._record(order_id, kind, token, error)
+            if error is None:
+                result["sent"] += 1
+                log.info("Sent the %s email of order %s", kind, order_id)
+            else:
+                result["failed"] += 1
+                log.warning("The %s email of order %s was not sent (%s); trying again later", kind, order_id, error)
+        self.note(self.store.get_order(order_id) or order)
+        return result
+
+    def run_pass(self) -> dict:
+        """Send every email that is due now."""
+        now = self.clock()
+        with self._lock:
+            due = sorted(order_id for order_id, at in self.due.items() if at <= now)
+        report = {"sent": 0, "failed": 0}
+        for order_id in due:
+            for key, count in self.send_due(order_id).items():
+                report[key] += count
+        return report
+
+    def seconds_to_next_pass(self) -> float:
+        with self._lock:
+            soonest = min(self.due.values(), default=None)
+        wait = CATCH_UP_SECONDS if soonest is None else soonest - self.clock()
+        return min(max(wait, 0.05), CATCH_UP_SECONDS)
+
+    # --- the thread ----------------------------------------------------------------------------
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._work, name="customer-email", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                if self._caught_up_at is None or self.clock() - self._caught_up_at >= CATCH_UP_SECONDS:
+                    self.catch_up()
+                self.run_pass()
+            except Exception:
+                log.exception("Email pass failed; trying again later")
+            self._wake.wait(self.seconds_to_next_pass())
+
+
+def _find(order: dict, kind: str) -> dict | None:
+    return next((e for e in order.get("emails") or [] if e.get("kind") == kind), None)

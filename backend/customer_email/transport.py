@@ -1,0 +1,87 @@
+"""How an email leaves: SMTP (SMTP_URL) or, with none set, the log (a first run needs no server)."""
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from urllib.parse import unquote, urlsplit
+
+from ..config import mask_url_password
+
+log = logging.getLogger(__name__)
+
+
+class EmailNotSent(Exception):
+    """The email was certainly or possibly not accepted; the outbox tries again later."""
+
+
+class LogTransport:
+    """No SMTP server configured: each email is written to the log instead (INFO)."""
+
+    description = "written to the log (no SMTP_URL set)"
+
+    def send(self, message: EmailMessage) -> None:
+        text = message.get_body(("plain",))
+        log.info("Email (not sent: no SMTP_URL) to %s: %s\n%s", message["To"], message["Subject"],
+                 text.get_content() if text is not None else "")
+
+
+class SmtpTransport:
+    """smtp://user:password@host:587 (STARTTLS when the server offers it, and required before a
+    password is sent) or smtps://user:password@host:465 (TLS from the start)."""
+
+    def __init__(self, url: str, *, timeout: float = 10.0, tls_context: ssl.SSLContext | None = None):
+        parts = urlsplit(url)
+        self.implicit_tls = parts.scheme.lower() == "smtps"
+        self.host = parts.hostname
+        self.port = parts.port or (465 if self.implicit_tls else 587)
+        self.username = unquote(parts.username) if parts.username else None
+        self._password = unquote(parts.password) if parts.password else None
+        self.timeout = timeout
+        self.tls_context = tls_context or ssl.create_default_context()
+        self.description = f"SMTP {mask_url_password(url)}"
+
+    def __repr__(self) -> str:
+        return f"SmtpTransport({self.description!r})"
+
+    def send(self, message: EmailMessage) -> None:
+        """Hand one message to the server. Raises EmailNotSent (never with the password in it)."""
+        try:
+            if self.implicit_tls:
+                connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self.tls_context)
+            else:
+                connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            with connection as smtp:
+                if not self.implicit_tls:
+                    smtp.ehlo()
+                    if smtp.has_extn("starttls"):
+                        smtp.starttls(context=self.tls_context)
+                        smtp.ehlo()
+                    elif self.username:
+                        raise EmailNotSent(f"{self.host}:{self.port} offers no STARTTLS: the password is not sent "
+                                           "in clear (use smtps:// or a server with STARTTLS)")
+                if self.username:
+                    smtp.login(self.username, self._password or "")
+                smtp.send_message(message)
+        except EmailNotSent:
+            raise
+        except smtplib.SMTPAuthenticationError as exc:
+            raise EmailNotSent(f"{self.host}:{self.port} refused the SMTP login (code {exc.smtp_code})") from None
+        except smtplib.SMTPResponseException as exc:
+            raise EmailNotSent(f"{self.host}:{self.port} answered {exc.smtp_code}: "
+                               f"{_text(exc.smtp_error)[:200]}") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise EmailNotSent(f"cannot send through {self.host}:{self.port}: {type(exc).__name__}: "
+                               f"{str(exc)[:200]}") from None
+
+
+def _text(value) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def transport_from_config(config):
+    """SMTP when SMTP_URL is set, else the log."""
+    if config.smtp_url:
+        return SmtpTransport(config.smtp_url, timeout=config.smtp_timeout)
+    return LogTransport()

@@ -1,0 +1,323 @@
+"""Customer emails (issue 15) through a real SMTP server on 127.0.0.1 (aiosmtpd): what each says,
+one message per event, SMTP down then up, a crash between sending and recording (at most one
+duplicate, with the same Message-ID), never blocking an order, the password never shown."""
+from __future__ import annotations
+
+import email
+import logging
+import threading
+import time
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from backend import create_app
+from backend.config import Config
+from backend.customer_email import EmailSender, LogTransport, SmtpTransport
+from backend.orders import OrderService
+from backend.storage import MemoryOrderStore, load_catalogue
+from tests.conftest import CATALOGUE, order_body
+from tests.harness import free_port
+from tests.test_fulfillment import (fulfilment_of, make_shop, place, qikink_client, set_status,  # noqa: F401
+                                    shop, stored)
+
+MAIL_FROM = "Bharat Heritage Prints <orders@bharat.example>"
+
+
+class Inbox:
+    """aiosmtpd handler: every message the server accepts."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def of_kind(self, subject_part):
+        return [m for m in self.messages if subject_part in m["Subject"]]
+
+
+class SmtpServer:
+    def __init__(self, port=None):
+        self.port = port or free_port()
+        self.inbox = Inbox()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def url(self):
+        return f"smtp://127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+class Clock:
+    def __init__(self):
+        self.offset = 0.0
+
+    def __call__(self):
+        return time.time() + self.offset
+
+    def advance(self, seconds):
+        self.offset += seconds
+
+
+def config(**changes):
+    return Config(app_env="test", qikink_env="off", ratelimit_enabled=False, mail_from=MAIL_FROM, **changes)
+
+
+@pytest.fixture
+def store():
+    return MemoryOrderStore(load_catalogue(CATALOGUE))
+
+
+def text_of(message):
+    return message.get_body(("plain",)).get_content()
+
+
+def html_of(message):
+    return message.get_body(("html",)).get_content()
+
+
+# --- content -------------------------------------------------------------------------------------
+def test_the_confirmation_goes_once_with_the_order_in_text_and_html(store, smtp):
+    sender = EmailSender(config(), store, SmtpTransport(smtp.url, timeout=5))
+    service = OrderService(store, emails=sender)
+    body = order_body()
+    body["shipping_address"]["name"] = "Asha <b>Verma</b>"
+    outcome = service.place_order(body)
+    order_id = outcome.order["order_id"]
+    assert sender.run_pass() == {"sent": 1, "failed": 0}
+    assert sender.run_pass() == {"sent": 0, "failed": 0}
+    (message,) = smtp.inbox.messages
+    assert message["Subject"] == f"Your order {order_id} is confirmed"
+    assert message["To"] == "asha@example.com" and message["From"] == MAIL_FROM
+    assert message["Message-ID"] == f"<{order_id}.confirmation@bharat.example>"
+    text = text_of(message)
+    assert "Hello Asha <b>Verma</b>," in text and "2 × Heritage Print T-Shirt (BHRT-001-M): ₹2,598" in text
+    assert "Total: ₹2,598" in text and "Payment: Prepaid" in text and "Mumbai, Maharashtra 400001" in text
+    html = html_of(message)
+    assert "Asha &lt;b&gt;Verma&lt;/b&gt;" in html and "<b>Verma</b>" not in html
+    emails = store.get_order(order_id)["emails"]
+    assert [(e["kind"], e["status"], e["attempts"]) for e in emails] == [("confirmation", "sent", 1)]
+    assert emails[0]["sent_at"] and "claimed_by" not in emails[0]
+
+
+def test_shipped_email_once_with_courier_awb_and_link_and_cancelled_email(make_shop, emu, smtp):
+    app = make_shop(emu.url, client=qikink_client(emu.url), smtp_url=smtp.url, mail_from=MAIL_FROM,
+                    qikink_tracking_freshness_seconds=1)
+    emails = app.extensions["shop"].emails
+    order = place(app).json["data"]
+    assert order["qikink_status"] == "synced"
+    for status in ("Printed", "In-Transit", "out for delivery", "Delivered"):
+        set_status(emu, order["qikink_shipment_id"], status)
+        fulfilment_of(app).run_pass(force=True)
+        emails.run_pass()
+    assert stored(app, order["order_id"])["status"] == "delivered"
+    assert len(smtp.inbox.of_kind("is confirmed")) == 1
+    (shipped,) = smtp.inbox.of_kind("has shipped")
+    current = stored(app, order["order_id"])
+    text = text_of(shipped)
+    assert f"Courier: {current['courier']}" in text and f"AWB number: {current['tracking_id']}" in text
+    assert f"Track your parcel: {current['tracking_url']}" in text
+    assert f'href="{current["tracking_url"]}"' in html_of(shipped)
+    assert len(smtp.inbox.messages) == 2
+
+    cancelled = place(app, customer_email="ravi@example.com").json["data"]
+    app.test_client().post(f"/api/orders/{cancelled['order_id']}/cancel")  # admin: cancel_requested
+    emails.run_pass()
+    assert smtp.inbox.of_kind(f"{cancelled['order_id']} is cancelled") == []
+    requests_post(f"{emu.url}/_emulator/orders/{cancelled['qikink_shipment_id']}/cancel")
+    fulfilment_of(app).run_pass(force=True)
+    emails.run_pass()
+    (message,) = smtp.inbox.of_kind(f"{cancelled['order_id']} is cancelled")
+    assert message["To"] == "ravi@example.com"
+
+
+def test_an_order_cancelled_before_qikink_has_it_gets_one_cancelled_email(store, smtp):
+    sender = EmailSender(config(), store, SmtpTransport(smtp.url, timeout=5))
+    service = OrderService(store, emails=sender)
+    order_id = service.place_order(order_body()).order["order_id"]
+    service.cancel(order_id, admin=True)
+    service.cancel(order_id, admin=True)
+    sender.run_pass()
+    sender.run_pass()
+    assert [m["Subject"] for m in smtp.inbox.messages] == [f"Your order {order_id} is confirmed",
+                                                           f"Your order {order_id} is cancelled"]
+
+
+# --- SMTP down, a crash, concurrency ---------------------------------------------------------
+def test_smtp_down_then_up_the_email_is_retried_with_backoff_and_sent_once(store):
+    port = free_port()
+    clock = Clock()
+    sender = EmailSender(config(), store, SmtpTransport(f"smtp://127.0.0.1:{port}", timeout=2), clock=clock,
+                         retry_base=30)
+    order_id = OrderService(store, emails=sender).place_order(order_body()).order["order_id"]
+    assert sender.run_pass() == {"sent": 0, "failed": 1}
+    email_state = store.get_order(order_id)["emails"][0]
+    assert email_state["status"] == "pending" and email_state["attempts"] == 1
+    assert "cannot send through 127.0.0.1" in email_state["last_error"]
+    assert 15 <= email_state["next_attempt_at"] - clock() <= 30
+    assert sender.run_pass() == {"sent": 0, "failed": 0}, "not again before the backoff"
+    clock.advance(31)
+    assert sender.run_pass() == {"sent": 0, "failed": 1}
+    assert 30 <= store.get_order(order_id)["emails"][0]["next_attempt_at"] - clock() <= 60, "the delay doubles"
+    server = SmtpServer(port).start()
+    try:
+        clock.advance(61)
+        assert sender.run_pass() == {"sent": 1, "failed": 0}
+        assert sender.run_pass() == {"sent": 0, "failed": 0}
+    finally:
+        server.stop()
+    assert len(server.inbox.messages) == 1
+    final = store.get_order(order_id)["emails"][0]
+    assert (final["status"], final["attempts"], final["last_error"]) == ("sent", 3, None)
+
+
+class DiesAfterSending:
+    """The SMTP server accepts the message, then the process dies before it records `sent`."""
+
+    def __init__(self, transport):
+        self.transport = transport
+
+    def send(self, message):
+        self.transport.send(message)
+        raise SystemExit("power cut after the SMTP server accepted the message")
+
+
+def test_a_crash_between_sending_and_recording_sends_at_most_one_duplicate(store, smtp):
+    clock = Clock()
+    transport = SmtpTransport(smtp.url, timeout=5)
+    dying = EmailSender(config(), store, DiesAfterSending(transport), clock=clock)
+    order_id = OrderService(store, emails=dying).place_order(order_body()).order["order_id"]
+    with pytest.raises(SystemExit):
+        dying.run_pass()
+    assert len(smtp.inbox.messages) == 1
+    left = store.get_order(order_id)["emails"][0]
+    assert left["status"] == "pending" and left["claimed_by"]
+    restarted = EmailSender(config(), store, transport, clock=clock)
+    restarted.catch_up()
+    assert restarted.run_pass() == {"sent": 0, "failed": 0}, "a live claim is left alone"
+    clock.advance(121)  # the dead sender's claim expires
+    assert restarted.run_pass() == {"sent": 1, "failed": 0}
+    clock.advance(1000)
+    assert restarted.run_pass() == {"sent": 0, "failed": 0}
+    first, again = smtp.inbox.messages
+    assert first["Message-ID"] == again["Message-ID"], "the duplicate is recognisably the same message"
+    final = store.get_order(order_id)["emails"][0]
+    assert final["status"] == "sent" and final["resends"] == 1
+
+
+def test_two_senders_at_once_send_each_email_once(store, smtp):
+    senders = [EmailSender(config(), store, SmtpTransport(smtp.url, timeout=5)) for _ in range(3)]
+    service = OrderService(store)
+    ids = [service.place_order(order_body(items=[{"sku": "BHRT-002-M", "quantity": 1}])).order["order_id"]
+           for _ in range(5)]
+    for sender in senders:
+        sender.catch_up()
+    barrier = threading.Barrier(3)
+
+    def work(sender):
+        barrier.wait(5)
+        sender.run_pass()
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in senders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(m["Subject"] for m in smtp.inbox.messages) == sorted(f"Your order {i} is confirmed" for i in ids)
+
+
+class Blocked:
+    def __init__(self):
+        self.release = threading.Event()
+        self.sent = []
+
+    def send(self, message):
+        self.release.wait(10)
+        self.sent.append(message)
+
+
+def test_an_order_request_never_waits_for_the_smtp_server(data_dir):
+    app = create_app(Config(data_dir=data_dir, app_env="test", qikink_env="off", ratelimit_enabled=False))
+    emails = app.extensions["shop"].emails
+    emails.transport = blocked = Blocked()
+    emails.start()
+    try:
+        started = time.monotonic()
+        answers = [app.test_client().post("/api/orders", json=order_body()) for _ in range(3)]
+        assert time.monotonic() - started < 2.0
+        assert all(a.status_code == 201 for a in answers)
+        blocked.release.set()
+        deadline = time.monotonic() + 10
+        while len(blocked.sent) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(blocked.sent) == 3
+    finally:
+        blocked.release.set()
+        emails.stop()
+
+
+# --- configuration and secrets ------------------------------------------------------------------
+def test_no_smtp_url_writes_the_email_to_the_log(store, caplog):
+    sender = EmailSender(config(), store, LogTransport())
+    order_id = OrderService(store, emails=sender).place_order(order_body()).order["order_id"]
+    with caplog.at_level(logging.INFO, logger="backend.customer_email"):
+        assert sender.run_pass() == {"sent": 1, "failed": 0}
+    assert f"Your order {order_id} is confirmed" in caplog.text and "Heritage Print T-Shirt" in caplog.text
+
+
+def test_the_password_is_never_sent_in_clear_nor_shown(store, smtp, caplog):
+    url = f"smtp://shop%40bharat.example:S3cret-pass@127.0.0.1:{smtp.port}"
+    transport = SmtpTransport(url, timeout=5)
+    sender = EmailSender(config(smtp_url=url), store, transport)
+    order_id = OrderService(store, emails=sender).place_order(order_body()).order["order_id"]
+    with caplog.at_level(logging.DEBUG):
+        assert sender.run_pass() == {"sent": 0, "failed": 1}
+    error = store.get_order(order_id)["emails"][0]["last_error"]
+    assert "offers no STARTTLS" in error
+    assert smtp.inbox.messages == []
+    shown = caplog.text + error + repr(transport) + transport.description + repr(config(smtp_url=url))
+    assert "S3cret-pass" not in shown
+    assert transport.description == f"SMTP smtp://shop%40bharat.example:***@127.0.0.1:{smtp.port}"
+    assert transport.username == "shop@bharat.example"
+
+
+def test_settings_are_read_and_checked():
+    read = Config.from_env({"SMTP_URL": "smtps://u:p@mail.example.in", "MAIL_FROM": "Shop <orders@example.in>"},
+                           load_dotenv_file=False)
+    assert (read.smtp_url, read.mail_from) == ("smtps://u:p@mail.example.in", "Shop <orders@example.in>")
+    assert SmtpTransport(read.smtp_url).port == 465 and SmtpTransport("smtp://h").port == 587
+    from backend.config import ConfigError
+
+    for bad in ({"SMTP_URL": "http://mail.example.in"}, {"SMTP_URL": "smtp://u:secret@"},
+                {"MAIL_FROM": "not an address"},
+                {"SMTP_URL": "smtp://h", "APP_ENV": "production", "ADMIN_API_KEY": "k" * 32}):
+        with pytest.raises(ConfigError) as refused:
+            Config.from_env(bad, load_dotenv_file=False)
+        assert "secret" not in str(refused.value)
+
+
+def requests_post(url):
+    import requests
+
+    response = requests.post(url, timeout=5)
+    response.raise_for_status()
+    return response.json()
