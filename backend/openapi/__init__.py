@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from .. import __version__
+from ..version import __version__
 from ..api.docs import DOCS_ASSETS
 from . import examples
 from ..models import ORDER_ID_RE
