@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import make_data_dir, order_body
 from tests.harness import EmulatorProcess, ServerProcess, wait_until
 
-# About 6.5 minutes: past pytest.ini's default timeout of 300 s.
+# About 6.5 minutes: past pyproject.toml's default pytest timeout of 300 s.
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(600)]
 
 BURST = 150
