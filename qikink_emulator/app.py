@@ -1,25 +1,24 @@
-"""A local stand-in for Qikink's API, with test controls under /_emulator/.
+"""The emulator's HTTP face: Qikink's routes (with fault injection and the rate limit) and the test
+controls under /_emulator/, as a Flask app."""
 
-Run it with `python -m backend emulator --port 5001`; tests use `EmulatorServer`.
-"""
-import argparse
-import logging
 import math
-import os
 import socket
-import threading
 import time
 
 from flask import Flask, g, jsonify, request
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from .emulator_store import FAULT_KINDS, EmulatorStore, Refused
+from .state import EmulatorStore
+from .validation import Refused
 
-log = logging.getLogger(__name__)
+# Where the serving layer puts the connection's socket in the WSGI environ, so that a fault can cut
+# it: server.py for waitress, Werkzeug's own key for its development server.
+SOCKET_KEYS = ("qikink_emulator.socket", "werkzeug.socket")
 
 DEFAULT_STEP_SECONDS = 5.0
-_HTML_PAGE = ("<!DOCTYPE html><html><head><title>{title}</title></head>"
-              "<body><h1>{title}</h1><p>Please try again later.</p></body></html>")
+_HTML_PAGE = (
+    "<!DOCTYPE html><html><head><title>{title}</title></head>"
+    "<body><h1>{title}</h1><p>Please try again later.</p></body></html>"
+)
 
 
 def _html(title, status):
@@ -28,7 +27,7 @@ def _html(title, status):
 
 def _drop_connection():
     """Cut the TCP connection so the client gets no answer at all."""
-    sock = request.environ.get("werkzeug.socket")
+    sock = next((request.environ[key] for key in SOCKET_KEYS if key in request.environ), None)
     if sock is not None:
         try:
             sock.shutdown(socket.SHUT_RDWR)
@@ -59,16 +58,20 @@ def _register_api(app, store):
         if kind == "html":
             return _html("Just a moment...", 200)
         if kind == "error_body":
-            return jsonify({"error": True, "status_code": "500",
-                            "message": "Something went wrong, please try again later"})
+            return jsonify(
+                {"error": True, "status_code": "500", "message": "Something went wrong, please try again later"}
+            )
         if kind == "drop":
             _drop_connection()
             return "", 500
         client_id = request.headers.get("ClientId") or request.form.get("ClientId")
         wait = store.take_rate(client_id)
         if wait:
-            return (jsonify({"error": True, "message": "Too many requests"}), 429,
-                    {"Retry-After": str(math.ceil(wait))})
+            return (
+                jsonify({"error": True, "message": "Too many requests"}),
+                429,
+                {"Retry-After": str(math.ceil(wait))},
+            )
         return None
 
     @app.after_request
@@ -89,8 +92,7 @@ def _register_api(app, store):
     def token():
         # Form fields only: a JSON body leaves them missing, as with the real API.
         try:
-            return jsonify(store.mint(request.form.get("ClientId", ""),
-                                      request.form.get("client_secret", "")))
+            return jsonify(store.mint(request.form.get("ClientId", ""), request.form.get("client_secret", "")))
         except Refused as exc:
             return _refused(exc)
 
@@ -153,14 +155,29 @@ def _register_controls(app, store):
         return jsonify({"status": "reset"})
 
 
-def create_emulator_app(*, client_id=None, client_secret=None, step_seconds=DEFAULT_STEP_SECONDS,
-                        rate_limit_per_minute=30, clock=time.time, my_products=None,
-                        seed=None, state_file=None) -> Flask:
+def create_emulator_app(
+    *,
+    client_id=None,
+    client_secret=None,
+    step_seconds=DEFAULT_STEP_SECONDS,
+    rate_limit_per_minute=30,
+    clock=time.time,
+    my_products=None,
+    seed=None,
+    state_file=None,
+) -> Flask:
     """The emulator as a Flask app; its state is `app.extensions["qikink_emulator"]`.
     With `state_file`, the orders it accepted survive a restart."""
-    store = EmulatorStore(client_id=client_id, client_secret=client_secret,
-                          step_seconds=step_seconds, rate_limit_per_minute=rate_limit_per_minute,
-                          clock=clock, my_products=my_products, seed=seed, state_file=state_file)
+    store = EmulatorStore(
+        client_id=client_id,
+        client_secret=client_secret,
+        step_seconds=step_seconds,
+        rate_limit_per_minute=rate_limit_per_minute,
+        clock=clock,
+        my_products=my_products,
+        seed=seed,
+        state_file=state_file,
+    )
     app = Flask(__name__)
     app.extensions["qikink_emulator"] = store
     _register_api(app, store)
@@ -172,98 +189,3 @@ def create_emulator_app(*, client_id=None, client_secret=None, step_seconds=DEFA
         return jsonify({"error": True, "message": error.description}), error.code
 
     return app
-
-
-class _KeepAliveHandler(WSGIRequestHandler):
-    """HTTP/1.1, so a client's connection is reused instead of reopened for every call."""
-
-    protocol_version = "HTTP/1.1"
-
-
-class _QuietHandler(_KeepAliveHandler):
-    """Keeps the per-request access log out of test output."""
-
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-class EmulatorServer:
-    """Serves the emulator over real HTTP from a background thread (port 0 = any free port)."""
-
-    def __init__(self, app=None, *, host="127.0.0.1", port=0, quiet=True, **app_options):
-        self.app = app or create_emulator_app(**app_options)
-        self.store = self.app.extensions["qikink_emulator"]
-        self.host = host
-        self._port = port
-        self._quiet = quiet
-        self._server = None
-        self._thread = None
-
-    @property
-    def url(self) -> str:
-        """Base URL, e.g. http://127.0.0.1:54321."""
-        return f"http://{self.host}:{self._server.server_port if self._server else self._port}"
-
-    def start(self):
-        """Start serving; returns self."""
-        handler = _QuietHandler if self._quiet else _KeepAliveHandler
-        self._server = make_server(self.host, self._port, self.app, threaded=True,
-                                   request_handler=handler)
-        # A short poll interval makes stop() quick (tests start many servers).
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name="qikink-emulator", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        """Stop serving and free the port."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-
-def main(argv=None) -> int:
-    """Command line: serve the emulator until interrupted."""
-    parser = argparse.ArgumentParser(prog="python -m backend emulator",
-                                     description="Local Qikink API emulator")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=5001)
-    parser.add_argument("--step-seconds", type=float,
-                        default=float(os.environ.get("QIKINK_EMULATOR_STEP_SECONDS",
-                                                     DEFAULT_STEP_SECONDS)),
-                        help="seconds between status steps (env QIKINK_EMULATOR_STEP_SECONDS)")
-    parser.add_argument("--rate-limit", type=int, default=30, help="calls a minute per client id")
-    parser.add_argument("--no-rate-limit", action="store_true", help="for benchmarks")
-    parser.add_argument("--client-id", help="accept only this client id (default: any)")
-    parser.add_argument("--client-secret", help="accept only this secret (default: any)")
-    args = parser.parse_args(argv)
-    server = EmulatorServer(host=args.host, port=args.port, quiet=False,
-                            step_seconds=args.step_seconds, client_id=args.client_id,
-                            client_secret=args.client_secret,
-                            rate_limit_per_minute=0 if args.no_rate_limit else args.rate_limit)
-    logging.basicConfig(level=logging.INFO)
-    server.start()
-    limit = server.store.rate_limit_per_minute
-    log.info("Qikink emulator on %s (step %ss, rate limit %s, faults: %s)", server.url,
-             args.step_seconds, f"{limit}/min" if limit else "off", ", ".join(FAULT_KINDS))
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -90,7 +90,7 @@ def store(request, data_dir):
 @pytest.fixture(scope="session")
 def emulator():
     """One Qikink emulator over real HTTP (a thread) for the session; statuses do not move by themselves."""
-    from backend.qikink.emulator import EmulatorServer
+    from qikink_emulator import EmulatorServer
 
     with EmulatorServer(step_seconds=0, rate_limit_per_minute=0) as server:
         yield server

@@ -22,7 +22,7 @@ from backend.config import Config, ConfigError
 from backend.fulfilment import Fulfilment
 from backend.orders import OrderService
 from backend.qikink import QikinkClient, QikinkConfig
-from backend.qikink.emulator import EmulatorServer
+from qikink_emulator import EmulatorServer
 from backend.qikink.mapping import to_qikink_order
 from backend.storage import FileOrderStore, load_catalogue
 from tests.conftest import ADDRESS, order_body

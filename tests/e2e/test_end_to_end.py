@@ -1,5 +1,5 @@
-"""End to end: the real server (`python -m backend`) and the real emulator (`python -m backend
-emulator`) as processes, over HTTP on 127.0.0.1 only, every wait bounded (tests/harness.py).
+"""End to end: the real server (`python -m backend`) and the real emulator (`python -m
+qikink_emulator`) as processes, over HTTP on 127.0.0.1 only, every wait bounded (tests/harness.py).
 
 Exactly once is checked with the emulator's counters: `created[number]` (orders Qikink holds for
 one order number) and `create_attempts[number]` (create calls that reached it).

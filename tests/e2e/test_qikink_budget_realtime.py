@@ -3,7 +3,7 @@ allows 30 calls a minute all reach it close to the floor (150 creates at 29 a mi
 minutes), none is sent twice, no call is refused by the limit, tracking then shows every
 shipment, and orders placed after the burst go straight through.
 
-The real server (`python -m backend`) and the real emulator (`python -m backend emulator`) as
+The real server (`python -m backend`) and the real emulator (`python -m qikink_emulator`) as
 processes on 127.0.0.1; every wait is bounded. About 7 minutes: the slow tier.
 """
 from __future__ import annotations

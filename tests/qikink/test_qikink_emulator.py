@@ -12,7 +12,7 @@ import requests
 
 from backend.qikink import (QikinkAuthError, QikinkClient, QikinkConfig, QikinkNotFound,
                             QikinkRateLimited, QikinkValidationError)
-from backend.qikink.emulator import EmulatorServer
+from qikink_emulator import EmulatorServer
 from backend.qikink.mapping import to_fulfilment, to_qikink_order
 from conftest import CLIENT_ID, SECRET, FakeClock
 from qikink_samples import BLANK_PRODUCT, MY_PRODUCT, our_order
@@ -263,7 +263,7 @@ def test_fault_controls_validate_and_clear(emu):
 def test_command_line_serves_and_reads_step_seconds_from_the_environment():
     root = Path(__file__).resolve().parents[2]
     env = dict(os.environ, QIKINK_EMULATOR_STEP_SECONDS="0.1", PYTHONPATH=str(root))
-    process = subprocess.Popen([sys.executable, "-m", "backend.qikink.emulator", "--port", "0",
+    process = subprocess.Popen([sys.executable, "-m", "qikink_emulator", "--port", "0",
                                 "--no-rate-limit"], cwd=root, env=env, stderr=subprocess.PIPE,
                                text=True)
     try:
@@ -285,7 +285,7 @@ def test_command_line_serves_and_reads_step_seconds_from_the_environment():
 
 def test_orders_survive_a_restart_with_a_state_file(tmp_path):
     """The server's embedded emulator keeps the orders it accepted, as Qikink does."""
-    from backend.qikink.emulator_store import EmulatorStore
+    from qikink_emulator import EmulatorStore
 
     state = tmp_path / "emulator-state.json"
     first = EmulatorStore(step_seconds=0, rate_limit_per_minute=0, state_file=state)

@@ -6,8 +6,7 @@ import pytest
 import requests
 
 from backend.qikink import QikinkClient, QikinkConfig, QikinkUnavailable
-from backend.qikink.emulator import EmulatorServer
-from backend.qikink.emulator_store import FAULT_KINDS
+from qikink_emulator import FAULT_KINDS, EmulatorServer
 from backend.qikink.mapping import to_qikink_order
 from conftest import CLIENT_ID, SECRET
 from qikink_samples import BLANK_PRODUCT, our_order

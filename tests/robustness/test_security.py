@@ -5,7 +5,7 @@ import pytest
 
 from backend import create_app
 from backend.config import Config
-from backend.qikink.emulator import EmulatorServer
+from qikink_emulator import EmulatorServer
 from tests.conftest import make_data_dir, order_body
 from tests.robustness import figures
 from tests.robustness.conftest import ADMIN_KEY, CLIENT_ID, CLIENT_SECRET
