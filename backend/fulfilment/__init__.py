@@ -11,8 +11,9 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 
+from ..clock import iso_utc
 from ..errors import NotFound
 from ..models import ORDER_ID_RE
 from ..storage import mapping_problem
@@ -24,10 +25,6 @@ from .tracker import StatusTracker
 from .worker import CATCH_UP_SECONDS, SyncWorker
 
 __all__ = ["Fulfilment", "tracking_freshness", "run_once"]
-
-
-def _iso(ts: float | None) -> str | None:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds") if ts else None
 
 
 def tracking_freshness(config) -> float:
@@ -91,8 +88,8 @@ class Fulfilment:
         valid_until = self.client.token_valid_until
         return {"status": self.connection_state(), "environment": self.config.qikink_env,
                 "qikink_api": self.client.config.api_base, "client_id": self.client.config.masked_client_id,
-                "last_check": _iso(self.health.last_check),
-                "token_valid_until": valid_until.isoformat() if valid_until else None,
+                "last_check": iso_utc(self.health.last_check or None),
+                "token_valid_until": iso_utc(valid_until),
                 "pending_orders": len(self.index.pending), "last_error": self.last_error,
                 "budget": self.client.budget.usage(), "queue": self._queue(), "tracking": self._tracking()}
 

@@ -14,14 +14,15 @@
 from __future__ import annotations
 
 import logging
-import random
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 
-from ..orders import add_event, now_iso
+from ..clock import now_iso
+from ..orders import add_event
 from ..qikink import QikinkError, QikinkRateLimited, QikinkValidationError
 from ..qikink.mapping import MappingError, to_qikink_order
+from ..retry import backoff_delay
 from .events import EVENT_DESCRIPTIONS
 
 log = logging.getLogger(__name__)
@@ -161,8 +162,9 @@ class OrderSender:
                 sync["lookup_first"] = False
                 sync.pop("next_attempt_at", None)
             else:
-                delay = min(BACKOFF_CAP, self.config.qikink_retry_base_seconds * 2 ** min(attempts - 1, 16))
-                sync["next_attempt_at"] = self.clock() + max(retry_after or 0.0, delay * (0.5 + random.random() / 2))
+                delay = backoff_delay(attempts - 1, base=self.config.qikink_retry_base_seconds, cap=BACKOFF_CAP,
+                                      retry_after=retry_after)
+                sync["next_attempt_at"] = self.clock() + delay
             order["updated_at"] = timestamp
 
         order = self._update(order_id, failed)
