@@ -129,6 +129,19 @@ def stored(app, order_id) -> dict:
     return app.extensions["shop"].store.get_order(order_id)
 
 
+def count_passes(worker) -> list:
+    """The reports of the worker's passes from now on (its run_pass, wrapped on this instance)."""
+    reports, run_pass = [], worker.run_pass
+
+    def counted(*args, **kwargs):
+        report = run_pass(*args, **kwargs)
+        reports.append(report)
+        return report
+
+    worker.run_pass = counted
+    return reports
+
+
 def number(order_id) -> str:
     return order_id.replace("-", "")
 
@@ -575,9 +588,13 @@ def test_patch_completes_an_action_required_order_and_the_worker_sends_it(shop, 
     http = shop.test_client()
     data = place(shop, shipping_address="Test Address, Delhi").json["data"]
     assert (data["status"], data["qikink_status"]) == ("action_required", "action_required")
+    worker = fulfilment_of(shop).worker
+    passes = count_passes(worker)
     fulfilment_of(shop).start_worker()
-    time.sleep(0.3)  # a few passes: nothing is sent while the address is a plain string
+    # Three whole passes (not a guessed sleep): none of them sends an order whose address is a plain string.
+    wait_until(lambda: len(passes) >= 3, 10, what="three worker passes")
     assert counters(emu)["create_attempts"] == {}
+    assert stored(shop, data["order_id"])["qikink_status"] == "action_required"
 
     patched = http.patch(f"/api/orders/{data['order_id']}", json={"shipping_address": ADDRESS})
     assert patched.status_code == 200 and patched.json["data"]["qikink_status"] == "sync_pending"
