@@ -5,12 +5,11 @@ import json
 from pathlib import Path
 
 import pytest
-import requests
-
 from backend import create_app
 from backend.config import Config
 from backend.storage import FileOrderStore, MemoryOrderStore, load_catalogue
 from tests.postgres_server import start_server
+from tests.support import EmulatorControl
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "data" / "products.json"
@@ -99,5 +98,5 @@ def emulator():
 @pytest.fixture
 def emu(emulator):
     """The session emulator, reset (orders, tokens, faults, counters) before each test."""
-    requests.post(f"{emulator.url}/_emulator/reset", timeout=5).raise_for_status()
+    EmulatorControl(emulator.url).reset()
     return emulator

@@ -14,7 +14,8 @@ from backend.qikink import (QikinkAuthError, QikinkClient, QikinkConfig, QikinkN
                             QikinkRateLimited, QikinkValidationError)
 from qikink_emulator import EmulatorServer
 from backend.qikink.mapping import to_fulfilment, to_qikink_order
-from conftest import CLIENT_ID, SECRET, FakeClock
+from conftest import CLIENT_ID, SECRET
+from tests.support import EmulatorControl, FakeClock
 from qikink_samples import BLANK_PRODUCT, MY_PRODUCT, our_order
 
 
@@ -23,7 +24,7 @@ def payload(order_id="BHRT-1733304000", product=BLANK_PRODUCT, **changes):
 
 
 def counters(emu):
-    return requests.get(f"{emu.url}/_emulator/counters", timeout=5).json()
+    return EmulatorControl(emu.url).counters()
 
 
 def client_for(server, clock=None, **overrides):
