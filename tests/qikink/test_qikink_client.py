@@ -94,7 +94,7 @@ def test_signing_can_be_turned_off(mocked, make_client):
     token_answer(mocked)
     mocked.get(ORDER_URL, json=[qikink_order()])
     make_client(sign_requests=False).get_order("1")
-    assert all("X-Signature" not in call.request.headers for call in mocked.calls)
+    assert mocked.calls and all("X-Signature" not in call.request.headers for call in mocked.calls)
 
 
 def test_config_and_client_repr_hide_the_secret(make_client):
