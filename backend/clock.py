@@ -24,3 +24,8 @@ def iso_utc(moment: float | datetime | None) -> str | None:
 def now_iso(clock=time.time) -> str:
     """The clock's time in the one format."""
     return iso_utc(clock())
+
+
+def timestamp_of(iso: str) -> float:
+    """The Unix timestamp of a stored ISO 8601 time (the inverse of iso_utc)."""
+    return datetime.fromisoformat(iso).timestamp()

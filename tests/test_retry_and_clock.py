@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from backend.clock import iso_utc, now_iso, utc_now
+from backend.clock import iso_utc, now_iso, timestamp_of, utc_now
 from backend.retry import backoff_delay
 
 
@@ -42,3 +42,4 @@ def test_one_timestamp_format_from_an_injected_clock():
     assert iso_utc(ist) == "2024-12-04T09:20:00+00:00"
     assert iso_utc(None) is None
     assert utc_now(lambda: 0.0) == datetime(1970, 1, 1, tzinfo=timezone.utc)
+    assert timestamp_of("2024-12-04T09:20:00+00:00") == 1733304000.0

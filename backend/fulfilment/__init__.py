@@ -11,9 +11,8 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 
-from ..clock import iso_utc
+from ..clock import iso_utc, timestamp_of
 from ..errors import NotFound
 from ..models import ORDER_ID_RE
 from ..storage import mapping_problem
@@ -97,7 +96,7 @@ class Fulfilment:
         now = self.clock()
         pending = sorted(self.index.pending, key=lambda order_id: (len(order_id), order_id))
         oldest = self.store.get_order(pending[0]) if pending else None
-        created = datetime.fromisoformat(oldest["created_at"]).timestamp() if oldest else None
+        created = timestamp_of(oldest["created_at"]) if oldest else None
         per_minute = self.client.budget.creates_per_minute()
         return {"pending": len(pending), "oldest_pending_age_seconds": round(now - created) if created else None,
                 "estimated_seconds_to_send_all": (60.0 * len(pending) / per_minute) if per_minute else 0.0,
