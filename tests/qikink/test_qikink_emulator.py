@@ -300,3 +300,40 @@ def test_orders_survive_a_restart_with_a_state_file(tmp_path):
     state.write_text("{half", encoding="utf-8")
     assert EmulatorStore(state_file=state).page(1) == []
     assert EmulatorServer(state_file=state).store.state_file == state
+
+
+def _emulator_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name == "qikink-emulator" or t.name.startswith("waitress-")]
+
+
+def test_the_waitress_server_stops_cleanly_and_frees_its_port():
+    """stop() returns at once even with a kept-alive connection open, ends its threads and frees the port."""
+    before = _emulator_threads()
+    server = EmulatorServer(step_seconds=0).start()
+    port = int(server.url.rsplit(":", 1)[1])
+    with requests.Session() as session:  # keep-alive: the connection stays open across the stop
+        assert session.get(f"{server.url}/_emulator/counters", timeout=5).ok
+        started = time.monotonic()
+        server.stop()
+        assert time.monotonic() - started < 2
+        with pytest.raises(requests.ConnectionError):
+            session.get(f"{server.url}/_emulator/counters", timeout=2)
+    assert _emulator_threads() == before
+    with EmulatorServer(port=port, step_seconds=0) as again:  # the same port, free again
+        assert requests.get(f"{again.url}/_emulator/counters", timeout=5).ok
+    server.stop()  # a second stop is harmless
+
+
+def test_a_taken_port_is_refused_and_leaves_nothing_behind(emu):
+    before = _emulator_threads()
+    port = int(emu.url.rsplit(":", 1)[1])
+    with pytest.raises(OSError):
+        EmulatorServer(port=port).start()
+    assert _emulator_threads() == before
+
+
+def test_a_dropped_connection_gets_no_answer_at_all(emu):
+    EmulatorControl(emu.url).fault("drop", count=1, paths=["/api/order"])
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{emu.url}/api/order", params={"id": "1"}, timeout=5)
+    assert EmulatorControl(emu.url).counters()["faults_injected"] == 1
