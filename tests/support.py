@@ -1,4 +1,5 @@
-"""What many tests share: the emulator's test controls, a fake clock, and the error envelope."""
+"""What many tests share: the emulator's test controls, a fake clock, threads run together, and the
+error envelope."""
 
 from __future__ import annotations
 
@@ -66,6 +67,19 @@ class FakeClock:
     def advance(self, seconds: float) -> None:
         with self._lock:
             self.offset += seconds
+
+
+def run_in_threads(target, arguments, *, timeout: float = 30) -> None:
+    """Run `target(*args)` in one thread per tuple in `arguments` and wait for them all; fail if one
+    is still running after `timeout` seconds (results gathered so far would be only a part)."""
+    threads = [threading.Thread(target=target, args=args, daemon=True) for args in arguments]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(deadline - time.monotonic(), 0))
+    stuck = [thread.name for thread in threads if thread.is_alive()]
+    assert not stuck, f"{len(stuck)} of {len(threads)} threads still running after {timeout}s"
 
 
 def assert_error_body(body, code: str | None = None) -> dict:

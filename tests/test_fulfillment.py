@@ -26,7 +26,7 @@ from backend.qikink.mapping import to_qikink_order
 from backend.storage import FileOrderStore, load_catalogue
 from tests.conftest import ADDRESS, order_body
 from tests.harness import free_port, wait_until
-from tests.support import EmulatorControl, FakeClock, assert_error
+from tests.support import EmulatorControl, FakeClock, assert_error, run_in_threads
 
 CLIENT_ID = "78670273abcdef"
 SECRET = "fulfilment-test-secret-5f3a"
@@ -295,11 +295,7 @@ def test_two_workers_on_one_data_directory_send_each_order_once(data_dir, emu, f
         barrier.wait(5)
         reports.append(fulfilment.run_pass())
 
-    threads = [threading.Thread(target=work, args=(f,)) for f in fulfilments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    run_in_threads(work, [(f,) for f in fulfilments])
     assert sum(r["pushed"] for r in reports) == 6
     seen = counters(emu)
     assert seen["created"] == {number(i): 1 for i in ids}

@@ -15,7 +15,7 @@ from backend.qikink import (QikinkAuthError, QikinkClient, QikinkConfig, QikinkN
 from qikink_emulator import EmulatorServer
 from backend.qikink.mapping import to_fulfilment, to_qikink_order
 from conftest import CLIENT_ID, SECRET
-from tests.support import EmulatorControl, FakeClock
+from tests.support import EmulatorControl, FakeClock, run_in_threads
 from qikink_samples import BLANK_PRODUCT, MY_PRODUCT, our_order
 
 
@@ -64,11 +64,7 @@ def test_twenty_threads_share_one_token(emu, emu_client):
         except Exception as exc:  # noqa: BLE001 - collected for the assertion below
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(worker, [()] * 20)
     assert errors == [] and counters(emu)["tokens_minted"] == 1
 
 
