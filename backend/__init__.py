@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
-__version__ = "1.0.0"
+from .version import __version__  # noqa: F401  (backend.__version__, for tools outside the package)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""`python -m backend`: start the server; `python -m backend emulator|sync|db|openapi` for the rest."""
+"""`python -m backend`: start the server; `python -m backend sync|db|openapi` for the rest (and `emulator`,
+the same as `python -m qikink_emulator`)."""
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,7 @@ def _start_emulator(config):
     already answering there, e.g. started by a second server process)."""
     import requests
 
-    from .qikink.emulator import EmulatorServer
+    from qikink_emulator import EmulatorServer
 
     url = f"http://127.0.0.1:{config.qikink_emulator_port}"
     try:
@@ -51,14 +52,23 @@ def _serve(args) -> int:
     if fulfilment.enabled and config.sync_enabled:
         fulfilment.start_worker()
     app.extensions["shop"].emails.start()
-    if args.debug:
+    try:
+        _run(app, config, debug=args.debug)
+    finally:
+        if emulator is not None:  # the embedded emulator (waitress in a thread) closes its port too
+            emulator.stop()
+    return 0
+
+
+def _run(app, config, *, debug: bool) -> None:
+    """Serve until interrupted: waitress, or Flask's debug server with --debug."""
+    if debug:
         app.run(host=config.host, port=config.port, debug=True, use_reloader=False)
-        return 0
+        return
     from waitress import serve
 
     serve(app, host=config.host, port=config.port, threads=config.threads, ident="bhrt-backend",
           channel_timeout=30, connection_limit=200)
-    return 0
 
 
 def _db(args) -> int:
@@ -109,7 +119,7 @@ def main(argv=None) -> int:
     parser.add_argument("--debug", action="store_true", help="Flask's debug server instead of waitress")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="run the server (the default)")
-    commands.add_parser("emulator", help="run the local Qikink emulator", add_help=False)
+    commands.add_parser("emulator", help="run the local Qikink emulator (python -m qikink_emulator)", add_help=False)
     commands.add_parser("sync", help="send pending orders and refresh statuses once, then exit")
     db = commands.add_parser("db", help="PostgreSQL (DATABASE_URL): migrate, import or export the data")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -123,9 +133,9 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "emulator":
-            from .qikink.emulator import main as emulator_main
+            from qikink_emulator.__main__ import main as emulator_main
 
-            return emulator_main(rest)
+            return emulator_main(rest, prog="python -m backend emulator")
         if rest:
             parser.error(f"unrecognised arguments: {' '.join(rest)}")
         if args.command == "openapi":

@@ -46,7 +46,7 @@ try:
 except ImportError:  # the code before issue 16: one Fulfilment class, a per-process rate limiter
     from backend.fulfillment import Fulfilment  # noqa: E402
     BEFORE_BUDGET = True
-from backend.qikink.emulator_store import EmulatorStore, Refused  # noqa: E402
+from qikink_emulator import EmulatorStore, Refused  # noqa: E402
 from backend.storage import MemoryOrderStore, load_catalogue  # noqa: E402
 
 DAY = 86400.0

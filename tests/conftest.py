@@ -5,12 +5,11 @@ import json
 from pathlib import Path
 
 import pytest
-import requests
-
 from backend import create_app
 from backend.config import Config
 from backend.storage import FileOrderStore, MemoryOrderStore, load_catalogue
 from tests.postgres_server import start_server
+from tests.support import EmulatorControl
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "data" / "products.json"
@@ -90,7 +89,7 @@ def store(request, data_dir):
 @pytest.fixture(scope="session")
 def emulator():
     """One Qikink emulator over real HTTP (a thread) for the session; statuses do not move by themselves."""
-    from backend.qikink.emulator import EmulatorServer
+    from qikink_emulator import EmulatorServer
 
     with EmulatorServer(step_seconds=0, rate_limit_per_minute=0) as server:
         yield server
@@ -99,5 +98,5 @@ def emulator():
 @pytest.fixture
 def emu(emulator):
     """The session emulator, reset (orders, tokens, faults, counters) before each test."""
-    requests.post(f"{emulator.url}/_emulator/reset", timeout=5).raise_for_status()
+    EmulatorControl(emulator.url).reset()
     return emulator

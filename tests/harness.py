@@ -1,5 +1,5 @@
 """Real processes for end-to-end, load and failure tests: the server (`python -m backend`) and
-the Qikink emulator (`python -m backend emulator`), on 127.0.0.1 only, with bounded waits."""
+the Qikink emulator (`python -m qikink_emulator`), on 127.0.0.1 only, with bounded waits."""
 from __future__ import annotations
 
 import os
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import requests
 
+from tests.support import EmulatorControl
 ROOT = Path(__file__).resolve().parent.parent
 
 # Every setting the server reads, so that a developer's own .env never leaks into a test server
@@ -98,15 +99,16 @@ class Process:
 
 
 class EmulatorProcess(Process):
-    """`python -m backend emulator` on a free port."""
+    """`python -m qikink_emulator` on a free port."""
 
     def __init__(self, log_dir: Path, *, port: int | None = None, step_seconds: float = 1.0,
                  rate_limit: int | None = 0, extra_args=()):
         self.port = port or free_port()
-        args = ["-m", "backend", "emulator", "--port", str(self.port), "--step-seconds", str(step_seconds)]
+        args = ["-m", "qikink_emulator", "--port", str(self.port), "--step-seconds", str(step_seconds)]
         args += ["--no-rate-limit"] if not rate_limit else ["--rate-limit", str(rate_limit)]
         super().__init__(args + list(extra_args), {}, Path(log_dir) / f"emulator-{self.port}.log")
         self.url = f"http://127.0.0.1:{self.port}"
+        self.control = EmulatorControl(self.url)
 
     def start(self, timeout: float = 20):
         super().start()
@@ -115,13 +117,13 @@ class EmulatorProcess(Process):
         return self
 
     def counters(self) -> dict:
-        return requests.get(f"{self.url}/_emulator/counters", timeout=5).json()
+        return self.control.counters()
 
     def fault(self, kind: str, **options) -> None:
-        requests.post(f"{self.url}/_emulator/faults", json={"kind": kind, **options}, timeout=5).raise_for_status()
+        self.control.fault(kind, **options)
 
     def clear_faults(self) -> None:
-        requests.delete(f"{self.url}/_emulator/faults", timeout=5).raise_for_status()
+        self.control.clear_faults()
 
 
 class ServerProcess(Process):

@@ -15,6 +15,7 @@ from backend.banner import print_banner
 from backend.config import Config, ConfigError
 from tests.conftest import order_body
 from tests.harness import ServerProcess, free_port
+from tests.support import EmulatorControl
 
 OUTSIDE = {"REMOTE_ADDR": "203.0.113.9"}
 ADMIN_KEY = "k" * 32
@@ -52,7 +53,7 @@ def make_app(data_dir, emu):
 
 
 def emulator_calls(emu) -> int:
-    return requests.get(f"{emu.url}/_emulator/counters", timeout=5).json()["calls"]
+    return EmulatorControl(emu.url).counters()["calls"]
 
 
 def every_route(app, order_id):

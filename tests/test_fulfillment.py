@@ -13,7 +13,6 @@ import time
 from datetime import datetime
 
 import pytest
-import requests
 
 from backend import create_app
 from backend.banner import print_banner, symbols
@@ -22,11 +21,12 @@ from backend.config import Config, ConfigError
 from backend.fulfilment import Fulfilment
 from backend.orders import OrderService
 from backend.qikink import QikinkClient, QikinkConfig
-from backend.qikink.emulator import EmulatorServer
+from qikink_emulator import EmulatorServer
 from backend.qikink.mapping import to_qikink_order
 from backend.storage import FileOrderStore, load_catalogue
 from tests.conftest import ADDRESS, order_body
 from tests.harness import free_port, wait_until
+from tests.support import EmulatorControl, FakeClock, assert_error, run_in_threads
 
 CLIENT_ID = "78670273abcdef"
 SECRET = "fulfilment-test-secret-5f3a"
@@ -37,38 +37,18 @@ ADMIN_KEY = "a" * 32
 TRANSIENT_FAULTS = ["hang", "503", "drop", "html", "error_body"]
 
 
-class Clock:
-    """Real time plus whatever a test adds with `advance`."""
-
-    def __init__(self):
-        self.offset = 0.0
-
-    def __call__(self):
-        return time.time() + self.offset
-
-    def advance(self, seconds):
-        self.offset += seconds
-
-
 # --- the emulator --------------------------------------------------------------------------------
-def control(emu, method, path, **body):
-    response = requests.request(method, f"{emu.url}/_emulator{path}", json=body or None, timeout=5)
-    response.raise_for_status()
-    return response.json()
-
-
 def inject(emu, kind, *, count=1000, paths=(CREATE,), seconds=1.0):
     """A fault on the next `count` calls to `paths` (every /api/ path when paths is None)."""
-    control(emu, "POST", "/faults", kind=kind, count=count, seconds=seconds,
-            paths=list(paths) if paths else None)
+    EmulatorControl(emu.url).fault(kind, count=count, seconds=seconds, paths=list(paths) if paths else None)
 
 
 def counters(emu):
-    return control(emu, "GET", "/counters")
+    return EmulatorControl(emu.url).counters()
 
 
 def set_status(emu, qikink_id, status, number=None):
-    control(emu, "POST", f"/orders/{qikink_id}/status", status=status, number=number)
+    EmulatorControl(emu.url).set_status(qikink_id, status, number)
 
 
 # --- the shop ------------------------------------------------------------------------------------
@@ -129,6 +109,19 @@ def stored(app, order_id) -> dict:
     return app.extensions["shop"].store.get_order(order_id)
 
 
+def count_passes(worker) -> list:
+    """The reports of the worker's passes from now on (its run_pass, wrapped on this instance)."""
+    reports, run_pass = [], worker.run_pass
+
+    def counted(*args, **kwargs):
+        report = run_pass(*args, **kwargs)
+        reports.append(report)
+        return report
+
+    worker.run_pass = counted
+    return reports
+
+
 def number(order_id) -> str:
     return order_id.replace("-", "")
 
@@ -175,7 +168,7 @@ def test_transient_fault_answers_pending_within_budget_and_a_later_pass_sends_on
     wait_unclaimed(shop, order_id)
     assert counters(emu)["total_created"] == 0
 
-    control(emu, "DELETE", "/faults")
+    EmulatorControl(emu.url).clear_faults()
     assert fulfilment_of(shop).run_pass()["pushed"] == 1
     order = stored(shop, order_id)
     assert (order["status"], order["qikink_status"]) == ("confirmed", "synced")
@@ -190,7 +183,7 @@ def test_admin_sees_sync_attempts_last_error_and_next_attempt_of_an_order(shop, 
     sync = shop.test_client().get(f"/api/orders/{order_id}").json["data"]["sync"]
     assert sync["attempts"] >= 1 and sync["last_error"] and sync["last_attempt_at"]
     assert datetime.fromisoformat(sync["next_attempt_at"]).tzinfo is not None
-    control(emu, "DELETE", "/faults")
+    EmulatorControl(emu.url).clear_faults()
     assert fulfilment_of(shop).run_pass()["pushed"] == 1
     data = shop.test_client().get(f"/api/orders/{order_id}").json["data"]
     assert data["sync"]["synced_at"] and data["sync"]["next_attempt_at"] is None and data["sync"]["last_error"] is None
@@ -227,7 +220,7 @@ def test_unknown_outcome_is_looked_up_before_the_next_send(shop, emu):
     assert data["qikink_status"] == "sync_pending"
     assert stored(shop, data["order_id"])["sync"]["lookup_first"] is True
 
-    control(emu, "DELETE", "/faults")
+    EmulatorControl(emu.url).clear_faults()
     assert fulfilment_of(shop).run_pass()["pushed"] == 1
     seen, n = counters(emu), number(data["order_id"])
     assert seen["created"] == {n: 1} and seen["create_attempts"] == {n: 1}
@@ -261,7 +254,7 @@ def test_permanent_refusal_is_sync_failed_until_retry_failed_requeues_it(make_sh
 
 
 def test_breaker_skips_qikink_after_three_transient_failures_and_recovers(shop, emu):
-    clock = Clock()
+    clock = FakeClock(real_time=True)
     fulfilment = fulfilment_of(shop)
     fulfilment.health.breaker = CircuitBreaker(threshold=3, cooldown=30, clock=clock)
     inject(emu, "503", paths=None)  # Qikink down for every call
@@ -278,7 +271,7 @@ def test_breaker_skips_qikink_after_three_transient_failures_and_recovers(shop, 
     assert counters(emu)["calls"] == calls, "no call while the breaker is open"
 
     clock.advance(30)
-    control(emu, "DELETE", "/faults")
+    EmulatorControl(emu.url).clear_faults()
     recovered = place(shop).json["data"]
     assert recovered["qikink_status"] == "synced" and not fulfilment.breaker.is_open
     ids += [skipped["data"]["order_id"], recovered["order_id"]]
@@ -302,11 +295,7 @@ def test_two_workers_on_one_data_directory_send_each_order_once(data_dir, emu, f
         barrier.wait(5)
         reports.append(fulfilment.run_pass())
 
-    threads = [threading.Thread(target=work, args=(f,)) for f in fulfilments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    run_in_threads(work, [(f,) for f in fulfilments])
     assert sum(r["pushed"] for r in reports) == 6
     seen = counters(emu)
     assert seen["created"] == {number(i): 1 for i in ids}
@@ -458,7 +447,7 @@ def test_authenticate_with_a_wrong_secret_is_502_qikink_auth_failed(make_shop, g
     app = make_shop(guarded_emu.url, client=qikink_client(guarded_emu.url, secret=wrong))
     http = app.test_client()
     answer = http.post("/api/qikink/authenticate")
-    assert answer.status_code == 502 and answer.json["error"]["code"] == "qikink_auth_failed"
+    assert_error(answer, 502, "qikink_auth_failed")
     status = http.get("/api/qikink/status")
     assert status.json["status"] == "disconnected" and status.json["last_error"]
     assert all(wrong not in a.get_data(as_text=True) for a in (answer, status))
@@ -471,7 +460,7 @@ def test_authenticate_when_qikink_is_unreachable_is_503(make_shop):
     url = f"http://127.0.0.1:{free_port()}"
     app = make_shop(url, client=qikink_client(url))
     answer = app.test_client().post("/api/qikink/authenticate")
-    assert answer.status_code == 503 and answer.json["error"]["code"] == "qikink_unavailable"
+    assert_error(answer, 503, "qikink_unavailable")
     assert app.test_client().get("/api/qikink/status").json["status"] == "disconnected"
 
 
@@ -501,7 +490,7 @@ def test_sync_of_a_fresh_app_with_qikink_reachable_is_success(shop):
 def test_sync_sends_pending_orders_and_reports_success(shop, emu):
     inject(emu, "503")
     order_id = place(shop).json["data"]["order_id"]
-    control(emu, "DELETE", "/faults")
+    EmulatorControl(emu.url).clear_faults()
     body = sync_answer(shop)
     assert body["qikink_integration"]["status"] == "success" and body["orders"]["pushed"] == 1
     assert counters(emu)["created"] == {number(order_id): 1}
@@ -528,7 +517,7 @@ FULFILMENT_KEYS = {"order_id", "qikink_shipment_id", "status", "qikink_raw_statu
 
 def test_fulfillment_is_public_refreshed_after_a_minute_and_stale_when_qikink_is_down(make_shop, emu):
     app = make_shop(emu.url, client=qikink_client(emu.url), admin_api_key=ADMIN_KEY)
-    clock = Clock()
+    clock = FakeClock(real_time=True)
     fulfilment_of(app).clock = clock
     http = app.test_client()
     data = place(app).json["data"]
@@ -568,16 +557,20 @@ def test_fulfillment_is_public_refreshed_after_a_minute_and_stale_when_qikink_is
 @pytest.mark.parametrize("order_id", ["BHRT-1234567890", "not-an-order", "BHRT-12345678901234567", "bhrt-1"])
 def test_fulfillment_of_an_unknown_or_malformed_id_is_404(shop, order_id):
     answer = shop.test_client().get(f"/api/qikink/fulfillment/{order_id}")
-    assert answer.status_code == 404 and answer.json["error"]["code"] == "not_found"
+    assert_error(answer, 404, "not_found")
 
 
 def test_patch_completes_an_action_required_order_and_the_worker_sends_it(shop, emu):
     http = shop.test_client()
     data = place(shop, shipping_address="Test Address, Delhi").json["data"]
     assert (data["status"], data["qikink_status"]) == ("action_required", "action_required")
+    worker = fulfilment_of(shop).worker
+    passes = count_passes(worker)
     fulfilment_of(shop).start_worker()
-    time.sleep(0.3)  # a few passes: nothing is sent while the address is a plain string
+    # Three whole passes (not a guessed sleep): none of them sends an order whose address is a plain string.
+    wait_until(lambda: len(passes) >= 3, 10, what="three worker passes")
     assert counters(emu)["create_attempts"] == {}
+    assert stored(shop, data["order_id"])["qikink_status"] == "action_required"
 
     patched = http.patch(f"/api/orders/{data['order_id']}", json={"shipping_address": ADDRESS})
     assert patched.status_code == 200 and patched.json["data"]["qikink_status"] == "sync_pending"
@@ -679,7 +672,7 @@ def test_banner_when_qikink_is_unreachable_or_off(make_shop, data_dir):
 
 def test_fulfillment_while_the_breaker_is_open_is_stale_without_calling_qikink(shop, emu):
     fulfilment = fulfilment_of(shop)
-    clock = Clock()
+    clock = FakeClock(real_time=True)
     fulfilment.clock = clock
     order_id = place(shop).json["data"]["order_id"]
     inject(emu, "503", paths=None)
@@ -695,7 +688,7 @@ def test_fulfillment_while_the_breaker_is_open_is_stale_without_calling_qikink(s
 def test_an_order_qikink_does_not_know_is_not_a_disconnection(shop, emu):
     """E.g. an emulator restarted without its state: the connection is fine, polling backs off."""
     order_id = place(shop).json["data"]["order_id"]
-    control(emu, "POST", "/reset")
+    EmulatorControl(emu.url).reset()
     fulfilment = fulfilment_of(shop)
     fulfilment.authenticate()
     order = fulfilment.refresh(order_id)

@@ -5,6 +5,7 @@ import pytest
 
 from backend import create_app
 from tests.conftest import ADDRESS, order_body
+from tests.support import assert_error
 
 REMOTE = {"REMOTE_ADDR": "203.0.113.9"}
 ADMIN_KEY = "k" * 32
@@ -16,14 +17,6 @@ def post_order(client, body=None, **kwargs):
 
 def stock_of(client, sku="BHRT-001-M"):
     return client.get(f"/api/products/{sku}").json["data"]["stock_quantity"]
-
-
-def assert_error(response, status, code):
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.is_json
-    assert response.json["status"] == "error"
-    assert response.json["error"]["code"] == code
-    assert response.json["error"]["message"]
 
 
 # --- health and products ----------------------------------------------------------------------

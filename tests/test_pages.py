@@ -7,6 +7,7 @@ import pytest
 from backend import create_app
 from backend.api.pages import FRONTEND_DIR
 from tests.conftest import order_body
+from tests.support import assert_error
 
 PAGE_CSP_PARTS = ("default-src 'self'", "frame-ancestors 'none'")
 
@@ -36,8 +37,7 @@ def test_pages_and_assets_have_their_type_security_headers_and_revalidate(client
                                   "/data/products.json", "/.env", "/frontend/index.html", "/js/config.json"])
 def test_nothing_outside_the_pages_and_their_folders_is_served(client, path):
     answer = client.get(path)
-    assert answer.status_code == 404
-    assert answer.is_json and answer.json["error"]["code"] == "not_found"
+    assert_error(answer, 404, "not_found")
 
 
 def test_json_answers_carry_a_csp_that_loads_nothing_and_nosniff(client):

@@ -12,7 +12,8 @@ from backend.banner import print_banner
 from backend.fulfilment.circuit_breaker import CircuitBreaker
 from backend.qikink import QikinkClient, QikinkConfig
 from tests.openapi.test_document import schema_validator
-from tests.test_fulfillment import (CLIENT_ID, SECRET, Clock, counters, fulfilment_of, inject, make_shop,  # noqa: F401
+from tests.support import EmulatorControl, FakeClock
+from tests.test_fulfillment import (CLIENT_ID, SECRET, counters, fulfilment_of, inject, make_shop,  # noqa: F401
                                     number, place, qikink_client, set_status, settings, shop, stored)
 
 
@@ -38,7 +39,7 @@ def test_sync_sends_a_pending_order_now_whatever_its_backoff(make_shop, emu):
     app = make_shop(emu.url, client=qikink_client(emu.url), qikink_retry_base_seconds=600)
     inject(emu, "503")
     order_id = place(app).json["data"]["order_id"]
-    control_clear(emu)
+    EmulatorControl(emu.url).clear_faults()
     assert fulfilment_of(app).run_pass()["pushed"] == 0, "the worker respects the backoff"
     assert sync(app)["orders"]["pushed"] == 1
     assert counters(emu)["created"] == {number(order_id): 1}
@@ -56,11 +57,11 @@ def test_a_create_refused_because_another_process_minted_is_sent_again_at_once(s
 
 def test_sync_with_the_breaker_open_probes_once_and_sends_the_queue(shop, emu):
     fulfilment = fulfilment_of(shop)
-    fulfilment.health.breaker = CircuitBreaker(threshold=3, cooldown=3600, clock=Clock())
+    fulfilment.health.breaker = CircuitBreaker(threshold=3, cooldown=3600, clock=FakeClock(real_time=True))
     inject(emu, "503", paths=None)
     ids = [place(shop).json["data"]["order_id"] for _ in range(3)]
     assert fulfilment.breaker.is_open
-    control_clear(emu)
+    EmulatorControl(emu.url).clear_faults()
     report = sync(shop)
     assert report["orders"]["pushed"] == 3 and not fulfilment.breaker.is_open
     assert any("probe" in reason for reason in report["orders"]["reasons"])
@@ -110,6 +111,3 @@ def test_banner_states_the_budget_and_shouts_about_production_on_the_emulator(sh
     assert "Qikink call budget: 30/minute = 43,200/day" in text
     assert "NOT sent to Qikink" in text
 
-
-def control_clear(emu):
-    requests.delete(f"{emu.url}/_emulator/faults", timeout=5).raise_for_status()

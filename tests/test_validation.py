@@ -5,6 +5,7 @@ import pytest
 
 from backend.models import normalise_phone, state_name, STATES
 from tests.conftest import ADDRESS, order_body
+from tests.support import assert_error
 
 
 def address(**changes):
@@ -68,9 +69,8 @@ BAD = [
 @pytest.mark.parametrize("field,body", BAD, ids=[f"{i}-{f}" for i, (f, _) in enumerate(BAD)])
 def test_bad_field_is_422_naming_it_and_changes_nothing(client, field, body):
     response = client.post("/api/orders", json=body)
-    assert response.status_code == 422, response.json
-    assert response.json["error"]["code"] == "validation_error"
-    assert field in {d["field"] for d in response.json["error"]["details"]}
+    error = assert_error(response, 422, "validation_error")
+    assert field in {d["field"] for d in error["details"]}
     assert client.get("/api/products/BHRT-001-M").json["data"]["stock_quantity"] == 15
     assert client.get("/api/orders").json["pagination"]["total"] == 0
 

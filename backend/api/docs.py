@@ -10,14 +10,12 @@ from flask import Blueprint, current_app, send_from_directory
 
 from ..config import PROJECT_ROOT
 from ..errors import NotFound
+from ..openapi import DOCS_ASSETS, build_document
 from . import services
 
 bp = Blueprint("docs", __name__)
 
 PAGE_DIR = PROJECT_ROOT / "frontend" / "docs"
-# name → media type; ours come from PAGE_DIR, the others from the viewer package.
-DOCS_ASSETS = {"docs.js": "text/javascript", "docs.css": "text/css", "swagger-ui-bundle.js": "text/javascript",
-               "swagger-ui.css": "text/css", "LICENSE": "text/plain", "favicon-32x32.png": "image/png"}
 PAGE_FILES = ("docs.js", "docs.css")
 # The page runs no inline script or style: everything comes from this server. Swagger UI's
 # stylesheet draws a few icons as data: SVG images, hence img-src (images cannot run scripts).
@@ -32,8 +30,6 @@ def viewer_dir() -> Path:
 
 @bp.get("/api/openapi.json")
 def openapi_document():
-    from ..openapi import build_document
-
     document = current_app.extensions.get("openapi")
     if document is None:
         document = current_app.extensions["openapi"] = build_document(services().store.catalogue)

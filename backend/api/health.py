@@ -1,7 +1,7 @@
 """/api/health: is the service able to take orders?"""
 from flask import Blueprint
 
-from .. import __version__
+from ..version import __version__
 from . import services
 
 bp = Blueprint("health", __name__)

@@ -1,17 +1,12 @@
 """/api/qikink/*: connection status, authentication, sync, fulfilment tracking."""
-from datetime import datetime, timezone
-
 from flask import Blueprint
 
+from ..clock import iso_utc, now_iso, utc_now
 from ..errors import QikinkAuthFailed, QikinkFailed, QikinkUnavailable
 from ..qikink import QikinkAuthError, QikinkError
 from . import bool_arg, require_admin, services
 
 bp = Blueprint("qikink", __name__, url_prefix="/api/qikink")
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _fulfilment():
@@ -40,8 +35,8 @@ def authenticate():
             raise QikinkUnavailable(f"Qikink cannot be reached: {exc.message}") from None
         raise QikinkFailed(f"Qikink answered with a failure: {exc.qikink_message or exc.message}") from None
     return {"status": "authenticated", "client_id": fulfilment.client.config.masked_client_id,
-            "api_endpoint": fulfilment.client.config.api_base, "timestamp": _now().isoformat(timespec="seconds"),
-            "token_valid_until": info.valid_until.isoformat()}
+            "api_endpoint": fulfilment.client.config.api_base, "timestamp": now_iso(),
+            "token_valid_until": iso_utc(info.valid_until)}
 
 
 @bp.post("/sync")
@@ -49,7 +44,7 @@ def sync():
     require_admin()
     retry_failed = bool_arg("retry_failed")
     fulfilment = _fulfilment()
-    started = _now()
+    started = utc_now()
     if not fulfilment.client.has_valid_token() and fulfilment.breaker.allow():
         fulfilment.probe()  # not yet in touch with Qikink (fresh start): check before judging the connection
     products = fulfilment.check_products()
@@ -62,7 +57,7 @@ def sync():
         integration_status = "partial"
     else:
         integration_status = "success"
-    timestamp = started.isoformat(timespec="seconds")
+    timestamp = iso_utc(started)
     integration = {"status": integration_status,
                    "qikink_response": {"products_synced": products["valid"], "sync_timestamp": timestamp}}
     if fulfilment.last_error:

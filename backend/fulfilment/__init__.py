@@ -13,8 +13,8 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
 
+from ..clock import iso_utc, timestamp_of
 from ..errors import NotFound, OrderBusy
 from ..qikink import QikinkError
 from ..models import ORDER_ID_RE
@@ -28,10 +28,6 @@ from .tracker import StatusTracker
 from .worker import CATCH_UP_SECONDS, SyncWorker
 
 __all__ = ["Fulfilment", "tracking_freshness", "run_once"]
-
-
-def _iso(ts: float | None) -> str | None:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds") if ts else None
 
 
 def tracking_freshness(config) -> float:
@@ -97,8 +93,8 @@ class Fulfilment:
         valid_until = self.client.token_valid_until
         return {"status": self.connection_state(), "environment": self.config.qikink_env,
                 "qikink_api": self.client.config.api_base, "client_id": self.client.config.masked_client_id,
-                "last_check": _iso(self.health.last_check),
-                "token_valid_until": valid_until.isoformat() if valid_until else None,
+                "last_check": iso_utc(self.health.last_check or None),
+                "token_valid_until": iso_utc(valid_until),
                 "pending_orders": len(self.index.pending), "last_error": self.last_error,
                 "budget": self.client.budget.usage(), "queue": self._queue(), "tracking": self._tracking()}
 
@@ -106,7 +102,7 @@ class Fulfilment:
         now = self.clock()
         pending = sorted(self.index.pending, key=lambda order_id: (len(order_id), order_id))
         oldest = self.store.get_order(pending[0]) if pending else None
-        created = datetime.fromisoformat(oldest["created_at"]).timestamp() if oldest else None
+        created = timestamp_of(oldest["created_at"]) if oldest else None
         per_minute = self.client.budget.creates_per_minute()
         return {"pending": len(pending), "oldest_pending_age_seconds": round(now - created) if created else None,
                 "estimated_seconds_to_send_all": (60.0 * len(pending) / per_minute) if per_minute else 0.0,

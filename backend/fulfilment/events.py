@@ -1,6 +1,5 @@
 """The fulfilment events recorded on an order, and the words a customer reads for each."""
-import time
-from datetime import datetime, timezone
+from ..clock import now_iso  # noqa: F401  (the one timestamp format; callers import it from here too)
 
 # What the answer and the console say of an order Qikink already has: it has no cancel API.
 CANCEL_IN_DASHBOARD = ("Qikink already has this order: cancel it in Qikink's dashboard; it turns cancelled "
@@ -13,11 +12,6 @@ EVENT_DESCRIPTIONS = {
     "delivery_exception": "Delivery problem reported by the courier", "rto_initiated": "Return to origin started",
     "returned": "Returned to origin", "cancelled": "Cancelled", "action_required": "Qikink needs action on this order",
 }
-
-
-def now_iso(clock=time.time) -> str:
-    """The time `clock` gives, as the ISO 8601 UTC text stored on orders (whole seconds)."""
-    return datetime.fromtimestamp(clock(), timezone.utc).isoformat(timespec="seconds")
 
 
 def add_event(order: dict, event: str, description: str, timestamp: str, location=None) -> bool:

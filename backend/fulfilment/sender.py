@@ -14,13 +14,14 @@
 from __future__ import annotations
 
 import logging
-import random
 import time
 import uuid
 
+from ..clock import now_iso
 from ..qikink import QikinkError, QikinkRateLimited, QikinkValidationError
 from ..qikink.mapping import MappingError, to_qikink_order
-from .events import CANCEL_IN_DASHBOARD, EVENT_DESCRIPTIONS, add_event, now_iso
+from ..retry import backoff_delay
+from .events import CANCEL_IN_DASHBOARD, EVENT_DESCRIPTIONS, add_event
 from .sync_state import SyncState
 
 log = logging.getLogger(__name__)
@@ -153,9 +154,9 @@ class OrderSender:
                     order["qikink_status"] = "sync_failed"
                 order["qikink_message"] = message
             else:
-                delay = min(BACKOFF_CAP, self.config.qikink_retry_base_seconds * 2 ** min(sync.attempts, 16))
-                sync.attempt_failed(message, timestamp, unanswered=unanswered, retry_at=self.clock() + max(
-                    retry_after or 0.0, delay * (0.5 + random.random() / 2)))
+                delay = backoff_delay(sync.attempts, base=self.config.qikink_retry_base_seconds, cap=BACKOFF_CAP,
+                                      retry_after=retry_after)
+                sync.attempt_failed(message, timestamp, unanswered=unanswered, retry_at=self.clock() + delay)
             order["updated_at"] = timestamp
 
         order = self._update(order_id, failed)

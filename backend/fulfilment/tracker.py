@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import time
 
+from ..clock import iso_utc, now_iso
 from ..customer_email.outbox import NoEmails, queue_email
 from ..qikink import QikinkError, QikinkNotFound, QikinkRateLimited
 from ..qikink.mapping import SHIPPING_STATUSES, is_forward, is_terminal_raw, to_fulfilment
-from .events import EVENT_DESCRIPTIONS, add_event, now_iso
+from .events import EVENT_DESCRIPTIONS, add_event
 from .sync_state import SyncState
 
 log = logging.getLogger(__name__)
@@ -200,7 +201,7 @@ class StatusTracker:
                 "tracking_number": order.get("tracking_id"), "courier": order.get("courier"),
                 "tracking_url": order.get("tracking_url"), "estimated_delivery": None,
                 "last_update": order.get("updated_at"),
-                "last_checked": now_iso(lambda: polled) if polled else None,
+                "last_checked": iso_utc(polled) if polled else None,
                 "events": order.get("events", [])}
         if stale:
             view["stale"] = True

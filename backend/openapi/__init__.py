@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from .. import __version__
-from ..api.docs import DOCS_ASSETS
+from ..version import __version__
 from . import examples
 from ..models import ORDER_ID_RE
 from .schemas import core, error_codes, parameter_schemas, ref, request_schemas, response_schemas
@@ -27,6 +26,11 @@ and their fulfilment by Qikink (print-on-demand, shipped within India).
   `Idempotency-Key`: the same key with the same body answers the first answer again
   (`Idempotent-Replayed: true`), with another body 409 `idempotency_conflict`.
 """
+
+# The docs page's files (name → media type), served by api/docs.py; ours come from frontend/docs/,
+# the others from the viewer package.
+DOCS_ASSETS = {"docs.js": "text/javascript", "docs.css": "text/css", "swagger-ui-bundle.js": "text/javascript",
+               "swagger-ui.css": "text/css", "LICENSE": "text/plain", "favicon-32x32.png": "image/png"}
 
 
 def _error_response(status: int, codes=None) -> dict:

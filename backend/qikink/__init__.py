@@ -1,4 +1,4 @@
-"""Qikink: the HTTP client, its errors and the order mapping (the emulator is imported apart)."""
+"""Qikink: the HTTP client, its errors and the order mapping (the emulator is a program of its own, qikink_emulator/)."""
 from .auth import HmacSigner, TokenCache, TokenInfo
 from .client import ENVIRONMENTS, QikinkClient, QikinkConfig
 from .errors import (QikinkAuthError, QikinkDuplicateOrder, QikinkError, QikinkNotFound,

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import requests
 
+from ..retry import backoff_delay
 from .auth import HmacSigner, TokenCache, TokenInfo
 from .errors import (QikinkAuthError, QikinkDuplicateOrder, QikinkError, QikinkNotFound,
                      QikinkRateLimited, QikinkUnavailable, QikinkValidationError)
@@ -319,10 +320,9 @@ class QikinkClient:
 
     def _backoff(self, attempt, exc) -> float:
         """Capped exponential backoff with jitter; honours Retry-After on rate limits."""
-        if isinstance(exc, QikinkRateLimited) and exc.retry_after:
-            return min(exc.retry_after, DEFAULT_RETRY_AFTER)
-        ceiling = min(self.config.backoff_cap, self.config.backoff_base * (2 ** attempt))
-        return ceiling / 2 + self._jitter() * ceiling / 2
+        retry_after = exc.retry_after if isinstance(exc, QikinkRateLimited) else None
+        return backoff_delay(attempt, base=self.config.backoff_base, cap=self.config.backoff_cap,
+                             retry_after=retry_after, max_retry_after=DEFAULT_RETRY_AFTER, jitter=self._jitter)
 
     def _send(self, method, path, params, json_body, form, token, wait, kind):
         """One attempt: returns the parsed JSON body or raises a typed QikinkError."""

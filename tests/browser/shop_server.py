@@ -1,5 +1,5 @@
 """The real shop for browser tests and the screenshot script: `python -m backend` and the Qikink
-emulator (`python -m backend emulator`, without its 30-calls-a-minute limit, so that tracking
+emulator (`python -m qikink_emulator`, without its 30-calls-a-minute limit, so that tracking
 many test orders at once stays quick), on free ports of 127.0.0.1."""
 from __future__ import annotations
 

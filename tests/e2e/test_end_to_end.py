@@ -1,5 +1,5 @@
-"""End to end: the real server (`python -m backend`) and the real emulator (`python -m backend
-emulator`) as processes, over HTTP on 127.0.0.1 only, every wait bounded (tests/harness.py).
+"""End to end: the real server (`python -m backend`) and the real emulator (`python -m
+qikink_emulator`) as processes, over HTTP on 127.0.0.1 only, every wait bounded (tests/harness.py).
 
 Exactly once is checked with the emulator's counters: `created[number]` (orders Qikink holds for
 one order number) and `create_attempts[number]` (create calls that reached it).
@@ -13,10 +13,10 @@ import sys
 import time
 
 import pytest
-import requests
 
 from tests.conftest import ADDRESS, make_data_dir, order_body
 from tests.harness import BASE_ENV, ROOT, EmulatorProcess, ServerProcess, free_port, wait_until
+from tests.support import EmulatorControl
 
 pytestmark = pytest.mark.e2e
 
@@ -197,5 +197,5 @@ def test_default_embedded_emulator_syncs_an_order_and_delivers_it(tmp_path, data
     assert response.status_code == 201 and response.json()["data"]["qikink_status"] == "synced"
     order_id = response.json()["data"]["order_id"]
     wait_until(lambda: order(server, order_id)["status"] == "delivered", 30, interval=0.25, what="delivered")
-    counters = requests.get(f"{emulator_url}/_emulator/counters", timeout=5).json()
+    counters = EmulatorControl(emulator_url).counters()
     assert counters["created"] == {number(order_id): 1}

@@ -3,7 +3,7 @@ allows 30 calls a minute all reach it close to the floor (150 creates at 29 a mi
 minutes), none is sent twice, no call is refused by the limit, tracking then shows every
 shipment, and orders placed after the burst go straight through.
 
-The real server (`python -m backend`) and the real emulator (`python -m backend emulator`) as
+The real server (`python -m backend`) and the real emulator (`python -m qikink_emulator`) as
 processes on 127.0.0.1; every wait is bounded. About 7 minutes: the slow tier.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import make_data_dir, order_body
 from tests.harness import EmulatorProcess, ServerProcess, wait_until
 
-# About 6.5 minutes: past pytest.ini's default timeout of 300 s.
+# About 6.5 minutes: past pyproject.toml's default pytest timeout of 300 s.
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(600)]
 
 BURST = 150

@@ -1,34 +1,13 @@
 """Fixtures for the Qikink client: a mocked HTTP layer, a fake clock, and the emulator."""
-import threading
-
 import pytest
 import responses
 
 from backend.qikink import QikinkClient, QikinkConfig
+from tests.support import FakeClock
 
 BASE = "https://qikink.test"
 CLIENT_ID = "78670273abcdef"
 SECRET = "not-a-real-secret-for-tests"
-
-
-class FakeClock:
-    """A clock that only moves when told to, or when something sleeps on it."""
-
-    def __init__(self, now=1_800_000_000.0):
-        self.now = now
-        self.sleeps = []
-        self._lock = threading.Lock()
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        with self._lock:
-            self.sleeps.append(seconds)
-            self.now += seconds
-
-    def advance(self, seconds):
-        self.now += seconds
 
 
 @pytest.fixture

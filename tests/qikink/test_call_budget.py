@@ -2,13 +2,13 @@
 import json
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from backend.qikink import CallBudget, QikinkRateLimited
 from backend.qikink.budget import WINDOW_SECONDS, SAFETY_SECONDS
+from tests.support import run_in_threads
 
 ROOT = Path(__file__).resolve().parents[2]
 WINDOW = WINDOW_SECONDS + SAFETY_SECONDS
@@ -69,11 +69,7 @@ def test_threads_share_one_window(clock):
     def worker():
         outcomes.append(budget.try_take("token") == 0)
 
-    threads = [threading.Thread(target=worker) for _ in range(25)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(worker, [()] * 25)
     assert outcomes.count(True) == 10 and outcomes.count(False) == 15
 
 

@@ -8,6 +8,7 @@ from backend.qikink import (HmacSigner, QikinkError, QikinkUnavailable,
                             TokenCache, TokenInfo)
 from backend.qikink.auth import signature
 from conftest import SECRET
+from tests.support import run_in_threads
 
 
 def test_token_cache_mints_once_and_renews_early(clock):
@@ -43,11 +44,7 @@ def test_twenty_threads_cause_one_mint():
         barrier.wait()
         results.append(cache.get(mint).token)
 
-    threads = [threading.Thread(target=worker) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(worker, [()] * 20)
     assert len(mints) == 1 and results == ["tok"] * 20
 
 

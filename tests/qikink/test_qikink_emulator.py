@@ -12,9 +12,10 @@ import requests
 
 from backend.qikink import (QikinkAuthError, QikinkClient, QikinkConfig, QikinkNotFound,
                             QikinkRateLimited, QikinkValidationError)
-from backend.qikink.emulator import EmulatorServer
+from qikink_emulator import EmulatorServer
 from backend.qikink.mapping import to_fulfilment, to_qikink_order
-from conftest import CLIENT_ID, SECRET, FakeClock
+from conftest import CLIENT_ID, SECRET
+from tests.support import EmulatorControl, FakeClock, run_in_threads
 from qikink_samples import BLANK_PRODUCT, MY_PRODUCT, our_order
 
 
@@ -23,7 +24,7 @@ def payload(order_id="BHRT-1733304000", product=BLANK_PRODUCT, **changes):
 
 
 def counters(emu):
-    return requests.get(f"{emu.url}/_emulator/counters", timeout=5).json()
+    return EmulatorControl(emu.url).counters()
 
 
 def client_for(server, clock=None, **overrides):
@@ -63,11 +64,7 @@ def test_twenty_threads_share_one_token(emu, emu_client):
         except Exception as exc:  # noqa: BLE001 - collected for the assertion below
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(worker, [()] * 20)
     assert errors == [] and counters(emu)["tokens_minted"] == 1
 
 
@@ -263,7 +260,7 @@ def test_fault_controls_validate_and_clear(emu):
 def test_command_line_serves_and_reads_step_seconds_from_the_environment():
     root = Path(__file__).resolve().parents[2]
     env = dict(os.environ, QIKINK_EMULATOR_STEP_SECONDS="0.1", PYTHONPATH=str(root))
-    process = subprocess.Popen([sys.executable, "-m", "backend.qikink.emulator", "--port", "0",
+    process = subprocess.Popen([sys.executable, "-m", "qikink_emulator", "--port", "0",
                                 "--no-rate-limit"], cwd=root, env=env, stderr=subprocess.PIPE,
                                text=True)
     try:
@@ -285,7 +282,7 @@ def test_command_line_serves_and_reads_step_seconds_from_the_environment():
 
 def test_orders_survive_a_restart_with_a_state_file(tmp_path):
     """The server's embedded emulator keeps the orders it accepted, as Qikink does."""
-    from backend.qikink.emulator_store import EmulatorStore
+    from qikink_emulator import EmulatorStore
 
     state = tmp_path / "emulator-state.json"
     first = EmulatorStore(step_seconds=0, rate_limit_per_minute=0, state_file=state)
@@ -299,3 +296,40 @@ def test_orders_survive_a_restart_with_a_state_file(tmp_path):
     state.write_text("{half", encoding="utf-8")
     assert EmulatorStore(state_file=state).page(1) == []
     assert EmulatorServer(state_file=state).store.state_file == state
+
+
+def _emulator_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name == "qikink-emulator" or t.name.startswith("waitress-")]
+
+
+def test_the_waitress_server_stops_cleanly_and_frees_its_port():
+    """stop() returns at once even with a kept-alive connection open, ends its threads and frees the port."""
+    before = _emulator_threads()
+    server = EmulatorServer(step_seconds=0).start()
+    port = int(server.url.rsplit(":", 1)[1])
+    with requests.Session() as session:  # keep-alive: the connection stays open across the stop
+        assert session.get(f"{server.url}/_emulator/counters", timeout=5).ok
+        started = time.monotonic()
+        server.stop()
+        assert time.monotonic() - started < 2
+        with pytest.raises(requests.ConnectionError):
+            session.get(f"{server.url}/_emulator/counters", timeout=2)
+    assert _emulator_threads() == before
+    with EmulatorServer(port=port, step_seconds=0) as again:  # the same port, free again
+        assert requests.get(f"{again.url}/_emulator/counters", timeout=5).ok
+    server.stop()  # a second stop is harmless
+
+
+def test_a_taken_port_is_refused_and_leaves_nothing_behind(emu):
+    before = _emulator_threads()
+    port = int(emu.url.rsplit(":", 1)[1])
+    with pytest.raises(OSError):
+        EmulatorServer(port=port).start()
+    assert _emulator_threads() == before
+
+
+def test_a_dropped_connection_gets_no_answer_at_all(emu):
+    EmulatorControl(emu.url).fault("drop", count=1, paths=["/api/order"])
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{emu.url}/api/order", params={"id": "1"}, timeout=5)
+    assert EmulatorControl(emu.url).counters()["faults_injected"] == 1

@@ -3,13 +3,12 @@
 The client's read timeout is 0.4 s, so "hang" (0.8 s) times out; backoff sleeps are recorded.
 """
 import pytest
-import requests
 
 from backend.qikink import QikinkClient, QikinkConfig, QikinkUnavailable
-from backend.qikink.emulator import EmulatorServer
-from backend.qikink.emulator_store import FAULT_KINDS
+from qikink_emulator import FAULT_KINDS, EmulatorServer
 from backend.qikink.mapping import to_qikink_order
 from conftest import CLIENT_ID, SECRET
+from tests.support import EmulatorControl
 from qikink_samples import BLANK_PRODUCT, our_order
 
 CREATE = "/api/order/create"
@@ -20,11 +19,11 @@ def inject(emu, kind, count=None, fraction=None, paths=None):
     seconds = 0.8 if kind == "hang" else 0.05
     spec = {"kind": kind, "seconds": seconds, "paths": paths}
     spec.update({"count": count} if count is not None else {"fraction": fraction})
-    requests.post(f"{emu.url}/_emulator/faults", json=spec, timeout=5).raise_for_status()
+    EmulatorControl(emu.url).fault(**spec)
 
 
 def counters(emu):
-    return requests.get(f"{emu.url}/_emulator/counters", timeout=5).json()
+    return EmulatorControl(emu.url).counters()
 
 
 def payload(order_id="BHRT-1733304000"):

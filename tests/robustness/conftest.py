@@ -1,5 +1,6 @@
 """Fixtures of the robustness suite: distinctive secrets, one log folder for every process, a
-capture of everything the suite produces (for the leak scan), and the figure table at the end."""
+capture of everything the suite produces, the leak scan when the session ends (so it sees every test
+that ran, in any order), and the figure table at the end."""
 from __future__ import annotations
 
 import json
@@ -23,6 +24,7 @@ CLIENT_SECRET = f"QKSECRET{secrets.token_hex(16)}"
 ADMIN_KEY = f"ADMINKEY{secrets.token_hex(16)}"
 SECRETS = {"QIKINK_CLIENT_SECRET": CLIENT_SECRET, "ADMIN_API_KEY": ADMIN_KEY}
 CAPTURE_LIMIT = 64 * 1024
+SCAN_FILE_LIMIT = 20 * 1024 * 1024
 
 CAPTURED: list[str] = []  # answers, log records, exception and report text, in order
 _state = {"ran": False, "log_dir": None}
@@ -136,9 +138,49 @@ def start_server(log_dir):
         server.stop()
 
 
+def leaks_in(text: str) -> list[str]:
+    """Which secrets (by setting name) appear in `text`, whole or as a long enough fragment."""
+    found = []
+    for name, value in SECRETS.items():
+        fragments = {value, value[8:], value[:8] + value[8:24]}  # whole, random part, a prefix
+        if any(fragment in text for fragment in fragments):
+            found.append(name)
+    return found
+
+
+def scan_for_secrets(captured: list[str], folder: Path | None) -> tuple[list[tuple[str, str]], int]:
+    """(where, which secret) for every leak in the captured texts and the files under `folder`
+    (process logs, data directories), and how many files were read."""
+    leaks = [(f"captured #{index}", name) for index, text in enumerate(captured) for name in leaks_in(text)]
+    files = 0
+    for path in sorted(folder.rglob("*")) if folder is not None else ():
+        if path.is_file() and path.stat().st_size <= SCAN_FILE_LIMIT:
+            files += 1
+            leaks += [(str(path), name) for name in leaks_in(path.read_bytes().decode("utf-8", "replace"))]
+    return leaks, files
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The leak scan, once every test that ran has finished (whatever their order or selection):
+    a leak fails the run and is listed in the summary."""
+    if not _state["ran"]:
+        return
+    folder = _state["log_dir"].parent if _state["log_dir"] else None  # pytest's temporary folder
+    leaks, files = scan_for_secrets(CAPTURED, folder)
+    figures.put("secrets_leaked", len(leaks))
+    _state["leaks"], _state["scanned"] = leaks, (len(CAPTURED), files)
+    if leaks and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter):
     if not _state["ran"]:
         return
+    leaks = _state.get("leaks")
+    if leaks:
+        terminalreporter.write_sep("=", f"SECRETS LEAKED ({len(leaks)})", red=True)
+        for where, name in leaks[:20]:
+            terminalreporter.write_line(f"{name} in {where}")
     rows = figures.rows()
     width = max(len(name) for name, _ in rows)
     terminalreporter.write_sep("=", "robustness figures")

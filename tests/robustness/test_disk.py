@@ -17,6 +17,7 @@ from tests.faults import FailingFile
 from tests.harness import BASE_ENV, ROOT, free_port
 from tests.robustness import figures
 from tests.robustness.conftest import ADMIN_KEY
+from tests.support import assert_error
 
 ADMIN = {"X-Admin-Key": ADMIN_KEY}
 Case = namedtuple("Case", "name method path body headers writes")
@@ -81,8 +82,7 @@ def test_disk_failure_is_503_leaves_nothing_partial_and_recovers(shop, monkeypat
     response = getattr(client, case.method)(path, json=case.body, headers=case.headers)
     figures.add("faults_injected")
     assert calls["n"] >= nth, "the failure was never reached"
-    assert response.status_code == 503, response.get_data(as_text=True)
-    assert response.json["status"] == "error" and response.json["error"]["code"] == "storage_unavailable"
+    assert_error(response, 503, "storage_unavailable")
     assert int(response.headers["Retry-After"]) > 0
     after = snapshot(data_dir)
     assert not [p for p in after if p.endswith(".tmp")], "a temp file was left"

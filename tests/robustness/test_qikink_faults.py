@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from backend.qikink.emulator_store import FAULT_KINDS
+from qikink_emulator import FAULT_KINDS
 from tests.conftest import make_data_dir
 from tests.harness import wait_until
 from tests.robustness import figures

@@ -5,10 +5,11 @@ import pytest
 
 from backend import create_app
 from backend.config import Config
-from backend.qikink.emulator import EmulatorServer
+from qikink_emulator import EmulatorServer
 from tests.conftest import make_data_dir, order_body
 from tests.robustness import figures
 from tests.robustness.conftest import ADMIN_KEY, CLIENT_ID, CLIENT_SECRET
+from tests.support import assert_error
 
 ADMIN_ROUTES = [("GET", "/api/orders", None), ("PATCH", "/api/orders/{id}", {"payment_method": "cod"}),
                 ("PATCH", "/api/products/BHRT-001-M", {"stock_quantity": 1}),
@@ -142,8 +143,7 @@ def test_order_creation_is_rate_limited_per_client_address(tmp_path):
     figures.add("bad_inputs_tried", 8)
     assert codes == [201] * 5 + [429] * 3
     limited = client.post("/api/orders", json=order_body(), environ_base={"REMOTE_ADDR": "198.51.100.1"})
-    assert limited.status_code == 429 and limited.mimetype == "application/json"
-    assert limited.json["status"] == "error" and limited.json["error"]["code"] == "rate_limited"
+    assert_error(limited, 429, "rate_limited")
     assert int(limited.headers["Retry-After"]) > 0
     other = client.post("/api/orders", json=order_body(), environ_base={"REMOTE_ADDR": "198.51.100.2"})
     assert other.status_code == 201

@@ -1,163 +1,83 @@
-"""In-memory state of the Qikink emulator: tokens, orders on a status clock, faults, counters.
+"""What the Qikink emulator remembers: tokens, orders on a status clock, faults, counters; with a
+state file, the orders survive a restart."""
 
-Validation follows the real API's rules and error messages (see shared/spec/qikink-api.md).
-"""
 import hmac
+import json
 import logging
+import os
 import random
-import re
 import secrets
 import threading
 import time
 from collections import deque
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
-from ..storage.atomic import CorruptFile, read_json, write_json
+from .validation import Refused, check_create
 
 log = logging.getLogger(__name__)
 
-STEPS = ("Live", "To be Printed", "Printed", "Manifested", "In-Transit", "out for delivery",
-         "Delivered")
+STEPS = ("Live", "To be Printed", "Printed", "Manifested", "In-Transit", "out for delivery", "Delivered")
 SHIPPED_STEP = STEPS.index("Manifested")
 # Statuses that can only be reached after a parcel has an AWB.
-_SHIPPED_STATUSES = {"pickup scheduled", "picked up", "exception", "rto initiated", "returned",
-                     "not attempted", "consignee unavailable", "refused to accept", "lost"}
+_SHIPPED_STATUSES = {
+    "pickup scheduled",
+    "picked up",
+    "exception",
+    "rto initiated",
+    "returned",
+    "not attempted",
+    "consignee unavailable",
+    "refused to accept",
+    "lost",
+}
 TOKEN_LIFETIME = 3600
 ACCOUNT_NUMBER = "654367"
 FIRST_ORDER_ID = 40000001
 PAGE_SIZE = 10
 FAULT_KINDS = ("latency", "hang", "500", "503", "html", "error_body", "drop", "lose_answer")
 IST = timezone(timedelta(hours=5, minutes=30))
-PLACEMENTS = {"fr", "bk", "lp", "rp", "ls", "rs"}
-INDIAN_STATES = frozenset({
-    "Andhra Pradesh", "Arunachal Pradesh", "Assam", "Bihar", "Chhattisgarh", "Goa", "Gujarat",
-    "Haryana", "Himachal Pradesh", "Jharkhand", "Karnataka", "Kerala", "Madhya Pradesh",
-    "Maharashtra", "Manipur", "Meghalaya", "Mizoram", "Nagaland", "Odisha", "Punjab",
-    "Rajasthan", "Sikkim", "Tamil Nadu", "Telangana", "Tripura", "Uttar Pradesh", "Uttarakhand",
-    "West Bengal", "Andaman and Nicobar Islands", "Chandigarh",
-    "Dadra and Nagar Haveli and Daman and Diu", "Delhi", "Jammu and Kashmir", "Ladakh",
-    "Lakshadweep", "Puducherry"})
-_ADDRESS_FIELDS = ("first_name", "last_name", "address1", "address2", "phone", "email", "city",
-                   "zip", "province", "country_code")
 
 
-class Refused(Exception):
-    """A request the emulated Qikink refuses: carries the HTTP status and the answer body."""
+def _read_state(path):
+    """The saved orders, or ValueError naming what is wrong with the file."""
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(saved, dict) or not isinstance(saved.get("orders"), list):
+        raise ValueError("expected an object with a list of orders")
+    return saved["orders"]
 
-    def __init__(self, message, status=200, body=None):
-        super().__init__(message)
-        self.status = status
-        self.body = body or {"error": True, "message": message}
 
-
-def _is_amount(value):
+def _write_state(path, orders):
+    """Write the orders so that a crash leaves the old file or the new one, whole: a temp file in
+    the same folder, flushed and fsynced, then os.replace."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        return isinstance(value, str) and Decimal(value) >= 0
-    except InvalidOperation:
-        return False
-
-
-def _check_line_item(item, my_products):
-    if not isinstance(item, dict):
-        raise Refused("Invalid line item")
-    mode = item.get("search_from_my_products")
-    if mode not in (0, 1) or isinstance(mode, bool):
-        raise Refused("search_from_my_products must be 0 or 1")
-    sku = item.get("sku")
-    if not isinstance(sku, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", sku):
-        raise Refused("Invalid SKU")
-    if not isinstance(item.get("quantity"), str) or not item["quantity"].isdigit() \
-            or int(item["quantity"]) < 1:
-        raise Refused("Invalid quantity")
-    if not _is_amount(item.get("price")):
-        raise Refused("Invalid price")
-    if mode == 1:
-        if "print_type_id" in item or "designs" in item:
-            raise Refused("print_type_id and designs are not allowed with "
-                          "search_from_my_products 1")
-        if my_products is not None and sku not in my_products:
-            raise Refused("Invalid SKU")
-        return
-    if not isinstance(item.get("print_type_id"), int) or isinstance(item["print_type_id"], bool) \
-            or item["print_type_id"] < 1:
-        raise Refused("Invalid print_type_id")
-    designs = item.get("designs")
-    if not isinstance(designs, list) or not designs:
-        raise Refused("Designs are required with search_from_my_products 0")
-    for design in designs:
-        if not isinstance(design, dict) or not all(
-                isinstance(design.get(k), str) and design[k]
-                for k in ("design_code", "mockup_link", "placement_sku")):
-            raise Refused("Design code, Mockup Link and placement sku is mandatory")
-        if len(design["design_code"]) > 20:
-            raise Refused("Design code cannot exceed 20 chars")
-        if design["placement_sku"] not in PLACEMENTS:
-            raise Refused("Invalid placement sku")
-        if not all(isinstance(design.get(k), str) and design[k]
-                   for k in ("design_link", "width_inches", "height_inches")):
-            raise Refused("Design link, width and height are mandatory")
-
-
-def _check_address(address):
-    if not isinstance(address, dict):
-        raise Refused("Shipping address is required")
-    for key in ("last_name", "address2"):
-        if key not in address:
-            # What the real API's PHP answers for a missing key: a 500, not a clean message.
-            message = f'Undefined array key "{key}"'
-            raise Refused(message, status=500,
-                          body={"message": message, "exception": "ErrorException"})
-    for key in _ADDRESS_FIELDS:
-        if not isinstance(address.get(key), str):
-            raise Refused(f"{key} must be a string")
-        if key not in ("last_name", "address2") and not address[key].strip():
-            raise Refused(f"{key} is required")
-    if len(address["address1"]) > 90:
-        raise Refused("Address1 cannot exceed 90 chars")
-    if not re.fullmatch(r"[6-9][0-9]{9}", address["phone"]):
-        raise Refused("Invalid phone number")
-    if not re.fullmatch(r"[1-9][0-9]{5}", address["zip"]):
-        raise Refused("Invalid zip code")
-    if address["province"] not in INDIAN_STATES:
-        raise Refused("Invalid province")
-    if address["country_code"] != "IN":
-        raise Refused("Invalid country code")
-
-
-def check_create(body, my_products=None):
-    """Raise Refused as Qikink would for an unacceptable create body."""
-    if not isinstance(body, dict):
-        raise Refused("Invalid request body")
-    number = body.get("order_number")
-    if not isinstance(number, str) or not number:
-        raise Refused("Order number is required")
-    if len(number) > 15:
-        raise Refused("Order no. cannot exceed 15 chars")
-    if not re.fullmatch(r"[A-Za-z0-9]+", number):
-        raise Refused("Order No cannot contain special characters")
-    if body.get("qikink_shipping") not in ("0", "1"):
-        raise Refused("qikink_shipping must be \"0\" or \"1\"")
-    if body.get("gateway") not in ("COD", "Prepaid"):
-        raise Refused("Invalid gateway")
-    if not _is_amount(body.get("total_order_value")):
-        raise Refused("Invalid total_order_value")
-    items = body.get("line_items")
-    if not isinstance(items, list) or not items:
-        raise Refused("Line items are required")
-    for item in items:
-        _check_line_item(item, my_products)
-    if body["qikink_shipping"] == "1":
-        _check_address(body.get("shipping_address"))
+        with open(temp, "x", encoding="utf-8") as handle:
+            json.dump({"orders": orders}, handle, ensure_ascii=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 class EmulatorStore:
     """Everything the emulator remembers, behind one lock (the server is threaded)."""
 
-    def __init__(self, *, client_id=None, client_secret=None, step_seconds=5.0,
-                 rate_limit_per_minute=30, clock=time.time, my_products=None, seed=None,
-                 state_file=None):
+    def __init__(
+        self,
+        *,
+        client_id=None,
+        client_secret=None,
+        step_seconds=5.0,
+        rate_limit_per_minute=30,
+        clock=time.time,
+        my_products=None,
+        seed=None,
+        state_file=None,
+    ):
         self._credentials = (client_id, client_secret) if client_id or client_secret else None
         self.step_seconds = step_seconds
         self.rate_limit_per_minute = rate_limit_per_minute
@@ -175,9 +95,8 @@ class EmulatorStore:
         if self.state_file is None or not self.state_file.exists():
             return
         try:
-            saved = read_json(self.state_file, dict)
-            records = {int(r["order_id"]): r for r in saved["orders"]}
-        except (CorruptFile, KeyError, TypeError, ValueError) as exc:
+            records = {int(r["order_id"]): r for r in _read_state(self.state_file)}
+        except (OSError, KeyError, TypeError, ValueError) as exc:
             log.error("Emulator state %s is unreadable (%s); starting empty", self.state_file, exc)
             return
         self._orders = records
@@ -188,7 +107,7 @@ class EmulatorStore:
     def _save_orders(self):
         """Under the lock: write every order to the state file (small: an emulator's orders)."""
         if self.state_file is not None:
-            write_json(self.state_file, {"orders": list(self._orders.values())})
+            _write_state(self.state_file, list(self._orders.values()))
 
     def reset(self, persist=True):
         """Forget every token, order, fault and counter."""
@@ -200,9 +119,16 @@ class EmulatorStore:
             self._next_id = FIRST_ORDER_ID
             self._faults = []
             self._calls = {}
-            self._counters = {"created": {}, "create_attempts": {}, "total_created": 0,
-                              "tokens_minted": 0, "calls": 0, "faults_injected": 0,
-                              "rate_limited": 0, "signed_calls": 0}
+            self._counters = {
+                "created": {},
+                "create_attempts": {},
+                "total_created": 0,
+                "tokens_minted": 0,
+                "calls": 0,
+                "faults_injected": 0,
+                "rate_limited": 0,
+                "signed_calls": 0,
+            }
             if persist:
                 self._save_orders()
 
@@ -211,13 +137,12 @@ class EmulatorStore:
     def mint(self, client_id, client_secret):
         """A new token for the client id; the previous one stops working."""
         if not client_id or not client_secret:
-            raise Refused("Invalid ClientId or client_secret", 401,
-                          {"error": "Invalid ClientId or client_secret"})
+            raise Refused("Invalid ClientId or client_secret", 401, {"error": "Invalid ClientId or client_secret"})
         if self._credentials and not (
-                hmac.compare_digest(client_id, self._credentials[0] or "")
-                and hmac.compare_digest(client_secret, self._credentials[1] or "")):
-            raise Refused("Invalid ClientId or client_secret", 401,
-                          {"error": "Invalid ClientId or client_secret"})
+            hmac.compare_digest(client_id, self._credentials[0] or "")
+            and hmac.compare_digest(client_secret, self._credentials[1] or "")
+        ):
+            raise Refused("Invalid ClientId or client_secret", 401, {"error": "Invalid ClientId or client_secret"})
         token = secrets.token_urlsafe(24)
         with self._lock:
             self._tokens[client_id] = (token, self.clock() + TOKEN_LIFETIME)
@@ -228,8 +153,7 @@ class EmulatorStore:
         """Whether `token` is the live, unexpired token of `client_id`."""
         with self._lock:
             live = self._tokens.get(client_id or "")
-        return bool(live and token and hmac.compare_digest(live[0], token)
-                    and self.clock() < live[1])
+        return bool(live and token and hmac.compare_digest(live[0], token) and self.clock() < live[1])
 
     def count_call(self, signed):
         """Count one /api/ call."""
@@ -260,9 +184,13 @@ class EmulatorStore:
         if kind not in FAULT_KINDS:
             raise Refused(f"kind must be one of {', '.join(FAULT_KINDS)}", 400)
         paths = spec.get("paths")
-        fault = {"kind": kind, "count": spec.get("count"), "fraction": spec.get("fraction"),
-                 "seconds": float(spec.get("seconds", 5.0)),
-                 "paths": [paths] if isinstance(paths, str) else paths}
+        fault = {
+            "kind": kind,
+            "count": spec.get("count"),
+            "fraction": spec.get("fraction"),
+            "seconds": float(spec.get("seconds", 5.0)),
+            "paths": [paths] if isinstance(paths, str) else paths,
+        }
         if fault["fraction"] is None and fault["count"] is None:
             fault["count"] = 1
         with self._lock:
@@ -316,9 +244,16 @@ class EmulatorStore:
             self._numbers.add(number)
             now = self.clock()
             self._ids.append(order_id)
-            self._orders[order_id] = {"order_id": order_id, "number": f"{ACCOUNT_NUMBER}_{number}",
-                                      "created_at": now, "base_time": now, "base_step": 0,
-                                      "frozen": None, "shipped": False, "payload": body}
+            self._orders[order_id] = {
+                "order_id": order_id,
+                "number": f"{ACCOUNT_NUMBER}_{number}",
+                "created_at": now,
+                "base_time": now,
+                "base_step": 0,
+                "frozen": None,
+                "shipped": False,
+                "payload": body,
+            }
             self._counters["created"][number] = self._counters["created"].get(number, 0) + 1
             self._counters["total_created"] += 1
             self._save_orders()
@@ -332,32 +267,46 @@ class EmulatorStore:
 
     def _view(self, record, now):
         status = self._status(record, now)
-        shipped = (record["shipped"] or status.lower() in _SHIPPED_STATUSES
-                   or (status in STEPS and STEPS.index(status) >= SHIPPED_STEP))
+        shipped = (
+            record["shipped"]
+            or status.lower() in _SHIPPED_STATUSES
+            or (status in STEPS and STEPS.index(status) >= SHIPPED_STEP)
+        )
         order_id = record["order_id"]
         payload = record["payload"]
         address = dict(payload.get("shipping_address") or {})
-        awb = f"14{order_id % 10 ** 8:08d}" if shipped else None
+        awb = f"14{order_id % 10**8:08d}" if shipped else None
         # Odd ids get only the link prefix, as Qikink sometimes sends it.
         link = None
         if shipped:
             link = "https://courierupdates.com/?awb=" + ("" if order_id % 2 else awb)
-        address.update({"awb": awb, "courier_provider_name": "Delhivery" if shipped else None,
-                        "tracking_link": link})
+        address.update({"awb": awb, "courier_provider_name": "Delhivery" if shipped else None, "tracking_link": link})
         created_on = datetime.fromtimestamp(record["created_at"], IST).strftime("%Y-%m-%d %H:%M:%S")
         return {
-            "order_id": order_id, "number": record["number"], "created_on": created_on,
-            "status": status, "payment_type": payload["gateway"],
+            "order_id": order_id,
+            "number": record["number"],
+            "created_on": created_on,
+            "status": status,
+            "payment_type": payload["gateway"],
             "total_order_value": f"{Decimal(payload['total_order_value']):.2f}",
             "shipping": address,
-            "line_items": [{"sku": item["sku"], "quantity": item["quantity"],
-                            "price": item["price"],
-                            "designs": [{"design_code": d["design_code"],
-                                         "placement": d["placement_sku"],
-                                         "design_url": d.get("design_link"),
-                                         "mockup_url": d.get("mockup_link")}
-                                        for d in item.get("designs", [])]}
-                           for item in payload["line_items"]],
+            "line_items": [
+                {
+                    "sku": item["sku"],
+                    "quantity": item["quantity"],
+                    "price": item["price"],
+                    "designs": [
+                        {
+                            "design_code": d["design_code"],
+                            "placement": d["placement_sku"],
+                            "design_url": d.get("design_link"),
+                            "mockup_url": d.get("mockup_link"),
+                        }
+                        for d in item.get("designs", [])
+                    ],
+                }
+                for item in payload["line_items"]
+            ],
             "add_ons": payload.get("add_ons", []),
         }
 
@@ -372,7 +321,7 @@ class EmulatorStore:
         with self._lock:
             now = self.clock()
             end = len(self._ids) - (page_no - 1) * PAGE_SIZE
-            ids = self._ids[max(0, end - PAGE_SIZE):max(0, end)]
+            ids = self._ids[max(0, end - PAGE_SIZE) : max(0, end)]
             return [self._view(self._orders[i], now) for i in reversed(ids)]
 
     def cancel(self, order_id):
@@ -400,8 +349,7 @@ class EmulatorStore:
                 return None
             now = self.clock()
             current = self._status(record, now)
-            record["shipped"] = record["shipped"] or (
-                current in STEPS and STEPS.index(current) >= SHIPPED_STEP)
+            record["shipped"] = record["shipped"] or (current in STEPS and STEPS.index(current) >= SHIPPED_STEP)
             if status in STEPS:
                 record.update(frozen=None, base_time=now, base_step=STEPS.index(status))
             else:
