@@ -8,7 +8,7 @@ import pytest
 
 from backend import create_app
 from backend.config import Config, ConfigError
-from backend.qikink.emulator_store import check_create
+from qikink_emulator.validation import check_create
 from backend.qikink.mapping import to_qikink_order
 from tests.conftest import order_body
 
