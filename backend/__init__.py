@@ -43,6 +43,8 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from .qikink import QikinkClient
     from .hosts import HostCheckedRequest, trusted_hosts
     from .orders import OrderService
+    from .errors import StartupError
+    from .qikink.mapping import catalogue_problem
     from .storage import open_store
 
     config = config or Config.from_env()
@@ -52,6 +54,9 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False
     store = store or open_store(config)
+    problem = catalogue_problem(store.catalogue)
+    if problem:
+        raise StartupError(f"Catalogue file {config.catalogue_file}, {problem}")
     client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
     fulfilment = Fulfilment(config, store, client) if client is not None else None
     cors_origins = tuple(_origin_pattern(o) for o in config.cors_origins)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .config import Config, ConfigError
 from .errors import StartupError
+from .storage.errors import StoreStartupError
 
 log = logging.getLogger("backend")
 
@@ -136,7 +137,7 @@ def main(argv=None) -> int:
         if args.command == "db":
             return _db(args)
         return _serve(args)
-    except (ConfigError, StartupError) as exc:
+    except (ConfigError, StartupError, StoreStartupError) as exc:
         print(f"ERROR: {exc}", file=sys.stderr, flush=True)
         return 2
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.storage import FileOrderStore, load_catalogue
+from backend.storage import JournalOrderStore, load_catalogue
 from tests.conftest import make_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,9 +43,9 @@ def assert_consistent(stored: dict, products: dict, acked: list[tuple[str, str, 
         assert product["stock_quantity"] == initial_stock - taken[sku], sku
 
 
-def check_store(data_dir: Path, acked: list[tuple[str, str, int]], initial_stock: int) -> FileOrderStore:
+def check_store(data_dir: Path, acked: list[tuple[str, str, int]], initial_stock: int) -> JournalOrderStore:
     """Every acknowledged order present exactly once; stock = initial - what the stored orders took."""
-    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
     ids = store.order_ids()
     assert len(ids) == len(set(ids))
     stored = {order_id: store.get_order(order_id) for order_id in ids}

@@ -24,7 +24,7 @@ from backend.orders import OrderService
 from backend.qikink import QikinkClient, QikinkConfig
 from backend.qikink.emulator import EmulatorServer
 from backend.qikink.mapping import to_qikink_order
-from backend.storage import FileOrderStore, load_catalogue
+from backend.storage import JournalOrderStore, load_catalogue
 from tests.conftest import ADDRESS, order_body
 from tests.harness import free_port, wait_until
 
@@ -139,8 +139,8 @@ def wait_unclaimed(app, order_id):
                what=f"claim on {order_id} released")
 
 
-def file_store(data_dir) -> FileOrderStore:
-    return FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+def file_store(data_dir) -> JournalOrderStore:
+    return JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
 
 
 # --- orders reach Qikink exactly once ------------------------------------------------------------

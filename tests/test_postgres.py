@@ -252,9 +252,9 @@ def test_import_ten_thousand_orders_twice_then_export_and_compare(tmp_path, pg_c
     state = json.loads((target / "state.json").read_text(encoding="utf-8"))
     assert state["stock"]["BHRT-001-M"] == 40_000 and state["prices"] == {"BHRT-002-M": 1499}
     assert state["last_order_seq"] == 1_790_009_999
-    from backend.storage import FileOrderStore, load_catalogue
+    from backend.storage import JournalOrderStore, load_catalogue
 
-    reopened = FileOrderStore(target, load_catalogue(target / "products.json"))
+    reopened = JournalOrderStore(target, load_catalogue(target / "products.json"))
     assert len(reopened.order_ids()) == 10_000 and reopened.quarantined == []
     print(f"\nimport 10,000 orders: {first_seconds:.2f}s; export: {export_seconds:.2f}s")
 

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 from ..errors import NotFound
 from ..models import ORDER_ID_RE
-from ..storage import mapping_problem
+from ..qikink.mapping import mapping_problem
 from .circuit_breaker import CircuitBreaker
 from .health import QikinkHealth
 from .index import OrderIndex

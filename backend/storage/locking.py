@@ -8,7 +8,9 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from ..errors import StorageUnavailable
+from .errors import StoreBusy
+
+POLL_SECONDS = 0.002
 
 
 class StoreLock:
@@ -26,14 +28,14 @@ class StoreLock:
     def hold(self):
         deadline = time.monotonic() + self.timeout
         if not self._thread_lock.acquire(timeout=self.timeout):
-            raise StorageUnavailable("Order storage is busy; try again shortly")
+            raise StoreBusy("Order storage is busy; try again shortly")
         try:
             try:
-                self._file_lock.acquire(timeout=max(0.0, deadline - time.monotonic()), poll_interval=0.005)
+                self._file_lock.acquire(timeout=max(0.0, deadline - time.monotonic()), poll_interval=POLL_SECONDS)
             except Timeout:
-                raise StorageUnavailable("Order storage is locked by another process; try again shortly") from None
+                raise StoreBusy("Order storage is locked by another process; try again shortly") from None
             except OSError as exc:
-                raise StorageUnavailable(f"Cannot take the storage lock: {exc.strerror}") from None
+                raise StoreBusy(f"Cannot take the storage lock: {exc.strerror}") from None
             try:
                 yield
             finally:

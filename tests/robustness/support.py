@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from backend.storage import FileOrderStore, load_catalogue
+from backend.storage import JournalOrderStore, load_catalogue
 from tests.conftest import ADDRESS
 
 SKUS = ["BHRT-001-M", "BHRT-002-M", "BHRT-003-S", "BHRT-004-M"]
@@ -30,7 +30,7 @@ def percentile(values: list[float], fraction: float) -> float:
 def check_data_dir(data_dir: Path, acked: dict[str, tuple[str, str, int]], initial_stock: int) -> dict:
     """`acked`: tag → (order_id, sku, quantity) of every 201. Asserts nothing lost, doubled or
     oversold, ids unique, no temp files, no quarantined order; returns the stored orders by tag."""
-    store = FileOrderStore(Path(data_dir), load_catalogue(Path(data_dir) / "products.json"))
+    store = JournalOrderStore(Path(data_dir), load_catalogue(Path(data_dir) / "products.json"))
     ids = store.order_ids()
     assert len(ids) == len(set(ids)), "an order id was used twice"
     orders = [store.get_order(order_id) for order_id in ids]
