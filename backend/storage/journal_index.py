@@ -38,10 +38,11 @@ class JournalIndex:
         self.sequences: dict[str, int] = {}
 
     def __del__(self):
-        try:
-            os.close(self.fd)
-        except OSError:
-            pass
+        if self.fd >= 0:
+            try:
+                os.close(self.fd)
+            except OSError:
+                pass
 
     def apply(self, record: Record) -> None:
         """Add one record's changes (records are applied once each, in file order)."""
