@@ -74,6 +74,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", enabled=config.ratelimit_enabled,
                       headers_enabled=True, default_limits=[])
     shop.limiter = limiter  # flask-limiter holds only a weak reference to itself
-    app.view_functions["orders.create_order"] = limiter.limit(config.order_rate_limit)(
-        app.view_functions["orders.create_order"])
+    if config.ratelimit_enabled:  # off, the limiter's wrapper would still cost ~0.08 ms an order
+        app.view_functions["orders.create_order"] = limiter.limit(config.order_rate_limit)(
+            app.view_functions["orders.create_order"])
     return app

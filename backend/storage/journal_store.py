@@ -58,6 +58,19 @@ class Transaction:
         return number
 
 
+class _Products(dict):
+    """SKU → product with its current price and stock, made when first asked for (an order names
+    one or two of the catalogue's SKUs). Unknown SKUs raise KeyError, as a dict would."""
+
+    def __init__(self, make):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, sku):
+        product = self[sku] = self._make(sku)
+        return product
+
+
 class JournalOrderStore:
     """Orders, stock, prices and Idempotency-Keys in one append-only journal of JSON lines."""
 
@@ -151,12 +164,18 @@ class JournalOrderStore:
                     self._cut(index.fd, os.pread(index.fd, size - torn.offset, torn.offset), torn.offset, torn.problem)
         return index
 
-    def _append(self, lines: list[bytes]) -> None:
-        """Write records at the end of the journal and fsync them (under the lock); on failure the
-        journal is cut back to where it was, and nothing of them counts."""
+    def _append(self, entries: list[tuple[dict, bytes]]) -> None:
+        """Write records (meta, order JSON) at the end of the journal and fsync them (under the
+        lock); on failure the journal is cut back to where it was, and nothing of them counts."""
         index = self._index
-        data = b"".join(lines)
         start = index.end
+        lines, records, offset = [], [], start
+        for meta, order_json in entries:
+            line, order_at = encode(meta, order_json)
+            records.append(Record(offset, offset + len(line), meta, offset + order_at, len(order_json)))
+            lines.append(line)
+            offset += len(line)
+        data = b"".join(lines)
         try:
             view = memoryview(data)
             while view:
@@ -173,9 +192,8 @@ class JournalOrderStore:
                     self._index = self._load(repair=False)
             raise _write_failed("appending to the journal", exc) from None
         with self._memory_lock:
-            for record in scan(data, start):
-                if isinstance(record, Record):
-                    index.apply(record)
+            for record in records:
+                index.apply(record)
 
     # --- products ------------------------------------------------------------------------------
     def _stock_of(self, index: JournalIndex, sku: str) -> int:
@@ -204,7 +222,7 @@ class JournalOrderStore:
             if "stock_quantity" in changes:
                 meta["stock"] = {sku: int(changes["stock_quantity"])}
             if meta:
-                self._append([encode(meta)[0]])
+                self._append([(meta, b"")])
             return self._product(index, sku)
 
     # --- orders --------------------------------------------------------------------------------
@@ -217,7 +235,7 @@ class JournalOrderStore:
 
     def _commit_batch(self, batch: list[PendingCreate]) -> None:
         index = self._fresh(locked=True)
-        products = {sku: self._product(index, sku) for sku in self.catalogue}
+        products = _Products(lambda sku: self._product(index, sku))
         seq, lines, accepted, keys, deferred = index.last_order_seq, [], [], set(), []
         for pending in batch:
             if pending.key_hash:
@@ -248,7 +266,7 @@ class JournalOrderStore:
             if pending.key_hash:
                 meta["k"] = pending.key_hash
                 keys.add(pending.key_hash)
-            lines.append(encode(meta, dumps(order))[0])
+            lines.append((meta, dumps(order)))
             accepted.append((pending, order))
         if lines:
             try:
@@ -307,7 +325,7 @@ class JournalOrderStore:
                 meta["stock"] = tx.stock
             if tx.sequences:
                 meta["seqs"] = tx.sequences
-            self._append([encode(meta, dumps(order))[0]])
+            self._append([(meta, dumps(order))])
             return order
 
     def update_order(self, order_id: str, mutate) -> dict:
