@@ -356,12 +356,12 @@ class JournalOrderStore:
         return selected, total
 
     def count_by_qikink_status(self, matches: OrderFilter | None = None) -> dict[str, int]:
-        """{qikink_status: orders} among the orders matching `matches` (status and email), from the index."""
+        """{qikink_status: orders} among the orders matching `matches`, from the index."""
         index = self._fresh()
         with self._memory_lock:
-            if matches is None or (matches.status is None and matches.email is None):
+            if matches is None or not any(matches.fields().values()):
                 return {value: len(numbers) for value, numbers in index.by_field["q"].items() if numbers}
-            numbers = index.matching(status=matches.status, email=matches.email)
+            numbers = index.matching(**matches.fields())
             counts: dict[str, int] = {}
             for number in numbers:
                 value = index.orders[f"BHRT-{number}"][3]
@@ -395,7 +395,7 @@ class JournalOrderStore:
         destination.mkdir(parents=True, exist_ok=True)
         with self.lock.hold():
             index = self._fresh(locked=True)
-            end, fd = index.end, os.dup(index.fd)
+            end, fd, orders = index.end, os.dup(index.fd), len(index.orders)
         try:
             with open(destination / f".{JOURNAL_NAME}.tmp", "wb") as out:
                 offset = 0
@@ -412,7 +412,7 @@ class JournalOrderStore:
         os.replace(destination / f".{JOURNAL_NAME}.tmp", target)
         shutil.copyfile(catalogue_file, destination / "products.json")
         fsync_dir(destination)
-        return {"bytes": end, "orders": len(index.orders), "to": str(destination)}
+        return {"bytes": end, "orders": orders, "to": str(destination)}
 
     def worker_lock(self):
         from filelock import FileLock
