@@ -92,9 +92,7 @@ class JournalOrderStore:
                 remove_temp_files(self.data_dir)
                 self.quarantined.extend(migrate_if_needed(self.data_dir, catalogue))
                 if not self.path.exists():
-                    with open(self.path, "xb") as handle:
-                        os.fsync(handle.fileno())
-                    fsync_dir(self.data_dir)
+                    self._create_journal()
                 self._index = self._load(repair=True)
         except StoreStartupError:
             raise
@@ -105,6 +103,16 @@ class JournalOrderStore:
         if self._index.superseded() > max(COMPACT_AFTER_SUPERSEDED, len(self._index.orders)):
             self.compact()
 
+    def _create_journal(self) -> None:
+        """A new journal starts with a record of its own, so an emptied file is never taken for a new shop."""
+        temp = self.data_dir / f".{JOURNAL_NAME}.new.tmp"
+        with open(temp, "wb") as handle:
+            handle.write(encode({"created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})[0])
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, self.path)
+        fsync_dir(self.data_dir)
+
     # --- reading the journal -------------------------------------------------------------------
     def _load(self, *, repair: bool) -> JournalIndex:
         """A new index of the whole journal; with `repair` (under the lock) a torn tail is cut."""
@@ -113,7 +121,7 @@ class JournalOrderStore:
         size = os.fstat(fd).st_size
         data = os.pread(fd, size, 0) if size else b""
         records, corrupt, torn = split_tail(scan(data))
-        if size and not records:
+        if not records:
             raise StoreStartupError(
                 f"Journal {self.path} holds no readable record ({torn.problem if torn else 'unreadable'}). It holds "
                 "every order, stock level and price: restore it from a backup (nothing was changed).")
