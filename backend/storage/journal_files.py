@@ -25,13 +25,16 @@ def read_order(fd: int, offset: int, length: int) -> dict:
     return order
 
 
-def quarantine_bytes(journal: Path, data: bytes, label: str) -> str:
-    """Keep bytes cut from (or unreadable in) the journal as `orders.jsonl.<label>-<time>`; never deleted."""
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    target = journal.with_name(f"{journal.name}.{label}-{stamp}")
+def quarantine_bytes(journal: Path, data: bytes, label: str, *, stamped: bool = True) -> str:
+    """Keep bytes cut from (or unreadable in) the journal as `orders.jsonl.<label>[-<time>]`; never
+    deleted. Unstamped, the same bytes seen again (at every start) are kept once."""
+    stamp = f"-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}" if stamped else ""
+    target = journal.with_name(f"{journal.name}.{label}{stamp}")
     counter = 1
     while target.exists():
-        target = journal.with_name(f"{journal.name}.{label}-{stamp}-{counter}")
+        if not stamped and target.read_bytes() == data:
+            return target.name
+        target = journal.with_name(f"{journal.name}.{label}{stamp}-{counter}")
         counter += 1
     with open(target, "xb") as handle:
         handle.write(data)

@@ -129,7 +129,8 @@ class JournalOrderStore:
             index.apply(record)
         for bad in corrupt:
             self._report(f"{JOURNAL_NAME} bytes {bad.offset}-{bad.end}", bad.problem,
-                         quarantine_bytes(self.path, data[bad.offset:bad.end], f"corrupt-at-{bad.offset}"))
+                         quarantine_bytes(self.path, data[bad.offset:bad.end], f"corrupt-at-{bad.offset}",
+                                          stamped=False))
         if torn is not None and repair:
             self._cut(fd, data[torn.offset:], torn.offset, torn.problem)
         return index
