@@ -54,9 +54,26 @@ def read_directory_state(source: Path, catalogue: dict) -> dict:
             continue
         if record.get("order_id") in present:
             keys.append((path.stem, record["order_id"], record["order_id"]))
+    sequences = {name: int(value) for name, value in (state.get("sequences") or {}).items()}
+    for order_id, change in (state.get("changes") or {}).items():  # a change whose order write never landed
+        if not _carries_token(source / "orders" / f"{order_id}.json", change.get("token")):
+            for sku, quantity in (change.get("stock") or {}).items():
+                if sku in stock:
+                    stock[sku] -= int(quantity)
+            for name, (before, after) in (change.get("numbers") or {}).items():
+                if sequences.get(name) == after:
+                    sequences[name] = before
     prices = {sku: Decimal(str(price)) for sku, price in (state.get("prices") or {}).items() if sku in catalogue}
     last_seq = max([int(state.get("last_order_seq", 0))] + [order_number(name[:-5]) for name in names])
-    return {"names": names, "stock": stock, "prices": prices, "keys": keys, "last_seq": last_seq, "skipped": skipped}
+    return {"names": names, "stock": stock, "prices": prices, "keys": keys, "last_seq": last_seq, "skipped": skipped,
+            "sequences": sequences}
+
+
+def _carries_token(path: Path, token) -> bool:
+    try:
+        return read_json(path, dict).get("txn") == token
+    except (OSError, CorruptFile):
+        return False
 
 
 def read_orders(orders_dir: Path, names, skipped: list):
@@ -75,7 +92,10 @@ def read_orders(orders_dir: Path, names, skipped: list):
 
 
 def _move_old_layout_aside(data_dir: Path) -> Path:
-    aside = data_dir / f"before-journal-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}"
+    stamp = time.strftime('%Y%m%dT%H%M%S', time.gmtime())
+    aside, counter = data_dir / f"before-journal-{stamp}", 1
+    while aside.exists():
+        aside, counter = data_dir / f"before-journal-{stamp}-{counter}", counter + 1
     aside.mkdir()
     for name in OLD_LAYOUT:
         if (data_dir / name).exists():
@@ -101,7 +121,7 @@ def migrate_if_needed(data_dir: Path, catalogue: dict) -> list[dict]:
     count = 0
     with open(temp, "wb") as out:
         out.write(encode({"stock": data["stock"], "price": {s: price_text(p) for s, p in data["prices"].items()},
-                          "seq": data["last_seq"], "migrated_from": "per-order files"})[0])
+                          "seq": data["last_seq"], "seqs": data["sequences"], "migrated_from": "per-order files"})[0])
         for order in read_orders(data_dir / "orders", data["names"], skipped):
             meta = order_meta(order)
             if order["order_id"] in keys:
