@@ -11,8 +11,9 @@ the rest of the line. The CRC covers everything between the space and the newlin
 from __future__ import annotations
 
 import json
+import os
 import zlib
-from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import Decimal
 
 from .atomic import dumps
@@ -20,9 +21,8 @@ from .atomic import dumps
 CRC_WIDTH = 8
 
 
-@dataclass(frozen=True)
-class Record:
-    """One whole, checksummed record: where it is and what it says."""
+class Record(NamedTuple):
+    """One whole, checksummed record: where it is and what it says (a tuple: made 100,000 times at start)."""
 
     offset: int  # of the line in the file
     end: int  # offset just past its newline
@@ -31,13 +31,13 @@ class Record:
     order_length: int
 
 
-@dataclass(frozen=True)
-class BadBytes:
+class BadBytes(NamedTuple):
     """Bytes that are not a whole record: `torn` when nothing valid follows them (a crash mid-append)."""
 
     offset: int
     end: int
     problem: str
+    data: bytes = b""
 
 
 def encode(meta: dict, order_json: bytes = b"") -> tuple[bytes, int]:
@@ -59,34 +59,72 @@ def _problem(line: bytes) -> str | None:
     return None
 
 
-def scan(data: bytes, base: int = 0):
+def scan(data: bytes, base: int = 0) -> list:
     """Every record and every stretch of bad bytes in `data` (which starts at file offset `base`),
-    in file order. An unfinished last line is a BadBytes marked as such."""
-    found: list[Record | BadBytes] = []
-    pos, size = 0, len(data)
-    find, loads = data.find, json.loads
-    while pos < size:
-        newline = find(b"\n", pos)
-        if newline == -1:
-            found.append(BadBytes(base + pos, base + size, "unfinished record (no newline)"))
-            break
-        line = data[pos:newline]
-        problem = _problem(line)
-        if problem is None:
-            tab = line.find(b"\t")
-            try:
-                meta = loads(line[CRC_WIDTH + 1:tab]) if tab > 0 else None
-            except ValueError:
-                meta = None
+    in file order. An unfinished last line is a BadBytes marked as such. The metas of a chunk are
+    parsed in one json.loads (100,000 records at start: per-line calls would cost twice as long)."""
+    found: list = []
+    lines = data.split(b"\n")
+    unfinished = lines.pop()  # b"" when `data` ends with a newline
+    good, metas, pos = [], [], 0
+    crc32 = zlib.crc32
+    for line in lines:
+        end = pos + len(line) + 1
+        tab = line.find(b"\t")
+        try:
+            ok = tab > CRC_WIDTH and line[CRC_WIDTH] == 32 and crc32(line[CRC_WIDTH + 1:]) == int(line[:CRC_WIDTH], 16)
+        except ValueError:
+            ok = False
+        if ok:
+            good.append(len(found))
+            metas.append(line[CRC_WIDTH + 1:tab])
+            found.append((base + pos, base + end, None, base + pos + tab + 1, len(line) - tab - 1))
+        else:
+            found.append(BadBytes(base + pos, base + end, _problem(line) or "unreadable record", line + b"\n"))
+        pos = end
+    if metas:
+        try:
+            parsed = json.loads(b"[" + b",".join(metas) + b"]")
+            if len(parsed) != len(metas):
+                raise ValueError("a meta is not one JSON value")
+        except ValueError:
+            parsed = [_loads_or_none(meta) for meta in metas]
+        for slot, meta in zip(good, parsed):
+            offset, end, _, order_offset, order_length = found[slot]
             if isinstance(meta, dict):
-                start = pos + tab + 1
-                found.append(Record(base + pos, base + newline + 1, meta, base + start, newline - start))
-                pos = newline + 1
-                continue
-            problem = "unreadable record"
-        found.append(BadBytes(base + pos, base + newline + 1, problem))
-        pos = newline + 1
+                found[slot] = Record(offset, end, meta, order_offset, order_length)
+            else:
+                found[slot] = BadBytes(offset, end, "unreadable record", data[offset - base:end - base])
+    if unfinished:
+        found.append(BadBytes(base + pos, base + len(data), "unfinished record (no newline)", unfinished))
     return found
+
+
+def _loads_or_none(meta: bytes):
+    try:
+        return json.loads(meta)
+    except ValueError:
+        return None
+
+
+def read_records(fd: int, start: int, end: int, chunk: int = 8 << 20):
+    """Every record and stretch of bad bytes between `start` and `end` of the file open as `fd`,
+    read a chunk at a time (the journal may be larger than the memory it is worth using)."""
+    offset, carry = start, b""
+    while offset < end:
+        piece = os.pread(fd, min(chunk, end - offset), offset)
+        if not piece:
+            break
+        data, base = carry + piece, offset - len(carry)
+        offset += len(piece)
+        if offset >= end:
+            carry = data
+            break
+        last = data.rfind(b"\n") + 1
+        yield from scan(data[:last], base)
+        carry = data[last:]
+    if carry:
+        yield from scan(carry, offset - len(carry))
 
 
 def split_tail(found: list) -> tuple[list, list, BadBytes | None]:
@@ -95,7 +133,7 @@ def split_tail(found: list) -> tuple[list, list, BadBytes | None]:
     records = [item for item in found[:last_good + 1] if isinstance(item, Record)]
     corrupt = [item for item in found[:last_good + 1] if isinstance(item, BadBytes)]
     tail = found[last_good + 1:]
-    torn = BadBytes(tail[0].offset, tail[-1].end, tail[0].problem) if tail else None
+    torn = BadBytes(tail[0].offset, tail[-1].end, tail[0].problem, b"".join(b.data for b in tail)) if tail else None
     return records, corrupt, torn
 
 

@@ -41,7 +41,7 @@ def check_data_dir(data_dir: Path, catalogue: dict) -> dict:
         if problem:
             problems.append(f"order {order_id} (bytes {record.offset}-{record.end}): {problem}")
     problems += [f"Idempotency-Key {h[:12]}… points at missing order {i}" for h, i in index.keys.items()
-                 if i not in index.orders]
+                 if index.where(i) is None]
     problems += [f"stock of {sku} is negative ({n})" for sku, n in index.stock.items() if n < 0]
     problems += [f"stock for {sku}, which the catalogue does not have" for sku in index.stock if sku not in catalogue]
     return {"journal": str(path), "bytes": len(data), "records": len(records), "orders": len(index.orders),

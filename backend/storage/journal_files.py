@@ -57,10 +57,11 @@ def write_compacted(journal: Path, index, stock: dict) -> None:
             out.write(encode(header)[0])
             for number in index.numbers:
                 order_id = f"BHRT-{number}"
-                offset, length, status, qikink_status, email = index.orders[order_id]
+                status, qikink_status, email = index.fields(number)
                 meta = {"id": order_id, "s": status, "q": qikink_status, "e": email}
                 for key_hash in keys.get(order_id, ()):
                     meta["k"] = key_hash  # an order has at most one key; a second would need its own record
+                offset, length = index.where(order_id)
                 out.write(encode(meta, os.pread(index.fd, length, offset))[0])
             out.flush()
             os.fsync(out.fileno())

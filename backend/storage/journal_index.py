@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections import defaultdict
 
 from .journal import Record
 from .order_fields import order_number
 
 # meta keys of an order record: the order's id and the fields the admin list filters on
 ORDER_ID, STATUS, QIKINK_STATUS, EMAIL = "id", "s", "q", "e"
+_FIELDS = (STATUS, QIKINK_STATUS, EMAIL)
+_POSITION_BITS = 32  # an order's (offset, length) packed in one int: length < 4 GiB
 
 
 def order_meta(order: dict) -> dict:
@@ -21,21 +22,22 @@ def order_meta(order: dict) -> dict:
 
 class JournalIndex:
     """The state a journal's records add up to. Owns the journal's file descriptor: an order is
-    read back with one pread of its (offset, length), so orders are not held in memory."""
+    read back with one pread of its (offset, length), so orders are not held in memory; per order
+    the index keeps a small tuple keyed by the order's number (about 300 bytes an order)."""
 
     def __init__(self, fd: int, inode: int):
         self.fd, self.inode = fd, inode
         self.end = 0  # offset just past the last record applied
         self.records = 0
-        self.orders: dict[str, tuple] = {}  # id → (offset, length, status, qikink_status, email)
+        self.orders: dict[int, tuple] = {}  # number → (position, status, qikink_status, email)
         self.numbers: list[int] = []  # order numbers, ascending
-        self.by_field: dict[str, dict[str, set]] = {STATUS: defaultdict(set), QIKINK_STATUS: defaultdict(set),
-                                                    EMAIL: defaultdict(set)}
+        self.by_field: dict[str, dict[str, set]] = {name: {} for name in _FIELDS}
         self.keys: dict[str, str] = {}  # Idempotency-Key hash → order id
         self.stock: dict[str, int] = {}
         self.prices: dict[str, str] = {}
         self.last_order_seq = 0
         self.sequences: dict[str, int] = {}
+        self._strings: dict[str, str] = {}  # one copy of each status text, shared by every order
 
     def __del__(self):
         if self.fd >= 0:
@@ -44,56 +46,102 @@ class JournalIndex:
             except OSError:
                 pass
 
+    def where(self, order_id: str) -> tuple[int, int] | None:
+        """(offset, length) of the order's JSON in the journal, or None."""
+        try:
+            entry = self.orders.get(order_number(order_id))
+        except (ValueError, IndexError):
+            return None
+        if entry is None:
+            return None
+        return entry[0] >> _POSITION_BITS, entry[0] & ((1 << _POSITION_BITS) - 1)
+
+    def fields(self, number: int) -> tuple:
+        """(status, qikink_status, email) of an order."""
+        return self.orders[number][1:]
+
     def apply(self, record: Record) -> None:
         """Add one record's changes (records are applied once each, in file order)."""
-        if record.offset < self.end:
+        offset, end, meta, order_offset, order_length = record
+        if offset < self.end:
             return  # already applied (a reader caught up with this process's own append first)
-        meta = record.meta
         order_id = meta.get(ORDER_ID)
         if order_id:
-            self._index_order(order_id, record.order_offset, record.order_length, meta)
-            if "k" in meta:
-                self.keys[meta["k"]] = order_id
-        if "stock" in meta:
-            self.stock.update(meta["stock"])
+            self._index_order(order_id, order_offset, order_length, meta)
+            key = meta.get("k")
+            if key:
+                self.keys[key] = order_id
+        stock = meta.get("stock")
+        if stock:
+            self.stock.update(stock)
+        seq = meta.get("seq")
+        if seq is not None and seq > self.last_order_seq:
+            self.last_order_seq = int(seq)
         if "price" in meta:
             self.prices.update(meta["price"])
-        if "seq" in meta:
-            self.last_order_seq = max(self.last_order_seq, int(meta["seq"]))
         if "seqs" in meta:
             self.sequences.update(meta["seqs"])
-        self.end = record.end
+        self.end = end
         self.records += 1
 
     def _index_order(self, order_id: str, offset: int, length: int, meta: dict) -> None:
-        number = order_number(order_id)
-        old = self.orders.get(order_id)
-        fields = (meta.get(STATUS), meta.get(QIKINK_STATUS), meta.get(EMAIL))
+        number = int(order_id[5:])  # "BHRT-<number>"
+        intern = self._strings
+        status, qikink_status = meta.get(STATUS), meta.get(QIKINK_STATUS)
+        status = intern.setdefault(status, status) if status is not None else None
+        qikink_status = intern.setdefault(qikink_status, qikink_status) if qikink_status is not None else None
+        fields = (status, qikink_status, meta.get(EMAIL))
+        old = self.orders.get(number)
+        by_field = self.by_field
         if old is None:
-            if not self.numbers or number > self.numbers[-1]:
-                self.numbers.append(number)
+            numbers = self.numbers
+            if not numbers or number > numbers[-1]:
+                numbers.append(number)
             else:
-                bisect.insort(self.numbers, number)
+                bisect.insort(numbers, number)
         else:
-            for name, value in zip((STATUS, QIKINK_STATUS, EMAIL), old[2:]):
-                members = self.by_field[name].get(value)
+            for name, value in zip(_FIELDS, old[1:]):
+                members = by_field[name].get(value)
                 if members is not None:
                     members.discard(number)
                     if not members:
-                        del self.by_field[name][value]
-        for name, value in zip((STATUS, QIKINK_STATUS, EMAIL), fields):
-            self.by_field[name][value].add(number)
-        self.orders[order_id] = (offset, length, *fields)
+                        del by_field[name][value]
+        for name, value in zip(_FIELDS, fields):
+            members = by_field[name].get(value)
+            if members is None:
+                by_field[name][value] = {number}
+            else:
+                members.add(number)
+        self.orders[number] = ((offset << _POSITION_BITS) | length, *fields)
 
-    def matching(self, status=None, qikink_status=None, email=None) -> list[int]:
-        """Order numbers matching every given field, newest first."""
+    def matching(self, status=None, qikink_status=None, email=None) -> tuple[set | None, int]:
+        """(the order numbers matching every given field, or None for all; how many there are)."""
         wanted = [(STATUS, status), (QIKINK_STATUS, qikink_status), (EMAIL, email.lower() if email else None)]
         sets = [self.by_field[name].get(value, set()) for name, value in wanted if value is not None]
         if not sets:
-            return self.numbers[::-1]
+            return None, len(self.numbers)
         sets.sort(key=len)
         chosen = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
-        return sorted(chosen, reverse=True)
+        return chosen, len(chosen)
+
+    def page(self, chosen: set | None, start: int, count: int) -> list[int]:
+        """Numbers `start` … `start + count` of the newest-first list of `chosen` (None: every order)."""
+        numbers = self.numbers
+        if chosen is None:
+            stop = len(numbers) - start
+            return numbers[max(0, stop - count):max(0, stop)][::-1]
+        if len(chosen) * 8 < len(numbers):  # few: sort them
+            return sorted(chosen, reverse=True)[start:start + count]
+        found, skipped = [], 0  # many: walk the whole list from the newest, stop at the page's end
+        for number in reversed(numbers):
+            if number in chosen:
+                if skipped < start:
+                    skipped += 1
+                    continue
+                found.append(number)
+                if len(found) == count:
+                    break
+        return found
 
     def superseded(self) -> int:
         """Records a compaction would drop: every record but the last of each order (roughly)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from .atomic import dumps, fsync_dir, remove_temp_files
 from .errors import OrderMissing, ProductMissing, StoreStartupError, StoreWriteFailed
 from .group_commit import PendingCreate, run_in_batch
-from .journal import Record, encode, price_text, scan, split_tail
+from .journal import BadBytes, Record, encode, price_text, read_records
 from .journal_files import JOURNAL_NAME, quarantine_bytes, read_order, write_compacted
 from .journal_index import JournalIndex, order_meta
 from .layout_migration import migrate_if_needed
@@ -118,22 +118,34 @@ class JournalOrderStore:
         """A new index of the whole journal; with `repair` (under the lock) a torn tail is cut."""
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | getattr(os, "O_BINARY", 0))
         index = JournalIndex(fd, os.fstat(fd).st_ino)
-        size = os.fstat(fd).st_size
-        data = os.pread(fd, size, 0) if size else b""
-        records, corrupt, torn = split_tail(scan(data))
-        if not records:
+        corrupt, torn = self._apply_records(index, read_records(fd, 0, os.fstat(fd).st_size))
+        if index.records == 0:
             raise StoreStartupError(
-                f"Journal {self.path} holds no readable record ({torn.problem if torn else 'unreadable'}). It holds "
+                f"Journal {self.path} holds no readable record ({torn.problem if torn else 'empty'}). It holds "
                 "every order, stock level and price: restore it from a backup (nothing was changed).")
-        for record in records:
-            index.apply(record)
         for bad in corrupt:
             self._report(f"{JOURNAL_NAME} bytes {bad.offset}-{bad.end}", bad.problem,
-                         quarantine_bytes(self.path, data[bad.offset:bad.end], f"corrupt-at-{bad.offset}",
-                                          stamped=False))
+                         quarantine_bytes(self.path, bad.data, f"corrupt-at-{bad.offset}", stamped=False))
         if torn is not None and repair:
-            self._cut(fd, data[torn.offset:], torn.offset, torn.problem)
+            self._cut(fd, torn.data, torn.offset, torn.problem)
         return index
+
+    @staticmethod
+    def _apply_records(index: JournalIndex, found) -> tuple[list, BadBytes | None]:
+        """Apply every record of `found`; (bad stretches with records after them, the torn tail or None)."""
+        corrupt, pending = [], []
+        apply = index.apply
+        for item in found:
+            if type(item) is Record:
+                if pending:
+                    corrupt.extend(pending)
+                    pending = []
+                apply(item)
+            else:
+                pending.append(item)
+        torn = (BadBytes(pending[0].offset, pending[-1].end, pending[0].problem, b"".join(b.data for b in pending))
+                if pending else None)
+        return corrupt, torn
 
     def _cut(self, fd: int, torn_bytes: bytes, offset: int, problem: str) -> None:
         """Cut a torn tail (a crash mid-append: never acknowledged), keeping its bytes aside."""
@@ -163,14 +175,11 @@ class JournalOrderStore:
                 return index
             size = os.fstat(index.fd).st_size
             if size > index.end:
-                data = os.pread(index.fd, size - index.end, index.end)
-                records, corrupt, torn = split_tail(scan(data, index.end))
-                for record in records:
-                    index.apply(record)
+                corrupt, torn = self._apply_records(index, read_records(index.fd, index.end, size))
                 for bad in corrupt:
                     self._report(f"{JOURNAL_NAME} bytes {bad.offset}-{bad.end}", bad.problem, "(left in place)")
                 if locked and torn is not None:
-                    self._cut(index.fd, os.pread(index.fd, size - torn.offset, torn.offset), torn.offset, torn.problem)
+                    self._cut(index.fd, torn.data, torn.offset, torn.problem)
         return index
 
     def _append(self, entries: list[tuple[dict, bytes]]) -> None:
@@ -258,7 +267,7 @@ class JournalOrderStore:
                         pending.finish((order, False))
                         continue
             candidate = max(int(self.clock()), seq + 1)
-            while f"BHRT-{candidate}" in index.orders:
+            while candidate in index.orders:
                 candidate += 1
             order_id = f"BHRT-{candidate}"
             try:
@@ -292,11 +301,11 @@ class JournalOrderStore:
             self._commit_batch(deferred)
 
     def _read(self, index: JournalIndex, order_id: str) -> dict | None:
-        entry = index.orders.get(order_id)
-        if entry is None:
+        where = index.where(order_id)
+        if where is None:
             return None
         try:
-            order = read_order(index.fd, entry[0], entry[1])
+            order = read_order(index.fd, *where)
         except OSError as exc:
             raise _write_failed(f"reading order {order_id}", exc) from None
         except ValueError as exc:
@@ -351,9 +360,11 @@ class JournalOrderStore:
         start = (page - 1) * per_page
         if matches is None or isinstance(matches, OrderFilter):
             with self._memory_lock:
-                numbers = index.matching(**matches.fields()) if matches is not None else index.numbers[::-1]
-            chosen = [self._read(index, f"BHRT-{number}") for number in numbers[start:start + per_page]]
-            return [order for order in chosen if order is not None], len(numbers)
+                chosen, total = index.matching(**matches.fields()) if matches is not None else (None, 0)
+                numbers = index.page(chosen, start, per_page)
+                total = total if chosen is not None else len(index.numbers)
+            chosen_orders = [self._read(index, f"BHRT-{number}") for number in numbers]
+            return [order for order in chosen_orders if order is not None], total
         selected, total = [], 0
         for order_id in self.order_ids():
             order = self._read(index, order_id)
@@ -370,12 +381,9 @@ class JournalOrderStore:
         with self._memory_lock:
             if matches is None or not any(matches.fields().values()):
                 return {value: len(numbers) for value, numbers in index.by_field["q"].items() if numbers}
-            numbers = index.matching(**matches.fields())
-            counts: dict[str, int] = {}
-            for number in numbers:
-                value = index.orders[f"BHRT-{number}"][3]
-                counts[value] = counts.get(value, 0) + 1
-            return counts
+            chosen, _ = index.matching(**matches.fields())
+            return {value: len(chosen.intersection(numbers)) for value, numbers in index.by_field["q"].items()
+                    if not chosen.isdisjoint(numbers)}
 
     # --- upkeep ----------------------------------------------------------------------------------
     def recover(self) -> None:
