@@ -1,6 +1,7 @@
 """The journal's files: reading one order back, keeping bad bytes aside, writing a compacted journal."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
@@ -9,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .atomic import TEMP_SUFFIX, fsync_dir, replace_file
-from .journal import encode
+from .journal import BadBytes, Record, encode
 
 JOURNAL_NAME = "orders.jsonl"
 
@@ -52,7 +53,7 @@ def write_compacted(journal: Path, index, stock: dict) -> None:
     temp = journal.with_name(f".{journal.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
         with open(temp, "xb") as out:
-            header = {"stock": stock, "price": dict(index.prices), "seq": index.last_order_seq,
+            header = {"journal": secrets.token_hex(8), "stock": stock, "price": dict(index.prices), "seq": index.last_order_seq,
                       "seqs": dict(index.sequences), "compacted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
             out.write(encode(header)[0])
             for number in index.numbers:
@@ -73,3 +74,48 @@ def write_compacted(journal: Path, index, stock: dict) -> None:
             pass
         raise
     fsync_dir(journal.parent)
+
+
+def copy_journal(fd: int, end: int, target: Path) -> None:
+    """Copy the first `end` bytes of the journal open as `fd` to `target` (temp file, fsync, rename)."""
+    temp = target.with_name(f".{target.name}.tmp")
+    with open(temp, "wb") as out:
+        offset = 0
+        while offset < end:
+            chunk = os.pread(fd, min(1 << 20, end - offset), offset)
+            if not chunk:
+                raise OSError(errno.EIO, "the journal is shorter than expected")
+            out.write(chunk)
+            offset += len(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temp, target)
+
+
+def create_journal(path: Path) -> None:
+    """A new journal starts with a record of its own (its id), so an emptied file is never taken for a new shop."""
+    temp = path.with_name(f".{path.name}.new{TEMP_SUFFIX}")
+    with open(temp, "wb") as handle:
+        handle.write(encode({"journal": secrets.token_hex(8),
+                             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})[0])
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+    fsync_dir(path.parent)
+
+
+def apply_records(index, found) -> tuple[list, BadBytes | None]:
+    """Apply every record of `found` to `index`; (bad stretches with records after them, the torn tail or None)."""
+    corrupt, pending = [], []
+    apply = index.apply
+    for item in found:
+        if type(item) is Record:
+            if pending:
+                corrupt.extend(pending)
+                pending = []
+            apply(item)
+        else:
+            pending.append(item)
+    torn = (BadBytes(pending[0].offset, pending[-1].end, pending[0].problem, b"".join(b.data for b in pending))
+            if pending else None)
+    return corrupt, torn

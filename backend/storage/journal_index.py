@@ -38,6 +38,8 @@ class JournalIndex:
         self.last_order_seq = 0
         self.sequences: dict[str, int] = {}
         self._strings: dict[str, str] = {}  # one copy of each status text, shared by every order
+        self.journal_id: str | None = None  # from the journal's first record; names its checkpoint
+        self.checkpoint_records = 0  # records the last checkpoint covered
 
     def __del__(self):
         if self.fd >= 0:

@@ -15,8 +15,11 @@ from pathlib import Path
 from .atomic import dumps, fsync_dir, remove_temp_files
 from .errors import OrderMissing, ProductMissing, StoreStartupError, StoreWriteFailed
 from .group_commit import PendingCreate, run_in_batch
-from .journal import BadBytes, Record, encode, price_text, read_records
-from .journal_files import JOURNAL_NAME, quarantine_bytes, read_order, write_compacted
+from .journal import Record, encode, price_text, read_records
+from .journal_checkpoint import CHECKPOINT_EVERY, CHECKPOINT_NAME, journal_id_of, load_checkpoint, write_checkpoint
+from .journal_files import (JOURNAL_NAME, apply_records, copy_journal, create_journal, quarantine_bytes, read_order,
+                            write_compacted)
+from .journal_transaction import Products, Transaction, write_failed as _write_failed
 from .journal_index import JournalIndex, order_meta
 from .layout_migration import migrate_if_needed
 from .locking import StoreLock
@@ -29,48 +32,6 @@ MIN_FREE_BYTES = 1024 * 1024
 COMPACT_AFTER_SUPERSEDED = 20_000  # and more superseded records than live orders
 
 
-def _write_failed(action: str, exc: OSError) -> StoreWriteFailed:
-    reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exhausted",
-              errno.EROFS: "the disk is read-only", errno.EIO: "a disk I/O error"}.get(exc.errno, exc.strerror or str(exc))
-    log.error("Storage failure while %s: %s", action, exc)
-    return StoreWriteFailed(f"Could not save the data ({reason}); nothing was changed, try again shortly")
-
-
-class Transaction:
-    """What an order's change may also do, committed in the same record: return stock, draw numbers."""
-
-    def __init__(self, store: "JournalOrderStore", index: JournalIndex):
-        self._store, self._index = store, index
-        self.stock: dict[str, int] = {}
-        self.sequences: dict[str, int] = {}
-
-    def return_stock(self, sku: str, quantity: int) -> None:
-        """Put `quantity` of `sku` back in stock when the change commits."""
-        if int(quantity) < 0:
-            raise ValueError("quantity must not be negative")
-        current = self.stock.get(sku, self._store._stock_of(self._index, sku))
-        self.stock[sku] = current + int(quantity)
-
-    def next_number(self, sequence_name: str) -> int:
-        """The next number of a gap-free sequence (1, 2, 3 …), used up only if the change commits."""
-        number = self.sequences.get(sequence_name, self._index.sequences.get(sequence_name, 0)) + 1
-        self.sequences[sequence_name] = number
-        return number
-
-
-class _Products(dict):
-    """SKU → product with its current price and stock, made when first asked for (an order names
-    one or two of the catalogue's SKUs). Unknown SKUs raise KeyError, as a dict would."""
-
-    def __init__(self, make):
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, sku):
-        product = self[sku] = self._make(sku)
-        return product
-
-
 class JournalOrderStore:
     """Orders, stock, prices and Idempotency-Keys in one append-only journal of JSON lines."""
 
@@ -80,6 +41,7 @@ class JournalOrderStore:
         self.quarantined: list[dict] = []
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / JOURNAL_NAME
+        self.checkpoint_path = self.data_dir / CHECKPOINT_NAME
         self._queue: list[PendingCreate] = []
         self._queue_lock = threading.Lock()
         self._memory_lock = threading.RLock()  # the index: one thread changes it while others query it
@@ -92,7 +54,7 @@ class JournalOrderStore:
                 remove_temp_files(self.data_dir)
                 self.quarantined.extend(migrate_if_needed(self.data_dir, catalogue))
                 if not self.path.exists():
-                    self._create_journal()
+                    create_journal(self.path)
                 self._index = self._load(repair=True)
         except StoreStartupError:
             raise
@@ -103,22 +65,15 @@ class JournalOrderStore:
         if self._index.superseded() > max(COMPACT_AFTER_SUPERSEDED, len(self._index.orders)):
             self.compact()
 
-    def _create_journal(self) -> None:
-        """A new journal starts with a record of its own, so an emptied file is never taken for a new shop."""
-        temp = self.data_dir / f".{JOURNAL_NAME}.new.tmp"
-        with open(temp, "wb") as handle:
-            handle.write(encode({"created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})[0])
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, self.path)
-        fsync_dir(self.data_dir)
-
     # --- reading the journal -------------------------------------------------------------------
     def _load(self, *, repair: bool) -> JournalIndex:
         """A new index of the whole journal; with `repair` (under the lock) a torn tail is cut."""
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | getattr(os, "O_BINARY", 0))
         index = JournalIndex(fd, os.fstat(fd).st_ino)
-        corrupt, torn = self._apply_records(index, read_records(fd, 0, os.fstat(fd).st_size))
+        size = os.fstat(fd).st_size
+        index.journal_id = journal_id_of(fd, size)
+        load_checkpoint(self.checkpoint_path, index, index.journal_id, size)
+        corrupt, torn = apply_records(index, read_records(fd, index.end, size))
         if index.records == 0:
             raise StoreStartupError(
                 f"Journal {self.path} holds no readable record ({torn.problem if torn else 'empty'}). It holds "
@@ -128,24 +83,15 @@ class JournalOrderStore:
                          quarantine_bytes(self.path, bad.data, f"corrupt-at-{bad.offset}", stamped=False))
         if torn is not None and repair:
             self._cut(fd, torn.data, torn.offset, torn.problem)
+        if repair and index.records - index.checkpoint_records >= CHECKPOINT_EVERY:
+            self._checkpoint(index)
         return index
 
-    @staticmethod
-    def _apply_records(index: JournalIndex, found) -> tuple[list, BadBytes | None]:
-        """Apply every record of `found`; (bad stretches with records after them, the torn tail or None)."""
-        corrupt, pending = [], []
-        apply = index.apply
-        for item in found:
-            if type(item) is Record:
-                if pending:
-                    corrupt.extend(pending)
-                    pending = []
-                apply(item)
-            else:
-                pending.append(item)
-        torn = (BadBytes(pending[0].offset, pending[-1].end, pending[0].problem, b"".join(b.data for b in pending))
-                if pending else None)
-        return corrupt, torn
+    def _checkpoint(self, index: JournalIndex) -> None:
+        """Under the lock: save the index, so the next start reads only what comes after."""
+        if index.journal_id is not None:
+            write_checkpoint(self.checkpoint_path, index, index.journal_id)
+            index.checkpoint_records = index.records
 
     def _cut(self, fd: int, torn_bytes: bytes, offset: int, problem: str) -> None:
         """Cut a torn tail (a crash mid-append: never acknowledged), keeping its bytes aside."""
@@ -175,7 +121,7 @@ class JournalOrderStore:
                 return index
             size = os.fstat(index.fd).st_size
             if size > index.end:
-                corrupt, torn = self._apply_records(index, read_records(index.fd, index.end, size))
+                corrupt, torn = apply_records(index, read_records(index.fd, index.end, size))
                 for bad in corrupt:
                     self._report(f"{JOURNAL_NAME} bytes {bad.offset}-{bad.end}", bad.problem, "(left in place)")
                 if locked and torn is not None:
@@ -212,6 +158,8 @@ class JournalOrderStore:
         with self._memory_lock:
             for record in records:
                 index.apply(record)
+        if index.records - index.checkpoint_records >= CHECKPOINT_EVERY:
+            self._checkpoint(index)
 
     # --- products ------------------------------------------------------------------------------
     def _stock_of(self, index: JournalIndex, sku: str) -> int:
@@ -253,7 +201,7 @@ class JournalOrderStore:
 
     def _commit_batch(self, batch: list[PendingCreate]) -> None:
         index = self._fresh(locked=True)
-        products = _Products(lambda sku: self._product(index, sku))
+        products = Products(lambda sku: self._product(index, sku))
         seq, lines, accepted, keys, deferred = index.last_order_seq, [], [], set(), []
         for pending in batch:
             if pending.key_hash:
@@ -332,7 +280,7 @@ class JournalOrderStore:
             order = self._read(index, order_id) if ORDER_ID_RE.match(order_id or "") else None
             if order is None:
                 raise OrderMissing(f"No order {order_id}")
-            tx = Transaction(self, index)
+            tx = Transaction(lambda sku: self._stock_of(index, sku), index.sequences)
             if mutate(order, tx) is False:
                 return order
             problem = check_order(order, order_id)
@@ -400,6 +348,7 @@ class JournalOrderStore:
             write_compacted(self.path, index, {sku: self._stock_of(index, sku) for sku in self.catalogue})
             with self._memory_lock:
                 self._index = self._load(repair=False)
+            self._checkpoint(self._index)
             return {"orders": len(self._index.orders), "bytes_before": before, "bytes_after": self._index.end}
 
     def backup(self, destination: Path, catalogue_file: Path) -> dict:
@@ -414,19 +363,9 @@ class JournalOrderStore:
             index = self._fresh(locked=True)
             end, fd, orders = index.end, os.dup(index.fd), len(index.orders)
         try:
-            with open(destination / f".{JOURNAL_NAME}.tmp", "wb") as out:
-                offset = 0
-                while offset < end:
-                    chunk = os.pread(fd, min(1 << 20, end - offset), offset)
-                    if not chunk:
-                        raise OSError(errno.EIO, "journal shorter than expected")
-                    out.write(chunk)
-                    offset += len(chunk)
-                out.flush()
-                os.fsync(out.fileno())
+            copy_journal(fd, end, target)
         finally:
             os.close(fd)
-        os.replace(destination / f".{JOURNAL_NAME}.tmp", target)
         shutil.copyfile(catalogue_file, destination / "products.json")
         fsync_dir(destination)
         return {"bytes": end, "orders": orders, "to": str(destination)}

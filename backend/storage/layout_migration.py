@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -120,7 +121,7 @@ def migrate_if_needed(data_dir: Path, catalogue: dict) -> list[dict]:
     temp = data_dir / f".{JOURNAL_NAME}.migrating.tmp"
     count = 0
     with open(temp, "wb") as out:
-        out.write(encode({"stock": data["stock"], "price": {s: price_text(p) for s, p in data["prices"].items()},
+        out.write(encode({"journal": secrets.token_hex(8), "stock": data["stock"], "price": {s: price_text(p) for s, p in data["prices"].items()},
                           "seq": data["last_seq"], "seqs": data["sequences"], "migrated_from": "per-order files"})[0])
         for order in read_orders(data_dir / "orders", data["names"], skipped):
             meta = order_meta(order)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from decimal import Decimal
 from pathlib import Path
 
 from .atomic import dumps, write_json

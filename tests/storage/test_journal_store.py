@@ -177,3 +177,50 @@ def test_store_check_reports_a_clean_journal_and_changes_nothing(data_dir):
     report = check_data_dir(data_dir, store.catalogue)
     assert report["problems"] == [] and report["orders"] == 1 and report["idempotency_keys"] == 1
     assert journal(data_dir).read_bytes() == before and os.path.exists(journal(data_dir))
+
+
+def snapshot(store):
+    index = store._fresh()
+    return ({i: store.get_order(i) for i in store.order_ids()}, dict(index.keys), store.products(),
+            dict(index.sequences), {n: {v: set(m) for v, m in f.items()} for n, f in index.by_field.items()})
+
+
+def test_a_start_from_the_index_checkpoint_equals_a_full_read(tmp_path, monkeypatch):
+    from backend.storage import journal_store
+
+    monkeypatch.setattr(journal_store, "CHECKPOINT_EVERY", 10)
+    data_dir = make_data_dir(tmp_path / "data", stock=1000)
+    store = open_store(data_dir)
+    for n in range(25):
+        order, _ = store.create_order(builder(), idempotency_key=f"k{n}")
+        if n % 3 == 0:
+            store.transact_order(order["order_id"], lambda o, tx: o.update(status="confirmed",
+                                                                            n=tx.next_number("invoice")))
+    checkpoint = data_dir / "orders.index.json"
+    assert checkpoint.exists()
+    covered = json.loads(checkpoint.read_text())["end"]
+    assert 0 < covered < journal(data_dir).stat().st_size  # the last records are read from the journal
+    from_checkpoint = snapshot(open_store(data_dir))
+    checkpoint.unlink()
+    assert from_checkpoint == snapshot(open_store(data_dir)) == snapshot(store)
+
+
+@pytest.mark.parametrize("damage", ["other_journal", "unreadable", "beyond_the_end"])
+def test_a_checkpoint_that_does_not_fit_the_journal_is_ignored(tmp_path, monkeypatch, damage):
+    from backend.storage import journal_store
+
+    monkeypatch.setattr(journal_store, "CHECKPOINT_EVERY", 5)
+    data_dir = make_data_dir(tmp_path / "data", stock=1000)
+    store = open_store(data_dir)
+    for _ in range(12):
+        store.create_order(builder())
+    expected = snapshot(store)
+    checkpoint = data_dir / "orders.index.json"
+    document = json.loads(checkpoint.read_text())
+    if damage == "other_journal":
+        document["journal"] = "0000000000000000"
+        document["numbers"] = document["numbers"][:1]  # would lose orders if it were believed
+    elif damage == "beyond_the_end":
+        document["end"] = 10**9
+    checkpoint.write_text("{not json" if damage == "unreadable" else json.dumps(document))
+    assert snapshot(open_store(data_dir)) == expected
