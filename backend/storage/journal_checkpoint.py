@@ -74,6 +74,9 @@ def load_checkpoint(path: Path, index: JournalIndex, journal_id: str | None, siz
         return False
     index.numbers = numbers
     index.orders = dict(zip(numbers, zip(positions, statuses, qikink, emails)))
+    index._strings = {text: text for text in texts if isinstance(text, str)}
+    for pair in zip(statuses, qikink):
+        index.pairs[pair] = index.pairs.get(pair, 0) + 1
     for name, column in (("s", statuses), ("q", qikink), ("e", emails)):
         groups: dict = {}
         for number, value in zip(numbers, column):

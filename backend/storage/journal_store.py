@@ -308,9 +308,8 @@ class JournalOrderStore:
         start = (page - 1) * per_page
         if matches is None or isinstance(matches, OrderFilter):
             with self._memory_lock:
-                chosen, total = index.matching(**matches.fields()) if matches is not None else (None, 0)
-                numbers = index.page(chosen, start, per_page)
-                total = total if chosen is not None else len(index.numbers)
+                sets, total = index.matching(**matches.fields()) if matches is not None else (None, len(index.numbers))
+                numbers = index.page(sets, start, per_page)
             chosen_orders = [self._read(index, f"BHRT-{number}") for number in numbers]
             return [order for order in chosen_orders if order is not None], total
         selected, total = [], 0
@@ -327,11 +326,7 @@ class JournalOrderStore:
         """{qikink_status: orders} among the orders matching `matches`, from the index."""
         index = self._fresh()
         with self._memory_lock:
-            if matches is None or not any(matches.fields().values()):
-                return {value: len(numbers) for value, numbers in index.by_field["q"].items() if numbers}
-            chosen, _ = index.matching(**matches.fields())
-            return {value: len(chosen.intersection(numbers)) for value, numbers in index.by_field["q"].items()
-                    if not chosen.isdisjoint(numbers)}
+            return index.count_by_qikink_status(**(matches.fields() if matches is not None else {}))
 
     # --- upkeep ----------------------------------------------------------------------------------
     def recover(self) -> None:
