@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import zlib
 from typing import NamedTuple
 from decimal import Decimal
@@ -19,6 +20,16 @@ from decimal import Decimal
 from .atomic import dumps
 
 CRC_WIDTH = 8
+
+if hasattr(os, "pread"):
+    pread = os.pread
+else:  # Windows has no pread: seek and read under a lock (the fd is shared by threads)
+    _seek_lock = threading.Lock()
+
+    def pread(fd: int, length: int, offset: int) -> bytes:
+        with _seek_lock:
+            os.lseek(fd, offset, os.SEEK_SET)
+            return os.read(fd, length)
 
 
 class Record(NamedTuple):
@@ -112,7 +123,7 @@ def read_records(fd: int, start: int, end: int, chunk: int = 8 << 20):
     read a chunk at a time (the journal may be larger than the memory it is worth using)."""
     offset, carry = start, b""
     while offset < end:
-        piece = os.pread(fd, min(chunk, end - offset), offset)
+        piece = pread(fd, min(chunk, end - offset), offset)
         if not piece:
             break
         data, base = carry + piece, offset - len(carry)

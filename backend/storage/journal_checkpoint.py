@@ -94,9 +94,9 @@ def load_checkpoint(path: Path, index: JournalIndex, journal_id: str | None, siz
 
 def journal_id_of(fd: int, size: int) -> str | None:
     """The id in the journal's first record (None for a journal written before ids existed)."""
-    from .journal import Record, scan
+    from .journal import Record, pread, scan
 
-    head = os.pread(fd, min(size, 1 << 16), 0)
+    head = pread(fd, min(size, 1 << 16), 0)
     newline = head.find(b"\n")
     found = scan(head[:newline + 1]) if newline >= 0 else []
     return found[0].meta.get("journal") if found and isinstance(found[0], Record) else None

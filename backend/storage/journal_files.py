@@ -10,14 +10,14 @@ from collections import defaultdict
 from pathlib import Path
 
 from .atomic import TEMP_SUFFIX, fsync_dir, replace_file
-from .journal import BadBytes, Record, encode
+from .journal import BadBytes, Record, encode, pread
 
 JOURNAL_NAME = "orders.jsonl"
 
 
 def read_order(fd: int, offset: int, length: int) -> dict:
     """One order's JSON, read from the journal at (offset, length); ValueError if it is not an object."""
-    data = os.pread(fd, length, offset)
+    data = pread(fd, length, offset)
     if len(data) != length:
         raise ValueError("the journal is shorter than its index says")
     order = json.loads(data)
@@ -63,7 +63,7 @@ def write_compacted(journal: Path, index, stock: dict) -> None:
                 for key_hash in keys.get(order_id, ()):
                     meta["k"] = key_hash  # an order has at most one key; a second would need its own record
                 offset, length = index.where(order_id)
-                out.write(encode(meta, os.pread(index.fd, length, offset))[0])
+                out.write(encode(meta, pread(index.fd, length, offset))[0])
             out.flush()
             os.fsync(out.fileno())
         replace_file(temp, journal)
@@ -82,7 +82,7 @@ def copy_journal(fd: int, end: int, target: Path) -> None:
     with open(temp, "wb") as out:
         offset = 0
         while offset < end:
-            chunk = os.pread(fd, min(1 << 20, end - offset), offset)
+            chunk = pread(fd, min(1 << 20, end - offset), offset)
             if not chunk:
                 raise OSError(errno.EIO, "the journal is shorter than expected")
             out.write(chunk)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .atomic import dumps, fsync_dir, remove_temp_files
-from .errors import OrderMissing, ProductMissing, StoreStartupError, StoreWriteFailed
+from .errors import OrderMissing, ProductMissing, StoreStartupError, StoreUnavailable
 from .group_commit import PendingCreate, run_in_batch
 from .journal import Record, encode, price_text, read_records
 from .journal_checkpoint import CHECKPOINT_EVERY, CHECKPOINT_NAME, journal_id_of, load_checkpoint, write_checkpoint
@@ -58,7 +58,7 @@ class JournalOrderStore:
                 self._index = self._load(repair=True)
         except StoreStartupError:
             raise
-        except (OSError, StoreWriteFailed) as exc:
+        except (OSError, StoreUnavailable) as exc:
             raise StoreStartupError(
                 f"Data directory {self.data_dir} is not usable ({getattr(exc, 'strerror', None) or exc}). "
                 "Make it writable by this user or point DATA_DIR at a writable folder.") from None
@@ -340,7 +340,10 @@ class JournalOrderStore:
         with self.lock.hold():
             index = self._fresh(locked=True)
             before = index.end
-            write_compacted(self.path, index, {sku: self._stock_of(index, sku) for sku in self.catalogue})
+            try:
+                write_compacted(self.path, index, {sku: self._stock_of(index, sku) for sku in self.catalogue})
+            except OSError as exc:  # the journal is as it was; orders go on
+                raise _write_failed("compacting the journal", exc) from None
             with self._memory_lock:
                 self._index = self._load(repair=False)
             self._checkpoint(self._index)
