@@ -18,7 +18,7 @@ from filelock import Timeout
 
 from backend import create_app
 from backend.config import Config
-from backend.errors import StorageUnavailable
+from backend.storage.errors import StoreUnavailable
 from backend.qikink.auth import TokenCache, TokenInfo
 from backend.storage import OrderFilter
 from backend.storage.atomic import write_json
@@ -69,12 +69,12 @@ def test_db_migrate_command_hides_the_password(database_url, data_dir):
 
 
 def test_unreachable_database_is_a_startup_error_without_the_password(data_dir):
-    from backend.errors import StartupError
+    from backend.storage.errors import StoreStartupError
     from tests.harness import free_port
 
     config = Config(data_dir=data_dir, database_url=f"postgresql://shop:Hidden99@127.0.0.1:{free_port()}/shop",
                     database_connect_timeout=1, database_pool_timeout=0.5)
-    with pytest.raises(StartupError) as caught:
+    with pytest.raises(StoreStartupError) as caught:
         open_postgres_store(config)
     assert "Hidden99" not in str(caught.value) and "shop:***@" in str(caught.value)
 
@@ -279,7 +279,7 @@ def test_storage_errors_during_a_request_are_503(pg_config, pg_store):
     assert response.headers["Retry-After"]
     health = client.get("/api/health")
     assert health.status_code == 503 and health.json["storage"] == "unavailable"
-    with pytest.raises(StorageUnavailable):
+    with pytest.raises(StoreUnavailable):
         pg_store.get_order("BHRT-1")
 
 
