@@ -1,5 +1,5 @@
-"""`python -m backend`: start the server; `python -m backend sync|db|openapi` for the rest (and `emulator`,
-the same as `python -m qikink_emulator`)."""
+"""`python -m backend`: start the server; `python -m backend sync|db|orders|store|openapi` for the rest (and
+`emulator`, the same as `python -m qikink_emulator`)."""
 from __future__ import annotations
 
 import argparse
@@ -7,8 +7,10 @@ import logging
 import sys
 from pathlib import Path
 
+from . import store_cli
 from .config import Config, ConfigError
 from .errors import StartupError
+from .storage.errors import StoreStartupError
 
 log = logging.getLogger("backend")
 
@@ -129,6 +131,7 @@ def main(argv=None) -> int:
     db_export = db_commands.add_parser("export", help="write the database out as a JSON data directory")
     db_export.add_argument("--to", dest="target", required=True, help="a new or empty folder")
     commands.add_parser("openapi", help="print the API's OpenAPI 3.1 document (JSON)")
+    store_cli.add_commands(commands)
     args, rest = parser.parse_known_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -146,8 +149,10 @@ def main(argv=None) -> int:
             return run_once(Config.from_env())
         if args.command == "db":
             return _db(args)
+        if args.command in ("orders", "store"):
+            return store_cli.run(args)
         return _serve(args)
-    except (ConfigError, StartupError) as exc:
+    except (ConfigError, StartupError, StoreStartupError) as exc:
         print(f"ERROR: {exc}", file=sys.stderr, flush=True)
         return 2
 

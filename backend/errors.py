@@ -6,6 +6,8 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from .storage.errors import OrderMissing, ProductMissing, SoldOut, StoreError, StoreUnavailable
+
 log = logging.getLogger(__name__)
 
 
@@ -151,6 +153,19 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):
         return error.to_response()
+
+    @app.errorhandler(StoreUnavailable)
+    def _store_unavailable(error: StoreUnavailable):
+        return StorageUnavailable(error.message, retry_after=error.retry_after).to_response()
+
+    @app.errorhandler(OrderMissing)
+    @app.errorhandler(ProductMissing)
+    def _store_missing(error: StoreError):
+        return NotFound(error.message).to_response()
+
+    @app.errorhandler(SoldOut)
+    def _sold_out(error: SoldOut):
+        return OutOfStock(error.message).to_response()
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

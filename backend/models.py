@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from .errors import InvalidJson, ValidationError
+from .storage.order_fields import ORDER_ID_RE, SKU_RE  # noqa: F401  (storage needs them too)
 
 STATES = {
     "AN": "Andaman and Nicobar Islands", "AP": "Andhra Pradesh", "AR": "Arunachal Pradesh",
@@ -36,8 +37,6 @@ MOBILE_FIRST_DIGITS, MOBILE_LENGTH = "6-9", 10  # an Indian mobile number: 10 di
 MOBILE_RE = re.compile(f"^[{MOBILE_FIRST_DIGITS}][0-9]{{{MOBILE_LENGTH - 1}}}$")
 PHONE_PREFIXES = ("+91", "91", "0")  # country code or trunk prefix, dropped when normalising
 PHONE_MARKS = "-()"  # ignored in a phone number, like white space
-ORDER_ID_RE = re.compile(r"^BHRT-[0-9]{1,10}$")
-SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 CONTROL_CHARS = r"\x00-\x1f\x7f"  # a regex character-class body: refused in any text field
 _CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")

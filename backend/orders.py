@@ -272,14 +272,11 @@ class OrderService:
         return self.store.list_orders(matches, page=page, per_page=per_page)
 
     def count_by_qikink_status(self, *, status=None, email=None) -> dict:
-        """{qikink_status: number of orders} over the orders matching `status` and `email`.
-        Reads every order, so the list answers it only when asked."""
+        """{qikink_status: number of orders} over the orders matching `status` and `email`,
+        answered by the store (its index, or SQL)."""
         counts = dict.fromkeys(QIKINK_STATUSES, 0)
-        matches = OrderFilter(status=status, email=email)
-        for order_id in self.store.order_ids():
-            order = self.store.get_order(order_id)
-            if order is not None and matches(order):
-                counts[order["qikink_status"]] = counts.get(order["qikink_status"], 0) + 1
+        filtered = status is not None or email is not None
+        counts.update(self.store.count_by_qikink_status(OrderFilter(status=status, email=email) if filtered else None))
         return counts
 
     # --- editing -----------------------------------------------------------------------------

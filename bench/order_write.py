@@ -1,4 +1,4 @@
-"""Time one durable order write (FileOrderStore.create_order) with N orders already stored.
+"""Time one durable order write (JournalOrderStore.create_order) with N orders already stored.
 
     .venv/bin/python bench/order_write.py 100 10000
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from backend.storage import FileOrderStore, load_catalogue  # noqa: E402
+from backend.storage import JournalOrderStore, load_catalogue  # noqa: E402
 from tests.conftest import make_data_dir  # noqa: E402
 
 
@@ -26,7 +26,7 @@ def builder(products, order_id):
 def measure(stored: int, samples: int = 200) -> list[float]:
     with tempfile.TemporaryDirectory(dir=Path(__file__).resolve().parent) as tmp:
         data_dir = make_data_dir(Path(tmp) / "data", stock=10_000_000)
-        store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+        store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
         for _ in range(stored):
             store.create_order(builder)
         timings = []

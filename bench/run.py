@@ -35,8 +35,11 @@ SERVER_ENV = {"RATELIMIT_ENABLED": "false", "SYNC_INTERVAL_SECONDS": "15", "QIKI
               "QIKINK_EMULATOR_STEP_SECONDS": "5"}
 # A customer's own orders, newest first: a filtered listing (SQL on PostgreSQL, a scan of the files).
 LIST_PATH = "/api/orders?email=bench7@example.com&per_page=20"
-TARGETS = {"create_vs_ceiling": 0.50, "create_push_vs_ceiling": 0.30, "p99_create_ms": 50.0,
-           "create_100k_vs_100": 0.80, "cold_start_s": 3.0, "rss_mb": 300.0, "get_order_vs_ceiling": 0.70}
+# Issue 12's goals: at least the Flask + SQLite peer, half of our own ceiling, p99 < 50 ms, flat
+# to 100,000 orders, cold start ≤ 1 s and ≤ 150 MB resident there, a filtered list ≤ 20 ms.
+TARGETS = {"create_vs_ceiling": 0.50, "create_vs_peer": 1.00, "create_push_vs_ceiling": 0.30, "p99_create_ms": 50.0,
+           "create_100k_vs_100": 0.80, "cold_start_s": 1.0, "rss_mb": 150.0, "get_order_vs_ceiling": 0.70,
+           "list_ms": 20.0}
 
 
 def rss_mb(pid: int) -> dict:
@@ -55,7 +58,7 @@ class Bench:
 
     def __init__(self, args):
         self.args = args
-        self.results: dict = {"scenarios": {}, "startup": {}, "ratios": {}}
+        self.results: dict = {"scenarios": {}, "startup": {}, "ratios": {}, "list_ms": {}}
         CACHE.mkdir(parents=True, exist_ok=True)
         self.scratch = Path(tempfile.mkdtemp(prefix="run-", dir=CACHE))
         self.logs = self.scratch / "logs"
@@ -109,10 +112,44 @@ class Bench:
                       **context)
             if full:
                 self.load(f"products@{stored}", f"{server.url}/api/products", **context)
-                self.load(f"list@{stored}", f"{server.url}{LIST_PATH}", **context)
+            self.load(f"list@{stored}", f"{server.url}{LIST_PATH}", **context)
+            self.results["list_ms"][str(stored)] = self.time_list(server)
             self.results["startup"][str(stored)].update({f"after_load_{k}": v for k, v in rss_mb(server.proc.pid).items()})
         finally:
             server.stop()
+
+    def time_list(self, server: ServerProcess) -> dict:
+        """Median ms of one admin list (the console's: a page of 50 and the counts) with each filter,
+        one request at a time (the development server needs no admin key)."""
+        timings = {}
+        for name, params in (("qikink_status", {"qikink_status": "sync_pending"}), ("status", {"status": "pending"}),
+                             ("email", {"email": "bench7@example.com"})):
+            samples = []
+            for _ in range(15):
+                began = time.perf_counter()
+                response = server.get("/api/orders", params={**params, "per_page": 50, "counts": "qikink_status"})
+                samples.append((time.perf_counter() - began) * 1000)
+                response.raise_for_status()
+            timings[name] = round(sorted(samples)[len(samples) // 2], 2)
+        return timings
+
+    def peer(self, stored: int) -> None:
+        """The Flask + SQLite peer (bench/peers/flask_sqlite.py), same threads, same load."""
+        self.say(f"peer: Flask + SQLite (WAL, synchronous=FULL), {stored:,} orders stored")
+        data_dir = self.scratch / f"peer-{stored}"
+        Process(["-m", "bench.peers.flask_sqlite", "--data-dir", str(data_dir), "--seed", str(stored)], {},
+                self.logs / "peer-seed.log").start().proc.wait(600)
+        port = free_port()
+        app = Process(["-m", "bench.peers.flask_sqlite", "--data-dir", str(data_dir), "--port", str(port),
+                       "--threads", str(self.args.threads or 8)], {}, self.logs / f"peer-{port}.log").start()
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until(lambda: requests.get(f"{url}/api/health", timeout=1).ok, 60, what="peer app")
+            context = {"stored": stored, "qikink": "off"}
+            self.load(f"peer_health@{stored}", f"{url}/api/health", **context)
+            self.load(f"peer_create@{stored}", f"{url}/api/orders", method="POST", body=order_body(), **context)
+        finally:
+            app.stop()
 
     def ours_postgres(self, postgres, stored: int) -> None:
         """The same server on PostgreSQL, its database imported from the same seeded directory."""
@@ -218,6 +255,8 @@ class Bench:
         self.say(f"load: {tool}, {args.connections} connections, {args.duration:g}s per scenario, 127.0.0.1 only")
         try:
             self.ours_qikink_off(base, full=True)
+            if not args.no_peer:
+                self.peer(base)
             if not args.no_emulator:
                 self.ours_with_emulator(base)
             for stored in sizes[1:]:
@@ -243,6 +282,8 @@ def ratios(results: dict, base: int, largest: int) -> dict:
 
     ceiling = rps(f"health@{base}")
     out = {"create_vs_ceiling": div(rps(f"create@{base}"), ceiling),
+           "create_vs_peer": div(rps(f"create@{base}"), rps(f"peer_create@{base}")),
+           "peer_create_vs_peer_ceiling": div(rps(f"peer_create@{base}"), rps(f"peer_health@{base}")),
            "create_push_vs_ceiling": div(rps(f"create_push@{base}"), ceiling),
            "get_order_vs_ceiling": div(rps(f"get_order@{base}"), ceiling),
            f"create_{largest}_vs_{base}": div(rps(f"create@{largest}"), rps(f"create@{base}")),
@@ -271,11 +312,20 @@ def table(results: dict) -> str:
                                        and name != "create_vs_ceiling" and "push" not in name else None)
         lines.append(f"| {name} | {'n/a' if value is None else f'{value:.2f}'} | "
                      f"{'≥ %.2f' % target if target else ''} |")
-    lines += ["", "| stored | cold start s | RSS at start MB | RSS after load MB | peak RSS MB |", "|---:|---:|---:|---:|---:|"]
+    create = next((v for k, v in s.items() if k.startswith("create@")), None)
+    if create:
+        lines.append(f"| create p99 ms | {create['p99_ms']:.2f} | < {TARGETS['p99_create_ms']:.0f} |")
+    lines += ["", f"| stored | cold start s (≤ {TARGETS['cold_start_s']:g}) | RSS at start MB | RSS after load MB | "
+              f"peak RSS MB (≤ {TARGETS['rss_mb']:g}) |", "|---:|---:|---:|---:|---:|"]
     for stored, f in results["startup"].items():
         label = f"{int(stored.split('-')[-1]):,}" + (" (PostgreSQL)" if stored.startswith("pg-") else "")
         lines.append(f"| {label} | {f.get('cold_start_s', '')} | {f.get('rss_mb', '')} | "
                      f"{f.get('after_load_rss_mb', '')} | {f.get('after_load_peak_rss_mb', '')} |")
+    if results.get("list_ms"):
+        lines += ["", f"| stored | admin list ms, ?qikink_status= | ?status= | ?email= (target ≤ {TARGETS['list_ms']:g}) |",
+                  "|---:|---:|---:|---:|"]
+        for stored, f in results["list_ms"].items():
+            lines.append(f"| {int(stored):,} | {f['qikink_status']} | {f['status']} | {f['email']} |")
     return "\n".join(lines)
 
 
@@ -291,6 +341,7 @@ def parse_args(argv=None):
                         help="load generator (default: wrk when installed)")
     parser.add_argument("--threads", type=int, help="SERVER_THREADS for the server (default: its own default)")
     parser.add_argument("--no-emulator", action="store_true", help="skip the runs that push to the emulator")
+    parser.add_argument("--no-peer", action="store_true", help="skip the Flask + SQLite peer")
     parser.add_argument("--no-postgres", action="store_true",
                         help="skip the PostgreSQL runs (by default a throwaway server is started when installed)")
     parser.add_argument("--seed-fsync", action="store_true", help="fsync while seeding too (much slower)")

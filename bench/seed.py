@@ -1,9 +1,9 @@
 """Data directories with N orders already stored, made by the store's own code and cached.
 
-Every seeded order goes through `OrderService.place` → `FileOrderStore.create_order`, exactly as a
+Every seeded order goes through `OrderService.place` → `JournalOrderStore.create_order`, exactly as a
 POST /api/orders does. A seeded directory is kept under bench/.cache (git-ignored) and each run
-works on a hard-linked copy of it: the store never rewrites a file in place (it writes a temp
-file and `os.replace`s it), so the cached copy is never changed by a run.
+works on a copy of it (the journal copied, the catalogue hard-linked), so the cached copy is never
+changed by a run.
 
     .venv/bin/python -m bench.seed DIR COUNT [--fsync]
 """
@@ -43,7 +43,7 @@ def make_data_dir(path: Path, stock: int = STOCK) -> Path:
     return make(Path(path), stock=stock)
 
 
-SEED_FORMAT = "1"  # bump when the order file layout changes, so that old seeds are not reused
+SEED_FORMAT = "2"  # bump when the order file layout changes, so that old seeds are not reused
 
 
 def _code_version() -> str:
@@ -60,12 +60,12 @@ def seed(data_dir: Path, count: int, *, fsync: bool = False) -> None:
     are byte for byte what the store writes, only ~5x sooner. The measured server always fsyncs.
     """
     from backend.orders import OrderService
-    from backend.storage import FileOrderStore, load_catalogue
+    from backend.storage import JournalOrderStore, load_catalogue
 
     if not fsync:
         os.fsync = lambda fd: None  # this seeding process only; never the server under test
     make_data_dir(data_dir)
-    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
     service = OrderService(store)
     for n in range(count):
         service.place(order_body(n))
@@ -87,7 +87,7 @@ def cached_seed(count: int, *, fsync: bool = False, log=print) -> Path:
     if target.exists():
         shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    log(f"seeding {count:,} orders through FileOrderStore.create_order into {target} (cached for later runs)")
+    log(f"seeding {count:,} orders through JournalOrderStore.create_order into {target} (cached for later runs)")
     began = time.monotonic()
     _seed_in_subprocess(target, count, fsync)
     marker.write_text(json.dumps({"orders": count, "seconds": round(time.monotonic() - began, 1), "fsync": fsync}))
@@ -96,9 +96,13 @@ def cached_seed(count: int, *, fsync: bool = False, log=print) -> Path:
 
 
 def working_copy(seeded: Path, destination: Path) -> Path:
-    """A hard-linked copy of a seeded directory that a run may write to."""
+    """A copy of a seeded directory that a run may write to: the journal, which the store appends
+    to, is copied; the rest (never rewritten in place) is hard-linked."""
     def link(source, target):
-        os.link(source, target)
+        if Path(source).name == "orders.jsonl":
+            shutil.copyfile(source, target)
+        else:
+            os.link(source, target)
 
     ignore = shutil.ignore_patterns(COMPLETE_MARKER, ".store.lock", ".worker.lock", "*.tmp")
     shutil.copytree(seeded, destination, copy_function=link, ignore=ignore)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from backend import create_app
 from backend.config import Config
-from backend.storage import FileOrderStore, MemoryOrderStore, load_catalogue
+from backend.storage import JournalOrderStore, MemoryOrderStore, load_catalogue
 from tests.postgres_server import start_server
 from tests.support import EmulatorControl
 
@@ -75,7 +75,7 @@ def store(request, data_dir):
     """Every repository: the same storage tests run against each."""
     catalogue = load_catalogue(data_dir / "products.json")
     if request.param == "file":
-        return FileOrderStore(data_dir, catalogue)
+        return JournalOrderStore(data_dir, catalogue)
     if request.param == "postgres":
         from backend.storage.postgres import open_postgres_store
 

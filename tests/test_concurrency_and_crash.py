@@ -1,7 +1,6 @@
 """Several processes on one data directory, and SIGKILL at random moments: nothing lost or doubled."""
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.storage import FileOrderStore, load_catalogue
+from backend.storage import JournalOrderStore, load_catalogue
 from tests.conftest import make_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,16 +42,17 @@ def assert_consistent(stored: dict, products: dict, acked: list[tuple[str, str, 
         assert product["stock_quantity"] == initial_stock - taken[sku], sku
 
 
-def check_store(data_dir: Path, acked: list[tuple[str, str, int]], initial_stock: int) -> FileOrderStore:
+def check_store(data_dir: Path, acked: list[tuple[str, str, int]], initial_stock: int) -> JournalOrderStore:
     """Every acknowledged order present exactly once; stock = initial - what the stored orders took."""
-    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
     ids = store.order_ids()
     assert len(ids) == len(set(ids))
     stored = {order_id: store.get_order(order_id) for order_id in ids}
     assert all(order is not None for order in stored.values())
     assert_consistent(stored, store.products(), acked, initial_stock)
     assert not list(data_dir.rglob("*.tmp"))
-    assert store.quarantined == []
+    # A kill -9 mid-append may leave a torn tail (never acknowledged): cut and reported, nothing else.
+    assert all(q["problem"].startswith("torn tail cut") for q in store.quarantined), store.quarantined
     return store
 
 
@@ -105,5 +105,4 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_order(tmp_path):
         check_store(data_dir, all_acked, 100_000)
         assert time.monotonic() - started < 60
     assert kills == 20 and len(all_acked) > 20
-    state = json.loads((data_dir / "state.json").read_text(encoding="utf-8"))
-    assert state["intents"] == {}
+    assert not list(data_dir.glob("orders.jsonl.corrupt-*")), "a record in the middle of the journal was damaged"

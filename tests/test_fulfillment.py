@@ -23,7 +23,7 @@ from backend.orders import OrderService
 from backend.qikink import QikinkClient, QikinkConfig
 from qikink_emulator import EmulatorServer
 from backend.qikink.mapping import to_qikink_order
-from backend.storage import FileOrderStore, load_catalogue
+from backend.storage import JournalOrderStore, load_catalogue
 from tests.conftest import ADDRESS, order_body
 from tests.harness import free_port, wait_until
 from tests.support import EmulatorControl, FakeClock, assert_error, run_in_threads
@@ -132,8 +132,8 @@ def wait_unclaimed(app, order_id):
                what=f"claim on {order_id} released")
 
 
-def file_store(data_dir) -> FileOrderStore:
-    return FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+def file_store(data_dir) -> JournalOrderStore:
+    return JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
 
 
 # --- orders reach Qikink exactly once ------------------------------------------------------------

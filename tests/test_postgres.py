@@ -18,7 +18,7 @@ from filelock import Timeout
 
 from backend import create_app
 from backend.config import Config
-from backend.errors import StorageUnavailable
+from backend.storage.errors import StoreUnavailable
 from backend.qikink.auth import TokenCache, TokenInfo
 from backend.storage import OrderFilter
 from backend.storage.atomic import write_json
@@ -69,12 +69,12 @@ def test_db_migrate_command_hides_the_password(database_url, data_dir):
 
 
 def test_unreachable_database_is_a_startup_error_without_the_password(data_dir):
-    from backend.errors import StartupError
+    from backend.storage.errors import StoreStartupError
     from tests.harness import free_port
 
     config = Config(data_dir=data_dir, database_url=f"postgresql://shop:Hidden99@127.0.0.1:{free_port()}/shop",
                     database_connect_timeout=1, database_pool_timeout=0.5)
-    with pytest.raises(StartupError) as caught:
+    with pytest.raises(StoreStartupError) as caught:
         open_postgres_store(config)
     assert "Hidden99" not in str(caught.value) and "shop:***@" in str(caught.value)
 
@@ -252,9 +252,9 @@ def test_import_ten_thousand_orders_twice_then_export_and_compare(tmp_path, pg_c
     state = json.loads((target / "state.json").read_text(encoding="utf-8"))
     assert state["stock"]["BHRT-001-M"] == 40_000 and state["prices"] == {"BHRT-002-M": 1499}
     assert state["last_order_seq"] == 1_790_009_999
-    from backend.storage import FileOrderStore, load_catalogue
+    from backend.storage import JournalOrderStore, load_catalogue
 
-    reopened = FileOrderStore(target, load_catalogue(target / "products.json"))
+    reopened = JournalOrderStore(target, load_catalogue(target / "products.json"))
     assert len(reopened.order_ids()) == 10_000 and reopened.quarantined == []
     print(f"\nimport 10,000 orders: {first_seconds:.2f}s; export: {export_seconds:.2f}s")
 
@@ -279,7 +279,7 @@ def test_storage_errors_during_a_request_are_503(pg_config, pg_store):
     assert response.headers["Retry-After"]
     health = client.get("/api/health")
     assert health.status_code == 503 and health.json["storage"] == "unavailable"
-    with pytest.raises(StorageUnavailable):
+    with pytest.raises(StoreUnavailable):
         pg_store.get_order("BHRT-1")
 
 

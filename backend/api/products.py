@@ -3,7 +3,7 @@ from flask import Blueprint, request
 
 from ..errors import NotFound
 from ..models import validate_product_patch
-from ..storage import public_product
+from ..products_view import public_product
 from . import json_body, require_admin, services
 
 bp = Blueprint("products", __name__, url_prefix="/api/products")

@@ -18,7 +18,7 @@ from ..clock import iso_utc, timestamp_of
 from ..errors import NotFound, OrderBusy
 from ..qikink import QikinkError
 from ..models import ORDER_ID_RE
-from ..storage import mapping_problem
+from ..qikink.mapping import mapping_problem
 from .circuit_breaker import CircuitBreaker
 from .health import QikinkHealth
 from .index import OrderIndex

@@ -226,3 +226,50 @@ def to_fulfilment(qikink_order: dict) -> dict:
         "tracking_url": tracking_url(shipping.get("tracking_link"), awb),
         "qikink_shipment_id": str(qikink_order.get("order_id", "")),
     }
+
+
+# --- the catalogue's Qikink mapping ------------------------------------------------------------
+DESIGN_FIELDS = ("design_code", "placement_sku", "width_inches", "height_inches", "design_link", "mockup_link")
+PLACEMENTS = ("fr", "bk", "lp", "rp", "ls", "rs")
+
+
+def _mapping_problem(mapping) -> str | None:
+    if not isinstance(mapping, dict):
+        return "qikink mapping is missing"
+    if not isinstance(mapping.get("sku"), str) or not mapping["sku"]:
+        return "qikink.sku is missing"
+    mode = mapping.get("search_from_my_products")
+    if mode == 1:
+        if "designs" in mapping or "print_type_id" in mapping:
+            return "qikink: a My Products SKU takes no designs or print_type_id"
+        return None
+    if mode != 0:
+        return "qikink.search_from_my_products must be 1 or 0"
+    if not isinstance(mapping.get("print_type_id"), int):
+        return "qikink.print_type_id is required for a catalogue blank"
+    designs = mapping.get("designs")
+    if not isinstance(designs, list) or not designs:
+        return "qikink.designs is required for a catalogue blank"
+    for index, design in enumerate(designs):
+        missing = [f for f in DESIGN_FIELDS if not isinstance(design, dict) or not str(design.get(f, "")).strip()]
+        if missing:
+            return f"qikink.designs[{index}] is missing {', '.join(missing)}"
+        if len(str(design["design_code"])) > 20:
+            return f"qikink.designs[{index}].design_code is longer than 20 characters"
+        if design["placement_sku"] not in PLACEMENTS:
+            return f"qikink.designs[{index}].placement_sku must be one of {', '.join(PLACEMENTS)}"
+    return None
+
+
+def mapping_problem(product: dict) -> str | None:
+    """Why a product's Qikink mapping cannot be sent, or None (used by /api/qikink/sync)."""
+    return _mapping_problem(product.get("qikink"))
+
+
+def catalogue_problem(catalogue: dict[str, dict]) -> str | None:
+    """The first product whose Qikink mapping cannot be sent and why, or None (checked at start)."""
+    for index, (sku, product) in enumerate(catalogue.items()):
+        problem = _mapping_problem(product.get("qikink"))
+        if problem:
+            return f"products[{index}] ({sku}): {problem}"
+    return None

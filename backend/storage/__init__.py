@@ -1,7 +1,18 @@
-"""Storage: atomic-write and locking primitives, the catalogue, and the order repositories."""
-from .catalogue import load_catalogue, mapping_problem, public_product
-from .files import FileOrderStore
-from .repository import MemoryOrderStore, OrderFilter, OrderStore, open_store
+"""Storage: the order stores (journal of JSON lines, in-memory twin, PostgreSQL), the catalogue,
+and their own errors. Knows nothing of HTTP."""
+from .catalogue import load_catalogue
+from .journal_store import JournalOrderStore
+from .memory_store import MemoryOrderStore
+from .order_filter import OrderFilter
 
-__all__ = ["FileOrderStore", "MemoryOrderStore", "OrderFilter", "OrderStore", "load_catalogue", "mapping_problem",
-           "open_store", "public_product"]
+__all__ = ["JournalOrderStore", "MemoryOrderStore", "OrderFilter", "load_catalogue", "open_store"]
+
+
+def open_store(config):
+    """PostgreSQL when DATABASE_URL is set, else the journal store in `config.data_dir` (raises
+    StoreStartupError naming any unusable file, or a database that cannot be reached)."""
+    if config.database_url:
+        from .postgres import open_postgres_store
+
+        return open_postgres_store(config)
+    return JournalOrderStore(config.data_dir, load_catalogue(config.catalogue_file), lock_timeout=config.lock_timeout)

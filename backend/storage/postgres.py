@@ -20,12 +20,13 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ..config import mask_database_url
-from ..errors import NotFound, OutOfStock, StartupError, StorageUnavailable
-from ..models import ORDER_ID_RE
+from .errors import OrderMissing, ProductMissing, SoldOut, StoreStartupError, StoreUnavailable, StoreWriteFailed
 from .atomic import dumps
 from .catalogue import load_catalogue
 from .migrations import migrate
-from .repository import OrderFilter, OrderTransaction, hash_key, order_number
+from .memory_store import OrderTransaction
+from .order_fields import ORDER_ID_RE, hash_key, order_number
+from .order_filter import OrderFilter
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ UPSERT_ORDER = """
 
 
 def open_pool(config, *, name: str = "orders") -> ConnectionPool:
-    """A connection pool for DATABASE_URL, opened; StartupError (password hidden) if unreachable."""
+    """A connection pool for DATABASE_URL, opened; StoreStartupError (password hidden) if unreachable."""
     statement_ms = int(config.database_statement_timeout * 1000)
     pool = ConnectionPool(
         config.database_url, min_size=config.database_pool_min, max_size=config.database_pool_max,
@@ -78,7 +79,7 @@ def open_pool(config, *, name: str = "orders") -> ConnectionPool:
         pool.open(wait=True, timeout=config.database_connect_timeout + config.database_pool_timeout)
     except (PoolTimeout, psycopg.Error) as exc:
         pool.close()
-        raise StartupError(f"PostgreSQL at {config.database_url_display} cannot be reached "
+        raise StoreStartupError(f"PostgreSQL at {config.database_url_display} cannot be reached "
                            f"({scrub(str(exc), config.database_url)}). Start it, or check DATABASE_URL.") from None
     return pool
 
@@ -110,14 +111,14 @@ class PostgresOrderStore:
         self._run(add_new_products, "adding new products")
 
     # --- transactions ------------------------------------------------------------------------
-    def _unavailable(self, action: str, exc: Exception) -> StorageUnavailable:
+    def _unavailable(self, action: str, exc: Exception) -> StoreWriteFailed:
         detail = scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, self.url)
         log.error("PostgreSQL failure while %s: %s: %s", action, type(exc).__name__, detail)
         if isinstance(exc, PoolTimeout):
             message = "Every database connection is busy or the database cannot be reached; try again shortly"
         else:
             message = "The order database cannot be reached; try again shortly"
-        return StorageUnavailable(message, retry_after=RETRY_AFTER_SECONDS)
+        return StoreWriteFailed(message, retry_after=RETRY_AFTER_SECONDS)
 
     @contextmanager
     def _transaction(self):
@@ -136,7 +137,7 @@ class PostgresOrderStore:
 
     def _run(self, work, action: str, *, transaction: bool = True):
         """`work(conn)` in a transaction, run again after a deadlock or lost stock race; database
-        failures become StorageUnavailable (503 with Retry-After)."""
+        failures become StoreWriteFailed (503 with Retry-After)."""
         for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
             try:
                 if not transaction and _current.get() is None:
@@ -167,7 +168,7 @@ class PostgresOrderStore:
 
     def update_product(self, sku: str, changes: dict) -> dict:
         if sku not in self.catalogue:
-            raise NotFound(f"No product with SKU {sku}")
+            raise ProductMissing(f"No product with SKU {sku}")
 
         def update(conn):
             if "price" in changes:
@@ -210,7 +211,7 @@ class PostgresOrderStore:
         try:
             return self._run(create, "saving an order")
         except _StockTaken as exc:
-            raise OutOfStock(f"{exc.args[0]} sold out while the order was being placed") from None
+            raise SoldOut(f"{exc.args[0]} sold out while the order was being placed") from None
 
     def _order_for_key(self, conn, key_hash: str) -> dict | None:
         row = conn.execute("SELECT o.doc FROM idempotency_keys k JOIN orders o ON o.order_id = k.order_id "
@@ -248,7 +249,7 @@ class PostgresOrderStore:
         OrderStore.transact_order. A sequence's row stays locked until the commit, so numbers
         are drawn one transaction at a time and a rolled-back one is drawn again: no gaps."""
         if not ORDER_ID_RE.match(order_id or ""):
-            raise NotFound(f"No order {order_id}")
+            raise OrderMissing(f"No order {order_id}")
 
         def current_number(conn, name: str) -> int:
             conn.execute("INSERT INTO number_sequences (name, last_value) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING",
@@ -259,14 +260,14 @@ class PostgresOrderStore:
         def update(conn):
             row = conn.execute("SELECT doc FROM orders WHERE order_id = %s FOR UPDATE", (order_id,)).fetchone()
             if row is None:
-                raise NotFound(f"No order {order_id}")
+                raise OrderMissing(f"No order {order_id}")
             order = row[0]
             tx = OrderTransaction(lambda name: current_number(conn, name))
             if mutate(order, tx) is False:
                 raise _Unchanged(order)  # rolls back what drawing a number locked or wrote
             for sku in sorted(tx.stock):
                 conn.execute("UPDATE products SET stock = stock + %s WHERE sku = %s", (tx.stock[sku], sku))
-            for name, (_before, after) in tx.numbers.items():
+            for name, after in tx.sequences.items():
                 conn.execute("UPDATE number_sequences SET last_value = %s WHERE name = %s", (after, name))
             self._write_order(order)
             return order
@@ -306,6 +307,20 @@ class PostgresOrderStore:
 
         return self._run(select, "listing orders", transaction=False)
 
+    def count_by_qikink_status(self, matches: OrderFilter | None = None) -> dict[str, int]:
+        """{qikink_status: orders} among the orders matching `matches` (status and email), as SQL."""
+        where, params = [], []
+        if getattr(matches, "status", None) is not None:
+            where.append("status = %s")
+            params.append(matches.status)
+        if getattr(matches, "email", None) is not None:
+            where.append("lower(customer_email) = lower(%s)")
+            params.append(matches.email)
+        condition = f"WHERE {' AND '.join(where)}" if where else ""
+        return dict(self._run(lambda conn: conn.execute(
+            f"SELECT qikink_status, count(*) FROM orders {condition} GROUP BY qikink_status", params).fetchall(),
+            "counting orders", transaction=False))
+
     def _list_by_predicate(self, matches, offset: int, per_page: int):
         def scan(conn):
             selected, total = [], 0
@@ -327,7 +342,7 @@ class PostgresOrderStore:
         """None when the database answers, else the reason."""
         try:
             self._run(lambda conn: conn.execute("SELECT 1"), "checking the database", transaction=False)
-        except StorageUnavailable as exc:
+        except StoreUnavailable as exc:
             return exc.message
         return None
 
@@ -361,8 +376,8 @@ def open_postgres_store(config) -> PostgresOrderStore:
     try:
         migrate(pool)
         return PostgresOrderStore(pool, catalogue, url=config.database_url)
-    except (psycopg.Error, StorageUnavailable) as exc:
+    except (psycopg.Error, StoreUnavailable) as exc:
         pool.close()
-        raise StartupError(f"PostgreSQL at {config.database_url_display} could not be prepared "
+        raise StoreStartupError(f"PostgreSQL at {config.database_url_display} could not be prepared "
                            f"({scrub(str(exc), config.database_url)})") from None
 

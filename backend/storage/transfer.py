@@ -10,67 +10,17 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from decimal import Decimal
 from pathlib import Path
 
-from ..errors import StartupError
-from ..models import ORDER_ID_RE
-from .atomic import CorruptFile, dumps, read_json, write_json
+from .atomic import dumps, write_json
+from .errors import StoreStartupError
+from .journal_files import JOURNAL_NAME
+from .layout_migration import read_directory_state, read_orders
 from .postgres import order_columns
-from .repository import check_order, order_number
 
 log = logging.getLogger(__name__)
 
 BATCH = 1000
-
-
-def read_directory_state(source: Path, catalogue: dict) -> dict:
-    """A JSON data directory's stock, prices, keys, sequence and order file names, with the stock
-    of interrupted writes given back (what the file store's recovery does: an intent whose order
-    file is absent returns its stock). The orders themselves are read later, a batch at a time."""
-    state_path = source / "state.json"
-    try:
-        state = read_json(state_path, dict, decimals=True) if state_path.exists() else {}
-    except (OSError, CorruptFile) as exc:
-        raise StartupError(f"{state_path} cannot be read ({exc}); nothing was imported") from None
-    names = []
-    if (source / "orders").is_dir():
-        with os.scandir(source / "orders") as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".json") and ORDER_ID_RE.match(e.name[:-5]))
-    present = {name[:-5] for name in names}
-    stock = {sku: int(state.get("stock", {}).get(sku, product["stock_quantity"])) for sku, product in catalogue.items()}
-    for order_id, taken in (state.get("intents") or {}).items():
-        if order_id not in present:
-            for sku, quantity in taken.items():
-                if sku in stock:
-                    stock[sku] += int(quantity)
-    keys, skipped = [], []
-    for path in sorted((source / "idempotency").glob("*.json")):
-        try:
-            record = read_json(path, dict)
-        except (OSError, CorruptFile) as exc:
-            skipped.append(f"idempotency/{path.name}: {exc}")
-            continue
-        if record.get("order_id") in present:
-            keys.append((path.stem, record["order_id"], record["order_id"]))
-    prices = {sku: Decimal(str(price)) for sku, price in (state.get("prices") or {}).items() if sku in catalogue}
-    last_seq = max([int(state.get("last_order_seq", 0))] + [order_number(name[:-5]) for name in names])
-    return {"names": names, "stock": stock, "prices": prices, "keys": keys, "last_seq": last_seq, "skipped": skipped}
-
-
-def read_orders(orders_dir: Path, names, skipped: list):
-    """The usable orders among `names`, one at a time; the problem of each other one goes to `skipped`."""
-    for name in names:
-        try:
-            order = read_json(orders_dir / name, dict)
-        except (OSError, CorruptFile) as exc:
-            skipped.append(f"orders/{name}: {exc}")
-            continue
-        problem = check_order(order, name[:-5])
-        if problem:
-            skipped.append(f"orders/{name}: {problem}")
-            continue
-        yield order
 
 
 def insert_orders(cursor, rows: list) -> int:
@@ -85,6 +35,8 @@ def import_data_dir(store, source: Path) -> dict:
     """Copy a JSON data directory into the PostgreSQL `store` in one transaction, streaming the
     orders in batches; returns counts of what was done."""
     source = Path(source)
+    if (source / JOURNAL_NAME).exists():
+        return _import_journal(store, source)
     data = read_directory_state(source, store.catalogue)
 
     def copy(conn):
@@ -118,11 +70,51 @@ def import_data_dir(store, source: Path) -> dict:
     return report
 
 
+def _import_journal(store, source: Path) -> dict:
+    """Copy a journal data directory (read through its own store, under its lock) into PostgreSQL."""
+    from .journal_store import JournalOrderStore
+
+    journal = JournalOrderStore(source, store.catalogue)
+    ids = journal.order_ids()[::-1]
+    index = journal._fresh()
+    keys = [(key_hash, order_id, order_id) for key_hash, order_id in index.keys.items()]
+    stock = {sku: product["stock_quantity"] for sku, product in journal.products().items()}
+    prices = {sku: product["price"] for sku, product in journal.products().items() if sku in index.prices}
+
+    def copy(conn):
+        existing = {row[0] for row in conn.execute("SELECT order_id FROM orders")}
+        added = 0
+        with conn.cursor() as cursor:
+            batch = []
+            for order_id in ids:
+                if order_id in existing:
+                    continue
+                order = journal.get_order(order_id)
+                if order is not None:
+                    batch.append(order_columns(order))
+                if len(batch) == BATCH:
+                    added += insert_orders(cursor, batch)
+                    batch = []
+            added += insert_orders(cursor, batch)
+            cursor.executemany("INSERT INTO idempotency_keys (key_hash, order_id) SELECT %s, %s WHERE EXISTS "
+                               "(SELECT 1 FROM orders WHERE order_id = %s) ON CONFLICT (key_hash) DO NOTHING", keys)
+            cursor.executemany("INSERT INTO products (sku, stock, price) VALUES (%s, %s, %s) ON CONFLICT (sku) "
+                               "DO UPDATE SET stock = EXCLUDED.stock, price = EXCLUDED.price",
+                               [(sku, value, prices.get(sku)) for sku, value in stock.items()])
+        conn.execute("UPDATE order_sequence SET last_value = GREATEST(last_value, %s)", (index.last_order_seq,))
+        return added, len(ids) - added
+
+    added, already = store._run(copy, "importing a data directory")
+    return {"orders_in_directory": len(ids), "orders_added": added, "orders_already_there": already,
+            "idempotency_keys": len(keys), "products": len(stock), "last_order_number": index.last_order_seq,
+            "skipped": [f"{q['file']}: {q['problem']}" for q in journal.quarantined]}
+
+
 def export_data_dir(store, target: Path, catalogue_file: Path) -> dict:
     """Write the PostgreSQL `store` out as a JSON data directory (which must not hold orders yet)."""
     target = Path(target)
     if (target / "state.json").exists() or any((target / "orders").glob("*.json")):
-        raise StartupError(f"{target} already holds a data directory; export into a new or empty folder")
+        raise StoreStartupError(f"{target} already holds a data directory; export into a new or empty folder")
     for folder in (target, target / "orders", target / "idempotency"):
         folder.mkdir(parents=True, exist_ok=True)
     if catalogue_file.resolve() != (target / "products.json").resolve():

@@ -2,11 +2,10 @@
 a data directory lost, doubled and oversold nothing."""
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
-from backend.storage import FileOrderStore, load_catalogue
+from backend.storage import JournalOrderStore, load_catalogue
 from tests.conftest import ADDRESS
 
 SKUS = ["BHRT-001-M", "BHRT-002-M", "BHRT-003-S", "BHRT-004-M"]
@@ -30,7 +29,7 @@ def percentile(values: list[float], fraction: float) -> float:
 def check_data_dir(data_dir: Path, acked: dict[str, tuple[str, str, int]], initial_stock: int) -> dict:
     """`acked`: tag → (order_id, sku, quantity) of every 201. Asserts nothing lost, doubled or
     oversold, ids unique, no temp files, no quarantined order; returns the stored orders by tag."""
-    store = FileOrderStore(Path(data_dir), load_catalogue(Path(data_dir) / "products.json"))
+    store = JournalOrderStore(Path(data_dir), load_catalogue(Path(data_dir) / "products.json"))
     ids = store.order_ids()
     assert len(ids) == len(set(ids)), "an order id was used twice"
     orders = [store.get_order(order_id) for order_id in ids]
@@ -54,6 +53,5 @@ def check_data_dir(data_dir: Path, acked: dict[str, tuple[str, str, int]], initi
     assert stock == expected, "stock does not match the stored orders"
     temp = [str(p) for p in Path(data_dir).rglob("*.tmp")]
     assert not temp, f"temp files left: {temp[:5]}"
-    state = json.loads((Path(data_dir) / "state.json").read_text(encoding="utf-8"))
-    assert state["intents"] == {}, "write intents were not settled at start-up"
+    assert not list(Path(data_dir).glob("orders.jsonl.corrupt-*")), "a record in the middle of the journal was damaged"
     return by_tag

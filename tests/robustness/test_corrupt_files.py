@@ -50,7 +50,7 @@ def start(data_dir, log_dir, name):
 
 
 def used_data_dir(tmp_path):
-    """A data directory with a state file, as after a first run."""
+    """A data directory with a journal holding one order, as after a first run."""
     from backend import create_app
     from backend.config import Config
 
@@ -60,29 +60,72 @@ def used_data_dir(tmp_path):
     return data_dir
 
 
+def stored_order_count(data_dir) -> int:
+    from backend.storage.journal_check import check_data_dir
+    from backend.storage import load_catalogue
+
+    return check_data_dir(data_dir, load_catalogue(data_dir / "products.json")).get("orders", 0)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("target", ["products.json", "state.json"])
 @pytest.mark.parametrize("kind", sorted(BROKEN))
-def test_corrupt_catalogue_or_state_stops_start_up_naming_the_file(tmp_path, log_dir, target, kind):
+def test_corrupt_catalogue_stops_start_up_naming_the_file(tmp_path, log_dir, kind):
     data_dir = used_data_dir(tmp_path)
-    path = data_dir / target
+    path = data_dir / "products.json"
     broken = BROKEN[kind](path.read_bytes())
     path.write_bytes(broken)
+    journal = (data_dir / "orders.jsonl").read_bytes()
     figures.add("faults_injected")
-    code, output = start(data_dir, log_dir, f"{target}-{kind}")
+    code, output = start(data_dir, log_dir, f"products-{kind}")
     assert code == 2, output[-2000:]
     assert "ERROR: " in output and str(path) in output, output[-2000:]
     assert "Traceback" not in output
     assert path.read_bytes() == broken, "the corrupt file was changed"
-    assert len(list((data_dir / "orders").glob("BHRT-*.json"))) == 1, "an order was lost"
+    assert (data_dir / "orders.jsonl").read_bytes() == journal, "the journal was changed"
+
+
+# A journal with no whole record left stops start-up; one whose end was torn starts, with the torn
+# bytes cut, kept aside and reported (a crash mid-append leaves exactly that).
+UNREADABLE_JOURNAL = ("nul_bytes", "empty", "wrong_type", "utf16_no_bom")
+TORN_JOURNAL = ("truncated", "nul_tail")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("target", ["products.json", "state.json"])
-@pytest.mark.parametrize("kind", sorted(READABLE))
-def test_catalogue_or_state_saved_by_windows_editors_starts(tmp_path, start_server, target, kind):
+@pytest.mark.parametrize("kind", UNREADABLE_JOURNAL)
+def test_unreadable_journal_stops_start_up_naming_it_and_is_left_alone(tmp_path, log_dir, kind):
     data_dir = used_data_dir(tmp_path)
-    path = data_dir / target
+    path = data_dir / "orders.jsonl"
+    broken = BROKEN[kind](path.read_bytes())
+    path.write_bytes(broken)
+    figures.add("faults_injected")
+    code, output = start(data_dir, log_dir, f"journal-{kind}")
+    assert code == 2, output[-2000:]
+    assert "ERROR: " in output and str(path) in output and "backup" in output, output[-2000:]
+    assert "Traceback" not in output
+    assert path.read_bytes() == broken, "the corrupt journal was changed"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", TORN_JOURNAL)
+def test_torn_journal_starts_with_the_tail_cut_kept_and_reported(tmp_path, start_server, kind):
+    data_dir = used_data_dir(tmp_path)
+    path = data_dir / "orders.jsonl"
+    whole = path.read_bytes()
+    path.write_bytes(BROKEN[kind](whole))
+    figures.add("faults_injected")
+    server = start_server(data_dir)
+    kept = path.read_bytes()
+    assert whole.startswith(kept) and kept.endswith(b"\n")
+    torn = list(data_dir.glob("orders.jsonl.torn-*"))
+    assert len(torn) == 1 and torn[0].name in server.get("/api/health").json()["quarantined_files"]
+    assert server.post("/api/orders", json=tagged_order("after")).status_code == 201
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", sorted(READABLE))
+def test_catalogue_saved_by_windows_editors_starts(tmp_path, start_server, kind):
+    data_dir = used_data_dir(tmp_path)
+    path = data_dir / "products.json"
     path.write_bytes(READABLE[kind](path.read_bytes()))
     server = start_server(data_dir)
     assert server.get("/api/products/BHRT-001-M").json()["data"]["stock_quantity"] == 14
@@ -102,33 +145,40 @@ HAND_EDITS = {
 
 
 @pytest.mark.slow
-def test_corrupt_and_hand_edited_orders_are_quarantined_and_the_rest_syncs(tmp_path, emulator, start_server):
+def test_damaged_and_hand_edited_records_are_set_aside_and_the_rest_syncs(tmp_path, emulator, start_server):
+    """A record changed in place (a damaged sector, an edit in a text editor) fails its checksum:
+    that order reads as absent, its line is kept aside byte for byte, every other order syncs.
+    (Hand edits are made with `python -m backend orders edit`, which writes a new record.)"""
     data_dir = make_data_dir(tmp_path / "data", stock=1000)
     server = start_server(data_dir)  # Qikink off: every order stays sync_pending
-    kinds = sorted(BROKEN) + sorted(HAND_EDITS) + sorted(READABLE) + ["good1", "good2"]
+    kinds = sorted(BROKEN) + sorted(HAND_EDITS) + ["good1", "good2"]
     ids = {}
     for kind in kinds:
         response = server.post("/api/orders", json=tagged_order(kind.replace("_", "-")))
         assert response.status_code == 201
         ids[kind] = response.json()["data"]["order_id"]
     server.stop()
-    originals = {}
-    for kind, order_id in ids.items():
-        path = data_dir / "orders" / f"{order_id}.json"
-        good = path.read_bytes()
+    path = data_dir / "orders.jsonl"
+    lines = path.read_bytes().split(b"\n")
+    damaged = {}
+    for number, line in enumerate(lines):
+        kind = next((k for k, order_id in ids.items() if f'"id":"{order_id}"'.encode() in line), None)
+        if kind is None or kind.startswith("good"):
+            continue
+        crc, rest = line.split(b" ", 1)
+        meta, order = rest.split(b"\t", 1)
         if kind in BROKEN:
-            path.write_bytes(BROKEN[kind](good))
-        elif kind in HAND_EDITS:
-            path.write_text(json.dumps(HAND_EDITS[kind](json.loads(good))), encoding="utf-8")
-        elif kind in READABLE:
-            path.write_bytes(READABLE[kind](good))
-        originals[kind] = path.read_bytes()
-        figures.add("faults_injected", int(not kind.startswith("good")))
-    unusable = sorted(BROKEN) + sorted(HAND_EDITS)
+            lines[number] = BROKEN[kind](line).replace(b"\n", b" ")
+        else:
+            lines[number] = crc + b" " + meta + b"\t" + json.dumps(HAND_EDITS[kind](json.loads(order))).encode()
+        damaged[kind] = lines[number] + b"\n"
+        figures.add("faults_injected")
+    path.write_bytes(b"\n".join(lines))
+    unusable = sorted(damaged)
     usable = [k for k in kinds if k not in unusable]
 
     server = start_server(data_dir, emulator_url=emulator.url)
-    for kind in unusable:  # a corrupt order reads as absent, never as a 500
+    for kind in unusable:  # a damaged order reads as absent, never as a 500
         for query, headers in (({}, ADMIN), ({"email": f"{kind.replace('_', '-')}@example.com"}, {})):
             response = server.get(f"/api/orders/{ids[kind]}", params=query, headers=headers)
             assert response.status_code == 404, (kind, response.text)
@@ -142,13 +192,11 @@ def test_corrupt_and_hand_edited_orders_are_quarantined_and_the_rest_syncs(tmp_p
 
     orders = wait_until(synced, 30, interval=0.5, what="the readable orders synced")
     assert set(orders) == {ids[k] for k in usable}
-    health = server.get("/api/health").json()
-    quarantined = health.get("quarantined_files", [])
-    for kind in unusable:  # moved aside, byte for byte: never lost
-        moved = list((data_dir / "orders").glob(f"{ids[kind]}.json.corrupt-*"))
-        assert len(moved) == 1, kind
-        assert moved[0].read_bytes() == originals[kind], kind
-        assert moved[0].name in quarantined, kind
-        assert not (data_dir / "orders" / f"{ids[kind]}.json").exists()
+    quarantined = server.get("/api/health").json().get("quarantined_files", [])
+    kept = {p.name: p.read_bytes() for p in data_dir.glob("orders.jsonl.corrupt-at-*")}
+    for kind, original in damaged.items():  # kept aside, byte for byte: never lost
+        names = [name for name, data in kept.items() if data == original]
+        assert len(names) == 1, kind
+        assert names[0] in quarantined, kind
     counters = emulator.counters()["created"]
     assert sorted(counters) == sorted(ids[k].replace("-", "") for k in usable)

@@ -1,13 +1,13 @@
 """The store's transact_order contract: an order change, the stock it gives back and the numbers
-it draws commit together or not at all; run against every store (file, memory, PostgreSQL)."""
+it draws commit together or not at all; run against every store (journal, memory, PostgreSQL)."""
 from __future__ import annotations
 
 import threading
 
 import pytest
 
-from backend.errors import NotFound
-from backend.storage import FileOrderStore, load_catalogue
+from backend.storage.errors import OrderMissing, StoreWriteFailed
+from backend.storage import JournalOrderStore, load_catalogue
 from tests.test_storage import builder
 
 SKU = "BHRT-001-M"  # 15 in stock in the test catalogue
@@ -78,7 +78,7 @@ def test_mutate_raising_uses_up_nothing(store):
 
 
 def test_missing_order_is_not_found(store):
-    with pytest.raises(NotFound):
+    with pytest.raises(OrderMissing):
         store.transact_order("BHRT-1", cancel)
 
 
@@ -107,48 +107,44 @@ def test_concurrent_changes_draw_each_number_once(store):
     assert sorted(drawn) == list(range(1, 25))
 
 
-# --- files only: a crash between the state write and the order write ---------------------------
-def test_order_write_failing_after_the_state_write_undoes_stock_and_number(data_dir, monkeypatch):
-    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+# --- the journal store: the change is one record, whole or cut -----------------------------------
+def test_a_torn_change_record_is_cut_at_start_and_undoes_nothing_else(data_dir):
+    store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
     order, _ = store.create_order(builder(quantity=3))
-    real_write = store._write_order
-
-    def crash(order, **kwargs):
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(store, "_write_order", crash)
-    monkeypatch.setattr(store, "_undo_unwritten", lambda order_id: None)  # the process dies before undoing
-    with pytest.raises(OSError):
-        store.transact_order(order["order_id"], cancel)
-    monkeypatch.setattr(store, "_write_order", real_write)
-    # As after a kill -9 at that point: a new process on the same data directory.
-    again = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    journal = data_dir / "orders.jsonl"
+    before = journal.read_bytes()
+    store.transact_order(order["order_id"], cancel)
+    whole = journal.read_bytes()
+    journal.write_bytes(whole[:len(before) + (len(whole) - len(before)) // 2])  # as a kill -9 mid-append
+    again = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    assert journal.read_bytes() == before
     assert again.get_order(order["order_id"])["status"] == "pending"
     assert stock(again) == 12
+    assert [q["problem"] for q in again.quarantined] == ["torn tail cut (unfinished record (no newline))"]
     assert again.transact_order(order["order_id"], cancel)["credit_note"] == 1
     assert stock(again) == 15
 
 
-def test_order_write_failing_is_undone_at_once(data_dir, monkeypatch):
-    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+def test_a_failed_fsync_undoes_the_change_at_once(data_dir, monkeypatch):
+    import os
+
+    store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
     order, _ = store.create_order(builder(quantity=3))
-
-    def disk_error(order, **kwargs):
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(store, "_write_order", disk_error)
-    with pytest.raises(OSError):
+    journal = (data_dir / "orders.jsonl").read_bytes()
+    monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(5, "Input/output error")))
+    with pytest.raises(StoreWriteFailed):
         store.transact_order(order["order_id"], cancel)
-    assert stock(store) == 12
     monkeypatch.undo()
+    assert (data_dir / "orders.jsonl").read_bytes() == journal
+    assert stock(store) == 12 and store.get_order(order["order_id"])["status"] == "pending"
     assert store.transact_order(order["order_id"], cancel)["credit_note"] == 1
 
 
-def test_change_kept_when_the_process_dies_after_the_order_write(data_dir):
-    store = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+def test_change_kept_when_the_process_dies_after_the_write(data_dir):
+    store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
     order, _ = store.create_order(builder(quantity=3))
-    store.transact_order(order["order_id"], cancel)  # its record stays in state.json until the next write
-    again = FileOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    store.transact_order(order["order_id"], cancel)
+    again = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
     assert again.get_order(order["order_id"])["credit_note"] == 1
     assert stock(again) == 15
     other, _ = again.create_order(builder())

@@ -1,0 +1,390 @@
+"""The JSON-file order store: every change is one checksummed JSON line appended to
+`<data>/orders.jsonl`, fsynced once per group-committed batch; the journal is the truth, and an
+in-memory index (rebuilt from it at start) says where each order is. See README, "Storage"."""
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import shutil
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from .atomic import dumps, fsync_dir, remove_temp_files
+from .errors import OrderMissing, ProductMissing, StoreStartupError, StoreUnavailable
+from .group_commit import PendingCreate, run_in_batch
+from .journal import Record, encode, price_text, read_records
+from .journal_checkpoint import CHECKPOINT_EVERY, CHECKPOINT_NAME, journal_id_of, load_checkpoint, write_checkpoint
+from .journal_files import (JOURNAL_NAME, apply_records, copy_journal, create_journal, quarantine_bytes, read_order,
+                            write_compacted)
+from .journal_transaction import Products, Transaction, write_failed as _write_failed
+from .journal_index import JournalIndex, order_meta
+from .layout_migration import migrate_if_needed
+from .locking import StoreLock
+from .order_fields import ORDER_ID_RE, check_order, hash_key
+from .order_filter import OrderFilter
+
+log = logging.getLogger(__name__)
+
+MIN_FREE_BYTES = 1024 * 1024
+COMPACT_AFTER_SUPERSEDED = 20_000  # and more superseded records than live orders
+
+
+class JournalOrderStore:
+    """Orders, stock, prices and Idempotency-Keys in one append-only journal of JSON lines."""
+
+    def __init__(self, data_dir: Path, catalogue: dict[str, dict], *, lock_timeout: float = 5.0, clock=time.time):
+        self.catalogue = catalogue
+        self.clock = clock
+        self.quarantined: list[dict] = []
+        self.data_dir = Path(data_dir)
+        self.path = self.data_dir / JOURNAL_NAME
+        self.checkpoint_path = self.data_dir / CHECKPOINT_NAME
+        self._queue: list[PendingCreate] = []
+        self._queue_lock = threading.Lock()
+        self._memory_lock = threading.RLock()  # the index: one thread changes it while others query it
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            if not os.access(self.data_dir, os.W_OK):
+                raise PermissionError(errno.EACCES, "not writable", str(self.data_dir))
+            self.lock = StoreLock(self.data_dir / ".store.lock", lock_timeout)
+            with self.lock.hold():
+                remove_temp_files(self.data_dir)
+                self.quarantined.extend(migrate_if_needed(self.data_dir, catalogue))
+                if not self.path.exists():
+                    create_journal(self.path)
+                self._index = self._load(repair=True)
+        except StoreStartupError:
+            raise
+        except (OSError, StoreUnavailable) as exc:
+            raise StoreStartupError(
+                f"Data directory {self.data_dir} is not usable ({getattr(exc, 'strerror', None) or exc}). "
+                "Make it writable by this user or point DATA_DIR at a writable folder.") from None
+        if self._index.superseded() > max(COMPACT_AFTER_SUPERSEDED, len(self._index.orders)):
+            self.compact()
+
+    # --- reading the journal -------------------------------------------------------------------
+    def _load(self, *, repair: bool) -> JournalIndex:
+        """A new index of the whole journal; with `repair` (under the lock) a torn tail is cut."""
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | getattr(os, "O_BINARY", 0))
+        index = JournalIndex(fd, os.fstat(fd).st_ino)
+        size = os.fstat(fd).st_size
+        index.journal_id = journal_id_of(fd, size)
+        load_checkpoint(self.checkpoint_path, index, index.journal_id, size)
+        corrupt, torn = apply_records(index, read_records(fd, index.end, size))
+        if index.records == 0:
+            raise StoreStartupError(
+                f"Journal {self.path} holds no readable record ({torn.problem if torn else 'empty'}). It holds "
+                "every order, stock level and price: restore it from a backup (nothing was changed).")
+        for bad in corrupt:
+            self._report(f"{JOURNAL_NAME} bytes {bad.offset}-{bad.end}", bad.problem,
+                         quarantine_bytes(self.path, bad.data, f"corrupt-at-{bad.offset}", stamped=False))
+        if torn is not None and repair:
+            self._cut(fd, torn.data, torn.offset, torn.problem)
+        if repair and index.records - index.checkpoint_records >= CHECKPOINT_EVERY:
+            self._checkpoint(index)
+        return index
+
+    def _checkpoint(self, index: JournalIndex) -> None:
+        """Under the lock: save the index, so the next start reads only what comes after."""
+        if index.journal_id is not None:
+            write_checkpoint(self.checkpoint_path, index, index.journal_id)
+            index.checkpoint_records = index.records
+
+    def _cut(self, fd: int, torn_bytes: bytes, offset: int, problem: str) -> None:
+        """Cut a torn tail (a crash mid-append: never acknowledged), keeping its bytes aside."""
+        moved = quarantine_bytes(self.path, torn_bytes, "torn")
+        os.ftruncate(fd, offset)
+        os.fsync(fd)
+        self._report(f"{JOURNAL_NAME} bytes {offset}-{offset + len(torn_bytes)}", f"torn tail cut ({problem})", moved)
+
+    def _report(self, where: str, problem: str, moved_to: str) -> None:
+        log.error("Journal problem at %s: %s (kept as %s)", where, problem, moved_to)
+        self.quarantined.append({"file": where, "problem": problem, "moved_to": moved_to})
+
+    def _fresh(self, *, locked: bool = False) -> JournalIndex:
+        """The index, caught up with what other processes appended (or reloaded after a compaction).
+        Without the lock a record being written is left for later; with it, a torn tail is cut."""
+        index = self._index
+        try:
+            stat = os.stat(self.path)
+        except OSError as exc:
+            raise _write_failed("reading the journal", exc) from None
+        if stat.st_ino == index.inode and stat.st_size == index.end:
+            return index
+        with self._memory_lock:
+            index = self._index
+            if stat.st_ino != index.inode or stat.st_size < index.end:
+                self._index = index = self._load(repair=locked)
+                return index
+            size = os.fstat(index.fd).st_size
+            if size > index.end:
+                corrupt, torn = apply_records(index, read_records(index.fd, index.end, size))
+                for bad in corrupt:
+                    self._report(f"{JOURNAL_NAME} bytes {bad.offset}-{bad.end}", bad.problem, "(left in place)")
+                if locked and torn is not None:
+                    self._cut(index.fd, torn.data, torn.offset, torn.problem)
+        return index
+
+    def _append(self, entries: list[tuple[dict, bytes]]) -> None:
+        """Write records (meta, order JSON) at the end of the journal and fsync them (under the
+        lock); on failure the journal is cut back to where it was, and nothing of them counts."""
+        index = self._index
+        start = index.end
+        lines, records, offset = [], [], start
+        for meta, order_json in entries:
+            line, order_at = encode(meta, order_json)
+            records.append(Record(offset, offset + len(line), meta, offset + order_at, len(order_json)))
+            lines.append(line)
+            offset += len(line)
+        data = b"".join(lines)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(index.fd, view)
+                view = view[written:]
+            os.fsync(index.fd)
+        except OSError as exc:
+            try:
+                os.ftruncate(index.fd, start)
+            except OSError as cut_failed:
+                log.error("Could not cut a failed append back (%s); the next start will", cut_failed)
+            with self._memory_lock:
+                if self._index.end > start:  # a reader applied what was never made durable
+                    self._index = self._load(repair=False)
+            raise _write_failed("appending to the journal", exc) from None
+        with self._memory_lock:
+            for record in records:
+                index.apply(record)
+        if index.records - index.checkpoint_records >= CHECKPOINT_EVERY:
+            self._checkpoint(index)
+
+    # --- products ------------------------------------------------------------------------------
+    def _stock_of(self, index: JournalIndex, sku: str) -> int:
+        return int(index.stock.get(sku, self.catalogue.get(sku, {}).get("stock_quantity", 0)))
+
+    def _product(self, index: JournalIndex, sku: str) -> dict:
+        product = dict(self.catalogue[sku])
+        if sku in index.prices:
+            product["price"] = Decimal(index.prices[sku])
+        product["stock_quantity"] = self._stock_of(index, sku)
+        return product
+
+    def products(self) -> dict[str, dict]:
+        """Every product with its current price (Decimal) and stock, keyed by SKU."""
+        index = self._fresh()
+        return {sku: self._product(index, sku) for sku in self.catalogue}
+
+    def update_product(self, sku: str, changes: dict) -> dict:
+        if sku not in self.catalogue:
+            raise ProductMissing(f"No product with SKU {sku}")
+        with self.lock.hold():
+            index = self._fresh(locked=True)
+            meta = {}
+            if "price" in changes:
+                meta["price"] = {sku: price_text(changes["price"])}
+            if "stock_quantity" in changes:
+                meta["stock"] = {sku: int(changes["stock_quantity"])}
+            if meta:
+                self._append([(meta, b"")])
+            return self._product(index, sku)
+
+    # --- orders --------------------------------------------------------------------------------
+    def create_order(self, build, *, idempotency_key: str | None = None):
+        """Save a new order with the stock it takes, durably, in one record. `build(products,
+        order_id)` returns `(order, taken)` or raises (nothing changes). Orders arriving together
+        are group-committed: one append and one fsync for the batch. Returns `(order, created)`."""
+        pending = PendingCreate(build, hash_key(idempotency_key) if idempotency_key else None)
+        return run_in_batch(self, pending, self._commit_batch)
+
+    def _commit_batch(self, batch: list[PendingCreate]) -> None:
+        index = self._fresh(locked=True)
+        products = Products(lambda sku: self._product(index, sku))
+        seq, lines, accepted, keys, deferred = index.last_order_seq, [], [], set(), []
+        for pending in batch:
+            if pending.key_hash:
+                if pending.key_hash in keys:
+                    deferred.append(pending)  # the same key twice in one batch: the next batch replays it
+                    continue
+                existing = index.keys.get(pending.key_hash)
+                if existing is not None:
+                    order = self._read(index, existing)
+                    if order is not None:
+                        pending.finish((order, False))
+                        continue
+            candidate = max(int(self.clock()), seq + 1)
+            while candidate in index.orders:
+                candidate += 1
+            order_id = f"BHRT-{candidate}"
+            try:
+                order, taken = pending.build(products, order_id)
+            except Exception as exc:
+                pending.fail(exc)
+                continue
+            seq = candidate
+            for sku, quantity in taken.items():
+                products[sku]["stock_quantity"] -= quantity
+            meta = order_meta(order)
+            meta["seq"] = seq
+            meta["stock"] = {sku: products[sku]["stock_quantity"] for sku in taken}
+            if pending.key_hash:
+                meta["k"] = pending.key_hash
+                keys.add(pending.key_hash)
+            lines.append((meta, dumps(order)))
+            accepted.append((pending, order))
+        if lines:
+            try:
+                self._append(lines)
+            except Exception as exc:
+                for pending, _ in accepted:
+                    pending.fail(exc)
+                for pending in deferred:
+                    pending.fail(exc)
+                return
+        for pending, order in accepted:
+            pending.finish((order, True))
+        if deferred:
+            self._commit_batch(deferred)
+
+    def _read(self, index: JournalIndex, order_id: str) -> dict | None:
+        where = index.where(order_id)
+        if where is None:
+            return None
+        try:
+            order = read_order(index.fd, *where)
+        except OSError as exc:
+            raise _write_failed(f"reading order {order_id}", exc) from None
+        except ValueError as exc:
+            self._report(f"{JOURNAL_NAME} order {order_id}", f"unreadable ({exc})", "(left in place)")
+            return None
+        return order
+
+    def find_by_idempotency_key(self, key: str) -> dict | None:
+        index = self._fresh()
+        order_id = index.keys.get(hash_key(key))
+        return self._read(index, order_id) if order_id else None
+
+    def get_order(self, order_id: str) -> dict | None:
+        if not ORDER_ID_RE.match(order_id or ""):
+            return None
+        return self._read(self._fresh(), order_id)
+
+    def transact_order(self, order_id: str, mutate) -> dict:
+        """Change one order under the lock: `mutate(order, tx)` changes it in place, may return
+        stock (`tx.return_stock`) and draw numbers (`tx.next_number`), or return False (nothing is
+        written). The order, its stock and its numbers are one record: all or nothing."""
+        with self.lock.hold():
+            index = self._fresh(locked=True)
+            order = self._read(index, order_id) if ORDER_ID_RE.match(order_id or "") else None
+            if order is None:
+                raise OrderMissing(f"No order {order_id}")
+            tx = Transaction(lambda sku: self._stock_of(index, sku), index.sequences)
+            if mutate(order, tx) is False:
+                return order
+            problem = check_order(order, order_id)
+            if problem:
+                raise ValueError(f"Order {order_id} would not be usable: {problem}")
+            meta = order_meta(order)
+            if tx.stock:
+                meta["stock"] = tx.stock
+            if tx.sequences:
+                meta["seqs"] = tx.sequences
+            self._append([(meta, dumps(order))])
+            return order
+
+    def update_order(self, order_id: str, mutate) -> dict:
+        """Read-modify-write one order; `mutate(order)` may return False (nothing is written)."""
+        return self.transact_order(order_id, lambda order, tx: mutate(order))
+
+    def order_ids(self) -> list[str]:
+        """Every stored order id, newest first."""
+        return [f"BHRT-{number}" for number in reversed(self._fresh().numbers)]
+
+    def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
+        """(orders on the page, total matching), newest first; an OrderFilter is answered from the index."""
+        index = self._fresh()
+        start = (page - 1) * per_page
+        if matches is None or isinstance(matches, OrderFilter):
+            with self._memory_lock:
+                sets, total = index.matching(**matches.fields()) if matches is not None else (None, len(index.numbers))
+                numbers = index.page(sets, start, per_page)
+            chosen_orders = [self._read(index, f"BHRT-{number}") for number in numbers]
+            return [order for order in chosen_orders if order is not None], total
+        selected, total = [], 0
+        for order_id in self.order_ids():
+            order = self._read(index, order_id)
+            if order is None or not matches(order):
+                continue
+            if start <= total < start + per_page:
+                selected.append(order)
+            total += 1
+        return selected, total
+
+    def count_by_qikink_status(self, matches: OrderFilter | None = None) -> dict[str, int]:
+        """{qikink_status: orders} among the orders matching `matches`, from the index."""
+        index = self._fresh()
+        with self._memory_lock:
+            return index.count_by_qikink_status(**(matches.fields() if matches is not None else {}))
+
+    # --- upkeep ----------------------------------------------------------------------------------
+    def recover(self) -> None:
+        """At start-up: the journal needs nothing settled (a record is whole or cut at load)."""
+        with self.lock.hold():
+            self._fresh(locked=True)
+
+    def compact(self) -> dict:
+        """Rewrite the journal as one record per order (plus one for stock, prices and sequences),
+        atomically; other processes notice the new file and reload it."""
+        with self.lock.hold():
+            index = self._fresh(locked=True)
+            before = index.end
+            try:
+                write_compacted(self.path, index, {sku: self._stock_of(index, sku) for sku in self.catalogue})
+            except OSError as exc:  # the journal is as it was; orders go on
+                raise _write_failed("compacting the journal", exc) from None
+            with self._memory_lock:
+                self._index = self._load(repair=False)
+            self._checkpoint(self._index)
+            return {"orders": len(self._index.orders), "bytes_before": before, "bytes_after": self._index.end}
+
+    def backup(self, destination: Path, catalogue_file: Path) -> dict:
+        """A consistent copy of the journal (every record up to now) and the catalogue in `destination`,
+        taken while the server runs: the journal only grows, so its first bytes never change."""
+        destination = Path(destination)
+        target = destination / JOURNAL_NAME
+        if target.exists():
+            raise StoreStartupError(f"{target} exists already; back up into a new or empty folder")
+        destination.mkdir(parents=True, exist_ok=True)
+        with self.lock.hold():
+            index = self._fresh(locked=True)
+            end, fd, orders = index.end, os.dup(index.fd), len(index.orders)
+        try:
+            copy_journal(fd, end, target)
+        finally:
+            os.close(fd)
+        shutil.copyfile(catalogue_file, destination / "products.json")
+        fsync_dir(destination)
+        return {"bytes": end, "orders": orders, "to": str(destination)}
+
+    def worker_lock(self):
+        from filelock import FileLock
+
+        return FileLock(str(self.data_dir / ".worker.lock"), thread_local=False)
+
+    def token_store(self, client_id: str, client_secret: str):
+        return None
+
+    def call_window(self, account: str):
+        return None
+
+    def check_writable(self) -> str | None:
+        if not os.access(self.path, os.W_OK):
+            return f"{self.path} is not writable"
+        try:
+            if shutil.disk_usage(self.data_dir).free < MIN_FREE_BYTES:
+                return "the disk is full"
+        except OSError as exc:
+            return str(exc.strerror or exc)
+        return None

@@ -1,0 +1,39 @@
+"""What storage knows of an order and a product: the id and SKU formats, the fields an order must
+have to be usable, and the key under which an Idempotency-Key is kept. Imports nothing."""
+from __future__ import annotations
+
+import hashlib
+import re
+
+ORDER_ID_RE = re.compile(r"^BHRT-[0-9]{1,10}$")
+SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+ORDER_REQUIRED_KEYS = ("order_id", "customer_email", "items", "status", "qikink_status", "created_at")
+
+
+def hash_key(key: str) -> str:
+    """The SHA-256 of an Idempotency-Key: the key itself is never stored."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def order_number(order_id: str) -> int:
+    return int(order_id.split("-", 1)[1])
+
+
+def check_order(order: dict, order_id: str) -> str | None:
+    """The problem with a stored order, or None when it is usable."""
+    if not isinstance(order, dict):
+        return "order is not a JSON object"
+    missing = [key for key in ORDER_REQUIRED_KEYS if key not in order]
+    if missing:
+        return f"order is missing {', '.join(missing)}"
+    if order["order_id"] != order_id:
+        return f"order_id {order['order_id']!r} does not match {order_id}"
+    if not isinstance(order["items"], list) or not all(isinstance(item, dict) for item in order["items"]):
+        return "items is not a list of objects"
+    # A hand-edited value of the wrong type would otherwise fail later, in every reader of the order.
+    wrong = [key for key in ORDER_REQUIRED_KEYS if key != "items" and not isinstance(order[key], str)]
+    if wrong:
+        return f"{', '.join(wrong)} must be text"
+    if not isinstance(order.get("sync") or {}, dict):
+        return "sync is not an object"
+    return None

@@ -1,0 +1,22 @@
+"""Which orders a listing shows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """Which orders a listing shows: a predicate on an order, which a store may answer from an
+    index (the journal store) or as SQL (PostgreSQL)."""
+
+    status: str | None = None
+    qikink_status: str | None = None
+    email: str | None = None
+
+    def __call__(self, order: dict) -> bool:
+        return ((self.status is None or order.get("status") == self.status)
+                and (self.qikink_status is None or order.get("qikink_status") == self.qikink_status)
+                and (self.email is None or order.get("customer_email", "").lower() == self.email.lower()))
+
+    def fields(self) -> dict:
+        return {"status": self.status, "qikink_status": self.qikink_status, "email": self.email}

@@ -1,0 +1,134 @@
+"""`python -m backend orders …` and `python -m backend store …`: look inside the order data, repair
+an order by hand, check, compact and back up the journal (safe while the server runs)."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+from .config import Config, ConfigError
+from .storage import JournalOrderStore, OrderFilter, load_catalogue, open_store
+from .storage.atomic import json_default
+
+CSV_FIELDS = ("order_id", "created_at", "customer_email", "status", "qikink_status", "total", "currency",
+              "payment_method", "items", "tracking_id", "courier", "updated_at")
+
+
+def add_commands(commands) -> None:
+    """Add the `orders` and `store` subcommands to the main parser's subparsers."""
+    orders = commands.add_parser("orders", help="look at orders; repair one by hand")
+    sub = orders.add_subparsers(dest="orders_command", required=True)
+    show = sub.add_parser("show", help="print one order as JSON")
+    show.add_argument("order_id")
+    listing = sub.add_parser("list", help="list orders, newest first")
+    for name in ("status", "qikink-status", "email"):
+        listing.add_argument(f"--{name}")
+    listing.add_argument("--page", type=int, default=1)
+    listing.add_argument("--per-page", type=int, default=50)
+    export = sub.add_parser("export", help="every order, as JSON (one array) or CSV (one line per order)")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--to", type=Path, help="a file (default: standard output)")
+    edit = sub.add_parser("edit", help="replace an order by an edited copy: "
+                                       "`orders show ID > o.json`, edit o.json, `orders edit ID --from o.json`")
+    edit.add_argument("order_id")
+    edit.add_argument("--from", dest="source", type=Path, required=True, help="the edited order (JSON)")
+    store = commands.add_parser("store", help="the JSON data directory: check, compact, back up")
+    sub = store.add_subparsers(dest="store_command", required=True)
+    sub.add_parser("check", help="verify the journal and every order in it; exit 1 when something is wrong")
+    sub.add_parser("compact", help="rewrite the journal as one record per order (safe while the server runs)")
+    backup = sub.add_parser("backup", help="a consistent copy of the data, taken while the server runs")
+    backup.add_argument("destination", type=Path, help="a new or empty folder; start from it with DATA_DIR=<it>")
+
+
+def run(args) -> int:
+    config = Config.from_env()
+    if args.command == "store":
+        if config.database_url:
+            raise ConfigError("`store` commands are for the JSON data directory; DATABASE_URL is set (use the "
+                              "database's own tools)")
+        if args.store_command == "check":
+            from .storage.journal_check import check_data_dir
+
+            report = check_data_dir(config.data_dir, load_catalogue(config.catalogue_file))
+            print(json.dumps(report, indent=2))
+            return 1 if report["problems"] else 0
+        store = JournalOrderStore(config.data_dir, load_catalogue(config.catalogue_file),
+                                  lock_timeout=max(config.lock_timeout, 30))
+        if args.store_command == "compact":
+            report = store.compact()
+        else:
+            report = store.backup(args.destination.resolve(), config.catalogue_file)
+        print(json.dumps(report, indent=2))
+        return 0
+    store = open_store(config)
+    command = args.orders_command
+    if command == "show":
+        order = store.get_order(args.order_id)
+        if order is None:
+            print(f"No order {args.order_id}", file=sys.stderr)
+            return 1
+        print(json.dumps(order, indent=2, ensure_ascii=False, default=json_default))
+        return 0
+    if command == "list":
+        matches = OrderFilter(status=args.status, qikink_status=args.qikink_status, email=args.email)
+        filtered = any(v is not None for v in matches.fields().values())
+        orders, total = store.list_orders(matches if filtered else None, page=args.page, per_page=args.per_page)
+        for order in orders:
+            print(f"{order['order_id']}  {order['created_at']}  {order['status']:<16} {order['qikink_status']:<15} "
+                  f"{order['customer_email']}  {order.get('total')}")
+        print(f"({len(orders)} of {total}, page {args.page})", file=sys.stderr)
+        return 0
+    if command == "export":
+        return _export(store, args.format, args.to)
+    return _edit(store, args.order_id, args.source)
+
+
+def _all_orders(store):
+    for order_id in reversed(store.order_ids()):
+        order = store.get_order(order_id)
+        if order is not None:
+            yield order
+
+
+def _export(store, form: str, target: Path | None) -> int:
+    out = open(target, "w", encoding="utf-8", newline="") if target else sys.stdout
+    try:
+        if form == "csv":
+            writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
+            writer.writeheader()
+            for order in _all_orders(store):
+                row = dict(order)
+                row["items"] = "; ".join(f"{i.get('sku')} x{i.get('quantity')}" for i in order.get("items", []))
+                writer.writerow(row)
+        else:
+            out.write("[")
+            for count, order in enumerate(_all_orders(store)):
+                out.write(("," if count else "") + "\n" + json.dumps(order, ensure_ascii=False, default=json_default))
+            out.write("\n]\n")
+    finally:
+        if target:
+            out.close()
+    return 0
+
+
+def _edit(store, order_id: str, source: Path) -> int:
+    """A hand edit is one more record in the journal, written under the store's lock like any change."""
+    from .storage.order_fields import check_order
+
+    edited = json.loads(source.read_text(encoding="utf-8-sig"))
+    problem = check_order(edited, order_id)
+    if problem:
+        print(f"Not saved: {problem}", file=sys.stderr)
+        return 1
+
+    def replace(order):
+        if order == edited:
+            return False
+        order.clear()
+        order.update(edited)
+        return True
+
+    store.update_order(order_id, replace)
+    print(f"Saved order {order_id}")
+    return 0
