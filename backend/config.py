@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from .storage.urls import mask_database_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 QIKINK_ENVIRONMENTS = ("emulator", "sandbox", "live", "off")
@@ -18,12 +20,6 @@ _HOST_NAME = re.compile(r"\.?[a-z0-9-]+(\.[a-z0-9-]+)*")
 def mask_url_password(url: str) -> str:
     """`smtp://user:secret@host:587` → `smtp://user:***@host:587`: any URL without its password."""
     return mask_database_url(url)
-
-
-def mask_database_url(url: str) -> str:
-    """`postgresql://user:secret@host/db` → `postgresql://user:***@host/db` (also `password=` in a query)."""
-    url = re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", r"\1:***@", url, flags=re.IGNORECASE)
-    return re.sub(r"(password=)[^&\s]*", r"\1***", url, flags=re.IGNORECASE)
 
 
 def _valid_smtp_url(url: str) -> bool:

@@ -19,13 +19,13 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ..config import mask_database_url
 from .errors import OrderMissing, ProductMissing, SoldOut, StoreStartupError, StoreUnavailable, StoreWriteFailed
 from .atomic import dumps
 from .catalogue import load_catalogue
 from .migrations import migrate
 from .memory_store import OrderTransaction
 from .order_fields import ORDER_ID_RE, hash_key, order_number
+from .urls import mask_database_url
 from .order_filter import OrderFilter
 
 log = logging.getLogger(__name__)
