@@ -188,7 +188,8 @@ def _paths() -> dict:
                                     "in Qikink's dashboard (Qikink has no cancel API); it turns `cancelled` when "
                                     "Qikink reports the cancellation. Packed for shipping (`ready_to_ship`) or later: "
                                     "409 `not_cancellable` with the reason. While the order is being sent to Qikink "
-                                    "the answer waits for the outcome, or is 409 `order_busy` with `Retry-After`. "
+                                    "the answer waits for the outcome, or is 409 `order_busy` with `Retry-After`; when an earlier "
+                                    "attempt may have reached Qikink, Qikink is asked first. "
                                     "Cancelling again answers the same order. No body.",
                      "security": [{}, *ADMIN],
                      "parameters": [{"name": "email", "in": "query", "description": "The order's customer_email "

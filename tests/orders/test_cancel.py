@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from backend.errors import NotCancellable, NotFound, OrderBusy
+from backend.errors import NotFound, OrderBusy
 from backend.fulfilment.sync_state import SyncState
 from backend.orders import OrderService
 from backend.storage import JournalOrderStore, MemoryOrderStore, load_catalogue
