@@ -5,9 +5,9 @@ import logging
 import math
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from decimal import Decimal
 
+from .clock import iso_utc, timestamp_of
 from .billing.charges import ChargeSettings, stored_charges
 from .customer_email.outbox import NoEmails, public_emails, queue_email
 from .errors import (IdempotencyConflict, NotCancellable, NotFound, OrderBusy, OrderNotEditable, OutOfStock,
@@ -63,8 +63,7 @@ def admin_order(order: dict) -> dict:
     return {**public_order(order), "events": order.get("events", []), "emails": public_emails(order),
             "sync": {"attempts": sync.attempts, "last_error": sync.last_error,
                      "last_attempt_at": sync.last_attempt_at, "synced_at": sync.synced_at,
-                     "next_attempt_at": datetime.fromtimestamp(next_attempt, timezone.utc).isoformat(timespec="seconds")
-                     if next_attempt else None}}
+                     "next_attempt_at": iso_utc(next_attempt) if next_attempt else None}}
 
 
 def created_answer(order: dict) -> dict:
@@ -238,7 +237,7 @@ class OrderService:
         request that created the order is still finishing it."""
         # Counted from the order's creation: when its request died with its process, the answer
         # never comes, and a client's retry must not wait for it.
-        created = datetime.fromisoformat(order["created_at"]).timestamp()
+        created = timestamp_of(order["created_at"])
         deadline = min(self.clock(), created) + REPLAY_WAIT_SECONDS
         while True:
             response = (order.get("idempotency") or {}).get("response")

@@ -14,12 +14,12 @@ A claim found expired is counted in `resends` on the email, so that case can be 
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
 
+from ..clock import now_iso
+from ..retry import backoff_delay
 from .messages import KINDS, compose
 from .transport import EmailNotSent, LogTransport
 
@@ -119,7 +119,7 @@ class EmailSender:
         return order if claimed else None
 
     def _record(self, order_id: str, kind: str, token: str, error: str | None) -> dict:
-        timestamp = datetime.fromtimestamp(self.clock(), timezone.utc).isoformat(timespec="seconds")
+        timestamp = now_iso(self.clock)
 
         def record(order):
             email = _find(order, kind)
@@ -132,8 +132,8 @@ class EmailSender:
                 email.update(status="sent", sent_at=timestamp, last_error=None)
                 email.pop("next_attempt_at", None)
             else:
-                delay = min(RETRY_CAP_SECONDS, self.retry_base * 2 ** min(email["attempts"] - 1, 16))
-                email.update(last_error=error, next_attempt_at=self.clock() + delay * (0.5 + random.random() / 2))
+                delay = backoff_delay(email["attempts"] - 1, base=self.retry_base, cap=RETRY_CAP_SECONDS)
+                email.update(last_error=error, next_attempt_at=self.clock() + delay)
 
         return self.store.update_order(order_id, record)
 
