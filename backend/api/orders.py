@@ -16,7 +16,9 @@ PER_PAGE_DEFAULT = 50
 
 @bp.post("")
 def create_order():
-    outcome = services().orders.place_order(json_body(), request.headers.get("Idempotency-Key"))
+    key = request.headers.get("Idempotency-Key")
+    # Spaces and tabs around a header value are HTTP's optional white space, not part of the key.
+    outcome = services().orders.place_order(json_body(), key.strip(" \t") if key is not None else None)
     headers = {"Location": f"/api/orders/{outcome.order['order_id']}"}
     if not outcome.created:
         headers["Idempotent-Replayed"] = "true"
