@@ -7,7 +7,7 @@ import requests
 from backend.qikink import (HmacSigner, QikinkError, QikinkUnavailable,
                             TokenCache, TokenInfo)
 from backend.qikink.auth import signature
-from conftest import SECRET
+from tests.qikink.conftest import SECRET
 from tests.support import run_in_threads
 
 

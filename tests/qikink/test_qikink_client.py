@@ -10,8 +10,8 @@ from backend.qikink import (QikinkAuthError, QikinkDuplicateOrder, QikinkNotFoun
                             QikinkRateLimited, QikinkUnavailable, QikinkValidationError)
 from backend.qikink.auth import verify_signature
 from backend.qikink.budget import SAFETY_SECONDS, WINDOW_SECONDS
-from conftest import BASE, CLIENT_ID, SECRET, token_answer
-from qikink_samples import qikink_order
+from tests.qikink.conftest import BASE, CLIENT_ID, SECRET, token_answer
+from tests.qikink.qikink_samples import qikink_order
 
 ORDER_URL = f"{BASE}/api/order"
 CREATE_URL = f"{BASE}/api/order/create"

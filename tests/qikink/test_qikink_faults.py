@@ -7,9 +7,9 @@ import pytest
 from backend.qikink import QikinkClient, QikinkConfig, QikinkUnavailable
 from qikink_emulator import FAULT_KINDS, EmulatorServer
 from backend.qikink.mapping import to_qikink_order
-from conftest import CLIENT_ID, SECRET
+from tests.qikink.conftest import CLIENT_ID, SECRET
 from tests.support import EmulatorControl
-from qikink_samples import BLANK_PRODUCT, our_order
+from tests.qikink.qikink_samples import BLANK_PRODUCT, our_order
 
 CREATE = "/api/order/create"
 RECOVERED_BY_RESEND = {"hang", "500", "503", "html", "error_body", "drop"}

@@ -4,7 +4,7 @@ import pytest
 from backend.qikink.mapping import (HAPPY_PATH, MappingError, is_forward, is_terminal_raw,
                                     map_status, money, split_address, split_name,
                                     to_fulfilment, to_qikink_order, tracking_url)
-from qikink_samples import BLANK_PRODUCT, MY_PRODUCT, our_order, qikink_order
+from tests.qikink.qikink_samples import BLANK_PRODUCT, MY_PRODUCT, our_order, qikink_order
 
 
 def test_full_create_body_for_a_my_products_sku():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import requests
 
 from backend.fulfilment.index import OrderIndex
-from tests.test_fulfillment import (counters, fulfilment_of, make_shop, place, qikink_client,  # noqa: F401
+from tests.fulfilment.test_fulfilment import (counters, fulfilment_of, make_shop, place, qikink_client,  # noqa: F401
                                     set_status, stored)
 
 

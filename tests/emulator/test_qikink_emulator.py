@@ -14,9 +14,9 @@ from backend.qikink import (QikinkAuthError, QikinkClient, QikinkConfig, QikinkN
                             QikinkRateLimited, QikinkValidationError)
 from qikink_emulator import EmulatorServer
 from backend.qikink.mapping import to_fulfilment, to_qikink_order
-from conftest import CLIENT_ID, SECRET
+from tests.qikink.conftest import CLIENT_ID, SECRET
 from tests.support import EmulatorControl, FakeClock, run_in_threads
-from qikink_samples import BLANK_PRODUCT, MY_PRODUCT, our_order
+from tests.qikink.qikink_samples import BLANK_PRODUCT, MY_PRODUCT, our_order
 
 
 def payload(order_id="BHRT-1733304000", product=BLANK_PRODUCT, **changes):

@@ -13,7 +13,7 @@ from backend.fulfilment.circuit_breaker import CircuitBreaker
 from backend.qikink import QikinkClient, QikinkConfig
 from tests.openapi.test_document import schema_validator
 from tests.support import EmulatorControl, FakeClock
-from tests.test_fulfillment import (CLIENT_ID, SECRET, counters, fulfilment_of, inject, make_shop,  # noqa: F401
+from tests.fulfilment.test_fulfilment import (CLIENT_ID, SECRET, counters, fulfilment_of, inject, make_shop,  # noqa: F401
                                     number, place, qikink_client, set_status, settings, shop, stored)
 
 

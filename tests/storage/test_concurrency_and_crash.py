@@ -15,12 +15,12 @@ import pytest
 from backend.storage import JournalOrderStore, load_catalogue
 from tests.conftest import make_data_dir
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
 def spawn(data_dir: Path, threads: int, per_thread: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tests.storage_worker", str(data_dir), str(threads), str(per_thread)],
+    return subprocess.Popen([sys.executable, "-m", "tests.storage.storage_worker", str(data_dir), str(threads), str(per_thread)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

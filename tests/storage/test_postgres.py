@@ -27,7 +27,7 @@ from backend.storage.postgres import open_postgres_store
 from backend.storage.transfer import export_data_dir, import_data_dir
 from tests.conftest import ADDRESS, make_data_dir, order_body
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.postgres
 
 

@@ -23,7 +23,7 @@ ADMIN_ROUTES = {("GET", "/api/orders"), ("PATCH", "/api/orders/<order_id>"), ("P
                 ("POST", "/api/qikink/authenticate"), ("POST", "/api/qikink/sync")}
 FOREIGN_HOSTS = ["rebind.attacker.example:5000", "rebind.attacker.example", "localhost.attacker.example:5000",
                  "127.0.0.1.nip.io:5000", "0.0.0.0:5000", "[::2]:5000", "[::1]:99999", "LOCALHOST:5000"]
-# (`Origin: null` is never admin at all: 401, see tests/test_pages.py.)
+# (`Origin: null` is never admin at all: 401, see tests/api/test_pages.py.)
 OTHER_WEBSITES = [{"Origin": "http://evil.example"}, {"Origin": "https://localhost:3000"},
                   {"Origin": "http://localhost.evil.example"}, {"Sec-Fetch-Site": "cross-site"},
                   {"Origin": "http://localhost:3000", "Sec-Fetch-Site": "cross-site"}]
