@@ -126,7 +126,7 @@ def test_qikink_gets_what_the_courier_collects_or_the_order_value(data_dir, paym
 
 
 def test_the_emulator_records_the_cod_amount_end_to_end(data_dir, emu):
-    from tests.test_fulfillment import CLIENT_ID, SECRET, qikink_client
+    from tests.fulfilment.test_fulfilment import CLIENT_ID, SECRET, qikink_client
 
     app = create_app(Config(data_dir=data_dir, app_env="test", ratelimit_enabled=False, qikink_env="emulator",
                             qikink_base_url=emu.url, qikink_client_id=CLIENT_ID, qikink_client_secret=SECRET,

@@ -19,7 +19,7 @@ from backend.orders import OrderService
 from backend.storage import MemoryOrderStore, load_catalogue
 from tests.conftest import CATALOGUE, order_body
 from tests.harness import free_port
-from tests.test_fulfillment import (fulfilment_of, make_shop, place, qikink_client, set_status,  # noqa: F401
+from tests.fulfilment.test_fulfilment import (fulfilment_of, make_shop, place, qikink_client, set_status,  # noqa: F401
                                     shop, stored)
 
 MAIL_FROM = "Bharat Heritage Prints <orders@bharat.example>"

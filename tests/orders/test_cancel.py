@@ -14,7 +14,7 @@ from backend.orders import OrderService
 from backend.storage import JournalOrderStore, MemoryOrderStore, load_catalogue
 from tests.conftest import CATALOGUE, order_body
 from tests.support import EmulatorControl
-from tests.test_fulfillment import (ADMIN_KEY, REMOTE, counters, fulfilment_of, inject, make_shop,  # noqa: F401
+from tests.fulfilment.test_fulfilment import (ADMIN_KEY, REMOTE, counters, fulfilment_of, inject, make_shop,  # noqa: F401
                                     number, place, qikink_client, set_status, shop, stored)
 
 SKU = "BHRT-001-M"
@@ -108,7 +108,7 @@ def test_cancel_waits_for_a_send_in_flight_and_follows_its_outcome(memory_store)
 
 def test_a_sender_cannot_claim_a_cancelled_order(data_dir, emu, fulfilments):
     from backend.fulfilment import Fulfilment
-    from tests.test_fulfillment import settings
+    from tests.fulfilment.test_fulfilment import settings
 
     store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
     order_id = OrderService(store).place(order_body())[0]["order_id"]

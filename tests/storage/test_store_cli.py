@@ -12,7 +12,7 @@ import pytest
 
 from backend.storage import JournalOrderStore, load_catalogue
 from tests.harness import BASE_ENV, ROOT
-from tests.test_storage import builder
+from tests.storage.test_storage import builder
 
 
 def cli(data_dir, *args, check=True):

@@ -8,7 +8,7 @@ import pytest
 
 from backend.storage.errors import OrderMissing, StoreWriteFailed
 from backend.storage import JournalOrderStore, load_catalogue
-from tests.test_storage import builder
+from tests.storage.test_storage import builder
 
 SKU = "BHRT-001-M"  # 15 in stock in the test catalogue
 
