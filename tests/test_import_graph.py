@@ -23,7 +23,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 400
 STORAGE = "backend.storage"
-STORAGE_REWRITE = pytest.mark.xfail(strict=False, reason="storage rewrite in branch issue-12")
 # `python -m backend` is the program itself: no module imports it, so its `from . import create_app`
 # is the entry point reaching down, not a layer reaching up.
 ENTRY_POINTS = {"backend.__main__"}
@@ -175,7 +174,6 @@ def test_no_import_cycles_outside_storage_even_through_function_local_imports():
     assert _cycles(_backend_graph(ALL_IMPORTS, storage=False)) == []
 
 
-@STORAGE_REWRITE
 def test_no_import_cycles_inside_storage_even_through_function_local_imports():
     """Today files.py, repository.py and postgres.py import each other inside functions."""
     assert _cycles(_backend_graph(ALL_IMPORTS, storage=True)) == []
@@ -199,7 +197,6 @@ def test_the_emulator_imports_nothing_from_backend():
     assert {m: t for m, t in offenders.items() if t} == {}
 
 
-@STORAGE_REWRITE
 def test_storage_knows_nothing_of_http_or_the_rest_of_backend():
     def outside(target):
         in_backend = target == "backend" or target.startswith("backend.")
@@ -214,7 +211,6 @@ def test_storage_knows_nothing_of_http_or_the_rest_of_backend():
     assert {m: t for m, t in offenders.items() if t} == {}
 
 
-@STORAGE_REWRITE
 def test_no_file_under_backend_is_over_400_lines():
     sizes = {
         str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
