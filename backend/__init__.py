@@ -1,4 +1,5 @@
 """The shop backend: `create_app(config)` wires config, storage, services, routes and errors."""
+
 from __future__ import annotations
 
 import re
@@ -39,19 +40,18 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from flask_limiter.util import get_remote_address
 
     from .api import docs, health, invoices, orders, pages, products, qikink
+    from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .billing import load_gst_rules
     from .billing.charges import ChargeSettings
     from .billing.invoice import InvoiceService, Seller
-    from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .config import Config
     from .customer_email import EmailSender, transport_from_config
-    from .errors import register_error_handlers
+    from .errors import StartupError, register_error_handlers
     from .fulfilment import Fulfilment
     from .fulfilment.off import QikinkOff
-    from .qikink import QikinkClient
     from .hosts import HostCheckedRequest, trusted_hosts
     from .orders import OrderService
-    from .errors import StartupError
+    from .qikink import QikinkClient
     from .qikink.mapping import catalogue_problem
     from .storage import open_store
 
@@ -72,21 +72,41 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     charges = ChargeSettings.from_config(config)
     order_service = OrderService(store, dispatcher=fulfilment, emails=emails, charges=charges)
     invoice_service = InvoiceService(order_service, load_gst_rules(config.catalogue_file), Seller.from_config(config))
-    shop = Shop(config=config, store=store, orders=order_service, fulfilment=fulfilment, emails=emails,
-                charges=charges, invoices=invoice_service, cors_origins=cors_origins)
+    shop = Shop(
+        config=config,
+        store=store,
+        orders=order_service,
+        fulfilment=fulfilment,
+        emails=emails,
+        charges=charges,
+        invoices=invoice_service,
+        cors_origins=cors_origins,
+    )
     app.extensions["shop"] = shop
 
     for blueprint in (health.bp, products.bp, orders.bp, invoices.bp, qikink.bp, pages.bp, docs.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
-    CORS(app, resources=cors_resources(list(cors_origins), allow_null_origin=config.app_env == "development"),
-         allow_headers=ALLOW_HEADERS, expose_headers=EXPOSE_HEADERS, max_age=600)
+    CORS(
+        app,
+        resources=cors_resources(list(cors_origins), allow_null_origin=config.app_env == "development"),
+        allow_headers=ALLOW_HEADERS,
+        expose_headers=EXPOSE_HEADERS,
+        max_age=600,
+    )
 
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", enabled=config.ratelimit_enabled,
-                      headers_enabled=True, default_limits=[])
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri="memory://",
+        enabled=config.ratelimit_enabled,
+        headers_enabled=True,
+        default_limits=[],
+    )
     shop.limiter = limiter  # flask-limiter holds only a weak reference to itself
     if config.ratelimit_enabled:  # off, the limiter's wrapper would still cost ~0.08 ms an order
         app.view_functions["orders.create_order"] = limiter.limit(config.order_rate_limit)(
-            app.view_functions["orders.create_order"])
+            app.view_functions["orders.create_order"]
+        )
     return app

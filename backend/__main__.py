@@ -1,5 +1,6 @@
 """`python -m backend`: start the server; `python -m backend sync|db|orders|store|openapi` for the rest (and
 `emulator`, the same as `python -m qikink_emulator`)."""
+
 from __future__ import annotations
 
 import argparse
@@ -24,16 +25,21 @@ def _start_emulator(config):
 
     url = f"http://127.0.0.1:{config.qikink_emulator_port}"
     try:
-        server = EmulatorServer(port=config.qikink_emulator_port, step_seconds=config.qikink_emulator_step_seconds,
-                                state_file=config.data_dir / "emulator-state.json")
+        server = EmulatorServer(
+            port=config.qikink_emulator_port,
+            step_seconds=config.qikink_emulator_step_seconds,
+            state_file=config.data_dir / "emulator-state.json",
+        )
         server.start()
         return server, url
     except OSError:
         try:
             requests.get(f"{url}/_emulator/counters", timeout=2).raise_for_status()
         except requests.RequestException:
-            raise StartupError(f"Port {config.qikink_emulator_port} is taken by something that is not the Qikink "
-                               "emulator; set QIKINK_EMULATOR_PORT to a free port") from None
+            raise StartupError(
+                f"Port {config.qikink_emulator_port} is taken by something that is not the Qikink "
+                "emulator; set QIKINK_EMULATOR_PORT to a free port"
+            ) from None
         log.info("Using the Qikink emulator already running at %s", url)
         return None, url
 
@@ -69,8 +75,15 @@ def _run(app, config, *, debug: bool) -> None:
         return
     from waitress import serve
 
-    serve(app, host=config.host, port=config.port, threads=config.threads, ident="bhrt-backend",
-          channel_timeout=30, connection_limit=200)
+    serve(
+        app,
+        host=config.host,
+        port=config.port,
+        threads=config.threads,
+        ident="bhrt-backend",
+        channel_timeout=30,
+        connection_limit=200,
+    )
 
 
 def _db(args) -> int:
@@ -82,13 +95,15 @@ def _db(args) -> int:
 
     config = Config.from_env()
     if not config.database_url:
-        raise ConfigError("DATABASE_URL is empty: set it to the PostgreSQL database (see README, \"PostgreSQL\")")
+        raise ConfigError('DATABASE_URL is empty: set it to the PostgreSQL database (see README, "PostgreSQL")')
     store = open_postgres_store(config)  # applies the migrations it lacks
     try:
         if args.db_command == "migrate":
             applied = migrate(store.pool)
-            print(f"Database {config.database_url_display} is up to date"
-                  + (f" (applied {', '.join(applied)})" if applied else ""))
+            print(
+                f"Database {config.database_url_display} is up to date"
+                + (f" (applied {', '.join(applied)})" if applied else "")
+            )
             return 0
         if args.db_command == "import":
             from .storage.transfer import import_data_dir
@@ -102,6 +117,8 @@ def _db(args) -> int:
         return 0 if not report.get("skipped") else 1
     finally:
         store.close()
+
+
 def _print_openapi() -> int:
     """`python -m backend openapi > openapi.json`: the document /api/openapi.json serves."""
     import json

@@ -1,4 +1,5 @@
 """The start-up banner, as the integration guide shows it, in plain ASCII where ✓ cannot print."""
+
 from __future__ import annotations
 
 import sys
@@ -25,9 +26,11 @@ def budget_line(config, fulfilment) -> str:
         return "Qikink call budget: unlimited (QIKINK_RATE_LIMIT_PER_MINUTE=0)"
     budget = fulfilment.client.budget
     freshness = fulfilment.index.freshness / 60
-    return (f"Qikink call budget: {per_minute}/minute = {per_minute * 1440:,}/day, one per new order first; "
-            f"tracking reads 10 orders a call within {budget.limit('tracking')}/minute, "
-            f"aiming at statuses under {freshness:g} min old in transit ({freshness * 2:g} while printing)")
+    return (
+        f"Qikink call budget: {per_minute}/minute = {per_minute * 1440:,}/day, one per new order first; "
+        f"tracking reads 10 orders a call within {budget.limit('tracking')}/minute, "
+        f"aiming at statuses under {freshness:g} min old in transit ({freshness * 2:g} while printing)"
+    )
 
 
 def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -> None:
@@ -62,12 +65,22 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
         say(ok, f"API Endpoint: {client_config.api_base}")
         say(ok, "Request signing (X-Signature): " + ("on" if client_config.sign_requests else "off"))
         if config.app_env == "production" and config.qikink_env == "emulator":
-            say(fail, "WARNING: APP_ENV=production on the Qikink EMULATOR (QIKINK_ENV=emulator): "
-                      "orders are NOT sent to Qikink and will NOT be printed")
+            say(
+                fail,
+                "WARNING: APP_ENV=production on the Qikink EMULATOR (QIKINK_ENV=emulator): "
+                "orders are NOT sent to Qikink and will NOT be printed",
+            )
         say(ok, budget_line(config, fulfilment))
     say(None, "")
-    say(ok, "Customer emails: " + (f"SMTP {mask_url_password(config.smtp_url)}, from {config.mail_from}"
-                                   if config.smtp_url else "written to the log (no SMTP_URL set)"))
+    say(
+        ok,
+        "Customer emails: "
+        + (
+            f"SMTP {mask_url_password(config.smtp_url)}, from {config.mail_from}"
+            if config.smtp_url
+            else "written to the log (no SMTP_URL set)"
+        ),
+    )
     if config.admin_api_key:
         say(ok, "Admin routes: protected by ADMIN_API_KEY")
     else:
@@ -78,8 +91,11 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
     if len(answered) > len(LOOPBACK_NAMES):
         say(ok, "Host names answered: " + ", ".join(answered))
     elif config.host in EVERY_ADDRESS:
-        say(fail, f"HOST={config.host} listens on every network, but only localhost, 127.0.0.1 and [::1] are "
-                  "answered: set ALLOWED_HOSTS to the names or addresses other machines use")
+        say(
+            fail,
+            f"HOST={config.host} listens on every network, but only localhost, 127.0.0.1 and [::1] are "
+            "answered: set ALLOWED_HOSTS to the names or addresses other machines use",
+        )
     if config.database_url:
         say(ok, f"Storage: PostgreSQL at {config.database_url_display} (catalogue: {config.catalogue_file})")
     else:
@@ -94,10 +110,13 @@ def pages_lines(config) -> list[str]:
     """Where the shop's pages are, and how a front end served elsewhere can call the API."""
     host = "localhost" if config.host in ("127.0.0.1", "0.0.0.0", "::", "::1") else config.host
     origins = ", ".join(config.cors_origins)
-    lines = [f"Shop: open http://{host}:{config.port}/ and buy a T-shirt (order tracking: /track)",
-             f"Your own front end: serve it from an allowed origin ({origins}) and set its API address to "
-             f"http://{host}:{config.port}"]
+    lines = [
+        f"Shop: open http://{host}:{config.port}/ and buy a T-shirt (order tracking: /track)",
+        f"Your own front end: serve it from an allowed origin ({origins}) and set its API address to "
+        f"http://{host}:{config.port}",
+    ]
     if config.app_env == "development":
-        lines.append("Pages opened from disk (file://, Origin: null) may use the customer routes; "
-                     "admin routes never answer them")
+        lines.append(
+            "Pages opened from disk (file://, Origin: null) may use the customer routes; admin routes never answer them"
+        )
     return lines

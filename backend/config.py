@@ -1,4 +1,5 @@
 """Every setting, read once from the environment (and `.env`), typed and validated."""
+
 from __future__ import annotations
 
 import os
@@ -83,18 +84,26 @@ def _seller(get) -> dict:
         return {}
     missing = [name for name in names if not values[name]]
     if missing:
-        raise ConfigError(f"{', '.join(missing)} must be set too: GST invoices need the shop's legal name, "
-                          f"GSTIN, address and state (or leave all four empty for no invoices)")
+        raise ConfigError(
+            f"{', '.join(missing)} must be set too: GST invoices need the shop's legal name, "
+            f"GSTIN, address and state (or leave all four empty for no invoices)"
+        )
     state = state_name(values["SHOP_STATE"])
     if state is None:
-        raise ConfigError(f"SHOP_STATE must be an Indian state or union territory, by name or two-letter code, "
-                          f"not {values['SHOP_STATE']!r}")
+        raise ConfigError(
+            f"SHOP_STATE must be an Indian state or union territory, by name or two-letter code, "
+            f"not {values['SHOP_STATE']!r}"
+        )
     gstin = values["SHOP_GSTIN"].upper()
     problem = gstin_problem(gstin, state)
     if problem:
         raise ConfigError(f"SHOP_GSTIN {problem}")
-    return {"seller_legal_name": values["SHOP_LEGAL_NAME"], "seller_gstin": gstin,
-            "seller_address": values["SHOP_ADDRESS"], "seller_state": state}
+    return {
+        "seller_legal_name": values["SHOP_LEGAL_NAME"],
+        "seller_gstin": gstin,
+        "seller_address": values["SHOP_ADDRESS"],
+        "seller_state": state,
+    }
 
 
 @dataclass(frozen=True)
@@ -161,12 +170,12 @@ class Config:
     def catalogue_file(self) -> Path:
         return self.catalogue_path or (self.data_dir / "products.json")
 
-    def with_overrides(self, **changes) -> "Config":
+    def with_overrides(self, **changes) -> Config:
         """A copy with some settings changed (tests, command-line flags)."""
         return replace(self, **changes)
 
     @classmethod
-    def from_env(cls, environ=None, *, load_dotenv_file: bool = True) -> "Config":
+    def from_env(cls, environ=None, *, load_dotenv_file: bool = True) -> Config:
         """Read every setting from the environment, `.env` first loaded when present."""
         if environ is None:
             if load_dotenv_file:
@@ -196,9 +205,11 @@ class Config:
         if qikink_env not in QIKINK_ENVIRONMENTS:
             raise ConfigError(f"QIKINK_ENV must be one of {', '.join(QIKINK_ENVIRONMENTS)}, not {qikink_env!r}")
         if app_env == "production" and qikink_env == "emulator" and not get("QIKINK_ENV"):
-            raise ConfigError("APP_ENV=production needs QIKINK_CLIENT_ID and QIKINK_CLIENT_SECRET: without them "
-                              "orders would go to the local emulator and never be printed "
-                              "(set QIKINK_ENV=emulator to run on the emulator on purpose)")
+            raise ConfigError(
+                "APP_ENV=production needs QIKINK_CLIENT_ID and QIKINK_CLIENT_SECRET: without them "
+                "orders would go to the local emulator and never be printed "
+                "(set QIKINK_ENV=emulator to run on the emulator on purpose)"
+            )
         if qikink_env in ("sandbox", "live") and not client_id:
             raise ConfigError(f"QIKINK_ENV={qikink_env} needs QIKINK_CLIENT_ID and QIKINK_CLIENT_SECRET")
 
@@ -215,8 +226,10 @@ class Config:
         allowed_hosts = tuple(h.strip().lower() for h in get("ALLOWED_HOSTS").split(",") if h.strip())
         for name in allowed_hosts:
             if not _HOST_NAME.fullmatch(name):
-                raise ConfigError(f"ALLOWED_HOSTS takes host names or IPv4 addresses without scheme or port "
-                                  f"(e.g. shop.example.in,192.168.1.20), not {name!r}")
+                raise ConfigError(
+                    f"ALLOWED_HOSTS takes host names or IPv4 addresses without scheme or port "
+                    f"(e.g. shop.example.in,192.168.1.20), not {name!r}"
+                )
 
         port = _number("PORT", get("PORT", "5000"), int, 1)
         if port > 65535:
@@ -227,8 +240,10 @@ class Config:
 
         smtp_url = get("SMTP_URL")
         if smtp_url and not _valid_smtp_url(smtp_url):
-            raise ConfigError("SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465 (or be "
-                              f"empty), not {mask_url_password(smtp_url)!r}")
+            raise ConfigError(
+                "SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465 (or be "
+                f"empty), not {mask_url_password(smtp_url)!r}"
+            )
         mail_from = get("MAIL_FROM") or cls.mail_from
         if not re.fullmatch(r"[^<>@\s]+@[^<>@\s]+|[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>", mail_from):
             raise ConfigError(f"MAIL_FROM must be an email address, e.g. Shop <orders@example.in>, not {mail_from!r}")
@@ -237,7 +252,9 @@ class Config:
 
         database_url = get("DATABASE_URL")
         if database_url and not re.match(r"postgres(ql)?://", database_url):
-            raise ConfigError(f"DATABASE_URL must start with postgresql:// (or be empty), not {mask_database_url(database_url)!r}")
+            raise ConfigError(
+                f"DATABASE_URL must start with postgresql:// (or be empty), not {mask_database_url(database_url)!r}"
+            )
         pool_min = _number("DATABASE_POOL_MIN", get("DATABASE_POOL_MIN", "1"), int, 0)
         pool_max = _number("DATABASE_POOL_MAX", get("DATABASE_POOL_MAX", "10"), int, 1)
         if pool_max < pool_min:
@@ -275,11 +292,13 @@ class Config:
             sync_enabled=_bool("SYNC_ENABLED", get("SYNC_ENABLED", "true")),
             qikink_retry_base_seconds=_number("QIKINK_RETRY_BASE_SECONDS", get("QIKINK_RETRY_BASE_SECONDS", "10")),
             qikink_breaker_cooldown_seconds=_number(
-                "QIKINK_BREAKER_COOLDOWN_SECONDS", get("QIKINK_BREAKER_COOLDOWN_SECONDS", "30")),
-            qikink_tracking_freshness_seconds=60 * _number(
-                "QIKINK_TRACKING_FRESHNESS_MINUTES", get("QIKINK_TRACKING_FRESHNESS_MINUTES") or "0"),
-            qikink_create_reserve_per_minute=_number(
-                "QIKINK_CREATE_RESERVE_PER_MINUTE", reserve, int) if (reserve := get("QIKINK_CREATE_RESERVE_PER_MINUTE")) else None,
+                "QIKINK_BREAKER_COOLDOWN_SECONDS", get("QIKINK_BREAKER_COOLDOWN_SECONDS", "30")
+            ),
+            qikink_tracking_freshness_seconds=60
+            * _number("QIKINK_TRACKING_FRESHNESS_MINUTES", get("QIKINK_TRACKING_FRESHNESS_MINUTES") or "0"),
+            qikink_create_reserve_per_minute=_number("QIKINK_CREATE_RESERVE_PER_MINUTE", reserve, int)
+            if (reserve := get("QIKINK_CREATE_RESERVE_PER_MINUTE"))
+            else None,
             smtp_url=smtp_url,
             mail_from=mail_from,
             smtp_timeout=_number("SMTP_TIMEOUT_SECONDS", get("SMTP_TIMEOUT_SECONDS", "10"), float, 0.1),
@@ -287,9 +306,12 @@ class Config:
             database_pool_min=pool_min,
             database_pool_max=pool_max,
             database_pool_timeout=_number("DATABASE_POOL_TIMEOUT", get("DATABASE_POOL_TIMEOUT", "5"), float, 0.1),
-            database_connect_timeout=_number("DATABASE_CONNECT_TIMEOUT", get("DATABASE_CONNECT_TIMEOUT", "3"), float, 1),
+            database_connect_timeout=_number(
+                "DATABASE_CONNECT_TIMEOUT", get("DATABASE_CONNECT_TIMEOUT", "3"), float, 1
+            ),
             database_statement_timeout=_number(
-                "DATABASE_STATEMENT_TIMEOUT", get("DATABASE_STATEMENT_TIMEOUT", "10"), float, 0.1),
+                "DATABASE_STATEMENT_TIMEOUT", get("DATABASE_STATEMENT_TIMEOUT", "10"), float, 0.1
+            ),
             shipping_fee=_money("SHIPPING_FEE", get("SHIPPING_FEE") or "0"),
             free_shipping_above=_money("FREE_SHIPPING_ABOVE", free) if (free := get("FREE_SHIPPING_ABOVE")) else None,
             cod_fee=_money("COD_FEE", get("COD_FEE") or "0"),

@@ -1,4 +1,5 @@
 """API errors as classes, and the one place that renders every error as the JSON envelope."""
+
 from __future__ import annotations
 
 import logging
@@ -107,7 +108,7 @@ class ValidationError(ApiError):
     status, code, message = 422, "validation_error", "Request breaks a validation rule"
 
     @classmethod
-    def from_fields(cls, problems: list[dict]) -> "ValidationError":
+    def from_fields(cls, problems: list[dict]) -> ValidationError:
         first = problems[0]
         return cls(f"{first['field']} {first['message']}", details=problems)
 

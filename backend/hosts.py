@@ -1,5 +1,6 @@
 """Which `Host` names the server answers to: Flask's TRUSTED_HOSTS, so that a web page whose
 domain is rebound to 127.0.0.1 (DNS rebinding) reaches nothing but a JSON 400."""
+
 from __future__ import annotations
 
 import re

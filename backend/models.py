@@ -1,4 +1,5 @@
 """Parsing and validation of what comes in: request bodies, orders, addresses, products."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,28 +11,65 @@ from .errors import InvalidJson, ValidationError
 from .storage.order_fields import ORDER_ID_RE, SKU_RE  # noqa: F401  (storage needs them too)
 
 STATES = {
-    "AN": "Andaman and Nicobar Islands", "AP": "Andhra Pradesh", "AR": "Arunachal Pradesh",
-    "AS": "Assam", "BR": "Bihar", "CH": "Chandigarh", "CT": "Chhattisgarh",
-    "DH": "Dadra and Nagar Haveli and Daman and Diu", "DL": "Delhi", "GA": "Goa", "GJ": "Gujarat",
-    "HR": "Haryana", "HP": "Himachal Pradesh", "JK": "Jammu and Kashmir", "JH": "Jharkhand",
-    "KA": "Karnataka", "KL": "Kerala", "LA": "Ladakh", "LD": "Lakshadweep", "MP": "Madhya Pradesh",
-    "MH": "Maharashtra", "MN": "Manipur", "ML": "Meghalaya", "MZ": "Mizoram", "NL": "Nagaland",
-    "OR": "Odisha", "PY": "Puducherry", "PB": "Punjab", "RJ": "Rajasthan", "SK": "Sikkim",
-    "TN": "Tamil Nadu", "TG": "Telangana", "TR": "Tripura", "UP": "Uttar Pradesh",
-    "UK": "Uttarakhand", "WB": "West Bengal",
+    "AN": "Andaman and Nicobar Islands",
+    "AP": "Andhra Pradesh",
+    "AR": "Arunachal Pradesh",
+    "AS": "Assam",
+    "BR": "Bihar",
+    "CH": "Chandigarh",
+    "CT": "Chhattisgarh",
+    "DH": "Dadra and Nagar Haveli and Daman and Diu",
+    "DL": "Delhi",
+    "GA": "Goa",
+    "GJ": "Gujarat",
+    "HR": "Haryana",
+    "HP": "Himachal Pradesh",
+    "JK": "Jammu and Kashmir",
+    "JH": "Jharkhand",
+    "KA": "Karnataka",
+    "KL": "Kerala",
+    "LA": "Ladakh",
+    "LD": "Lakshadweep",
+    "MP": "Madhya Pradesh",
+    "MH": "Maharashtra",
+    "MN": "Manipur",
+    "ML": "Meghalaya",
+    "MZ": "Mizoram",
+    "NL": "Nagaland",
+    "OR": "Odisha",
+    "PY": "Puducherry",
+    "PB": "Punjab",
+    "RJ": "Rajasthan",
+    "SK": "Sikkim",
+    "TN": "Tamil Nadu",
+    "TG": "Telangana",
+    "TR": "Tripura",
+    "UP": "Uttar Pradesh",
+    "UK": "Uttarakhand",
+    "WB": "West Bengal",
 }
 # Codes and spellings people commonly use besides the ones above.
 STATE_ALIASES = {
-    "CG": "Chhattisgarh", "TS": "Telangana", "UT": "Uttarakhand", "OD": "Odisha", "DD": "Dadra and Nagar Haveli and Daman and Diu",
-    "DN": "Dadra and Nagar Haveli and Daman and Diu", "ORISSA": "Odisha", "PONDICHERRY": "Puducherry",
-    "NCT OF DELHI": "Delhi", "NEW DELHI": "Delhi", "UTTARANCHAL": "Uttarakhand",
+    "CG": "Chhattisgarh",
+    "TS": "Telangana",
+    "UT": "Uttarakhand",
+    "OD": "Odisha",
+    "DD": "Dadra and Nagar Haveli and Daman and Diu",
+    "DN": "Dadra and Nagar Haveli and Daman and Diu",
+    "ORISSA": "Odisha",
+    "PONDICHERRY": "Puducherry",
+    "NCT OF DELHI": "Delhi",
+    "NEW DELHI": "Delhi",
+    "UTTARANCHAL": "Uttarakhand",
 }
 _STATE_LOOKUP = {name.upper(): name for name in STATES.values()}
 _STATE_LOOKUP.update(STATES)
 _STATE_LOOKUP.update(STATE_ALIASES)
 
 # The rules below are also what the OpenAPI document says (backend/openapi builds it from them).
-EMAIL_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 PINCODE_RE = re.compile(r"^[1-9][0-9]{5}$")
 MOBILE_FIRST_DIGITS, MOBILE_LENGTH = "6-9", 10  # an Indian mobile number: 10 digits, the first 6-9
 MOBILE_RE = re.compile(f"^[{MOBILE_FIRST_DIGITS}][0-9]{{{MOBILE_LENGTH - 1}}}$")
@@ -57,9 +95,22 @@ STOCK_RANGE = (0, 1_000_000)
 PRODUCT_PATCH_FIELDS = ("price", "stock_quantity")
 ORDER_PATCH_FIELDS = ("shipping_address", "customer_email", "payment_method")
 PAYMENT_METHODS = ("prepaid", "cod")
-ORDER_STATUSES = ("pending", "confirmed", "processing", "ready_to_ship", "in_transit", "out_for_delivery",
-                  "delivered", "on_hold", "action_required", "exception", "rto_initiated", "returned", "cancel_requested",
-                  "cancelled")
+ORDER_STATUSES = (
+    "pending",
+    "confirmed",
+    "processing",
+    "ready_to_ship",
+    "in_transit",
+    "out_for_delivery",
+    "delivered",
+    "on_hold",
+    "action_required",
+    "exception",
+    "rto_initiated",
+    "returned",
+    "cancel_requested",
+    "cancelled",
+)
 # not_sent: cancelled before Qikink had it, so it never will.
 QIKINK_STATUSES = ("action_required", "sync_pending", "synced", "sync_failed", "not_sent")
 
@@ -162,7 +213,7 @@ def normalise_phone(raw: str) -> str | None:
     for prefix in PHONE_PREFIXES:
         # "+91" always goes; "91" and "0" only in front of ten digits (9198765432 is a number).
         if digits.startswith(prefix) and (prefix == "+91" or len(digits) == len(prefix) + MOBILE_LENGTH):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     return digits if MOBILE_RE.match(digits) else None
 
@@ -180,16 +231,19 @@ def validate_address(problems: Problems, value, field="shipping_address"):
         return None
     limits = ADDRESS_TEXT_MAX
     address = {
-        name: _text(problems, f"{field}.{name}", value.get(name), required=name in ADDRESS_REQUIRED,
-                    max_len=limits[name])
+        name: _text(
+            problems, f"{field}.{name}", value.get(name), required=name in ADDRESS_REQUIRED, max_len=limits[name]
+        )
         for name in ("name", "line1", "line2", "city")
     }
-    address.update({
-        "state": "",
-        "pincode": "",
-        "phone": "",
-        "country": "IN",
-    })
+    address.update(
+        {
+            "state": "",
+            "pincode": "",
+            "phone": "",
+            "country": "IN",
+        }
+    )
     state = _text(problems, f"{field}.state", value.get("state"), max_len=limits["state"])
     if state:
         address["state"] = state_name(state) or ""

@@ -1,4 +1,5 @@
 """The order service: place, look up, list and edit orders; prices, stock and idempotency."""
+
 from __future__ import annotations
 
 import logging
@@ -7,15 +8,33 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .clock import iso_utc, timestamp_of
 from .billing.charges import ChargeSettings, stored_charges
+from .clock import iso_utc, timestamp_of
 from .customer_email.outbox import NoEmails, public_emails, queue_email
-from .errors import (IdempotencyConflict, NotCancellable, NotFound, OrderBusy, OrderNotEditable, OutOfStock,
-                     PriceMismatch, ValidationError)
-from .models import (IDEMPOTENCY_KEY_RE, ORDER_PATCH_FIELDS, QIKINK_STATUSES, Problems, fingerprint, money_json,
-                     validate_address, validate_email, validate_items, validate_payment_method)
+from .errors import (
+    IdempotencyConflict,
+    NotCancellable,
+    NotFound,
+    OrderBusy,
+    OrderNotEditable,
+    OutOfStock,
+    PriceMismatch,
+    ValidationError,
+)
 from .fulfilment.events import CANCEL_IN_DASHBOARD, add_event, now_iso
 from .fulfilment.sync_state import SyncState
+from .models import (
+    IDEMPOTENCY_KEY_RE,
+    ORDER_PATCH_FIELDS,
+    QIKINK_STATUSES,
+    Problems,
+    fingerprint,
+    money_json,
+    validate_address,
+    validate_email,
+    validate_items,
+    validate_payment_method,
+)
 from .qikink.mapping import SHIPPING_STATUSES
 from .storage import OrderFilter
 
@@ -23,10 +42,26 @@ log = logging.getLogger(__name__)
 
 EDITABLE_QIKINK_STATUSES = ("action_required", "sync_pending", "sync_failed")
 PUBLIC_ORDER_FIELDS = (
-    "order_id", "customer_email", "shipping_address", "items", "subtotal", "shipping", "cod_fee", "total",
-    "currency", "payment_method",
-    "status", "qikink_status", "qikink_order_number", "qikink_shipment_id", "tracking_id", "courier",
-    "tracking_url", "qikink_message", "created_at", "updated_at",
+    "order_id",
+    "customer_email",
+    "shipping_address",
+    "items",
+    "subtotal",
+    "shipping",
+    "cod_fee",
+    "total",
+    "currency",
+    "payment_method",
+    "status",
+    "qikink_status",
+    "qikink_order_number",
+    "qikink_shipment_id",
+    "tracking_id",
+    "courier",
+    "tracking_url",
+    "qikink_message",
+    "created_at",
+    "updated_at",
 )
 ACTION_REQUIRED_MESSAGE = (
     "Qikink needs a structured shipping address: complete it with PATCH /api/orders/<order_id> giving "
@@ -40,16 +75,22 @@ CANCEL_WAIT_SECONDS = 5.0
 # asks Qikink whether it has it only this long after the attempt (until then: order_busy).
 UNKNOWN_OUTCOME_GRACE_SECONDS = 30.0
 NOT_AT_QIKINK = ("action_required", "sync_pending", "sync_failed")
-MAYBE_AT_QIKINK = ("Cancelled here, but an earlier attempt to send it may have reached Qikink: check Qikink's "
-                   "dashboard for order number {number} and cancel it there if it is listed")
+MAYBE_AT_QIKINK = (
+    "Cancelled here, but an earlier attempt to send it may have reached Qikink: check Qikink's "
+    "dashboard for order number {number} and cancel it there if it is listed"
+)
 CREATED_MESSAGES = {
     "synced": "Order created successfully and synced with Qikink",
     "sync_pending": "Order created successfully (Qikink sync pending)",
     "action_required": "Order created; Qikink needs a structured shipping address before it can be sent",
     "sync_failed": "Order created, but Qikink refused it; an admin needs to correct it",
 }
-INTEGRATION_STATUS = {"synced": "success", "sync_pending": "pending", "action_required": "action_required",
-                      "sync_failed": "failed"}
+INTEGRATION_STATUS = {
+    "synced": "success",
+    "sync_pending": "pending",
+    "action_required": "action_required",
+    "sync_failed": "failed",
+}
 
 
 def public_order(order: dict) -> dict:
@@ -60,21 +101,36 @@ def admin_order(order: dict) -> dict:
     """What staff see of one order: the public fields, its events and how sending it went."""
     sync = SyncState.read(order)
     next_attempt = sync.next_attempt_at
-    return {**public_order(order), "events": order.get("events", []), "emails": public_emails(order),
-            "sync": {"attempts": sync.attempts, "last_error": sync.last_error,
-                     "last_attempt_at": sync.last_attempt_at, "synced_at": sync.synced_at,
-                     "next_attempt_at": iso_utc(next_attempt) if next_attempt else None}}
+    return {
+        **public_order(order),
+        "events": order.get("events", []),
+        "emails": public_emails(order),
+        "sync": {
+            "attempts": sync.attempts,
+            "last_error": sync.last_error,
+            "last_attempt_at": sync.last_attempt_at,
+            "synced_at": sync.synced_at,
+            "next_attempt_at": iso_utc(next_attempt) if next_attempt else None,
+        },
+    }
 
 
 def created_answer(order: dict) -> dict:
     """The body of a 201 for a new order: the order and how sending it to Qikink went."""
     qikink_status = order["qikink_status"]
-    integration = {"status": INTEGRATION_STATUS.get(qikink_status, qikink_status),
-                   "qikink_shipment_id": order.get("qikink_shipment_id"), "tracking_id": order.get("tracking_id")}
+    integration = {
+        "status": INTEGRATION_STATUS.get(qikink_status, qikink_status),
+        "qikink_shipment_id": order.get("qikink_shipment_id"),
+        "tracking_id": order.get("tracking_id"),
+    }
     if qikink_status != "synced":
         integration["reason"] = order.get("qikink_message") or SyncState.read(order).last_error
-    return {"status": "success", "message": CREATED_MESSAGES.get(qikink_status, "Order created successfully"),
-            "data": public_order(order), "qikink_integration": integration}
+    return {
+        "status": "success",
+        "message": CREATED_MESSAGES.get(qikink_status, "Order created successfully"),
+        "data": public_order(order),
+        "qikink_integration": integration,
+    }
 
 
 @dataclass
@@ -115,8 +171,17 @@ class OrderService:
     saved with it), `push_new(order, claim)` (send it now, within the request's budget) and
     `order_changed(order)`; `Fulfilment` when Qikink is on, a no-op one when it is off."""
 
-    def __init__(self, store, *, dispatcher=None, emails=None, charges: ChargeSettings | None = None,
-                 clock=time.time, sleep=time.sleep, cancel_wait: float = CANCEL_WAIT_SECONDS):
+    def __init__(
+        self,
+        store,
+        *,
+        dispatcher=None,
+        emails=None,
+        charges: ChargeSettings | None = None,
+        clock=time.time,
+        sleep=time.sleep,
+        cancel_wait: float = CANCEL_WAIT_SECONDS,
+    ):
         self.store = store
         self.charges = charges or ChargeSettings()
         self.dispatcher = dispatcher or NoDispatcher()
@@ -167,18 +232,39 @@ class OrderService:
                 product = products[line["sku"]]
                 price = product["price"]
                 if any(p != price for p in line["prices"]):
-                    mismatches.append({"field": "items", "sku": line["sku"], "message": "price differs from the catalogue",
-                                       "current_price": money_json(price)})
+                    mismatches.append(
+                        {
+                            "field": "items",
+                            "sku": line["sku"],
+                            "message": "price differs from the catalogue",
+                            "current_price": money_json(price),
+                        }
+                    )
                 if product["stock_quantity"] < line["quantity"]:
-                    short.append({"field": "items", "sku": line["sku"], "message": "not enough stock",
-                                  "requested": line["quantity"], "available": product["stock_quantity"]})
+                    short.append(
+                        {
+                            "field": "items",
+                            "sku": line["sku"],
+                            "message": "not enough stock",
+                            "requested": line["quantity"],
+                            "available": product["stock_quantity"],
+                        }
+                    )
                 line_total = price * line["quantity"]
                 subtotal += line_total
-                items.append({"sku": line["sku"], "name": product["name"], "quantity": line["quantity"],
-                              "price": money_json(price), "line_total": money_json(line_total)})
+                items.append(
+                    {
+                        "sku": line["sku"],
+                        "name": product["name"],
+                        "quantity": line["quantity"],
+                        "price": money_json(price),
+                        "line_total": money_json(line_total),
+                    }
+                )
             if mismatches:
-                raise PriceMismatch(f"Price of {mismatches[0]['sku']} is now {mismatches[0]['current_price']}",
-                                    details=mismatches)
+                raise PriceMismatch(
+                    f"Price of {mismatches[0]['sku']} is now {mismatches[0]['current_price']}", details=mismatches
+                )
             if short:
                 raise OutOfStock(f"Only {short[0]['available']} of {short[0]['sku']} in stock", details=short)
             timestamp = now_iso(self.clock)
@@ -188,8 +274,10 @@ class OrderService:
                 "customer_email": request["customer_email"],
                 "shipping_address": request["shipping_address"],
                 "items": items,
-                **{name: money_json(amount) for name, amount in
-                   self.charges.for_order(subtotal, request["payment_method"]).items()},
+                **{
+                    name: money_json(amount)
+                    for name, amount in self.charges.for_order(subtotal, request["payment_method"]).items()
+                },
                 "currency": "INR",
                 "payment_method": request["payment_method"],
                 "status": "pending" if structured else "action_required",
@@ -218,8 +306,9 @@ class OrderService:
         `created` False is a replay. `sync_claim` (a dispatcher's new_claim) is saved with a
         sendable order."""
         if idempotency_key is not None and not IDEMPOTENCY_KEY_RE.match(idempotency_key):
-            raise ValidationError.from_fields([{"field": "Idempotency-Key",
-                                                "message": "must be 1 to 255 visible ASCII characters"}])
+            raise ValidationError.from_fields(
+                [{"field": "Idempotency-Key", "message": "must be 1 to 255 visible ASCII characters"}]
+            )
         request = self.validate_new(body)
         request["sync_claim"] = sync_claim
         if idempotency_key is not None:
@@ -228,8 +317,15 @@ class OrderService:
         if not created:
             stored = order.get("idempotency") or {}
             if stored.get("fingerprint") != request["idempotency"]["fingerprint"]:
-                raise IdempotencyConflict(details=[{"field": "Idempotency-Key", "message": "used before with another body",
-                                                    "order_id": order["order_id"]}])
+                raise IdempotencyConflict(
+                    details=[
+                        {
+                            "field": "Idempotency-Key",
+                            "message": "used before with another body",
+                            "order_id": order["order_id"],
+                        }
+                    ]
+                )
         return order, created
 
     def stored_response(self, order: dict) -> dict | None:
@@ -339,8 +435,9 @@ class OrderService:
         looked = None  # after asking the dispatcher whether Qikink has it: "asked" or "cannot"
         while True:
             try:
-                order = self.store.transact_order(order_id, lambda o, tx: self._cancel(o, tx, admin=admin,
-                                                                                      looked=looked))
+                order = self.store.transact_order(
+                    order_id, lambda o, tx, looked=looked: self._cancel(o, tx, admin=admin, looked=looked)
+                )
                 break
             except _AskQikinkFirst:
                 outcome = self.dispatcher.confirm_not_sent(order_id)
@@ -362,8 +459,10 @@ class OrderService:
         if status in ("cancelled", "cancel_requested"):
             return False
         if status in SHIPPING_STATUSES:
-            raise NotCancellable(f"Order {order['order_id']} is {status}: Qikink has packed it for shipping, "
-                                 "so it can no longer be cancelled")
+            raise NotCancellable(
+                f"Order {order['order_id']} is {status}: Qikink has packed it for shipping, "
+                "so it can no longer be cancelled"
+            )
         timestamp = now_iso(self.clock)
         sync = SyncState.of(order)
         if order["qikink_status"] in NOT_AT_QIKINK:
@@ -375,8 +474,11 @@ class OrderService:
                 since = sync.seconds_since_attempt(self.clock()) if sync.unanswered else None
                 if since is not None and since < self.unknown_outcome_grace:
                     wait = math.ceil(self.unknown_outcome_grace - since)
-                    raise OrderBusy("Sending this order to Qikink has just timed out and Qikink may still be taking "
-                                    f"it; try again in {wait} seconds", retry_after=wait)
+                    raise OrderBusy(
+                        "Sending this order to Qikink has just timed out and Qikink may still be taking "
+                        f"it; try again in {wait} seconds",
+                        retry_after=wait,
+                    )
                 raise _AskQikinkFirst()
             maybe_sent = maybe_sent and looked != "asked"
             sync.release()
@@ -384,17 +486,21 @@ class OrderService:
                 tx.return_stock(item["sku"], item["quantity"])
             order["stock_returned"] = True
             order["status"], order["qikink_status"] = "cancelled", "not_sent"
-            order["qikink_message"] = MAYBE_AT_QIKINK.format(number=order["qikink_order_number"]) if maybe_sent else None
+            order["qikink_message"] = (
+                MAYBE_AT_QIKINK.format(number=order["qikink_order_number"]) if maybe_sent else None
+            )
             add_event(order, "cancelled", "Cancelled before it was sent to Qikink", timestamp)
             queue_email(order, "cancelled", timestamp)
         else:
             if not admin:
-                raise NotCancellable(f"Order {order['order_id']} is already with our print partner: "
-                                     "ask the shop to cancel it")
+                raise NotCancellable(
+                    f"Order {order['order_id']} is already with our print partner: ask the shop to cancel it"
+                )
             order["cancel_requested_from"] = status
             order["status"] = "cancel_requested"
             order["qikink_message"] = CANCEL_IN_DASHBOARD
-            add_event(order, "cancel_requested", "Cancellation requested; to be cancelled in Qikink's dashboard",
-                      timestamp)
+            add_event(
+                order, "cancel_requested", "Cancellation requested; to be cancelled in Qikink's dashboard", timestamp
+            )
         order["updated_at"] = timestamp
         return True

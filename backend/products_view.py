@@ -1,4 +1,5 @@
 """The public shape of a product: what the storefront's routes and the OpenAPI document show."""
+
 from __future__ import annotations
 
 from .models import money_json

@@ -1,5 +1,6 @@
 """`python -m backend orders …` and `python -m backend store …`: look inside the order data, repair
 an order by hand, check, compact and back up the journal (safe while the server runs)."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,20 @@ from .config import Config, ConfigError
 from .storage import JournalOrderStore, OrderFilter, load_catalogue, open_store
 from .storage.atomic import json_default
 
-CSV_FIELDS = ("order_id", "created_at", "customer_email", "status", "qikink_status", "total", "currency",
-              "payment_method", "items", "tracking_id", "courier", "updated_at")
+CSV_FIELDS = (
+    "order_id",
+    "created_at",
+    "customer_email",
+    "status",
+    "qikink_status",
+    "total",
+    "currency",
+    "payment_method",
+    "items",
+    "tracking_id",
+    "courier",
+    "updated_at",
+)
 
 
 def add_commands(commands) -> None:
@@ -29,8 +42,11 @@ def add_commands(commands) -> None:
     export = sub.add_parser("export", help="every order, as JSON (one array) or CSV (one line per order)")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--to", type=Path, help="a file (default: standard output)")
-    edit = sub.add_parser("edit", help="replace an order by an edited copy: "
-                                       "`orders show ID > o.json`, edit o.json, `orders edit ID --from o.json`")
+    edit = sub.add_parser(
+        "edit",
+        help="replace an order by an edited copy: "
+        "`orders show ID > o.json`, edit o.json, `orders edit ID --from o.json`",
+    )
     edit.add_argument("order_id")
     edit.add_argument("--from", dest="source", type=Path, required=True, help="the edited order (JSON)")
     store = commands.add_parser("store", help="the JSON data directory: check, compact, back up")
@@ -45,16 +61,18 @@ def run(args) -> int:
     config = Config.from_env()
     if args.command == "store":
         if config.database_url:
-            raise ConfigError("`store` commands are for the JSON data directory; DATABASE_URL is set (use the "
-                              "database's own tools)")
+            raise ConfigError(
+                "`store` commands are for the JSON data directory; DATABASE_URL is set (use the database's own tools)"
+            )
         if args.store_command == "check":
             from .storage.journal_check import check_data_dir
 
             report = check_data_dir(config.data_dir, load_catalogue(config.catalogue_file))
             print(json.dumps(report, indent=2))
             return 1 if report["problems"] else 0
-        store = JournalOrderStore(config.data_dir, load_catalogue(config.catalogue_file),
-                                  lock_timeout=max(config.lock_timeout, 30))
+        store = JournalOrderStore(
+            config.data_dir, load_catalogue(config.catalogue_file), lock_timeout=max(config.lock_timeout, 30)
+        )
         if args.store_command == "compact":
             report = store.compact()
         else:
@@ -75,8 +93,10 @@ def run(args) -> int:
         filtered = any(v is not None for v in matches.fields().values())
         orders, total = store.list_orders(matches if filtered else None, page=args.page, per_page=args.per_page)
         for order in orders:
-            print(f"{order['order_id']}  {order['created_at']}  {order['status']:<16} {order['qikink_status']:<15} "
-                  f"{order['customer_email']}  {order.get('total')}")
+            print(
+                f"{order['order_id']}  {order['created_at']}  {order['status']:<16} {order['qikink_status']:<15} "
+                f"{order['customer_email']}  {order.get('total')}"
+            )
         print(f"({len(orders)} of {total}, page {args.page})", file=sys.stderr)
         return 0
     if command == "export":

@@ -1,4 +1,5 @@
 """`python -m bench`: the whole benchmark (see bench/run.py and README, "Performance")."""
+
 import sys
 
 from bench.run import main

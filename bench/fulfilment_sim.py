@@ -2,7 +2,8 @@
 
 The real sender, tracker and worker (backend/fulfilment) and the real Qikink client (call budget,
 tokens, answer parsing) talk to the emulator's state in process (its rate limit, token check and
-validation, without sockets or WSGI), everything on one injected clock, so days pass in seconds. Orders arrive through the day (more in the evening); at Qikink
+validation, without sockets or WSGI), everything on one injected clock, so days pass in seconds.
+Orders arrive through the day (more in the evening); at Qikink
 each order moves through its stages with realistic spreads (1-3 days to print, 2-6 days in
 transit, a few cancellations and returns to origin); the emulator enforces 30 calls a minute.
 
@@ -14,6 +15,7 @@ Reports push latency (placed → at Qikink) p50/p99, tracking staleness (Qikink'
 → our order shows it) p50/p99, calls a day by kind, and whether the run meets push p99 ≤ 5 min
 and staleness p99 ≤ 3 h. Results are saved in bench/results/fulfilment-sim.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,12 +44,14 @@ from backend.qikink import QikinkClient, QikinkConfig  # noqa: E402
 try:
     from backend.fulfilment import Fulfilment  # noqa: E402
     from backend.qikink import CallBudget  # noqa: E402
+
     BEFORE_BUDGET = False
 except ImportError:  # the code before issue 16: one Fulfilment class, a per-process rate limiter
     from backend.fulfillment import Fulfilment  # noqa: E402
+
     BEFORE_BUDGET = True
-from qikink_emulator import EmulatorStore, Refused  # noqa: E402
 from backend.storage import MemoryOrderStore, load_catalogue  # noqa: E402
+from qikink_emulator import EmulatorStore, Refused  # noqa: E402
 
 DAY = 86400.0
 HOUR = 3600.0
@@ -58,9 +62,18 @@ STALENESS_P99_TARGET = 3 * HOUR
 # Share of a day's orders placed in each hour (0-23, India time): quiet nights, busy evenings.
 HOURLY_WEIGHTS = [1, 0.5, 0.3, 0.3, 0.3, 0.5, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 5, 6, 7, 8, 8, 6, 3]
 # The event our order records when it learns each Qikink status (None: no event of its own).
-EVENT_OF = {"Live": "order_processing", "To be Printed": None, "Printed": None, "Manifested": "ready_to_ship",
-            "In-Transit": "in_transit", "out for delivery": "out_for_delivery", "Delivered": "delivered",
-            "RTO Initiated": "rto_initiated", "Returned": "returned", "Cancelled": "cancelled"}
+EVENT_OF = {
+    "Live": "order_processing",
+    "To be Printed": None,
+    "Printed": None,
+    "Manifested": "ready_to_ship",
+    "In-Transit": "in_transit",
+    "out for delivery": "out_for_delivery",
+    "Delivered": "delivered",
+    "RTO Initiated": "rto_initiated",
+    "Returned": "returned",
+    "Cancelled": "cancelled",
+}
 PATH_ORDER = ["order_processing", "ready_to_ship", "in_transit", "out_for_delivery", "delivered"]
 
 
@@ -100,8 +113,15 @@ class EmulatorSession:
     def request(self, method, url, *, params=None, json=None, data=None, headers=None, **_):
         path = urlsplit(url).path
         params, headers = params or {}, headers or {}
-        kind = ("token" if path == "/api/token" else "create" if path == "/api/order/create"
-                else "by_id" if "id" in params else "page")
+        kind = (
+            "token"
+            if path == "/api/token"
+            else "create"
+            if path == "/api/order/create"
+            else "by_id"
+            if "id" in params
+            else "page"
+        )
         self.calls[kind] = self.calls.get(kind, 0) + 1
         emulator = self.emulator
         wait = emulator.take_rate(headers.get("ClientId") or (data or {}).get("ClientId"))
@@ -158,34 +178,58 @@ def percentile(values: list[float], share: float) -> float | None:
 
 
 def order_body(rng: random.Random, n: int) -> dict:
-    return {"customer_email": f"c{n}@example.com", "payment_method": "prepaid",
-            "shipping_address": {"name": "Asha Verma", "line1": "12 MG Road", "line2": "", "city": "Mumbai",
-                                 "state": "Maharashtra", "pincode": "400001", "phone": "9876543210", "country": "IN"},
-            "items": [{"sku": rng.choice(["BHRT-001-M", "BHRT-001-L", "BHRT-002-M"]), "quantity": 1}]}
+    return {
+        "customer_email": f"c{n}@example.com",
+        "payment_method": "prepaid",
+        "shipping_address": {
+            "name": "Asha Verma",
+            "line1": "12 MG Road",
+            "line2": "",
+            "city": "Mumbai",
+            "state": "Maharashtra",
+            "pincode": "400001",
+            "phone": "9876543210",
+            "country": "IN",
+        },
+        "items": [{"sku": rng.choice(["BHRT-001-M", "BHRT-001-L", "BHRT-002-M"]), "quantity": 1}],
+    }
 
 
-def simulate(orders_per_day: int, days: float, *, seed: int = 7, freshness_minutes: float = 60.0,
-             create_reserve: int | None = None) -> dict:
+def simulate(
+    orders_per_day: int,
+    days: float,
+    *,
+    seed: int = 7,
+    freshness_minutes: float = 60.0,
+    create_reserve: int | None = None,
+) -> dict:
     """One run; returns the figures."""
     rng = random.Random(seed)
     start = datetime(2026, 12, 1).timestamp()
     clock = Clock(start)
-    emulator = EmulatorStore(step_seconds=10 ** 12, rate_limit_per_minute=30, clock=clock)
+    emulator = EmulatorStore(step_seconds=10**12, rate_limit_per_minute=30, clock=clock)
     session = EmulatorSession(emulator)
-    settings = dict(data_dir=ROOT / "data", app_env="test", qikink_env="sandbox", sync_interval=15.0,
-                    qikink_tracking_freshness_seconds=freshness_minutes * 60, qikink_retry_base_seconds=10.0,
-                    qikink_create_reserve_per_minute=create_reserve)
+    settings = dict(
+        data_dir=ROOT / "data",
+        app_env="test",
+        qikink_env="sandbox",
+        sync_interval=15.0,
+        qikink_tracking_freshness_seconds=freshness_minutes * 60,
+        qikink_retry_base_seconds=10.0,
+        qikink_create_reserve_per_minute=create_reserve,
+    )
     config = Config(**{k: v for k, v in settings.items() if k in Config.__dataclass_fields__})
     qikink_config = QikinkConfig("sim-client-id", "sim-secret", base_url=BASE_URL, rate_limit_per_minute=30)
     if BEFORE_BUDGET:
         client = QikinkClient(qikink_config, session=session, clock=clock, sleep=clock.sleep)
     else:
-        budget = CallBudget(30, account=qikink_config.client_id, clock=clock, sleep=clock.sleep,
-                            create_reserve=create_reserve)
+        budget = CallBudget(
+            30, account=qikink_config.client_id, clock=clock, sleep=clock.sleep, create_reserve=create_reserve
+        )
         client = QikinkClient(qikink_config, session=session, clock=clock, sleep=clock.sleep, budget=budget)
     catalogue = load_catalogue(ROOT / "data" / "products.json")
     for product in catalogue.values():
-        product["stock_quantity"] = 10 ** 9
+        product["stock_quantity"] = 10**9
     store = MemoryOrderStore(catalogue, clock=clock)
     if BEFORE_BUDGET:
         fulfilment = Fulfilment(config, store, client, clock=clock)
@@ -244,12 +288,24 @@ def simulate(orders_per_day: int, days: float, *, seed: int = 7, freshness_minut
             qikink_history[qikink_id].append((now, "Cancelled" if cancelled else status))
         else:
             fulfilment.run_pass()
-            next_pass = now + (min(config.sync_interval, fulfilment.poll_interval) if BEFORE_BUDGET
-                               else fulfilment.worker.seconds_to_next_pass())
+            next_pass = now + (
+                min(config.sync_interval, fulfilment.poll_interval)
+                if BEFORE_BUDGET
+                else fulfilment.worker.seconds_to_next_pass()
+            )
     wall = time.perf_counter() - wall
     fulfilment.close()
-    return measure(store, placed_at, qikink_history, session.calls, orders_per_day, days, end, wall,
-                   emulator.counters()["rate_limited"])
+    return measure(
+        store,
+        placed_at,
+        qikink_history,
+        session.calls,
+        orders_per_day,
+        days,
+        end,
+        wall,
+        emulator.counters()["rate_limited"],
+    )
 
 
 def measure(store, placed_at, qikink_history, calls, orders_per_day, days, end, wall, refused) -> dict:
@@ -270,38 +326,53 @@ def measure(store, placed_at, qikink_history, calls, orders_per_day, days, end, 
                 continue
             learned = seen.get(event)
             if learned is None and event in PATH_ORDER:  # skipped: a later status was seen first
-                later = [seen[e] for e in PATH_ORDER[PATH_ORDER.index(event) + 1:] if e in seen]
+                later = [seen[e] for e in PATH_ORDER[PATH_ORDER.index(event) + 1 :] if e in seen]
                 learned = min(later) if later else None
             staleness.append(max(0.0, (learned if learned is not None else end) - at))
     per_day = {kind: round(count / days) for kind, count in sorted(calls.items())}
     result = {
-        "orders_per_day": orders_per_day, "days": days, "orders": len(placed_at), "unsent_at_end": unsent,
-        "push_p50_s": percentile(push, 0.5), "push_p99_s": percentile(push, 0.99),
-        "staleness_p50_s": percentile(staleness, 0.5), "staleness_p99_s": percentile(staleness, 0.99),
-        "calls_per_day": per_day, "calls_per_day_total": sum(per_day.values()),
-        "refused_by_qikink_limit": refused, "wall_seconds": round(wall, 1),
+        "orders_per_day": orders_per_day,
+        "days": days,
+        "orders": len(placed_at),
+        "unsent_at_end": unsent,
+        "push_p50_s": percentile(push, 0.5),
+        "push_p99_s": percentile(push, 0.99),
+        "staleness_p50_s": percentile(staleness, 0.5),
+        "staleness_p99_s": percentile(staleness, 0.99),
+        "calls_per_day": per_day,
+        "calls_per_day_total": sum(per_day.values()),
+        "refused_by_qikink_limit": refused,
+        "wall_seconds": round(wall, 1),
     }
-    result["meets_targets"] = bool(result["push_p99_s"] is not None and result["push_p99_s"] <= PUSH_P99_TARGET
-                                   and result["staleness_p99_s"] is not None
-                                   and result["staleness_p99_s"] <= STALENESS_P99_TARGET)
+    result["meets_targets"] = bool(
+        result["push_p99_s"] is not None
+        and result["push_p99_s"] <= PUSH_P99_TARGET
+        and result["staleness_p99_s"] is not None
+        and result["staleness_p99_s"] <= STALENESS_P99_TARGET
+    )
     return result
 
 
 def row(result: dict) -> str:
     def minutes(seconds):
         return "-" if seconds is None else f"{seconds / 60:.1f}"
+
     calls = result["calls_per_day"]
-    return (f"{result['orders_per_day']:>7,} {result['days']:>4g} {minutes(result['push_p50_s']):>8} "
-            f"{minutes(result['push_p99_s']):>8} {minutes(result['staleness_p50_s']):>8} "
-            f"{minutes(result['staleness_p99_s']):>8} {calls.get('create', 0):>7,} {calls.get('page', 0):>7,} "
-            f"{calls.get('by_id', 0):>6,} {calls.get('token', 0):>5,} {result['calls_per_day_total']:>7,} "
-            f"{result['refused_by_qikink_limit']:>4} {'yes' if result['meets_targets'] else 'NO':>4} "
-            f"{result['wall_seconds']:>6}")
+    return (
+        f"{result['orders_per_day']:>7,} {result['days']:>4g} {minutes(result['push_p50_s']):>8} "
+        f"{minutes(result['push_p99_s']):>8} {minutes(result['staleness_p50_s']):>8} "
+        f"{minutes(result['staleness_p99_s']):>8} {calls.get('create', 0):>7,} {calls.get('page', 0):>7,} "
+        f"{calls.get('by_id', 0):>6,} {calls.get('token', 0):>5,} {result['calls_per_day_total']:>7,} "
+        f"{result['refused_by_qikink_limit']:>4} {'yes' if result['meets_targets'] else 'NO':>4} "
+        f"{result['wall_seconds']:>6}"
+    )
 
 
-HEADER = (f"{'orders/d':>7} {'days':>4} {'push50':>8} {'push99':>8} {'stale50':>8} {'stale99':>8} "
-          f"{'create':>7} {'page':>7} {'by_id':>6} {'token':>5} {'calls/d':>7} {'429':>4} {'ok':>4} {'wall s':>6}\n"
-          f"{'':>7} {'':>4} {'(min)':>8} {'(min)':>8} {'(min)':>8} {'(min)':>8} {'— calls a day by kind —':>35}")
+HEADER = (
+    f"{'orders/d':>7} {'days':>4} {'push50':>8} {'push99':>8} {'stale50':>8} {'stale99':>8} "
+    f"{'create':>7} {'page':>7} {'by_id':>6} {'token':>5} {'calls/d':>7} {'429':>4} {'ok':>4} {'wall s':>6}\n"
+    f"{'':>7} {'':>4} {'(min)':>8} {'(min)':>8} {'(min)':>8} {'(min)':>8} {'— calls a day by kind —':>35}"
+)
 
 
 def main(argv=None) -> int:
@@ -309,9 +380,12 @@ def main(argv=None) -> int:
     parser.add_argument("--orders-per-day", type=int, nargs="*", default=[100, 1000, 5000])
     parser.add_argument("--days", type=float, default=14)
     parser.add_argument("--freshness-minutes", type=float, default=60)
-    parser.add_argument("--breaking-point", action="store_true",
-                        help="then search the largest orders a day that still meets both targets (a run "
-                             "of --days for each rate tried: about an hour at 14 days)")
+    parser.add_argument(
+        "--breaking-point",
+        action="store_true",
+        help="then search the largest orders a day that still meets both targets (a run "
+        "of --days for each rate tried: about an hour at 14 days)",
+    )
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
     results = []
@@ -332,8 +406,10 @@ def main(argv=None) -> int:
                 step *= 2
             else:
                 bad = rate
-        print(f"largest orders a day meeting push p99 <= 5 min and staleness p99 <= 3 h: {good:,} "
-              f"(ceiling: 43,200 calls a day, one create an order, before any tracking)")
+        print(
+            f"largest orders a day meeting push p99 <= 5 min and staleness p99 <= 3 h: {good:,} "
+            f"(ceiling: 43,200 calls a day, one create an order, before any tracking)"
+        )
     RESULTS.mkdir(exist_ok=True)
     name = "fulfilment-sim-before.json" if BEFORE_BUDGET else "fulfilment-sim.json"
     (RESULTS / name).write_text(json.dumps(results, indent=2))

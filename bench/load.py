@@ -4,6 +4,7 @@ Both run `connections` concurrent keep-alive connections for `duration` seconds 
 same summary: requests per second, p50/p99 latency in ms, and how many answers were not the
 expected status (those are counted, never hidden).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -50,24 +51,56 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def run_wrk(url: str, *, method: str = "GET", body: bytes | None = None, connections: int = 16,
-            duration: float = 10.0, threads: int = 2) -> dict:
+def run_wrk(
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    connections: int = 16,
+    duration: float = 10.0,
+    threads: int = 2,
+) -> dict:
     """One wrk run; expected answers are 2xx (wrk counts anything else as non_2xx)."""
     _check_loopback(url)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "summary.json"
         script = Path(tmp) / "request.lua"
-        script.write_text(WRK_SCRIPT % {"method": _lua_string(method), "out": _lua_string(str(out)),
-                                        "body": _lua_string(body.decode("utf-8")) if body else "nil"})
+        script.write_text(
+            WRK_SCRIPT
+            % {
+                "method": _lua_string(method),
+                "out": _lua_string(str(out)),
+                "body": _lua_string(body.decode("utf-8")) if body else "nil",
+            }
+        )
         seconds = max(1, round(duration))
-        subprocess.run(["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s",
-                        "--timeout", "10s", "-s", str(script), url],
-                       check=True, capture_output=True, timeout=seconds + 60)
+        subprocess.run(
+            [
+                "wrk",
+                f"-t{min(threads, connections)}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(script),
+                url,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=seconds + 60,
+        )
         raw = json.loads(out.read_text())
     elapsed = raw["duration_us"] / 1e6
-    return {"tool": "wrk", "requests": raw["requests"], "seconds": round(elapsed, 2),
-            "rps": round(raw["requests"] / elapsed, 1), "p50_ms": round(raw["p50_us"] / 1000, 2),
-            "p99_ms": round(raw["p99_us"] / 1000, 2), "errors": raw["non_2xx"] + raw["socket_errors"]}
+    return {
+        "tool": "wrk",
+        "requests": raw["requests"],
+        "seconds": round(elapsed, 2),
+        "rps": round(raw["requests"] / elapsed, 1),
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "errors": raw["non_2xx"] + raw["socket_errors"],
+    }
 
 
 def _percentile(sorted_values: list[float], fraction: float) -> float:
@@ -77,8 +110,15 @@ def _percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[index]
 
 
-def run_python(url: str, *, method: str = "GET", body: bytes | None = None, connections: int = 16,
-               duration: float = 10.0, max_requests: int = MAX_REQUESTS_PER_CONNECTION) -> dict:
+def run_python(
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    connections: int = 16,
+    duration: float = 10.0,
+    max_requests: int = MAX_REQUESTS_PER_CONNECTION,
+) -> dict:
     """The bundled generator: one thread per keep-alive http.client connection."""
     _check_loopback(url)
     parts = urlsplit(url)
@@ -122,9 +162,15 @@ def run_python(url: str, *, method: str = "GET", body: bytes | None = None, conn
         thread.join(duration + 30)
     elapsed = time.perf_counter() - began
     every = sorted(x for per in latencies for x in per)
-    return {"tool": "python", "requests": len(every), "seconds": round(elapsed, 2),
-            "rps": round(len(every) / elapsed, 1), "p50_ms": round(_percentile(every, 0.50) * 1000, 2),
-            "p99_ms": round(_percentile(every, 0.99) * 1000, 2), "errors": sum(errors)}
+    return {
+        "tool": "python",
+        "requests": len(every),
+        "seconds": round(elapsed, 2),
+        "rps": round(len(every) / elapsed, 1),
+        "p50_ms": round(_percentile(every, 0.50) * 1000, 2),
+        "p99_ms": round(_percentile(every, 0.99) * 1000, 2),
+        "errors": sum(errors),
+    }
 
 
 def run_load(url: str, *, tool: str = "auto", **options) -> dict:

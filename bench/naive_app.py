@@ -6,6 +6,7 @@ served by waitress like the real server:
 
     .venv/bin/python -m bench.naive_app --data-dir DIR --port N [--seed COUNT]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,14 @@ from flask import Flask, request
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backend.models import Problems, money_json, validate_address, validate_email, validate_items  # noqa: E402
-from backend.models import validate_payment_method  # noqa: E402
+from backend.models import (  # noqa: E402
+    Problems,
+    money_json,
+    validate_address,
+    validate_email,
+    validate_items,
+    validate_payment_method,  # noqa: E402
+)
 from backend.storage import load_catalogue  # noqa: E402
 
 
@@ -67,9 +74,19 @@ def build_order(body: dict, catalogue: dict, seq: int) -> dict:
         total += price * line["quantity"]
         items.append({"sku": line["sku"], "quantity": line["quantity"], "price": money_json(price)})
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return {"order_id": f"BHRT-{seq}", "customer_email": email, "shipping_address": address, "items": items,
-            "total": money_json(total), "payment_method": payment, "status": "pending", "created_at": stamp,
-            "qikink_status": "sync_pending", "qikink_shipment_id": None, "tracking_id": None}
+    return {
+        "order_id": f"BHRT-{seq}",
+        "customer_email": email,
+        "shipping_address": address,
+        "items": items,
+        "total": money_json(total),
+        "payment_method": payment,
+        "status": "pending",
+        "created_at": stamp,
+        "qikink_status": "sync_pending",
+        "qikink_shipment_id": None,
+        "tracking_id": None,
+    }
 
 
 def create_app(data_dir: Path) -> Flask:
@@ -106,7 +123,8 @@ def seed(data_dir: Path, count: int) -> None:
     Path(data_dir).mkdir(parents=True, exist_ok=True)
     start = int(time.time()) - count
     OrdersFile(Path(data_dir) / "orders.json").save(
-        [build_order(order_body(n), catalogue, start + n) for n in range(count)])
+        [build_order(order_body(n), catalogue, start + n) for n in range(count)]
+    )
 
 
 def main(argv=None) -> int:

@@ -1,7 +1,8 @@
 """Time one durable order write (JournalOrderStore.create_order) with N orders already stored.
 
-    .venv/bin/python bench/order_write.py 100 10000
+.venv/bin/python bench/order_write.py 100 10000
 """
+
 from __future__ import annotations
 
 import statistics
@@ -17,9 +18,14 @@ from tests.conftest import make_data_dir  # noqa: E402
 
 
 def builder(products, order_id):
-    order = {"order_id": order_id, "customer_email": "bench@example.com",
-             "items": [{"sku": "BHRT-002-M", "quantity": 1, "price": 999, "line_total": 999}],
-             "status": "pending", "qikink_status": "sync_pending", "created_at": "2026-01-01T00:00:00+00:00"}
+    order = {
+        "order_id": order_id,
+        "customer_email": "bench@example.com",
+        "items": [{"sku": "BHRT-002-M", "quantity": 1, "price": 999, "line_total": 999}],
+        "status": "pending",
+        "qikink_status": "sync_pending",
+        "created_at": "2026-01-01T00:00:00+00:00",
+    }
     return order, {"BHRT-002-M": 1}
 
 

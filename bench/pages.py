@@ -5,6 +5,7 @@ Weight: the bytes of HTML, CSS and JS each page loads, as served (no compression
 the browser's own requests. Time to first product: from navigation start to the first product
 card in the DOM, with a fresh cache each load, against the real server on 127.0.0.1.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -68,11 +69,15 @@ def main(argv=None) -> int:
         try:
             for path in ("/", "/track"):
                 weight = page_weight(browser, server.url + path)
-                print(f"{path:7} {weight['files']} files, {weight['total']:,} bytes "
-                      f"(HTML {weight['text/html']:,}, CSS {weight['text/css']:,}, JS {weight['text/javascript']:,})")
+                print(
+                    f"{path:7} {weight['files']} files, {weight['total']:,} bytes "
+                    f"(HTML {weight['text/html']:,}, CSS {weight['text/css']:,}, JS {weight['text/javascript']:,})"
+                )
             times = first_product_ms(browser, server.url + "/", loads)
-            print(f"first product rendered: median {statistics.median(times):.0f} ms, "
-                  f"min {min(times):.0f}, max {max(times):.0f} ({loads} loads, fresh cache each)")
+            print(
+                f"first product rendered: median {statistics.median(times):.0f} ms, "
+                f"min {min(times):.0f}, max {max(times):.0f} ({loads} loads, fresh cache each)"
+            )
         finally:
             browser.close()
             server.stop()

@@ -7,6 +7,7 @@
 Prints a table and the ratios the targets are stated in, and saves everything as JSON in
 bench/results/.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,19 +28,34 @@ sys.path.insert(0, str(ROOT))
 from bench.load import run_load, wrk_available  # noqa: E402
 from bench.seed import CACHE, cached_seed, order_body, working_copy  # noqa: E402
 from tests.harness import EmulatorProcess, Process, ServerProcess, free_port, wait_until  # noqa: E402
-from tests.postgres_server import PostgresUnavailable, launch as launch_postgres  # noqa: E402
+from tests.postgres_server import PostgresUnavailable  # noqa: E402
+from tests.postgres_server import launch as launch_postgres
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SERVER_ENV = {"RATELIMIT_ENABLED": "false", "SYNC_INTERVAL_SECONDS": "15", "QIKINK_PUSH_BUDGET_SECONDS": "5",
-              "QIKINK_CONNECT_TIMEOUT": "3.05", "QIKINK_READ_TIMEOUT": "10", "QIKINK_RATE_LIMIT_PER_MINUTE": "0",
-              "QIKINK_EMULATOR_STEP_SECONDS": "5"}
+SERVER_ENV = {
+    "RATELIMIT_ENABLED": "false",
+    "SYNC_INTERVAL_SECONDS": "15",
+    "QIKINK_PUSH_BUDGET_SECONDS": "5",
+    "QIKINK_CONNECT_TIMEOUT": "3.05",
+    "QIKINK_READ_TIMEOUT": "10",
+    "QIKINK_RATE_LIMIT_PER_MINUTE": "0",
+    "QIKINK_EMULATOR_STEP_SECONDS": "5",
+}
 # A customer's own orders, newest first: a filtered listing (SQL on PostgreSQL, a scan of the files).
 LIST_PATH = "/api/orders?email=bench7@example.com&per_page=20"
 # Issue 12's goals: at least the Flask + SQLite peer, half of our own ceiling, p99 < 50 ms, flat
 # to 100,000 orders, cold start ≤ 1 s and ≤ 150 MB resident there, a filtered list ≤ 20 ms.
-TARGETS = {"create_vs_ceiling": 0.50, "create_vs_peer": 1.00, "create_push_vs_ceiling": 0.30, "p99_create_ms": 50.0,
-           "create_100k_vs_100": 0.80, "cold_start_s": 1.0, "rss_mb": 150.0, "get_order_vs_ceiling": 0.70,
-           "list_ms": 20.0}
+TARGETS = {
+    "create_vs_ceiling": 0.50,
+    "create_vs_peer": 1.00,
+    "create_push_vs_ceiling": 0.30,
+    "p99_create_ms": 50.0,
+    "create_100k_vs_100": 0.80,
+    "cold_start_s": 1.0,
+    "rss_mb": 150.0,
+    "get_order_vs_ceiling": 0.70,
+    "list_ms": 20.0,
+}
 
 
 def rss_mb(pid: int) -> dict:
@@ -48,9 +64,11 @@ def rss_mb(pid: int) -> dict:
     if not status.exists():
         return {}
     fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-    return {key: round(int(fields[name].split()[0]) / 1024, 1) for key, name in (("rss_mb", "VmRSS"),
-                                                                                   ("peak_rss_mb", "VmHWM"))
-            if name in fields}
+    return {
+        key: round(int(fields[name].split()[0]) / 1024, 1)
+        for key, name in (("rss_mb", "VmRSS"), ("peak_rss_mb", "VmHWM"))
+        if name in fields
+    }
 
 
 class Bench:
@@ -74,16 +92,25 @@ class Bench:
 
     def load(self, name: str, url: str, *, method: str = "GET", body: dict | None = None, **context) -> dict:
         payload = json.dumps(body).encode() if body is not None else None
-        figures = run_load(url, tool=self.args.tool, method=method, body=payload,
-                           connections=self.args.connections, duration=self.args.duration)
+        figures = run_load(
+            url,
+            tool=self.args.tool,
+            method=method,
+            body=payload,
+            connections=self.args.connections,
+            duration=self.args.duration,
+        )
         figures.update(context)
         self.results["scenarios"][name] = figures
-        self.say(f"  {name:<28} {figures['rps']:>9.1f} req/s  p50 {figures['p50_ms']:>7.2f} ms  "
-                 f"p99 {figures['p99_ms']:>7.2f} ms  errors {figures['errors']}")
+        self.say(
+            f"  {name:<28} {figures['rps']:>9.1f} req/s  p50 {figures['p50_ms']:>7.2f} ms  "
+            f"p99 {figures['p99_ms']:>7.2f} ms  errors {figures['errors']}"
+        )
         return figures
 
-    def start_server(self, data_dir: Path, *, emulator_url: str | None = None,
-                     extra_env: dict | None = None) -> tuple[ServerProcess, float]:
+    def start_server(
+        self, data_dir: Path, *, emulator_url: str | None = None, extra_env: dict | None = None
+    ) -> tuple[ServerProcess, float]:
         env = {**SERVER_ENV, **(extra_env or {})}
         if self.args.threads:
             env["SERVER_THREADS"] = str(self.args.threads)
@@ -108,13 +135,14 @@ class Bench:
                 self.load(f"health@{stored}", f"{server.url}/api/health", **context)
             self.load(f"create@{stored}", f"{server.url}/api/orders", method="POST", body=order_body(), **context)
             order_id = self.place_one(server)
-            self.load(f"get_order@{stored}", f"{server.url}/api/orders/{order_id}?email=bench0@example.com",
-                      **context)
+            self.load(f"get_order@{stored}", f"{server.url}/api/orders/{order_id}?email=bench0@example.com", **context)
             if full:
                 self.load(f"products@{stored}", f"{server.url}/api/products", **context)
             self.load(f"list@{stored}", f"{server.url}{LIST_PATH}", **context)
             self.results["list_ms"][str(stored)] = self.time_list(server)
-            self.results["startup"][str(stored)].update({f"after_load_{k}": v for k, v in rss_mb(server.proc.pid).items()})
+            self.results["startup"][str(stored)].update(
+                {f"after_load_{k}": v for k, v in rss_mb(server.proc.pid).items()}
+            )
         finally:
             server.stop()
 
@@ -122,8 +150,11 @@ class Bench:
         """Median ms of one admin list (the console's: a page of 50 and the counts) with each filter,
         one request at a time (the development server needs no admin key)."""
         timings = {}
-        for name, params in (("qikink_status", {"qikink_status": "sync_pending"}), ("status", {"status": "pending"}),
-                             ("email", {"email": "bench7@example.com"})):
+        for name, params in (
+            ("qikink_status", {"qikink_status": "sync_pending"}),
+            ("status", {"status": "pending"}),
+            ("email", {"email": "bench7@example.com"}),
+        ):
             samples = []
             for _ in range(15):
                 began = time.perf_counter()
@@ -137,11 +168,26 @@ class Bench:
         """The Flask + SQLite peer (bench/peers/flask_sqlite.py), same threads, same load."""
         self.say(f"peer: Flask + SQLite (WAL, synchronous=FULL), {stored:,} orders stored")
         data_dir = self.scratch / f"peer-{stored}"
-        Process(["-m", "bench.peers.flask_sqlite", "--data-dir", str(data_dir), "--seed", str(stored)], {},
-                self.logs / "peer-seed.log").start().proc.wait(600)
+        Process(
+            ["-m", "bench.peers.flask_sqlite", "--data-dir", str(data_dir), "--seed", str(stored)],
+            {},
+            self.logs / "peer-seed.log",
+        ).start().proc.wait(600)
         port = free_port()
-        app = Process(["-m", "bench.peers.flask_sqlite", "--data-dir", str(data_dir), "--port", str(port),
-                       "--threads", str(self.args.threads or 8)], {}, self.logs / f"peer-{port}.log").start()
+        app = Process(
+            [
+                "-m",
+                "bench.peers.flask_sqlite",
+                "--data-dir",
+                str(data_dir),
+                "--port",
+                str(port),
+                "--threads",
+                str(self.args.threads or 8),
+            ],
+            {},
+            self.logs / f"peer-{port}.log",
+        ).start()
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until(lambda: requests.get(f"{url}/api/health", timeout=1).ok, 60, what="peer app")
@@ -171,8 +217,9 @@ class Bench:
             context = {"stored": stored, "qikink": "off", "storage": "postgres"}
             self.load(f"pg_create@{stored}", f"{server.url}/api/orders", method="POST", body=order_body(), **context)
             order_id = self.place_one(server)
-            self.load(f"pg_get_order@{stored}", f"{server.url}/api/orders/{order_id}?email=bench0@example.com",
-                      **context)
+            self.load(
+                f"pg_get_order@{stored}", f"{server.url}/api/orders/{order_id}?email=bench0@example.com", **context
+            )
             self.load(f"pg_list@{stored}", f"{server.url}{LIST_PATH}", **context)
         finally:
             server.stop()
@@ -199,8 +246,9 @@ class Bench:
             try:
                 context = {"stored": stored, "qikink": "emulator"}
                 self.load(f"health_push@{stored}", f"{server.url}/api/health", **context)
-                self.load(f"create_push@{stored}", f"{server.url}/api/orders", method="POST", body=order_body(),
-                          **context)
+                self.load(
+                    f"create_push@{stored}", f"{server.url}/api/orders", method="POST", body=order_body(), **context
+                )
                 order_id = self.place_one(server)
                 server.get(f"/api/qikink/fulfillment/{order_id}")  # the first read refreshes from Qikink
                 self.load(f"fulfillment@{stored}", f"{server.url}/api/qikink/fulfillment/{order_id}", **context)
@@ -225,20 +273,32 @@ class Bench:
         data_dir = self.scratch / f"naive-{stored}"
         seeded = CACHE / f"naive-{stored}.json"
         if not seeded.exists():
-            Process(["-m", "bench.naive_app", "--data-dir", str(self.scratch / "naive-seed"), "--seed", str(stored)],
-                    {}, self.logs / "naive-seed.log").start().proc.wait(600)
+            Process(
+                ["-m", "bench.naive_app", "--data-dir", str(self.scratch / "naive-seed"), "--seed", str(stored)],
+                {},
+                self.logs / "naive-seed.log",
+            ).start().proc.wait(600)
             shutil.move(self.scratch / "naive-seed" / "orders.json", seeded)
         data_dir.mkdir()
         shutil.copyfile(seeded, data_dir / "orders.json")
         port = free_port()
         threads = str(self.args.threads or 8)
-        app = Process(["-m", "bench.naive_app", "--data-dir", str(data_dir), "--port", str(port),
-                       "--threads", threads], {}, self.logs / f"naive-{port}.log").start()
+        app = Process(
+            ["-m", "bench.naive_app", "--data-dir", str(data_dir), "--port", str(port), "--threads", threads],
+            {},
+            self.logs / f"naive-{port}.log",
+        ).start()
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until(lambda: requests.get(f"{url}/api/health", timeout=1).ok, 60, what="naive app")
-            self.load(f"naive_create@{stored}", f"{url}/api/orders", method="POST", body=order_body(),
-                      stored=stored, qikink="off")
+            self.load(
+                f"naive_create@{stored}",
+                f"{url}/api/orders",
+                method="POST",
+                body=order_body(),
+                stored=stored,
+                qikink="off",
+            )
         finally:
             app.kill()  # it would otherwise finish every queued multi-second rewrite first
 
@@ -248,10 +308,18 @@ class Bench:
         sizes = sorted(set(args.sizes))
         base = sizes[0]
         tool = "wrk" if args.tool in ("auto", "wrk") and wrk_available() else "python"
-        self.results["settings"] = {"tool": tool, "connections": args.connections, "duration_s": args.duration,
-                                    "sizes": sizes, "naive_sizes": args.naive_sizes, "server_threads": args.threads or 8,
-                                    "cpus": os.cpu_count(), "python": platform.python_version(),
-                                    "platform": platform.platform(), "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        self.results["settings"] = {
+            "tool": tool,
+            "connections": args.connections,
+            "duration_s": args.duration,
+            "sizes": sizes,
+            "naive_sizes": args.naive_sizes,
+            "server_threads": args.threads or 8,
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
         self.say(f"load: {tool}, {args.connections} connections, {args.duration:g}s per scenario, 127.0.0.1 only")
         try:
             self.ours_qikink_off(base, full=True)
@@ -281,13 +349,15 @@ def ratios(results: dict, base: int, largest: int) -> dict:
         return round(a / b, 3) if a is not None and b else None
 
     ceiling = rps(f"health@{base}")
-    out = {"create_vs_ceiling": div(rps(f"create@{base}"), ceiling),
-           "create_vs_peer": div(rps(f"create@{base}"), rps(f"peer_create@{base}")),
-           "peer_create_vs_peer_ceiling": div(rps(f"peer_create@{base}"), rps(f"peer_health@{base}")),
-           "create_push_vs_ceiling": div(rps(f"create_push@{base}"), ceiling),
-           "get_order_vs_ceiling": div(rps(f"get_order@{base}"), ceiling),
-           f"create_{largest}_vs_{base}": div(rps(f"create@{largest}"), rps(f"create@{base}")),
-           "list_vs_ceiling": div(rps(f"list@{base}"), ceiling)}
+    out = {
+        "create_vs_ceiling": div(rps(f"create@{base}"), ceiling),
+        "create_vs_peer": div(rps(f"create@{base}"), rps(f"peer_create@{base}")),
+        "peer_create_vs_peer_ceiling": div(rps(f"peer_create@{base}"), rps(f"peer_health@{base}")),
+        "create_push_vs_ceiling": div(rps(f"create_push@{base}"), ceiling),
+        "get_order_vs_ceiling": div(rps(f"get_order@{base}"), ceiling),
+        f"create_{largest}_vs_{base}": div(rps(f"create@{largest}"), rps(f"create@{base}")),
+        "list_vs_ceiling": div(rps(f"list@{base}"), ceiling),
+    }
     for stored in sorted({int(k.split("@")[1]) for k in s if k.startswith("pg_create@")}):
         for kind in ("create", "get_order", "list"):
             out[f"pg_{kind}_{stored}_vs_ceiling"] = div(rps(f"pg_{kind}@{stored}"), ceiling)
@@ -300,30 +370,47 @@ def table(results: dict) -> str:
     """The figures as a Markdown table, then the ratios, then start-up and memory."""
     s = results["scenarios"]
     ceiling = next((v["rps"] for k, v in s.items() if k.startswith("health@")), None)
-    lines = ["| scenario | stored | Qikink | req/s | p50 ms | p99 ms | errors | % of ceiling |",
-             "|---|---:|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| scenario | stored | Qikink | req/s | p50 ms | p99 ms | errors | % of ceiling |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
     for name, f in s.items():
         share = f"{100 * f['rps'] / ceiling:.0f} %" if ceiling else ""
-        lines.append(f"| {name.split('@')[0]} | {f.get('stored', ''):,} | {f.get('qikink', '')} | {f['rps']:,.0f} | "
-                     f"{f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {f['errors']} | {share} |")
+        lines.append(
+            f"| {name.split('@')[0]} | {f.get('stored', ''):,} | {f.get('qikink', '')} | {f['rps']:,.0f} | "
+            f"{f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {f['errors']} | {share} |"
+        )
     lines += ["", "| ratio | value | target |", "|---|---:|---:|"]
     for name, value in results["ratios"].items():
-        target = TARGETS.get(name) or (TARGETS["create_100k_vs_100"] if name.startswith("create_") and "_vs_" in name
-                                       and name != "create_vs_ceiling" and "push" not in name else None)
-        lines.append(f"| {name} | {'n/a' if value is None else f'{value:.2f}'} | "
-                     f"{'≥ %.2f' % target if target else ''} |")
+        target = TARGETS.get(name) or (
+            TARGETS["create_100k_vs_100"]
+            if name.startswith("create_") and "_vs_" in name and name != "create_vs_ceiling" and "push" not in name
+            else None
+        )
+        lines.append(
+            f"| {name} | {'n/a' if value is None else f'{value:.2f}'} | {f'≥ {target:.2f}' if target else ''} |"
+        )
     create = next((v for k, v in s.items() if k.startswith("create@")), None)
     if create:
         lines.append(f"| create p99 ms | {create['p99_ms']:.2f} | < {TARGETS['p99_create_ms']:.0f} |")
-    lines += ["", f"| stored | cold start s (≤ {TARGETS['cold_start_s']:g}) | RSS at start MB | RSS after load MB | "
-              f"peak RSS MB (≤ {TARGETS['rss_mb']:g}) |", "|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        f"| stored | cold start s (≤ {TARGETS['cold_start_s']:g}) | RSS at start MB | RSS after load MB | "
+        f"peak RSS MB (≤ {TARGETS['rss_mb']:g}) |",
+        "|---:|---:|---:|---:|---:|",
+    ]
     for stored, f in results["startup"].items():
         label = f"{int(stored.split('-')[-1]):,}" + (" (PostgreSQL)" if stored.startswith("pg-") else "")
-        lines.append(f"| {label} | {f.get('cold_start_s', '')} | {f.get('rss_mb', '')} | "
-                     f"{f.get('after_load_rss_mb', '')} | {f.get('after_load_peak_rss_mb', '')} |")
+        lines.append(
+            f"| {label} | {f.get('cold_start_s', '')} | {f.get('rss_mb', '')} | "
+            f"{f.get('after_load_rss_mb', '')} | {f.get('after_load_peak_rss_mb', '')} |"
+        )
     if results.get("list_ms"):
-        lines += ["", f"| stored | admin list ms, ?qikink_status= | ?status= | ?email= (target ≤ {TARGETS['list_ms']:g}) |",
-                  "|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            f"| stored | admin list ms, ?qikink_status= | ?status= | ?email= (target ≤ {TARGETS['list_ms']:g}) |",
+            "|---:|---:|---:|---:|",
+        ]
         for stored, f in results["list_ms"].items():
             lines.append(f"| {int(stored):,} | {f['qikink_status']} | {f['status']} | {f['email']} |")
     return "\n".join(lines)
@@ -333,17 +420,31 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description="Benchmark the shop backend on 127.0.0.1.")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per scenario (default 10)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000, 100_000],
-                        help="orders stored before each create run (default 100 10000 100000)")
-    parser.add_argument("--naive-sizes", type=int, nargs="*", default=[10_000, 100_000],
-                        help="orders in the naive orders.json (default 10000 100000)")
-    parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto",
-                        help="load generator (default: wrk when installed)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[100, 10_000, 100_000],
+        help="orders stored before each create run (default 100 10000 100000)",
+    )
+    parser.add_argument(
+        "--naive-sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 100_000],
+        help="orders in the naive orders.json (default 10000 100000)",
+    )
+    parser.add_argument(
+        "--tool", choices=("auto", "wrk", "python"), default="auto", help="load generator (default: wrk when installed)"
+    )
     parser.add_argument("--threads", type=int, help="SERVER_THREADS for the server (default: its own default)")
     parser.add_argument("--no-emulator", action="store_true", help="skip the runs that push to the emulator")
     parser.add_argument("--no-peer", action="store_true", help="skip the Flask + SQLite peer")
-    parser.add_argument("--no-postgres", action="store_true",
-                        help="skip the PostgreSQL runs (by default a throwaway server is started when installed)")
+    parser.add_argument(
+        "--no-postgres",
+        action="store_true",
+        help="skip the PostgreSQL runs (by default a throwaway server is started when installed)",
+    )
     parser.add_argument("--seed-fsync", action="store_true", help="fsync while seeding too (much slower)")
     parser.add_argument("--quick", action="store_true", help="3 s per scenario, 100 and 10,000 stored only")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (logs, data) afterwards")

@@ -7,6 +7,7 @@ changed by a run.
 
     .venv/bin/python -m bench.seed DIR COUNT [--fsync]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,14 +27,26 @@ COMPLETE_MARKER = ".seed-complete.json"
 
 sys.path.insert(0, str(ROOT))
 
-ADDRESS = {"name": "Asha Verma", "line1": "12 MG Road", "line2": "", "city": "Mumbai", "state": "Maharashtra",
-           "pincode": "400001", "phone": "9876543210", "country": "IN"}
+ADDRESS = {
+    "name": "Asha Verma",
+    "line1": "12 MG Road",
+    "line2": "",
+    "city": "Mumbai",
+    "state": "Maharashtra",
+    "pincode": "400001",
+    "phone": "9876543210",
+    "country": "IN",
+}
 
 
 def order_body(n: int = 0) -> dict:
     """A valid POST /api/orders body (prices from the committed catalogue)."""
-    return {"customer_email": f"bench{n % 1000}@example.com", "shipping_address": dict(ADDRESS),
-            "payment_method": "prepaid", "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}]}
+    return {
+        "customer_email": f"bench{n % 1000}@example.com",
+        "shipping_address": dict(ADDRESS),
+        "payment_method": "prepaid",
+        "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}],
+    }
 
 
 def make_data_dir(path: Path, stock: int = STOCK) -> Path:
@@ -98,6 +111,7 @@ def cached_seed(count: int, *, fsync: bool = False, log=print) -> Path:
 def working_copy(seeded: Path, destination: Path) -> Path:
     """A copy of a seeded directory that a run may write to: the journal, which the store appends
     to, is copied; the rest (never rewritten in place) is hard-linked."""
+
     def link(source, target):
         if Path(source).name == "orders.jsonl":
             shutil.copyfile(source, target)

@@ -3,6 +3,7 @@ benchmark applies (creates, a customer's list, one order, the console's filtered
 
     .venv/bin/python -m bench.server_memory bench/.cache/seed-100000-<version>
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,12 @@ def main(argv=None) -> int:
     try:
         print("at start", rss_mb(server.proc.pid))
         body = json.dumps(order_body()).encode()
-        print("after creates", run_load(f"{server.url}/api/orders", method="POST", body=body, duration=5)["rps"],
-              "req/s", rss_mb(server.proc.pid))
+        print(
+            "after creates",
+            run_load(f"{server.url}/api/orders", method="POST", body=body, duration=5)["rps"],
+            "req/s",
+            rss_mb(server.proc.pid),
+        )
         run_load(f"{server.url}/api/orders?email=bench7@example.com&per_page=20", duration=5)
         print("after a customer's list", rss_mb(server.proc.pid))
         for query in ("qikink_status=sync_pending", "status=pending", "email=bench7@example.com"):

@@ -5,6 +5,7 @@
 
 The digest covers the named file and requirements.txt, which every other file includes.
 """
+
 import hashlib
 import sys
 from pathlib import Path

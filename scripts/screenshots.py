@@ -4,6 +4,7 @@ Starts the real server (with its Qikink emulator) on free ports in a temporary d
 drives Chromium like a customer and writes docs/storefront.png, docs/checkout-errors.png and
 docs/tracking.png. Needs the test packages (run-tests installs them) and Chromium.
 """
+
 from __future__ import annotations
 
 import sys
@@ -32,8 +33,9 @@ def main() -> int:
         server = start_shop_server(Path(folder) / "data", Path(folder))
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-IN",
-                                    timezone_id="Asia/Kolkata", base_url=server.url)
+            page = browser.new_page(
+                viewport={"width": 1280, "height": 900}, locale="en-IN", timezone_id="Asia/Kolkata", base_url=server.url
+            )
             page.goto("/")
             add_to_cart(page, "Heritage Print T-Shirt", "L")
             add_to_cart(page, "Warli Village Tee")

@@ -1,6 +1,7 @@
 """Screenshots of the checkout with charges and of a GST invoice, for the README:
 `.venv/bin/python scripts/screenshots_billing.py` (like scripts/screenshots.py, whose pages it
 leaves alone). Writes docs/checkout-charges.png and docs/invoice.png."""
+
 from __future__ import annotations
 
 import sys
@@ -16,9 +17,15 @@ from tests.browser.shop_pages import add_to_cart, confirmed_order_id, fill_check
 from tests.browser.shop_server import find_chromium, start_shop_server  # noqa: E402
 
 DOCS = ROOT / "docs"
-SHOP = {"SHIPPING_FEE": "49", "FREE_SHIPPING_ABOVE": "2500", "COD_FEE": "30",
-        "SHOP_LEGAL_NAME": "Bharat Heritage Prints Private Limited", "SHOP_GSTIN": "27AAPFU0939F1ZV",
-        "SHOP_ADDRESS": "4th Floor, 21 Linking Road, Bandra West, Mumbai 400050", "SHOP_STATE": "Maharashtra"}
+SHOP = {
+    "SHIPPING_FEE": "49",
+    "FREE_SHIPPING_ABOVE": "2500",
+    "COD_FEE": "30",
+    "SHOP_LEGAL_NAME": "Bharat Heritage Prints Private Limited",
+    "SHOP_GSTIN": "27AAPFU0939F1ZV",
+    "SHOP_ADDRESS": "4th Floor, 21 Linking Road, Bandra West, Mumbai 400050",
+    "SHOP_STATE": "Maharashtra",
+}
 
 
 def main() -> int:
@@ -31,14 +38,21 @@ def main() -> int:
         server = start_shop_server(Path(folder) / "data", Path(folder), env=SHOP)
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-IN",
-                                          timezone_id="Asia/Kolkata", base_url=server.url)
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 900}, locale="en-IN", timezone_id="Asia/Kolkata", base_url=server.url
+            )
             page = context.new_page()
             page.goto("/")
             add_to_cart(page, "Heritage Print T-Shirt", "L")
             add_to_cart(page, "Warli Village Tee")
-            fill_checkout(page, "asha@example.com", state="Karnataka", payment="Cash on delivery (pay the courier)",
-                          City="Bengaluru", **{"PIN code": "560001"})
+            fill_checkout(
+                page,
+                "asha@example.com",
+                state="Karnataka",
+                payment="Cash on delivery (pay the courier)",
+                City="Bengaluru",
+                **{"PIN code": "560001"},
+            )
             expect(page.locator("#summary-cod")).to_have_text("₹30")
             page.locator(".side").screenshot(path=DOCS / "checkout-charges.png")
 

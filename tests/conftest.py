@@ -1,10 +1,12 @@
 """Shared fixtures: a config on a temp data directory, the app, its client, both order stores."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import pytest
+
 from backend import create_app
 from backend.config import Config
 from backend.storage import JournalOrderStore, MemoryOrderStore, load_catalogue
@@ -14,13 +16,25 @@ from tests.support import EmulatorControl
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "data" / "products.json"
 
-ADDRESS = {"name": "Asha Verma", "line1": "12 MG Road", "line2": "", "city": "Mumbai",
-           "state": "Maharashtra", "pincode": "400001", "phone": "9876543210", "country": "IN"}
+ADDRESS = {
+    "name": "Asha Verma",
+    "line1": "12 MG Road",
+    "line2": "",
+    "city": "Mumbai",
+    "state": "Maharashtra",
+    "pincode": "400001",
+    "phone": "9876543210",
+    "country": "IN",
+}
 
 
 def order_body(**overrides) -> dict:
-    body = {"customer_email": "asha@example.com", "shipping_address": dict(ADDRESS), "payment_method": "prepaid",
-            "items": [{"sku": "BHRT-001-M", "quantity": 2, "price": 1299}]}
+    body = {
+        "customer_email": "asha@example.com",
+        "shipping_address": dict(ADDRESS),
+        "payment_method": "prepaid",
+        "items": [{"sku": "BHRT-001-M", "quantity": 2, "price": 1299}],
+    }
     body.update(overrides)
     return body
 

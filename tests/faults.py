@@ -1,4 +1,5 @@
 """Fault doubles shared by the storage and robustness tests."""
+
 from __future__ import annotations
 
 import os

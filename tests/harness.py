@@ -1,5 +1,6 @@
 """Real processes for end-to-end, load and failure tests: the server (`python -m backend`) and
 the Qikink emulator (`python -m qikink_emulator`), on 127.0.0.1 only, with bounded waits."""
+
 from __future__ import annotations
 
 import os
@@ -13,24 +14,49 @@ from pathlib import Path
 import requests
 
 from tests.support import EmulatorControl
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Every setting the server reads, so that a developer's own .env never leaks into a test server
 # (python-dotenv does not override variables that are already set, even to "").
 BASE_ENV = {
-    "QIKINK_CLIENT_ID": "", "QIKINK_CLIENT_SECRET": "", "QIKINK_ENV": "off", "QIKINK_BASE_URL": "",
-    "QIKINK_SIGN_REQUESTS": "true", "QIKINK_CONNECT_TIMEOUT": "1", "QIKINK_READ_TIMEOUT": "2",
-    "QIKINK_RATE_LIMIT_PER_MINUTE": "0", "QIKINK_PUSH_BUDGET_SECONDS": "3", "QIKINK_EMULATOR_PORT": "0",
-    "QIKINK_EMULATOR_STEP_SECONDS": "1", "SYNC_INTERVAL_SECONDS": "0.5", "SYNC_ENABLED": "true",
-    "QIKINK_RETRY_BASE_SECONDS": "0.2", "QIKINK_BREAKER_COOLDOWN_SECONDS": "1",
-    "HOST": "127.0.0.1", "APP_ENV": "development", "ADMIN_API_KEY": "", "CORS_ORIGINS": "", "ALLOWED_HOSTS": "",
-    "RATELIMIT_ENABLED": "false", "ORDER_RATE_LIMIT": "30 per minute", "STORAGE_LOCK_TIMEOUT": "5",
-    "SERVER_THREADS": "8", "CATALOGUE_FILE": "", "QIKINK_TRACKING_FRESHNESS_MINUTES": "",
+    "QIKINK_CLIENT_ID": "",
+    "QIKINK_CLIENT_SECRET": "",
+    "QIKINK_ENV": "off",
+    "QIKINK_BASE_URL": "",
+    "QIKINK_SIGN_REQUESTS": "true",
+    "QIKINK_CONNECT_TIMEOUT": "1",
+    "QIKINK_READ_TIMEOUT": "2",
+    "QIKINK_RATE_LIMIT_PER_MINUTE": "0",
+    "QIKINK_PUSH_BUDGET_SECONDS": "3",
+    "QIKINK_EMULATOR_PORT": "0",
+    "QIKINK_EMULATOR_STEP_SECONDS": "1",
+    "SYNC_INTERVAL_SECONDS": "0.5",
+    "SYNC_ENABLED": "true",
+    "QIKINK_RETRY_BASE_SECONDS": "0.2",
+    "QIKINK_BREAKER_COOLDOWN_SECONDS": "1",
+    "HOST": "127.0.0.1",
+    "APP_ENV": "development",
+    "ADMIN_API_KEY": "",
+    "CORS_ORIGINS": "",
+    "ALLOWED_HOSTS": "",
+    "RATELIMIT_ENABLED": "false",
+    "ORDER_RATE_LIMIT": "30 per minute",
+    "STORAGE_LOCK_TIMEOUT": "5",
+    "SERVER_THREADS": "8",
+    "CATALOGUE_FILE": "",
+    "QIKINK_TRACKING_FRESHNESS_MINUTES": "",
     "QIKINK_CREATE_RESERVE_PER_MINUTE": "",
-    "DATABASE_URL": "", "DATABASE_POOL_MIN": "1", "DATABASE_POOL_MAX": "10", "DATABASE_POOL_TIMEOUT": "2",
-    "DATABASE_CONNECT_TIMEOUT": "2", "DATABASE_STATEMENT_TIMEOUT": "10",
+    "DATABASE_URL": "",
+    "DATABASE_POOL_MIN": "1",
+    "DATABASE_POOL_MAX": "10",
+    "DATABASE_POOL_TIMEOUT": "2",
+    "DATABASE_CONNECT_TIMEOUT": "2",
+    "DATABASE_STATEMENT_TIMEOUT": "10",
     # Never a developer's SMTP server from .env: emails go to the log unless a test sets one.
-    "SMTP_URL": "", "MAIL_FROM": "", "SMTP_TIMEOUT_SECONDS": "10",
+    "SMTP_URL": "",
+    "MAIL_FROM": "",
+    "SMTP_TIMEOUT_SECONDS": "10",
 }
 
 
@@ -67,8 +93,14 @@ class Process:
     def start(self):
         environ = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
         self._log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([sys.executable, *self.args], cwd=ROOT, env=environ, stdout=self._log,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [sys.executable, *self.args],
+            cwd=ROOT,
+            env=environ,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         return self
 
     def stop(self, timeout: float = 10):
@@ -101,8 +133,15 @@ class Process:
 class EmulatorProcess(Process):
     """`python -m qikink_emulator` on a free port."""
 
-    def __init__(self, log_dir: Path, *, port: int | None = None, step_seconds: float = 1.0,
-                 rate_limit: int | None = 0, extra_args=()):
+    def __init__(
+        self,
+        log_dir: Path,
+        *,
+        port: int | None = None,
+        step_seconds: float = 1.0,
+        rate_limit: int | None = 0,
+        extra_args=(),
+    ):
         self.port = port or free_port()
         args = ["-m", "qikink_emulator", "--port", str(self.port), "--step-seconds", str(step_seconds)]
         args += ["--no-rate-limit"] if not rate_limit else ["--rate-limit", str(rate_limit)]
@@ -112,8 +151,11 @@ class EmulatorProcess(Process):
 
     def start(self, timeout: float = 20):
         super().start()
-        wait_until(lambda: requests.get(f"{self.url}/_emulator/counters", timeout=1).ok, timeout,
-                   what=f"emulator on {self.url}")
+        wait_until(
+            lambda: requests.get(f"{self.url}/_emulator/counters", timeout=1).ok,
+            timeout,
+            what=f"emulator on {self.url}",
+        )
         return self
 
     def counters(self) -> dict:
@@ -129,8 +171,15 @@ class EmulatorProcess(Process):
 class ServerProcess(Process):
     """`python -m backend` on a free port and a given data directory."""
 
-    def __init__(self, data_dir: Path, log_dir: Path, *, port: int | None = None, emulator_url: str | None = None,
-                 env: dict | None = None):
+    def __init__(
+        self,
+        data_dir: Path,
+        log_dir: Path,
+        *,
+        port: int | None = None,
+        emulator_url: str | None = None,
+        env: dict | None = None,
+    ):
         self.port = port or free_port()
         settings = dict(BASE_ENV)
         settings.update(DATA_DIR=str(data_dir), PORT=str(self.port))
@@ -143,8 +192,11 @@ class ServerProcess(Process):
     def start(self, timeout: float = 30):
         super().start()
         try:
-            wait_until(lambda: self.proc.poll() is not None or requests.get(f"{self.url}/api/health", timeout=1).ok,
-                       timeout, what=f"server on {self.url}")
+            wait_until(
+                lambda: self.proc.poll() is not None or requests.get(f"{self.url}/api/health", timeout=1).ok,
+                timeout,
+                what=f"server on {self.url}",
+            )
         except TimeoutError:
             self.kill()
             raise TimeoutError(f"server did not start:\n{self.output()[-3000:]}") from None

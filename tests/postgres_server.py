@@ -2,6 +2,7 @@
 127.0.0.1, trust authentication (nothing to leak), run as the `postgres` user when we are root
 (PostgreSQL refuses to run as root). Without the server binaries the tests that need it skip,
 except under CI=true, where that is a failure."""
+
 from __future__ import annotations
 
 import glob
@@ -18,10 +19,16 @@ import pytest
 
 from tests.harness import free_port
 
-BINARY_GLOBS = ("/usr/lib/postgresql/*/bin", "/usr/pgsql-*/bin", "/opt/homebrew/opt/postgresql*/bin",
-                "/usr/local/opt/postgresql*/bin")
-MISSING = ("PostgreSQL server binaries (initdb, pg_ctl) not found: install them (Debian/Ubuntu: "
-           "apt-get install postgresql) to run the PostgreSQL tests")
+BINARY_GLOBS = (
+    "/usr/lib/postgresql/*/bin",
+    "/usr/pgsql-*/bin",
+    "/opt/homebrew/opt/postgresql*/bin",
+    "/usr/local/opt/postgresql*/bin",
+)
+MISSING = (
+    "PostgreSQL server binaries (initdb, pg_ctl) not found: install them (Debian/Ubuntu: "
+    "apt-get install postgresql) to run the PostgreSQL tests"
+)
 
 
 def find_bindir() -> Path | None:
@@ -73,15 +80,18 @@ class PostgresServer:
         except OSError:
             return ""
 
-    def init(self) -> "PostgresServer":
-        self._run("initdb", "-D", str(self.datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                  "--locale=C", "--no-sync")
+    def init(self) -> PostgresServer:
+        self._run(
+            "initdb", "-D", str(self.datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"
+        )
         return self.start()
 
-    def start(self) -> "PostgresServer":
+    def start(self) -> PostgresServer:
         sockets = f"-k {self.root} " if os.name != "nt" else ""
-        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 {sockets}-c max_connections=200 "
-                   f"-c fsync={'on' if self.fsync else 'off'} -c shared_buffers=64MB")
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 {sockets}-c max_connections=200 "
+            f"-c fsync={'on' if self.fsync else 'off'} -c shared_buffers=64MB"
+        )
         self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.datadir), "-l", str(self.log), "-o", options)
         return self
 

@@ -1,4 +1,5 @@
 """The benchmark harness runs end to end with tiny parameters (no timing is asserted)."""
+
 import json
 import subprocess
 import sys
@@ -19,14 +20,36 @@ def test_load_generator_refuses_anything_but_loopback():
 @pytest.mark.e2e
 def test_benchmark_runs_with_tiny_parameters(tmp_path):
     output = tmp_path / "results.json"
-    command = [sys.executable, "-m", "bench", "--duration", "1", "--connections", "4", "--sizes", "100",
-               "--naive-sizes", "100", "--tool", "python", "--output", str(output)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench",
+        "--duration",
+        "1",
+        "--connections",
+        "4",
+        "--sizes",
+        "100",
+        "--naive-sizes",
+        "100",
+        "--tool",
+        "python",
+        "--output",
+        str(output),
+    ]
     finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
     results = json.loads(output.read_text())
     scenarios = results["scenarios"]
-    for name in ("health@100", "create@100", "get_order@100", "products@100", "create_push@100",
-                 "fulfillment@100", "naive_create@100"):
+    for name in (
+        "health@100",
+        "create@100",
+        "get_order@100",
+        "products@100",
+        "create_push@100",
+        "fulfillment@100",
+        "naive_create@100",
+    ):
         assert scenarios[name]["requests"] > 0, name
         assert scenarios[name]["errors"] == 0, name
     assert results["startup"]["100"]["cold_start_s"] > 0

@@ -1,4 +1,5 @@
 """HTTP views, one blueprint per resource, and the little they share (body parsing, admin check)."""
+
 from __future__ import annotations
 
 import hmac
@@ -34,9 +35,11 @@ def origin_allowed(origin: str) -> bool:
     """Is `origin` this server's own (as the browser reached it) or one of CORS_ORIGINS?"""
     if origin.casefold() == f"{request.scheme}://{request.host}".casefold():
         return True
-    return any(pattern == "*" or (pattern.casefold() == origin.casefold() if isinstance(pattern, str)
-                                  else pattern.fullmatch(origin))
-               for pattern in services().cors_origins)
+    return any(
+        pattern == "*"
+        or (pattern.casefold() == origin.casefold() if isinstance(pattern, str) else pattern.fullmatch(origin))
+        for pattern in services().cors_origins
+    )
 
 
 def refuse_other_websites() -> None:
@@ -47,7 +50,8 @@ def refuse_other_websites() -> None:
     """
     origin = request.headers.get("Origin")
     if request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site" or (
-            origin is not None and not origin_allowed(origin)):
+        origin is not None and not origin_allowed(origin)
+    ):
         raise CrossSiteRequest()
 
 
@@ -105,5 +109,7 @@ def int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
     # isascii: str.isdigit() also accepts '²' and other digits int() refuses or reads unexpectedly;
     # the length cap keeps int() away from its 4,300-digit limit.
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 18) or not minimum <= int(raw) <= maximum:
-        raise ValidationError.from_fields([{"field": name, "message": f"must be an integer from {minimum} to {maximum}"}])
+        raise ValidationError.from_fields(
+            [{"field": name, "message": f"must be an integer from {minimum} to {maximum}"}]
+        )
     return int(raw)

@@ -7,6 +7,7 @@ beginner's own page works. Sandboxed frames of any website send `null` too, so a
 `null` origin never gets admin rights (`is_admin`): on a shared path such as `/api/orders/<id>`
 it is answered as a customer's (404 without the order's email), and admin actions get 401.
 """
+
 from __future__ import annotations
 
 NULL_ORIGIN = "null"

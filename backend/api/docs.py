@@ -3,6 +3,7 @@
 The page is Swagger UI, served from the `swagger-ui-py` package's copy of swagger-ui-dist (pinned in
 requirements.txt, Apache-2.0 licence served beside it), so it works offline; no CDN.
 """
+
 import importlib.util
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """/api/health: is the service able to take orders?"""
+
 from flask import Blueprint
 
 from ..version import __version__
@@ -11,9 +12,12 @@ bp = Blueprint("health", __name__)
 def health():
     shop = services()
     problem = shop.store.check_writable()
-    body = {"status": "ok" if problem is None else "degraded", "storage": "ok" if problem is None else "unavailable",
-            "qikink": shop.fulfilment.connection_state(),
-            "version": __version__}
+    body = {
+        "status": "ok" if problem is None else "degraded",
+        "storage": "ok" if problem is None else "unavailable",
+        "qikink": shop.fulfilment.connection_state(),
+        "version": __version__,
+    }
     if problem:
         body["storage_error"] = problem
     if shop.store.quarantined:

@@ -1,4 +1,5 @@
 """/api/charges and /api/orders/<id>/invoice: what an order will cost, and its GST invoice."""
+
 from flask import Blueprint, request
 
 from ..billing.page import CSP, render_invoice
@@ -20,5 +21,13 @@ def get_invoice(order_id):
     wanted = request.accept_mimetypes.best_match(["text/html", "application/json"])
     if wanted == "application/json":
         return {"status": "success", "data": invoice}, 200, {"Vary": "Accept"}
-    return render_invoice(invoice), 200, {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept",
-                                          "Content-Security-Policy": CSP, "Cache-Control": "no-cache"}
+    return (
+        render_invoice(invoice),
+        200,
+        {
+            "Content-Type": "text/html; charset=utf-8",
+            "Vary": "Accept",
+            "Content-Security-Policy": CSP,
+            "Cache-Control": "no-cache",
+        },
+    )

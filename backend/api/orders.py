@@ -1,9 +1,10 @@
 """/api/orders: take orders, look them up, list, correct and cancel them."""
+
 from flask import Blueprint, request
 
 from ..errors import ValidationError
-from ..models import ORDER_STATUSES, QIKINK_STATUSES
 from ..fulfilment.events import CANCEL_IN_DASHBOARD
+from ..models import ORDER_STATUSES, QIKINK_STATUSES
 from ..orders import admin_order, public_order
 from . import choice_arg, int_arg, is_admin, json_body, require_admin, services
 
@@ -35,10 +36,18 @@ def list_orders():
         raise ValidationError.from_fields([{"field": "counts", "message": "must be qikink_status"}])
     service = services().orders
     status, email = choice_arg("status", ORDER_STATUSES), request.args.get("email")
-    orders, total = service.list(status=status, qikink_status=choice_arg("qikink_status", QIKINK_STATUSES),
-                                 email=email, page=page, per_page=per_page)
-    body = {"status": "success", "data": [public_order(o) for o in orders],
-            "pagination": {"page": page, "per_page": per_page, "total": total}}
+    orders, total = service.list(
+        status=status,
+        qikink_status=choice_arg("qikink_status", QIKINK_STATUSES),
+        email=email,
+        page=page,
+        per_page=per_page,
+    )
+    body = {
+        "status": "success",
+        "data": [public_order(o) for o in orders],
+        "pagination": {"page": page, "per_page": per_page, "total": total},
+    }
     if counts:
         body["counts"] = {"qikink_status": service.count_by_qikink_status(status=status, email=email)}
     return body

@@ -4,6 +4,7 @@ Only the page paths and the `css/`, `js/` and `img/` folders are served, each wi
 type (Windows' registry can map `.js` to `text/plain`, which browsers refuse for modules).
 File names carry no version, so browsers revalidate every time (`no-cache` + ETag → 304).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,8 +18,14 @@ FRONTEND_DIR = PROJECT_ROOT / "frontend"
 
 # Each page also under its file name, so that the pages' relative links work the same when
 # frontend/ is served by any static server.
-PAGES = {"/": "index.html", "/index.html": "index.html", "/track": "track.html", "/track.html": "track.html",
-         "/admin": "admin.html", "/admin.html": "admin.html"}
+PAGES = {
+    "/": "index.html",
+    "/index.html": "index.html",
+    "/track": "track.html",
+    "/track.html": "track.html",
+    "/admin": "admin.html",
+    "/admin.html": "admin.html",
+}
 ASSET_FOLDERS = ("css", "js", "img")
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -28,8 +35,7 @@ TYPES = {
     ".png": "image/png",
     ".ico": "image/x-icon",
 }
-PAGE_CSP = ("default-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; "
-            "frame-ancestors 'none'")
+PAGE_CSP = "default-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors 'none'"
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 bp = Blueprint("pages", __name__)
@@ -53,8 +59,9 @@ def _page(name: str):
 
 
 for _path, _file in PAGES.items():
-    bp.add_url_rule(_path, endpoint=f"page{_path.replace('/', '_').replace('.', '_')}", view_func=_page(_file),
-                    methods=["GET"])
+    bp.add_url_rule(
+        _path, endpoint=f"page{_path.replace('/', '_').replace('.', '_')}", view_func=_page(_file), methods=["GET"]
+    )
 
 
 @bp.get(f"/<any({', '.join(ASSET_FOLDERS)}):folder>/<path:name>")

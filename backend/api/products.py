@@ -1,4 +1,5 @@
 """/api/products: the catalogue with live prices and stock."""
+
 from flask import Blueprint, request
 
 from ..errors import NotFound
@@ -12,8 +13,11 @@ bp = Blueprint("products", __name__, url_prefix="/api/products")
 @bp.get("")
 def list_products():
     category = request.args.get("category")
-    products = [public_product(p) for p in services().store.products().values()
-                if category is None or p["category"].lower() == category.strip().lower()]
+    products = [
+        public_product(p)
+        for p in services().store.products().values()
+        if category is None or p["category"].lower() == category.strip().lower()
+    ]
     return {"status": "success", "data": products, "count": len(products)}
 
 

@@ -1,4 +1,5 @@
 """/api/qikink/*: connection status, authentication, sync, fulfilment tracking."""
+
 from flask import Blueprint
 
 from ..clock import iso_utc, now_iso, utc_now
@@ -34,9 +35,13 @@ def authenticate():
         if exc.transient:
             raise QikinkUnavailable(f"Qikink cannot be reached: {exc.message}") from None
         raise QikinkFailed(f"Qikink answered with a failure: {exc.qikink_message or exc.message}") from None
-    return {"status": "authenticated", "client_id": fulfilment.client.config.masked_client_id,
-            "api_endpoint": fulfilment.client.config.api_base, "timestamp": now_iso(),
-            "token_valid_until": iso_utc(info.valid_until)}
+    return {
+        "status": "authenticated",
+        "client_id": fulfilment.client.config.masked_client_id,
+        "api_endpoint": fulfilment.client.config.api_base,
+        "timestamp": now_iso(),
+        "token_valid_until": iso_utc(info.valid_until),
+    }
 
 
 @bp.post("/sync")
@@ -58,14 +63,22 @@ def sync():
     else:
         integration_status = "success"
     timestamp = iso_utc(started)
-    integration = {"status": integration_status,
-                   "qikink_response": {"products_synced": products["valid"], "sync_timestamp": timestamp}}
+    integration = {
+        "status": integration_status,
+        "qikink_response": {"products_synced": products["valid"], "sync_timestamp": timestamp},
+    }
     if fulfilment.last_error:
         integration["last_error"] = fulfilment.last_error
-    return {"sync_id": f"SYNC-{int(started.timestamp())}", "timestamp": timestamp,
-            "products_synced": products["valid"], "qikink_integration": integration, "products": products,
-            "orders": {k: report[k] for k in ("pushed", "failed", "still_pending", "refreshed", "not_refreshed",
-                                              "reasons")}}
+    return {
+        "sync_id": f"SYNC-{int(started.timestamp())}",
+        "timestamp": timestamp,
+        "products_synced": products["valid"],
+        "qikink_integration": integration,
+        "products": products,
+        "orders": {
+            k: report[k] for k in ("pushed", "failed", "still_pending", "refreshed", "not_refreshed", "reasons")
+        },
+    }
 
 
 @bp.get("/fulfillment/<order_id>")

@@ -1,4 +1,5 @@
 """Money around an order: shipping and COD charges, GST rates and the tax invoice."""
+
 from __future__ import annotations
 
 from pathlib import Path

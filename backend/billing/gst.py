@@ -3,6 +3,7 @@
 Everything is Decimal rupees; every amount is rounded once, to the paisa, and the parts of an
 amount are derived by subtraction so that they always add up to it.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,19 +17,48 @@ PAISA = Decimal("0.01")
 
 # GST state codes (the first two digits of a GSTIN), by the names models.STATES uses.
 STATE_CODES = {
-    "Jammu and Kashmir": "01", "Himachal Pradesh": "02", "Punjab": "03", "Chandigarh": "04",
-    "Uttarakhand": "05", "Haryana": "06", "Delhi": "07", "Rajasthan": "08", "Uttar Pradesh": "09",
-    "Bihar": "10", "Sikkim": "11", "Arunachal Pradesh": "12", "Nagaland": "13", "Manipur": "14",
-    "Mizoram": "15", "Tripura": "16", "Meghalaya": "17", "Assam": "18", "West Bengal": "19",
-    "Jharkhand": "20", "Odisha": "21", "Chhattisgarh": "22", "Madhya Pradesh": "23", "Gujarat": "24",
-    "Dadra and Nagar Haveli and Daman and Diu": "26", "Maharashtra": "27", "Karnataka": "29", "Goa": "30",
-    "Lakshadweep": "31", "Kerala": "32", "Tamil Nadu": "33", "Puducherry": "34",
-    "Andaman and Nicobar Islands": "35", "Telangana": "36", "Andhra Pradesh": "37", "Ladakh": "38",
+    "Jammu and Kashmir": "01",
+    "Himachal Pradesh": "02",
+    "Punjab": "03",
+    "Chandigarh": "04",
+    "Uttarakhand": "05",
+    "Haryana": "06",
+    "Delhi": "07",
+    "Rajasthan": "08",
+    "Uttar Pradesh": "09",
+    "Bihar": "10",
+    "Sikkim": "11",
+    "Arunachal Pradesh": "12",
+    "Nagaland": "13",
+    "Manipur": "14",
+    "Mizoram": "15",
+    "Tripura": "16",
+    "Meghalaya": "17",
+    "Assam": "18",
+    "West Bengal": "19",
+    "Jharkhand": "20",
+    "Odisha": "21",
+    "Chhattisgarh": "22",
+    "Madhya Pradesh": "23",
+    "Gujarat": "24",
+    "Dadra and Nagar Haveli and Daman and Diu": "26",
+    "Maharashtra": "27",
+    "Karnataka": "29",
+    "Goa": "30",
+    "Lakshadweep": "31",
+    "Kerala": "32",
+    "Tamil Nadu": "33",
+    "Puducherry": "34",
+    "Andaman and Nicobar Islands": "35",
+    "Telangana": "36",
+    "Andhra Pradesh": "37",
+    "Ladakh": "38",
 }
 assert set(STATE_CODES) == set(STATES.values())
 # Union territories without a legislature levy UTGST instead of SGST (Delhi and Puducherry have one).
-UTGST_TERRITORIES = frozenset({"Chandigarh", "Ladakh", "Lakshadweep", "Andaman and Nicobar Islands",
-                               "Dadra and Nagar Haveli and Daman and Diu"})
+UTGST_TERRITORIES = frozenset(
+    {"Chandigarh", "Ladakh", "Lakshadweep", "Andaman and Nicobar Islands", "Dadra and Nagar Haveli and Daman and Diu"}
+)
 
 GSTIN_RE = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
 _GSTIN_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -46,8 +76,10 @@ def gstin_check_character(first14: str) -> str:
 def gstin_problem(gstin: str, state: str | None = None) -> str | None:
     """Why `gstin` is not a well-formed GSTIN (of `state`, when given), or None."""
     if not GSTIN_RE.match(gstin):
-        return ("must be 15 characters: 2-digit state code, 10-character PAN, entity number, Z and a "
-                "check character (e.g. 27AAPFU0939F1ZV)")
+        return (
+            "must be 15 characters: 2-digit state code, 10-character PAN, entity number, Z and a "
+            "check character (e.g. 27AAPFU0939F1ZV)"
+        )
     if gstin[:2] not in STATE_CODES.values():
         return f"starts with {gstin[:2]}, which is not a GST state code"
     if gstin_check_character(gstin[:14]) != gstin[14]:
@@ -95,7 +127,7 @@ class GstRules:
         self.charges_rate = charges_rate  # None: shipping and COD fee follow the principal supply
 
     @classmethod
-    def from_document(cls, document: dict) -> "GstRules | None":
+    def from_document(cls, document: dict) -> GstRules | None:
         """Read and check the catalogue's `gst` section and every product's `hsn` (None: the catalogue
         has no `gst` section, so no invoices); ValueError says what is wrong."""
         if "gst" not in document:
@@ -110,16 +142,17 @@ class GstRules:
                 raise ValueError(f"{where}: an HSN code is 4, 6 or 8 digits")
             if not isinstance(schedules, list) or not schedules:
                 raise ValueError(f"{where}: expected a list of schedules, each with 'from' and 'slabs'")
-            rates[hsn] = sorted((_schedule(s, f"{where}[{i}]") for i, s in enumerate(schedules)),
-                                key=lambda s: s.start)
+            rates[hsn] = sorted((_schedule(s, f"{where}[{i}]") for i, s in enumerate(schedules)), key=lambda s: s.start)
         charges_rate = section.get("charges_rate")
         if charges_rate is not None:
             charges_rate = _rate(charges_rate, "gst.charges_rate")
         for index, product in enumerate(products):
             hsn = product.get("hsn") if isinstance(product, dict) else None
             if hsn not in rates:
-                raise ValueError(f"products[{index}]: hsn must be one of the codes in gst.rates "
-                                 f"({', '.join(sorted(rates))}), not {hsn!r}")
+                raise ValueError(
+                    f"products[{index}]: hsn must be one of the codes in gst.rates "
+                    f"({', '.join(sorted(rates))}), not {hsn!r}"
+                )
         return cls(rates, str(section.get("source") or ""), charges_rate)
 
     def rate(self, hsn: str, unit_price: Decimal, on: date) -> Decimal:

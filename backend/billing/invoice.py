@@ -5,6 +5,7 @@ When: at the first request for it (see README, "GST invoice"). Placing an order 
 number, and an order cancelled before anyone asked for its invoice never gets one, so no number
 is ever spent on an order that needs a credit note instead.
 """
+
 from __future__ import annotations
 
 import time
@@ -35,7 +36,7 @@ class Seller:
     state: str
 
     @classmethod
-    def from_config(cls, config) -> "Seller | None":
+    def from_config(cls, config) -> Seller | None:
         if not config.seller_gstin:
             return None
         return cls(config.seller_legal_name, config.seller_gstin, config.seller_address, config.seller_state)
@@ -53,18 +54,39 @@ def invoice_number(number: int) -> str:
     return f"{NUMBER_PREFIX}{number:06d}"
 
 
-def _line(kind: str, description: str, hsn: str, quantity: int, unit_price: Decimal, rate: Decimal,
-          intra_state: bool, sku: str | None = None) -> dict:
+def _line(
+    kind: str,
+    description: str,
+    hsn: str,
+    quantity: int,
+    unit_price: Decimal,
+    rate: Decimal,
+    intra_state: bool,
+    sku: str | None = None,
+) -> dict:
     amount = unit_price * quantity
     taxable, tax = split_inclusive(amount, rate)
     central, state = split_halves(tax) if intra_state else (ZERO, ZERO)
-    return {"kind": kind, "description": description, "sku": sku, "hsn": hsn, "quantity": quantity,
-            "unit_price": unit_price, "amount": amount, "gst_rate": rate, "taxable_value": taxable,
-            "cgst": central, "sgst": state, "igst": ZERO if intra_state else tax, "tax": tax}
+    return {
+        "kind": kind,
+        "description": description,
+        "sku": sku,
+        "hsn": hsn,
+        "quantity": quantity,
+        "unit_price": unit_price,
+        "amount": amount,
+        "gst_rate": rate,
+        "taxable_value": taxable,
+        "cgst": central,
+        "sgst": state,
+        "igst": ZERO if intra_state else tax,
+        "tax": tax,
+    }
 
 
-def build_invoice(order: dict, products: dict, rules: GstRules, seller: Seller, number: int,
-                  issued_at: datetime) -> dict:
+def build_invoice(
+    order: dict, products: dict, rules: GstRules, seller: Seller, number: int, issued_at: datetime
+) -> dict:
     """The invoice document (JSON-ready) of a structured-address order; prices include GST."""
     address = order["shipping_address"]
     issued_at = issued_at.astimezone(IST)
@@ -77,8 +99,18 @@ def build_invoice(order: dict, products: dict, rules: GstRules, seller: Seller, 
             raise InvoiceUnavailable(f"{item['sku']} is no longer in the catalogue, so its HSN code is unknown")
         unit_price = _amount(item["price"])
         description = f"{item['name']} ({product['size']})" if product.get("size") else item["name"]
-        lines.append(_line("goods", description, hsn, int(item["quantity"]), unit_price,
-                           rules.rate(hsn, unit_price, issued_at.date()), intra_state, item["sku"]))
+        lines.append(
+            _line(
+                "goods",
+                description,
+                hsn,
+                int(item["quantity"]),
+                unit_price,
+                rules.rate(hsn, unit_price, issued_at.date()),
+                intra_state,
+                item["sku"],
+            )
+        )
     # Shipping and the COD fee are part of a composite supply whose principal supply is the goods
     # (CGST Act s.8(a)): taxed at the goods' rate; with several rates, the highest (the safe side).
     principal = max(lines, key=lambda line: line["gst_rate"])
@@ -88,8 +120,10 @@ def build_invoice(order: dict, products: dict, rules: GstRules, seller: Seller, 
         amount = _amount(charges[kind] or 0)
         if amount:
             lines.append(_line(kind, description, principal["hsn"], 1, amount, charges_rate, intra_state))
-    totals = {key: sum((line[key] for line in lines), ZERO)
-              for key in ("taxable_value", "cgst", "sgst", "igst", "tax", "amount")}
+    totals = {
+        key: sum((line[key] for line in lines), ZERO)
+        for key in ("taxable_value", "cgst", "sgst", "igst", "tax", "amount")
+    }
     total = totals.pop("amount")
     if total != _amount(order["total"]):
         raise InvoiceUnavailable(f"The order's lines come to {total}, not its total {order['total']}")
@@ -104,21 +138,31 @@ def build_invoice(order: dict, products: dict, rules: GstRules, seller: Seller, 
         "currency": "INR",
         "prices_include_tax": True,
         "reverse_charge": False,
-        "seller": {"legal_name": seller.legal_name, "gstin": seller.gstin, "address": seller.address,
-                   "state": seller.state, "state_code": STATE_CODES[seller.state]},
-        "buyer": {"name": address.get("name", ""), "email": order["customer_email"],
-                  "address": {key: address.get(key, "") for key in ("line1", "line2", "city", "state", "pincode")},
-                  "gstin": None},
+        "seller": {
+            "legal_name": seller.legal_name,
+            "gstin": seller.gstin,
+            "address": seller.address,
+            "state": seller.state,
+            "state_code": STATE_CODES[seller.state],
+        },
+        "buyer": {
+            "name": address.get("name", ""),
+            "email": order["customer_email"],
+            "address": {key: address.get(key, "") for key in ("line1", "line2", "city", "state", "pincode")},
+            "gstin": None,
+        },
         "place_of_supply": {"state": address["state"], "state_code": STATE_CODES[address["state"]]},
         "supply": "intra_state" if intra_state else "inter_state",
         "tax_names": {"cgst": "CGST", "sgst": state_tax, "igst": "IGST"},
         "lines": [_json(line) for line in lines],
         "totals": _json({**totals, "total": total}),
         "total_in_words": rupees_in_words(total),
-        "charges_rate_rule": ("Shipping and the cash-on-delivery fee are part of the supply of the goods "
-                              "(composite supply) and taxed at the rate of its principal supply"
-                              if rules.charges_rate is None else
-                              f"Shipping and the cash-on-delivery fee are taxed at {money_json(charges_rate)}%"),
+        "charges_rate_rule": (
+            "Shipping and the cash-on-delivery fee are part of the supply of the goods "
+            "(composite supply) and taxed at the rate of its principal supply"
+            if rules.charges_rate is None
+            else f"Shipping and the cash-on-delivery fee are taxed at {money_json(charges_rate)}%"
+        ),
     }
 
 
@@ -140,11 +184,14 @@ class InvoiceService:
         if self.rules is None:
             raise InvoiceUnavailable("This shop issues no invoices yet: its catalogue has no GST rates ('gst')")
         if self.seller is None:
-            raise InvoiceUnavailable("This shop issues no invoices yet: SHOP_LEGAL_NAME, SHOP_GSTIN, SHOP_ADDRESS "
-                                     "and SHOP_STATE are not set")
+            raise InvoiceUnavailable(
+                "This shop issues no invoices yet: SHOP_LEGAL_NAME, SHOP_GSTIN, SHOP_ADDRESS and SHOP_STATE are not set"
+            )
         if not isinstance(order.get("shipping_address"), dict):
-            raise InvoiceUnavailable("The order needs a structured shipping address (its state is the place of "
-                                     "supply) before an invoice can be issued")
+            raise InvoiceUnavailable(
+                "The order needs a structured shipping address (its state is the place of "
+                "supply) before an invoice can be issued"
+            )
         products = self.store.products()
 
         def issue(order, tx):

@@ -1,5 +1,6 @@
 """The invoice as a printable HTML page: one self-contained document (its style inline, allowed by
 hash in its own Content-Security-Policy), no script, no font or file from anywhere else."""
+
 from __future__ import annotations
 
 import base64
@@ -13,8 +14,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLE = (TEMPLATES / "invoice.css").read_text(encoding="utf-8")
 _STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode("utf-8")).digest()).decode("ascii")
-CSP = (f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; form-action 'none'; "
-       "frame-ancestors 'none'")
+CSP = (
+    f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 
 def indian_amount(value) -> str:
@@ -32,7 +34,7 @@ def indian_amount(value) -> str:
 
 
 def long_date(iso: str) -> str:
-    """"2026-11-30" (or a timestamp on that day) → "30 Nov 2026", as Indian invoices write dates."""
+    """ "2026-11-30" (or a timestamp on that day) → "30 Nov 2026", as Indian invoices write dates."""
     return date.fromisoformat(iso[:10]).strftime("%d %b %Y")
 
 
@@ -40,8 +42,9 @@ def percent(value) -> str:
     return f"{Decimal(str(value)).normalize():f}%"
 
 
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                   trim_blocks=True, lstrip_blocks=True)
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True
+)
 _env.filters["amount"] = indian_amount
 _env.filters["percent"] = percent
 _env.filters["long_date"] = long_date

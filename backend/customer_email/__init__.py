@@ -7,6 +7,7 @@
 The order service and the status tracker queue emails inside their own order writes; the sender
 (outbox.EmailSender, a background thread) is woken after the write and sends what is due.
 """
+
 from .outbox import EmailSender, NoEmails, queue_email
 from .transport import LogTransport, SmtpTransport, transport_from_config
 

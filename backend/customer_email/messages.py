@@ -1,4 +1,5 @@
 """What each customer email says, as plain text and simple HTML (customer text always escaped)."""
+
 from __future__ import annotations
 
 import html
@@ -16,37 +17,65 @@ def _rupees(amount) -> str:
 def _address_lines(address) -> list[str]:
     if isinstance(address, str):
         return [address]
-    return [line for line in (address.get("name"), address.get("line1"), address.get("line2"),
-                              f"{address.get('city')}, {address.get('state')} {address.get('pincode')}") if line]
+    return [
+        line
+        for line in (
+            address.get("name"),
+            address.get("line1"),
+            address.get("line2"),
+            f"{address.get('city')}, {address.get('state')} {address.get('pincode')}",
+        )
+        if line
+    ]
 
 
 def _item_lines(order: dict) -> list[str]:
-    return [f"{item['quantity']} × {item['name']} ({item['sku']}): {_rupees(item['line_total'])}"
-            for item in order["items"]]
+    return [
+        f"{item['quantity']} × {item['name']} ({item['sku']}): {_rupees(item['line_total'])}" for item in order["items"]
+    ]
 
 
 def _content(order: dict, kind: str) -> tuple[str, list[str], list[tuple[str, str]], str | None]:
     """(subject, paragraphs, facts as (term, value), a link) of one email."""
     order_id = order["order_id"]
     if kind == "confirmation":
-        return (f"Your order {order_id} is confirmed",
-                ["Thank you for your order. We print each T-shirt for you; our printing partner Qikink ships it "
-                 "within India, and we will email you the tracking details when it is on its way."],
-                [("Order", order_id), *(("Item", line) for line in _item_lines(order)),
-                 ("Total", _rupees(order["total"])),
-                 ("Payment", "Cash on delivery" if order.get("payment_method") == "cod" else "Prepaid"),
-                 ("Delivering to", ", ".join(_address_lines(order["shipping_address"])))], None)
+        return (
+            f"Your order {order_id} is confirmed",
+            [
+                "Thank you for your order. We print each T-shirt for you; our printing partner Qikink ships it "
+                "within India, and we will email you the tracking details when it is on its way."
+            ],
+            [
+                ("Order", order_id),
+                *(("Item", line) for line in _item_lines(order)),
+                ("Total", _rupees(order["total"])),
+                ("Payment", "Cash on delivery" if order.get("payment_method") == "cod" else "Prepaid"),
+                ("Delivering to", ", ".join(_address_lines(order["shipping_address"]))),
+            ],
+            None,
+        )
     if kind == "shipped":
-        return (f"Your order {order_id} has shipped",
-                ["Good news: your order is on its way."],
-                [("Order", order_id), ("Courier", order.get("courier") or "Our courier partner"),
-                 ("AWB number", order.get("tracking_id") or "to follow"),
-                 *(("Item", line) for line in _item_lines(order))], order.get("tracking_url"))
+        return (
+            f"Your order {order_id} has shipped",
+            ["Good news: your order is on its way."],
+            [
+                ("Order", order_id),
+                ("Courier", order.get("courier") or "Our courier partner"),
+                ("AWB number", order.get("tracking_id") or "to follow"),
+                *(("Item", line) for line in _item_lines(order)),
+            ],
+            order.get("tracking_url"),
+        )
     if kind == "cancelled":
-        return (f"Your order {order_id} is cancelled",
-                ["Your order has been cancelled and will not be printed or shipped. If you paid for it, the "
-                 "amount is refunded to you."],
-                [("Order", order_id), *(("Item", line) for line in _item_lines(order))], None)
+        return (
+            f"Your order {order_id} is cancelled",
+            [
+                "Your order has been cancelled and will not be printed or shipped. If you paid for it, the "
+                "amount is refunded to you."
+            ],
+            [("Order", order_id), *(("Item", line) for line in _item_lines(order))],
+            None,
+        )
     raise ValueError(f"no email of kind {kind!r}")
 
 
@@ -60,12 +89,14 @@ def compose(order: dict, kind: str, *, mail_from: str) -> EmailMessage:
         text += ["", f"Track your parcel: {link}"]
     text += ["", f"{SHOP_NAME}"]
     esc = html.escape
-    rows = "".join(f"<tr><th align=\"left\">{esc(term)}</th><td>{esc(str(value))}</td></tr>" for term, value in facts)
+    rows = "".join(f'<tr><th align="left">{esc(term)}</th><td>{esc(str(value))}</td></tr>' for term, value in facts)
     link_html = f'<p><a href="{esc(link, quote=True)}">Track your parcel</a></p>' if link else ""
-    body_html = (f"<!doctype html><html><body style=\"font-family:sans-serif\">"
-                 f"<p>Hello {esc(_greeting(order))},</p>"
-                 + "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
-                 + f"<table cellpadding=\"4\">{rows}</table>{link_html}<p>{esc(SHOP_NAME)}</p></body></html>")
+    body_html = (
+        f'<!doctype html><html><body style="font-family:sans-serif">'
+        f"<p>Hello {esc(_greeting(order))},</p>"
+        + "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
+        + f'<table cellpadding="4">{rows}</table>{link_html}<p>{esc(SHOP_NAME)}</p></body></html>'
+    )
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = mail_from

@@ -11,6 +11,7 @@ At most one duplicate: if the process dies after the SMTP server accepted a mess
 `sent` was recorded, the claim expires and the email is sent again (with the same Message-ID).
 A claim found expired is counted in `resends` on the email, so that case can be seen.
 """
+
 from __future__ import annotations
 
 import logging
@@ -45,15 +46,20 @@ def queue_email(order: dict, kind: str, timestamp: str) -> bool:
 
 def due_at(order: dict) -> float | None:
     """When the order's earliest pending email is due (claimed ones: when their claim expires)."""
-    times = [max(float(e.get("next_attempt_at") or 0.0), float(e.get("claimed_until") or 0.0))
-             for e in order.get("emails") or [] if e.get("status") == "pending"]
+    times = [
+        max(float(e.get("next_attempt_at") or 0.0), float(e.get("claimed_until") or 0.0))
+        for e in order.get("emails") or []
+        if e.get("status") == "pending"
+    ]
     return min(times) if times else None
 
 
 def public_emails(order: dict) -> list[dict]:
     """The outbox as staff see it."""
-    return [{key: e.get(key) for key in ("kind", "status", "queued_at", "sent_at", "attempts", "last_error")}
-            for e in order.get("emails") or []]
+    return [
+        {key: e.get(key) for key in ("kind", "status", "queued_at", "sent_at", "attempts", "last_error")}
+        for e in order.get("emails") or []
+    ]
 
 
 class NoEmails:
@@ -66,8 +72,16 @@ class NoEmails:
 class EmailSender:
     """Drains the outboxes: claims, sends and records each due email; a thread woken after a write."""
 
-    def __init__(self, config, store, transport=None, *, clock=time.time, retry_base: float = RETRY_BASE_SECONDS,
-                 claim_seconds: float = CLAIM_SECONDS):
+    def __init__(
+        self,
+        config,
+        store,
+        transport=None,
+        *,
+        clock=time.time,
+        retry_base: float = RETRY_BASE_SECONDS,
+        claim_seconds: float = CLAIM_SECONDS,
+    ):
         self.config = config
         self.store = store
         self.transport = transport or LogTransport()
@@ -107,8 +121,12 @@ class EmailSender:
 
         def claim(order):
             email = _find(order, kind)
-            if email is None or email["status"] != "pending" or email.get("claimed_until", 0) > now \
-                    or email.get("next_attempt_at", 0) > now:
+            if (
+                email is None
+                or email["status"] != "pending"
+                or email.get("claimed_until", 0) > now
+                or email.get("next_attempt_at", 0) > now
+            ):
                 return False
             if email.get("claimed_by"):  # an earlier sender died after claiming: it may have sent it
                 email["resends"] = email.get("resends", 0) + 1

@@ -1,4 +1,5 @@
 """How an email leaves: SMTP (SMTP_URL) or, with none set, the log (a first run needs no server)."""
+
 from __future__ import annotations
 
 import logging
@@ -23,8 +24,12 @@ class LogTransport:
 
     def send(self, message: EmailMessage) -> None:
         text = message.get_body(("plain",))
-        log.info("Email (not sent: no SMTP_URL) to %s: %s\n%s", message["To"], message["Subject"],
-                 text.get_content() if text is not None else "")
+        log.info(
+            "Email (not sent: no SMTP_URL) to %s: %s\n%s",
+            message["To"],
+            message["Subject"],
+            text.get_content() if text is not None else "",
+        )
 
 
 class SmtpTransport:
@@ -59,8 +64,10 @@ class SmtpTransport:
                         smtp.starttls(context=self.tls_context)
                         smtp.ehlo()
                     elif self.username:
-                        raise EmailNotSent(f"{self.host}:{self.port} offers no STARTTLS: the password is not sent "
-                                           "in clear (use smtps:// or a server with STARTTLS)")
+                        raise EmailNotSent(
+                            f"{self.host}:{self.port} offers no STARTTLS: the password is not sent "
+                            "in clear (use smtps:// or a server with STARTTLS)"
+                        )
                 if self.username:
                     smtp.login(self.username, self._password or "")
                 smtp.send_message(message)
@@ -69,11 +76,13 @@ class SmtpTransport:
         except smtplib.SMTPAuthenticationError as exc:
             raise EmailNotSent(f"{self.host}:{self.port} refused the SMTP login (code {exc.smtp_code})") from None
         except smtplib.SMTPResponseException as exc:
-            raise EmailNotSent(f"{self.host}:{self.port} answered {exc.smtp_code}: "
-                               f"{_text(exc.smtp_error)[:200]}") from None
+            raise EmailNotSent(
+                f"{self.host}:{self.port} answered {exc.smtp_code}: {_text(exc.smtp_error)[:200]}"
+            ) from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise EmailNotSent(f"cannot send through {self.host}:{self.port}: {type(exc).__name__}: "
-                               f"{str(exc)[:200]}") from None
+            raise EmailNotSent(
+                f"cannot send through {self.host}:{self.port}: {type(exc).__name__}: {str(exc)[:200]}"
+            ) from None
 
 
 def _text(value) -> str:

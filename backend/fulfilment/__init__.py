@@ -10,14 +10,15 @@
 
 `Fulfilment` wires them for the app, the worker thread and `python -m backend sync`.
 """
+
 from __future__ import annotations
 
 import time
 
 from ..clock import iso_utc, timestamp_of
 from ..errors import NotFound, OrderBusy
-from ..qikink import QikinkError
 from ..models import ORDER_ID_RE
+from ..qikink import QikinkError
 from ..qikink.mapping import mapping_problem
 from .circuit_breaker import CircuitBreaker
 from .health import QikinkHealth
@@ -43,9 +44,18 @@ def tracking_freshness(config) -> float:
 class Fulfilment:
     """Sends orders to Qikink and keeps their fulfilment status, for the app and the worker."""
 
-    def __init__(self, config, store, client, *, clock=time.time, poll_interval: float | None = None,
-                 breaker: CircuitBreaker | None = None, catch_up_seconds: float | None = CATCH_UP_SECONDS,
-                 emails=None):
+    def __init__(
+        self,
+        config,
+        store,
+        client,
+        *,
+        clock=time.time,
+        poll_interval: float | None = None,
+        breaker: CircuitBreaker | None = None,
+        catch_up_seconds: float | None = CATCH_UP_SECONDS,
+        emails=None,
+    ):
         self.config = config
         self.store = store
         self.client = client
@@ -56,8 +66,16 @@ class Fulfilment:
         self.sender = OrderSender(config, store, client, self.health, self.index, clock=clock)
         self.push = OrderPush(config, store, self.sender, self.health, self.index)
         self.tracker = StatusTracker(store, client, self.health, self.index, clock=clock, emails=emails)
-        self.worker = SyncWorker(config, store, self.health, self.sender, self.tracker, self.index,
-                                 clock=clock, catch_up_seconds=catch_up_seconds)
+        self.worker = SyncWorker(
+            config,
+            store,
+            self.health,
+            self.sender,
+            self.tracker,
+            self.index,
+            clock=clock,
+            catch_up_seconds=catch_up_seconds,
+        )
 
     def _now(self) -> float:
         return self.clock()
@@ -91,12 +109,19 @@ class Fulfilment:
             self.probe(timeout=3.0)
         self.worker.catch_up()
         valid_until = self.client.token_valid_until
-        return {"status": self.connection_state(), "environment": self.config.qikink_env,
-                "qikink_api": self.client.config.api_base, "client_id": self.client.config.masked_client_id,
-                "last_check": iso_utc(self.health.last_check or None),
-                "token_valid_until": iso_utc(valid_until),
-                "pending_orders": len(self.index.pending), "last_error": self.last_error,
-                "budget": self.client.budget.usage(), "queue": self._queue(), "tracking": self._tracking()}
+        return {
+            "status": self.connection_state(),
+            "environment": self.config.qikink_env,
+            "qikink_api": self.client.config.api_base,
+            "client_id": self.client.config.masked_client_id,
+            "last_check": iso_utc(self.health.last_check or None),
+            "token_valid_until": iso_utc(valid_until),
+            "pending_orders": len(self.index.pending),
+            "last_error": self.last_error,
+            "budget": self.client.budget.usage(),
+            "queue": self._queue(),
+            "tracking": self._tracking(),
+        }
 
     def _queue(self) -> dict:
         now = self.clock()
@@ -104,17 +129,23 @@ class Fulfilment:
         oldest = self.store.get_order(pending[0]) if pending else None
         created = timestamp_of(oldest["created_at"]) if oldest else None
         per_minute = self.client.budget.creates_per_minute()
-        return {"pending": len(pending), "oldest_pending_age_seconds": round(now - created) if created else None,
-                "estimated_seconds_to_send_all": (60.0 * len(pending) / per_minute) if per_minute else 0.0,
-                "creates_per_minute": per_minute or None}
+        return {
+            "pending": len(pending),
+            "oldest_pending_age_seconds": round(now - created) if created else None,
+            "estimated_seconds_to_send_all": (60.0 * len(pending) / per_minute) if per_minute else 0.0,
+            "creates_per_minute": per_minute or None,
+        }
 
     def _tracking(self) -> dict:
         now = self.clock()
         ages = sorted(now - entry.polled_at for entry in list(self.index.tracked.values()))
-        return {"in_flight": len(ages), "due_now": self.index.due_count(now),
-                "freshness_target_seconds": self.index.freshness,
-                "median_age_seconds": round(ages[len(ages) // 2]) if ages else None,
-                "oldest_age_seconds": round(ages[-1]) if ages else None}
+        return {
+            "in_flight": len(ages),
+            "due_now": self.index.due_count(now),
+            "freshness_target_seconds": self.index.freshness,
+            "median_age_seconds": round(ages[len(ages) // 2]) if ages else None,
+            "oldest_age_seconds": round(ages[-1]) if ages else None,
+        }
 
     # --- orders ---------------------------------------------------------------------------------
     def new_claim(self) -> dict | None:
@@ -143,8 +174,11 @@ class Fulfilment:
         try:
             self.sender.look_up(claimed, token)
         except QikinkError:
-            raise OrderBusy("An earlier attempt may have sent this order to Qikink, and Qikink cannot be asked "
-                            "right now; try again in a minute", retry_after=60) from None
+            raise OrderBusy(
+                "An earlier attempt may have sent this order to Qikink, and Qikink cannot be asked "
+                "right now; try again in a minute",
+                retry_after=60,
+            ) from None
         return "asked"
 
     def refresh(self, order_id: str, *, wait: bool = False) -> dict:
@@ -167,8 +201,11 @@ class Fulfilment:
     def check_products(self) -> dict:
         """Qikink has no product API: 'product sync' checks every product's Qikink mapping."""
         products = self.store.products()
-        invalid = [{"sku": sku, "problem": problem} for sku, product in products.items()
-                   if (problem := mapping_problem(product))]
+        invalid = [
+            {"sku": sku, "problem": problem}
+            for sku, product in products.items()
+            if (problem := mapping_problem(product))
+        ]
         return {"valid": len(products) - len(invalid), "invalid": invalid}
 
     # --- the background worker ------------------------------------------------------------------
@@ -200,7 +237,9 @@ def run_once(config) -> int:
     if config.qikink_env == "off":
         print("Qikink is off (QIKINK_ENV=off): nothing to sync")
         return 1
-    fulfilment = Fulfilment(config, store, QikinkClient.from_config(config, store))  # with PostgreSQL: the fleet's token
+    fulfilment = Fulfilment(
+        config, store, QikinkClient.from_config(config, store)
+    )  # with PostgreSQL: the fleet's token
     lock = store.worker_lock()
     try:
         lock.acquire(timeout=60)

@@ -1,4 +1,5 @@
 """A circuit breaker: after a few consecutive transient failures, skip calls for a cool-down."""
+
 from __future__ import annotations
 
 import threading

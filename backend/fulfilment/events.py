@@ -1,16 +1,26 @@
 """The fulfilment events recorded on an order, and the words a customer reads for each."""
+
 from ..clock import now_iso  # noqa: F401  (the one timestamp format; callers import it from here too)
 
 # What the answer and the console say of an order Qikink already has: it has no cancel API.
-CANCEL_IN_DASHBOARD = ("Qikink already has this order: cancel it in Qikink's dashboard; it turns cancelled "
-                       "here when Qikink reports the cancellation")
+CANCEL_IN_DASHBOARD = (
+    "Qikink already has this order: cancel it in Qikink's dashboard; it turns cancelled "
+    "here when Qikink reports the cancellation"
+)
 
 EVENT_DESCRIPTIONS = {
-    "order_synced": "Sent to Qikink", "order_on_hold": "On hold at Qikink (wallet balance too low)",
-    "order_processing": "Printing", "ready_to_ship": "Packed and manifested for pickup",
-    "in_transit": "Shipped and in transit", "out_for_delivery": "Out for delivery", "delivered": "Delivered",
-    "delivery_exception": "Delivery problem reported by the courier", "rto_initiated": "Return to origin started",
-    "returned": "Returned to origin", "cancelled": "Cancelled", "action_required": "Qikink needs action on this order",
+    "order_synced": "Sent to Qikink",
+    "order_on_hold": "On hold at Qikink (wallet balance too low)",
+    "order_processing": "Printing",
+    "ready_to_ship": "Packed and manifested for pickup",
+    "in_transit": "Shipped and in transit",
+    "out_for_delivery": "Out for delivery",
+    "delivered": "Delivered",
+    "delivery_exception": "Delivery problem reported by the courier",
+    "rto_initiated": "Return to origin started",
+    "returned": "Returned to origin",
+    "cancelled": "Cancelled",
+    "action_required": "Qikink needs action on this order",
 }
 
 

@@ -1,4 +1,5 @@
 """Qikink's health as the server sees it: the last contact, the circuit breaker, probes."""
+
 from __future__ import annotations
 
 import threading

@@ -4,6 +4,7 @@ Built once from the store (at start, in the worker's thread), then kept up to da
 change this process makes, by the new order ids other processes add, and by a periodic re-read
 of the few orders that wait for someone (pending, action required, failed).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -17,8 +18,9 @@ from .sync_state import SyncState
 PAGE_SIZE = 10  # orders on one page of Qikink's list, newest first
 # Orders whose status changes within hours are polled at the freshness target; the rest (printing
 # takes days) at twice it.
-FAST_STAGES = frozenset({"ready_to_ship", "in_transit", "out_for_delivery", "exception", "rto_initiated",
-                         "cancel_requested"})
+FAST_STAGES = frozenset(
+    {"ready_to_ship", "in_transit", "out_for_delivery", "exception", "rto_initiated", "cancel_requested"}
+)
 SLOW_STAGE_FACTOR = 2.0
 # Qikink's first status (often "On Hold": the wallet needs money) is read this soon after a send.
 FIRST_POLL_SECONDS = 300.0
@@ -48,12 +50,12 @@ class OrderIndex:
 
     def __init__(self, freshness: float):
         self.freshness = freshness
-        self.pending: dict[str, float] = {}      # order id -> next attempt (epoch seconds)
-        self.waiting: set[str] = set()           # action_required, sync_failed: an admin's turn
+        self.pending: dict[str, float] = {}  # order id -> next attempt (epoch seconds)
+        self.waiting: set[str] = set()  # action_required, sync_failed: an admin's turn
         self.tracked: dict[str, Tracked] = {}
-        self.by_shipment: dict[int, str] = {}    # Qikink id -> order id, for tracked orders
-        self.shipments: list[int] = []           # every Qikink id of ours, sorted (page estimates)
-        self.page_offset = 0                      # orders on Qikink's list that are not ours
+        self.by_shipment: dict[int, str] = {}  # Qikink id -> order id, for tracked orders
+        self.shipments: list[int] = []  # every Qikink id of ours, sorted (page estimates)
+        self.page_offset = 0  # orders on Qikink's list that are not ours
         self.known: set[str] = set()
         self.built = False
         self._due: list[tuple[float, str]] = []
@@ -87,8 +89,14 @@ class OrderIndex:
                 return
             entry = self.tracked.get(order_id)
             if entry is None:
-                entry = Tracked(order_id, shipment, order["status"], order.get("qikink_raw_status"),
-                                order.get("tracking_id"), sync.last_polled_at)
+                entry = Tracked(
+                    order_id,
+                    shipment,
+                    order["status"],
+                    order.get("qikink_raw_status"),
+                    order.get("tracking_id"),
+                    sync.last_polled_at,
+                )
                 self.tracked[order_id] = entry
                 self.by_shipment[shipment] = order_id
             else:
@@ -182,7 +190,7 @@ class OrderIndex:
         """How many orders in flight the estimated page holds."""
         with self._lock:
             low = len(self.shipments) - page * PAGE_SIZE + self.page_offset
-            ids = self.shipments[max(0, low):max(0, low + PAGE_SIZE)]
+            ids = self.shipments[max(0, low) : max(0, low + PAGE_SIZE)]
             return sum(1 for shipment in ids if shipment in self.by_shipment)
 
     def calibrate(self, page: int, shipment_ids: list[int]) -> None:

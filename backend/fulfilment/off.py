@@ -1,4 +1,5 @@
 """Qikink off (QIKINK_ENV=off): the dispatcher that sends nothing, so callers never ask `is None`."""
+
 from __future__ import annotations
 
 from ..errors import NotFound
@@ -33,20 +34,35 @@ class QikinkOff:
         return "off"
 
     def status(self) -> dict:
-        return {"status": "not_configured", "environment": self.config.qikink_env, "qikink_api": None,
-                "client_id": None, "last_check": None, "token_valid_until": None, "pending_orders": None,
-                "last_error": None}
+        return {
+            "status": "not_configured",
+            "environment": self.config.qikink_env,
+            "qikink_api": None,
+            "client_id": None,
+            "last_check": None,
+            "token_valid_until": None,
+            "pending_orders": None,
+            "last_error": None,
+        }
 
     def fulfilment_view(self, order_id: str) -> dict:
         """The stored view of an order; nothing is asked of Qikink."""
         order = self.store.get_order(order_id) if ORDER_ID_RE.match(order_id or "") else None
         if order is None:
             raise NotFound(f"No order {order_id}")
-        return {"order_id": order["order_id"], "qikink_shipment_id": order.get("qikink_shipment_id"),
-                "status": order["status"], "qikink_raw_status": order.get("qikink_raw_status"),
-                "qikink_status": order["qikink_status"], "tracking_number": order.get("tracking_id"),
-                "courier": order.get("courier"), "tracking_url": order.get("tracking_url"),
-                "estimated_delivery": None, "last_update": order.get("updated_at"), "events": order.get("events", [])}
+        return {
+            "order_id": order["order_id"],
+            "qikink_shipment_id": order.get("qikink_shipment_id"),
+            "status": order["status"],
+            "qikink_raw_status": order.get("qikink_raw_status"),
+            "qikink_status": order["qikink_status"],
+            "tracking_number": order.get("tracking_id"),
+            "courier": order.get("courier"),
+            "tracking_url": order.get("tracking_url"),
+            "estimated_delivery": None,
+            "last_update": order.get("updated_at"),
+            "events": order.get("events", []),
+        }
 
     def wake(self) -> None:
         pass

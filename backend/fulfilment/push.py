@@ -1,8 +1,10 @@
 """The order request's own attempt to send a just-placed order, within a time budget."""
+
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from .sync_state import SyncState
 
@@ -43,7 +45,9 @@ class OrderPush:
         try:
             return future.result(timeout=self.config.qikink_push_budget)
         except FutureTimeout:
-            log.info("Qikink did not answer within %ss for %s; it stays queued", self.config.qikink_push_budget, order_id)
+            log.info(
+                "Qikink did not answer within %ss for %s; it stays queued", self.config.qikink_push_budget, order_id
+            )
             stored = self.store.get_order(order_id) or claimed
             SyncState.of(stored).last_error = "Qikink is slow to answer; the order will be sent shortly"
             return stored

@@ -11,6 +11,7 @@
    anything else → released with a backoff, `lookup_first` kept unless the call surely never
    left (our budget said no, or Qikink said 429).
 """
+
 from __future__ import annotations
 
 import logging
@@ -82,8 +83,11 @@ class OrderSender:
             found = None
             if SyncState.read(order).lookup_first:
                 found = client.find_order_by_number(order["qikink_order_number"], wait=False)
-            result = {"order_id": str(found["order_id"]), "existing": True} if found else \
-                client.create_order(payload, wait=False)
+            result = (
+                {"order_id": str(found["order_id"]), "existing": True}
+                if found
+                else client.create_order(payload, wait=False)
+            )
         except MappingError as exc:
             return self._record_failure(order["order_id"], token, str(exc), permanent=True)
         except QikinkValidationError as exc:
@@ -95,12 +99,18 @@ class OrderSender:
             return result
         except QikinkError as exc:
             self.health.note(exc)
-            return self._record_failure(order["order_id"], token, str(exc), retry_after=getattr(exc, "retry_after", None),
-                                        unanswered=exc.http_status is None)
+            return self._record_failure(
+                order["order_id"],
+                token,
+                str(exc),
+                retry_after=getattr(exc, "retry_after", None),
+                unanswered=exc.http_status is None,
+            )
         except Exception as exc:  # a bug must not leave the claim for ever; the order stays queued
             log.exception("Unexpected error sending %s", order["order_id"])
-            return self._record_failure(order["order_id"], token, f"internal error: {type(exc).__name__}",
-                                        unanswered=True)
+            return self._record_failure(
+                order["order_id"], token, f"internal error: {type(exc).__name__}", unanswered=True
+            )
         self.health.note(None)
         return self._record_success(order["order_id"], result)
 
@@ -126,12 +136,17 @@ class OrderSender:
             add_event(order, "order_synced", EVENT_DESCRIPTIONS["order_synced"], timestamp)
 
         order = self._update(order_id, accepted)
-        log.info("Order %s is at Qikink as %s%s", order_id, result["order_id"],
-                 " (found existing)" if result.get("existing") else "")
+        log.info(
+            "Order %s is at Qikink as %s%s",
+            order_id,
+            result["order_id"],
+            " (found existing)" if result.get("existing") else "",
+        )
         return order
 
     def _release(self, order_id: str, token: str, retry_after: float) -> dict:
         """The call never left (no budget this minute): give the order back, due when there is."""
+
         def release(order):
             sync = SyncState.of(order)
             if not sync.held_by(token):
@@ -140,8 +155,16 @@ class OrderSender:
 
         return self._update(order_id, release)
 
-    def _record_failure(self, order_id: str, token: str, message: str, *, permanent: bool = False,
-                        retry_after: float | None = None, unanswered: bool = False) -> dict:
+    def _record_failure(
+        self,
+        order_id: str,
+        token: str,
+        message: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        unanswered: bool = False,
+    ) -> dict:
         timestamp = now_iso(self.clock)
 
         def failed(order):
@@ -154,8 +177,9 @@ class OrderSender:
                     order["qikink_status"] = "sync_failed"
                 order["qikink_message"] = message
             else:
-                delay = backoff_delay(sync.attempts, base=self.config.qikink_retry_base_seconds, cap=BACKOFF_CAP,
-                                      retry_after=retry_after)
+                delay = backoff_delay(
+                    sync.attempts, base=self.config.qikink_retry_base_seconds, cap=BACKOFF_CAP, retry_after=retry_after
+                )
                 sync.attempt_failed(message, timestamp, unanswered=unanswered, retry_at=self.clock() + delay)
             order["updated_at"] = timestamp
 
@@ -186,18 +210,22 @@ class OrderSender:
 
     def give_back(self, order_id: str, token: str) -> dict:
         """Release a claim without an attempt (nothing was sent)."""
+
         def give_back(order):
             sync = SyncState.of(order)
             if not sync.held_by(token):
                 return False
             sync.release()
+
         return self._update(order_id, give_back)
 
     def requeue_failed(self, order_id: str) -> dict:
         """An admin's retry of an order Qikink refused: pending again, due now."""
+
         def requeue(order):
             if order["qikink_status"] != "sync_failed":
                 return False
             order["qikink_status"] = "sync_pending"
             SyncState.of(order).due_now()
+
         return self._update(order_id, requeue)

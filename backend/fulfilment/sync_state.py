@@ -6,6 +6,7 @@ next_attempt_at, synced_at, last_polled_at, terminal), so stored orders read bac
 `SyncState.of(order)` edits the order's own object in place (inside a store mutation);
 `SyncState.read(order)` is a copy for reading.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,23 +23,23 @@ class SyncState:
         self._data = data
 
     @classmethod
-    def of(cls, order: dict) -> "SyncState":
+    def of(cls, order: dict) -> SyncState:
         """The order's own sync state, created empty when missing; changes land in the order."""
         if not isinstance(order.get("sync"), dict):
             order["sync"] = {}
         return cls(order["sync"])
 
     @classmethod
-    def read(cls, order: dict) -> "SyncState":
+    def read(cls, order: dict) -> SyncState:
         """A copy of the order's sync state, for reading."""
         return cls.from_dict(order.get("sync") or {})
 
     @classmethod
-    def from_dict(cls, data: dict) -> "SyncState":
+    def from_dict(cls, data: dict) -> SyncState:
         return cls(dict(data))
 
     @classmethod
-    def new_claim(cls, token: str, until: float) -> "SyncState":
+    def new_claim(cls, token: str, until: float) -> SyncState:
         """The state of an order claimed as it is placed (no earlier attempt to look up)."""
         return cls({"claimed_by": token, "claimed_until": until})
 
@@ -114,14 +115,14 @@ class SyncState:
         self._data["next_attempt_at"] = at
         self._data["last_error"] = reason
 
-    def attempt_failed(self, message: str, timestamp: str, *, retry_at: float | None,
-                       unanswered: bool = False) -> int:
+    def attempt_failed(self, message: str, timestamp: str, *, retry_at: float | None, unanswered: bool = False) -> int:
         """Record a failed attempt and release the claim; `retry_at` None: refused for good (no
         retry, nothing to look up). `unanswered`: no answer came back (a timeout, a dropped
         connection), so Qikink may still be taking the order. The attempts so far."""
         attempts = self.attempts + 1
-        self._data.update(attempts=attempts, last_error=message, last_attempt_at=timestamp,
-                          lookup_first=retry_at is not None)
+        self._data.update(
+            attempts=attempts, last_error=message, last_attempt_at=timestamp, lookup_first=retry_at is not None
+        )
         if unanswered:
             self._data["unanswered"] = True
         else:

@@ -6,6 +6,7 @@ overdue order, and with it refreshes every order of ours on that page. An order 
 or not where its page was estimated, is read by its id instead (the same price, and exact).
 Only a change is written to the store; a poll that finds nothing new only moves the index.
 """
+
 from __future__ import annotations
 
 import logging
@@ -72,8 +73,11 @@ class StatusTracker:
             order["status"] = new
             if requested:
                 order.pop("cancel_requested_from", None)
-                order["qikink_message"] = None if new == "cancelled" else \
-                    "Qikink packed this order for shipping before it was cancelled in its dashboard"
+                order["qikink_message"] = (
+                    None
+                    if new == "cancelled"
+                    else "Qikink packed this order for shipping before it was cancelled in its dashboard"
+                )
         add_event(order, view["event"], EVENT_DESCRIPTIONS.get(view["event"], view["raw_status"]), timestamp)
         if order["status"] in SHIPPED_EMAIL_STATUSES:
             queue_email(order, "shipped", timestamp)  # first seen on its way: once
@@ -90,8 +94,12 @@ class StatusTracker:
         view = to_fulfilment(remote)
         now = self.clock()
         entry = self.index.tracked.get(order_id)
-        if entry is not None and entry.raw_status == view["raw_status"] and \
-                entry.tracking_id == view["tracking_number"] and not view["cancelled"]:
+        if (
+            entry is not None
+            and entry.raw_status == view["raw_status"]
+            and entry.tracking_id == view["tracking_number"]
+            and not view["cancelled"]
+        ):
             self.index.polled(order_id, now)
             return None
         timestamp = now_iso(self.clock)
@@ -116,6 +124,7 @@ class StatusTracker:
 
             def missing(o):
                 SyncState.of(o).polled(self.clock(), error="Qikink does not know this order")
+
             order = self.store.update_order(order_id, missing)
             self.index.note(order, polled_at=self.clock())
             return order
@@ -165,7 +174,11 @@ class StatusTracker:
             ids = [int(o["order_id"]) for o in remote_orders if str(o.get("order_id", "")).isdigit()]
             self.index.calibrate(page, ids)
             for remote in remote_orders:
-                order_id = self.index.by_shipment.get(int(remote["order_id"])) if str(remote.get("order_id", "")).isdigit() else None
+                order_id = (
+                    self.index.by_shipment.get(int(remote["order_id"]))
+                    if str(remote.get("order_id", "")).isdigit()
+                    else None
+                )
                 if order_id is not None:
                     self._take(order_id, remote)
                     refreshed.add(order_id)
@@ -195,14 +208,20 @@ class StatusTracker:
                     pass  # the tracker keeps it within the freshness target
                 except QikinkError:
                     stale = True
-        view = {"order_id": order["order_id"], "qikink_shipment_id": order.get("qikink_shipment_id"),
-                "status": order["status"], "qikink_raw_status": order.get("qikink_raw_status"),
-                "qikink_status": order["qikink_status"],
-                "tracking_number": order.get("tracking_id"), "courier": order.get("courier"),
-                "tracking_url": order.get("tracking_url"), "estimated_delivery": None,
-                "last_update": order.get("updated_at"),
-                "last_checked": iso_utc(polled) if polled else None,
-                "events": order.get("events", [])}
+        view = {
+            "order_id": order["order_id"],
+            "qikink_shipment_id": order.get("qikink_shipment_id"),
+            "status": order["status"],
+            "qikink_raw_status": order.get("qikink_raw_status"),
+            "qikink_status": order["qikink_status"],
+            "tracking_number": order.get("tracking_id"),
+            "courier": order.get("courier"),
+            "tracking_url": order.get("tracking_url"),
+            "estimated_delivery": None,
+            "last_update": order.get("updated_at"),
+            "last_checked": iso_utc(polled) if polled else None,
+            "events": order.get("events", []),
+        }
         if stale:
             view["stale"] = True
         return view

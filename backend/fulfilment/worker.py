@@ -5,6 +5,7 @@ admin's sync (`force`) sends every pending order now (whatever its backoff; clai
 against double sending), probes Qikink once when the circuit breaker is open, and makes every
 order in flight due at once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,18 @@ STOP_REASONS = {
 class SyncWorker:
     """Runs passes on a daemon thread; one process per data directory works at a time."""
 
-    def __init__(self, config, store, health, sender, tracker, index, *, clock=time.time,
-                 catch_up_seconds: float | None = CATCH_UP_SECONDS):
+    def __init__(
+        self,
+        config,
+        store,
+        health,
+        sender,
+        tracker,
+        index,
+        *,
+        clock=time.time,
+        catch_up_seconds: float | None = CATCH_UP_SECONDS,
+    ):
         self.config = config
         self.store = store
         self.health = health
@@ -63,8 +74,15 @@ class SyncWorker:
     def run_pass(self, *, force: bool = False, retry_failed: bool = False) -> dict:
         """Send due orders (all pending ones when forced), then refresh orders in flight."""
         self.catch_up(now=force)
-        report = {"pushed": 0, "failed": 0, "still_pending": 0, "refreshed": 0, "not_refreshed": 0,
-                  "errors": 0, "reasons": []}
+        report = {
+            "pushed": 0,
+            "failed": 0,
+            "still_pending": 0,
+            "refreshed": 0,
+            "not_refreshed": 0,
+            "errors": 0,
+            "reasons": [],
+        }
         stopped = None
         if force and not self.health.breaker.allow():
             if self.health.probe_call():

@@ -8,87 +8,230 @@ GUIDE_ORDER = {
 }
 STRUCTURED_ORDER = {
     "customer_email": "test@bharat.com",
-    "shipping_address": {"name": "Asha Verma", "line1": "12 MG Road", "city": "Mumbai", "state": "Maharashtra",
-                         "pincode": "400001", "phone": "9876543210"},
+    "shipping_address": {
+        "name": "Asha Verma",
+        "line1": "12 MG Road",
+        "city": "Mumbai",
+        "state": "Maharashtra",
+        "pincode": "400001",
+        "phone": "9876543210",
+    },
     "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}],
 }
-ORDER_PATCH = {"shipping_address": {"name": "Test User", "line1": "Test Address", "city": "New Delhi",
-                                    "state": "DL", "pincode": "110001", "phone": "9876543210"}}
+ORDER_PATCH = {
+    "shipping_address": {
+        "name": "Test User",
+        "line1": "Test Address",
+        "city": "New Delhi",
+        "state": "DL",
+        "pincode": "110001",
+        "phone": "9876543210",
+    }
+}
 PRODUCT_PATCH = {"price": 1299, "stock_quantity": 15}
 
 _TIME = "2025-12-04T10:30:00+00:00"
 _ORDER = {
-    "order_id": "BHRT-1733304000", "customer_email": "test@bharat.com",
-    "shipping_address": {"name": "Asha Verma", "line1": "12 MG Road", "line2": "", "city": "Mumbai",
-                         "state": "Maharashtra", "pincode": "400001", "phone": "9876543210", "country": "IN"},
-    "items": [{"sku": "BHRT-001-M", "name": "Heritage Print T-Shirt", "quantity": 1, "price": 1299,
-               "line_total": 1299}],
-    "subtotal": 1299, "shipping": 49, "cod_fee": 0, "total": 1348, "currency": "INR", "payment_method": "prepaid",
+    "order_id": "BHRT-1733304000",
+    "customer_email": "test@bharat.com",
+    "shipping_address": {
+        "name": "Asha Verma",
+        "line1": "12 MG Road",
+        "line2": "",
+        "city": "Mumbai",
+        "state": "Maharashtra",
+        "pincode": "400001",
+        "phone": "9876543210",
+        "country": "IN",
+    },
+    "items": [
+        {"sku": "BHRT-001-M", "name": "Heritage Print T-Shirt", "quantity": 1, "price": 1299, "line_total": 1299}
+    ],
+    "subtotal": 1299,
+    "shipping": 49,
+    "cod_fee": 0,
+    "total": 1348,
+    "currency": "INR",
+    "payment_method": "prepaid",
     "status": "confirmed",
-    "qikink_status": "synced", "qikink_order_number": "BHRT1733304000", "qikink_shipment_id": "12345678",
-    "tracking_id": None, "courier": None, "tracking_url": None, "qikink_message": None,
-    "created_at": _TIME, "updated_at": _TIME,
+    "qikink_status": "synced",
+    "qikink_order_number": "BHRT1733304000",
+    "qikink_shipment_id": "12345678",
+    "tracking_id": None,
+    "courier": None,
+    "tracking_url": None,
+    "qikink_message": None,
+    "created_at": _TIME,
+    "updated_at": _TIME,
 }
 ORDER_CREATED = {
-    "status": "success", "message": "Order created successfully and synced with Qikink", "data": _ORDER,
+    "status": "success",
+    "message": "Order created successfully and synced with Qikink",
+    "data": _ORDER,
     "qikink_integration": {"status": "success", "qikink_shipment_id": "12345678", "tracking_id": None},
 }
 ORDER_ANSWER = {"status": "success", "data": _ORDER}
-CHARGES = {"status": "success", "data": {"currency": "INR", "shipping_fee": 49, "free_shipping_above": 999,
-                                         "cod_fee": 30}}
-_SELLER = {"legal_name": "Bharat Heritage Prints Private Limited", "gstin": "27AAPFU0939F1ZV",
-           "address": "21 Linking Road, Bandra West, Mumbai 400050", "state": "Maharashtra", "state_code": "27"}
-INVOICE = {"status": "success", "data": {
-    "invoice_number": "INV-000001", "invoice_date": "2025-12-04", "issued_at": "2025-12-04T16:30:00+05:30",
-    "order_id": "BHRT-1733304000", "order_date": "2025-12-04T16:00:00+05:30", "payment_method": "prepaid", "currency": "INR",
-    "prices_include_tax": True, "reverse_charge": False, "seller": _SELLER,
-    "buyer": {"name": "Asha Verma", "email": "test@bharat.com", "gstin": None,
-              "address": {"line1": "12 MG Road", "line2": "", "city": "Mumbai", "state": "Maharashtra",
-                          "pincode": "400001"}},
-    "place_of_supply": {"state": "Maharashtra", "state_code": "27"}, "supply": "intra_state",
-    "tax_names": {"cgst": "CGST", "sgst": "SGST", "igst": "IGST"},
-    "lines": [
-        {"kind": "goods", "description": "Heritage Print T-Shirt (M)", "sku": "BHRT-001-M", "hsn": "6109",
-         "quantity": 1, "unit_price": 1299, "amount": 1299, "gst_rate": 5, "taxable_value": 1237.14,
-         "cgst": 30.93, "sgst": 30.93, "igst": 0, "tax": 61.86},
-        {"kind": "shipping", "description": "Shipping", "sku": None, "hsn": "6109", "quantity": 1,
-         "unit_price": 49, "amount": 49, "gst_rate": 5, "taxable_value": 46.67, "cgst": 1.17, "sgst": 1.16,
-         "igst": 0, "tax": 2.33}],
-    "totals": {"taxable_value": 1283.81, "cgst": 32.1, "sgst": 32.09, "igst": 0, "tax": 64.19, "total": 1348},
-    "total_in_words": "Rupees One Thousand Three Hundred Forty-Eight Only",
-    "charges_rate_rule": "Shipping and the cash-on-delivery fee are part of the supply of the goods (composite "
-                         "supply) and taxed at the rate of its principal supply"}}
-ORDER_CANCELLED = {"status": "success", "message": "Order cancelled",
-                   "data": {**_ORDER, "status": "cancelled", "qikink_status": "not_sent", "qikink_shipment_id": None}}
-PRODUCT = {"sku": "BHRT-001-M", "name": "Heritage Print T-Shirt",
-           "description": "Premium cotton with traditional Madhubani art print", "price": 1299,
-           "stock_quantity": 15, "category": "mens", "manufacturer": "Qikink", "origin": "India", "in_stock": True}
-QIKINK_STATUS = {"status": "connected", "environment": "sandbox", "qikink_api": "https://sandbox.qikink.com",
-                 "client_id": "78670273...", "last_check": _TIME, "token_valid_until": "2025-12-04T11:30:00+00:00",
-                 "pending_orders": 0, "last_error": None}
-AUTHENTICATED = {"status": "authenticated", "client_id": "78670273...", "api_endpoint": "https://sandbox.qikink.com",
-                 "timestamp": _TIME, "token_valid_until": "2025-12-04T11:30:00+00:00"}
-SYNC_REPORT = {"sync_id": "SYNC-1733304000", "timestamp": _TIME, "products_synced": 8,
-               "qikink_integration": {"status": "success",
-                                      "qikink_response": {"products_synced": 8, "sync_timestamp": _TIME}},
-               "products": {"valid": 8, "invalid": []},
-               "orders": {"pushed": 2, "failed": 0, "still_pending": 0, "refreshed": 5}}
+CHARGES = {
+    "status": "success",
+    "data": {"currency": "INR", "shipping_fee": 49, "free_shipping_above": 999, "cod_fee": 30},
+}
+_SELLER = {
+    "legal_name": "Bharat Heritage Prints Private Limited",
+    "gstin": "27AAPFU0939F1ZV",
+    "address": "21 Linking Road, Bandra West, Mumbai 400050",
+    "state": "Maharashtra",
+    "state_code": "27",
+}
+INVOICE = {
+    "status": "success",
+    "data": {
+        "invoice_number": "INV-000001",
+        "invoice_date": "2025-12-04",
+        "issued_at": "2025-12-04T16:30:00+05:30",
+        "order_id": "BHRT-1733304000",
+        "order_date": "2025-12-04T16:00:00+05:30",
+        "payment_method": "prepaid",
+        "currency": "INR",
+        "prices_include_tax": True,
+        "reverse_charge": False,
+        "seller": _SELLER,
+        "buyer": {
+            "name": "Asha Verma",
+            "email": "test@bharat.com",
+            "gstin": None,
+            "address": {
+                "line1": "12 MG Road",
+                "line2": "",
+                "city": "Mumbai",
+                "state": "Maharashtra",
+                "pincode": "400001",
+            },
+        },
+        "place_of_supply": {"state": "Maharashtra", "state_code": "27"},
+        "supply": "intra_state",
+        "tax_names": {"cgst": "CGST", "sgst": "SGST", "igst": "IGST"},
+        "lines": [
+            {
+                "kind": "goods",
+                "description": "Heritage Print T-Shirt (M)",
+                "sku": "BHRT-001-M",
+                "hsn": "6109",
+                "quantity": 1,
+                "unit_price": 1299,
+                "amount": 1299,
+                "gst_rate": 5,
+                "taxable_value": 1237.14,
+                "cgst": 30.93,
+                "sgst": 30.93,
+                "igst": 0,
+                "tax": 61.86,
+            },
+            {
+                "kind": "shipping",
+                "description": "Shipping",
+                "sku": None,
+                "hsn": "6109",
+                "quantity": 1,
+                "unit_price": 49,
+                "amount": 49,
+                "gst_rate": 5,
+                "taxable_value": 46.67,
+                "cgst": 1.17,
+                "sgst": 1.16,
+                "igst": 0,
+                "tax": 2.33,
+            },
+        ],
+        "totals": {"taxable_value": 1283.81, "cgst": 32.1, "sgst": 32.09, "igst": 0, "tax": 64.19, "total": 1348},
+        "total_in_words": "Rupees One Thousand Three Hundred Forty-Eight Only",
+        "charges_rate_rule": "Shipping and the cash-on-delivery fee are part of the supply of the goods (composite "
+        "supply) and taxed at the rate of its principal supply",
+    },
+}
+ORDER_CANCELLED = {
+    "status": "success",
+    "message": "Order cancelled",
+    "data": {**_ORDER, "status": "cancelled", "qikink_status": "not_sent", "qikink_shipment_id": None},
+}
+PRODUCT = {
+    "sku": "BHRT-001-M",
+    "name": "Heritage Print T-Shirt",
+    "description": "Premium cotton with traditional Madhubani art print",
+    "price": 1299,
+    "stock_quantity": 15,
+    "category": "mens",
+    "manufacturer": "Qikink",
+    "origin": "India",
+    "in_stock": True,
+}
+QIKINK_STATUS = {
+    "status": "connected",
+    "environment": "sandbox",
+    "qikink_api": "https://sandbox.qikink.com",
+    "client_id": "78670273...",
+    "last_check": _TIME,
+    "token_valid_until": "2025-12-04T11:30:00+00:00",
+    "pending_orders": 0,
+    "last_error": None,
+}
+AUTHENTICATED = {
+    "status": "authenticated",
+    "client_id": "78670273...",
+    "api_endpoint": "https://sandbox.qikink.com",
+    "timestamp": _TIME,
+    "token_valid_until": "2025-12-04T11:30:00+00:00",
+}
+SYNC_REPORT = {
+    "sync_id": "SYNC-1733304000",
+    "timestamp": _TIME,
+    "products_synced": 8,
+    "qikink_integration": {"status": "success", "qikink_response": {"products_synced": 8, "sync_timestamp": _TIME}},
+    "products": {"valid": 8, "invalid": []},
+    "orders": {"pushed": 2, "failed": 0, "still_pending": 0, "refreshed": 5},
+}
 FULFILMENT = {
-    "order_id": "BHRT-1733304000", "qikink_shipment_id": "12345678", "status": "in_transit",
-    "qikink_raw_status": "In-Transit", "qikink_status": "synced", "tracking_number": "1234567890",
-    "courier": "Delhivery", "tracking_url": "https://courierupdates.com/?awb=1234567890",
-    "estimated_delivery": None, "last_update": "2025-12-05T08:00:00+00:00",
+    "order_id": "BHRT-1733304000",
+    "qikink_shipment_id": "12345678",
+    "status": "in_transit",
+    "qikink_raw_status": "In-Transit",
+    "qikink_status": "synced",
+    "tracking_number": "1234567890",
+    "courier": "Delhivery",
+    "tracking_url": "https://courierupdates.com/?awb=1234567890",
+    "estimated_delivery": None,
+    "last_update": "2025-12-05T08:00:00+00:00",
     "events": [
-        {"event": "order_received", "timestamp": "2025-12-04T10:00:00+00:00", "location": None,
-         "description": "Order placed"},
-        {"event": "order_synced", "timestamp": "2025-12-04T10:00:01+00:00", "location": None,
-         "description": "Sent to Qikink"},
-        {"event": "order_processing", "timestamp": "2025-12-04T14:30:00+00:00", "location": None,
-         "description": "Printing"},
-        {"event": "in_transit", "timestamp": "2025-12-05T08:00:00+00:00", "location": None,
-         "description": "Shipped and in transit"},
+        {
+            "event": "order_received",
+            "timestamp": "2025-12-04T10:00:00+00:00",
+            "location": None,
+            "description": "Order placed",
+        },
+        {
+            "event": "order_synced",
+            "timestamp": "2025-12-04T10:00:01+00:00",
+            "location": None,
+            "description": "Sent to Qikink",
+        },
+        {
+            "event": "order_processing",
+            "timestamp": "2025-12-04T14:30:00+00:00",
+            "location": None,
+            "description": "Printing",
+        },
+        {
+            "event": "in_transit",
+            "timestamp": "2025-12-05T08:00:00+00:00",
+            "location": None,
+            "description": "Shipped and in transit",
+        },
     ],
 }
-VALIDATION_ERROR = {"status": "error", "error": {
-    "code": "validation_error", "message": "items[0].quantity must be an integer between 1 and 99",
-    "details": [{"field": "items[0].quantity", "message": "must be an integer between 1 and 99"}]}}
+VALIDATION_ERROR = {
+    "status": "error",
+    "error": {
+        "code": "validation_error",
+        "message": "items[0].quantity must be an integer between 1 and 99",
+        "details": [{"field": "items[0].quantity", "message": "must be an integer between 1 and 99"}],
+    },
+}

@@ -1,4 +1,5 @@
 """Qikink access tokens (cached, renewed early, minted once under a lock) and request signing."""
+
 import hashlib
 import hmac
 import logging
@@ -89,14 +90,13 @@ class TokenCache:
             self._shared.discard(token)
 
 
-def signature(secret: str, timestamp: str, method: str, path_with_query: str,
-              body: bytes | str | None) -> str:
+def signature(secret: str, timestamp: str, method: str, path_with_query: str, body: bytes | str | None) -> str:
     """Hex HMAC-SHA256 of "timestamp\\nMETHOD\\npath?query\\nbody" keyed by the client secret."""
     if body is None:
         body = b""
     elif isinstance(body, str):
         body = body.encode("utf-8")
-    message = f"{timestamp}\n{method.upper()}\n{path_with_query}\n".encode("utf-8") + body
+    message = f"{timestamp}\n{method.upper()}\n{path_with_query}\n".encode() + body
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
@@ -124,6 +124,5 @@ class HmacSigner(requests.auth.AuthBase):
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         timestamp = str(int(self._clock()))
         request.headers["X-Timestamp"] = timestamp
-        request.headers["X-Signature"] = signature(self._secret, timestamp, request.method,
-                                                   path, request.body)
+        request.headers["X-Signature"] = signature(self._secret, timestamp, request.method, path, request.body)
         return request

@@ -12,6 +12,7 @@ above it, so tracking can never use the calls that new orders need:
 With a `path` (a small file in the data directory) the window is shared by every process on
 that directory; without one, by the threads of this process.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -102,8 +103,17 @@ class CallBudget:
     `window` keeps the calls: this process's (default), a file's (`path`, every process on the data
     directory) or the database's (every server of a fleet, see storage/fleet.py)."""
 
-    def __init__(self, per_minute: int, *, path=None, window=None, account: str = "", clock=time.time,
-                 sleep=time.sleep, create_reserve: int | None = None):
+    def __init__(
+        self,
+        per_minute: int,
+        *,
+        path=None,
+        window=None,
+        account: str = "",
+        clock=time.time,
+        sleep=time.sleep,
+        create_reserve: int | None = None,
+    ):
         self.per_minute = per_minute
         self.span = WINDOW_SECONDS + SAFETY_SECONDS
         reserve = default_create_reserve(per_minute) if create_reserve is None else create_reserve
@@ -164,8 +174,9 @@ class CallBudget:
             if not delay:
                 return
             if not wait:
-                raise QikinkRateLimited(f"Qikink call budget for {kind} spent this minute",
-                                        retry_after=math.ceil(delay * 1000) / 1000)
+                raise QikinkRateLimited(
+                    f"Qikink call budget for {kind} spent this minute", retry_after=math.ceil(delay * 1000) / 1000
+                )
             self._sleep(delay)
 
     def wait_for(self, kind: str) -> float:
@@ -178,14 +189,19 @@ class CallBudget:
 
     def usage(self) -> dict:
         """Calls in the last minute by kind, the limit, and what each kind could still take."""
+
         def count(calls, now):
             recent = [c for c in calls if c[0] > now - WINDOW_SECONDS]
             return ({kind: sum(1 for c in recent if c[1] == kind) for kind in KINDS}, len(calls)), False
 
         by_kind, in_window = self._window(count) or ({kind: 0 for kind in KINDS}, 0)
         available = {kind: max(self.limit(kind) - in_window, 0) if self.per_minute else None for kind in KINDS}
-        return {"per_minute": self.per_minute or None, "last_minute": by_kind,
-                "last_minute_total": sum(by_kind.values()), "available_now": available}
+        return {
+            "per_minute": self.per_minute or None,
+            "last_minute": by_kind,
+            "last_minute_total": sum(by_kind.values()),
+            "available_now": available,
+        }
 
     def creates_per_minute(self) -> int:
         """New orders a minute the budget sustains (0: unlimited), for the queue's time estimate."""

@@ -1,4 +1,5 @@
 """HTTP client for the real Qikink API (token, create, read, list, find by our order number)."""
+
 import json
 import logging
 import random
@@ -12,9 +13,16 @@ import requests
 
 from ..retry import backoff_delay
 from .auth import HmacSigner, TokenCache, TokenInfo
-from .errors import (QikinkAuthError, QikinkDuplicateOrder, QikinkError, QikinkNotFound,
-                     QikinkRateLimited, QikinkUnavailable, QikinkValidationError)
 from .budget import CallBudget
+from .errors import (
+    QikinkAuthError,
+    QikinkDuplicateOrder,
+    QikinkError,
+    QikinkNotFound,
+    QikinkRateLimited,
+    QikinkUnavailable,
+    QikinkValidationError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +38,7 @@ DEFAULT_TOKEN_LIFETIME = 3600.0
 DEFAULT_RETRY_AFTER = 60.0
 DUPLICATE_LOOKUP_FACTOR = 50
 
-_TOKEN_REFUSED = re.compile(r"(invalid|expired|missing).{0,20}(token|accesstoken)|unauthori[sz]ed",
-                            re.I)
+_TOKEN_REFUSED = re.compile(r"(invalid|expired|missing).{0,20}(token|accesstoken)|unauthori[sz]ed", re.I)
 _TRANSIENT_MESSAGE = re.compile(r"try again|temporar|server error|timed? ?out|unavailable", re.I)
 _RATE_MESSAGE = re.compile(r"too many|rate limit", re.I)
 
@@ -54,14 +61,17 @@ class QikinkConfig:
     backoff_cap: float = 8.0
 
     def __repr__(self):
-        return (f"QikinkConfig(client_id={self.masked_client_id!r}, "
-                f"environment={self.environment!r}, api_base={self.api_base!r}, "
-                f"sign_requests={self.sign_requests!r})")
+        return (
+            f"QikinkConfig(client_id={self.masked_client_id!r}, "
+            f"environment={self.environment!r}, api_base={self.api_base!r}, "
+            f"sign_requests={self.sign_requests!r})"
+        )
 
     def __post_init__(self):
         if not self.base_url and self.environment not in ENVIRONMENTS:
-            raise ValueError(f"unknown Qikink environment {self.environment!r}; "
-                             f"expected one of {', '.join(ENVIRONMENTS)}")
+            raise ValueError(
+                f"unknown Qikink environment {self.environment!r}; expected one of {', '.join(ENVIRONMENTS)}"
+            )
 
     @property
     def api_base(self) -> str:
@@ -99,8 +109,17 @@ class QikinkClient:
     account's CallBudget first, so tracking never spends the calls that new orders need.
     """
 
-    def __init__(self, config: QikinkConfig, *, session=None, sleep=time.sleep, clock=time.time,
-                 budget: CallBudget | None = None, jitter=random.random, token_store=None):
+    def __init__(
+        self,
+        config: QikinkConfig,
+        *,
+        session=None,
+        sleep=time.sleep,
+        clock=time.time,
+        budget: CallBudget | None = None,
+        jitter=random.random,
+        token_store=None,
+    ):
         self.config = config
         self._session = session or requests.Session()
         self._owns_session = session is None
@@ -108,10 +127,10 @@ class QikinkClient:
         self._clock = clock
         self._jitter = jitter
         self._tokens = TokenCache(clock=clock, shared=token_store)  # token_store: one token for a fleet
-        self.budget = budget or CallBudget(config.rate_limit_per_minute, account=config.client_id,
-                                           clock=clock, sleep=sleep)
-        self._signer = (HmacSigner(config.client_secret, clock=clock)
-                        if config.sign_requests else None)
+        self.budget = budget or CallBudget(
+            config.rate_limit_per_minute, account=config.client_id, clock=clock, sleep=sleep
+        )
+        self._signer = HmacSigner(config.client_secret, clock=clock) if config.sign_requests else None
 
     @classmethod
     def from_config(cls, settings, store=None) -> "QikinkClient":
@@ -127,29 +146,47 @@ class QikinkClient:
                 # The emulator accepts any credentials: make throwaway ones, nothing to keep secret.
                 client_id, secret = f"emulator-{secrets.token_hex(4)}", secrets.token_hex(16)
         config = QikinkConfig(
-            client_id=client_id, client_secret=secret, environment=settings.qikink_env, base_url=base_url,
-            sign_requests=settings.qikink_sign_requests, connect_timeout=settings.qikink_connect_timeout,
-            read_timeout=settings.qikink_read_timeout, rate_limit_per_minute=settings.qikink_rate_limit_per_minute)
-        budget = CallBudget(config.rate_limit_per_minute, path=settings.data_dir / "qikink-budget.json",
-                            window=store.call_window(client_id) if store is not None else None,
-                            account=client_id, create_reserve=settings.qikink_create_reserve_per_minute)
-        return cls(config, budget=budget,
-                   token_store=store.token_store(client_id, secret) if store is not None else None)
+            client_id=client_id,
+            client_secret=secret,
+            environment=settings.qikink_env,
+            base_url=base_url,
+            sign_requests=settings.qikink_sign_requests,
+            connect_timeout=settings.qikink_connect_timeout,
+            read_timeout=settings.qikink_read_timeout,
+            rate_limit_per_minute=settings.qikink_rate_limit_per_minute,
+        )
+        budget = CallBudget(
+            config.rate_limit_per_minute,
+            path=settings.data_dir / "qikink-budget.json",
+            window=store.call_window(client_id) if store is not None else None,
+            account=client_id,
+            create_reserve=settings.qikink_create_reserve_per_minute,
+        )
+        return cls(
+            config, budget=budget, token_store=store.token_store(client_id, secret) if store is not None else None
+        )
 
     def without_retries(self) -> "QikinkClient":
         """A sibling for calls that must answer fast (an order request's push): one attempt per
         call, sharing this client's token cache, call budget and HTTP session, so it never
         mints a second token."""
-        sibling = QikinkClient(replace(self.config, max_retries=0), session=self._session,
-                               sleep=self._sleep, clock=self._clock, budget=self.budget,
-                               jitter=self._jitter)
+        sibling = QikinkClient(
+            replace(self.config, max_retries=0),
+            session=self._session,
+            sleep=self._sleep,
+            clock=self._clock,
+            budget=self.budget,
+            jitter=self._jitter,
+        )
         sibling._tokens = self._tokens
         sibling._owns_session = False
         return sibling
 
     def __repr__(self):
-        return (f"QikinkClient(environment={self.config.environment!r}, "
-                f"api_base={self.config.api_base!r}, client_id={self.config.masked_client_id!r})")
+        return (
+            f"QikinkClient(environment={self.config.environment!r}, "
+            f"api_base={self.config.api_base!r}, client_id={self.config.masked_client_id!r})"
+        )
 
     # --- tokens -----------------------------------------------------------------------------
 
@@ -168,16 +205,19 @@ class QikinkClient:
         return self._tokens.peek() is not None
 
     def _mint(self, wait=True) -> TokenInfo:
-        body = self._request("POST", TOKEN_PATH, form={"ClientId": self.config.client_id,
-                                                       "client_secret": self.config.client_secret},
-                             authenticated=False, wait=wait, kind="token")
+        body = self._request(
+            "POST",
+            TOKEN_PATH,
+            form={"ClientId": self.config.client_id, "client_secret": self.config.client_secret},
+            authenticated=False,
+            wait=wait,
+            kind="token",
+        )
         token = body.get("Accesstoken") if isinstance(body, dict) else None
         if not token:
-            raise QikinkUnavailable("token answer without Accesstoken",
-                                    call=f"POST {TOKEN_PATH}", http_status=200)
+            raise QikinkUnavailable("token answer without Accesstoken", call=f"POST {TOKEN_PATH}", http_status=200)
         lifetime = _number(body.get("expires_in")) or DEFAULT_TOKEN_LIFETIME
-        log.info("Minted a Qikink token for client %s (valid %ss)",
-                 self.config.masked_client_id, lifetime)
+        log.info("Minted a Qikink token for client %s (valid %ss)", self.config.masked_client_id, lifetime)
         return TokenInfo(token=token, expires_at=self._clock() + lifetime)
 
     # --- orders -----------------------------------------------------------------------------
@@ -194,19 +234,20 @@ class QikinkClient:
         attempts = 1 + max(self.config.max_retries, 0)
         for attempt in range(attempts):
             try:
-                body = self._request("POST", CREATE_PATH, json_body=payload, retry=False,
-                                     wait=wait, kind="create")
+                body = self._request("POST", CREATE_PATH, json_body=payload, retry=False, wait=wait, kind="create")
                 order_id = body.get("order_id") if isinstance(body, dict) else None
                 if order_id in (None, ""):
-                    raise QikinkUnavailable("create answer without order_id", call=call,
-                                            http_status=200, body=json.dumps(body)[:500])
+                    raise QikinkUnavailable(
+                        "create answer without order_id", call=call, http_status=200, body=json.dumps(body)[:500]
+                    )
                 log.info("Qikink accepted order %s as %s", number, order_id)
                 return {"order_id": str(order_id), "existing": False, "raw": body}
             except QikinkDuplicateOrder as exc:
                 # Qikink says the order exists: look past the usual depth, since it may be older
                 # than the newest pages (sent before a crash, with many orders since).
-                found = self._find_after(exc, number, wait,
-                                         max_pages=self.config.lookup_max_pages * DUPLICATE_LOOKUP_FACTOR)
+                found = self._find_after(
+                    exc, number, wait, max_pages=self.config.lookup_max_pages * DUPLICATE_LOOKUP_FACTOR
+                )
                 if found is None:
                     exc.order_number = number
                     raise
@@ -220,8 +261,7 @@ class QikinkClient:
                     found = self._find_after(exc, number, wait)
                     if found is not None:
                         log.info("Order %s was accepted despite %s", number, exc)
-                        return {"order_id": str(found.get("order_id")), "existing": True,
-                                "raw": found}
+                        return {"order_id": str(found.get("order_id")), "existing": True, "raw": found}
                 if attempt + 1 >= attempts or (isinstance(exc, QikinkRateLimited) and not wait):
                     raise
                 delay = self._backoff(attempt, exc)
@@ -236,33 +276,31 @@ class QikinkClient:
         try:
             return self.find_order_by_number(number, wait=wait, max_pages=max_pages)
         except QikinkRateLimited:
-            raise QikinkUnavailable(f"create outcome unknown ({error}); lookup postponed",
-                                    call=error.call, http_status=error.http_status) from None
+            raise QikinkUnavailable(
+                f"create outcome unknown ({error}); lookup postponed", call=error.call, http_status=error.http_status
+            ) from None
 
     def get_order(self, qikink_order_id: str, *, wait: bool = True, kind: str = "tracking") -> dict:
         """One order by Qikink's id (the answer may be a one-element array or an object)."""
-        body = self._request("GET", ORDER_PATH, params={"id": str(qikink_order_id)}, wait=wait,
-                             kind=kind)
+        body = self._request("GET", ORDER_PATH, params={"id": str(qikink_order_id)}, wait=wait, kind=kind)
         if isinstance(body, list):
             body = body[0] if body else None
         if not isinstance(body, dict) or not body:
-            raise QikinkNotFound(f"Qikink has no order {qikink_order_id}",
-                                 call=f"GET {ORDER_PATH}", http_status=200)
+            raise QikinkNotFound(f"Qikink has no order {qikink_order_id}", call=f"GET {ORDER_PATH}", http_status=200)
         return body
 
     def list_orders(self, page_no: int = 1, *, wait: bool = True, kind: str = "tracking") -> list[dict]:
         """One page of 10 orders, newest first; empty past the end."""
-        body = self._request("GET", ORDER_PATH, params={"page_no": str(page_no)}, wait=wait,
-                             kind=kind)
+        body = self._request("GET", ORDER_PATH, params={"page_no": str(page_no)}, wait=wait, kind=kind)
         if isinstance(body, dict):
             return [body] if body.get("order_id") is not None else []
         if not isinstance(body, list):
-            raise QikinkUnavailable("order list answer is not a list", call=f"GET {ORDER_PATH}",
-                                    http_status=200)
+            raise QikinkUnavailable("order list answer is not a list", call=f"GET {ORDER_PATH}", http_status=200)
         return [order for order in body if isinstance(order, dict)]
 
-    def find_order_by_number(self, order_number: str, *, max_pages: int | None = None,
-                             wait: bool = True) -> dict | None:
+    def find_order_by_number(
+        self, order_number: str, *, max_pages: int | None = None, wait: bool = True
+    ) -> dict | None:
         """The order whose `number` ends in ours (Qikink prefixes it, maybe 'Cancelled_'), or None."""
         suffix = f"_{order_number}"
         pages = max_pages or self.config.lookup_max_pages
@@ -284,8 +322,19 @@ class QikinkClient:
 
     # --- the funnel -------------------------------------------------------------------------
 
-    def _request(self, method, path, *, params=None, json_body=None, form=None,
-                 authenticated=True, retry=True, wait=True, kind="tracking"):
+    def _request(
+        self,
+        method,
+        path,
+        *,
+        params=None,
+        json_body=None,
+        form=None,
+        authenticated=True,
+        retry=True,
+        wait=True,
+        kind="tracking",
+    ):
         """Every call goes through here: call budget, token, signing, timeouts, retries."""
         attempts = 1 + (max(self.config.max_retries, 0) if retry else 0)
         reminted = False
@@ -299,19 +348,20 @@ class QikinkClient:
                 # Qikink checks the token before anything else, so a refused call (a create too)
                 # was not acted on: mint once and send it again. A second refusal is reported.
                 if reminted:
-                    raise QikinkAuthError("Qikink refused the access token", call=exc.call,
-                                          http_status=exc.http_status,
-                                          qikink_message=exc.qikink_message) from None
+                    raise QikinkAuthError(
+                        "Qikink refused the access token",
+                        call=exc.call,
+                        http_status=exc.http_status,
+                        qikink_message=exc.qikink_message,
+                    ) from None
                 reminted = True
                 log.info("Qikink refused the token on %s; minting a new one", exc.call)
             except QikinkError as exc:
                 attempt += 1
-                if (not exc.transient or attempt >= attempts
-                        or (isinstance(exc, QikinkRateLimited) and not wait)):
+                if not exc.transient or attempt >= attempts or (isinstance(exc, QikinkRateLimited) and not wait):
                     raise
                 delay = self._backoff(attempt - 1, exc)
-                log.warning("%s failed (%s); retry %d/%d in %.2fs", exc.call, exc, attempt,
-                            attempts - 1, delay)
+                log.warning("%s failed (%s); retry %d/%d in %.2fs", exc.call, exc, attempt, attempts - 1, delay)
                 self._sleep(delay)
 
     def _token_for_call(self, wait=True) -> TokenInfo:
@@ -321,8 +371,14 @@ class QikinkClient:
     def _backoff(self, attempt, exc) -> float:
         """Capped exponential backoff with jitter; honours Retry-After on rate limits."""
         retry_after = exc.retry_after if isinstance(exc, QikinkRateLimited) else None
-        return backoff_delay(attempt, base=self.config.backoff_base, cap=self.config.backoff_cap,
-                             retry_after=retry_after, max_retry_after=DEFAULT_RETRY_AFTER, jitter=self._jitter)
+        return backoff_delay(
+            attempt,
+            base=self.config.backoff_base,
+            cap=self.config.backoff_cap,
+            retry_after=retry_after,
+            max_retry_after=DEFAULT_RETRY_AFTER,
+            jitter=self._jitter,
+        )
 
     def _send(self, method, path, params, json_body, form, token, wait, kind):
         """One attempt: returns the parsed JSON body or raises a typed QikinkError."""
@@ -333,14 +389,19 @@ class QikinkClient:
             headers.update({"ClientId": self.config.client_id, "Accesstoken": token.token})
         try:
             response = self._session.request(
-                method, self.config.api_base + path, params=params, json=json_body, data=form,
-                headers=headers, auth=self._signer,
-                timeout=(self.config.connect_timeout, self.config.read_timeout))
+                method,
+                self.config.api_base + path,
+                params=params,
+                json=json_body,
+                data=form,
+                headers=headers,
+                auth=self._signer,
+                timeout=(self.config.connect_timeout, self.config.read_timeout),
+            )
         except requests.Timeout as exc:
             raise QikinkUnavailable(f"Qikink timed out ({type(exc).__name__})", call=call) from None
         except requests.RequestException as exc:
-            raise QikinkUnavailable(f"Qikink unreachable ({type(exc).__name__})",
-                                    call=call) from None
+            raise QikinkUnavailable(f"Qikink unreachable ({type(exc).__name__})", call=call) from None
         return self._parse(response, call)
 
     def _parse(self, response, call):
@@ -349,8 +410,7 @@ class QikinkClient:
         text = response.text
         evidence = {"call": call, "http_status": status, "body": text}
         if status == 429:
-            raise QikinkRateLimited("Qikink rate limit reached", retry_after=_retry_after(response),
-                                    **evidence)
+            raise QikinkRateLimited("Qikink rate limit reached", retry_after=_retry_after(response), **evidence)
         try:
             body = response.json()
         except ValueError:
@@ -361,8 +421,9 @@ class QikinkClient:
             message = raw if isinstance(raw, str) else None
         failed = status >= 400 or not isinstance(body, (dict, list))
         if isinstance(body, dict):
-            failed = (failed or body.get("error") not in (None, False, "")
-                      or (_number(body.get("status_code")) or 0) >= 400)
+            failed = (
+                failed or body.get("error") not in (None, False, "") or (_number(body.get("status_code")) or 0) >= 400
+            )
         if not failed:
             return body
         raise self._classify(status, body, message, evidence)
@@ -378,8 +439,7 @@ class QikinkClient:
             # PHP's complaint about a key we failed to send: our bug, resending will not help.
             return QikinkValidationError(qikink_message=text, **evidence)
         if _RATE_MESSAGE.search(text):
-            return QikinkRateLimited(qikink_message=text, retry_after=DEFAULT_RETRY_AFTER,
-                                     **evidence)
+            return QikinkRateLimited(qikink_message=text, retry_after=DEFAULT_RETRY_AFTER, **evidence)
         if evidence["call"] == f"POST {TOKEN_PATH}" and status in (400, 401, 403):
             return QikinkAuthError(qikink_message=text or None, **evidence)
         if status in (401, 403) or _TOKEN_REFUSED.search(text):

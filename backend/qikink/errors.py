@@ -7,8 +7,7 @@ class QikinkError(Exception):
     transient = False
     default_message = "Qikink call failed"
 
-    def __init__(self, message=None, *, call=None, http_status=None, qikink_message=None,
-                 body=None):
+    def __init__(self, message=None, *, call=None, http_status=None, qikink_message=None, body=None):
         self.call = call
         self.http_status = http_status
         self.qikink_message = qikink_message
@@ -22,14 +21,18 @@ class QikinkError(Exception):
         return self.args[0] if self.args else self.default_message
 
     def __str__(self):
-        details = ", ".join(f"{name}={value}" for name, value in
-                            (("call", self.call), ("http_status", self.http_status))
-                            if value is not None)
+        details = ", ".join(
+            f"{name}={value}"
+            for name, value in (("call", self.call), ("http_status", self.http_status))
+            if value is not None
+        )
         return f"{self.message} ({details})" if details else self.message
 
     def __repr__(self):
-        return (f"{type(self).__name__}({self.message!r}, call={self.call!r}, "
-                f"http_status={self.http_status!r}, qikink_message={self.qikink_message!r})")
+        return (
+            f"{type(self).__name__}({self.message!r}, call={self.call!r}, "
+            f"http_status={self.http_status!r}, qikink_message={self.qikink_message!r})"
+        )
 
 
 class QikinkAuthError(QikinkError):

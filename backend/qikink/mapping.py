@@ -1,4 +1,5 @@
 """Our order → Qikink's create body, and Qikink's order → our fulfilment view."""
+
 import logging
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -8,31 +9,32 @@ log = logging.getLogger(__name__)
 ADDRESS1_MAX = 90
 CANCELLED_PREFIX = "cancelled_"
 
-HAPPY_PATH = ("pending", "confirmed", "processing", "ready_to_ship", "in_transit",
-              "out_for_delivery", "delivered")
+HAPPY_PATH = ("pending", "confirmed", "processing", "ready_to_ship", "in_transit", "out_for_delivery", "delivered")
 TERMINAL_STATUSES = frozenset({"delivered", "returned", "cancelled"})
 # Packed for shipping or later: Qikink ships the order, so it can no longer be cancelled.
-SHIPPING_STATUSES = frozenset({"ready_to_ship", "in_transit", "out_for_delivery", "delivered", "exception",
-                               "rto_initiated", "returned"})
+SHIPPING_STATUSES = frozenset(
+    {"ready_to_ship", "in_transit", "out_for_delivery", "delivered", "exception", "rto_initiated", "returned"}
+)
 TERMINAL_RAW_STATUSES = frozenset({"delivered", "returned", "cancelled", "lost", "archived"})
 
 # Qikink's free-text status (normalised: lower case, '-'/'_' as spaces) → (status, event).
 _STATUS_TABLE = {}
 for _raws, _mapped in (
-        (("on hold",), ("on_hold", "order_on_hold")),
-        (("live", "live oos", "to be printed", "partially picklisted", "printed"),
-         ("processing", "order_processing")),
-        (("manifested", "pickup scheduled"), ("ready_to_ship", "ready_to_ship")),
-        (("in transit", "picked up", "misrouted", "delivery rescheduled"),
-         ("in_transit", "in_transit")),
-        (("out for delivery",), ("out_for_delivery", "out_for_delivery")),
-        (("delivered",), ("delivered", "delivered")),
-        (("exception", "not attempted", "consignee unavailable", "incorrect/incomplete address",
-          "refused to accept"), ("exception", "delivery_exception")),
-        (("rto initiated",), ("rto_initiated", "rto_initiated")),
-        (("returned",), ("returned", "returned")),
-        (("cancelled",), ("cancelled", "cancelled")),
-        (("action required",), ("action_required", "action_required"))):
+    (("on hold",), ("on_hold", "order_on_hold")),
+    (("live", "live oos", "to be printed", "partially picklisted", "printed"), ("processing", "order_processing")),
+    (("manifested", "pickup scheduled"), ("ready_to_ship", "ready_to_ship")),
+    (("in transit", "picked up", "misrouted", "delivery rescheduled"), ("in_transit", "in_transit")),
+    (("out for delivery",), ("out_for_delivery", "out_for_delivery")),
+    (("delivered",), ("delivered", "delivered")),
+    (
+        ("exception", "not attempted", "consignee unavailable", "incorrect/incomplete address", "refused to accept"),
+        ("exception", "delivery_exception"),
+    ),
+    (("rto initiated",), ("rto_initiated", "rto_initiated")),
+    (("returned",), ("returned", "returned")),
+    (("cancelled",), ("cancelled", "cancelled")),
+    (("action required",), ("action_required", "action_required")),
+):
     for _raw in _raws:
         _STATUS_TABLE[_raw] = _mapped
 # Courier delivery-problem strings vary ("Undelivered 1st Attempt", "refused - COD not ready").
@@ -41,8 +43,7 @@ _EXCEPTION_PREFIXES = ("undelivered", "refused", "not attempted", "consignee", "
 # Detours off the happy path: which statuses may enter them, and where they may resume.
 _DETOURS = {
     "on_hold": ({"pending", "confirmed", "processing"}, "confirmed"),
-    "action_required": ({"pending", "confirmed", "processing", "ready_to_ship", "on_hold"},
-                        "confirmed"),
+    "action_required": ({"pending", "confirmed", "processing", "ready_to_ship", "on_hold"}, "confirmed"),
     "exception": ({"ready_to_ship", "in_transit", "out_for_delivery"}, "in_transit"),
 }
 _RTO_FROM = {"ready_to_ship", "in_transit", "out_for_delivery", "exception"}
@@ -152,18 +153,31 @@ def _line_item(item: dict, products: dict) -> dict:
     mapping = (products.get(sku) or {}).get("qikink")
     if not isinstance(mapping, dict) or not mapping.get("sku"):
         raise MappingError(f"product {sku} has no Qikink mapping")
-    line = {"search_from_my_products": int(mapping.get("search_from_my_products", 1)),
-            "sku": str(mapping["sku"]),
-            "quantity": str(int(item["quantity"])),
-            "price": money(item["price"])}
+    line = {
+        "search_from_my_products": int(mapping.get("search_from_my_products", 1)),
+        "sku": str(mapping["sku"]),
+        "quantity": str(int(item["quantity"])),
+        "price": money(item["price"]),
+    }
     if line["search_from_my_products"] == 0:
         designs = mapping.get("designs") or []
         if "print_type_id" not in mapping or not designs:
             raise MappingError(f"product {sku}: a catalogue blank needs print_type_id and designs")
         line["print_type_id"] = int(mapping["print_type_id"])
-        line["designs"] = [{key: str(design.get(key) or "") for key in
-                            ("design_code", "width_inches", "height_inches", "placement_sku",
-                             "design_link", "mockup_link")} for design in designs]
+        line["designs"] = [
+            {
+                key: str(design.get(key) or "")
+                for key in (
+                    "design_code",
+                    "width_inches",
+                    "height_inches",
+                    "placement_sku",
+                    "design_link",
+                    "mockup_link",
+                )
+            }
+            for design in designs
+        ]
     return line
 
 
@@ -171,8 +185,10 @@ def to_qikink_order(order: dict, products: dict[str, dict]) -> dict:
     """The body of POST /api/order/create for one of our stored orders."""
     address = order.get("shipping_address")
     if not isinstance(address, dict):
-        raise MappingError("shipping_address must be structured (name, line1, city, state, "
-                           "pincode, phone) before the order can be sent to Qikink")
+        raise MappingError(
+            "shipping_address must be structured (name, line1, city, state, "
+            "pincode, phone) before the order can be sent to Qikink"
+        )
     first_name, last_name = split_name(address.get("name"))
     address1, address2 = split_address(address.get("line1"), address.get("line2"))
     return {
@@ -183,8 +199,10 @@ def to_qikink_order(order: dict, products: dict[str, dict]) -> dict:
         "line_items": [_line_item(item, products) for item in order["items"]],
         # last_name and address2 must be present even when empty: Qikink's PHP fails otherwise.
         "shipping_address": {
-            "first_name": first_name, "last_name": last_name,
-            "address1": address1, "address2": address2,
+            "first_name": first_name,
+            "last_name": last_name,
+            "address1": address1,
+            "address2": address2,
             "phone": _phone(address.get("phone")),
             "email": str(order.get("customer_email") or ""),
             "city": str(address.get("city") or ""),

@@ -1,5 +1,6 @@
 """Storage: the order stores (journal of JSON lines, in-memory twin, PostgreSQL), the catalogue,
 and their own errors. Knows nothing of HTTP."""
+
 from .catalogue import load_catalogue
 from .journal_store import JournalOrderStore
 from .memory_store import MemoryOrderStore

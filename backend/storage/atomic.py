@@ -1,4 +1,5 @@
 """Atomic, durable file writes and strict JSON reads: the primitives every repository uses."""
+
 from __future__ import annotations
 
 import json
@@ -111,7 +112,7 @@ def decode_text(path: Path, data: bytes) -> str:
         log.warning("%s is UTF-16 (as PowerShell saves it); read it, but please save it as UTF-8", path)
     else:
         if data.startswith(UTF8_BOM):
-            data = data[len(UTF8_BOM):]
+            data = data[len(UTF8_BOM) :]
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:

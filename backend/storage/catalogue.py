@@ -1,5 +1,6 @@
 """The product catalogue (`products.json`): loaded once at start, validated, never rewritten.
 Its Qikink mapping is checked by backend/qikink/mapping.py (`catalogue_problem`) when the app starts."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,6 +9,7 @@ from pathlib import Path
 from .atomic import CorruptFile, read_json
 from .errors import StoreStartupError
 from .order_fields import SKU_RE
+
 
 def load_catalogue(path: Path) -> dict[str, dict]:
     """SKU → product. Raises StoreStartupError naming the file and the problem."""

@@ -1,5 +1,6 @@
 """Storage's own errors. They know nothing of HTTP: backend/errors.py maps them to 503 and 404,
 and `python -m backend` turns a StoreStartupError into its one-line start-up failure."""
+
 from __future__ import annotations
 
 

@@ -1,5 +1,6 @@
 """What the servers sharing one PostgreSQL database share besides orders: which of them runs the
 sync worker (an advisory lock), and the one Qikink access token (minting one invalidates the last)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,12 @@ class LeaderLock:
         while True:
             try:
                 if self._conn is None:
-                    self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=self.connect_timeout,
-                                                 application_name="bhrt-worker-leader")
+                    self._conn = psycopg.connect(
+                        self.url,
+                        autocommit=True,
+                        connect_timeout=self.connect_timeout,
+                        application_name="bhrt-worker-leader",
+                    )
                 if self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0]:
                     self._held = True
                     log.info("This server is now the sync worker of the fleet")
@@ -77,8 +82,9 @@ class LeaderLock:
 def _token_key(client_id: str, client_secret: str) -> bytes:
     """An AES-256 key derived from the client secret: a database dump alone does not reveal the
     token, and a new secret makes the stored token unreadable (a new one is minted)."""
-    return hashlib.pbkdf2_hmac("sha256", client_secret.encode("utf-8"), b"bhrt-qikink-token:" + client_id.encode("utf-8"),
-                               100_000)
+    return hashlib.pbkdf2_hmac(
+        "sha256", client_secret.encode("utf-8"), b"bhrt-qikink-token:" + client_id.encode("utf-8"), 100_000
+    )
 
 
 class PostgresTokenStore:
@@ -108,9 +114,11 @@ class PostgresTokenStore:
 
     def load(self) -> tuple[str, float] | None:
         """(token, expiry in epoch seconds), or None when there is none readable."""
+
         def read(conn):
-            return conn.execute("SELECT token, expires_at FROM qikink_tokens WHERE client_id = %s",
-                                (self._client_id,)).fetchone()
+            return conn.execute(
+                "SELECT token, expires_at FROM qikink_tokens WHERE client_id = %s", (self._client_id,)
+            ).fetchone()
 
         row = self._store._run(read, "reading the Qikink token", transaction=False)
         if row is None:
@@ -126,18 +134,26 @@ class PostgresTokenStore:
     def save(self, token: str, expires_at: float) -> None:
         nonce = os.urandom(12)
         sealed = nonce + self._cipher.encrypt(nonce, token.encode("utf-8"), self._client_id.encode("utf-8"))
-        self._store._run(lambda conn: conn.execute(
-            "INSERT INTO qikink_tokens (client_id, token, expires_at) VALUES (%s, %s, %s) "
-            "ON CONFLICT (client_id) DO UPDATE SET token = EXCLUDED.token, expires_at = EXCLUDED.expires_at, "
-            "minted_at = now()", (self._client_id, sealed, expires_at)), "saving the Qikink token")
+        self._store._run(
+            lambda conn: conn.execute(
+                "INSERT INTO qikink_tokens (client_id, token, expires_at) VALUES (%s, %s, %s) "
+                "ON CONFLICT (client_id) DO UPDATE SET token = EXCLUDED.token, expires_at = EXCLUDED.expires_at, "
+                "minted_at = now()",
+                (self._client_id, sealed, expires_at),
+            ),
+            "saving the Qikink token",
+        )
 
     def discard(self, token: str) -> None:
         """Forget `token` (Qikink refused it) unless a newer one has replaced it already."""
         current = self.load()
         if current is not None and hmac.compare_digest(current[0], token):
-            self._store._run(lambda conn: conn.execute(
-                "DELETE FROM qikink_tokens WHERE client_id = %s AND expires_at = %s",
-                (self._client_id, current[1])), "forgetting a refused Qikink token")
+            self._store._run(
+                lambda conn: conn.execute(
+                    "DELETE FROM qikink_tokens WHERE client_id = %s AND expires_at = %s", (self._client_id, current[1])
+                ),
+                "forgetting a refused Qikink token",
+            )
 
 
 class PostgresCallWindow:
@@ -151,14 +167,17 @@ class PostgresCallWindow:
     def transact(self, update):
         def work(conn):
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (BUDGET_LOCK,))
-            rows = conn.execute("SELECT at, kind FROM qikink_calls WHERE account = %s ORDER BY at",
-                                (self.account,)).fetchall()
+            rows = conn.execute(
+                "SELECT at, kind FROM qikink_calls WHERE account = %s ORDER BY at", (self.account,)
+            ).fetchall()
             result, calls = update([[at, kind] for at, kind in rows])
             if calls is not None:
                 conn.execute("DELETE FROM qikink_calls WHERE account = %s", (self.account,))
                 with conn.cursor() as cursor:
-                    cursor.executemany("INSERT INTO qikink_calls (account, at, kind) VALUES (%s, %s, %s)",
-                                       [(self.account, at, kind) for at, kind in calls])
+                    cursor.executemany(
+                        "INSERT INTO qikink_calls (account, at, kind) VALUES (%s, %s, %s)",
+                        [(self.account, at, kind) for at, kind in calls],
+                    )
             return result
 
         return self.store._run(work, "use the Qikink call budget")

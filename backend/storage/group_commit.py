@@ -1,5 +1,6 @@
 """Group commit: orders that arrive while another thread holds the store's lock queue up, and the
 next thread to get the lock saves all of them in one durable write before any is answered."""
+
 from __future__ import annotations
 
 import threading

@@ -8,14 +8,15 @@ record changes no order). Compact JSON never holds a raw tab or newline, so both
 unambiguous, and the order's bytes can be read back on their own (offset, length) without parsing
 the rest of the line. The CRC covers everything between the space and the newline.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import threading
 import zlib
-from typing import NamedTuple
 from decimal import Decimal
+from typing import NamedTuple
 
 from .atomic import dumps
 
@@ -59,13 +60,13 @@ def encode(meta: dict, order_json: bytes = b"") -> tuple[bytes, int]:
 
 
 def _problem(line: bytes) -> str | None:
-    if len(line) < CRC_WIDTH + 2 or line[CRC_WIDTH:CRC_WIDTH + 1] != b" ":
+    if len(line) < CRC_WIDTH + 2 or line[CRC_WIDTH : CRC_WIDTH + 1] != b" ":
         return "not a journal record"
     try:
         expected = int(line[:CRC_WIDTH], 16)
     except ValueError:
         return "no checksum"
-    if zlib.crc32(line[CRC_WIDTH + 1:]) != expected:
+    if zlib.crc32(line[CRC_WIDTH + 1 :]) != expected:
         return "checksum mismatch"
     return None
 
@@ -83,12 +84,12 @@ def scan(data: bytes, base: int = 0) -> list:
         end = pos + len(line) + 1
         tab = line.find(b"\t")
         try:
-            ok = tab > CRC_WIDTH and line[CRC_WIDTH] == 32 and crc32(line[CRC_WIDTH + 1:]) == int(line[:CRC_WIDTH], 16)
+            ok = tab > CRC_WIDTH and line[CRC_WIDTH] == 32 and crc32(line[CRC_WIDTH + 1 :]) == int(line[:CRC_WIDTH], 16)
         except ValueError:
             ok = False
         if ok:
             good.append(len(found))
-            metas.append(line[CRC_WIDTH + 1:tab])
+            metas.append(line[CRC_WIDTH + 1 : tab])
             found.append((base + pos, base + end, None, base + pos + tab + 1, len(line) - tab - 1))
         else:
             found.append(BadBytes(base + pos, base + end, _problem(line) or "unreadable record", line + b"\n"))
@@ -100,12 +101,12 @@ def scan(data: bytes, base: int = 0) -> list:
                 raise ValueError("a meta is not one JSON value")
         except ValueError:
             parsed = [_loads_or_none(meta) for meta in metas]
-        for slot, meta in zip(good, parsed):
+        for slot, meta in zip(good, parsed, strict=False):
             offset, end, _, order_offset, order_length = found[slot]
             if isinstance(meta, dict):
                 found[slot] = Record(offset, end, meta, order_offset, order_length)
             else:
-                found[slot] = BadBytes(offset, end, "unreadable record", data[offset - base:end - base])
+                found[slot] = BadBytes(offset, end, "unreadable record", data[offset - base : end - base])
     if unfinished:
         found.append(BadBytes(base + pos, base + len(data), "unfinished record (no newline)", unfinished))
     return found
@@ -141,9 +142,9 @@ def read_records(fd: int, start: int, end: int, chunk: int = 8 << 20):
 def split_tail(found: list) -> tuple[list, list, BadBytes | None]:
     """(records, bad records followed by good ones, the torn tail or None)."""
     last_good = max((i for i, item in enumerate(found) if isinstance(item, Record)), default=-1)
-    records = [item for item in found[:last_good + 1] if isinstance(item, Record)]
-    corrupt = [item for item in found[:last_good + 1] if isinstance(item, BadBytes)]
-    tail = found[last_good + 1:]
+    records = [item for item in found[: last_good + 1] if isinstance(item, Record)]
+    corrupt = [item for item in found[: last_good + 1] if isinstance(item, BadBytes)]
+    tail = found[last_good + 1 :]
     torn = BadBytes(tail[0].offset, tail[-1].end, tail[0].problem, b"".join(b.data for b in tail)) if tail else None
     return records, corrupt, torn
 

@@ -1,4 +1,5 @@
 """`python -m backend store check`: read the journal without changing it and report what is wrong."""
+
 from __future__ import annotations
 
 import json
@@ -33,16 +34,26 @@ def check_data_dir(data_dir: Path, catalogue: dict) -> dict:
         if record.meta.get(ORDER_ID):
             latest[record.meta[ORDER_ID]] = record
     for order_id, record in latest.items():
-        raw = data[record.order_offset:record.order_offset + record.order_length]
+        raw = data[record.order_offset : record.order_offset + record.order_length]
         try:
             problem = check_order(json.loads(raw), order_id)
         except ValueError as exc:
             problem = f"unreadable ({exc})"
         if problem:
             problems.append(f"order {order_id} (bytes {record.offset}-{record.end}): {problem}")
-    problems += [f"Idempotency-Key {h[:12]}… points at missing order {i}" for h, i in index.keys.items()
-                 if index.where(i) is None]
+    problems += [
+        f"Idempotency-Key {h[:12]}… points at missing order {i}"
+        for h, i in index.keys.items()
+        if index.where(i) is None
+    ]
     problems += [f"stock of {sku} is negative ({n})" for sku, n in index.stock.items() if n < 0]
     problems += [f"stock for {sku}, which the catalogue does not have" for sku in index.stock if sku not in catalogue]
-    return {"journal": str(path), "bytes": len(data), "records": len(records), "orders": len(index.orders),
-            "superseded_records": index.superseded(), "idempotency_keys": len(index.keys), "problems": problems}
+    return {
+        "journal": str(path),
+        "bytes": len(data),
+        "records": len(records),
+        "orders": len(index.orders),
+        "superseded_records": index.superseded(),
+        "idempotency_keys": len(index.keys),
+        "problems": problems,
+    }

@@ -4,6 +4,7 @@ it and then only the journal's records after that point (100,000 orders: ~0.2 s 
 It is a cache, never the truth: it names the journal it belongs to (the id in the journal's first
 record, new at every compaction) and the offset it covers; anything that does not match (another
 journal, a shorter file, an unreadable checkpoint) is ignored and the journal is read whole."""
+
 from __future__ import annotations
 
 import json
@@ -34,12 +35,25 @@ def write_checkpoint(path: Path, index: JournalIndex, journal_id: str) -> None:
     for number in index.numbers:
         entry = index.orders[number]
         positions.append(entry[0])
-        for name, value in zip(_FIELDS, entry[1:]):
+        for name, value in zip(_FIELDS, entry[1:], strict=False):
             columns[name].append(texts.setdefault(value, len(texts)) if name != "e" else value)
-    document = {"format": FORMAT, "journal": journal_id, "end": index.end, "records": index.records,
-                "numbers": index.numbers, "positions": positions, "texts": list(texts),
-                "status": columns["s"], "qikink_status": columns["q"], "email": columns["e"], "keys": index.keys,
-                "stock": index.stock, "prices": index.prices, "seq": index.last_order_seq, "seqs": index.sequences}
+    document = {
+        "format": FORMAT,
+        "journal": journal_id,
+        "end": index.end,
+        "records": index.records,
+        "numbers": index.numbers,
+        "positions": positions,
+        "texts": list(texts),
+        "status": columns["s"],
+        "qikink_status": columns["q"],
+        "email": columns["e"],
+        "keys": index.keys,
+        "stock": index.stock,
+        "prices": index.prices,
+        "seq": index.last_order_seq,
+        "seqs": index.sequences,
+    }
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
         with open(temp, "w", encoding="utf-8") as out:
@@ -73,13 +87,13 @@ def load_checkpoint(path: Path, index: JournalIndex, journal_id: str | None, siz
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return False
     index.numbers = numbers
-    index.orders = dict(zip(numbers, zip(positions, statuses, qikink, emails)))
+    index.orders = dict(zip(numbers, zip(positions, statuses, qikink, emails, strict=False), strict=False))
     index._strings = {text: text for text in texts if isinstance(text, str)}
-    for pair in zip(statuses, qikink):
+    for pair in zip(statuses, qikink, strict=False):
         index.pairs[pair] = index.pairs.get(pair, 0) + 1
     for name, column in (("s", statuses), ("q", qikink), ("e", emails)):
         groups: dict = {}
-        for number, value in zip(numbers, column):
+        for number, value in zip(numbers, column, strict=False):
             members = groups.get(value)
             if members is None:
                 groups[value] = members = []
@@ -98,5 +112,5 @@ def journal_id_of(fd: int, size: int) -> str | None:
 
     head = pread(fd, min(size, 1 << 16), 0)
     newline = head.find(b"\n")
-    found = scan(head[:newline + 1]) if newline >= 0 else []
+    found = scan(head[: newline + 1]) if newline >= 0 else []
     return found[0].meta.get("journal") if found and isinstance(found[0], Record) else None

@@ -1,4 +1,5 @@
 """The journal's files: reading one order back, keeping bad bytes aside, writing a compacted journal."""
+
 from __future__ import annotations
 
 import errno
@@ -53,8 +54,14 @@ def write_compacted(journal: Path, index, stock: dict) -> None:
     temp = journal.with_name(f".{journal.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
         with open(temp, "xb") as out:
-            header = {"journal": secrets.token_hex(8), "stock": stock, "price": dict(index.prices), "seq": index.last_order_seq,
-                      "seqs": dict(index.sequences), "compacted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+            header = {
+                "journal": secrets.token_hex(8),
+                "stock": stock,
+                "price": dict(index.prices),
+                "seq": index.last_order_seq,
+                "seqs": dict(index.sequences),
+                "compacted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            }
             out.write(encode(header)[0])
             for number in index.numbers:
                 order_id = f"BHRT-{number}"
@@ -96,8 +103,11 @@ def create_journal(path: Path) -> None:
     """A new journal starts with a record of its own (its id), so an emptied file is never taken for a new shop."""
     temp = path.with_name(f".{path.name}.new{TEMP_SUFFIX}")
     with open(temp, "wb") as handle:
-        handle.write(encode({"journal": secrets.token_hex(8),
-                             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})[0])
+        handle.write(
+            encode({"journal": secrets.token_hex(8), "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})[
+                0
+            ]
+        )
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temp, path)
@@ -116,6 +126,9 @@ def apply_records(index, found) -> tuple[list, BadBytes | None]:
             apply(item)
         else:
             pending.append(item)
-    torn = (BadBytes(pending[0].offset, pending[-1].end, pending[0].problem, b"".join(b.data for b in pending))
-            if pending else None)
+    torn = (
+        BadBytes(pending[0].offset, pending[-1].end, pending[0].problem, b"".join(b.data for b in pending))
+        if pending
+        else None
+    )
     return corrupt, torn

@@ -1,5 +1,6 @@
 """What one journal file says, held in memory: where each order is in the file and the fields the
 admin list filters on, the Idempotency-Keys, stock, prices and sequences."""
+
 from __future__ import annotations
 
 import bisect
@@ -16,8 +17,12 @@ _POSITION_BITS = 32  # an order's (offset, length) packed in one int: length < 4
 
 def order_meta(order: dict) -> dict:
     """The index fields of `order`, as a record's meta carries them."""
-    return {ORDER_ID: order["order_id"], STATUS: order.get("status"), QIKINK_STATUS: order.get("qikink_status"),
-            EMAIL: str(order.get("customer_email", "")).lower()}
+    return {
+        ORDER_ID: order["order_id"],
+        STATUS: order.get("status"),
+        QIKINK_STATUS: order.get("qikink_status"),
+        EMAIL: str(order.get("customer_email", "")).lower(),
+    }
 
 
 class JournalIndex:
@@ -104,13 +109,13 @@ class JournalIndex:
                 bisect.insort(numbers, number)
         else:
             self.pairs[old[1:3]] -= 1
-            for name, value in zip(_FIELDS, old[1:]):
+            for name, value in zip(_FIELDS, old[1:], strict=False):
                 members = by_field[name].get(value)
                 if members is not None:
                     members.discard(number)
                     if not members:
                         del by_field[name][value]
-        for name, value in zip(_FIELDS, fields):
+        for name, value in zip(_FIELDS, fields, strict=False):
             members = by_field[name].get(value)
             if members is None:
                 by_field[name][value] = {number}
@@ -126,17 +131,25 @@ class JournalIndex:
         by_field, empty = self.by_field, set()
         if email:
             chosen = by_field[EMAIL].get(email.lower(), empty)  # one customer's orders: few
-            others = [by_field[name].get(value, empty) for name, value in ((STATUS, status),
-                                                                            (QIKINK_STATUS, qikink_status)) if value]
+            others = [
+                by_field[name].get(value, empty)
+                for name, value in ((STATUS, status), (QIKINK_STATUS, qikink_status))
+                if value
+            ]
             if others:
                 chosen = {number for number in chosen if all(number in other for other in others)}
             return [chosen], len(chosen)
         if status is not None and qikink_status is not None:
-            return ([by_field[STATUS].get(status, empty), by_field[QIKINK_STATUS].get(qikink_status, empty)],
-                    self.pairs.get((status, qikink_status), 0))
+            return (
+                [by_field[STATUS].get(status, empty), by_field[QIKINK_STATUS].get(qikink_status, empty)],
+                self.pairs.get((status, qikink_status), 0),
+            )
         if status is not None or qikink_status is not None:
-            chosen = by_field[STATUS].get(status, empty) if status is not None else \
-                by_field[QIKINK_STATUS].get(qikink_status, empty)
+            chosen = (
+                by_field[STATUS].get(status, empty)
+                if status is not None
+                else by_field[QIKINK_STATUS].get(qikink_status, empty)
+            )
             return [chosen], len(chosen)
         return None, len(self.numbers)
 
@@ -146,9 +159,9 @@ class JournalIndex:
         numbers = self.numbers
         if sets is None:
             stop = len(numbers) - start
-            return numbers[max(0, stop - count):max(0, stop)][::-1]
+            return numbers[max(0, stop - count) : max(0, stop)][::-1]
         if len(sets) == 1 and len(sets[0]) * 8 < len(numbers):  # few: sort them
-            return sorted(sets[0], reverse=True)[start:start + count]
+            return sorted(sets[0], reverse=True)[start : start + count]
         found, skipped = [], 0  # many: walk from the newest, stop at the page's end
         for number in reversed(numbers):
             if all(number in members for members in sets):
@@ -171,7 +184,11 @@ class JournalIndex:
             return counts
         counts = {}
         for (pair_status, value), count in self.pairs.items():
-            if count and (status is None or pair_status == status) and (qikink_status is None or value == qikink_status):
+            if (
+                count
+                and (status is None or pair_status == status)
+                and (qikink_status is None or value == qikink_status)
+            ):
                 counts[value] = counts.get(value, 0) + count
         return counts
 

@@ -1,6 +1,7 @@
 """The JSON-file order store: every change is one checksummed JSON line appended to
 `<data>/orders.jsonl`, fsynced once per group-committed batch; the journal is the truth, and an
 in-memory index (rebuilt from it at start) says where each order is. See README, "Storage"."""
+
 from __future__ import annotations
 
 import errno
@@ -17,10 +18,18 @@ from .errors import OrderMissing, ProductMissing, StoreStartupError, StoreUnavai
 from .group_commit import PendingCreate, run_in_batch
 from .journal import Record, encode, price_text, read_records
 from .journal_checkpoint import CHECKPOINT_EVERY, CHECKPOINT_NAME, journal_id_of, load_checkpoint, write_checkpoint
-from .journal_files import (JOURNAL_NAME, apply_records, copy_journal, create_journal, quarantine_bytes, read_order,
-                            write_compacted)
-from .journal_transaction import Products, Transaction, write_failed as _write_failed
+from .journal_files import (
+    JOURNAL_NAME,
+    apply_records,
+    copy_journal,
+    create_journal,
+    quarantine_bytes,
+    read_order,
+    write_compacted,
+)
 from .journal_index import JournalIndex, order_meta
+from .journal_transaction import Products, Transaction
+from .journal_transaction import write_failed as _write_failed
 from .layout_migration import migrate_if_needed
 from .locking import StoreLock
 from .order_fields import ORDER_ID_RE, check_order, hash_key
@@ -61,7 +70,8 @@ class JournalOrderStore:
         except (OSError, StoreUnavailable) as exc:
             raise StoreStartupError(
                 f"Data directory {self.data_dir} is not usable ({getattr(exc, 'strerror', None) or exc}). "
-                "Make it writable by this user or point DATA_DIR at a writable folder.") from None
+                "Make it writable by this user or point DATA_DIR at a writable folder."
+            ) from None
         if self._index.superseded() > max(COMPACT_AFTER_SUPERSEDED, len(self._index.orders)):
             self.compact()
 
@@ -77,10 +87,14 @@ class JournalOrderStore:
         if index.records == 0:
             raise StoreStartupError(
                 f"Journal {self.path} holds no readable record ({torn.problem if torn else 'empty'}). It holds "
-                "every order, stock level and price: restore it from a backup (nothing was changed).")
+                "every order, stock level and price: restore it from a backup (nothing was changed)."
+            )
         for bad in corrupt:
-            self._report(f"{JOURNAL_NAME} bytes {bad.offset}-{bad.end}", bad.problem,
-                         quarantine_bytes(self.path, bad.data, f"corrupt-at-{bad.offset}", stamped=False))
+            self._report(
+                f"{JOURNAL_NAME} bytes {bad.offset}-{bad.end}",
+                bad.problem,
+                quarantine_bytes(self.path, bad.data, f"corrupt-at-{bad.offset}", stamped=False),
+            )
         if torn is not None and repair:
             self._cut(fd, torn.data, torn.offset, torn.problem)
         if repair and index.records - index.checkpoint_records >= CHECKPOINT_EVERY:

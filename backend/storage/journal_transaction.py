@@ -1,5 +1,6 @@
 """What one journal write is made of besides the order: the products an order is built from, the
 stock returns and numbers of a transact_order, and the error a failed write becomes."""
+
 from __future__ import annotations
 
 import errno
@@ -11,8 +12,12 @@ log = logging.getLogger(__name__)
 
 
 def write_failed(action: str, exc: OSError) -> StoreWriteFailed:
-    reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exhausted",
-              errno.EROFS: "the disk is read-only", errno.EIO: "a disk I/O error"}.get(exc.errno, exc.strerror or str(exc))
+    reason = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exhausted",
+        errno.EROFS: "the disk is read-only",
+        errno.EIO: "a disk I/O error",
+    }.get(exc.errno, exc.strerror or str(exc))
     log.error("Storage failure while %s: %s", action, exc)
     return StoreWriteFailed(f"Could not save the data ({reason}); nothing was changed, try again shortly")
 

@@ -4,6 +4,7 @@
 Nothing is deleted: after the journal is written and fsynced, the old files are moved, as they
 were, into `<data>/before-journal-<time>/`. A crash in between leaves either the old layout (the
 next start migrates again) or the journal with the old files beside it (moved aside then)."""
+
 from __future__ import annotations
 
 import logging
@@ -33,8 +34,10 @@ def read_directory_state(source: Path, catalogue: dict) -> dict:
     try:
         state = read_json(state_path, dict, decimals=True) if state_path.exists() else {}
     except (OSError, CorruptFile) as exc:
-        raise StoreStartupError(f"State file {state_path} is unreadable ({exc}). It holds stock levels and the "
-                                "order number sequence; restore it from a backup (nothing was changed).") from None
+        raise StoreStartupError(
+            f"State file {state_path} is unreadable ({exc}). It holds stock levels and the "
+            "order number sequence; restore it from a backup (nothing was changed)."
+        ) from None
     names = []
     if (source / "orders").is_dir():
         with os.scandir(source / "orders") as entries:
@@ -66,8 +69,15 @@ def read_directory_state(source: Path, catalogue: dict) -> dict:
                     sequences[name] = before
     prices = {sku: Decimal(str(price)) for sku, price in (state.get("prices") or {}).items() if sku in catalogue}
     last_seq = max([int(state.get("last_order_seq", 0))] + [order_number(name[:-5]) for name in names])
-    return {"names": names, "stock": stock, "prices": prices, "keys": keys, "last_seq": last_seq, "skipped": skipped,
-            "sequences": sequences}
+    return {
+        "names": names,
+        "stock": stock,
+        "prices": prices,
+        "keys": keys,
+        "last_seq": last_seq,
+        "skipped": skipped,
+        "sequences": sequences,
+    }
 
 
 def _carries_token(path: Path, token) -> bool:
@@ -93,7 +103,7 @@ def read_orders(orders_dir: Path, names, skipped: list):
 
 
 def _move_old_layout_aside(data_dir: Path) -> Path:
-    stamp = time.strftime('%Y%m%dT%H%M%S', time.gmtime())
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     aside, counter = data_dir / f"before-journal-{stamp}", 1
     while aside.exists():
         aside, counter = data_dir / f"before-journal-{stamp}-{counter}", counter + 1
@@ -121,8 +131,18 @@ def migrate_if_needed(data_dir: Path, catalogue: dict) -> list[dict]:
     temp = data_dir / f".{JOURNAL_NAME}.migrating.tmp"
     count = 0
     with open(temp, "wb") as out:
-        out.write(encode({"journal": secrets.token_hex(8), "stock": data["stock"], "price": {s: price_text(p) for s, p in data["prices"].items()},
-                          "seq": data["last_seq"], "seqs": data["sequences"], "migrated_from": "per-order files"})[0])
+        out.write(
+            encode(
+                {
+                    "journal": secrets.token_hex(8),
+                    "stock": data["stock"],
+                    "price": {s: price_text(p) for s, p in data["prices"].items()},
+                    "seq": data["last_seq"],
+                    "seqs": data["sequences"],
+                    "migrated_from": "per-order files",
+                }
+            )[0]
+        )
         for order in read_orders(data_dir / "orders", data["names"], skipped):
             meta = order_meta(order)
             if order["order_id"] in keys:
@@ -134,8 +154,19 @@ def migrate_if_needed(data_dir: Path, catalogue: dict) -> list[dict]:
     os.replace(temp, journal)
     fsync_dir(data_dir)
     aside = _move_old_layout_aside(data_dir)
-    log.warning("Migrated %d orders from per-order files to %s; the old files are in %s (%d not carried over)",
-                count, journal, aside, len(skipped))
+    log.warning(
+        "Migrated %d orders from per-order files to %s; the old files are in %s (%d not carried over)",
+        count,
+        journal,
+        aside,
+        len(skipped),
+    )
     write_json(aside / "MIGRATED.json", {"orders": count, "journal": str(journal), "not_carried_over": skipped})
-    return [{"file": f"{aside.name}/{problem.split(':', 1)[0]}", "problem": problem.split(": ", 1)[-1],
-             "moved_to": f"{aside.name}/{problem.split(':', 1)[0]}"} for problem in skipped]
+    return [
+        {
+            "file": f"{aside.name}/{problem.split(':', 1)[0]}",
+            "problem": problem.split(": ", 1)[-1],
+            "moved_to": f"{aside.name}/{problem.split(':', 1)[0]}",
+        }
+        for problem in skipped
+    ]

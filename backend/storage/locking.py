@@ -1,4 +1,5 @@
 """One lock around every read-modify-write: a thread lock plus a lock file shared by processes."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """The in-memory twin of the order stores: the same rules, no files. For tests, and as the
 reference behaviour the journal and PostgreSQL stores are held to."""
+
 from __future__ import annotations
 
 import copy
@@ -134,7 +135,7 @@ class MemoryOrderStore:
         with self._lock:
             chosen = [self._orders[i] for i in self.order_ids() if matches is None or matches(self._orders[i])]
         start = (page - 1) * per_page
-        return [copy.deepcopy(o) for o in chosen[start:start + per_page]], len(chosen)
+        return [copy.deepcopy(o) for o in chosen[start : start + per_page]], len(chosen)
 
     def count_by_qikink_status(self, matches: OrderFilter | None = None) -> dict[str, int]:
         counts: dict[str, int] = {}

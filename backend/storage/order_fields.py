@@ -1,5 +1,6 @@
 """What storage knows of an order and a product: the id and SKU formats, the fields an order must
 have to be usable, and the key under which an Idempotency-Key is kept. Imports nothing."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Which orders a listing shows."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,9 +15,11 @@ class OrderFilter:
     email: str | None = None
 
     def __call__(self, order: dict) -> bool:
-        return ((self.status is None or order.get("status") == self.status)
-                and (self.qikink_status is None or order.get("qikink_status") == self.qikink_status)
-                and (self.email is None or order.get("customer_email", "").lower() == self.email.lower()))
+        return (
+            (self.status is None or order.get("status") == self.status)
+            and (self.qikink_status is None or order.get("qikink_status") == self.qikink_status)
+            and (self.email is None or order.get("customer_email", "").lower() == self.email.lower())
+        )
 
     def fields(self) -> dict:
         return {"status": self.status, "qikink_status": self.qikink_status, "email": self.email}

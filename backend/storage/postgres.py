@@ -6,6 +6,7 @@ Idempotency-Key are inserted together. `update_order` locks the order's row (`FO
 the fulfilment's claims keep their meaning across machines. A database that cannot be reached,
 or a pool with no free connection, is a 503 `storage_unavailable` with Retry-After, never a hang.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -19,14 +20,14 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from .errors import OrderMissing, ProductMissing, SoldOut, StoreStartupError, StoreUnavailable, StoreWriteFailed
 from .atomic import dumps
 from .catalogue import load_catalogue
-from .migrations import migrate
+from .errors import OrderMissing, ProductMissing, SoldOut, StoreStartupError, StoreUnavailable, StoreWriteFailed
 from .memory_store import OrderTransaction
+from .migrations import migrate
 from .order_fields import ORDER_ID_RE, hash_key, order_number
-from .urls import mask_database_url
 from .order_filter import OrderFilter
+from .urls import mask_database_url
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,15 @@ def _json(value) -> Jsonb:
 
 def order_columns(order: dict) -> tuple:
     """(order_id, seq, email, status, qikink_status, created_at, doc) for INSERT."""
-    return (order["order_id"], order_number(order["order_id"]), order["customer_email"], order["status"],
-            order["qikink_status"], order["created_at"], _json(order))
+    return (
+        order["order_id"],
+        order_number(order["order_id"]),
+        order["customer_email"],
+        order["status"],
+        order["qikink_status"],
+        order["created_at"],
+        _json(order),
+    )
 
 
 UPSERT_ORDER = """
@@ -68,19 +76,30 @@ def open_pool(config, *, name: str = "orders") -> ConnectionPool:
     """A connection pool for DATABASE_URL, opened; StoreStartupError (password hidden) if unreachable."""
     statement_ms = int(config.database_statement_timeout * 1000)
     pool = ConnectionPool(
-        config.database_url, min_size=config.database_pool_min, max_size=config.database_pool_max,
-        timeout=config.database_pool_timeout, name=name, open=False,
+        config.database_url,
+        min_size=config.database_pool_min,
+        max_size=config.database_pool_max,
+        timeout=config.database_pool_timeout,
+        name=name,
+        open=False,
         # A connection that died with a database restart is replaced before it is handed out.
-        check=ConnectionPool.check_connection, reconnect_timeout=0,
-        kwargs={"autocommit": True, "connect_timeout": max(1, round(config.database_connect_timeout)),
-                "application_name": "bhrt-backend",
-                "options": f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}"})
+        check=ConnectionPool.check_connection,
+        reconnect_timeout=0,
+        kwargs={
+            "autocommit": True,
+            "connect_timeout": max(1, round(config.database_connect_timeout)),
+            "application_name": "bhrt-backend",
+            "options": f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}",
+        },
+    )
     try:
         pool.open(wait=True, timeout=config.database_connect_timeout + config.database_pool_timeout)
     except (PoolTimeout, psycopg.Error) as exc:
         pool.close()
-        raise StoreStartupError(f"PostgreSQL at {config.database_url_display} cannot be reached "
-                           f"({scrub(str(exc), config.database_url)}). Start it, or check DATABASE_URL.") from None
+        raise StoreStartupError(
+            f"PostgreSQL at {config.database_url_display} cannot be reached "
+            f"({scrub(str(exc), config.database_url)}). Start it, or check DATABASE_URL."
+        ) from None
     return pool
 
 
@@ -105,8 +124,10 @@ class PostgresOrderStore:
 
         def add_new_products(conn):  # a SKU new to the catalogue starts with the catalogue's stock
             with conn.cursor() as cursor:
-                cursor.executemany("INSERT INTO products (sku, stock) VALUES (%s, %s) ON CONFLICT (sku) DO NOTHING",
-                                   [(sku, int(product["stock_quantity"])) for sku, product in catalogue.items()])
+                cursor.executemany(
+                    "INSERT INTO products (sku, stock) VALUES (%s, %s) ON CONFLICT (sku) DO NOTHING",
+                    [(sku, int(product["stock_quantity"])) for sku, product in catalogue.items()],
+                )
 
         self._run(add_new_products, "adding new products")
 
@@ -187,25 +208,33 @@ class PostgresOrderStore:
         def create(conn):
             if key_hash:
                 # The key's row is taken first: a second request with it waits here for our commit.
-                claimed = conn.execute("INSERT INTO idempotency_keys (key_hash) VALUES (%s) "
-                                       "ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash", (key_hash,)).fetchone()
+                claimed = conn.execute(
+                    "INSERT INTO idempotency_keys (key_hash) VALUES (%s) "
+                    "ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash",
+                    (key_hash,),
+                ).fetchone()
                 if claimed is None:
                     existing = self._order_for_key(conn, key_hash)
                     if existing is not None:
                         return existing, False
             products = self._products(conn)
-            seq = conn.execute("UPDATE order_sequence SET last_value = GREATEST(last_value + 1, %s) "
-                               "RETURNING last_value", (int(self.clock()),)).fetchone()[0]
+            seq = conn.execute(
+                "UPDATE order_sequence SET last_value = GREATEST(last_value + 1, %s) RETURNING last_value",
+                (int(self.clock()),),
+            ).fetchone()[0]
             order, taken = build(products, f"BHRT-{seq}")
             for sku in sorted(taken):  # one lock order for every transaction: no deadlock between two orders
-                row = conn.execute("UPDATE products SET stock = stock - %s WHERE sku = %s AND stock >= %s "
-                                   "RETURNING stock", (taken[sku], sku, taken[sku])).fetchone()
+                row = conn.execute(
+                    "UPDATE products SET stock = stock - %s WHERE sku = %s AND stock >= %s RETURNING stock",
+                    (taken[sku], sku, taken[sku]),
+                ).fetchone()
                 if row is None:
                     raise _StockTaken(sku)
             self._write_order(order)
             if key_hash:
-                conn.execute("UPDATE idempotency_keys SET order_id = %s WHERE key_hash = %s",
-                             (order["order_id"], key_hash))
+                conn.execute(
+                    "UPDATE idempotency_keys SET order_id = %s WHERE key_hash = %s", (order["order_id"], key_hash)
+                )
             return order, True
 
         try:
@@ -214,8 +243,10 @@ class PostgresOrderStore:
             raise SoldOut(f"{exc.args[0]} sold out while the order was being placed") from None
 
     def _order_for_key(self, conn, key_hash: str) -> dict | None:
-        row = conn.execute("SELECT o.doc FROM idempotency_keys k JOIN orders o ON o.order_id = k.order_id "
-                           "WHERE k.key_hash = %s", (key_hash,)).fetchone()
+        row = conn.execute(
+            "SELECT o.doc FROM idempotency_keys k JOIN orders o ON o.order_id = k.order_id WHERE k.key_hash = %s",
+            (key_hash,),
+        ).fetchone()
         return row[0] if row else None
 
     def _write_order(self, order: dict, **_) -> None:
@@ -226,8 +257,9 @@ class PostgresOrderStore:
         conn.execute(UPSERT_ORDER, order_columns(order))
 
     def find_by_idempotency_key(self, key: str) -> dict | None:
-        return self._run(lambda conn: self._order_for_key(conn, hash_key(key)), "reading an idempotency key",
-                         transaction=False)
+        return self._run(
+            lambda conn: self._order_for_key(conn, hash_key(key)), "reading an idempotency key", transaction=False
+        )
 
     def get_order(self, order_id: str) -> dict | None:
         if not ORDER_ID_RE.match(order_id or ""):
@@ -252,10 +284,12 @@ class PostgresOrderStore:
             raise OrderMissing(f"No order {order_id}")
 
         def current_number(conn, name: str) -> int:
-            conn.execute("INSERT INTO number_sequences (name, last_value) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING",
-                         (name,))
-            return conn.execute("SELECT last_value FROM number_sequences WHERE name = %s FOR UPDATE",
-                                (name,)).fetchone()[0]
+            conn.execute(
+                "INSERT INTO number_sequences (name, last_value) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING", (name,)
+            )
+            return conn.execute(
+                "SELECT last_value FROM number_sequences WHERE name = %s FOR UPDATE", (name,)
+            ).fetchone()[0]
 
         def update(conn):
             row = conn.execute("SELECT doc FROM orders WHERE order_id = %s FOR UPDATE", (order_id,)).fetchone()
@@ -279,8 +313,11 @@ class PostgresOrderStore:
 
     def order_ids(self) -> list[str]:
         """Every stored order id, newest first."""
-        return self._run(lambda conn: [r[0] for r in conn.execute("SELECT order_id FROM orders ORDER BY seq DESC")],
-                         "listing orders", transaction=False)
+        return self._run(
+            lambda conn: [r[0] for r in conn.execute("SELECT order_id FROM orders ORDER BY seq DESC")],
+            "listing orders",
+            transaction=False,
+        )
 
     def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
         """(orders on the page, total matching), newest first. An OrderFilter is run as SQL (on
@@ -289,8 +326,10 @@ class PostgresOrderStore:
         if matches is not None and not isinstance(matches, OrderFilter):
             return self._list_by_predicate(matches, offset, per_page)
         where, params = [], []
-        for column, value in (("status", getattr(matches, "status", None)),
-                              ("qikink_status", getattr(matches, "qikink_status", None))):
+        for column, value in (
+            ("status", getattr(matches, "status", None)),
+            ("qikink_status", getattr(matches, "qikink_status", None)),
+        ):
             if value is not None:
                 where.append(f"{column} = %s")
                 params.append(value)
@@ -301,8 +340,9 @@ class PostgresOrderStore:
 
         def select(conn):
             total = conn.execute(f"SELECT count(*) FROM orders {condition}", params).fetchone()[0]
-            rows = conn.execute(f"SELECT doc FROM orders {condition} ORDER BY seq DESC LIMIT %s OFFSET %s",
-                                [*params, per_page, offset]).fetchall()
+            rows = conn.execute(
+                f"SELECT doc FROM orders {condition} ORDER BY seq DESC LIMIT %s OFFSET %s", [*params, per_page, offset]
+            ).fetchall()
             return [r[0] for r in rows], total
 
         return self._run(select, "listing orders", transaction=False)
@@ -317,9 +357,15 @@ class PostgresOrderStore:
             where.append("lower(customer_email) = lower(%s)")
             params.append(matches.email)
         condition = f"WHERE {' AND '.join(where)}" if where else ""
-        return dict(self._run(lambda conn: conn.execute(
-            f"SELECT qikink_status, count(*) FROM orders {condition} GROUP BY qikink_status", params).fetchall(),
-            "counting orders", transaction=False))
+        return dict(
+            self._run(
+                lambda conn: conn.execute(
+                    f"SELECT qikink_status, count(*) FROM orders {condition} GROUP BY qikink_status", params
+                ).fetchall(),
+                "counting orders",
+                transaction=False,
+            )
+        )
 
     def _list_by_predicate(self, matches, offset: int, per_page: int):
         def scan(conn):
@@ -378,6 +424,7 @@ def open_postgres_store(config) -> PostgresOrderStore:
         return PostgresOrderStore(pool, catalogue, url=config.database_url)
     except (psycopg.Error, StoreUnavailable) as exc:
         pool.close()
-        raise StoreStartupError(f"PostgreSQL at {config.database_url_display} could not be prepared "
-                           f"({scrub(str(exc), config.database_url)})") from None
-
+        raise StoreStartupError(
+            f"PostgreSQL at {config.database_url_display} could not be prepared "
+            f"({scrub(str(exc), config.database_url)})"
+        ) from None

@@ -5,6 +5,7 @@ sequence in ONE transaction, and is idempotent: orders and keys already in the d
 kept as they are (never doubled, never overwritten), stock and prices are set to the directory's.
 An export writes a data directory the JSON-file store opens as it is.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,11 @@ BATCH = 1000
 def insert_orders(cursor, rows: list) -> int:
     """Insert orders (rows of `order_columns`) that are not there yet; how many rows were given."""
     if rows:
-        cursor.executemany("INSERT INTO orders (order_id, seq, customer_email, status, qikink_status, created_at, doc) "
-                           "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (order_id) DO NOTHING", rows)
+        cursor.executemany(
+            "INSERT INTO orders (order_id, seq, customer_email, status, qikink_status, created_at, doc) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (order_id) DO NOTHING",
+            rows,
+        )
     return len(rows)
 
 
@@ -53,19 +57,29 @@ def import_data_dir(store, source: Path) -> dict:
                     batch = []
             added += insert_orders(cursor, batch)
             # A key whose order was unreadable (skipped) is not copied: it would point at nothing.
-            cursor.executemany("INSERT INTO idempotency_keys (key_hash, order_id) SELECT %s, %s WHERE EXISTS "
-                               "(SELECT 1 FROM orders WHERE order_id = %s) ON CONFLICT (key_hash) DO NOTHING",
-                               data["keys"])
-            cursor.executemany("INSERT INTO products (sku, stock, price) VALUES (%s, %s, %s) ON CONFLICT (sku) "
-                               "DO UPDATE SET stock = EXCLUDED.stock, price = EXCLUDED.price",
-                               [(sku, stock, data["prices"].get(sku)) for sku, stock in data["stock"].items()])
+            cursor.executemany(
+                "INSERT INTO idempotency_keys (key_hash, order_id) SELECT %s, %s WHERE EXISTS "
+                "(SELECT 1 FROM orders WHERE order_id = %s) ON CONFLICT (key_hash) DO NOTHING",
+                data["keys"],
+            )
+            cursor.executemany(
+                "INSERT INTO products (sku, stock, price) VALUES (%s, %s, %s) ON CONFLICT (sku) "
+                "DO UPDATE SET stock = EXCLUDED.stock, price = EXCLUDED.price",
+                [(sku, stock, data["prices"].get(sku)) for sku, stock in data["stock"].items()],
+            )
         conn.execute("UPDATE order_sequence SET last_value = GREATEST(last_value, %s)", (data["last_seq"],))
         return added, len(data["names"]) - len(names), skipped
 
     added, already, skipped = store._run(copy, "importing a data directory")
-    report = {"orders_in_directory": len(data["names"]), "orders_added": added, "orders_already_there": already,
-              "idempotency_keys": len(data["keys"]), "products": len(data["stock"]),
-              "last_order_number": data["last_seq"], "skipped": skipped}
+    report = {
+        "orders_in_directory": len(data["names"]),
+        "orders_added": added,
+        "orders_already_there": already,
+        "idempotency_keys": len(data["keys"]),
+        "products": len(data["stock"]),
+        "last_order_number": data["last_seq"],
+        "skipped": skipped,
+    }
     log.info("Imported %s: %s orders added, %s already there, %s skipped", source, added, already, len(skipped))
     return report
 
@@ -96,18 +110,29 @@ def _import_journal(store, source: Path) -> dict:
                     added += insert_orders(cursor, batch)
                     batch = []
             added += insert_orders(cursor, batch)
-            cursor.executemany("INSERT INTO idempotency_keys (key_hash, order_id) SELECT %s, %s WHERE EXISTS "
-                               "(SELECT 1 FROM orders WHERE order_id = %s) ON CONFLICT (key_hash) DO NOTHING", keys)
-            cursor.executemany("INSERT INTO products (sku, stock, price) VALUES (%s, %s, %s) ON CONFLICT (sku) "
-                               "DO UPDATE SET stock = EXCLUDED.stock, price = EXCLUDED.price",
-                               [(sku, value, prices.get(sku)) for sku, value in stock.items()])
+            cursor.executemany(
+                "INSERT INTO idempotency_keys (key_hash, order_id) SELECT %s, %s WHERE EXISTS "
+                "(SELECT 1 FROM orders WHERE order_id = %s) ON CONFLICT (key_hash) DO NOTHING",
+                keys,
+            )
+            cursor.executemany(
+                "INSERT INTO products (sku, stock, price) VALUES (%s, %s, %s) ON CONFLICT (sku) "
+                "DO UPDATE SET stock = EXCLUDED.stock, price = EXCLUDED.price",
+                [(sku, value, prices.get(sku)) for sku, value in stock.items()],
+            )
         conn.execute("UPDATE order_sequence SET last_value = GREATEST(last_value, %s)", (index.last_order_seq,))
         return added, len(ids) - added
 
     added, already = store._run(copy, "importing a data directory")
-    return {"orders_in_directory": len(ids), "orders_added": added, "orders_already_there": already,
-            "idempotency_keys": len(keys), "products": len(stock), "last_order_number": index.last_order_seq,
-            "skipped": [f"{q['file']}: {q['problem']}" for q in journal.quarantined]}
+    return {
+        "orders_in_directory": len(ids),
+        "orders_added": added,
+        "orders_already_there": already,
+        "idempotency_keys": len(keys),
+        "products": len(stock),
+        "last_order_number": index.last_order_seq,
+        "skipped": [f"{q['file']}: {q['problem']}" for q in journal.quarantined],
+    }
 
 
 def export_data_dir(store, target: Path, catalogue_file: Path) -> dict:
@@ -138,7 +163,14 @@ def export_data_dir(store, target: Path, catalogue_file: Path) -> dict:
         (target / "idempotency" / f"{key_hash}.json").write_bytes(dumps({"order_id": order_id}))
     if hasattr(os, "sync"):
         os.sync()
-    write_json(target / "state.json", {
-        "version": 1, "last_order_seq": seq, "stock": {sku: stock for sku, stock, _ in products},
-        "prices": {sku: price for sku, _, price in products if price is not None}, "intents": {}})
+    write_json(
+        target / "state.json",
+        {
+            "version": 1,
+            "last_order_seq": seq,
+            "stock": {sku: stock for sku, stock, _ in products},
+            "prices": {sku: price for sku, _, price in products if price is not None},
+            "intents": {},
+        },
+    )
     return {"orders": count, "idempotency_keys": len(keys), "products": len(products), "last_order_number": seq}

@@ -1,4 +1,5 @@
 """A database URL fit to show: its password masked (storage's own, so it imports nothing above it)."""
+
 import re
 
 

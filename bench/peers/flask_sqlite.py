@@ -5,6 +5,7 @@ the same thread count. Same validation as the real POST /api/orders (the shop's 
 
     .venv/bin/python -m bench.peers.flask_sqlite --data-dir DIR --port N [--threads 8] [--seed COUNT]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,14 @@ from flask import Flask, request
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backend.models import Problems, money_json, validate_address, validate_email, validate_items  # noqa: E402
-from backend.models import validate_payment_method  # noqa: E402
+from backend.models import (  # noqa: E402
+    Problems,
+    money_json,
+    validate_address,
+    validate_email,
+    validate_items,
+    validate_payment_method,  # noqa: E402
+)
 from backend.storage import load_catalogue  # noqa: E402
 
 SCHEMA = """
@@ -47,8 +54,10 @@ class Database:
         self.local = threading.local()
         conn = self.connection()
         conn.executescript(SCHEMA)
-        conn.executemany("INSERT OR IGNORE INTO products (sku, stock, price) VALUES (?, ?, ?)",
-                         [(sku, stock, str(p["price"])) for sku, p in catalogue.items()])
+        conn.executemany(
+            "INSERT OR IGNORE INTO products (sku, stock, price) VALUES (?, ?, ?)",
+            [(sku, stock, str(p["price"])) for sku, p in catalogue.items()],
+        )
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self.local, "conn", None)
@@ -66,22 +75,42 @@ class Database:
         try:
             items, total = [], Decimal("0")
             for line in lines:
-                stock, price = conn.execute("SELECT stock, price FROM products WHERE sku = ?", (line["sku"],)).fetchone()
+                stock, price = conn.execute(
+                    "SELECT stock, price FROM products WHERE sku = ?", (line["sku"],)
+                ).fetchone()
                 if stock < line["quantity"]:
                     raise OutOfStock(line["sku"])
                 conn.execute("UPDATE products SET stock = stock - ? WHERE sku = ?", (line["quantity"], line["sku"]))
                 price = Decimal(price)
                 total += price * line["quantity"]
-                items.append({"sku": line["sku"], "quantity": line["quantity"], "price": money_json(price),
-                              "line_total": money_json(price * line["quantity"])})
+                items.append(
+                    {
+                        "sku": line["sku"],
+                        "quantity": line["quantity"],
+                        "price": money_json(price),
+                        "line_total": money_json(price * line["quantity"]),
+                    }
+                )
             stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
             seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM orders").fetchone()[0]
-            order = {"order_id": f"BHRT-{int(time.time()) + seq}", "customer_email": email, "shipping_address": address,
-                     "items": items, "total": money_json(total), "currency": "INR", "payment_method": payment,
-                     "status": "pending", "qikink_status": "sync_pending", "created_at": stamp, "updated_at": stamp}
-            conn.execute("INSERT INTO orders (seq, order_id, customer_email, status, qikink_status, created_at, doc) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?)", (seq, order["order_id"], email, "pending", "sync_pending",
-                                                          stamp, json.dumps(order)))
+            order = {
+                "order_id": f"BHRT-{int(time.time()) + seq}",
+                "customer_email": email,
+                "shipping_address": address,
+                "items": items,
+                "total": money_json(total),
+                "currency": "INR",
+                "payment_method": payment,
+                "status": "pending",
+                "qikink_status": "sync_pending",
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+            conn.execute(
+                "INSERT INTO orders (seq, order_id, customer_email, status, qikink_status, created_at, doc) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (seq, order["order_id"], email, "pending", "sync_pending", stamp, json.dumps(order)),
+            )
             conn.execute("COMMIT")
             return order
         except BaseException:
@@ -90,7 +119,8 @@ class Database:
 
 
 def create_app(data_dir: Path, stock: int = 1_000_000_000) -> Flask:
-    from backend.errors import OutOfStock as OutOfStockError, register_error_handlers
+    from backend.errors import OutOfStock as OutOfStockError
+    from backend.errors import register_error_handlers
 
     app = Flask(__name__)
     catalogue = load_catalogue(ROOT / "data" / "products.json")

@@ -1,5 +1,6 @@
 """Issue 10's two holes: DNS rebinding (a foreign Host) and other websites using the admin
 rights the loopback address gives when no ADMIN_API_KEY is set."""
+
 from __future__ import annotations
 
 import io
@@ -19,17 +20,39 @@ from tests.support import EmulatorControl
 
 OUTSIDE = {"REMOTE_ADDR": "203.0.113.9"}
 ADMIN_KEY = "k" * 32
-ADMIN_ROUTES = {("GET", "/api/orders"), ("PATCH", "/api/orders/<order_id>"), ("PATCH", "/api/products/<sku>"),
-                ("POST", "/api/qikink/authenticate"), ("POST", "/api/qikink/sync")}
-FOREIGN_HOSTS = ["rebind.attacker.example:5000", "rebind.attacker.example", "localhost.attacker.example:5000",
-                 "127.0.0.1.nip.io:5000", "0.0.0.0:5000", "[::2]:5000", "[::1]:99999", "LOCALHOST:5000"]
+ADMIN_ROUTES = {
+    ("GET", "/api/orders"),
+    ("PATCH", "/api/orders/<order_id>"),
+    ("PATCH", "/api/products/<sku>"),
+    ("POST", "/api/qikink/authenticate"),
+    ("POST", "/api/qikink/sync"),
+}
+FOREIGN_HOSTS = [
+    "rebind.attacker.example:5000",
+    "rebind.attacker.example",
+    "localhost.attacker.example:5000",
+    "127.0.0.1.nip.io:5000",
+    "0.0.0.0:5000",
+    "[::2]:5000",
+    "[::1]:99999",
+    "LOCALHOST:5000",
+]
 # (`Origin: null` is never admin at all: 401, see tests/api/test_pages.py.)
-OTHER_WEBSITES = [{"Origin": "http://evil.example"}, {"Origin": "https://localhost:3000"},
-                  {"Origin": "http://localhost.evil.example"}, {"Sec-Fetch-Site": "cross-site"},
-                  {"Origin": "http://localhost:3000", "Sec-Fetch-Site": "cross-site"}]
-OWN_TOOLS = [{}, {"Origin": "http://localhost"}, {"Origin": "http://localhost:3000"},
-             {"Origin": "http://127.0.0.1:8080", "Sec-Fetch-Site": "same-site"},
-             {"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"}]
+OTHER_WEBSITES = [
+    {"Origin": "http://evil.example"},
+    {"Origin": "https://localhost:3000"},
+    {"Origin": "http://localhost.evil.example"},
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Origin": "http://localhost:3000", "Sec-Fetch-Site": "cross-site"},
+]
+OWN_TOOLS = [
+    {},
+    {"Origin": "http://localhost"},
+    {"Origin": "http://localhost:3000"},
+    {"Origin": "http://127.0.0.1:8080", "Sec-Fetch-Site": "same-site"},
+    {"Sec-Fetch-Site": "same-origin"},
+    {"Sec-Fetch-Site": "none"},
+]
 
 
 @pytest.fixture
@@ -38,11 +61,20 @@ def make_app(data_dir, emu):
     made = []
 
     def make(**changes):
-        settings = dict(data_dir=data_dir, ratelimit_enabled=False, app_env="test", qikink_env="emulator",
-                        qikink_base_url=emu.url, qikink_client_id="78670273abcdef",
-                        qikink_client_secret="cross-site-test-secret", qikink_rate_limit_per_minute=0,
-                        qikink_connect_timeout=0.5, qikink_read_timeout=0.5, qikink_push_budget=1,
-                        sync_enabled=False)
+        settings = dict(
+            data_dir=data_dir,
+            ratelimit_enabled=False,
+            app_env="test",
+            qikink_env="emulator",
+            qikink_base_url=emu.url,
+            qikink_client_id="78670273abcdef",
+            qikink_client_secret="cross-site-test-secret",
+            qikink_rate_limit_per_minute=0,
+            qikink_connect_timeout=0.5,
+            qikink_read_timeout=0.5,
+            qikink_push_budget=1,
+            sync_enabled=False,
+        )
         made.append(create_app(Config(**{**settings, **changes})))
         return made[-1]
 
@@ -58,8 +90,7 @@ def emulator_calls(emu) -> int:
 
 def every_route(app, order_id):
     """(method, rule, path) for every route the app has, with its arguments filled in."""
-    samples = {"order_id": order_id, "sku": "BHRT-001-M", "folder": "js", "name": "shop-client.js",
-               "filename": "x.js"}
+    samples = {"order_id": order_id, "sku": "BHRT-001-M", "folder": "js", "name": "shop-client.js", "filename": "x.js"}
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda argument: samples[argument[1]], rule.rule)
         for method in sorted(rule.methods - {"HEAD"}):  # HEAD answers as GET does
@@ -69,8 +100,11 @@ def every_route(app, order_id):
 def admin_routes(app, order_id) -> set:
     """The routes that refuse a client on another machine without a key: the admin ones."""
     client = app.test_client()
-    return {(method, rule) for method, rule, path in every_route(app, order_id)
-            if client.open(path, method=method, json={}, environ_base=OUTSIDE).status_code == 401}
+    return {
+        (method, rule)
+        for method, rule, path in every_route(app, order_id)
+        if client.open(path, method=method, json={}, environ_base=OUTSIDE).status_code == 401
+    }
 
 
 # --- DNS rebinding: the Host header ------------------------------------------------------------
@@ -84,8 +118,9 @@ def test_a_foreign_host_gets_json_400_on_every_route_and_nothing_runs(make_app, 
     assert len(routes) >= 15
     for method, _, path in routes:
         for host in FOREIGN_HOSTS:
-            response = client.open(path, method=method, json={"stock_quantity": 1, **order_body()},
-                                   headers={"Host": host})
+            response = client.open(
+                path, method=method, json={"stock_quantity": 1, **order_body()}, headers={"Host": host}
+            )
             assert response.status_code == 400, (method, path, host, response.status_code)
             if method != "HEAD":
                 assert response.json["error"]["code"] == "untrusted_host"
@@ -96,8 +131,7 @@ def test_a_foreign_host_gets_json_400_on_every_route_and_nothing_runs(make_app, 
     assert client.get("/api/products/BHRT-001-M").json["data"]["stock_quantity"] == stock
 
 
-@pytest.mark.parametrize("host", ["localhost", "localhost:5000", "127.0.0.1", "127.0.0.1:5000", "[::1]",
-                                  "[::1]:5000"])
+@pytest.mark.parametrize("host", ["localhost", "localhost:5000", "127.0.0.1", "127.0.0.1:5000", "[::1]", "[::1]:5000"])
 def test_loopback_names_are_always_answered(make_app, host):
     client = make_app().test_client()
     assert client.get("/api/orders", headers={"Host": host}).status_code == 200
@@ -189,9 +223,12 @@ def test_with_a_key_a_valid_key_works_from_allowed_origins_and_an_invalid_one_ne
     client = app.test_client()
     valid = [{"Authorization": f"Bearer {ADMIN_KEY}"}, {"X-Admin-Key": ADMIN_KEY}]
     invalid = [{}, {"X-Admin-Key": ADMIN_KEY[:-1]}, {"Authorization": "Bearer " + "x" * 32}]
-    origins = [{"Origin": "https://shop.example.in", "Sec-Fetch-Site": "cross-site"},
-               {"Origin": "http://localhost:3000", "Sec-Fetch-Site": "same-site"},
-               {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}, {}]
+    origins = [
+        {"Origin": "https://shop.example.in", "Sec-Fetch-Site": "cross-site"},
+        {"Origin": "http://localhost:3000", "Sec-Fetch-Site": "same-site"},
+        {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"},
+        {},
+    ]
     for origin in origins:
         for environ in (OUTSIDE, {"REMOTE_ADDR": "127.0.0.1"}):
             for key in valid:
@@ -203,17 +240,23 @@ def test_with_a_key_a_valid_key_works_from_allowed_origins_and_an_invalid_one_ne
                 response = client.post("/api/qikink/sync", headers={**origin, **key}, environ_base=environ)
                 assert response.status_code == 401, (origin, key)
     # A page on a website CORS does not allow cannot even send the key: its preflight is refused.
-    preflight = client.options("/api/orders", headers={
-        "Origin": "http://evil.example", "Access-Control-Request-Method": "GET",
-        "Access-Control-Request-Headers": "Authorization"})
+    preflight = client.options(
+        "/api/orders",
+        headers={
+            "Origin": "http://evil.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "Authorization",
+        },
+    )
     assert "Access-Control-Allow-Origin" not in preflight.headers
 
 
 # --- the guide's steps, as curl and PowerShell send them, against the real server -------------
 @pytest.fixture
 def server(tmp_path, data_dir):
-    process = ServerProcess(data_dir, tmp_path, env={"QIKINK_ENV": "emulator",
-                                                             "QIKINK_EMULATOR_PORT": str(free_port())})
+    process = ServerProcess(
+        data_dir, tmp_path, env={"QIKINK_ENV": "emulator", "QIKINK_EMULATOR_PORT": str(free_port())}
+    )
     yield process.start()
     process.stop()
 
@@ -224,8 +267,9 @@ def test_the_guides_curl_steps_still_work(server):
     base = f"http://localhost:{server.port}"
 
     def curl(*args) -> str:
-        done = subprocess.run(["curl", "-sS", "-w", " %{http_code}", *args], capture_output=True, text=True,
-                              timeout=30, check=True)
+        done = subprocess.run(
+            ["curl", "-sS", "-w", " %{http_code}", *args], capture_output=True, text=True, timeout=30, check=True
+        )
         return done.stdout.rsplit(" ", 1)[1]
 
     assert curl(f"{base}/api/qikink/status") == "200"
@@ -233,16 +277,27 @@ def test_the_guides_curl_steps_still_work(server):
     assert curl("-X", "POST", f"{base}/api/qikink/sync") == "200"
     assert curl(f"{base}/api/orders") == "200"
     assert curl("-H", "Host: rebind.attacker.example:5000", f"{server.url}/api/orders") == "400"
-    assert curl("-X", "POST", "-H", "Origin: http://evil.example", "-H", "Content-Type: text/plain",
-                f"{base}/api/qikink/sync") == "403"
+    assert (
+        curl(
+            "-X",
+            "POST",
+            "-H",
+            "Origin: http://evil.example",
+            "-H",
+            "Content-Type: text/plain",
+            f"{base}/api/qikink/sync",
+        )
+        == "403"
+    )
 
 
 @pytest.mark.e2e
 def test_the_guides_powershell_steps_still_work(server):
     """Invoke-RestMethod sends its own User-Agent and no Origin or Sec-Fetch-* headers."""
     session = requests.Session()
-    session.headers.update({"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Microsoft Windows 10.0.19045; en-US) "
-                                          "PowerShell/7.4.6"})
+    session.headers.update(
+        {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Microsoft Windows 10.0.19045; en-US) PowerShell/7.4.6"}
+    )
     base = f"http://localhost:{server.port}"
     assert session.get(f"{base}/api/qikink/status", timeout=15).status_code == 200
     assert session.post(f"{base}/api/qikink/authenticate", timeout=15).status_code == 200
@@ -255,12 +310,19 @@ def test_the_guides_powershell_steps_still_work(server):
 
 
 # --- the banner -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("host,allowed,line", [
-    ("0.0.0.0", (), "HOST=0.0.0.0 listens on every network, but only localhost, 127.0.0.1 and [::1] are answered: "
-                    "set ALLOWED_HOSTS"),
-    ("0.0.0.0", ("shop.example.in",), "Host names answered: localhost, 127.0.0.1, [::1], shop.example.in"),
-    ("192.168.1.20", (), "Host names answered: localhost, 127.0.0.1, [::1], 192.168.1.20"),
-])
+@pytest.mark.parametrize(
+    "host,allowed,line",
+    [
+        (
+            "0.0.0.0",
+            (),
+            "HOST=0.0.0.0 listens on every network, but only localhost, 127.0.0.1 and [::1] are answered: "
+            "set ALLOWED_HOSTS",
+        ),
+        ("0.0.0.0", ("shop.example.in",), "Host names answered: localhost, 127.0.0.1, [::1], shop.example.in"),
+        ("192.168.1.20", (), "Host names answered: localhost, 127.0.0.1, [::1], 192.168.1.20"),
+    ],
+)
 def test_banner_says_which_host_names_are_answered(data_dir, host, allowed, line):
     stream = io.StringIO()
     print_banner(Config(data_dir=data_dir, host=host, allowed_hosts=allowed), None, emulator_url=None, stream=stream)

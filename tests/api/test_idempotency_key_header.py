@@ -1,5 +1,6 @@
 """The Idempotency-Key header as HTTP reads it: white space around the value is not part of the key
 (the OpenAPI document allows it, and Schemathesis sends it)."""
+
 from __future__ import annotations
 
 import pytest

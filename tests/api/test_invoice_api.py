@@ -1,4 +1,5 @@
 """GET /api/orders/<id>/invoice: access like the order, one gap-free number per order, HTML and JSON."""
+
 from __future__ import annotations
 
 import threading
@@ -11,14 +12,26 @@ from tests.conftest import order_body
 
 ADMIN_KEY = "k" * 32
 OTHER = {"REMOTE_ADDR": "203.0.113.7"}  # not this machine: no admin rights without the key
-SELLER = dict(seller_legal_name="Bharat Heritage Prints Private Limited", seller_gstin="27AAPFU0939F1ZV",
-              seller_address="21 Linking Road, Bandra West, Mumbai 400050", seller_state="Maharashtra")
+SELLER = dict(
+    seller_legal_name="Bharat Heritage Prints Private Limited",
+    seller_gstin="27AAPFU0939F1ZV",
+    seller_address="21 Linking Road, Bandra West, Mumbai 400050",
+    seller_state="Maharashtra",
+)
 JSON = {"Accept": "application/json"}
 
 
 def make_app(data_dir, **changes):
-    return create_app(Config(data_dir=data_dir, ratelimit_enabled=False, app_env="test", qikink_env="off",
-                             admin_api_key=ADMIN_KEY, **{**SELLER, **changes}))
+    return create_app(
+        Config(
+            data_dir=data_dir,
+            ratelimit_enabled=False,
+            app_env="test",
+            qikink_env="off",
+            admin_api_key=ADMIN_KEY,
+            **{**SELLER, **changes},
+        )
+    )
 
 
 @pytest.fixture
@@ -48,8 +61,14 @@ def test_the_customer_gets_the_invoice_as_json_with_its_figures(client):
     assert response.status_code == 200 and response.headers["Vary"] == "Accept"
     data = response.get_json()["data"]
     assert data["invoice_number"] == "INV-000001" and data["order_id"] == order_id
-    assert data["totals"] == {"taxable_value": 2474.29, "cgst": 61.86, "sgst": 61.85, "igst": 0, "tax": 123.71,
-                              "total": 2598}
+    assert data["totals"] == {
+        "taxable_value": 2474.29,
+        "cgst": 61.86,
+        "sgst": 61.85,
+        "igst": 0,
+        "tax": 123.71,
+        "total": 2598,
+    }
     assert data["seller"]["gstin"] == "27AAPFU0939F1ZV" and data["buyer"]["name"] == "Asha Verma"
 
 
@@ -147,8 +166,7 @@ def test_a_one_line_address_has_no_place_of_supply(client):
 
 
 def test_a_shop_without_gstin_issues_none(data_dir):
-    client = make_app(data_dir, seller_legal_name="", seller_gstin="", seller_address="",
-                      seller_state="").test_client()
+    client = make_app(data_dir, seller_legal_name="", seller_gstin="", seller_address="", seller_state="").test_client()
     response = invoice(client, place(client))
     assert response.status_code == 409 and "SHOP_GSTIN" in response.get_json()["error"]["message"]
 
@@ -156,13 +174,27 @@ def test_a_shop_without_gstin_issues_none(data_dir):
 def test_the_page_is_printable_html_escaping_customer_text_with_its_own_policy(client):
     name = '<script>alert("x")</script> Asha'
     order_id = place(client, shipping_address={**order_body()["shipping_address"], "name": name})
-    response = client.get(f"/api/orders/{order_id}/invoice?email=asha@example.com", environ_base=OTHER,
-                          headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    response = client.get(
+        f"/api/orders/{order_id}/invoice?email=asha@example.com",
+        environ_base=OTHER,
+        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+    )
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
     assert "<script" not in html and "&lt;script&gt;" in html
-    for text in ("Tax Invoice", "INV-000001", "27AAPFU0939F1ZV", "Maharashtra (state code 27)", "6109",
-                 "2,474.29", "61.86", "61.85", "2,598.00", "@media print", "Rupees Two Thousand"):
+    for text in (
+        "Tax Invoice",
+        "INV-000001",
+        "27AAPFU0939F1ZV",
+        "Maharashtra (state code 27)",
+        "6109",
+        "2,474.29",
+        "61.86",
+        "61.85",
+        "2,598.00",
+        "@media print",
+        "Rupees Two Thousand",
+    ):
         assert text in html, text
     policy = response.headers["Content-Security-Policy"]
     assert policy.startswith("default-src 'none'; style-src 'sha256-") and "http" not in html.split("<body>")[1]

@@ -1,4 +1,5 @@
 """Contract tests for /api/orders, /api/products and /api/health, route by route (api.md)."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,8 +36,16 @@ def test_products_list_has_the_guide_fields_and_no_qikink_mapping(client):
     body = response.json
     assert body["status"] == "success" and body["count"] == 8 == len(body["data"])
     first = next(p for p in body["data"] if p["sku"] == "BHRT-001-M")
-    assert first == {**first, "name": "Heritage Print T-Shirt", "price": 1299, "stock_quantity": 15,
-                     "category": "mens", "manufacturer": "Qikink", "origin": "India", "in_stock": True}
+    assert first == {
+        **first,
+        "name": "Heritage Print T-Shirt",
+        "price": 1299,
+        "stock_quantity": 15,
+        "category": "mens",
+        "manufacturer": "Qikink",
+        "origin": "India",
+        "in_stock": True,
+    }
     assert "Madhubani" in first["description"]
     assert all("qikink" not in p for p in body["data"])
 
@@ -59,8 +68,19 @@ def test_patch_product_changes_price_and_stock(client):
     assert client.get("/api/products/BHRT-001-M").json["data"]["price"] == 1399
 
 
-@pytest.mark.parametrize("body", [{"price": -1}, {"price": "12"}, {"stock_quantity": 1.5}, {"stock_quantity": -2},
-                                  {"name": "x"}, {}, {"price": 12.345}, {"stock_quantity": True}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"price": -1},
+        {"price": "12"},
+        {"stock_quantity": 1.5},
+        {"stock_quantity": -2},
+        {"name": "x"},
+        {},
+        {"price": 12.345},
+        {"stock_quantity": True},
+    ],
+)
 def test_patch_product_rejects_bad_values(client, body):
     assert_error(client.patch("/api/products/BHRT-001-M", json=body), 422, "validation_error")
     assert stock_of(client) == 15
@@ -80,8 +100,9 @@ def test_create_order_answers_201_with_location_and_takes_stock(client):
     assert response.json["status"] == "success"
     assert data["order_id"].startswith("BHRT-") and len(data["order_id"]) <= 15
     assert data["qikink_order_number"] == data["order_id"].replace("-", "")
-    assert data["items"] == [{"sku": "BHRT-001-M", "name": "Heritage Print T-Shirt", "quantity": 2,
-                              "price": 1299, "line_total": 2598}]
+    assert data["items"] == [
+        {"sku": "BHRT-001-M", "name": "Heritage Print T-Shirt", "quantity": 2, "price": 1299, "line_total": 2598}
+    ]
     assert data["total"] == 2598 and data["currency"] == "INR" and data["payment_method"] == "prepaid"
     assert data["status"] == "pending" and data["qikink_status"] == "sync_pending"
     assert data["tracking_id"] is None and data["courier"] is None and data["tracking_url"] is None
@@ -154,8 +175,10 @@ def test_cod_payment(client):
 
 
 def test_order_ids_are_unique_and_increasing(client):
-    ids = [post_order(client, order_body(items=[{"sku": "BHRT-002-M", "quantity": 1}])).json["data"]["order_id"]
-           for _ in range(5)]
+    ids = [
+        post_order(client, order_body(items=[{"sku": "BHRT-002-M", "quantity": 1}])).json["data"]["order_id"]
+        for _ in range(5)
+    ]
     numbers = [int(i.split("-")[1]) for i in ids]
     assert numbers == sorted(numbers) and len(set(numbers)) == 5
 
@@ -204,8 +227,13 @@ def test_get_order_as_admin_and_by_email(app, client):
     admin_view = client.get(f"/api/orders/{order_id}").json["data"]
     assert admin_view["order_id"] == order_id
     assert [e["event"] for e in admin_view["events"]] == ["order_received"]
-    assert admin_view["sync"] == {"attempts": 0, "last_error": None, "last_attempt_at": None, "synced_at": None,
-                                  "next_attempt_at": None}
+    assert admin_view["sync"] == {
+        "attempts": 0,
+        "last_error": None,
+        "last_attempt_at": None,
+        "synced_at": None,
+        "next_attempt_at": None,
+    }
     remote = app.test_client()
     assert_error(remote.get(f"/api/orders/{order_id}", environ_base=REMOTE), 404, "not_found")
     assert_error(remote.get(f"/api/orders/{order_id}?email=other@example.com", environ_base=REMOTE), 404, "not_found")
@@ -220,8 +248,12 @@ def test_unknown_or_malformed_order_id_is_404(client, order_id):
 
 
 def test_list_orders_newest_first_with_filters_and_pages(client):
-    ids = [post_order(client, order_body(items=[{"sku": "BHRT-002-M", "quantity": 1}],
-                                         customer_email=f"c{i}@example.com")).json["data"]["order_id"] for i in range(3)]
+    ids = [
+        post_order(
+            client, order_body(items=[{"sku": "BHRT-002-M", "quantity": 1}], customer_email=f"c{i}@example.com")
+        ).json["data"]["order_id"]
+        for i in range(3)
+    ]
     post_order(client, order_body(shipping_address="Somewhere, Delhi"))
     body = client.get("/api/orders").json
     assert body["pagination"] == {"page": 1, "per_page": 50, "total": 4}
@@ -239,8 +271,9 @@ def test_list_orders_counts_per_qikink_status_only_when_asked(client):
     post_order(client, order_body(customer_email="ravi@example.com", shipping_address="Anywhere, Goa"))
     assert "counts" not in client.get("/api/orders").json
     body = client.get("/api/orders?counts=qikink_status&qikink_status=action_required&per_page=1").json
-    assert body["counts"] == {"qikink_status": {"action_required": 3, "sync_pending": 1, "synced": 0,
-                                                "sync_failed": 0, "not_sent": 0}}
+    assert body["counts"] == {
+        "qikink_status": {"action_required": 3, "sync_pending": 1, "synced": 0, "sync_failed": 0, "not_sent": 0}
+    }
     assert body["pagination"]["total"] == 3 and len(body["data"]) == 1
     mine = client.get("/api/orders?counts=qikink_status&email=asha@example.com").json["counts"]["qikink_status"]
     assert mine["action_required"] == 2 and mine["sync_pending"] == 1
@@ -262,14 +295,17 @@ def keyed_app(config):
     return create_app(config.with_overrides(admin_api_key=ADMIN_KEY))
 
 
-@pytest.mark.parametrize("headers,allowed", [
-    ({}, False),
-    ({"Authorization": f"Bearer {ADMIN_KEY}"}, True),
-    ({"X-Admin-Key": ADMIN_KEY}, True),
-    ({"Authorization": "Bearer wrong"}, False),
-    ({"Authorization": ADMIN_KEY}, False),
-    ({"X-Forwarded-For": "127.0.0.1"}, False),
-])
+@pytest.mark.parametrize(
+    "headers,allowed",
+    [
+        ({}, False),
+        ({"Authorization": f"Bearer {ADMIN_KEY}"}, True),
+        ({"X-Admin-Key": ADMIN_KEY}, True),
+        ({"Authorization": "Bearer wrong"}, False),
+        ({"Authorization": ADMIN_KEY}, False),
+        ({"X-Forwarded-For": "127.0.0.1"}, False),
+    ],
+)
 def test_admin_key_required_when_set(keyed_app, headers, allowed):
     client = keyed_app.test_client()
     for environ in (REMOTE, {"REMOTE_ADDR": "127.0.0.1"}):
@@ -278,16 +314,19 @@ def test_admin_key_required_when_set(keyed_app, headers, allowed):
 
 
 def test_forwarded_headers_never_grant_loopback_admin(app):
-    response = app.test_client().get("/api/orders", environ_base=REMOTE,
-                                      headers={"X-Forwarded-For": "127.0.0.1", "Host": "localhost:5000"})
+    response = app.test_client().get(
+        "/api/orders", environ_base=REMOTE, headers={"X-Forwarded-For": "127.0.0.1", "Host": "localhost:5000"}
+    )
     assert_error(response, 401, "unauthorized")
 
 
 # --- PATCH /api/orders/<id> ------------------------------------------------------------------------
 def test_patch_completes_an_action_required_order(client):
     order_id = post_order(client, order_body(shipping_address="Test Address, Delhi")).json["data"]["order_id"]
-    response = client.patch(f"/api/orders/{order_id}", json={"shipping_address": {**ADDRESS, "state": "DL",
-                                                                                    "city": "New Delhi", "pincode": "110001"}})
+    response = client.patch(
+        f"/api/orders/{order_id}",
+        json={"shipping_address": {**ADDRESS, "state": "DL", "city": "New Delhi", "pincode": "110001"}},
+    )
     assert response.status_code == 200
     data = response.json["data"]
     assert data["qikink_status"] == "sync_pending" and data["status"] == "pending"
@@ -296,8 +335,9 @@ def test_patch_completes_an_action_required_order(client):
 
 def test_patch_validates_and_changes_nothing_on_error(client):
     order_id = post_order(client, order_body(shipping_address="Test Address, Delhi")).json["data"]["order_id"]
-    response = client.patch(f"/api/orders/{order_id}", json={"shipping_address": {**ADDRESS, "pincode": "012345"},
-                                                             "total": 1})
+    response = client.patch(
+        f"/api/orders/{order_id}", json={"shipping_address": {**ADDRESS, "pincode": "012345"}, "total": 1}
+    )
     assert_error(response, 422, "validation_error")
     fields = {d["field"] for d in response.json["error"]["details"]}
     assert fields == {"shipping_address.pincode", "total"}
@@ -336,9 +376,21 @@ def test_non_json_content_type_is_415(client, content_type):
     assert_error(response, 415, "unsupported_media_type")
 
 
-@pytest.mark.parametrize("raw", [b"{", b"[]", b'"x"', b"null", b'{"a": NaN}', b'{"a": Infinity}',
-                                 b'{"a": 1, "a": 2}', b"\xff\xfe{}", b"{" * 10000 + b"}" * 10000,
-                                 b'{"n": ' + b"9" * 5000 + b"}"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"{",
+        b"[]",
+        b'"x"',
+        b"null",
+        b'{"a": NaN}',
+        b'{"a": Infinity}',
+        b'{"a": 1, "a": 2}',
+        b"\xff\xfe{}",
+        b"{" * 10000 + b"}" * 10000,
+        b'{"n": ' + b"9" * 5000 + b"}",
+    ],
+)
 def test_bad_json_is_400(client, raw):
     response = client.post("/api/orders", data=raw, content_type="application/json")
     assert_error(response, 400, "invalid_json")
@@ -369,7 +421,12 @@ def test_cors_allows_localhost_origins_only(client):
     assert ok.headers.get("Access-Control-Allow-Origin") == "http://localhost:3000"
     evil = client.get("/api/products", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in evil.headers
-    preflight = client.options("/api/orders", headers={"Origin": "http://127.0.0.1:8080",
-                                                       "Access-Control-Request-Method": "POST",
-                                                       "Access-Control-Request-Headers": "Content-Type, Idempotency-Key"})
+    preflight = client.options(
+        "/api/orders",
+        headers={
+            "Origin": "http://127.0.0.1:8080",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type, Idempotency-Key",
+        },
+    )
     assert preflight.headers.get("Access-Control-Allow-Origin") == "http://127.0.0.1:8080"

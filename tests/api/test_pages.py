@@ -1,5 +1,6 @@
 """The pages' serving (types, caching, security headers) and who may call the API from a browser,
 through Flask's test client. The pages themselves are tested in Chromium (tests/browser)."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,13 +13,25 @@ from tests.support import assert_error
 PAGE_CSP_PARTS = ("default-src 'self'", "frame-ancestors 'none'")
 
 
-@pytest.mark.parametrize("path, mimetype", [
-    ("/", "text/html"), ("/index.html", "text/html"), ("/track", "text/html"), ("/track.html", "text/html"),
-    ("/js/shop-client.js", "text/javascript"), ("/js/config.js", "text/javascript"), ("/css/shop.css", "text/css"),
-    ("/admin", "text/html"), ("/admin.html", "text/html"), ("/js/admin.js", "text/javascript"),
-    ("/js/admin-client.js", "text/javascript"), ("/js/admin-order.js", "text/javascript"),
-    ("/js/admin-view.js", "text/javascript"), ("/css/admin.css", "text/css"),
-])
+@pytest.mark.parametrize(
+    "path, mimetype",
+    [
+        ("/", "text/html"),
+        ("/index.html", "text/html"),
+        ("/track", "text/html"),
+        ("/track.html", "text/html"),
+        ("/js/shop-client.js", "text/javascript"),
+        ("/js/config.js", "text/javascript"),
+        ("/css/shop.css", "text/css"),
+        ("/admin", "text/html"),
+        ("/admin.html", "text/html"),
+        ("/js/admin.js", "text/javascript"),
+        ("/js/admin-client.js", "text/javascript"),
+        ("/js/admin-order.js", "text/javascript"),
+        ("/js/admin-view.js", "text/javascript"),
+        ("/css/admin.css", "text/css"),
+    ],
+)
 def test_pages_and_assets_have_their_type_security_headers_and_revalidate(client, path, mimetype):
     answer = client.get(path)
     assert answer.status_code == 200
@@ -33,8 +46,18 @@ def test_pages_and_assets_have_their_type_security_headers_and_revalidate(client
     assert again.status_code == 304
 
 
-@pytest.mark.parametrize("path", ["/js/../../backend/config.py", "/js/nothing.js", "/css/../index.html",
-                                  "/data/products.json", "/.env", "/frontend/index.html", "/js/config.json"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/js/../../backend/config.py",
+        "/js/nothing.js",
+        "/css/../index.html",
+        "/data/products.json",
+        "/.env",
+        "/frontend/index.html",
+        "/js/config.json",
+    ],
+)
 def test_nothing_outside_the_pages_and_their_folders_is_served(client, path):
     answer = client.get(path)
     assert_error(answer, 404, "not_found")
@@ -63,8 +86,7 @@ def allow_origin(client, path, origin, method="GET", **kwargs):
     return answer, answer.headers.get("Access-Control-Allow-Origin")
 
 
-@pytest.mark.parametrize("path", ["/api/products", "/api/products/BHRT-001-M", "/api/qikink/status",
-                                  "/api/health"])
+@pytest.mark.parametrize("path", ["/api/products", "/api/products/BHRT-001-M", "/api/qikink/status", "/api/health"])
 def test_a_page_opened_from_disk_may_read_the_public_routes_in_development(config, path):
     client = create_app(config.with_overrides(app_env="development")).test_client()
     answer, allowed = allow_origin(client, path, "null")
@@ -73,15 +95,21 @@ def test_a_page_opened_from_disk_may_read_the_public_routes_in_development(confi
 
 def test_a_page_opened_from_disk_may_place_an_order_and_read_it_with_its_email(config):
     client = create_app(config.with_overrides(app_env="development")).test_client()
-    preflight = client.options("/api/orders", headers={
-        "Origin": "null", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type, idempotency-key"})
+    preflight = client.options(
+        "/api/orders",
+        headers={
+            "Origin": "null",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, idempotency-key",
+        },
+    )
     assert preflight.headers["Access-Control-Allow-Origin"] == "null"
     assert "idempotency-key" in preflight.headers["Access-Control-Allow-Headers"].lower()
     created = client.post("/api/orders", json=order_body(), headers={"Origin": "null", "Idempotency-Key": "k-1"})
     assert created.status_code == 201 and created.headers["Access-Control-Allow-Origin"] == "null"
     assert {"Location", "Retry-After", "Idempotent-Replayed"} <= {
-        h.strip() for h in created.headers["Access-Control-Expose-Headers"].split(",")}
+        h.strip() for h in created.headers["Access-Control-Expose-Headers"].split(",")
+    }
     order_id = created.json["data"]["order_id"]
     mine = client.get(f"/api/orders/{order_id}", query_string={"email": "asha@example.com"}, headers={"Origin": "null"})
     assert mine.status_code == 200 and mine.headers["Access-Control-Allow-Origin"] == "null"

@@ -1,9 +1,10 @@
 """Validation rules of POST /api/orders, as parametrised tables: each bad value is a 422 naming the field."""
+
 from __future__ import annotations
 
 import pytest
 
-from backend.models import normalise_phone, state_name, STATES
+from backend.models import STATES, normalise_phone, state_name
 from tests.conftest import ADDRESS, order_body
 from tests.support import assert_error
 
@@ -38,7 +39,10 @@ BAD = [
     ("items[0].quantity", order_body(items=[{"sku": "BHRT-001-M", "quantity": "2"}])),
     ("items[0].quantity", order_body(items=[{"sku": "BHRT-001-M", "quantity": True}])),
     ("items[0].quantity", order_body(items=[{"sku": "BHRT-001-M", "quantity": None}])),
-    ("items[1].quantity", order_body(items=[{"sku": "BHRT-002-M", "quantity": 60}, {"sku": "BHRT-002-M", "quantity": 60}])),
+    (
+        "items[1].quantity",
+        order_body(items=[{"sku": "BHRT-002-M", "quantity": 60}, {"sku": "BHRT-002-M", "quantity": 60}]),
+    ),
     ("items[0].price", order_body(items=[{"sku": "BHRT-001-M", "quantity": 1, "price": "1299"}])),
     ("items[0].price", order_body(items=[{"sku": "BHRT-001-M", "quantity": 1, "price": -5}])),
     ("payment_method", order_body(payment_method="card")),
@@ -78,24 +82,50 @@ def test_bad_field_is_422_naming_it_and_changes_nothing(client, field, body):
 def test_every_broken_field_is_listed(client):
     body = {"customer_email": "x", "shipping_address": address(pincode="1", phone="2"), "items": [{"sku": "NOPE"}]}
     details = client.post("/api/orders", json=body).json["error"]["details"]
-    assert {d["field"] for d in details} == {"customer_email", "shipping_address.pincode", "shipping_address.phone",
-                                             "items[0].sku", "items[0].quantity"}
+    assert {d["field"] for d in details} == {
+        "customer_email",
+        "shipping_address.pincode",
+        "shipping_address.phone",
+        "items[0].sku",
+        "items[0].quantity",
+    }
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("9876543210", "9876543210"), ("+91 98765 43210", "9876543210"), ("+91-9876543210", "9876543210"),
-    ("09876543210", "9876543210"), ("919876543210", "9876543210"), ("(987) 654-3210", "9876543210"),
-    ("6000000000", "6000000000"), ("1234567890", None), ("98765", None), ("+44 9876543210", None),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("9876543210", "9876543210"),
+        ("+91 98765 43210", "9876543210"),
+        ("+91-9876543210", "9876543210"),
+        ("09876543210", "9876543210"),
+        ("919876543210", "9876543210"),
+        ("(987) 654-3210", "9876543210"),
+        ("6000000000", "6000000000"),
+        ("1234567890", None),
+        ("98765", None),
+        ("+44 9876543210", None),
+    ],
+)
 def test_phone_normalisation(raw, expected):
     assert normalise_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("Maharashtra", "Maharashtra"), ("maharashtra", "Maharashtra"), ("MH", "Maharashtra"), ("mh", "Maharashtra"),
-    ("tamil  nadu", "Tamil Nadu"), ("DL", "Delhi"), ("Jammu & Kashmir", "Jammu and Kashmir"), ("TS", "Telangana"),
-    ("Orissa", "Odisha"), ("Narnia", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("Maharashtra", "Maharashtra"),
+        ("maharashtra", "Maharashtra"),
+        ("MH", "Maharashtra"),
+        ("mh", "Maharashtra"),
+        ("tamil  nadu", "Tamil Nadu"),
+        ("DL", "Delhi"),
+        ("Jammu & Kashmir", "Jammu and Kashmir"),
+        ("TS", "Telangana"),
+        ("Orissa", "Odisha"),
+        ("Narnia", None),
+        ("", None),
+    ],
+)
 def test_state_names_and_codes(raw, expected):
     assert state_name(raw) == expected
 

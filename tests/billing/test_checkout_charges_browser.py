@@ -1,6 +1,7 @@
 """In Chromium, like a customer: the checkout shows items, shipping, COD fee and total before
 "Place order", the server charges the same, and the tracking page's Invoice link opens the invoice.
 (Skips without Chromium, fails under CI=true, like tests/browser/.)"""
+
 from __future__ import annotations
 
 import os
@@ -12,9 +13,15 @@ from tests.browser.admin_pages import show_orders_of
 from tests.browser.shop_pages import add_to_cart, confirmed_order_id, fill_checkout
 from tests.browser.shop_server import find_chromium, start_shop_server
 
-SHOP = {"SHIPPING_FEE": "49", "FREE_SHIPPING_ABOVE": "2500", "COD_FEE": "30",
-        "SHOP_LEGAL_NAME": "Bharat Heritage Prints Private Limited", "SHOP_GSTIN": "27AAPFU0939F1ZV",
-        "SHOP_ADDRESS": "21 Linking Road, Bandra West, Mumbai 400050", "SHOP_STATE": "Maharashtra"}
+SHOP = {
+    "SHIPPING_FEE": "49",
+    "FREE_SHIPPING_ABOVE": "2500",
+    "COD_FEE": "30",
+    "SHOP_LEGAL_NAME": "Bharat Heritage Prints Private Limited",
+    "SHOP_GSTIN": "27AAPFU0939F1ZV",
+    "SHOP_ADDRESS": "21 Linking Road, Bandra West, Mumbai 400050",
+    "SHOP_STATE": "Maharashtra",
+}
 COD = "Cash on delivery (pay the courier)"
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
@@ -64,7 +71,9 @@ def test_the_checkout_shows_every_charge_before_place_order_and_the_order_matche
     assert summary(page) == ["₹2,598", "Free", "₹30", "₹2,628"]
     page.get_by_role("button", name="Place order").click()
     order_id = confirmed_order_id(page)
-    expect(page.locator("#confirmation-summary")).to_contain_text("total ₹2,628 (items ₹2,598, cash on delivery fee ₹30)")
+    expect(page.locator("#confirmation-summary")).to_contain_text(
+        "total ₹2,628 (items ₹2,598, cash on delivery fee ₹30)"
+    )
     stored = server.order(order_id)
     assert (stored["subtotal"], stored["shipping"], stored["cod_fee"], stored["total"]) == (2598, 0, 30, 2628)
 

@@ -1,11 +1,18 @@
 """What shop staff do in the admin console, as steps the browser tests share: found by role
 and label, as a person (or a screen reader) finds them."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
 
-DELHI_ADDRESS = {"Full name": "Test User", "Address line 1": "Test Address", "City": "New Delhi", "State": "DL",
-                 "PIN code": "110001", "Mobile number": "9876543210"}
+DELHI_ADDRESS = {
+    "Full name": "Test User",
+    "Address line 1": "Test Address",
+    "City": "New Delhi",
+    "State": "DL",
+    "PIN code": "110001",
+    "Mobile number": "9876543210",
+}
 
 
 def sign_in(page, key: str) -> None:

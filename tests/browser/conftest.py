@@ -4,6 +4,7 @@
 Without Chromium the browser tests skip with a message, except with CI=true, where they fail.
 Every request the browser makes to a host other than 127.0.0.1/localhost is aborted.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """What a customer does on the pages, as steps the browser tests and the screenshot script share:
 found by role and label, as a person (or a screen reader) finds them."""
+
 from __future__ import annotations
 
 import itertools
@@ -8,8 +9,14 @@ import os
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-ADDRESS = {"Full name": "Asha Verma", "Address line 1": "12 MG Road", "Address line 2": "Near Flora Fountain",
-           "City": "Mumbai", "PIN code": "400001", "Mobile number": "98765 43210"}
+ADDRESS = {
+    "Full name": "Asha Verma",
+    "Address line 1": "12 MG Road",
+    "Address line 2": "Near Flora Fountain",
+    "City": "Mumbai",
+    "PIN code": "400001",
+    "Mobile number": "98765 43210",
+}
 _emails = itertools.count(1)
 
 
@@ -53,5 +60,8 @@ def buy(page, email: str, design: str = "Warli Village Tee", **fields) -> str:
 def serious_violations(page) -> list[str]:
     """The axe-core scan's serious and critical violations of the page as it is now."""
     violations = Axe().run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-            for v in violations if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -1,6 +1,7 @@
 """The real shop for browser tests and the screenshot script: `python -m backend` and the Qikink
 emulator (`python -m qikink_emulator`, without its 30-calls-a-minute limit, so that tracking
 many test orders at once stays quick), on free ports of 127.0.0.1."""
+
 from __future__ import annotations
 
 import json
@@ -78,11 +79,18 @@ def serve_frontend(folder: Path, api_url: str, port: int | None = None) -> tuple
     site = folder / "frontend"
     shutil.copytree(ROOT / "frontend", site)
     config = site / "js" / "config.js"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "export const API_BASE_URL = null;", f"export const API_BASE_URL = '{api_url}';"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "export const API_BASE_URL = null;", f"export const API_BASE_URL = '{api_url}';"
+        ),
+        encoding="utf-8",
+    )
     port = port or free_port()
-    process = Process(["-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)], {},
-                      folder / f"http-server-{port}.log").start()
+    process = Process(
+        ["-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
+        {},
+        folder / f"http-server-{port}.log",
+    ).start()
     url = f"http://127.0.0.1:{port}"
     wait_until(lambda: requests.get(url + "/index.html", timeout=1).ok, 15, what="static site")
     return process, url

@@ -1,6 +1,7 @@
 """Cancelling from the admin console (issue 15): an order Qikink does not have is cancelled at
 once; one it has becomes "Cancel requested" with the dashboard instruction, and Cancelled once
 Qikink reports it."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,8 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.admin_pages import show_orders_of
-from tests.browser.test_admin_console import guide_order
 from tests.browser.shop_pages import unique_email
+from tests.browser.test_admin_console import guide_order
 from tests.conftest import order_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
@@ -42,16 +43,19 @@ def test_an_order_at_qikink_is_cancel_requested_until_qikink_cancels_it(page, sh
     assert placed["qikink_status"] == "synced"
     order_id = placed["order_id"]
     # Held at Qikink (a frozen status), so that it is not manifested before the test cancels it.
-    requests.post(f"{shop_server.emulator.url}/_emulator/orders/{placed['qikink_shipment_id']}/status",
-                  json={"status": "On Hold"}, timeout=5).raise_for_status()
+    requests.post(
+        f"{shop_server.emulator.url}/_emulator/orders/{placed['qikink_shipment_id']}/status",
+        json={"status": "On Hold"},
+        timeout=5,
+    ).raise_for_status()
     open_order(page, email, order_id)
     page.get_by_role("button", name="Cancel order").click()
     page.get_by_role("button", name="Yes, cancel this order").click()
     expect(page.locator("#order-status")).to_contain_text("Cancel requested")
-    expect(page.get_by_role("note")).to_contain_text(
-        f"cancel order {order_id.replace('-', '')} in Qikink's dashboard")
-    requests.post(f"{shop_server.emulator.url}/_emulator/orders/{placed['qikink_shipment_id']}/cancel",
-                  timeout=5).raise_for_status()
+    expect(page.get_by_role("note")).to_contain_text(f"cancel order {order_id.replace('-', '')} in Qikink's dashboard")
+    requests.post(
+        f"{shop_server.emulator.url}/_emulator/orders/{placed['qikink_shipment_id']}/cancel", timeout=5
+    ).raise_for_status()
     page.get_by_role("link", name="← All orders").click()
     page.get_by_role("button", name="Sync now").click()
     expect(page.get_by_role("heading", name="Sync report")).to_be_visible()

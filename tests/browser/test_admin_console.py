@@ -1,5 +1,6 @@
 """The admin console from this machine with no ADMIN_API_KEY set (the defaults of a first run):
 the guide's one-line order fixed until Qikink has it, customer text shown as text, accessibility."""
+
 from __future__ import annotations
 
 import re
@@ -18,9 +19,14 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 def guide_order(server, email: str) -> str:
     """The integration guide's test order: a one-line address Qikink cannot ship to."""
-    answer = server.process.post("/api/orders", json={
-        "customer_email": email, "shipping_address": "Test Address, Delhi",
-        "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}]})
+    answer = server.process.post(
+        "/api/orders",
+        json={
+            "customer_email": email,
+            "shipping_address": "Test Address, Delhi",
+            "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}],
+        },
+    )
     assert answer.json()["data"]["qikink_status"] == "action_required"
     return answer.json()["data"]["order_id"]
 

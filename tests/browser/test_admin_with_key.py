@@ -1,6 +1,7 @@
 """The admin console against a server with ADMIN_API_KEY set: signing in, where the key may
 (not) go, "Sync now" after a Qikink outage, stock edited for the storefront, and the console
 served from another origin, allowed by CORS_ORIGINS or not."""
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,11 @@ def keyed_server(tmp_path_factory, allowed_port):
     """A server with an admin key, no background sync (only "Sync now" sends what waits), and one
     other origin allowed: the static site on `allowed_port`."""
     folder = tmp_path_factory.mktemp("keyed-shop")
-    server = start_shop_server(folder / "data", folder, env={
-        "ADMIN_API_KEY": ADMIN_KEY, "SYNC_ENABLED": "false", "CORS_ORIGINS": f"http://127.0.0.1:{allowed_port}"})
+    server = start_shop_server(
+        folder / "data",
+        folder,
+        env={"ADMIN_API_KEY": ADMIN_KEY, "SYNC_ENABLED": "false", "CORS_ORIGINS": f"http://127.0.0.1:{allowed_port}"},
+    )
     yield server
     server.stop()
 
@@ -93,8 +97,12 @@ def test_sync_now_after_a_qikink_outage_sends_the_queued_orders(page, keyed_serv
     email = unique_email("outage")
     keyed_server.emulator.fault("503", count=1000, paths=None)
     try:
-        ids = [requests.post(keyed_server.url + "/api/orders", json=order_body(customer_email=email),
-                             timeout=15).json()["data"]["order_id"] for _ in range(2)]
+        ids = [
+            requests.post(keyed_server.url + "/api/orders", json=order_body(customer_email=email), timeout=15).json()[
+                "data"
+            ]["order_id"]
+            for _ in range(2)
+        ]
     finally:
         keyed_server.emulator.clear_faults()
     page.goto("/admin")
@@ -120,7 +128,9 @@ def test_stock_and_price_edited_in_the_console_show_on_the_storefront(page, keye
     row.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved Warli Village Tee (M): ₹999, 0 in stock.")).to_be_visible()
     page.goto("/")
-    expect(page.get_by_role("article", name="Warli Village Tee").get_by_role("button", name="Sold out")).to_be_disabled()
+    expect(
+        page.get_by_role("article", name="Warli Village Tee").get_by_role("button", name="Sold out")
+    ).to_be_disabled()
 
     page.goto("/admin")
     row.get_by_label("Stock").fill("7")
@@ -150,7 +160,8 @@ def test_the_console_from_another_origin_works_with_a_key_only_where_cors_allows
     page.goto(refused_url + "/admin.html")
     sign_in(page, ADMIN_KEY)
     expect(page.get_by_role("alert").filter(has_text=f"Cannot reach the shop at {keyed_server.url}")).to_contain_text(
-        f"CORS_ORIGINS must include this page's address, {refused_url}")
+        f"CORS_ORIGINS must include this page's address, {refused_url}"
+    )
     expect(page.get_by_role("heading", name="Qikink connection")).to_be_hidden()
 
 

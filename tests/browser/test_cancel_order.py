@@ -1,5 +1,6 @@
 """The tracking page's "Cancel order" (issue 15): offered while the order has not reached the
 printer, and gone once Qikink has it."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Every way the server can refuse a checkout, shown where the customer looks for it."""
+
 from __future__ import annotations
 
 import json
@@ -64,8 +65,9 @@ def test_a_price_change_refreshes_the_cart_and_says_what_changed(page, shop_serv
     fill_checkout(page, email)
     place_order(page)
 
-    expect(page.get_by_role("alert").filter(has_text="price")).to_have_text(re.compile(
-        r"The price of Warli Village Tee \(M\) has changed from ₹999 to ₹1,049\."))
+    expect(page.get_by_role("alert").filter(has_text="price")).to_have_text(
+        re.compile(r"The price of Warli Village Tee \(M\) has changed from ₹999 to ₹1,049\.")
+    )
     expect(page.locator("#cart-total")).to_have_text("₹1,049")
     expect(page.get_by_role("article", name="Warli Village Tee")).to_contain_text("₹1,049")
     assert shop_server.orders_for(email) == []
@@ -75,8 +77,9 @@ def test_a_price_change_refreshes_the_cart_and_says_what_changed(page, shop_serv
     assert [o["total"] for o in shop_server.orders_for(email)] == [1049]
 
 
-def test_short_stock_a_sell_out_and_a_price_change_are_told_at_once_and_the_cart_fits(page, shop_server,
-                                                                                      restore_catalogue):
+def test_short_stock_a_sell_out_and_a_price_change_are_told_at_once_and_the_cart_fits(
+    page, shop_server, restore_catalogue
+):
     email = unique_email("stock")
     page.goto("/")
     add_to_cart(page, "Gond Forest Tee")
@@ -97,27 +100,33 @@ def test_short_stock_a_sell_out_and_a_price_change_are_told_at_once_and_the_cart
     expect(notice).to_contain_text("The price of Warli Village Tee (M) has changed from ₹999 to ₹1,049.")
     expect(page.get_by_label("Quantity of Gond Forest Tee (M)")).to_have_value("2")
     expect(page.get_by_label("Quantity of Kalamkari Bloom Top (S)")).to_have_count(0)
-    expect(page.get_by_role("article", name="Kalamkari Bloom Top").get_by_role("button", name="Sold out")).to_be_disabled()
+    expect(
+        page.get_by_role("article", name="Kalamkari Bloom Top").get_by_role("button", name="Sold out")
+    ).to_be_disabled()
     assert shop_server.orders_for(email) == []
 
     place_order(page)
     confirmed_order_id(page)
     [order] = shop_server.orders_for(email)
     assert sorted((i["sku"], i["quantity"], i["price"]) for i in order["items"]) == [
-        ("BHRT-002-M", 1, 1049), ("BHRT-004-M", 2, 1099)]
+        ("BHRT-002-M", 1, 1049),
+        ("BHRT-004-M", 2, 1099),
+    ]
 
 
-@pytest.mark.parametrize("status, code, expected", [
-    (429, "rate_limited", "We are receiving a lot of orders from your connection. Please try again in 30 seconds."),
-    (503, "storage_unavailable", "The shop cannot take orders for a moment. Please try again in 30 seconds."),
-])
+@pytest.mark.parametrize(
+    "status, code, expected",
+    [
+        (429, "rate_limited", "We are receiving a lot of orders from your connection. Please try again in 30 seconds."),
+        (503, "storage_unavailable", "The shop cannot take orders for a moment. Please try again in 30 seconds."),
+    ],
+)
 def test_busy_answers_say_when_to_try_again_and_the_next_try_orders_once(page, shop_server, status, code, expected):
     email = unique_email(f"busy{status}")
     page.goto("/")
     add_to_cart(page, "Pattachitra Story Tee")
     busy = {"status": "error", "error": {"code": code, "message": "Too many requests"}}
-    page.route("**/api/orders", lambda route: route.fulfill(
-        status=status, headers={"Retry-After": "30"}, json=busy))
+    page.route("**/api/orders", lambda route: route.fulfill(status=status, headers={"Retry-After": "30"}, json=busy))
     fill_checkout(page, email)
     place_order(page)
 
@@ -154,4 +163,3 @@ def test_the_cart_keeps_only_skus_and_quantities_and_survives_a_reload(page):
     expect(page.locator("#cart-total")).to_have_text("₹2,598")
     page.get_by_role("button", name="Remove Heritage Print T-Shirt (L)").click()
     expect(page.get_by_text("Your cart is empty.")).to_be_visible()
-

@@ -1,5 +1,6 @@
 """What a page on another website gets from this machine's browser when the server has no admin
 key (admin by loopback): its simple, no-cors requests arrive with its Origin and change nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,9 @@ SIMPLE_POST = """async (url) => {
 def loopback_admin_server(tmp_path_factory):
     """No admin key, one shop origin allowed (not the attacker's), no background sync."""
     folder = tmp_path_factory.mktemp("loopback-admin")
-    server = start_shop_server(folder / "data", folder, env={
-        "CORS_ORIGINS": "https://shop.example.in", "SYNC_ENABLED": "false"})
+    server = start_shop_server(
+        folder / "data", folder, env={"CORS_ORIGINS": "https://shop.example.in", "SYNC_ENABLED": "false"}
+    )
     yield server
     server.stop()
 
@@ -40,8 +42,12 @@ def test_a_simple_post_from_another_website_changes_nothing(page, loopback_admin
         emulator.clear_faults()
     calls = emulator.counters()["calls"]
     seen = []
-    page.on("response", lambda answer: seen.append((answer.request.headers.get("origin"), answer.status))
-            if "/api/qikink/" in answer.url else None)
+    page.on(
+        "response",
+        lambda answer: (
+            seen.append((answer.request.headers.get("origin"), answer.status)) if "/api/qikink/" in answer.url else None
+        ),
+    )
 
     page.goto(other_website + "/index.html")
     for path in ("/api/qikink/sync", "/api/qikink/authenticate?force=true"):

@@ -1,5 +1,6 @@
 """One checkout makes one order, whatever the customer's hands and network do; orders are
 counted through the admin API (GET /api/orders?email=...)."""
+
 from __future__ import annotations
 
 import json
@@ -43,11 +44,15 @@ def ready_to_order(page, email):
     fill_checkout(page, email)
 
 
-@pytest.mark.parametrize("press_twice", [
-    lambda button: button.dblclick(),
-    # Past the disabled button: two submits in the same instant reach the checkout code.
-    lambda button: button.evaluate("button => { button.click(); button.form.requestSubmit(); }"),
-], ids=["double-click", "two-submits-at-once"])
+@pytest.mark.parametrize(
+    "press_twice",
+    [
+        lambda button: button.dblclick(),
+        # Past the disabled button: two submits in the same instant reach the checkout code.
+        lambda button: button.evaluate("button => { button.click(); button.form.requestSubmit(); }"),
+    ],
+    ids=["double-click", "two-submits-at-once"],
+)
 def test_pressing_place_order_twice_sends_one_order(page, shop_server, press_twice):
     email = unique_email("twice")
     posts = order_posts(page)

@@ -1,5 +1,6 @@
 """A beginner's own page opened straight from disk (file://, sent as `Origin: null`): in
 development it can read the catalogue, place an order and read it back, and never act as admin."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """The whole purchase in Chromium, from the backend's own pages and from another origin:
 catalogue → size → cart → checkout → confirmation → tracking until delivered."""
+
 from __future__ import annotations
 
 import re
@@ -65,8 +66,12 @@ def test_a_customer_buys_two_t_shirts_and_follows_them_until_delivered(page, sho
     expect(page.get_by_role("heading", name=f"Order {order_id}")).to_be_visible()
     expect(page.get_by_role("list").filter(has_text="Order placed")).to_be_visible()
 
-    wait_until(lambda: shop_server.order(order_id)["status"] == "delivered", 60, interval=0.3,
-               what="the emulator delivers the order")
+    wait_until(
+        lambda: shop_server.order(order_id)["status"] == "delivered",
+        60,
+        interval=0.3,
+        what="the emulator delivers the order",
+    )
     fulfilment_calls = []
     page.on("request", lambda r: fulfilment_calls.append(r.url) if "/api/qikink/fulfillment/" in r.url else None)
     page.clock.run_for("00:14")

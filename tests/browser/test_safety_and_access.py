@@ -1,5 +1,6 @@
 """Customer text is shown as text (no markup, no script, no dialog), and every page passes an
 axe-core scan without serious or critical violations."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,10 +32,21 @@ def test_hostile_name_and_address_are_shown_literally_and_run_nothing(page, shop
 
 def test_a_tracking_link_that_is_not_http_never_becomes_a_link(page, shop_server):
     order_id = buy(page, unique_email("badlink"))
-    view = {"order_id": order_id, "status": "in_transit", "courier": "<b>Evil</b>", "tracking_number": "123456789",
-            "tracking_url": "javascript:alert(4)", "events": [
-                {"event": "in_transit", "timestamp": "2026-11-29T10:00:00+00:00", "location": "<i>Pune</i>",
-                 "description": "x"}]}
+    view = {
+        "order_id": order_id,
+        "status": "in_transit",
+        "courier": "<b>Evil</b>",
+        "tracking_number": "123456789",
+        "tracking_url": "javascript:alert(4)",
+        "events": [
+            {
+                "event": "in_transit",
+                "timestamp": "2026-11-29T10:00:00+00:00",
+                "location": "<i>Pune</i>",
+                "description": "x",
+            }
+        ],
+    }
     page.route("**/api/qikink/fulfillment/*", lambda route: route.fulfill(json=view))
     page.get_by_role("link", name="Track this order").click()
     expect(page.locator("#tracking-courier")).to_have_text("<b>Evil</b>")
@@ -70,5 +82,6 @@ def test_a_wrong_email_finds_no_order(page, shop_server):
     page.get_by_label("Email").fill("someone-else@example.com")
     page.get_by_role("button", name="Track order").click()
     expect(page.get_by_role("alert")).to_have_text(
-        "We found no order with that order ID and email. Check both against your confirmation.")
+        "We found no order with that order ID and email. Check both against your confirmation."
+    )
     expect(page.get_by_role("region", name=f"Order {order_id}")).to_be_hidden()

@@ -1,5 +1,6 @@
 """The tracking page when things go wrong: Qikink unreachable (the server's stale view), the shop
 itself unreachable, and a busy server's Retry-After; the page's clock is moved by the test."""
+
 from __future__ import annotations
 
 import time
@@ -29,13 +30,21 @@ def tracked(page):
 
 
 def test_a_stale_answer_from_the_server_is_said_so(page, tracked):
-    view = {"order_id": "x", "status": "in_transit", "courier": "Delhivery", "tracking_number": "1440000001",
-            "tracking_url": "https://courierupdates.com/?awb=1440000001", "stale": True, "events": []}
+    view = {
+        "order_id": "x",
+        "status": "in_transit",
+        "courier": "Delhivery",
+        "tracking_number": "1440000001",
+        "tracking_url": "https://courierupdates.com/?awb=1440000001",
+        "stale": True,
+        "events": [],
+    }
     page.route(FULFILMENT, lambda route: route.fulfill(json=view))
     page.clock.run_for("00:16")
     expect(page.get_by_role("status")).to_have_text("On its way")
     expect(page.locator("#tracking-stale")).to_have_text(
-        "Our printer cannot be reached just now, so this may be out of date: it shows the last status we heard.")
+        "Our printer cannot be reached just now, so this may be out of date: it shows the last status we heard."
+    )
 
 
 def test_when_the_shop_cannot_be_reached_the_last_view_stays_with_a_note_and_it_keeps_trying(page, tracked):
@@ -43,7 +52,9 @@ def test_when_the_shop_cannot_be_reached_the_last_view_stays_with_a_note_and_it_
     page.route(FULFILMENT, lambda route: route.abort("internetdisconnected"))
     page.clock.run_for("00:16")
     page.clock.resume()  # the client's own retries wait a second or two: let that time pass for real
-    expect(page.locator("#tracking-stale")).to_contain_text("We cannot reach the shop just now, so this may be out of date")
+    expect(page.locator("#tracking-stale")).to_contain_text(
+        "We cannot reach the shop just now, so this may be out of date"
+    )
     expect(page.get_by_role("status")).to_have_text(status)
 
     page.unroute(FULFILMENT)

@@ -1,6 +1,7 @@
 """Customer emails (issue 15) through a real SMTP server on 127.0.0.1 (aiosmtpd): what each says,
 one message per event, SMTP down then up, a crash between sending and recording (at most one
 duplicate, with the same Message-ID), never blocking an order, the password never shown."""
+
 from __future__ import annotations
 
 import email
@@ -18,9 +19,8 @@ from backend.customer_email import EmailSender, LogTransport, SmtpTransport
 from backend.orders import OrderService
 from backend.storage import MemoryOrderStore, load_catalogue
 from tests.conftest import CATALOGUE, order_body
+from tests.fulfilment.test_fulfilment import fulfilment_of, make_shop, place, qikink_client, set_status, shop, stored  # noqa: F401
 from tests.harness import free_port
-from tests.fulfilment.test_fulfilment import (fulfilment_of, make_shop, place, qikink_client, set_status,  # noqa: F401
-                                    shop, stored)
 
 MAIL_FROM = "Bharat Heritage Prints <orders@bharat.example>"
 
@@ -120,8 +120,13 @@ def test_the_confirmation_goes_once_with_the_order_in_text_and_html(store, smtp)
 
 
 def test_shipped_email_once_with_courier_awb_and_link_and_cancelled_email(make_shop, emu, smtp):
-    app = make_shop(emu.url, client=qikink_client(emu.url), smtp_url=smtp.url, mail_from=MAIL_FROM,
-                    qikink_tracking_freshness_seconds=1)
+    app = make_shop(
+        emu.url,
+        client=qikink_client(emu.url),
+        smtp_url=smtp.url,
+        mail_from=MAIL_FROM,
+        qikink_tracking_freshness_seconds=1,
+    )
     emails = app.extensions["shop"].emails
     order = place(app).json["data"]
     assert order["qikink_status"] == "synced"
@@ -158,16 +163,19 @@ def test_an_order_cancelled_before_qikink_has_it_gets_one_cancelled_email(store,
     service.cancel(order_id, admin=True)
     sender.run_pass()
     sender.run_pass()
-    assert [m["Subject"] for m in smtp.inbox.messages] == [f"Your order {order_id} is confirmed",
-                                                           f"Your order {order_id} is cancelled"]
+    assert [m["Subject"] for m in smtp.inbox.messages] == [
+        f"Your order {order_id} is confirmed",
+        f"Your order {order_id} is cancelled",
+    ]
 
 
 # --- SMTP down, a crash, concurrency ---------------------------------------------------------
 def test_smtp_down_then_up_the_email_is_retried_with_backoff_and_sent_once(store):
     port = free_port()
     clock = Clock()
-    sender = EmailSender(config(), store, SmtpTransport(f"smtp://127.0.0.1:{port}", timeout=2), clock=clock,
-                         retry_base=30)
+    sender = EmailSender(
+        config(), store, SmtpTransport(f"smtp://127.0.0.1:{port}", timeout=2), clock=clock, retry_base=30
+    )
     order_id = OrderService(store, emails=sender).place_order(order_body()).order["order_id"]
     assert sender.run_pass() == {"sent": 0, "failed": 1}
     email_state = store.get_order(order_id)["emails"][0]
@@ -227,8 +235,10 @@ def test_a_crash_between_sending_and_recording_sends_at_most_one_duplicate(store
 def test_two_senders_at_once_send_each_email_once(store, smtp):
     senders = [EmailSender(config(), store, SmtpTransport(smtp.url, timeout=5)) for _ in range(3)]
     service = OrderService(store)
-    ids = [service.place_order(order_body(items=[{"sku": "BHRT-002-M", "quantity": 1}])).order["order_id"]
-           for _ in range(5)]
+    ids = [
+        service.place_order(order_body(items=[{"sku": "BHRT-002-M", "quantity": 1}])).order["order_id"]
+        for _ in range(5)
+    ]
     for sender in senders:
         sender.catch_up()
     barrier = threading.Barrier(3)
@@ -301,15 +311,19 @@ def test_the_password_is_never_sent_in_clear_nor_shown(store, smtp, caplog):
 
 
 def test_settings_are_read_and_checked():
-    read = Config.from_env({"SMTP_URL": "smtps://u:p@mail.example.in", "MAIL_FROM": "Shop <orders@example.in>"},
-                           load_dotenv_file=False)
+    read = Config.from_env(
+        {"SMTP_URL": "smtps://u:p@mail.example.in", "MAIL_FROM": "Shop <orders@example.in>"}, load_dotenv_file=False
+    )
     assert (read.smtp_url, read.mail_from) == ("smtps://u:p@mail.example.in", "Shop <orders@example.in>")
     assert SmtpTransport(read.smtp_url).port == 465 and SmtpTransport("smtp://h").port == 587
     from backend.config import ConfigError
 
-    for bad in ({"SMTP_URL": "http://mail.example.in"}, {"SMTP_URL": "smtp://u:secret@"},
-                {"MAIL_FROM": "not an address"},
-                {"SMTP_URL": "smtp://h", "APP_ENV": "production", "ADMIN_API_KEY": "k" * 32}):
+    for bad in (
+        {"SMTP_URL": "http://mail.example.in"},
+        {"SMTP_URL": "smtp://u:secret@"},
+        {"MAIL_FROM": "not an address"},
+        {"SMTP_URL": "smtp://h", "APP_ENV": "production", "ADMIN_API_KEY": "k" * 32},
+    ):
         with pytest.raises(ConfigError) as refused:
             Config.from_env(bad, load_dotenv_file=False)
         assert "secret" not in str(refused.value)

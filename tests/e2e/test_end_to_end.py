@@ -4,6 +4,7 @@ qikink_emulator`) as processes, over HTTP on 127.0.0.1 only, every wait bounded 
 Exactly once is checked with the emulator's counters: `created[number]` (orders Qikink holds for
 one order number) and `create_attempts[number]` (create calls that reached it).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,11 +21,21 @@ from tests.support import EmulatorControl
 
 pytestmark = pytest.mark.e2e
 
-GUIDE_ORDER = {"customer_email": "test@bharat.com", "shipping_address": "Test Address, Delhi",
-               "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}]}
+GUIDE_ORDER = {
+    "customer_email": "test@bharat.com",
+    "shipping_address": "Test Address, Delhi",
+    "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}],
+}
 PUSH_BUDGET = float(BASE_ENV["QIKINK_PUSH_BUDGET_SECONDS"])
-HAPPY_EVENTS = ["order_received", "order_synced", "order_processing", "ready_to_ship", "in_transit",
-                "out_for_delivery", "delivered"]
+HAPPY_EVENTS = [
+    "order_received",
+    "order_synced",
+    "order_processing",
+    "ready_to_ship",
+    "in_transit",
+    "out_for_delivery",
+    "delivered",
+]
 
 
 @pytest.fixture
@@ -50,8 +61,12 @@ def order(server, order_id) -> dict:
 
 
 def wait_synced(server, order_ids, timeout=30):
-    wait_until(lambda: all(order(server, i)["qikink_status"] == "synced" for i in order_ids), timeout,
-               interval=0.2, what=f"{len(order_ids)} orders synced")
+    wait_until(
+        lambda: all(order(server, i)["qikink_status"] == "synced" for i in order_ids),
+        timeout,
+        interval=0.2,
+        what=f"{len(order_ids)} orders synced",
+    )
 
 
 def test_the_guides_five_testing_steps_in_order(tmp_path, data_dir, processes):
@@ -132,11 +147,17 @@ def test_lost_answer_still_makes_one_qikink_order(tmp_path, data_dir, processes)
 
 def test_status_progresses_to_delivered_with_its_events_in_order(tmp_path, data_dir, processes):
     emulator = start(processes, EmulatorProcess(tmp_path, step_seconds=0.5))
-    server = start(processes, ServerProcess(data_dir, tmp_path, emulator_url=emulator.url,
-                                            env={"QIKINK_EMULATOR_STEP_SECONDS": "0.5"}))
+    server = start(
+        processes,
+        ServerProcess(data_dir, tmp_path, emulator_url=emulator.url, env={"QIKINK_EMULATOR_STEP_SECONDS": "0.5"}),
+    )
     order_id = place(server).json()["data"]["order_id"]
-    delivered = wait_until(lambda: (view := server.get(f"/api/qikink/fulfillment/{order_id}").json())["status"]
-                           == "delivered" and view, 30, interval=0.25, what="delivered")
+    delivered = wait_until(
+        lambda: (view := server.get(f"/api/qikink/fulfillment/{order_id}").json())["status"] == "delivered" and view,
+        30,
+        interval=0.25,
+        what="delivered",
+    )
     events = [e["event"] for e in delivered["events"]]
     assert events[:2] == ["order_received", "order_synced"] and events[-1] == "delivered"
     assert events == [e for e in HAPPY_EVENTS if e in events], "in order, each once"
@@ -173,10 +194,16 @@ def test_sync_command_sends_pending_orders_once(tmp_path, data_dir, processes):
     env = {**BASE_ENV, "DATA_DIR": str(data_dir), "QIKINK_ENV": "emulator", "QIKINK_BASE_URL": emulator.url}
 
     def sync_command():
-        done = subprocess.run([sys.executable, "-m", "backend", "sync"], cwd=ROOT, env={**os.environ, **env},
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "backend", "sync"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
-        return json.loads(done.stdout[done.stdout.index("{"):])
+        return json.loads(done.stdout[done.stdout.index("{") :])
 
     assert sync_command()["pushed"] == 3
     assert sync_command()["pushed"] == 0
@@ -186,9 +213,19 @@ def test_sync_command_sends_pending_orders_once(tmp_path, data_dir, processes):
 
 def test_default_embedded_emulator_syncs_an_order_and_delivers_it(tmp_path, data_dir, processes):
     emulator_port = free_port()
-    server = start(processes, ServerProcess(data_dir, tmp_path, env={
-        "QIKINK_ENV": "emulator", "QIKINK_BASE_URL": "", "QIKINK_EMULATOR_PORT": str(emulator_port),
-        "QIKINK_EMULATOR_STEP_SECONDS": "0.5"}))
+    server = start(
+        processes,
+        ServerProcess(
+            data_dir,
+            tmp_path,
+            env={
+                "QIKINK_ENV": "emulator",
+                "QIKINK_BASE_URL": "",
+                "QIKINK_EMULATOR_PORT": str(emulator_port),
+                "QIKINK_EMULATOR_STEP_SECONDS": "0.5",
+            },
+        ),
+    )
     emulator_url = f"http://127.0.0.1:{emulator_port}"
     assert f"local emulator at {emulator_url}" in server.output()
     assert "Qikink authentication: SUCCESS" in server.output()

@@ -6,6 +6,7 @@ shipment, and orders placed after the burst go straight through.
 The real server (`python -m backend`) and the real emulator (`python -m qikink_emulator`) as
 processes on 127.0.0.1; every wait is bounded. About 7 minutes: the slow tier.
 """
+
 from __future__ import annotations
 
 import time
@@ -35,17 +36,25 @@ def synced_count(server) -> tuple[int, list[dict]]:
 
 
 def test_a_burst_of_150_orders_reaches_qikink_within_its_limit_and_later_orders_go_straight_through(
-        tmp_path, processes):
+    tmp_path, processes
+):
     emulator = EmulatorProcess(tmp_path, step_seconds=STEP_SECONDS, rate_limit=LIMIT)
     processes.append(emulator.start())
-    server = ServerProcess(make_data_dir(tmp_path / "data", stock=1000), tmp_path, emulator_url=emulator.url,
-                           env={"QIKINK_RATE_LIMIT_PER_MINUTE": str(LIMIT), "SYNC_INTERVAL_SECONDS": "5"})
+    server = ServerProcess(
+        make_data_dir(tmp_path / "data", stock=1000),
+        tmp_path,
+        emulator_url=emulator.url,
+        env={"QIKINK_RATE_LIMIT_PER_MINUTE": str(LIMIT), "SYNC_INTERVAL_SECONDS": "5"},
+    )
     processes.append(server.start())
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=16) as pool:
-        answers = list(pool.map(lambda n: server.post("/api/orders", json=order_body(customer_email=f"b{n}@example.com")),
-                                range(BURST)))
+        answers = list(
+            pool.map(
+                lambda n: server.post("/api/orders", json=order_body(customer_email=f"b{n}@example.com")), range(BURST)
+            )
+        )
     placing = time.monotonic() - started
     assert all(a.status_code == 201 for a in answers)
     assert placing < 30, "an order request never waits for Qikink's budget"
@@ -55,8 +64,12 @@ def test_a_burst_of_150_orders_reaches_qikink_within_its_limit_and_later_orders_
     status = server.get("/api/qikink/status").json()
     assert status["queue"]["pending"] >= BURST - LIMIT - 5 and status["queue"]["estimated_seconds_to_send_all"] > 0
 
-    wait_until(lambda: synced_count(server)[0] == BURST, FLOOR_SECONDS + 60, interval=2,
-               what="the burst at Qikink within a minute of the floor")
+    wait_until(
+        lambda: synced_count(server)[0] == BURST,
+        FLOOR_SECONDS + 60,
+        interval=2,
+        what="the burst at Qikink within a minute of the floor",
+    )
     all_sent = time.monotonic() - started
     counters = emulator.counters()
     assert counters["total_created"] == BURST and set(counters["created"].values()) == {1}
@@ -64,11 +77,19 @@ def test_a_burst_of_150_orders_reaches_qikink_within_its_limit_and_later_orders_
 
     # The burst is now in flight at Qikink and tracked; new orders must not wait behind tracking:
     # each is sent at once, or (when tracking holds this minute's calls) first, as a call frees.
-    later = [server.post("/api/orders", json=order_body(customer_email=f"l{n}@example.com")).json()["data"]
-             for n in range(LATER)]
+    later = [
+        server.post("/api/orders", json=order_body(customer_email=f"l{n}@example.com")).json()["data"]
+        for n in range(LATER)
+    ]
     placed_later = time.monotonic()
-    wait_until(lambda: all(server.get(f"/api/orders/{o['order_id']}").json()["data"]["qikink_status"] == "synced"
-                           for o in later), 15, interval=0.5, what="later orders at Qikink within seconds")
+    wait_until(
+        lambda: all(
+            server.get(f"/api/orders/{o['order_id']}").json()["data"]["qikink_status"] == "synced" for o in later
+        ),
+        15,
+        interval=0.5,
+        what="later orders at Qikink within seconds",
+    )
     later_seconds = time.monotonic() - placed_later
     inline = sum(o["qikink_status"] == "synced" for o in later)
 
@@ -82,7 +103,9 @@ def test_a_burst_of_150_orders_reaches_qikink_within_its_limit_and_later_orders_
     assert counters["rate_limited"] == 0 and counters["total_created"] == BURST + LATER
     budget = server.get("/api/qikink/status").json()["budget"]
     assert budget["last_minute_total"] <= LIMIT
-    print(f"\nburst of {BURST}: placed in {placing:.1f} s, all at Qikink after {all_sent:.0f} s "
-          f"(floor {FLOOR_SECONDS:.0f} s), {LATER} later orders at Qikink within {later_seconds:.1f} s "
-          f"({inline} sent inline), every AWB shown after {shown:.0f} s, "
-          f"{counters['calls']} calls, 0 refused")
+    print(
+        f"\nburst of {BURST}: placed in {placing:.1f} s, all at Qikink after {all_sent:.0f} s "
+        f"(floor {FLOOR_SECONDS:.0f} s), {LATER} later orders at Qikink within {later_seconds:.1f} s "
+        f"({inline} sent inline), every AWB shown after {shown:.0f} s, "
+        f"{counters['calls']} calls, 0 refused"
+    )

@@ -1,4 +1,5 @@
 """The client against the emulator over real HTTP: token, create, read, list, rules, clock, limit."""
+
 import os
 import re
 import subprocess
@@ -10,13 +11,19 @@ from pathlib import Path
 import pytest
 import requests
 
-from backend.qikink import (QikinkAuthError, QikinkClient, QikinkConfig, QikinkNotFound,
-                            QikinkRateLimited, QikinkValidationError)
-from qikink_emulator import EmulatorServer
+from backend.qikink import (
+    QikinkAuthError,
+    QikinkClient,
+    QikinkConfig,
+    QikinkNotFound,
+    QikinkRateLimited,
+    QikinkValidationError,
+)
 from backend.qikink.mapping import to_fulfilment, to_qikink_order
+from qikink_emulator import EmulatorServer
 from tests.qikink.conftest import CLIENT_ID, SECRET
-from tests.support import EmulatorControl, FakeClock, run_in_threads
 from tests.qikink.qikink_samples import BLANK_PRODUCT, MY_PRODUCT, our_order
+from tests.support import EmulatorControl, FakeClock, run_in_threads
 
 
 def payload(order_id="BHRT-1733304000", product=BLANK_PRODUCT, **changes):
@@ -28,19 +35,23 @@ def counters(emu):
 
 
 def client_for(server, clock=None, **overrides):
-    options = {"client_id": CLIENT_ID, "client_secret": SECRET, "base_url": server.url,
-               "read_timeout": 2.0, "rate_limit_per_minute": 0, "max_retries": 2}
+    options = {
+        "client_id": CLIENT_ID,
+        "client_secret": SECRET,
+        "base_url": server.url,
+        "read_timeout": 2.0,
+        "rate_limit_per_minute": 0,
+        "max_retries": 2,
+    }
     options.update(overrides)
     kwargs = {"clock": clock, "sleep": clock.sleep} if clock else {"sleep": lambda s: None}
     return QikinkClient(QikinkConfig(**options), **kwargs)
 
 
 def test_token_only_from_a_form_body(emu):
-    refused = requests.post(f"{emu.url}/api/token", timeout=5,
-                            json={"ClientId": CLIENT_ID, "client_secret": SECRET})
+    refused = requests.post(f"{emu.url}/api/token", timeout=5, json={"ClientId": CLIENT_ID, "client_secret": SECRET})
     assert refused.status_code == 401 and "error" in refused.json()
-    minted = requests.post(f"{emu.url}/api/token", timeout=5,
-                           data={"ClientId": CLIENT_ID, "client_secret": SECRET})
+    minted = requests.post(f"{emu.url}/api/token", timeout=5, data={"ClientId": CLIENT_ID, "client_secret": SECRET})
     assert minted.json()["expires_in"] == 3600 and minted.json()["Accesstoken"]
 
 
@@ -70,8 +81,7 @@ def test_twenty_threads_share_one_token(emu, emu_client):
 
 def test_token_knocked_out_by_another_mint_is_replaced_on_read(emu, emu_client):
     created = emu_client.create_order(payload())
-    requests.post(f"{emu.url}/api/token", data={"ClientId": CLIENT_ID, "client_secret": "x"},
-                  timeout=5)
+    requests.post(f"{emu.url}/api/token", data={"ClientId": CLIENT_ID, "client_secret": "x"}, timeout=5)
     assert emu_client.get_order(created["order_id"])["order_id"] == int(created["order_id"])
     assert counters(emu)["tokens_minted"] == 3
 
@@ -100,8 +110,7 @@ def test_create_read_and_list(emu, emu_client):
     ids = [emu_client.create_order(payload(f"BHRT-{n}"))["order_id"] for n in range(12)]
     assert ids == [str(40000001 + n) for n in range(12)]
     order = emu_client.get_order(ids[0])
-    assert (order["number"], order["status"], order["total_order_value"]) == (
-        "654367_BHRT0", "Live", "2598.00")
+    assert (order["number"], order["status"], order["total_order_value"]) == ("654367_BHRT0", "Live", "2598.00")
     assert order["line_items"][0]["designs"][0]["placement"] == "fr"
     first, second, third = (emu_client.list_orders(n) for n in (1, 2, 3))
     assert [o["number"] for o in first] == [f"654367_BHRT{n}" for n in range(11, 1, -1)]
@@ -115,11 +124,9 @@ def test_read_answers_a_one_element_array(emu, emu_client):
     created = emu_client.create_order(payload())
     token = emu_client.authenticate().token
     headers = {"ClientId": CLIENT_ID, "Accesstoken": token}
-    answer = requests.get(f"{emu.url}/api/order", params={"id": created["order_id"]},
-                          headers=headers, timeout=5).json()
+    answer = requests.get(f"{emu.url}/api/order", params={"id": created["order_id"]}, headers=headers, timeout=5).json()
     assert isinstance(answer, list) and len(answer) == 1
-    unknown = requests.get(f"{emu.url}/api/order", params={"sku": "x"}, headers=headers,
-                           timeout=5).json()
+    unknown = requests.get(f"{emu.url}/api/order", params={"sku": "x"}, headers=headers, timeout=5).json()
     assert unknown == {"error": True, "message": "Invalid parameter: sku"}
     with pytest.raises(QikinkNotFound):
         emu_client.get_order("1")
@@ -135,6 +142,7 @@ def test_duplicate_create_returns_the_existing_order(emu, emu_client):
 def _without(key):
     def change(body):
         del body["shipping_address"][key]
+
     return change
 
 
@@ -144,6 +152,7 @@ def _set(path, value):
         for step in path[:-1]:
             target = target[step]
         target[path[-1]] = value
+
     return change
 
 
@@ -152,12 +161,16 @@ RULES = [
     (_set(["order_number"], "B" * 16), "Order no. cannot exceed 15 chars"),
     (_without("last_name"), 'Undefined array key "last_name"'),
     (_without("address2"), 'Undefined array key "address2"'),
-    (_set(["line_items", 0, "designs", 0, "mockup_link"], ""),
-     "Design code, Mockup Link and placement sku is mandatory"),
+    (
+        _set(["line_items", 0, "designs", 0, "mockup_link"], ""),
+        "Design code, Mockup Link and placement sku is mandatory",
+    ),
     (_set(["line_items", 0, "print_type_id"], None), "Invalid print_type_id"),
     (_set(["line_items", 0, "designs"], []), "Designs are required with search_from_my_products 0"),
-    (_set(["line_items", 0, "search_from_my_products"], 1),
-     "print_type_id and designs are not allowed with search_from_my_products 1"),
+    (
+        _set(["line_items", 0, "search_from_my_products"], 1),
+        "print_type_id and designs are not allowed with search_from_my_products 1",
+    ),
     (_set(["line_items", 0, "quantity"], 2), "Invalid quantity"),
     (_set(["line_items"], []), "Line items are required"),
     (_set(["gateway"], "UPI"), "Invalid gateway"),
@@ -183,8 +196,7 @@ def test_my_products_sku_checked_when_known():
     with EmulatorServer(step_seconds=0, my_products={"BHRT001M"}) as server:
         client = client_for(server)
         assert client.create_order(payload(product=MY_PRODUCT))["order_id"]
-        unknown = payload("BHRT-2", product={"qikink": {"search_from_my_products": 1,
-                                                        "sku": "NOPE"}})
+        unknown = payload("BHRT-2", product={"qikink": {"search_from_my_products": 1, "sku": "NOPE"}})
         with pytest.raises(QikinkValidationError, match="Invalid SKU"):
             client.create_order(unknown)
 
@@ -199,12 +211,22 @@ def test_status_advances_on_the_clock():
             seen.append(to_fulfilment(client.get_order(order_id)))
             clock.advance(10)
     assert [v["raw_status"] for v in seen] == [
-        "Live", "To be Printed", "Printed", "Manifested", "In-Transit", "out for delivery",
-        "Delivered", "Delivered"]
+        "Live",
+        "To be Printed",
+        "Printed",
+        "Manifested",
+        "In-Transit",
+        "out for delivery",
+        "Delivered",
+        "Delivered",
+    ]
     assert seen[2]["tracking_number"] is None
     shipped = seen[3]
     assert (shipped["status"], shipped["courier"], shipped["tracking_number"]) == (
-        "ready_to_ship", "Delhivery", "1440000001")
+        "ready_to_ship",
+        "Delhivery",
+        "1440000001",
+    )
     # Odd ids get only the link prefix; the mapping appends the AWB.
     assert shipped["tracking_url"] == "https://courierupdates.com/?awb=1440000001"
     assert seen[-1]["status"] == "delivered"
@@ -215,13 +237,13 @@ def test_status_control_sets_status_and_cancellation(emu, emu_client):
     control = f"{emu.url}/_emulator/orders/{order_id}/status"
     requests.post(control, json={"status": "On Hold"}, timeout=5).raise_for_status()
     assert to_fulfilment(emu_client.get_order(order_id))["status"] == "on_hold"
-    requests.post(control, json={"status": "Live", "number": "Cancelled_654367_BHRT1733304000"},
-                  timeout=5).raise_for_status()
+    requests.post(
+        control, json={"status": "Live", "number": "Cancelled_654367_BHRT1733304000"}, timeout=5
+    ).raise_for_status()
     view = to_fulfilment(emu_client.get_order(order_id))
     assert view["cancelled"] and view["status"] == "cancelled" and view["raw_status"] == "Live"
     assert emu_client.find_order_by_number("BHRT1733304000")["order_id"] == int(order_id)
-    assert requests.post(f"{emu.url}/_emulator/orders/1/status", json={"status": "Live"},
-                         timeout=5).status_code == 404
+    assert requests.post(f"{emu.url}/_emulator/orders/1/status", json={"status": "Live"}, timeout=5).status_code == 404
 
 
 def test_rate_limit_429_then_waits_retry_after():
@@ -252,25 +274,30 @@ def test_fault_controls_validate_and_clear(emu):
     assert bad.status_code == 400
     requests.post(f"{emu.url}/_emulator/faults", json={"kind": "500", "count": 3}, timeout=5)
     assert requests.delete(f"{emu.url}/_emulator/faults", timeout=5).json() == {"faults": []}
-    assert requests.post(f"{emu.url}/api/token", timeout=5,
-                         data={"ClientId": "a", "client_secret": "b"}).status_code == 200
+    assert (
+        requests.post(f"{emu.url}/api/token", timeout=5, data={"ClientId": "a", "client_secret": "b"}).status_code
+        == 200
+    )
 
 
 @pytest.mark.slow
 def test_command_line_serves_and_reads_step_seconds_from_the_environment():
     root = Path(__file__).resolve().parents[2]
     env = dict(os.environ, QIKINK_EMULATOR_STEP_SECONDS="0.1", PYTHONPATH=str(root))
-    process = subprocess.Popen([sys.executable, "-m", "qikink_emulator", "--port", "0",
-                                "--no-rate-limit"], cwd=root, env=env, stderr=subprocess.PIPE,
-                               text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qikink_emulator", "--port", "0", "--no-rate-limit"],
+        cwd=root,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = ""
         while "Qikink emulator on" not in line:
             line = process.stderr.readline()
             assert line, "emulator exited before serving"
         url = re.search(r"http://127\.0\.0\.1:\d+", line).group(0)
-        client = QikinkClient(QikinkConfig(CLIENT_ID, SECRET, base_url=url,
-                                           rate_limit_per_minute=0))
+        client = QikinkClient(QikinkConfig(CLIENT_ID, SECRET, base_url=url, rate_limit_per_minute=0))
         order_id = client.create_order(payload())["order_id"]
         time.sleep(0.35)
         assert client.get_order(order_id)["status"] not in ("Live", "To be Printed")

@@ -5,6 +5,7 @@ forwards; the /api/qikink routes; PATCH queues a completed order; CORS; the star
 Exactly once is checked with the emulator's counters: `created[number]` (orders Qikink holds for
 one order number) and `create_attempts[number]` (create calls that reached it).
 """
+
 from __future__ import annotations
 
 import io
@@ -16,14 +17,14 @@ import pytest
 
 from backend import create_app
 from backend.banner import print_banner, symbols
-from backend.fulfilment.circuit_breaker import CircuitBreaker
 from backend.config import Config, ConfigError
 from backend.fulfilment import Fulfilment
+from backend.fulfilment.circuit_breaker import CircuitBreaker
 from backend.orders import OrderService
 from backend.qikink import QikinkClient, QikinkConfig
-from qikink_emulator import EmulatorServer
 from backend.qikink.mapping import to_qikink_order
 from backend.storage import JournalOrderStore, load_catalogue
+from qikink_emulator import EmulatorServer
 from tests.conftest import ADDRESS, order_body
 from tests.harness import free_port, wait_until
 from tests.support import EmulatorControl, FakeClock, assert_error, run_in_threads
@@ -54,17 +55,37 @@ def set_status(emu, qikink_id, status, number=None):
 # --- the shop ------------------------------------------------------------------------------------
 def qikink_client(url, client_id=CLIENT_ID, secret=SECRET):
     """As build_qikink_client makes it, but the client's backoff sleeps cost no time."""
-    return QikinkClient(QikinkConfig(client_id, secret, environment="emulator", base_url=url,
-                                     connect_timeout=0.5, read_timeout=0.5, rate_limit_per_minute=0),
-                        sleep=lambda seconds: None)
+    return QikinkClient(
+        QikinkConfig(
+            client_id,
+            secret,
+            environment="emulator",
+            base_url=url,
+            connect_timeout=0.5,
+            read_timeout=0.5,
+            rate_limit_per_minute=0,
+        ),
+        sleep=lambda seconds: None,
+    )
 
 
 def settings(data_dir, url, **changes) -> Config:
-    options = dict(data_dir=data_dir, app_env="test", ratelimit_enabled=False, qikink_env="emulator",
-                   qikink_base_url=url, qikink_client_id=CLIENT_ID, qikink_client_secret=SECRET,
-                   qikink_connect_timeout=0.5, qikink_read_timeout=0.5, qikink_rate_limit_per_minute=0,
-                   qikink_push_budget=BUDGET, qikink_retry_base_seconds=0, sync_interval=0.1,
-                   sync_enabled=False)
+    options = dict(
+        data_dir=data_dir,
+        app_env="test",
+        ratelimit_enabled=False,
+        qikink_env="emulator",
+        qikink_base_url=url,
+        qikink_client_id=CLIENT_ID,
+        qikink_client_secret=SECRET,
+        qikink_connect_timeout=0.5,
+        qikink_read_timeout=0.5,
+        qikink_rate_limit_per_minute=0,
+        qikink_push_budget=BUDGET,
+        qikink_retry_base_seconds=0,
+        sync_interval=0.1,
+        sync_enabled=False,
+    )
     options.update(changes)
     return Config(**options)
 
@@ -128,8 +149,9 @@ def number(order_id) -> str:
 
 def wait_unclaimed(app, order_id):
     """A send that outlived the time budget finishes in the background: wait for it."""
-    wait_until(lambda: "claimed_by" not in (stored(app, order_id).get("sync") or {}), 10,
-               what=f"claim on {order_id} released")
+    wait_until(
+        lambda: "claimed_by" not in (stored(app, order_id).get("sync") or {}), 10, what=f"claim on {order_id} released"
+    )
 
 
 def file_store(data_dir) -> JournalOrderStore:
@@ -145,8 +167,11 @@ def test_accepted_order_is_confirmed_and_synced_with_its_shipment_id(make_shop, 
     assert body["message"] == "Order created successfully and synced with Qikink"
     assert (data["status"], data["qikink_status"]) == ("confirmed", "synced")
     assert data["qikink_shipment_id"].isdigit() and data["qikink_order_number"] == number(data["order_id"])
-    assert body["qikink_integration"] == {"status": "success", "qikink_shipment_id": data["qikink_shipment_id"],
-                                          "tracking_id": None}
+    assert body["qikink_integration"] == {
+        "status": "success",
+        "qikink_shipment_id": data["qikink_shipment_id"],
+        "tracking_id": None,
+    }
     events = stored(app, data["order_id"])["events"]
     assert [e["event"] for e in events] == ["order_received", "order_synced"]
     assert events[1]["description"] == "Sent to Qikink"
@@ -286,8 +311,9 @@ def test_two_workers_on_one_data_directory_send_each_order_once(data_dir, emu, f
     inject(emu, "latency", seconds=0.05)  # widen the window in which both could send
     config = settings(data_dir, emu.url)
     # Two "processes": each its own store object, client id (token) and instance.
-    fulfilments += [Fulfilment(config, file_store(data_dir), qikink_client(emu.url, f"{CLIENT_ID}{i}"))
-                    for i in range(2)]
+    fulfilments += [
+        Fulfilment(config, file_store(data_dir), qikink_client(emu.url, f"{CLIENT_ID}{i}")) for i in range(2)
+    ]
     barrier = threading.Barrier(2)
     reports = []
 
@@ -360,7 +386,11 @@ def test_statuses_move_forward_each_event_once_and_terminal_orders_are_not_polle
     assert answer("Printed")["status"] == "processing"
     assert answer("To be Printed")["status"] == "processing"
     shipped = answer("In-Transit")
-    assert (shipped["status"], shipped["qikink_raw_status"], shipped["courier"]) == ("in_transit", "In-Transit", "Delhivery")
+    assert (shipped["status"], shipped["qikink_raw_status"], shipped["courier"]) == (
+        "in_transit",
+        "In-Transit",
+        "Delhivery",
+    )
     assert shipped["tracking_id"] and shipped["tracking_url"].endswith(f"awb={shipped['tracking_id']}")
     assert answer("Printed")["status"] == "in_transit", "a late answer never moves it back"
     assert answer("out for delivery")["status"] == "out_for_delivery"
@@ -373,7 +403,13 @@ def test_statuses_move_forward_each_event_once_and_terminal_orders_are_not_polle
     after = fulfilment.store.get_order(order_id)
     assert after["status"] == "delivered"
     assert [e["event"] for e in after["events"]] == [
-        "order_received", "order_synced", "order_processing", "in_transit", "out_for_delivery", "delivered"]
+        "order_received",
+        "order_synced",
+        "order_processing",
+        "in_transit",
+        "out_for_delivery",
+        "delivered",
+    ]
 
 
 def test_unknown_status_is_kept_raw_and_changes_nothing(synced, emu):
@@ -397,8 +433,19 @@ def test_cancelled_by_renamed_number_is_terminal(synced, emu):
 
 
 # --- the /api/qikink routes ----------------------------------------------------------------------
-STATUS_KEYS = {"status", "environment", "qikink_api", "client_id", "last_check", "token_valid_until",
-               "pending_orders", "last_error", "budget", "queue", "tracking"}
+STATUS_KEYS = {
+    "status",
+    "environment",
+    "qikink_api",
+    "client_id",
+    "last_check",
+    "token_valid_until",
+    "pending_orders",
+    "last_error",
+    "budget",
+    "queue",
+    "tracking",
+}
 
 
 def test_status_mints_no_token_while_one_is_valid_and_never_shows_the_secret(shop, emu):
@@ -410,8 +457,7 @@ def test_status_mints_no_token_while_one_is_valid_and_never_shows_the_secret(sho
     assert set(body) == STATUS_KEYS
     assert (body["status"], body["environment"], body["qikink_api"]) == ("connected", "emulator", emu.url)
     assert body["client_id"] == "78670273..." and body["token_valid_until"] and body["last_error"] is None
-    assert all(SECRET not in a.get_data(as_text=True) and CLIENT_ID not in a.get_data(as_text=True)
-               for a in answers)
+    assert all(SECRET not in a.get_data(as_text=True) and CLIENT_ID not in a.get_data(as_text=True) for a in answers)
 
 
 def test_status_of_a_fresh_app_mints_once(shop, emu):
@@ -427,7 +473,10 @@ def test_authenticate_mints_only_when_needed_or_forced(shop, emu):
     assert answer.status_code == 200
     assert set(answer.json) == {"status", "client_id", "api_endpoint", "timestamp", "token_valid_until"}
     assert (answer.json["status"], answer.json["client_id"], answer.json["api_endpoint"]) == (
-        "authenticated", "78670273...", emu.url)
+        "authenticated",
+        "78670273...",
+        emu.url,
+    )
     assert http.post("/api/qikink/authenticate").status_code == 200
     assert counters(emu)["tokens_minted"] == 1
     assert http.post("/api/qikink/authenticate?force=true").status_code == 200
@@ -484,7 +533,14 @@ def sync_answer(app, query="") -> dict:
 def test_sync_of_a_fresh_app_with_qikink_reachable_is_success(shop):
     body = sync_answer(shop)
     assert body["qikink_integration"]["status"] == "success"
-    assert body["orders"] == {"pushed": 0, "failed": 0, "still_pending": 0, "refreshed": 0, "not_refreshed": 0, "reasons": []}
+    assert body["orders"] == {
+        "pushed": 0,
+        "failed": 0,
+        "still_pending": 0,
+        "refreshed": 0,
+        "not_refreshed": 0,
+        "reasons": [],
+    }
 
 
 def test_sync_sends_pending_orders_and_reports_success(shop, emu):
@@ -511,8 +567,18 @@ def test_sync_with_qikink_unreachable_is_error(make_shop):
     assert body["qikink_integration"]["status"] == "error" and body["orders"]["still_pending"] == 1
 
 
-FULFILMENT_KEYS = {"order_id", "qikink_shipment_id", "status", "qikink_raw_status", "tracking_number", "courier",
-                   "tracking_url", "estimated_delivery", "last_update", "events"}
+FULFILMENT_KEYS = {
+    "order_id",
+    "qikink_shipment_id",
+    "status",
+    "qikink_raw_status",
+    "tracking_number",
+    "courier",
+    "tracking_url",
+    "estimated_delivery",
+    "last_update",
+    "events",
+}
 
 
 def test_fulfillment_is_public_refreshed_after_a_minute_and_stale_when_qikink_is_down(make_shop, emu):
@@ -593,9 +659,14 @@ def test_cors_origins_are_honoured(data_dir):
     assert allowed_origin(app, "https://shop.example") == "https://shop.example"
     assert allowed_origin(app, "https://evil.example") is None
     assert allowed_origin(app, "http://localhost:5173") is None
-    preflight = app.test_client().options("/api/orders", headers={
-        "Origin": "https://shop.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "Content-Type, Idempotency-Key"})
+    preflight = app.test_client().options(
+        "/api/orders",
+        headers={
+            "Origin": "https://shop.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type, Idempotency-Key",
+        },
+    )
     assert preflight.headers["Access-Control-Allow-Origin"] == "https://shop.example"
     assert "idempotency-key" in preflight.headers["Access-Control-Allow-Headers"].lower()
 
@@ -616,8 +687,9 @@ def test_wildcard_cors_outside_production_allows_any_origin(data_dir):
 @pytest.mark.parametrize("origins", ["*", "https://shop.example, *"])
 def test_production_refuses_a_wildcard_cors_origin(origins):
     with pytest.raises(ConfigError, match="CORS_ORIGINS"):
-        Config.from_env({"APP_ENV": "production", "ADMIN_API_KEY": ADMIN_KEY, "CORS_ORIGINS": origins,
-                         "QIKINK_ENV": "off"})
+        Config.from_env(
+            {"APP_ENV": "production", "ADMIN_API_KEY": ADMIN_KEY, "CORS_ORIGINS": origins, "QIKINK_ENV": "off"}
+        )
 
 
 def test_production_without_qikink_credentials_refuses_to_start_unless_the_emulator_is_asked_for():
@@ -625,7 +697,9 @@ def test_production_without_qikink_credentials_refuses_to_start_unless_the_emula
     with pytest.raises(ConfigError, match="QIKINK_CLIENT_ID.*never be printed.*QIKINK_ENV=emulator"):
         Config.from_env(production)
     assert Config.from_env({**production, "QIKINK_ENV": "emulator"}).qikink_env == "emulator"
-    assert Config.from_env({**production, "QIKINK_CLIENT_ID": "id", "QIKINK_CLIENT_SECRET": "s"}).qikink_env == "sandbox"
+    assert (
+        Config.from_env({**production, "QIKINK_CLIENT_ID": "id", "QIKINK_CLIENT_SECRET": "s"}).qikink_env == "sandbox"
+    )
 
 
 # --- the start-up banner -------------------------------------------------------------------------
@@ -647,10 +721,17 @@ def test_banner_prints_on_a_cp1252_console(shop, emu):
     stream = console("cp1252")
     print_banner(shop.extensions["shop"].config, fulfilment_of(shop), emulator_url=None, stream=stream)
     text = printed(stream)
-    for line in ("[OK] Flask server starting...", "[OK] Qikink integration: ENABLED", "[OK] Environment: EMULATOR",
-                 "[OK] Client ID: 78670273...", "Testing Qikink connection...",
-                 "[OK] Qikink authentication: SUCCESS", f"[OK] API Endpoint: {emu.url}",
-                 "[OK] Admin routes: loopback only", "[OK] Data directory: "):
+    for line in (
+        "[OK] Flask server starting...",
+        "[OK] Qikink integration: ENABLED",
+        "[OK] Environment: EMULATOR",
+        "[OK] Client ID: 78670273...",
+        "Testing Qikink connection...",
+        "[OK] Qikink authentication: SUCCESS",
+        f"[OK] API Endpoint: {emu.url}",
+        "[OK] Admin routes: loopback only",
+        "[OK] Data directory: ",
+    ):
         assert line in text
     assert SECRET not in text and CLIENT_ID not in text
 

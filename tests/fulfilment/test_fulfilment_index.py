@@ -1,19 +1,33 @@
 """The worker's index of unsettled orders and the tracker's page reads: where an order sits on
 Qikink's newest-first list, learning the offset that other sales channels' orders add, reading by
 id when a page would not pay, and a pass that costs what is due, not what is stored."""
+
 from __future__ import annotations
 
 import requests
 
 from backend.fulfilment.index import OrderIndex
-from tests.fulfilment.test_fulfilment import (counters, fulfilment_of, make_shop, place, qikink_client,  # noqa: F401
-                                    set_status, stored)
+from tests.fulfilment.test_fulfilment import (  # noqa: F401
+    counters,
+    fulfilment_of,
+    make_shop,
+    place,
+    qikink_client,
+    set_status,
+    stored,
+)
 
 
 def in_flight(number: int, *, status="processing", raw="Live", polled=0.0) -> dict:
-    return {"order_id": f"BHRT-{number}", "status": status, "qikink_status": "synced",
-            "qikink_shipment_id": str(number), "qikink_raw_status": raw, "tracking_id": None,
-            "sync": {"last_polled_at": polled}}
+    return {
+        "order_id": f"BHRT-{number}",
+        "status": status,
+        "qikink_status": "synced",
+        "qikink_shipment_id": str(number),
+        "qikink_raw_status": raw,
+        "tracking_id": None,
+        "sync": {"last_polled_at": polled},
+    }
 
 
 def test_pages_are_estimated_from_our_own_qikink_ids_newest_first():
@@ -37,13 +51,14 @@ def test_settled_orders_leave_the_index_and_pending_ones_wait_in_it():
     index = OrderIndex(freshness=3600)
     index.note(in_flight(1))
     index.note({**in_flight(2), "status": "delivered"})
-    index.note({**in_flight(3), "qikink_status": "sync_pending", "qikink_shipment_id": None,
-                "sync": {"next_attempt_at": 50.0}})
+    index.note(
+        {**in_flight(3), "qikink_status": "sync_pending", "qikink_shipment_id": None, "sync": {"next_attempt_at": 50.0}}
+    )
     index.note({**in_flight(4), "qikink_status": "action_required", "qikink_shipment_id": None})
     assert set(index.tracked) == {"BHRT-1"} and index.pending == {"BHRT-3": 50.0} and index.waiting == {"BHRT-4"}
     assert index.next_attempt_at() == 50.0
     index.note({**in_flight(1), "sync": {"terminal": True}})
-    assert index.tracked == {} and index.next_due(10 ** 12) is None
+    assert index.tracked == {} and index.next_due(10**12) is None
 
 
 def test_cadence_follows_the_stage_and_the_first_poll_comes_soon():
@@ -59,14 +74,24 @@ def test_a_sweep_reads_pages_and_finds_orders_among_another_channels(make_shop, 
     app = make_shop(emu.url, client=qikink_client(emu.url), qikink_tracking_freshness_seconds=3600)
     app.extensions["shop"].store.update_product("BHRT-001-M", {"stock_quantity": 100})
     ours = [place(app).json["data"] for _ in range(12)]
-    token = requests.post(f"{emu.url}/api/token", data={"ClientId": "other-channel", "client_secret": "x"},
-                          timeout=5).json()["Accesstoken"]
+    token = requests.post(
+        f"{emu.url}/api/token", data={"ClientId": "other-channel", "client_secret": "x"}, timeout=5
+    ).json()["Accesstoken"]
     created = counters(emu)["total_created"]
     for n in range(15):  # another sales channel's orders on the same account, newer than ours
-        body = {"order_number": f"SHOPIFY{n}", "qikink_shipping": "0", "gateway": "Prepaid", "total_order_value": "1",
-                "line_items": [{"search_from_my_products": 1, "sku": "X1", "quantity": "1", "price": "1"}]}
-        assert requests.post(f"{emu.url}/api/order/create", json=body, timeout=5,
-                             headers={"ClientId": "other-channel", "Accesstoken": token}).json()["order_id"]
+        body = {
+            "order_number": f"SHOPIFY{n}",
+            "qikink_shipping": "0",
+            "gateway": "Prepaid",
+            "total_order_value": "1",
+            "line_items": [{"search_from_my_products": 1, "sku": "X1", "quantity": "1", "price": "1"}],
+        }
+        assert requests.post(
+            f"{emu.url}/api/order/create",
+            json=body,
+            timeout=5,
+            headers={"ClientId": "other-channel", "Accesstoken": token},
+        ).json()["order_id"]
     assert counters(emu)["total_created"] == created + 15
     for order in ours:
         set_status(emu, order["qikink_shipment_id"], "In-Transit")

@@ -2,6 +2,7 @@
 the sync refreshes every order in flight at once, sends every pending order whatever its backoff,
 probes Qikink once when the circuit breaker is open, says what it could not do and why; a create
 refused for its token is re-sent at once; the status shows the budget, the queue and tracking."""
+
 from __future__ import annotations
 
 import io
@@ -11,10 +12,23 @@ import requests
 from backend.banner import print_banner
 from backend.fulfilment.circuit_breaker import CircuitBreaker
 from backend.qikink import QikinkClient, QikinkConfig
+from tests.fulfilment.test_fulfilment import (  # noqa: F401
+    CLIENT_ID,
+    SECRET,
+    counters,
+    fulfilment_of,
+    inject,
+    make_shop,
+    number,
+    place,
+    qikink_client,
+    set_status,
+    settings,
+    shop,
+    stored,
+)
 from tests.openapi.test_document import schema_validator
 from tests.support import EmulatorControl, FakeClock
-from tests.fulfilment.test_fulfilment import (CLIENT_ID, SECRET, counters, fulfilment_of, inject, make_shop,  # noqa: F401
-                                    number, place, qikink_client, set_status, settings, shop, stored)
 
 
 def sync(app, query=""):
@@ -69,8 +83,10 @@ def test_sync_with_the_breaker_open_probes_once_and_sends_the_queue(shop, emu):
 
 
 def test_sync_says_what_it_could_not_refresh_when_the_budget_is_spent(make_shop, emu):
-    client = QikinkClient(QikinkConfig(CLIENT_ID, SECRET, environment="emulator", base_url=emu.url,
-                                       rate_limit_per_minute=30), sleep=lambda seconds: None)
+    client = QikinkClient(
+        QikinkConfig(CLIENT_ID, SECRET, environment="emulator", base_url=emu.url, rate_limit_per_minute=30),
+        sleep=lambda seconds: None,
+    )
     app = make_shop(emu.url, client=client, qikink_tracking_freshness_seconds=3600)
     app.extensions["shop"].store.update_product("BHRT-001-M", {"stock_quantity": 1000})
     placed = [place(app).json["data"] for _ in range(27)]  # a token and 27 creates: 28 of 30
@@ -86,13 +102,19 @@ def test_sync_says_what_it_could_not_refresh_when_the_budget_is_spent(make_shop,
     schema_validator(document, "/components/schemas/QikinkStatus").validate(status)
     assert status["budget"]["last_minute"] == {"token": 1, "create": 28, "lookup": 0, "tracking": 0}
     assert status["tracking"]["in_flight"] == 28 and status["tracking"]["freshness_target_seconds"] == 3600
-    assert status["queue"] == {"pending": 0, "oldest_pending_age_seconds": None,
-                               "estimated_seconds_to_send_all": 0.0, "creates_per_minute": 29}
+    assert status["queue"] == {
+        "pending": 0,
+        "oldest_pending_age_seconds": None,
+        "estimated_seconds_to_send_all": 0.0,
+        "creates_per_minute": 29,
+    }
 
 
 def test_an_order_over_the_create_budget_is_queued_at_once_and_sent_first(make_shop, emu):
-    client = QikinkClient(QikinkConfig(CLIENT_ID, SECRET, environment="emulator", base_url=emu.url,
-                                       rate_limit_per_minute=3), sleep=lambda seconds: None)
+    client = QikinkClient(
+        QikinkConfig(CLIENT_ID, SECRET, environment="emulator", base_url=emu.url, rate_limit_per_minute=3),
+        sleep=lambda seconds: None,
+    )
     app = make_shop(emu.url, client=client)
     answers = [place(app).json for _ in range(3)]  # token + 1 create fill creates' share of 3
     assert [a["data"]["qikink_status"] for a in answers] == ["synced", "sync_pending", "sync_pending"]
@@ -104,10 +126,14 @@ def test_an_order_over_the_create_budget_is_queued_at_once_and_sent_first(make_s
 
 def test_banner_states_the_budget_and_shouts_about_production_on_the_emulator(shop, emu):
     out = io.StringIO()
-    config = settings(fulfilment_of(shop).config.data_dir, emu.url, app_env="production", admin_api_key="k" * 32,
-                      qikink_rate_limit_per_minute=30)
+    config = settings(
+        fulfilment_of(shop).config.data_dir,
+        emu.url,
+        app_env="production",
+        admin_api_key="k" * 32,
+        qikink_rate_limit_per_minute=30,
+    )
     print_banner(config, fulfilment_of(shop), emulator_url=emu.url, stream=out)
     text = out.getvalue()
     assert "Qikink call budget: 30/minute = 43,200/day" in text
     assert "NOT sent to Qikink" in text
-

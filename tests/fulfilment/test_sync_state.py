@@ -1,4 +1,5 @@
 """SyncState: the typed view of order["sync"] keeps the stored JSON shape and the claim rules."""
+
 from __future__ import annotations
 
 import copy
@@ -10,8 +11,13 @@ from backend.fulfilment.sync_state import SyncState
 STORED = [
     {},
     {"claimed_by": "a" * 32, "claimed_until": 1_800_000_060.0},
-    {"attempts": 3, "last_error": "Qikink is down", "last_attempt_at": "2026-11-29T10:00:00+00:00",
-     "lookup_first": True, "next_attempt_at": 1_800_000_300.5},
+    {
+        "attempts": 3,
+        "last_error": "Qikink is down",
+        "last_attempt_at": "2026-11-29T10:00:00+00:00",
+        "lookup_first": True,
+        "next_attempt_at": 1_800_000_300.5,
+    },
     {"synced_at": "2026-11-29T10:00:00+00:00", "last_polled_at": 1_800_000_000.0, "terminal": True},
 ]
 
@@ -50,8 +56,13 @@ def test_failed_attempts_count_and_schedule_or_stop():
     order = {"sync": SyncState.new_claim("t", 60).as_dict()}
     sync = SyncState.of(order)
     assert sync.attempt_failed("timeout", "2026-11-29T10:00:00+00:00", retry_at=90.0) == 1
-    assert order["sync"] == {"attempts": 1, "last_error": "timeout", "last_attempt_at": "2026-11-29T10:00:00+00:00",
-                             "lookup_first": True, "next_attempt_at": 90.0}
+    assert order["sync"] == {
+        "attempts": 1,
+        "last_error": "timeout",
+        "last_attempt_at": "2026-11-29T10:00:00+00:00",
+        "lookup_first": True,
+        "next_attempt_at": 90.0,
+    }
     assert not sync.is_due(89) and sync.is_due(90)
     sync.claim("u", 200)
     assert sync.attempt_failed("refused", "2026-11-29T10:01:00+00:00", retry_at=None) == 2
@@ -59,8 +70,16 @@ def test_failed_attempts_count_and_schedule_or_stop():
 
 
 def test_synced_clears_the_claim_and_retry_state():
-    order = {"sync": {"claimed_by": "t", "claimed_until": 60, "lookup_first": True, "attempts": 2,
-                      "last_error": "x", "next_attempt_at": 50}}
+    order = {
+        "sync": {
+            "claimed_by": "t",
+            "claimed_until": 60,
+            "lookup_first": True,
+            "attempts": 2,
+            "last_error": "x",
+            "next_attempt_at": 50,
+        }
+    }
     SyncState.of(order).synced("2026-11-29T10:00:00+00:00", 1000.0)
     assert order["sync"] == {"attempts": 2, "synced_at": "2026-11-29T10:00:00+00:00", "last_polled_at": 1000.0}
 

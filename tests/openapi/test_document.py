@@ -1,6 +1,7 @@
 """The OpenAPI document: valid, complete, and in agreement with the validation code it is built
 from (backend/openapi/schemas.py reads backend/models.py's rules; these tests fail when the two
 disagree, by tables and by Schemathesis generating valid and invalid requests in-process)."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,10 @@ import re
 import subprocess
 import sys
 
+import jsonschema_rs
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-import jsonschema_rs
 from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
@@ -54,8 +55,9 @@ def document(client):
 def schema_validator(document, pointer: str):
     """A validator for the schema at `pointer` (e.g. /components/schemas/NewOrder), $refs resolved,
     formats checked: jsonschema-rs, the validator Schemathesis uses."""
-    return jsonschema_rs.validator_for({"$ref": f"#{pointer}", "components": document["components"]},
-                                       validate_formats=True)
+    return jsonschema_rs.validator_for(
+        {"$ref": f"#{pointer}", "components": document["components"]}, validate_formats=True
+    )
 
 
 def test_the_document_is_valid_openapi_3_1(document):
@@ -65,10 +67,15 @@ def test_the_document_is_valid_openapi_3_1(document):
 
 def test_every_api_route_is_documented_and_every_documented_route_exists(app, document):
     """Every /api/ route (the pages themselves, /, /track, /admin, are HTML, not API)."""
-    routes = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
-              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
-    documented = {(path, method) for path, item in document["paths"].items() for method in item if method in HTTP_METHODS}
+    routes = {
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    documented = {
+        (path, method) for path, item in document["paths"].items() for method in item if method in HTTP_METHODS
+    }
     assert routes == documented
 
 
@@ -79,14 +86,17 @@ def test_every_error_code_of_errors_py_is_in_the_document(document):
         pending.extend(classes[-1].__subclasses__())
     for cls in classes:
         response = document["components"]["responses"][f"Error{cls.status}"]
-        codes = response["content"]["application/json"]["schema"]["allOf"][1]["properties"]["error"]["properties"]["code"]["enum"]
+        codes = response["content"]["application/json"]["schema"]["allOf"][1]["properties"]["error"]["properties"][
+            "code"
+        ]["enum"]
         assert cls.code in codes, cls
 
 
 def test_the_command_prints_the_served_document(data_dir, document):
     env = {**os.environ, **BASE_ENV, "DATA_DIR": str(data_dir)}
-    result = subprocess.run([sys.executable, "-m", "backend", "openapi"], cwd=ROOT, env=env, capture_output=True,
-                            timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "backend", "openapi"], cwd=ROOT, env=env, capture_output=True, timeout=60, check=True
+    )
     assert json.loads(result.stdout) == document
 
 
@@ -142,28 +152,67 @@ def verdicts(client, document, field: str, value):
 
 
 ACCEPTED = (
-    [("state", name) for name in STATES.values()] + [("state", code) for code in STATES]
+    [("state", name) for name in STATES.values()]
+    + [("state", code) for code in STATES]
     + [("state", alias) for alias in STATE_ALIASES]
-    + [("phone", p) for p in ("9876543210", "+91 98765 43210", "+91-98765-43210", "919876543210", "09876543210",
-                              "(+91) 98765 43210", " 9876543210 ", "98765-43210-")]
+    + [
+        ("phone", p)
+        for p in (
+            "9876543210",
+            "+91 98765 43210",
+            "+91-98765-43210",
+            "919876543210",
+            "09876543210",
+            "(+91) 98765 43210",
+            " 9876543210 ",
+            "98765-43210-",
+        )
+    ]
     + [("pincode", p) for p in ("400001", 400001, 100000, 999999, " 110001 ")]
     + [("country", c) for c in ("IN", "in", "IND", "India", " INDIA ")]
     + [("name", "A"), ("name", "x" * 100), ("line2", None), ("line2", ""), ("line2", "  "), ("city", "Navi Mumbai")]
 )
 REFUSED = (
     [("state", s) for s in ("Atlantis", "XX", "", "  ", None, 27)]
-    + [("phone", p) for p in ("5876543210", "987654321", "98765432101", "+44 98765 43210", "919876543", "9876\t543210",
-                              "1" * 21, "", None)]
-    + [("pincode", p) for p in ("012345", "40001", "4000011", 99999, 1000000, "40000a", "4000 01", "  400001    ", True)]
+    + [
+        ("phone", p)
+        for p in (
+            "5876543210",
+            "987654321",
+            "98765432101",
+            "+44 98765 43210",
+            "919876543",
+            "9876\t543210",
+            "1" * 21,
+            "",
+            None,
+        )
+    ]
+    + [
+        ("pincode", p)
+        for p in ("012345", "40001", "4000011", 99999, 1000000, "40000a", "4000 01", "  400001    ", True)
+    ]
     + [("country", c) for c in ("US", "", "Indiana", None)]
     + [("name", n) for n in ("", "   ", "x" * 101, "Asha\x00", "A\nB", None, 5)]
     + [("line2", "x" * 201), ("line2", "a\tb"), ("city", "\x7f")]
 )
 
 
-EMAILS = [("test@bharat.com", True), ("a.b+c@x-y.co.in", True), ("x" * 64 + "@x.com", True), ("a@2.1.m", True),
-          ("x" * 65 + "@x.com", False), (".k@x.com", False), ("a..b@x.com", False), ("a.@x.com", False),
-          ("a@localhost", False), ("a@x_y.com", False), ("a@-x.com", False), ("a b@x.com", False), ("", False)]
+EMAILS = [
+    ("test@bharat.com", True),
+    ("a.b+c@x-y.co.in", True),
+    ("x" * 64 + "@x.com", True),
+    ("a@2.1.m", True),
+    ("x" * 65 + "@x.com", False),
+    (".k@x.com", False),
+    ("a..b@x.com", False),
+    ("a.@x.com", False),
+    ("a@localhost", False),
+    ("a@x_y.com", False),
+    ("a@-x.com", False),
+    ("a b@x.com", False),
+    ("", False),
+]
 
 
 @pytest.mark.parametrize("email,valid", EMAILS)
@@ -186,7 +235,9 @@ def test_values_the_document_forbids_are_refused(client, document, field, value)
 @pytest.fixture(scope="module")
 def editable_order(client):
     """An order Qikink never accepts (Qikink is off here), so it can be patched again and again."""
-    return client.post("/api/orders", json=order_body(shipping_address="Test Address, Delhi")).get_json()["data"]["order_id"]
+    return client.post("/api/orders", json=order_body(shipping_address="Test Address, Delhi")).get_json()["data"][
+        "order_id"
+    ]
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
@@ -210,11 +261,17 @@ def test_generated_requests_get_the_answer_the_document_promises(app, editable_o
     check()
 
 
-@pytest.mark.parametrize("url,status", [
-    ("/api/orders?status=pending", 200), ("/api/orders?status=shipped", 422),
-    ("/api/orders?qikink_status=synced", 200), ("/api/orders?qikink_status=done", 422),
-    ("/api/orders?per_page=200", 200), ("/api/orders?per_page=201", 422),
-])
+@pytest.mark.parametrize(
+    "url,status",
+    [
+        ("/api/orders?status=pending", 200),
+        ("/api/orders?status=shipped", 422),
+        ("/api/orders?qikink_status=synced", 200),
+        ("/api/orders?qikink_status=done", 422),
+        ("/api/orders?per_page=200", 200),
+        ("/api/orders?per_page=201", 422),
+    ],
+)
 def test_query_parameters_outside_the_documents_enums_are_refused(client, url, status):
     assert client.get(url).status_code == status
 

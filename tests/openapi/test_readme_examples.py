@@ -3,6 +3,7 @@ examples run on the server's own machine) and every answer checked against the O
 
 curl commands are read from the README's ```bash blocks; the PowerShell block (no PowerShell
 here) is read for its requests: the same order body, the same routes and methods."""
+
 from __future__ import annotations
 
 import json
@@ -78,16 +79,24 @@ def powershell_requests() -> tuple[dict, list[dict]]:
             continue
         method = re.search(r"-Method (\w+)", line)
         url = re.search(r'"?(http://[^"\s]+)"?', line).group(1)
-        calls.append({"method": method.group(1).upper() if method else "GET", "url": url,
-                      "json_body": "-Body $body" in line, "content_type": re.search(r'-ContentType "([^"]+)"', line)})
+        calls.append(
+            {
+                "method": method.group(1).upper() if method else "GET",
+                "url": url,
+                "json_body": "-Body $body" in line,
+                "content_type": re.search(r'-ContentType "([^"]+)"', line),
+            }
+        )
     return json.loads(text), calls
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("readme")
-    with EmulatorProcess(base) as emulator, \
-            ServerProcess(make_data_dir(base / "data"), base, emulator_url=emulator.url) as server:
+    with (
+        EmulatorProcess(base) as emulator,
+        ServerProcess(make_data_dir(base / "data"), base, emulator_url=emulator.url) as server,
+    ):
         yield server
 
 
@@ -99,7 +108,9 @@ def api(server):
 def check_answer(api, response: requests.Response) -> dict:
     """The answer is a success the document describes: status, headers and body."""
     path = requests.utils.urlparse(response.request.url).path
-    templates = [t for t in api.raw_schema["paths"] if re.fullmatch(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(t)), path)]
+    templates = [
+        t for t in api.raw_schema["paths"] if re.fullmatch(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(t)), path)
+    ]
     assert templates, f"{path} is not in the document"
     (template,) = templates
     operation = api[template][response.request.method]
@@ -127,8 +138,13 @@ def test_every_readme_curl_example_gets_an_answer_the_document_describes(server,
             url = url.replace(PLACEHOLDER_ID, guide["data"]["order_id"])
         elif PLACEHOLDER_ID in url:
             url = url.replace(PLACEHOLDER_ID, order_ids[-1])  # "replace the id with the order_id ... gave"
-        response = requests.request(request["method"], url, headers=request["headers"],
-                                    data=request["data"].encode("utf-8") if request["data"] else None, timeout=30)
+        response = requests.request(
+            request["method"],
+            url,
+            headers=request["headers"],
+            data=request["data"].encode("utf-8") if request["data"] else None,
+            timeout=30,
+        )
         answer = check_answer(api, response)
         if response.status_code == 201:
             order_ids.append(answer["data"]["order_id"])

@@ -1,6 +1,7 @@
 """Cancelling an order (issue 15): at once before Qikink has it, with its stock back exactly once
 (also after a crash); the send claim decides between a cancel and a send in flight; after Qikink
 accepted it, `cancel_requested` until polling sees Qikink's cancellation; refused once packed."""
+
 from __future__ import annotations
 
 import threading
@@ -13,9 +14,21 @@ from backend.fulfilment.sync_state import SyncState
 from backend.orders import OrderService
 from backend.storage import JournalOrderStore, MemoryOrderStore, load_catalogue
 from tests.conftest import CATALOGUE, order_body
+from tests.fulfilment.test_fulfilment import (  # noqa: F401
+    ADMIN_KEY,
+    REMOTE,
+    counters,
+    fulfilment_of,
+    inject,
+    make_shop,
+    number,
+    place,
+    qikink_client,
+    set_status,
+    shop,
+    stored,
+)
 from tests.support import EmulatorControl
-from tests.fulfilment.test_fulfilment import (ADMIN_KEY, REMOTE, counters, fulfilment_of, inject, make_shop,  # noqa: F401
-                                    number, place, qikink_client, set_status, shop, stored)
 
 SKU = "BHRT-001-M"
 
@@ -96,6 +109,7 @@ def test_cancel_waits_for_a_send_in_flight_and_follows_its_outcome(memory_store)
         def accepted(o):
             o.update(qikink_status="synced", status="confirmed", qikink_shipment_id="901")
             SyncState.of(o).synced("2026-11-29T10:00:00+00:00", 0)
+
         memory_store.update_order(order_id, accepted)
 
     timer = threading.Timer(0.3, sender_records_acceptance)
@@ -140,7 +154,7 @@ def test_a_crash_mid_write_of_the_cancellation_gives_stock_back_exactly_once(dat
     placed = journal.read_bytes()
     OrderService(store).cancel(order["order_id"], admin=True)
     whole = journal.read_bytes()
-    journal.write_bytes(whole[:len(placed) + (len(whole) - len(placed)) // 2])  # as a kill -9 mid-append
+    journal.write_bytes(whole[: len(placed) + (len(whole) - len(placed)) // 2])  # as a kill -9 mid-append
     restarted = JournalOrderStore(data_dir, catalogue)
     restarted.recover()
     assert restarted.get_order(order["order_id"])["status"] == "pending"
@@ -180,8 +194,10 @@ def test_the_customer_cancels_an_order_qikink_does_not_have_yet(shop, emu):
     emu_calls = counters(emu)["create_attempts"]
     fulfilment_of(shop).run_pass(force=True)
     assert counters(emu)["create_attempts"] == emu_calls, "a cancelled order is never sent"
-    assert cancel(shop, order["order_id"], "?email=asha@example.com", environ_base=REMOTE).json["data"] == \
-        answer.json["data"]
+    assert (
+        cancel(shop, order["order_id"], "?email=asha@example.com", environ_base=REMOTE).json["data"]
+        == answer.json["data"]
+    )
 
 
 def test_after_qikink_accepted_it_is_cancel_requested_until_qikink_cancels_it(shop, emu):

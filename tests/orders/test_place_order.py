@@ -1,4 +1,5 @@
 """OrderService.place_order without Flask: the answer, the dispatcher's part, idempotent replay."""
+
 from __future__ import annotations
 
 import threading

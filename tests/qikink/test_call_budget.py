@@ -1,4 +1,5 @@
 """The account's budget of Qikink calls: the window, priorities, sharing by threads and processes."""
+
 import json
 import subprocess
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from backend.qikink import CallBudget, QikinkRateLimited
-from backend.qikink.budget import WINDOW_SECONDS, SAFETY_SECONDS
+from backend.qikink.budget import SAFETY_SECONDS, WINDOW_SECONDS
 from tests.support import run_in_threads
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,11 +86,15 @@ def test_budgets_on_one_file_share_one_window_per_account(tmp_path, clock):
 
 def test_processes_on_one_data_directory_share_one_window(tmp_path):
     path = tmp_path / "qikink-budget.json"
-    script = ("import sys, json; from backend.qikink import CallBudget;"
-              "b = CallBudget(30, path=sys.argv[1], account='acct');"
-              "print(json.dumps(sum(1 for _ in range(40) if b.try_take('create') == 0)))")
-    runs = [subprocess.Popen([sys.executable, "-c", script, str(path)], cwd=ROOT, stdout=subprocess.PIPE,
-                             text=True) for _ in range(3)]
+    script = (
+        "import sys, json; from backend.qikink import CallBudget;"
+        "b = CallBudget(30, path=sys.argv[1], account='acct');"
+        "print(json.dumps(sum(1 for _ in range(40) if b.try_take('create') == 0)))"
+    )
+    runs = [
+        subprocess.Popen([sys.executable, "-c", script, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
     taken = [json.loads(run.communicate(timeout=60)[0]) for run in runs]
     assert sum(taken) == 29, taken
 

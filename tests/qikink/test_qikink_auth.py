@@ -1,11 +1,11 @@
 """Token cache, signer and error classes."""
+
 import threading
 import time
 
 import requests
 
-from backend.qikink import (HmacSigner, QikinkError, QikinkUnavailable,
-                            TokenCache, TokenInfo)
+from backend.qikink import HmacSigner, QikinkError, QikinkUnavailable, TokenCache, TokenInfo
 from backend.qikink.auth import signature
 from tests.qikink.conftest import SECRET
 from tests.support import run_in_threads
@@ -63,25 +63,27 @@ def test_token_info_repr_hides_the_token():
 
 
 def test_signer_adds_timestamp_and_signature():
-    request = requests.Request("POST", "https://q.test/api/order/create?x=1",
-                               json={"a": 1}).prepare()
+    request = requests.Request("POST", "https://q.test/api/order/create?x=1", json={"a": 1}).prepare()
     HmacSigner(SECRET, clock=lambda: 1700000000.9)(request)
     assert request.headers["X-Timestamp"] == "1700000000"
     assert request.headers["X-Signature"] == signature(
-        SECRET, "1700000000", "POST", "/api/order/create?x=1", request.body)
+        SECRET, "1700000000", "POST", "/api/order/create?x=1", request.body
+    )
     assert SECRET not in repr(HmacSigner(SECRET))
 
 
 def test_signature_is_hmac_sha256_of_the_documented_message():
     import hashlib
     import hmac
+
     expected = hmac.new(b"k", b"1\nGET\n/api/order?id=5\n", hashlib.sha256).hexdigest()
     assert signature("k", "1", "get", "/api/order?id=5", None) == expected
 
 
 def test_errors_carry_evidence_in_str_and_repr():
-    error = QikinkUnavailable("Qikink server error", call="GET /api/order", http_status=502,
-                              qikink_message="Bad Gateway", body="x" * 2000)
+    error = QikinkUnavailable(
+        "Qikink server error", call="GET /api/order", http_status=502, qikink_message="Bad Gateway", body="x" * 2000
+    )
     assert str(error) == "Qikink server error (call=GET /api/order, http_status=502)"
     assert "Bad Gateway" in repr(error) and len(error.body) == 500
     assert isinstance(error, QikinkError) and error.transient

@@ -1,4 +1,5 @@
 """QikinkClient against a mocked HTTP layer: what is sent, and every failure shape."""
+
 import json
 import logging
 
@@ -6,8 +7,14 @@ import pytest
 import requests
 from responses import matchers
 
-from backend.qikink import (QikinkAuthError, QikinkDuplicateOrder, QikinkNotFound,
-                            QikinkRateLimited, QikinkUnavailable, QikinkValidationError)
+from backend.qikink import (
+    QikinkAuthError,
+    QikinkDuplicateOrder,
+    QikinkNotFound,
+    QikinkRateLimited,
+    QikinkUnavailable,
+    QikinkValidationError,
+)
 from backend.qikink.auth import verify_signature
 from backend.qikink.budget import SAFETY_SECONDS, WINDOW_SECONDS
 from tests.qikink.conftest import BASE, CLIENT_ID, SECRET, token_answer
@@ -21,12 +28,16 @@ WINDOW = WINDOW_SECONDS + SAFETY_SECONDS
 
 
 def test_token_is_minted_from_a_form_body_and_reused(mocked, make_client):
-    mocked.post(f"{BASE}/api/token",
-                match=[matchers.urlencoded_params_matcher({"ClientId": CLIENT_ID,
-                                                           "client_secret": SECRET})],
-                json={"ClientId": CLIENT_ID, "Accesstoken": "tok-1", "expires_in": 3600})
-    get = mocked.get(ORDER_URL, json=[qikink_order()],
-                     match=[matchers.header_matcher({"ClientId": CLIENT_ID, "Accesstoken": "tok-1"})])
+    mocked.post(
+        f"{BASE}/api/token",
+        match=[matchers.urlencoded_params_matcher({"ClientId": CLIENT_ID, "client_secret": SECRET})],
+        json={"ClientId": CLIENT_ID, "Accesstoken": "tok-1", "expires_in": 3600},
+    )
+    get = mocked.get(
+        ORDER_URL,
+        json=[qikink_order()],
+        match=[matchers.header_matcher({"ClientId": CLIENT_ID, "Accesstoken": "tok-1"})],
+    )
     client = make_client()
     assert client.token_valid_until is None and not client.has_valid_token()
     client.get_order("12345678")
@@ -38,8 +49,7 @@ def test_token_is_minted_from_a_form_body_and_reused(mocked, make_client):
 
 def test_every_call_carries_explicit_timeouts(mocked, make_client):
     token_answer(mocked)
-    mocked.get(ORDER_URL, json=[qikink_order()],
-               match=[matchers.request_kwargs_matcher({"timeout": (1.5, 4.0)})])
+    mocked.get(ORDER_URL, json=[qikink_order()], match=[matchers.request_kwargs_matcher({"timeout": (1.5, 4.0)})])
     make_client(connect_timeout=1.5, read_timeout=4.0).get_order("1")
     assert mocked.calls[0].request.req_kwargs["timeout"] == (1.5, 4.0)
 
@@ -79,12 +89,21 @@ def test_request_is_signed(mocked, make_client, clock):
     token_answer(mocked)
 
     def signed(request):
-        ok = verify_signature(SECRET, request.headers["X-Timestamp"], request.method,
-                              "/api/order/create", request.body, request.headers["X-Signature"])
+        ok = verify_signature(
+            SECRET,
+            request.headers["X-Timestamp"],
+            request.method,
+            "/api/order/create",
+            request.body,
+            request.headers["X-Signature"],
+        )
         return ok, "" if ok else "bad signature"
 
-    mocked.post(CREATE_URL, json={"order_id": 5, "status_code": "200"},
-                match=[signed, matchers.header_matcher({"X-Timestamp": str(int(clock()))})])
+    mocked.post(
+        CREATE_URL,
+        json={"order_id": 5, "status_code": "200"},
+        match=[signed, matchers.header_matcher({"X-Timestamp": str(int(clock()))})],
+    )
     # The mocked create answers only a request the matchers accept (anything else is a connection error).
     assert make_client().create_order(PAYLOAD)["order_id"] == "5"
     assert mocked.calls[-1].request.headers["X-Signature"]
@@ -114,19 +133,16 @@ FAILURES = [
     (500, {"message": "Server Error"}, None, QikinkUnavailable, True),
     (503, "<html>503 Service Unavailable</html>", "text/html", QikinkUnavailable, True),
     (502, "", "text/plain", QikinkUnavailable, True),
-    (200, {"error": True, "status_code": "500", "message": "Something went wrong"}, None,
-     QikinkUnavailable, True),
+    (200, {"error": True, "status_code": "500", "message": "Something went wrong"}, None, QikinkUnavailable, True),
     (200, {"error": True, "message": "Too many requests"}, None, QikinkRateLimited, True),
     (429, {"error": True, "message": "Too many requests"}, None, QikinkRateLimited, True),
 ]
 
 
 @pytest.mark.parametrize("status, body, content_type, error_class, transient", FAILURES)
-def test_failure_shapes_map_to_typed_errors(mocked, make_client, status, body, content_type,
-                                            error_class, transient):
+def test_failure_shapes_map_to_typed_errors(mocked, make_client, status, body, content_type, error_class, transient):
     token_answer(mocked)
-    kwargs = {"json": body} if content_type is None else {"body": body,
-                                                          "content_type": content_type}
+    kwargs = {"json": body} if content_type is None else {"body": body, "content_type": content_type}
     mocked.get(ORDER_URL, status=status, **kwargs)
     with pytest.raises(error_class) as caught:
         make_client().get_order("12345678")
@@ -134,9 +150,10 @@ def test_failure_shapes_map_to_typed_errors(mocked, make_client, status, body, c
     assert (error.call, error.http_status, error.transient) == ("GET /api/order", status, transient)
 
 
-@pytest.mark.parametrize("exception", [requests.ConnectionError("refused"),
-                                       requests.ReadTimeout("slow"),
-                                       requests.ConnectTimeout("no route")])
+@pytest.mark.parametrize(
+    "exception",
+    [requests.ConnectionError("refused"), requests.ReadTimeout("slow"), requests.ConnectTimeout("no route")],
+)
 def test_network_failures_are_unavailable(mocked, make_client, exception):
     token_answer(mocked)
     mocked.get(ORDER_URL, body=exception)
@@ -190,10 +207,13 @@ def test_token_creation_retries_transient_failures(mocked, make_client, clock):
 def test_invalid_token_on_read_is_dropped_reminted_and_retried_once(mocked, make_client):
     token_answer(mocked, "tok-1")
     token_answer(mocked, "tok-2")
-    refused = mocked.get(ORDER_URL, status=401, json={"error": True, "message": "Invalid token"},
-                         match=[matchers.header_matcher({"Accesstoken": "tok-1"})])
-    ok = mocked.get(ORDER_URL, json=[qikink_order()],
-                    match=[matchers.header_matcher({"Accesstoken": "tok-2"})])
+    refused = mocked.get(
+        ORDER_URL,
+        status=401,
+        json={"error": True, "message": "Invalid token"},
+        match=[matchers.header_matcher({"Accesstoken": "tok-1"})],
+    )
+    ok = mocked.get(ORDER_URL, json=[qikink_order()], match=[matchers.header_matcher({"Accesstoken": "tok-2"})])
     assert make_client().get_order("12345678")["order_id"] == 12345678
     assert (refused.call_count, ok.call_count) == (1, 1)
 
@@ -212,10 +232,17 @@ def test_create_refused_for_its_token_is_sent_again_once_with_a_new_token(mocked
     client mints once and sends it again in the same call (another process had minted)."""
     token_answer(mocked, token="tok-1")
     token_answer(mocked, token="tok-2")
-    refused = mocked.post(CREATE_URL, status=401, json={"error": True, "message": "Invalid token"},
-                          match=[matchers.header_matcher({"Accesstoken": "tok-1"})])
-    accepted = mocked.post(CREATE_URL, json={"message": "Order created successfully", "order_id": 7, "status_code": "200"},
-                           match=[matchers.header_matcher({"Accesstoken": "tok-2"})])
+    refused = mocked.post(
+        CREATE_URL,
+        status=401,
+        json={"error": True, "message": "Invalid token"},
+        match=[matchers.header_matcher({"Accesstoken": "tok-1"})],
+    )
+    accepted = mocked.post(
+        CREATE_URL,
+        json={"message": "Order created successfully", "order_id": 7, "status_code": "200"},
+        match=[matchers.header_matcher({"Accesstoken": "tok-2"})],
+    )
     assert make_client(max_retries=0).create_order(PAYLOAD)["order_id"] == "7"
     assert (refused.call_count, accepted.call_count) == (1, 1)
 
@@ -234,13 +261,18 @@ def test_create_returns_qikink_order_id_as_string(mocked, make_client):
     token_answer(mocked)
     answer = {"message": "Order created successfully", "order_id": 12345678, "status_code": "200"}
     mocked.post(CREATE_URL, json=answer, match=[matchers.json_params_matcher(PAYLOAD)])
-    assert make_client().create_order(PAYLOAD) == {"order_id": "12345678", "existing": False,
-                                                   "raw": answer}
+    assert make_client().create_order(PAYLOAD) == {"order_id": "12345678", "existing": False, "raw": answer}
 
 
-@pytest.mark.parametrize("message", ["Invalid SKU", "Order no. cannot exceed 15 chars",
-                                     "Order No cannot contain special characters",
-                                     "Design code, Mockup Link and placement sku is mandatory"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Invalid SKU",
+        "Order no. cannot exceed 15 chars",
+        "Order No cannot contain special characters",
+        "Design code, Mockup Link and placement sku is mandatory",
+    ],
+)
 def test_create_validation_errors_are_permanent_and_not_looked_up(mocked, make_client, message):
     token_answer(mocked)
     create = mocked.post(CREATE_URL, json={"error": True, "message": message})
@@ -260,8 +292,11 @@ def test_php_undefined_key_error_is_permanent_even_as_500(mocked, make_client):
 def test_create_timeout_looks_up_and_never_resends_when_found(mocked, make_client):
     token_answer(mocked)
     create = mocked.post(CREATE_URL, body=requests.ReadTimeout("slow"))
-    lookup = mocked.get(ORDER_URL, json=[qikink_order(number="654367_BHRT1733304000")],
-                        match=[matchers.query_param_matcher({"page_no": "1"})])
+    lookup = mocked.get(
+        ORDER_URL,
+        json=[qikink_order(number="654367_BHRT1733304000")],
+        match=[matchers.query_param_matcher({"page_no": "1"})],
+    )
     result = make_client(max_retries=3).create_order(PAYLOAD)
     assert result["order_id"] == "12345678" and result["existing"] is True
     assert (create.call_count, lookup.call_count) == (1, 1)
@@ -273,8 +308,7 @@ def test_create_timeout_resends_only_after_lookup_finds_nothing(mocked, make_cli
     mocked.get(ORDER_URL, json=[], match=[matchers.query_param_matcher({"page_no": "1"})])
     mocked.post(CREATE_URL, json={"order_id": 99, "status_code": "200"})
     result = make_client(max_retries=3).create_order(PAYLOAD)
-    assert result == {"order_id": "99", "existing": False,
-                      "raw": {"order_id": 99, "status_code": "200"}}
+    assert result == {"order_id": "99", "existing": False, "raw": {"order_id": 99, "status_code": "200"}}
     assert [c.request.method for c in mocked.calls] == ["POST", "POST", "GET", "POST"]
     assert clock.sleeps == [0.375]
 
@@ -289,8 +323,7 @@ def test_garbled_create_answer_is_checked_by_lookup(mocked, make_client):
 def test_duplicate_order_number_is_looked_up(mocked, make_client):
     token_answer(mocked)
     mocked.post(CREATE_URL, json={"error": True, "message": "Duplicate order number"})
-    mocked.get(ORDER_URL, json=[qikink_order(1, "654367_OTHER"),
-                                qikink_order(2, "Cancelled_654367_BHRT1733304000")])
+    mocked.get(ORDER_URL, json=[qikink_order(1, "654367_OTHER"), qikink_order(2, "Cancelled_654367_BHRT1733304000")])
     result = make_client().create_order(PAYLOAD)
     assert (result["order_id"], result["existing"]) == ("2", True)
 
@@ -358,7 +391,10 @@ def test_find_by_number_pages_and_is_bounded(mocked, make_client):
     assert client.find_order_by_number("BHRT1") is None
     assert listing.call_count == 3
     assert [json.loads(json.dumps(c.request.params)) for c in mocked.calls[1:]] == [
-        {"page_no": "1"}, {"page_no": "2"}, {"page_no": "3"}]
+        {"page_no": "1"},
+        {"page_no": "2"},
+        {"page_no": "3"},
+    ]
     assert client.find_order_by_number("X3", max_pages=1)["order_id"] == 3
 
 
@@ -371,8 +407,9 @@ def test_find_by_number_does_not_match_a_longer_number(mocked, make_client):
 
 def test_list_orders_returns_the_page(mocked, make_client):
     token_answer(mocked)
-    mocked.get(ORDER_URL, json=[qikink_order(2), qikink_order(1)],
-               match=[matchers.query_param_matcher({"page_no": "2"})])
+    mocked.get(
+        ORDER_URL, json=[qikink_order(2), qikink_order(1)], match=[matchers.query_param_matcher({"page_no": "2"})]
+    )
     assert [o["order_id"] for o in make_client().list_orders(2)] == [2, 1]
 
 

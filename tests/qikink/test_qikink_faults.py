@@ -2,14 +2,15 @@
 
 The client's read timeout is 0.4 s, so "hang" (0.8 s) times out; backoff sleeps are recorded.
 """
+
 import pytest
 
 from backend.qikink import QikinkClient, QikinkConfig, QikinkUnavailable
-from qikink_emulator import FAULT_KINDS, EmulatorServer
 from backend.qikink.mapping import to_qikink_order
+from qikink_emulator import FAULT_KINDS, EmulatorServer
 from tests.qikink.conftest import CLIENT_ID, SECRET
-from tests.support import EmulatorControl
 from tests.qikink.qikink_samples import BLANK_PRODUCT, our_order
+from tests.support import EmulatorControl
 
 CREATE = "/api/order/create"
 RECOVERED_BY_RESEND = {"hang", "500", "503", "html", "error_body", "drop"}
@@ -85,9 +86,12 @@ def test_one_fault_on_token_is_retried(emu, emu_client, kind):
 
 def test_a_fraction_of_faults_never_duplicates_orders():
     with EmulatorServer(step_seconds=0, rate_limit_per_minute=0, seed=3) as server:
-        client = QikinkClient(QikinkConfig(CLIENT_ID, SECRET, base_url=server.url,
-                                           read_timeout=0.4, rate_limit_per_minute=0,
-                                           max_retries=6), sleep=lambda s: None)
+        client = QikinkClient(
+            QikinkConfig(
+                CLIENT_ID, SECRET, base_url=server.url, read_timeout=0.4, rate_limit_per_minute=0, max_retries=6
+            ),
+            sleep=lambda s: None,
+        )
         for kind in ("500", "drop", "lose_answer", "html"):
             inject(server, kind, fraction=0.1)
         results = [client.create_order(payload(f"BHRT-{n}")) for n in range(15)]

@@ -1,9 +1,20 @@
 """Our order → Qikink create body; Qikink order → our fulfilment view and status."""
+
 import pytest
 
-from backend.qikink.mapping import (HAPPY_PATH, MappingError, is_forward, is_terminal_raw,
-                                    map_status, money, split_address, split_name,
-                                    to_fulfilment, to_qikink_order, tracking_url)
+from backend.qikink.mapping import (
+    HAPPY_PATH,
+    MappingError,
+    is_forward,
+    is_terminal_raw,
+    map_status,
+    money,
+    split_address,
+    split_name,
+    to_fulfilment,
+    to_qikink_order,
+    tracking_url,
+)
 from tests.qikink.qikink_samples import BLANK_PRODUCT, MY_PRODUCT, our_order, qikink_order
 
 
@@ -13,23 +24,41 @@ def test_full_create_body_for_a_my_products_sku():
         "qikink_shipping": "1",
         "gateway": "Prepaid",
         "total_order_value": "2598",
-        "line_items": [{"search_from_my_products": 1, "sku": "BHRT001M", "quantity": "2",
-                        "price": "1299"}],
-        "shipping_address": {"first_name": "Asha", "last_name": "Verma",
-                             "address1": "12 MG Road", "address2": "", "phone": "9876543210",
-                             "email": "asha@example.com", "city": "Mumbai", "zip": "400001",
-                             "province": "Maharashtra", "country_code": "IN"},
+        "line_items": [{"search_from_my_products": 1, "sku": "BHRT001M", "quantity": "2", "price": "1299"}],
+        "shipping_address": {
+            "first_name": "Asha",
+            "last_name": "Verma",
+            "address1": "12 MG Road",
+            "address2": "",
+            "phone": "9876543210",
+            "email": "asha@example.com",
+            "city": "Mumbai",
+            "zip": "400001",
+            "province": "Maharashtra",
+            "country_code": "IN",
+        },
     }
 
 
 def test_catalogue_blank_carries_print_type_and_designs():
     line = to_qikink_order(our_order(), {"BHRT-001-M": BLANK_PRODUCT})["line_items"][0]
-    assert line == {"search_from_my_products": 0, "sku": "MVnHs-Wh-M", "quantity": "2",
-                    "price": "1299", "print_type_id": 1,
-                    "designs": [{"design_code": "BHRT001FR", "width_inches": "12",
-                                 "height_inches": "14", "placement_sku": "fr",
-                                 "design_link": "https://cdn.example.com/d.png",
-                                 "mockup_link": "https://cdn.example.com/m.png"}]}
+    assert line == {
+        "search_from_my_products": 0,
+        "sku": "MVnHs-Wh-M",
+        "quantity": "2",
+        "price": "1299",
+        "print_type_id": 1,
+        "designs": [
+            {
+                "design_code": "BHRT001FR",
+                "width_inches": "12",
+                "height_inches": "14",
+                "placement_sku": "fr",
+                "design_link": "https://cdn.example.com/d.png",
+                "mockup_link": "https://cdn.example.com/m.png",
+            }
+        ],
+    }
 
 
 def test_cod_gateway_and_paise():
@@ -41,9 +70,20 @@ def test_cod_gateway_and_paise():
     assert body["line_items"][0]["price"] == "1299.75"
 
 
-@pytest.mark.parametrize("value, expected", [
-    (1299, "1299"), (1299.5, "1299.5"), (1299.50, "1299.5"), ("1299.00", "1299"),
-    (0.1 + 0.2, "0.3"), (0, "0"), (100000, "100000"), (1e3, "1000"), (12.345, "12.35")])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (1299, "1299"),
+        (1299.5, "1299.5"),
+        (1299.50, "1299.5"),
+        ("1299.00", "1299"),
+        (0.1 + 0.2, "0.3"),
+        (0, "0"),
+        (100000, "100000"),
+        (1e3, "1000"),
+        (12.345, "12.35"),
+    ],
+)
 def test_money_is_an_exact_string(value, expected):
     assert money(value) == expected
 
@@ -54,9 +94,15 @@ def test_money_refuses_non_amounts(value):
         money(value)
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("Asha Verma", ("Asha", "Verma")), ("Asha", ("Asha", "")),
-    ("  Mohan  Lal   Gupta ", ("Mohan Lal", "Gupta")), ("", ("", ""))])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Asha Verma", ("Asha", "Verma")),
+        ("Asha", ("Asha", "")),
+        ("  Mohan  Lal   Gupta ", ("Mohan Lal", "Gupta")),
+        ("", ("", "")),
+    ],
+)
 def test_name_split(name, expected):
     assert split_name(name) == expected
 
@@ -71,7 +117,7 @@ def test_long_address_moves_overflow_to_address2_at_a_word_boundary():
     assert len(address1) <= 90 and line1.startswith(address1)
     assert not line1[len(address1)].isalnum()
     assert address2.endswith("Landmark: bus stop")
-    rest = line1[len(address1):].strip(" ,")
+    rest = line1[len(address1) :].strip(" ,")
     assert address2 == f"{rest}, Landmark: bus stop"
 
 
@@ -83,16 +129,14 @@ def test_address_without_spaces_is_cut_hard():
 def test_phone_is_normalised_to_ten_digits():
     order = our_order()
     order["shipping_address"]["phone"] = "+91 98765-43210"
-    assert to_qikink_order(order, {"BHRT-001-M": MY_PRODUCT})["shipping_address"]["phone"] == \
-        "9876543210"
+    assert to_qikink_order(order, {"BHRT-001-M": MY_PRODUCT})["shipping_address"]["phone"] == "9876543210"
 
 
 def test_unmapped_product_and_plain_address_are_refused():
     with pytest.raises(MappingError, match="BHRT-001-M"):
         to_qikink_order(our_order(), {})
     with pytest.raises(MappingError, match="structured"):
-        to_qikink_order(our_order(shipping_address="123 Main St, New Delhi 110001"),
-                        {"BHRT-001-M": MY_PRODUCT})
+        to_qikink_order(our_order(shipping_address="123 Main St, New Delhi 110001"), {"BHRT-001-M": MY_PRODUCT})
 
 
 STATUS_TABLE = [
@@ -122,7 +166,10 @@ STATUS_TABLE = [
     ("Returned", ("returned", "returned")),
     ("Cancelled", ("cancelled", "cancelled")),
     ("Action Required", ("action_required", "action_required")),
-    ("lost", None), ("archived", None), ("Something New", None), ("", None),
+    ("lost", None),
+    ("archived", None),
+    ("Something New", None),
+    ("", None),
 ]
 
 
@@ -135,56 +182,99 @@ def test_cancelled_number_wins_over_status():
     assert map_status("Live", "Cancelled_654367_BHRT1") == ("cancelled", "cancelled")
 
 
-@pytest.mark.parametrize("raw, number, terminal", [
-    ("Delivered", "1_A", True), ("lost", "1_A", True), ("archived", "1_A", True),
-    ("Returned", "1_A", True), ("Live", "Cancelled_1_A", True), ("In-Transit", "1_A", False)])
+@pytest.mark.parametrize(
+    "raw, number, terminal",
+    [
+        ("Delivered", "1_A", True),
+        ("lost", "1_A", True),
+        ("archived", "1_A", True),
+        ("Returned", "1_A", True),
+        ("Live", "Cancelled_1_A", True),
+        ("In-Transit", "1_A", False),
+    ],
+)
 def test_terminal_raw_statuses(raw, number, terminal):
     assert is_terminal_raw(raw, number) is terminal
 
 
-@pytest.mark.parametrize("old, new, forward", [
-    ("pending", "confirmed", True), ("confirmed", "processing", True),
-    ("processing", "in_transit", True), ("in_transit", "processing", False),
-    ("delivered", "in_transit", False), ("delivered", "delivered", False),
-    ("delivered", "cancelled", False), ("processing", "cancelled", True),
-    ("confirmed", "on_hold", True), ("on_hold", "processing", True),
-    ("in_transit", "on_hold", False), ("out_for_delivery", "exception", True),
-    ("exception", "out_for_delivery", True), ("exception", "delivered", True),
-    ("exception", "processing", False), ("in_transit", "rto_initiated", True),
-    ("rto_initiated", "returned", True), ("rto_initiated", "in_transit", False),
-    ("processing", "action_required", True), ("action_required", "processing", True),
-    ("returned", "delivered", False), ("processing", "mystery", False)])
+@pytest.mark.parametrize(
+    "old, new, forward",
+    [
+        ("pending", "confirmed", True),
+        ("confirmed", "processing", True),
+        ("processing", "in_transit", True),
+        ("in_transit", "processing", False),
+        ("delivered", "in_transit", False),
+        ("delivered", "delivered", False),
+        ("delivered", "cancelled", False),
+        ("processing", "cancelled", True),
+        ("confirmed", "on_hold", True),
+        ("on_hold", "processing", True),
+        ("in_transit", "on_hold", False),
+        ("out_for_delivery", "exception", True),
+        ("exception", "out_for_delivery", True),
+        ("exception", "delivered", True),
+        ("exception", "processing", False),
+        ("in_transit", "rto_initiated", True),
+        ("rto_initiated", "returned", True),
+        ("rto_initiated", "in_transit", False),
+        ("processing", "action_required", True),
+        ("action_required", "processing", True),
+        ("returned", "delivered", False),
+        ("processing", "mystery", False),
+    ],
+)
 def test_is_forward(old, new, forward):
     assert is_forward(old, new) is forward
 
 
 def test_happy_path_is_strictly_forward():
-    for earlier, later in zip(HAPPY_PATH, HAPPY_PATH[1:]):
+    for earlier, later in zip(HAPPY_PATH, HAPPY_PATH[1:], strict=False):
         assert is_forward(earlier, later) and not is_forward(later, earlier)
 
 
-@pytest.mark.parametrize("link, awb, expected", [
-    (None, None, None), (None, "123", None),
-    ("https://courierupdates.com/?awb=", "123", "https://courierupdates.com/?awb=123"),
-    ("https://courierupdates.com/?awb=", None, None),
-    ("https://courierupdates.com/?awb=123", "123", "https://courierupdates.com/?awb=123")])
+@pytest.mark.parametrize(
+    "link, awb, expected",
+    [
+        (None, None, None),
+        (None, "123", None),
+        ("https://courierupdates.com/?awb=", "123", "https://courierupdates.com/?awb=123"),
+        ("https://courierupdates.com/?awb=", None, None),
+        ("https://courierupdates.com/?awb=123", "123", "https://courierupdates.com/?awb=123"),
+    ],
+)
 def test_tracking_url(link, awb, expected):
     assert tracking_url(link, awb) == expected
 
 
 def test_fulfilment_before_shipment():
     assert to_fulfilment(qikink_order(status="Live")) == {
-        "status": "processing", "event": "order_processing", "raw_status": "Live",
-        "cancelled": False, "tracking_number": None, "courier": None, "tracking_url": None,
-        "qikink_shipment_id": "12345678"}
+        "status": "processing",
+        "event": "order_processing",
+        "raw_status": "Live",
+        "cancelled": False,
+        "tracking_number": None,
+        "courier": None,
+        "tracking_url": None,
+        "qikink_shipment_id": "12345678",
+    }
 
 
 def test_fulfilment_after_shipment_appends_awb():
-    view = to_fulfilment(qikink_order(status="In-Transit", awb="1234567890",
-                                      courier_provider_name="Delhivery",
-                                      tracking_link="https://courierupdates.com/?awb="))
+    view = to_fulfilment(
+        qikink_order(
+            status="In-Transit",
+            awb="1234567890",
+            courier_provider_name="Delhivery",
+            tracking_link="https://courierupdates.com/?awb=",
+        )
+    )
     assert (view["status"], view["tracking_number"], view["courier"], view["tracking_url"]) == (
-        "in_transit", "1234567890", "Delhivery", "https://courierupdates.com/?awb=1234567890")
+        "in_transit",
+        "1234567890",
+        "Delhivery",
+        "https://courierupdates.com/?awb=1234567890",
+    )
 
 
 def test_fulfilment_detects_cancellation_and_unknown_status():

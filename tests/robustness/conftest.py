@@ -1,6 +1,7 @@
 """Fixtures of the robustness suite: distinctive secrets, one log folder for every process, a
 capture of everything the suite produces, the leak scan when the session ends (so it sees every test
 that ran, in any order), and the figure table at the end."""
+
 from __future__ import annotations
 
 import json
@@ -106,8 +107,9 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def emulator(log_dir):
     """The Qikink emulator as its own process, accepting only the suite's client id and secret."""
-    process = EmulatorProcess(log_dir, step_seconds=1.0, rate_limit=0,
-                              extra_args=["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET])
+    process = EmulatorProcess(
+        log_dir, step_seconds=1.0, rate_limit=0, extra_args=["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET]
+    )
     process.start()
     yield process
     process.stop()
@@ -117,8 +119,12 @@ def server_env(emulator_url: str | None = None, **extra) -> dict:
     """The environment of a test server: the suite's admin key, and the emulator if given."""
     env = {"ADMIN_API_KEY": ADMIN_KEY}
     if emulator_url:
-        env.update(QIKINK_ENV="emulator", QIKINK_BASE_URL=emulator_url, QIKINK_CLIENT_ID=CLIENT_ID,
-                   QIKINK_CLIENT_SECRET=CLIENT_SECRET)
+        env.update(
+            QIKINK_ENV="emulator",
+            QIKINK_BASE_URL=emulator_url,
+            QIKINK_CLIENT_ID=CLIENT_ID,
+            QIKINK_CLIENT_SECRET=CLIENT_SECRET,
+        )
     env.update({k: str(v) for k, v in extra.items()})
     return env
 

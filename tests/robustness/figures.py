@@ -1,13 +1,23 @@
 """The figures the robustness suite reports at the end: counted by the tests, printed by conftest."""
+
 from __future__ import annotations
 
 import threading
 
 _lock = threading.Lock()
 FIGURES: dict = {
-    "load_orders": 0, "load_seconds": 0.0, "load_orders_per_second": 0.0, "load_errors": {},
-    "crashes_survived": 0, "faults_injected": 0, "outage_p50_ms": None, "outage_p99_ms": None,
-    "bad_inputs_tried": 0, "orders_lost": 0, "orders_duplicated": 0, "secrets_leaked": None,
+    "load_orders": 0,
+    "load_seconds": 0.0,
+    "load_orders_per_second": 0.0,
+    "load_errors": {},
+    "crashes_survived": 0,
+    "faults_injected": 0,
+    "outage_p50_ms": None,
+    "outage_p99_ms": None,
+    "bad_inputs_tried": 0,
+    "orders_lost": 0,
+    "orders_duplicated": 0,
+    "secrets_leaked": None,
 }
 
 
@@ -27,11 +37,15 @@ def rows() -> list[tuple[str, str]]:
     """The table, in the issue's order."""
     f = FIGURES
     errors = ", ".join(f"{k}: {v}" for k, v in sorted(f["load_errors"].items())) or "none"
-    outage = ("n/a" if f["outage_p50_ms"] is None
-              else f"p50 {f['outage_p50_ms']:.0f} ms, p99 {f['outage_p99_ms']:.0f} ms")
+    outage = (
+        "n/a" if f["outage_p50_ms"] is None else f"p50 {f['outage_p50_ms']:.0f} ms, p99 {f['outage_p99_ms']:.0f} ms"
+    )
     return [
-        ("load held", f"{f['load_orders']} orders in {f['load_seconds']:.1f}s "
-                      f"({f['load_orders_per_second']:.1f} orders/s); errors: {errors}"),
+        (
+            "load held",
+            f"{f['load_orders']} orders in {f['load_seconds']:.1f}s "
+            f"({f['load_orders_per_second']:.1f} orders/s); errors: {errors}",
+        ),
         ("crashes survived", str(f["crashes_survived"])),
         ("faults injected", str(f["faults_injected"])),
         ("POST /api/orders during Qikink outage", outage),

@@ -2,6 +2,7 @@
 on a read-only disk. Tests run as root, which ignores chmod, so the refusal is simulated:
 `access` makes os.access report the folder unwritable; `erofs` lets os.access say yes (as some
 network mounts do) but makes every write under it fail with EROFS."""
+
 from __future__ import annotations
 
 import builtins

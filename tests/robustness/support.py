@@ -1,5 +1,6 @@
 """What several robustness tests share: order bodies that can be told apart, and the check that
 a data directory lost, doubled and oversold nothing."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -13,8 +14,12 @@ SKUS = ["BHRT-001-M", "BHRT-002-M", "BHRT-003-S", "BHRT-004-M"]
 
 def tagged_order(tag: str, sku: str = "BHRT-001-M", quantity: int = 1) -> dict:
     """An order body whose email carries `tag`, so each stored order can be matched to its request."""
-    return {"customer_email": f"{tag}@example.com", "shipping_address": dict(ADDRESS), "payment_method": "prepaid",
-            "items": [{"sku": sku, "quantity": quantity}]}
+    return {
+        "customer_email": f"{tag}@example.com",
+        "shipping_address": dict(ADDRESS),
+        "payment_method": "prepaid",
+        "items": [{"sku": sku, "quantity": quantity}],
+    }
 
 
 def tag_of(order: dict) -> str:
@@ -38,9 +43,16 @@ def check_data_dir(data_dir: Path, acked: dict[str, tuple[str, str, int]], initi
     doubled = {tag: n for tag, n in tags.items() if n > 1}
     lost = {tag: ack for tag, ack in acked.items() if tag not in tags}
     by_tag = {tag_of(order): order for order in orders}
-    wrong = {tag: ack for tag, ack in acked.items() if tag in by_tag and (
-        by_tag[tag]["order_id"] != ack[0] or by_tag[tag]["items"][0]["sku"] != ack[1]
-        or by_tag[tag]["items"][0]["quantity"] != ack[2])}
+    wrong = {
+        tag: ack
+        for tag, ack in acked.items()
+        if tag in by_tag
+        and (
+            by_tag[tag]["order_id"] != ack[0]
+            or by_tag[tag]["items"][0]["sku"] != ack[1]
+            or by_tag[tag]["items"][0]["quantity"] != ack[2]
+        )
+    }
     assert not lost, f"{len(lost)} acknowledged orders lost: {list(lost.items())[:5]}"
     assert not doubled, f"orders stored twice: {list(doubled.items())[:5]}"
     assert not wrong, f"orders stored differently from their 201: {list(wrong.items())[:5]}"

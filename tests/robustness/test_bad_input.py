@@ -1,4 +1,5 @@
 """§6 Bad input: property-based fuzzing of every route, and the explicit hostile cases."""
+
 from __future__ import annotations
 
 import json
@@ -7,30 +8,55 @@ from collections import Counter
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from backend import create_app
 from backend.config import Config
 from tests.conftest import ADDRESS, make_data_dir, order_body
-from tests.support import assert_error_body
 from tests.robustness import figures
 from tests.robustness.conftest import ADMIN_KEY
+from tests.support import assert_error_body
 
 ADMIN = {"X-Admin-Key": ADMIN_KEY}
-SETTINGS = dict(deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
-TRAVERSALS = ["../", "..%2f", "%2e%2e%2f", "..%2F..%2Fstate.json", "%2e%2e/%2e%2e/etc/passwd", "/etc/passwd",
-              "%2Fetc%2Fpasswd", "C:%5CWindows%5Cwin.ini", "BHRT-1%00.json", "%00", "BHRT-1/../../state",
-              "orders%2F..%2F..%2Fproducts", "....//....//", "%252e%252e%252f", "BHRT-" + "9" * 200, "con", "nul",
-              "BHRT-1.json", ".store.lock", "*", "%ff%fe", "%c0%ae%c0%ae%2f"]
+SETTINGS = dict(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+TRAVERSALS = [
+    "../",
+    "..%2f",
+    "%2e%2e%2f",
+    "..%2F..%2Fstate.json",
+    "%2e%2e/%2e%2e/etc/passwd",
+    "/etc/passwd",
+    "%2Fetc%2Fpasswd",
+    "C:%5CWindows%5Cwin.ini",
+    "BHRT-1%00.json",
+    "%00",
+    "BHRT-1/../../state",
+    "orders%2F..%2F..%2Fproducts",
+    "....//....//",
+    "%252e%252e%252f",
+    "BHRT-" + "9" * 200,
+    "con",
+    "nul",
+    "BHRT-1.json",
+    ".store.lock",
+    "*",
+    "%ff%fe",
+    "%c0%ae%c0%ae%2f",
+]
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory):
     data_dir = make_data_dir(tmp_path_factory.mktemp("fuzz") / "data", stock=100_000)
-    app = create_app(Config(data_dir=data_dir, ratelimit_enabled=False, app_env="test", qikink_env="off",
-                            admin_api_key=ADMIN_KEY))
+    app = create_app(
+        Config(data_dir=data_dir, ratelimit_enabled=False, app_env="test", qikink_env="off", admin_api_key=ADMIN_KEY)
+    )
     client = app.test_client()
     order = client.post("/api/orders", json=order_body()).json["data"]
     return app, client, order
@@ -38,8 +64,10 @@ def shop(tmp_path_factory):
 
 def state_of(app) -> tuple:
     store = app.extensions["shop"].store
-    return (tuple(sorted((sku, p["stock_quantity"], str(p["price"])) for sku, p in store.products().items())),
-            tuple(store.order_ids()))
+    return (
+        tuple(sorted((sku, p["stock_quantity"], str(p["price"])) for sku, p in store.products().items())),
+        tuple(store.order_ids()),
+    )
 
 
 def check(app, response, before) -> str:
@@ -62,14 +90,40 @@ def check(app, response, before) -> str:
 
 # --- strategies ------------------------------------------------------------------------------------
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(min_value=-10**30, max_value=10**30),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=40),
-    st.sampled_from(["", " ", "BHRT-001-M", "bhrt-001-m", "prepaid", "COD", "IN", "400001", "9876543210",
-                     "Maharashtra", "a@b.co", "\u0000", "\u202e", "𝓤𝓷𝓲𝓬𝓸𝓭𝓮", "1e309", "-0", "NaN"]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "BHRT-001-M",
+            "bhrt-001-m",
+            "prepaid",
+            "COD",
+            "IN",
+            "400001",
+            "9876543210",
+            "Maharashtra",
+            "a@b.co",
+            "\u0000",
+            "\u202e",
+            "𝓤𝓷𝓲𝓬𝓸𝓭𝓮",
+            "1e309",
+            "-0",
+            "NaN",
+        ]
+    ),
     st.sampled_from([0, -1, 1, 99, 100, 0.5, 1.0, 1e308, -1e308, 10**20, True, False]),
 )
-json_values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)), max_leaves=12)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 def maybe(valid, *extra):
@@ -77,23 +131,34 @@ def maybe(valid, *extra):
 
 
 addresses = st.one_of(
-    st.fixed_dictionaries({k: maybe(v) for k, v in ADDRESS.items()}), json_values, st.text(max_size=600))
-lines = st.fixed_dictionaries({"sku": maybe("BHRT-001-M", "NOPE-1", "../products"),
-                               "quantity": maybe(1, 0, -1, 1.5, 100, True, "2", None),
-                               "price": maybe(1299, 1, 0, -1299, 1299.001, "1299", None)})
+    st.fixed_dictionaries({k: maybe(v) for k, v in ADDRESS.items()}), json_values, st.text(max_size=600)
+)
+lines = st.fixed_dictionaries(
+    {
+        "sku": maybe("BHRT-001-M", "NOPE-1", "../products"),
+        "quantity": maybe(1, 0, -1, 1.5, 100, True, "2", None),
+        "price": maybe(1299, 1, 0, -1299, 1299.001, "1299", None),
+    }
+)
 order_bodies = st.one_of(
-    st.fixed_dictionaries({"customer_email": maybe("fuzz@example.com"), "shipping_address": addresses,
-                           "payment_method": maybe("prepaid"), "items": st.one_of(st.lists(lines, max_size=3),
-                                                                                  json_values)}),
+    st.fixed_dictionaries(
+        {
+            "customer_email": maybe("fuzz@example.com"),
+            "shipping_address": addresses,
+            "payment_method": maybe("prepaid"),
+            "items": st.one_of(st.lists(lines, max_size=3), json_values),
+        }
+    ),
     json_values,
 )
-segments = st.one_of(st.sampled_from(TRAVERSALS), st.text(max_size=30).map(lambda t: quote(t, safe="")),
-                     st.just("BHRT-1"))
-queries = st.dictionaries(st.sampled_from(["page", "per_page", "status", "qikink_status", "email", "category",
-                                           "force", "retry_failed", "x"]),
-                          st.one_of(st.text(max_size=20), st.sampled_from(["0", "1", "-1", "²", "١", "9" * 40,
-                                                                           "1e3", " 1", "201", "%00"])),
-                          max_size=3)
+segments = st.one_of(
+    st.sampled_from(TRAVERSALS), st.text(max_size=30).map(lambda t: quote(t, safe="")), st.just("BHRT-1")
+)
+queries = st.dictionaries(
+    st.sampled_from(["page", "per_page", "status", "qikink_status", "email", "category", "force", "retry_failed", "x"]),
+    st.one_of(st.text(max_size=20), st.sampled_from(["0", "1", "-1", "²", "١", "9" * 40, "1e3", " 1", "201", "%00"])),
+    max_size=3,
+)
 
 
 def raw_json(value) -> bytes:
@@ -126,8 +191,12 @@ def test_fuzz_create_order(shop):
         response = client.post("/api/orders", data=raw_json(body), content_type="application/json", headers=headers)
         return check(app, response, before)
 
-    fuzz(attempt, 900, body=order_bodies,
-         key=st.one_of(st.none(), st.text(max_size=300).filter(lambda k: not set(k) & set("\r\n"))))
+    fuzz(
+        attempt,
+        900,
+        body=order_bodies,
+        key=st.one_of(st.none(), st.text(max_size=300).filter(lambda k: not set(k) & set("\r\n"))),
+    )
 
 
 def test_fuzz_patch_order(shop):
@@ -141,11 +210,16 @@ def test_fuzz_patch_order(shop):
             return "accepted"  # an accepted correction changes the order, not stock or the order list
         return check(app, response, before)
 
-    fuzz(attempt, 300, body=st.one_of(st.fixed_dictionaries({"shipping_address": addresses}),
-                                      st.fixed_dictionaries({"customer_email": json_values,
-                                                             "payment_method": json_values}),
-                                      json_values),
-         segment=st.one_of(st.none(), segments))
+    fuzz(
+        attempt,
+        300,
+        body=st.one_of(
+            st.fixed_dictionaries({"shipping_address": addresses}),
+            st.fixed_dictionaries({"customer_email": json_values, "payment_method": json_values}),
+            json_values,
+        ),
+        segment=st.one_of(st.none(), segments),
+    )
 
 
 def test_fuzz_patch_product(shop):
@@ -153,16 +227,24 @@ def test_fuzz_patch_product(shop):
 
     def attempt(body, segment):
         before = state_of(app)
-        response = client.patch(f"/api/products/{segment}", data=raw_json(body), content_type="application/json",
-                                headers=ADMIN)
+        response = client.patch(
+            f"/api/products/{segment}", data=raw_json(body), content_type="application/json", headers=ADMIN
+        )
         if response.status_code == 200:
             client.patch("/api/products/BHRT-002-M", json={"price": 1299, "stock_quantity": 100_000}, headers=ADMIN)
             return "accepted"
         return check(app, response, before)
 
-    fuzz(attempt, 300, body=st.one_of(st.fixed_dictionaries({"price": maybe(1299)}),
-                                      st.fixed_dictionaries({"stock_quantity": maybe(5)}), json_values),
-         segment=st.one_of(st.just("BHRT-002-M"), segments))
+    fuzz(
+        attempt,
+        300,
+        body=st.one_of(
+            st.fixed_dictionaries({"price": maybe(1299)}),
+            st.fixed_dictionaries({"stock_quantity": maybe(5)}),
+            json_values,
+        ),
+        segment=st.one_of(st.just("BHRT-002-M"), segments),
+    )
 
 
 def test_fuzz_every_route(shop):
@@ -171,8 +253,14 @@ def test_fuzz_every_route(shop):
     def attempt(method, route, segment, query, admin, body, content_type):
         before = state_of(app)
         path = route.format(segment)
-        response = client.open(path, method=method, query_string=query, data=body, content_type=content_type,
-                               headers=ADMIN if admin else {})
+        response = client.open(
+            path,
+            method=method,
+            query_string=query,
+            data=body,
+            content_type=content_type,
+            headers=ADMIN if admin else {},
+        )
         if method in ("POST", "PATCH") and response.status_code in (200, 201):
             return "accepted"
         if method == "POST" and path.startswith("/api/qikink/") and response.status_code == 503:
@@ -182,16 +270,41 @@ def test_fuzz_every_route(shop):
             return "refused"
         return check(app, response, before)
 
-    fuzz(attempt, 500,
-         method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]),
-         route=st.sampled_from(["/api/health", "/api/products", "/api/products/{}", "/api/orders", "/api/orders/{}",
-                                "/api/qikink/status", "/api/qikink/fulfillment/{}", "/api/qikink/authenticate",
-                                "/api/qikink/sync", "/{}", "/api/{}"]),
-         segment=segments, query=queries, admin=st.booleans(),
-         body=st.one_of(st.none(), st.binary(max_size=200), json_values.map(raw_json)),
-         content_type=st.sampled_from([None, "application/json", "text/plain", "application/x-www-form-urlencoded",
-                                       "application/json; charset=latin-1", "multipart/form-data",
-                                       "application/jsonx"]))
+    fuzz(
+        attempt,
+        500,
+        method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]),
+        route=st.sampled_from(
+            [
+                "/api/health",
+                "/api/products",
+                "/api/products/{}",
+                "/api/orders",
+                "/api/orders/{}",
+                "/api/qikink/status",
+                "/api/qikink/fulfillment/{}",
+                "/api/qikink/authenticate",
+                "/api/qikink/sync",
+                "/{}",
+                "/api/{}",
+            ]
+        ),
+        segment=segments,
+        query=queries,
+        admin=st.booleans(),
+        body=st.one_of(st.none(), st.binary(max_size=200), json_values.map(raw_json)),
+        content_type=st.sampled_from(
+            [
+                None,
+                "application/json",
+                "text/plain",
+                "application/x-www-form-urlencoded",
+                "application/json; charset=latin-1",
+                "multipart/form-data",
+                "application/jsonx",
+            ]
+        ),
+    )
 
 
 # --- explicit hostile cases --------------------------------------------------------------------------
@@ -272,9 +385,20 @@ def test_explicit_hostile_body(shop, name):
     assert response.status_code == expected, response.get_data(as_text=True)[:300]
 
 
-@pytest.mark.parametrize("content_type", [None, "", "text/plain", "application/x-www-form-urlencoded",
-                                          "multipart/form-data; boundary=x", "application/json-patch+json",
-                                          "text/json", "application/javascript", "APPLICATION/JSON"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/json-patch+json",
+        "text/json",
+        "application/javascript",
+        "APPLICATION/JSON",
+    ],
+)
 def test_wrong_or_missing_content_type(shop, content_type):
     app, client, _ = shop
     before = state_of(app)
@@ -295,15 +419,29 @@ def test_wrong_or_missing_content_type(shop, content_type):
 def test_path_traversal_in_ids(shop, route, segment):
     app, client, _ = shop
     before = state_of(app)
-    for method, extra in (("GET", {}), ("GET", {"query_string": {"email": "asha@example.com"}}),
-                          ("PATCH", {"json": {"payment_method": "cod"}, "headers": ADMIN})):
+    for method, extra in (
+        ("GET", {}),
+        ("GET", {"query_string": {"email": "asha@example.com"}}),
+        ("PATCH", {"json": {"payment_method": "cod"}, "headers": ADMIN}),
+    ):
         response = client.open(route.format(segment), method=method, **extra)
         check(app, response, before)
         assert response.status_code in (404, 405), (method, response.status_code)
 
 
-@pytest.mark.parametrize("query", [{"page": "²"}, {"per_page": "¹⁰"}, {"page": "١"}, {"page": "0"},
-                                   {"per_page": "201"}, {"page": "9" * 5000}, {"page": "-1"}, {"page": " 1"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "²"},
+        {"per_page": "¹⁰"},
+        {"page": "١"},
+        {"page": "0"},
+        {"per_page": "201"},
+        {"page": "9" * 5000},
+        {"page": "-1"},
+        {"page": " 1"},
+    ],
+)
 def test_bad_paging_is_422(shop, query):
     app, client, _ = shop
     before = state_of(app)
@@ -353,8 +491,10 @@ def stock(server) -> int:
 def test_ten_megabyte_body_is_413(live):
     before = stock(live)
     body = b'{"customer_email": "' + b"a" * (10 * 1024 * 1024) + b'"}'
-    request = (b"POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-               b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    request = (
+        b"POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )
     assert_envelope(*raw_request(live, request), 413)
     assert stock(live) == before
 
@@ -362,22 +502,34 @@ def test_ten_megabyte_body_is_413(live):
 def test_ten_megabyte_chunked_body_is_413(live):
     chunk = b"a" * (1024 * 1024)
     body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(10)) + b"0\r\n\r\n"
-    request = (b"POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-               b"Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+    request = (
+        b"POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+    )
     assert_envelope(*raw_request(live, request), 413)
 
 
 def test_invalid_utf8_body_over_http_is_400(live):
     body = b'{"customer_email": "\xff\xfe\xfd@example.com", "items": []}'
-    request = (b"POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-               b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    request = (
+        b"POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )
     assert_envelope(*raw_request(live, request), 400)
 
 
-@pytest.mark.parametrize("path", [b"/api/orders/%00", b"/api/orders/BHRT-1%00.json", b"/api/products/%ff%fe",
-                                  b"/api/products/%2e%2e%2fstate.json",
-                                  b"/api/orders/..%2f..%2fstate.json", b"/api/qikink/fulfillment/%00%00",
-                                  b"/api/products/" + b"A" * 8000])
+@pytest.mark.parametrize(
+    "path",
+    [
+        b"/api/orders/%00",
+        b"/api/orders/BHRT-1%00.json",
+        b"/api/products/%ff%fe",
+        b"/api/products/%2e%2e%2fstate.json",
+        b"/api/orders/..%2f..%2fstate.json",
+        b"/api/qikink/fulfillment/%00%00",
+        b"/api/products/" + b"A" * 8000,
+    ],
+)
 def test_hostile_paths_over_http_are_json_404(live, path):
     request = b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     assert_envelope(*raw_request(live, request), 404)
@@ -386,12 +538,18 @@ def test_hostile_paths_over_http_are_json_404(live, path):
 def test_raw_invalid_utf8_in_the_request_line_is_refused_by_waitress(live):
     """Refused by waitress itself ("Bad URI", text/plain) before the app: nothing reaches the shop."""
     before = stock(live)
-    status, _, _ = raw_request(live, b"GET /api/orders/\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    status, _, _ = raw_request(
+        live, b"GET /api/orders/\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
     assert status == 400 and stock(live) == before
 
 
 def test_missing_content_type_over_http_is_415(live):
     body = VALID.encode()
-    request = (b"POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: "
-               + str(len(body)).encode() + b"\r\n\r\n" + body)
+    request = (
+        b"POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+    )
     assert_envelope(*raw_request(live, request), 415)

@@ -1,4 +1,5 @@
 """§4 Corrupt files in the catalogue and the order data, through the real server's start-up."""
+
 from __future__ import annotations
 
 import json
@@ -32,12 +33,24 @@ READABLE = {
 
 def start(data_dir, log_dir, name):
     """Run the real server start-up; (exit code or None if it came up, output)."""
-    env = {**os.environ, **BASE_ENV, "DATA_DIR": str(data_dir), "PORT": str(free_port()), "ADMIN_API_KEY": ADMIN_KEY,
-           "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        **BASE_ENV,
+        "DATA_DIR": str(data_dir),
+        "PORT": str(free_port()),
+        "ADMIN_API_KEY": ADMIN_KEY,
+        "PYTHONUNBUFFERED": "1",
+    }
     log = log_dir / f"corrupt-{name}.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "backend"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "backend"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         try:
             code = proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -55,14 +68,16 @@ def used_data_dir(tmp_path):
     from backend.config import Config
 
     data_dir = make_data_dir(tmp_path / "data")
-    client = create_app(Config(data_dir=data_dir, app_env="test", qikink_env="off", ratelimit_enabled=False)).test_client()
+    client = create_app(
+        Config(data_dir=data_dir, app_env="test", qikink_env="off", ratelimit_enabled=False)
+    ).test_client()
     assert client.post("/api/orders", json=tagged_order("before")).status_code == 201
     return data_dir
 
 
 def stored_order_count(data_dir) -> int:
-    from backend.storage.journal_check import check_data_dir
     from backend.storage import load_catalogue
+    from backend.storage.journal_check import check_data_dir
 
     return check_data_dir(data_dir, load_catalogue(data_dir / "products.json")).get("orders", 0)
 

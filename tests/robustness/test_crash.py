@@ -1,4 +1,5 @@
 """§2 Crash: SIGKILL the server process at random moments during an HTTP write load."""
+
 from __future__ import annotations
 
 import itertools
@@ -49,8 +50,12 @@ def write_load(server, rng: random.Random, prefix: str, acked: dict, in_flight: 
             with lock:
                 in_flight[tag] = (sku, quantity)
             try:
-                response = session.post(f"{server.url}/api/orders", json=tagged_order(tag, sku, quantity),
-                                        headers={"Idempotency-Key": tag}, timeout=10)
+                response = session.post(
+                    f"{server.url}/api/orders",
+                    json=tagged_order(tag, sku, quantity),
+                    headers={"Idempotency-Key": tag},
+                    timeout=10,
+                )
             except requests.RequestException:
                 return  # the server died under us: the request stays in flight
             with lock:
@@ -85,8 +90,11 @@ def test_sigkill_during_write_load_loses_nothing_and_sends_nothing_twice(tmp_pat
 
         stop, in_flight = threading.Event(), {}
         threads = write_load(server, rng, f"crash{kills}", acked, in_flight, stop)
-        wait_until(lambda: any(t.startswith(f"crash{kills}-") for t in acked) or server.proc.poll() is not None,
-                   20, what="a first 201")
+        wait_until(
+            lambda: any(t.startswith(f"crash{kills}-") for t in acked) or server.proc.poll() is not None,
+            20,
+            what="a first 201",
+        )
         time.sleep(rng.uniform(0.0, 0.6))
         dead_pid = server.proc.pid
         server.kill()
@@ -102,8 +110,9 @@ def test_sigkill_during_write_load_loses_nothing_and_sends_nothing_twice(tmp_pat
     # Clients whose requests died with the server send them again with the same key: one order each.
     server = start_server(data_dir, emulator_url=emulator.url)
     for tag, (sku, quantity) in unanswered.items():
-        response = server.post("/api/orders", json=tagged_order(tag, sku, quantity),
-                               headers={"Idempotency-Key": tag}, timeout=30)
+        response = server.post(
+            "/api/orders", json=tagged_order(tag, sku, quantity), headers={"Idempotency-Key": tag}, timeout=30
+        )
         assert response.status_code == 201, response.text
         acked[tag] = (response.json()["data"]["order_id"], sku, quantity)
     server.stop()

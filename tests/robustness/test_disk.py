@@ -1,4 +1,5 @@
 """§3 Disk: ENOSPC and EIO at the journal's write and fsync through the whole app; read-only data directory."""
+
 from __future__ import annotations
 
 import errno
@@ -31,8 +32,9 @@ REQUESTS = [  # each makes one journal append: a record written, then fsynced
 @pytest.fixture
 def shop(tmp_path):
     data_dir = make_data_dir(tmp_path / "data")
-    app = create_app(Config(data_dir=data_dir, ratelimit_enabled=False, app_env="test", qikink_env="off",
-                            admin_api_key=ADMIN_KEY))
+    app = create_app(
+        Config(data_dir=data_dir, ratelimit_enabled=False, app_env="test", qikink_env="off", admin_api_key=ADMIN_KEY)
+    )
     return app, data_dir
 
 
@@ -44,7 +46,7 @@ def fail_next_append(monkeypatch, code: int, where: str) -> dict:
 
     def failing_write(fd, data):
         calls["n"] += 1
-        real_write(fd, bytes(data)[:len(data) // 2])
+        real_write(fd, bytes(data)[: len(data) // 2])
         raise OSError(code, os.strerror(code))
 
     def failing_fsync(fd):
@@ -59,8 +61,11 @@ def fail_next_append(monkeypatch, code: int, where: str) -> dict:
 
 
 def snapshot(data_dir):
-    return {p.relative_to(data_dir).as_posix(): p.read_bytes() for p in sorted(data_dir.rglob("*"))
-            if p.is_file() and not p.name.startswith(".store.lock")}
+    return {
+        p.relative_to(data_dir).as_posix(): p.read_bytes()
+        for p in sorted(data_dir.rglob("*"))
+        if p.is_file() and not p.name.startswith(".store.lock")
+    }
 
 
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EIO], ids=["ENOSPC", "EIO"])
@@ -119,8 +124,14 @@ def test_read_only_data_dir_at_start_up_gives_a_clear_message(tmp_path, log_dir,
         create_app(Config(data_dir=data_dir, app_env="test", qikink_env="off"))
     before = snapshot(data_dir)
     env = {**os.environ, **BASE_ENV, "DATA_DIR": str(data_dir), "PORT": str(free_port()), "PYTHONUNBUFFERED": "1"}
-    result = subprocess.run([sys.executable, "-m", "tests.robustness.readonly_start", mode], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.robustness.readonly_start", mode],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     figures.add("faults_injected")
     (log_dir / f"readonly-{mode}.log").write_text(result.stdout + result.stderr, encoding="utf-8")
     assert result.returncode == 2, result.stdout + result.stderr

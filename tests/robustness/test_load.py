@@ -1,4 +1,5 @@
 """§1 Load: concurrent clients against two server processes on one data directory."""
+
 from __future__ import annotations
 
 import itertools
@@ -42,8 +43,9 @@ def test_two_servers_under_concurrent_load_lose_and_double_nothing(tmp_path, sta
             headers = {"Idempotency-Key": tag}
             for attempt in range(3):
                 try:
-                    response = session.post(f"{server.url}/api/orders", json=tagged_order(tag, sku, quantity),
-                                            headers=headers, timeout=15)
+                    response = session.post(
+                        f"{server.url}/api/orders", json=tagged_order(tag, sku, quantity), headers=headers, timeout=15
+                    )
                 except requests.RequestException as exc:
                     with lock:
                         errors[type(exc).__name__] += 1
@@ -57,8 +59,11 @@ def test_two_servers_under_concurrent_load_lose_and_double_nothing(tmp_path, sta
                 if response.status_code != 503:
                     break
             if n % 10 == 0 and tag in acked:
-                seen = session.get(f"{servers[(n + 1) % 2].url}/api/orders/{acked[tag][0]}",
-                                   params={"email": f"{tag}@example.com"}, timeout=15)
+                seen = session.get(
+                    f"{servers[(n + 1) % 2].url}/api/orders/{acked[tag][0]}",
+                    params={"email": f"{tag}@example.com"},
+                    timeout=15,
+                )
                 if seen.status_code != 200:
                     with lock:
                         errors[f"read {seen.status_code}"] += 1

@@ -1,5 +1,6 @@
 """§5 Qikink faults: the emulator's whole fault matrix while orders keep coming; an outage; a token
 minted by another process. Afterwards every order is at Qikink exactly once."""
+
 from __future__ import annotations
 
 import time
@@ -21,8 +22,9 @@ FAULT_OPTIONS = {"latency": {"seconds": 0.5}, "hang": {"seconds": 2.5}}
 
 def test_fault_matrix_outage_and_stolen_token_sync_every_order_once(tmp_path, emulator, start_server):
     data_dir = make_data_dir(tmp_path / "data", stock=100_000)
-    server = start_server(data_dir, emulator_url=emulator.url, QIKINK_BREAKER_COOLDOWN_SECONDS=4,
-                          QIKINK_PUSH_BUDGET_SECONDS=2)
+    server = start_server(
+        data_dir, emulator_url=emulator.url, QIKINK_BREAKER_COOLDOWN_SECONDS=4, QIKINK_PUSH_BUDGET_SECONDS=2
+    )
     created: list[str] = []
     counter = iter(range(10_000))
 
@@ -55,15 +57,17 @@ def test_fault_matrix_outage_and_stolen_token_sync_every_order_once(tmp_path, em
     figures.put("outage_p99_ms", percentile(latencies, 0.99) * 1000)
     # 3. Another process mints a token for the same client id: ours stops working mid-run.
     for _ in range(3):
-        stolen = requests.post(f"{emulator.url}/api/token", data={"ClientId": CLIENT_ID, "client_secret": CLIENT_SECRET},
-                               timeout=5)
+        stolen = requests.post(
+            f"{emulator.url}/api/token", data={"ClientId": CLIENT_ID, "client_secret": CLIENT_SECRET}, timeout=5
+        )
         assert stolen.ok
         for _ in range(2):
             order()
 
     def all_synced():
-        orders = {o["order_id"]: o for o in server.get("/api/orders", params={"per_page": 200},
-                                                        headers=ADMIN).json()["data"]}
+        orders = {
+            o["order_id"]: o for o in server.get("/api/orders", params={"per_page": 200}, headers=ADMIN).json()["data"]
+        }
         return all(orders[i]["qikink_status"] == "synced" for i in created) and orders
 
     try:

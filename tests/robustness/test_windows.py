@@ -1,4 +1,5 @@
 """§8 Windows behaviours, simulated: a held file blocks os.replace, a console that cannot print ✓."""
+
 from __future__ import annotations
 
 import errno
@@ -25,8 +26,11 @@ def held_file_replace(monkeypatch, failures: int | None):
             if left["n"] is not None:
                 left["n"] -= 1
             figures.add("faults_injected")
-            raise PermissionError(errno.EACCES, "The process cannot access the file because it is being used "
-                                                "by another process", str(target))
+            raise PermissionError(
+                errno.EACCES,
+                "The process cannot access the file because it is being used by another process",
+                str(target),
+            )
         return real(source, target)
 
     monkeypatch.setattr(atomic.os, "replace", replace)
@@ -35,8 +39,9 @@ def held_file_replace(monkeypatch, failures: int | None):
 
 @pytest.fixture
 def client(tmp_path):
-    app = create_app(Config(data_dir=make_data_dir(tmp_path / "data"), ratelimit_enabled=False, app_env="test",
-                            qikink_env="off"))
+    app = create_app(
+        Config(data_dir=make_data_dir(tmp_path / "data"), ratelimit_enabled=False, app_env="test", qikink_env="off")
+    )
     return app.test_client(), tmp_path / "data"
 
 

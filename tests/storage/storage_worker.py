@@ -1,5 +1,6 @@
 """A child process for the concurrency and crash tests: places orders through the real service
 on a shared data directory and prints `OK <order_id>` for each one answered 201."""
+
 from __future__ import annotations
 
 import random
@@ -15,8 +16,9 @@ SKUS = ["BHRT-001-M", "BHRT-002-M", "BHRT-003-S", "BHRT-004-M"]
 
 
 def main(data_dir: str, threads: int, per_thread: int) -> None:
-    app = create_app(Config(data_dir=Path(data_dir), ratelimit_enabled=False, app_env="test", qikink_env="off",
-                            lock_timeout=60))
+    app = create_app(
+        Config(data_dir=Path(data_dir), ratelimit_enabled=False, app_env="test", qikink_env="off", lock_timeout=60)
+    )
     out_lock = threading.Lock()
 
     def work(seed: int) -> None:

@@ -1,4 +1,5 @@
 """Several processes on one data directory, and SIGKILL at random moments: nothing lost or doubled."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,13 @@ pytestmark = pytest.mark.slow
 
 
 def spawn(data_dir: Path, threads: int, per_thread: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tests.storage.storage_worker", str(data_dir), str(threads), str(per_thread)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.storage.storage_worker", str(data_dir), str(threads), str(per_thread)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def acknowledged(lines: list[str]) -> list[tuple[str, str, int]]:

@@ -1,5 +1,6 @@
 """The journal store's own promises: torn tails cut and reported, damaged records set aside, other
 processes' appends seen, compaction and backup losing nothing, the admin index agreeing with a scan."""
+
 from __future__ import annotations
 
 import json
@@ -44,7 +45,7 @@ def test_torn_tail_is_cut_kept_aside_and_reported(data_dir, cut):
     kept, _ = store.create_order(builder())
     whole = journal(data_dir).read_bytes()
     store.create_order(builder(quantity=3))
-    torn = journal(data_dir).read_bytes()[:cut] if cut < 0 else journal(data_dir).read_bytes()[:len(whole) + cut]
+    torn = journal(data_dir).read_bytes()[:cut] if cut < 0 else journal(data_dir).read_bytes()[: len(whole) + cut]
     journal(data_dir).write_bytes(torn if cut > 0 else journal(data_dir).read_bytes()[:-1])
     again = open_store(data_dir)
     assert journal(data_dir).read_bytes() == whole
@@ -126,11 +127,17 @@ def test_admin_filters_and_counts_agree_with_the_reference_store(tmp_path):
             order, _ = store.create_order(builder(sku="BHRT-002-M"))
             email = f"Customer{n % 3}@Example.com"
             state = ("pending", "sync_pending") if n % 2 else ("confirmed", "synced")
-            store.update_order(order["order_id"], lambda o: o.update(customer_email=email, status=state[0],
-                                                                      qikink_status=state[1]))
-    for matches in (None, OrderFilter(status="pending"), OrderFilter(qikink_status="synced"),
-                    OrderFilter(email="customer1@example.COM"), OrderFilter(status="confirmed", email="customer2@example.com"),
-                    OrderFilter(status="nothing")):
+            store.update_order(
+                order["order_id"], lambda o: o.update(customer_email=email, status=state[0], qikink_status=state[1])
+            )
+    for matches in (
+        None,
+        OrderFilter(status="pending"),
+        OrderFilter(qikink_status="synced"),
+        OrderFilter(email="customer1@example.COM"),
+        OrderFilter(status="confirmed", email="customer2@example.com"),
+        OrderFilter(status="nothing"),
+    ):
         for page in (1, 2):
             journal_page, memory_page = (store.list_orders(matches, page=page, per_page=7) for store in stores)
             assert journal_page == memory_page
@@ -181,8 +188,13 @@ def test_store_check_reports_a_clean_journal_and_changes_nothing(data_dir):
 
 def snapshot(store):
     index = store._fresh()
-    return ({i: store.get_order(i) for i in store.order_ids()}, dict(index.keys), store.products(),
-            dict(index.sequences), {n: {v: set(m) for v, m in f.items()} for n, f in index.by_field.items()})
+    return (
+        {i: store.get_order(i) for i in store.order_ids()},
+        dict(index.keys),
+        store.products(),
+        dict(index.sequences),
+        {n: {v: set(m) for v, m in f.items()} for n, f in index.by_field.items()},
+    )
 
 
 def test_a_start_from_the_index_checkpoint_equals_a_full_read(tmp_path, monkeypatch):
@@ -194,8 +206,9 @@ def test_a_start_from_the_index_checkpoint_equals_a_full_read(tmp_path, monkeypa
     for n in range(25):
         order, _ = store.create_order(builder(), idempotency_key=f"k{n}")
         if n % 3 == 0:
-            store.transact_order(order["order_id"], lambda o, tx: o.update(status="confirmed",
-                                                                            n=tx.next_number("invoice")))
+            store.transact_order(
+                order["order_id"], lambda o, tx: o.update(status="confirmed", n=tx.next_number("invoice"))
+            )
     checkpoint = data_dir / "orders.index.json"
     assert checkpoint.exists()
     covered = json.loads(checkpoint.read_text())["end"]

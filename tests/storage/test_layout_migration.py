@@ -1,6 +1,7 @@
 """A data directory in the per-order-file layout of earlier versions is moved to the journal at the
 first start, losslessly: every order, Idempotency-Key, stock level, price and number carries over,
 interrupted writes are settled as that layout's recovery settled them, and the old files are kept."""
+
 from __future__ import annotations
 
 import json
@@ -15,11 +16,23 @@ BASE = 1_790_000_000
 
 def old_order(n: int, **extra) -> dict:
     order_id = f"BHRT-{BASE + n}"
-    return {"order_id": order_id, "customer_email": f"c{n}@example.com", "shipping_address": {"name": "A"},
-            "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299, "line_total": 1299}], "total": 1299,
-            "currency": "INR", "payment_method": "prepaid", "status": "pending", "qikink_status": "sync_pending",
-            "qikink_order_number": order_id.replace("-", ""), "created_at": "2026-01-01T00:00:00+00:00",
-            "updated_at": "2026-01-01T00:00:00+00:00", "events": [], "idempotency": None, **extra}
+    return {
+        "order_id": order_id,
+        "customer_email": f"c{n}@example.com",
+        "shipping_address": {"name": "A"},
+        "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299, "line_total": 1299}],
+        "total": 1299,
+        "currency": "INR",
+        "payment_method": "prepaid",
+        "status": "pending",
+        "qikink_status": "sync_pending",
+        "qikink_order_number": order_id.replace("-", ""),
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "updated_at": "2026-01-01T00:00:00+00:00",
+        "events": [],
+        "idempotency": None,
+        **extra,
+    }
 
 
 def write_old_layout(data_dir):
@@ -38,16 +51,20 @@ def write_old_layout(data_dir):
     (orders / f".BHRT-{BASE + 8}.json.123.abcd.tmp").write_bytes(b"{")  # a temp file a crash left
     (keys / f"{hash_key('key-1')}.json").write_bytes(dumps({"order_id": f"BHRT-{BASE + 1}"}))
     (keys / f"{hash_key('key-gone')}.json").write_bytes(dumps({"order_id": f"BHRT-{BASE + 99}"}))
-    state = {"version": 1, "last_order_seq": BASE + 9,
-             "stock": {"BHRT-001-M": 5, "BHRT-002-M": 9}, "prices": {"BHRT-002-M": 1399.5},
-             # BASE+9 never got its file: its 2 come back. BASE+4's file exists: its stock stays taken.
-             "intents": {f"BHRT-{BASE + 9}": {"BHRT-001-M": 2}, f"BHRT-{BASE + 4}": {"BHRT-001-M": 1}},
-             # a cancellation of BASE+2 that never landed (undone), one of BASE+3 that did (kept)
-             "changes": {f"BHRT-{BASE + 2}": {"token": "tok-lost", "stock": {"BHRT-002-M": 1},
-                                               "numbers": {"credit-note": [4, 5]}},
-                         f"BHRT-{BASE + 3}": {"token": "tok-kept", "stock": {"BHRT-001-M": 1},
-                                               "numbers": {"invoice": [6, 7]}}},
-             "sequences": {"credit-note": 5, "invoice": 7}}
+    state = {
+        "version": 1,
+        "last_order_seq": BASE + 9,
+        "stock": {"BHRT-001-M": 5, "BHRT-002-M": 9},
+        "prices": {"BHRT-002-M": 1399.5},
+        # BASE+9 never got its file: its 2 come back. BASE+4's file exists: its stock stays taken.
+        "intents": {f"BHRT-{BASE + 9}": {"BHRT-001-M": 2}, f"BHRT-{BASE + 4}": {"BHRT-001-M": 1}},
+        # a cancellation of BASE+2 that never landed (undone), one of BASE+3 that did (kept)
+        "changes": {
+            f"BHRT-{BASE + 2}": {"token": "tok-lost", "stock": {"BHRT-002-M": 1}, "numbers": {"credit-note": [4, 5]}},
+            f"BHRT-{BASE + 3}": {"token": "tok-kept", "stock": {"BHRT-001-M": 1}, "numbers": {"invoice": [6, 7]}},
+        },
+        "sequences": {"credit-note": 5, "invoice": 7},
+    }
     (data_dir / "state.json").write_bytes(dumps(state))
     return state
 
@@ -69,13 +86,15 @@ def test_old_layout_is_migrated_losslessly_at_first_start(data_dir):
     assert products["BHRT-002-M"]["price"] == Decimal("1399.5")
     order, _ = store.create_order(lambda products, order_id: ({**old_order(0), "order_id": order_id}, {}))
     assert int(order["order_id"].split("-")[1]) > BASE + 9
-    drawn = store.transact_order(ids[0], lambda o, tx: o.update(c=tx.next_number("credit-note"),
-                                                                  i=tx.next_number("invoice")))
+    drawn = store.transact_order(
+        ids[0], lambda o, tx: o.update(c=tx.next_number("credit-note"), i=tx.next_number("invoice"))
+    )
     assert (drawn["c"], drawn["i"]) == (5, 8)
     # Nothing deleted: the old files are kept as they were, the torn one reported.
     aside = next(data_dir.glob("before-journal-*"))
-    assert {p.relative_to(aside): p.read_bytes() for p in aside.rglob("*.json") if p.name != "MIGRATED.json"} == \
-        old_files
+    assert {
+        p.relative_to(aside): p.read_bytes() for p in aside.rglob("*.json") if p.name != "MIGRATED.json"
+    } == old_files
     assert not (data_dir / "state.json").exists() and not (data_dir / "orders").exists()
     assert [q["file"].split("/")[-1] for q in store.quarantined] == [f"BHRT-{BASE + 7}.json"]
     assert json.loads((aside / "MIGRATED.json").read_text())["orders"] == 7

@@ -1,6 +1,7 @@
 """The PostgreSQL store beyond the shared contract: migrations, SQL listing, import/export, the
 pool's limits, the worker's leader lock and the fleet's one Qikink token. A real PostgreSQL
 (tests/postgres_server.py), never a mock."""
+
 from __future__ import annotations
 
 import json
@@ -18,10 +19,10 @@ from filelock import Timeout
 
 from backend import create_app
 from backend.config import Config
-from backend.storage.errors import StoreUnavailable
 from backend.qikink.auth import TokenCache, TokenInfo
 from backend.storage import OrderFilter
 from backend.storage.atomic import write_json
+from backend.storage.errors import StoreUnavailable
 from backend.storage.migrations import available, migrate
 from backend.storage.postgres import open_postgres_store
 from backend.storage.transfer import export_data_dir, import_data_dir
@@ -33,8 +34,15 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def pg_config(data_dir, database_url) -> Config:
-    return Config(data_dir=data_dir, database_url=database_url, ratelimit_enabled=False, app_env="test",
-                  qikink_env="off", database_pool_max=4, database_pool_timeout=1.0)
+    return Config(
+        data_dir=data_dir,
+        database_url=database_url,
+        ratelimit_enabled=False,
+        app_env="test",
+        qikink_env="off",
+        database_pool_max=4,
+        database_pool_timeout=1.0,
+    )
 
 
 @pytest.fixture
@@ -61,8 +69,14 @@ def test_db_migrate_command_hides_the_password(database_url, data_dir):
     # trust authentication ignores the password: it stands for a real one that must never be printed
     url = database_url.replace("postgres@", "postgres:Sup3rS3cret@")
     env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": str(data_dir), "QIKINK_ENV": "off"}
-    done = subprocess.run([sys.executable, "-m", "backend", "db", "migrate"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "backend", "db", "migrate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "up to date" in done.stdout and "postgres:***@" in done.stdout
     assert "Sup3rS3cret" not in done.stdout + done.stderr
@@ -72,8 +86,12 @@ def test_unreachable_database_is_a_startup_error_without_the_password(data_dir):
     from backend.storage.errors import StoreStartupError
     from tests.harness import free_port
 
-    config = Config(data_dir=data_dir, database_url=f"postgresql://shop:Hidden99@127.0.0.1:{free_port()}/shop",
-                    database_connect_timeout=1, database_pool_timeout=0.5)
+    config = Config(
+        data_dir=data_dir,
+        database_url=f"postgresql://shop:Hidden99@127.0.0.1:{free_port()}/shop",
+        database_connect_timeout=1,
+        database_pool_timeout=0.5,
+    )
     with pytest.raises(StoreStartupError) as caught:
         open_postgres_store(config)
     assert "Hidden99" not in str(caught.value) and "shop:***@" in str(caught.value)
@@ -82,16 +100,24 @@ def test_unreachable_database_is_a_startup_error_without_the_password(data_dir):
 def test_listing_filters_in_sql_on_indexed_columns(pg_store):
     service = create_app(Config(qikink_env="off", app_env="test"), store=pg_store).extensions["shop"].orders
     for email in ("a@example.com", "B@example.com", "a@example.com"):
-        service.place(order_body(customer_email=email, shipping_address="12 MG Road, Mumbai 400001"
-                                 if email.startswith("B") else dict(ADDRESS)))
+        service.place(
+            order_body(
+                customer_email=email,
+                shipping_address="12 MG Road, Mumbai 400001" if email.startswith("B") else dict(ADDRESS),
+            )
+        )
     orders, total = service.list(email="A@EXAMPLE.COM", page=1, per_page=1)
     assert total == 2 and len(orders) == 1 and orders[0]["customer_email"] == "a@example.com"
     assert service.list(qikink_status="action_required")[1] == 1
     assert pg_store.list_orders(OrderFilter(status="pending"), page=2, per_page=50) == ([], 2)
     with pg_store.pool.connection() as conn:
         conn.execute("SET enable_seqscan = off")
-        plan = " ".join(r[0] for r in conn.execute(
-            "EXPLAIN SELECT doc FROM orders WHERE lower(customer_email) = lower('a@example.com') ORDER BY seq DESC"))
+        plan = " ".join(
+            r[0]
+            for r in conn.execute(
+                "EXPLAIN SELECT doc FROM orders WHERE lower(customer_email) = lower('a@example.com') ORDER BY seq DESC"
+            )
+        )
     assert "orders_email_idx" in plan
 
 
@@ -123,8 +149,7 @@ def test_same_idempotency_key_at_once_makes_one_order(pg_store):
 def test_exhausted_pool_answers_503_with_retry_after_not_a_hang(pg_config, pg_store):
     """Two connections, both held by requests waiting on a lock: the next request gets 503 in
     about DATABASE_POOL_TIMEOUT, and everything works again once the slow requests finish."""
-    config = pg_config.with_overrides(database_pool_max=2, database_pool_timeout=1.0,
-                                      database_statement_timeout=20.0)
+    config = pg_config.with_overrides(database_pool_max=2, database_pool_timeout=1.0, database_statement_timeout=20.0)
     store = open_postgres_store(config)
     client = create_app(config, store=store).test_client()
     blocker = psycopg.connect(config.database_url)
@@ -206,20 +231,41 @@ def _write_data_dir(path: Path, orders: int) -> None:
     base = 1_790_000_000
     for i in range(orders):
         order_id = f"BHRT-{base + i}"
-        order = {"order_id": order_id, "customer_email": f"c{i % 97}@example.com", "shipping_address": dict(ADDRESS),
-                 "items": [{"sku": "BHRT-001-M", "name": "Tee", "quantity": 1, "price": 1299.5, "line_total": 1299.5}],
-                 "total": 1299.5, "currency": "INR", "payment_method": "prepaid",
-                 "status": ("pending", "confirmed", "delivered")[i % 3], "qikink_status": "synced" if i % 3 else "sync_pending",
-                 "created_at": f"2026-01-{1 + i % 28:02d}T10:00:00+00:00", "updated_at": "2026-01-29T10:00:00+00:00",
-                 "events": [{"event": "order_received", "timestamp": "2026-01-01T10:00:00+00:00", "location": None,
-                             "description": "Order placed"}],
-                 "sync": {"synced_at": "2026-01-01T10:00:01+00:00"} if i % 3 else {"lookup_first": True, "attempts": 2}}
+        order = {
+            "order_id": order_id,
+            "customer_email": f"c{i % 97}@example.com",
+            "shipping_address": dict(ADDRESS),
+            "items": [{"sku": "BHRT-001-M", "name": "Tee", "quantity": 1, "price": 1299.5, "line_total": 1299.5}],
+            "total": 1299.5,
+            "currency": "INR",
+            "payment_method": "prepaid",
+            "status": ("pending", "confirmed", "delivered")[i % 3],
+            "qikink_status": "synced" if i % 3 else "sync_pending",
+            "created_at": f"2026-01-{1 + i % 28:02d}T10:00:00+00:00",
+            "updated_at": "2026-01-29T10:00:00+00:00",
+            "events": [
+                {
+                    "event": "order_received",
+                    "timestamp": "2026-01-01T10:00:00+00:00",
+                    "location": None,
+                    "description": "Order placed",
+                }
+            ],
+            "sync": {"synced_at": "2026-01-01T10:00:01+00:00"} if i % 3 else {"lookup_first": True, "attempts": 2},
+        }
         (path / "orders" / f"{order_id}.json").write_text(json.dumps(order), encoding="utf-8")
         if i % 10 == 0:
             (path / "idempotency" / f"{i:064x}.json").write_text(json.dumps({"order_id": order_id}), encoding="utf-8")
-    write_json(path / "state.json", {"version": 1, "last_order_seq": base + orders - 1,
-                                     "stock": {"BHRT-001-M": 50_000 - orders - 7}, "prices": {"BHRT-002-M": 1499},
-                                     "intents": {f"BHRT-{base + orders}": {"BHRT-001-M": 7}}})
+    write_json(
+        path / "state.json",
+        {
+            "version": 1,
+            "last_order_seq": base + orders - 1,
+            "stock": {"BHRT-001-M": 50_000 - orders - 7},
+            "prices": {"BHRT-002-M": 1499},
+            "intents": {f"BHRT-{base + orders}": {"BHRT-001-M": 7}},
+        },
+    )
 
 
 def test_import_ten_thousand_orders_twice_then_export_and_compare(tmp_path, pg_config, pg_store):
@@ -228,9 +274,20 @@ def test_import_ten_thousand_orders_twice_then_export_and_compare(tmp_path, pg_c
     started = time.monotonic()
     first = import_data_dir(pg_store, source)
     first_seconds = time.monotonic() - started
-    env = {**os.environ, "DATABASE_URL": pg_config.database_url, "DATA_DIR": str(pg_config.data_dir), "QIKINK_ENV": "off"}
-    second = subprocess.run([sys.executable, "-m", "backend", "db", "import", "--from", str(source)], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DATABASE_URL": pg_config.database_url,
+        "DATA_DIR": str(pg_config.data_dir),
+        "QIKINK_ENV": "off",
+    }
+    second = subprocess.run(
+        [sys.executable, "-m", "backend", "db", "import", "--from", str(source)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert second.returncode == 0, second.stderr
     again = json.loads(second.stdout)
     assert first["orders_added"] == 10_000 and again["orders_added"] == 0
@@ -248,7 +305,8 @@ def test_import_ten_thousand_orders_twice_then_export_and_compare(tmp_path, pg_c
     for path in (source / "orders").iterdir():
         assert json.loads((target / "orders" / path.name).read_text(encoding="utf-8")) == json.loads(path.read_text())
     assert sorted(p.name for p in (target / "idempotency").iterdir()) == sorted(
-        p.name for p in (source / "idempotency").iterdir())
+        p.name for p in (source / "idempotency").iterdir()
+    )
     state = json.loads((target / "state.json").read_text(encoding="utf-8"))
     assert state["stock"]["BHRT-001-M"] == 40_000 and state["prices"] == {"BHRT-002-M": 1499}
     assert state["last_order_seq"] == 1_790_009_999
@@ -288,8 +346,13 @@ def test_banner_and_config_never_show_the_database_password(tmp_path):
 
     from backend.banner import print_banner
 
-    config = Config.from_env({"DATABASE_URL": "postgresql://shop:Pa55word-x@db.example:5432/shop",
-                              "DATA_DIR": str(tmp_path), "QIKINK_ENV": "off"})
+    config = Config.from_env(
+        {
+            "DATABASE_URL": "postgresql://shop:Pa55word-x@db.example:5432/shop",
+            "DATA_DIR": str(tmp_path),
+            "QIKINK_ENV": "off",
+        }
+    )
     out = io.StringIO()
     print_banner(config, None, emulator_url=None, stream=out)
     assert "Storage: PostgreSQL at postgresql://shop:***@db.example:5432/shop" in out.getvalue()
@@ -303,14 +366,19 @@ def test_servers_on_one_database_share_one_qikink_call_budget(pg_config, pg_stor
 
     other = open_postgres_store(pg_config)
     try:
-        first, second = (CallBudget(30, window=store.call_window("acct"), account="acct") for store in (pg_store, other))
+        first, second = (
+            CallBudget(30, window=store.call_window("acct"), account="acct") for store in (pg_store, other)
+        )
         taken = {"tracking": 0, "create": 0}
         for kind in ("tracking", "create"):
             for budget in (first, second, first, second) * 10:
                 taken[kind] += budget.try_take(kind) == 0
         assert taken == {"tracking": 27, "create": 2}
-        assert first.usage()["last_minute"] == second.usage()["last_minute"] == \
-            {"token": 0, "create": 2, "lookup": 0, "tracking": 27}
+        assert (
+            first.usage()["last_minute"]
+            == second.usage()["last_minute"]
+            == {"token": 0, "create": 2, "lookup": 0, "tracking": 27}
+        )
         assert CallBudget(30, window=other.call_window("another"), account="another").try_take("create") == 0
     finally:
         other.close()

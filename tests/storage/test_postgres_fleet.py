@@ -1,6 +1,7 @@
 """Several server processes on one PostgreSQL database, as if on several machines: concurrent
 orders, `kill -9` of a server and a database restart in the middle of the load, one Qikink token.
 Real processes over HTTP on 127.0.0.1, a real PostgreSQL, the Qikink emulator; bounded counts and times."""
+
 from __future__ import annotations
 
 import threading
@@ -23,8 +24,13 @@ SKUS = ["BHRT-001-M", "BHRT-002-M", "BHRT-003-S", "BHRT-004-M"]
 STOCK = 100_000
 LEADER_LINE = "This server is now the sync worker of the fleet"
 # The same Qikink account for every server: they must share its one token.
-FLEET_ENV = {"QIKINK_CLIENT_ID": "fleet-client", "QIKINK_CLIENT_SECRET": "fleet-secret-for-tests",
-             "QIKINK_EMULATOR_STEP_SECONDS": "1000", "SERVER_THREADS": "8", "DATABASE_POOL_MAX": "10"}
+FLEET_ENV = {
+    "QIKINK_CLIENT_ID": "fleet-client",
+    "QIKINK_CLIENT_SECRET": "fleet-secret-for-tests",
+    "QIKINK_EMULATOR_STEP_SECONDS": "1000",
+    "SERVER_THREADS": "8",
+    "DATABASE_POOL_MAX": "10",
+}
 
 
 @pytest.fixture
@@ -37,13 +43,22 @@ def fleet(tmp_path, database_url):
         new = []
         for i in range(count):
             data_dir = make_data_dir(tmp_path / f"server-{len(servers) + i}", stock=STOCK)
-            new.append(ServerProcess(data_dir, tmp_path, emulator_url=emulator.url,
-                                     env={**FLEET_ENV, "DATABASE_URL": database_url, **env}))
+            new.append(
+                ServerProcess(
+                    data_dir,
+                    tmp_path,
+                    emulator_url=emulator.url,
+                    env={**FLEET_ENV, "DATABASE_URL": database_url, **env},
+                )
+            )
         for server in new:  # launched together (Process.start does not wait): they race to migrate and mint
             Process.start(server)
         for server in new:
-            wait_until(lambda: server.proc.poll() is not None or server.get("/api/health", timeout=1).ok, 60,
-                       what=f"server on {server.url}")
+            wait_until(
+                lambda: server.proc.poll() is not None or server.get("/api/health", timeout=1).ok,
+                60,
+                what=f"server on {server.url}",
+            )
             assert server.proc.poll() is None, server.output()[-3000:]
         servers.extend(new)
         return new
@@ -66,8 +81,9 @@ def place_orders(server: ServerProcess, threads: int, per_thread: int, seed: int
                 return
             sku, quantity = SKUS[(seed + n + i) % len(SKUS)], 1 + (n + i) % 3
             try:
-                response = session.post(f"{server.url}/api/orders", timeout=30,
-                                        json=order_body(items=[{"sku": sku, "quantity": quantity}]))
+                response = session.post(
+                    f"{server.url}/api/orders", timeout=30, json=order_body(items=[{"sku": sku, "quantity": quantity}])
+                )
             except requests.ConnectionError:
                 with lock:
                     others.append(("connection", None, None))
@@ -76,9 +92,18 @@ def place_orders(server: ServerProcess, threads: int, per_thread: int, seed: int
                 if response.status_code == 201:
                     acked.append((response.json()["data"]["order_id"], sku, quantity))
                 else:
-                    body = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
-                    others.append((response.status_code, (body.get("error") or {}).get("code"),
-                                   response.headers.get("Retry-After")))
+                    body = (
+                        response.json()
+                        if response.headers.get("Content-Type", "").startswith("application/json")
+                        else {}
+                    )
+                    others.append(
+                        (
+                            response.status_code,
+                            (body.get("error") or {}).get("code"),
+                            response.headers.get("Retry-After"),
+                        )
+                    )
 
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(client, range(threads)))
@@ -110,17 +135,26 @@ def test_two_servers_480_orders_none_lost_or_doubled_each_at_qikink_once(fleet, 
     assert [o for result in results for o in result[1]] == []
     assert len(acked) == 480 and len({a[0] for a in acked}) == 480
     data_dir = tmp_path / "server-0"
-    orders = wait_until(lambda: (o := check_database(database_url, data_dir, acked))
-                        and all(x["qikink_status"] == "synced" for x in o.values()) and o, 60,
-                        interval=0.5, what="every order synced")
+    orders = wait_until(
+        lambda: (
+            (o := check_database(database_url, data_dir, acked))
+            and all(x["qikink_status"] == "synced" for x in o.values())
+            and o
+        ),
+        60,
+        interval=0.5,
+        what="every order synced",
+    )
     assert len(orders) == 480
     counters = emulator.counters()
     assert counters["total_created"] == 480
     assert {orders[a[0]]["qikink_order_number"] for a in acked} == set(counters["created"])
     assert set(counters["created"].values()) == {1}
     assert counters["tokens_minted"] == 1  # both servers used the one token throughout
-    print(f"\n480 orders by 2 servers x 12 threads: {load_seconds:.1f}s ({480 / load_seconds:.0f} orders/s), "
-          f"all at the emulator once; {sum(counters['create_attempts'].values())} create calls")
+    print(
+        f"\n480 orders by 2 servers x 12 threads: {load_seconds:.1f}s ({480 / load_seconds:.0f} orders/s), "
+        f"all at the emulator once; {sum(counters['create_attempts'].values())} create calls"
+    )
 
 
 def test_two_servers_racing_to_mint_share_one_token(fleet):
@@ -142,8 +176,12 @@ def test_kill_9_of_a_server_mid_load_loses_no_acknowledged_order(fleet, tmp_path
     with ThreadPoolExecutor(2) as pool:
         on_victim = pool.submit(place_orders, victim, 12, 15, 0)
         on_survivor = pool.submit(place_orders, survivor, 12, 15, 1, stop)
-        wait_until(lambda: victim.get("/api/orders?per_page=1", timeout=5).json()["pagination"]["total"] >= 80, 60,
-                   interval=0.05, what="80 orders stored")
+        wait_until(
+            lambda: victim.get("/api/orders?per_page=1", timeout=5).json()["pagination"]["total"] >= 80,
+            60,
+            interval=0.05,
+            what="80 orders stored",
+        )
         leaders = [s for s in (victim, survivor) if LEADER_LINE in s.output()]
         assert len(leaders) == 1  # one sync worker for the fleet
         victim.kill()
@@ -158,14 +196,23 @@ def test_kill_9_of_a_server_mid_load_loses_no_acknowledged_order(fleet, tmp_path
     # What the victim had claimed (the claim lasts 60 s) is sent by the survivor's worker after a
     # lookup by order number: the victim may have reached Qikink before it died.
     began = time.monotonic()
-    orders = wait_until(lambda: (o := check_database(database_url, tmp_path / "server-0", acked))
-                        and all(x["qikink_status"] == "synced" for x in o.values()) and o, 90,
-                        interval=1.0, what="the victim's orders sent by the survivor")
+    orders = wait_until(
+        lambda: (
+            (o := check_database(database_url, tmp_path / "server-0", acked))
+            and all(x["qikink_status"] == "synced" for x in o.values())
+            and o
+        ),
+        90,
+        interval=1.0,
+        what="the victim's orders sent by the survivor",
+    )
     counters = emulator.counters()
     assert counters["total_created"] == len(orders) and set(counters["created"].values()) == {1}
-    print(f"\nkill -9 after {len(acked_victim)} acknowledged by the victim: {len(orders)} stored, "
-          f"{len(acked)} acknowledged, all present; {unsent} left under the victim's claims, sent by the "
-          f"survivor {time.monotonic() - began:.0f}s later; every order at the emulator once")
+    print(
+        f"\nkill -9 after {len(acked_victim)} acknowledged by the victim: {len(orders)} stored, "
+        f"{len(acked)} acknowledged, all present; {unsent} left under the victim's claims, sent by the "
+        f"survivor {time.monotonic() - began:.0f}s later; every order at the emulator once"
+    )
 
 
 def test_database_restart_mid_load_gives_503_then_recovers_by_itself(fleet, tmp_path, postgres):
@@ -174,17 +221,29 @@ def test_database_restart_mid_load_gives_503_then_recovers_by_itself(fleet, tmp_
     stop = threading.Event()
     with ThreadPoolExecutor(2) as pool:
         loads = [pool.submit(place_orders, server, 6, 10_000, n, stop) for n, server in enumerate(servers)]
-        wait_until(lambda: servers[0].get("/api/orders?per_page=1", timeout=5).json()["pagination"]["total"] >= 40,
-                   60, interval=0.05, what="40 orders stored")
+        wait_until(
+            lambda: servers[0].get("/api/orders?per_page=1", timeout=5).json()["pagination"]["total"] >= 40,
+            60,
+            interval=0.05,
+            what="40 orders stored",
+        )
         down_at = time.monotonic()
         postgres.stop("fast")
         time.sleep(2.0)
         during = servers[1].post("/api/orders", json=order_body(), timeout=15)
         postgres.start()
         up_at = time.monotonic()
-        recovered = [wait_until(lambda: server.post("/api/orders", json=order_body(), timeout=15).status_code == 201
-                                and time.monotonic(), 30, interval=0.2, what="orders accepted again")
-                     for server in servers]
+        recovered = [
+            wait_until(
+                lambda: (
+                    server.post("/api/orders", json=order_body(), timeout=15).status_code == 201 and time.monotonic()
+                ),
+                30,
+                interval=0.2,
+                what="orders accepted again",
+            )
+            for server in servers
+        ]
         time.sleep(1.0)
         stop.set()
         results = [load.result(timeout=120) for load in loads]
@@ -193,11 +252,14 @@ def test_database_restart_mid_load_gives_503_then_recovers_by_itself(fleet, tmp_
     assert during.status_code == 503 and during.json()["error"]["code"] == "storage_unavailable"
     assert int(during.headers["Retry-After"]) > 0
     assert others, "some requests must have met the database down"
-    assert all(status == 503 and code == "storage_unavailable" and retry for status, code, retry in others), \
-        Counter(others).most_common(5)
+    assert all(status == 503 and code == "storage_unavailable" and retry for status, code, retry in others), Counter(
+        others
+    ).most_common(5)
     assert all(server.get("/api/health").status_code == 200 for server in servers)
     check_database(database_url, tmp_path / "server-0", acked)
     assert set(emulator.counters()["created"].values()) <= {1}
-    print(f"\ndatabase down {up_at - down_at:.1f}s under 2 servers x 6 threads: {len(others)} answers 503 "
-          f"storage_unavailable with Retry-After, {len(acked)} orders acknowledged and all present; accepting "
-          f"again {max(recovered) - up_at:.1f}s after it was up")
+    print(
+        f"\ndatabase down {up_at - down_at:.1f}s under 2 servers x 6 threads: {len(others)} answers 503 "
+        f"storage_unavailable with Retry-After, {len(acked)} orders acknowledged and all present; accepting "
+        f"again {max(recovered) - up_at:.1f}s after it was up"
+    )

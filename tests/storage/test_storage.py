@@ -1,4 +1,5 @@
 """The store contract, run against the journal store, its in-memory twin and PostgreSQL; file-only faults."""
+
 from __future__ import annotations
 
 import errno
@@ -9,9 +10,8 @@ from decimal import Decimal
 import pytest
 
 from backend.errors import OutOfStock
+from backend.storage import JournalOrderStore, atomic, load_catalogue
 from backend.storage.errors import StoreBusy, StoreStartupError, StoreWriteFailed
-from backend.storage import JournalOrderStore, load_catalogue
-from backend.storage import atomic
 from tests.conftest import make_data_dir
 
 
@@ -19,9 +19,17 @@ def builder(sku="BHRT-001-M", quantity=1, **extra):
     def build(products, order_id):
         if products[sku]["stock_quantity"] < quantity:
             raise OutOfStock()
-        order = {"order_id": order_id, "customer_email": "a@example.com", "items": [{"sku": sku, "quantity": quantity}],
-                 "status": "pending", "qikink_status": "sync_pending", "created_at": "2026-01-01T00:00:00+00:00", **extra}
+        order = {
+            "order_id": order_id,
+            "customer_email": "a@example.com",
+            "items": [{"sku": sku, "quantity": quantity}],
+            "status": "pending",
+            "qikink_status": "sync_pending",
+            "created_at": "2026-01-01T00:00:00+00:00",
+            **extra,
+        }
         return order, {sku: quantity}
+
     return build
 
 
@@ -209,8 +217,15 @@ def test_catalogue_with_an_unsendable_qikink_mapping_fails_start(data_dir):
     from backend.config import Config
     from backend.errors import StartupError
 
-    product = {"sku": "A-1", "name": "n", "description": "d", "category": "c", "price": 10, "stock_quantity": 1,
-               "qikink": {"search_from_my_products": 0, "sku": "X", "print_type_id": 1, "designs": [{}]}}
+    product = {
+        "sku": "A-1",
+        "name": "n",
+        "description": "d",
+        "category": "c",
+        "price": 10,
+        "stock_quantity": 1,
+        "qikink": {"search_from_my_products": 0, "sku": "X", "print_type_id": 1, "designs": [{}]},
+    }
     (data_dir / "products.json").write_text(json.dumps({"products": [product]}), encoding="utf-8")
     with pytest.raises(StartupError, match=r"products\[0\] \(A-1\): qikink.designs\[0\] is missing"):
         create_app(Config(data_dir=data_dir, app_env="test", qikink_env="off"))
@@ -229,5 +244,3 @@ def test_data_dir_that_cannot_be_created_fails_start_clearly(tmp_path, data_dir)
     blocker.write_text("x")
     with pytest.raises(StoreStartupError, match="not usable"):
         JournalOrderStore(blocker / "data", load_catalogue(data_dir / "products.json"))
-
-

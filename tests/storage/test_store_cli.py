@@ -1,4 +1,5 @@
 """`python -m backend orders …` and `store …`, run as a person runs them, on a real data directory."""
+
 from __future__ import annotations
 
 import csv
@@ -17,8 +18,14 @@ from tests.storage.test_storage import builder
 
 def cli(data_dir, *args, check=True):
     env = {**os.environ, **BASE_ENV, "DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
-    result = subprocess.run([sys.executable, "-m", "backend", *map(str, args)], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "backend", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if check:
         assert result.returncode == 0, result.stderr[-2000:]
     return result

@@ -1,13 +1,14 @@
 """The store's transact_order contract: an order change, the stock it gives back and the numbers
 it draws commit together or not at all; run against every store (journal, memory, PostgreSQL)."""
+
 from __future__ import annotations
 
 import threading
 
 import pytest
 
-from backend.storage.errors import OrderMissing, StoreWriteFailed
 from backend.storage import JournalOrderStore, load_catalogue
+from backend.storage.errors import OrderMissing, StoreWriteFailed
 from tests.storage.test_storage import builder
 
 SKU = "BHRT-001-M"  # 15 in stock in the test catalogue
@@ -115,7 +116,7 @@ def test_a_torn_change_record_is_cut_at_start_and_undoes_nothing_else(data_dir):
     before = journal.read_bytes()
     store.transact_order(order["order_id"], cancel)
     whole = journal.read_bytes()
-    journal.write_bytes(whole[:len(before) + (len(whole) - len(before)) // 2])  # as a kill -9 mid-append
+    journal.write_bytes(whole[: len(before) + (len(whole) - len(before)) // 2])  # as a kill -9 mid-append
     again = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
     assert journal.read_bytes() == before
     assert again.get_order(order["order_id"])["status"] == "pending"

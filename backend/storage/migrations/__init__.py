@@ -1,4 +1,5 @@
 """Versioned SQL migrations (`NNN_name.sql`), applied in order, once, under an advisory lock."""
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,10 @@ def migrate(pool) -> list[str]:
     with pool.connection() as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
         try:
-            conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
-                         "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+                "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+            )
             done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
             for version, name, sql in available():
                 if version in done:
@@ -40,4 +43,3 @@ def migrate(pool) -> list[str]:
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
     return applied_now
-
