@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import logging
-import math
 import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .billing.charges import ChargeSettings, stored_charges
-from .clock import iso_utc, timestamp_of
-from .customer_email.outbox import NoEmails, public_emails, queue_email
+from .billing.charges import ChargeSettings
+from .clock import timestamp_of
+from .customer_email.outbox import NoEmails, queue_email
 from .errors import (
     IdempotencyConflict,
-    NotCancellable,
     NotFound,
-    OrderBusy,
     OrderNotEditable,
     OutOfStock,
     PriceMismatch,
     ValidationError,
 )
-from .fulfilment.events import CANCEL_IN_DASHBOARD, add_event, now_iso
+from .fulfilment.events import add_event, now_iso
 from .fulfilment.sync_state import SyncState
 from .models import (
     IDEMPOTENCY_KEY_RE,
@@ -35,102 +32,18 @@ from .models import (
     validate_items,
     validate_payment_method,
 )
-from .qikink.mapping import SHIPPING_STATUSES
+from .order_cancel import CANCEL_WAIT_SECONDS, UNKNOWN_OUTCOME_GRACE_SECONDS, Cancellation
+from .order_views import created_answer
 from .storage import OrderFilter
 
 log = logging.getLogger(__name__)
 
 EDITABLE_QIKINK_STATUSES = ("action_required", "sync_pending", "sync_failed")
-PUBLIC_ORDER_FIELDS = (
-    "order_id",
-    "customer_email",
-    "shipping_address",
-    "items",
-    "subtotal",
-    "shipping",
-    "cod_fee",
-    "total",
-    "currency",
-    "payment_method",
-    "status",
-    "qikink_status",
-    "qikink_order_number",
-    "qikink_shipment_id",
-    "tracking_id",
-    "courier",
-    "tracking_url",
-    "qikink_message",
-    "created_at",
-    "updated_at",
-)
 ACTION_REQUIRED_MESSAGE = (
     "Qikink needs a structured shipping address: complete it with PATCH /api/orders/<order_id> giving "
     "shipping_address with name, line1, city, state, pincode and phone"
 )
 REPLAY_WAIT_SECONDS = 10.0
-# A cancel that finds the order being sent waits this long for the send's outcome, then answers a
-# retryable 409 (order_busy).
-CANCEL_WAIT_SECONDS = 5.0
-# After an attempt that got no answer (a timeout), Qikink may still be taking the order: a cancel
-# asks Qikink whether it has it only this long after the attempt (until then: order_busy).
-UNKNOWN_OUTCOME_GRACE_SECONDS = 30.0
-NOT_AT_QIKINK = ("action_required", "sync_pending", "sync_failed")
-MAYBE_AT_QIKINK = (
-    "Cancelled here, but an earlier attempt to send it may have reached Qikink: check Qikink's "
-    "dashboard for order number {number} and cancel it there if it is listed"
-)
-CREATED_MESSAGES = {
-    "synced": "Order created successfully and synced with Qikink",
-    "sync_pending": "Order created successfully (Qikink sync pending)",
-    "action_required": "Order created; Qikink needs a structured shipping address before it can be sent",
-    "sync_failed": "Order created, but Qikink refused it; an admin needs to correct it",
-}
-INTEGRATION_STATUS = {
-    "synced": "success",
-    "sync_pending": "pending",
-    "action_required": "action_required",
-    "sync_failed": "failed",
-}
-
-
-def public_order(order: dict) -> dict:
-    return {field: order.get(field) for field in PUBLIC_ORDER_FIELDS} | stored_charges(order)
-
-
-def admin_order(order: dict) -> dict:
-    """What staff see of one order: the public fields, its events and how sending it went."""
-    sync = SyncState.read(order)
-    next_attempt = sync.next_attempt_at
-    return {
-        **public_order(order),
-        "events": order.get("events", []),
-        "emails": public_emails(order),
-        "sync": {
-            "attempts": sync.attempts,
-            "last_error": sync.last_error,
-            "last_attempt_at": sync.last_attempt_at,
-            "synced_at": sync.synced_at,
-            "next_attempt_at": iso_utc(next_attempt) if next_attempt else None,
-        },
-    }
-
-
-def created_answer(order: dict) -> dict:
-    """The body of a 201 for a new order: the order and how sending it to Qikink went."""
-    qikink_status = order["qikink_status"]
-    integration = {
-        "status": INTEGRATION_STATUS.get(qikink_status, qikink_status),
-        "qikink_shipment_id": order.get("qikink_shipment_id"),
-        "tracking_id": order.get("tracking_id"),
-    }
-    if qikink_status != "synced":
-        integration["reason"] = order.get("qikink_message") or SyncState.read(order).last_error
-    return {
-        "status": "success",
-        "message": CREATED_MESSAGES.get(qikink_status, "Order created successfully"),
-        "data": public_order(order),
-        "qikink_integration": integration,
-    }
 
 
 @dataclass
@@ -142,10 +55,6 @@ class PlaceOutcome:
     created: bool
     status: int
     body: dict
-
-
-class _AskQikinkFirst(Exception):
-    """A cancel found that an earlier attempt may have sent the order: Qikink must say first."""
 
 
 class NoDispatcher:
@@ -164,7 +73,7 @@ class NoDispatcher:
         return "cannot"  # no Qikink to ask
 
 
-class OrderService:
+class OrderService(Cancellation):
     """Business rules for orders, on top of an OrderStore.
 
     The dispatcher hands orders on to fulfilment: `new_claim()` (the right to send an order,
@@ -421,86 +330,3 @@ class OrderService:
         return order
 
     # --- cancelling ------------------------------------------------------------------------------
-    def cancel(self, order_id: str, *, email: str | None = None, admin: bool = False) -> dict:
-        """Cancel an order: at once while Qikink does not have it (its stock back, exactly once),
-        else (admins only) `cancel_requested` until Qikink reports it cancelled; refused (409)
-        once it is packed for shipping. Cancelling again answers the same order.
-
-        The send claim decides between cancelling and sending: an order claimed by a live send
-        is not cancelled until that send's outcome is recorded (waited for up to `cancel_wait`
-        seconds, then a retryable 409), and a cancelled order is never claimed. When an earlier
-        attempt may have reached Qikink (a timeout, a crash), the dispatcher asks Qikink first."""
-        self.get(order_id, email=email, admin=admin)  # 404 unless an admin or the order's email
-        deadline = self.clock() + self.cancel_wait
-        looked = None  # after asking the dispatcher whether Qikink has it: "asked" or "cannot"
-        while True:
-            try:
-                order = self.store.transact_order(
-                    order_id, lambda o, tx, looked=looked: self._cancel(o, tx, admin=admin, looked=looked)
-                )
-                break
-            except _AskQikinkFirst:
-                outcome = self.dispatcher.confirm_not_sent(order_id)
-                if outcome != "busy":
-                    looked = outcome
-                    continue
-                busy = OrderBusy()
-            except OrderBusy as exc:
-                busy = exc
-            if self.clock() >= deadline:
-                raise busy
-            self.sleep(0.1)
-        self.dispatcher.order_changed(order)
-        self.emails.note(order)
-        return order
-
-    def _cancel(self, order: dict, tx, *, admin: bool, looked: str | None = None):
-        status = order["status"]
-        if status in ("cancelled", "cancel_requested"):
-            return False
-        if status in SHIPPING_STATUSES:
-            raise NotCancellable(
-                f"Order {order['order_id']} is {status}: Qikink has packed it for shipping, "
-                "so it can no longer be cancelled"
-            )
-        timestamp = now_iso(self.clock)
-        sync = SyncState.of(order)
-        if order["qikink_status"] in NOT_AT_QIKINK:
-            if sync.is_claimed(self.clock()):
-                raise OrderBusy()
-            # A timed-out attempt, or a claim left by a crash: the order may have reached Qikink.
-            maybe_sent = sync.lookup_first or sync.claimed_by is not None
-            if maybe_sent and order["qikink_status"] == "sync_pending" and looked is None:
-                since = sync.seconds_since_attempt(self.clock()) if sync.unanswered else None
-                if since is not None and since < self.unknown_outcome_grace:
-                    wait = math.ceil(self.unknown_outcome_grace - since)
-                    raise OrderBusy(
-                        "Sending this order to Qikink has just timed out and Qikink may still be taking "
-                        f"it; try again in {wait} seconds",
-                        retry_after=wait,
-                    )
-                raise _AskQikinkFirst()
-            maybe_sent = maybe_sent and looked != "asked"
-            sync.release()
-            for item in order["items"]:
-                tx.return_stock(item["sku"], item["quantity"])
-            order["stock_returned"] = True
-            order["status"], order["qikink_status"] = "cancelled", "not_sent"
-            order["qikink_message"] = (
-                MAYBE_AT_QIKINK.format(number=order["qikink_order_number"]) if maybe_sent else None
-            )
-            add_event(order, "cancelled", "Cancelled before it was sent to Qikink", timestamp)
-            queue_email(order, "cancelled", timestamp)
-        else:
-            if not admin:
-                raise NotCancellable(
-                    f"Order {order['order_id']} is already with our print partner: ask the shop to cancel it"
-                )
-            order["cancel_requested_from"] = status
-            order["status"] = "cancel_requested"
-            order["qikink_message"] = CANCEL_IN_DASHBOARD
-            add_event(
-                order, "cancel_requested", "Cancellation requested; to be cancelled in Qikink's dashboard", timestamp
-            )
-        order["updated_at"] = timestamp
-        return True

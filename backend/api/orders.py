@@ -5,7 +5,7 @@ from flask import Blueprint, request
 from ..errors import ValidationError
 from ..fulfilment.events import CANCEL_IN_DASHBOARD
 from ..models import ORDER_STATUSES, QIKINK_STATUSES
-from ..orders import admin_order, public_order
+from ..order_views import admin_order, public_order
 from . import choice_arg, int_arg, is_admin, json_body, require_admin, services
 
 bp = Blueprint("orders", __name__, url_prefix="/api/orders")

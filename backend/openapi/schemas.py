@@ -38,7 +38,7 @@ from ..models import (
     STATES,
     STOCK_RANGE,
 )
-from ..orders import INTEGRATION_STATUS
+from ..order_views import INTEGRATION_STATUS
 from ..products_view import PUBLIC_FIELDS
 from ..qikink.budget import KINDS
 

@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import secrets
+import shutil
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -97,6 +98,16 @@ def copy_journal(fd: int, end: int, target: Path) -> None:
         out.flush()
         os.fsync(out.fileno())
     os.replace(temp, target)
+
+
+def write_backup(fd: int, end: int, destination: Path, catalogue_file: Path) -> None:
+    """The journal's first `end` bytes (open as `fd`; closed here) and the catalogue, into `destination`."""
+    try:
+        copy_journal(fd, end, destination / JOURNAL_NAME)
+    finally:
+        os.close(fd)
+    shutil.copyfile(catalogue_file, destination / "products.json")
+    fsync_dir(destination)
 
 
 def create_journal(path: Path) -> None:

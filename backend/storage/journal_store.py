@@ -13,7 +13,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from .atomic import dumps, fsync_dir, remove_temp_files
+from .atomic import dumps, remove_temp_files
 from .errors import OrderMissing, ProductMissing, StoreStartupError, StoreUnavailable
 from .group_commit import PendingCreate, run_in_batch
 from .journal import Record, encode, price_text, read_records
@@ -21,10 +21,10 @@ from .journal_checkpoint import CHECKPOINT_EVERY, CHECKPOINT_NAME, journal_id_of
 from .journal_files import (
     JOURNAL_NAME,
     apply_records,
-    copy_journal,
     create_journal,
     quarantine_bytes,
     read_order,
+    write_backup,
     write_compacted,
 )
 from .journal_index import JournalIndex, order_meta
@@ -374,12 +374,7 @@ class JournalOrderStore:
         with self.lock.hold():
             index = self._fresh(locked=True)
             end, fd, orders = index.end, os.dup(index.fd), len(index.orders)
-        try:
-            copy_journal(fd, end, target)
-        finally:
-            os.close(fd)
-        shutil.copyfile(catalogue_file, destination / "products.json")
-        fsync_dir(destination)
+        write_backup(fd, end, destination, catalogue_file)
         return {"bytes": end, "orders": orders, "to": str(destination)}
 
     def worker_lock(self):

@@ -1,0 +1,117 @@
+"""Cancelling an order: at once while Qikink does not have it, else a request to cancel it in
+Qikink's dashboard (Qikink has no cancel API); part of the order service (OrderService)."""
+
+from __future__ import annotations
+
+import math
+
+from .customer_email.outbox import queue_email
+from .errors import NotCancellable, OrderBusy
+from .fulfilment.events import CANCEL_IN_DASHBOARD, add_event, now_iso
+from .fulfilment.sync_state import SyncState
+from .qikink.mapping import SHIPPING_STATUSES
+
+# A cancel that finds the order being sent waits this long for the send's outcome, then answers a
+# retryable 409 (order_busy).
+CANCEL_WAIT_SECONDS = 5.0
+# After an attempt that got no answer (a timeout), Qikink may still be taking the order: a cancel
+# asks Qikink whether it has it only this long after the attempt (until then: order_busy).
+UNKNOWN_OUTCOME_GRACE_SECONDS = 30.0
+NOT_AT_QIKINK = ("action_required", "sync_pending", "sync_failed")
+MAYBE_AT_QIKINK = (
+    "Cancelled here, but an earlier attempt to send it may have reached Qikink: check Qikink's "
+    "dashboard for order number {number} and cancel it there if it is listed"
+)
+
+
+class _AskQikinkFirst(Exception):
+    """A cancel found that an earlier attempt may have sent the order: Qikink must say first."""
+
+
+class Cancellation:
+    """OrderService's cancel. Uses the service's store, clock, sleep, dispatcher, emails, get(),
+    cancel_wait and unknown_outcome_grace."""
+
+    def cancel(self, order_id: str, *, email: str | None = None, admin: bool = False) -> dict:
+        """Cancel an order: at once while Qikink does not have it (its stock back, exactly once),
+        else (admins only) `cancel_requested` until Qikink reports it cancelled; refused (409)
+        once it is packed for shipping. Cancelling again answers the same order.
+
+        The send claim decides between cancelling and sending: an order claimed by a live send
+        is not cancelled until that send's outcome is recorded (waited for up to `cancel_wait`
+        seconds, then a retryable 409), and a cancelled order is never claimed. When an earlier
+        attempt may have reached Qikink (a timeout, a crash), the dispatcher asks Qikink first."""
+        self.get(order_id, email=email, admin=admin)  # 404 unless an admin or the order's email
+        deadline = self.clock() + self.cancel_wait
+        looked = None  # after asking the dispatcher whether Qikink has it: "asked" or "cannot"
+        while True:
+            try:
+                order = self.store.transact_order(
+                    order_id, lambda o, tx, looked=looked: self._cancel(o, tx, admin=admin, looked=looked)
+                )
+                break
+            except _AskQikinkFirst:
+                outcome = self.dispatcher.confirm_not_sent(order_id)
+                if outcome != "busy":
+                    looked = outcome
+                    continue
+                busy = OrderBusy()
+            except OrderBusy as exc:
+                busy = exc
+            if self.clock() >= deadline:
+                raise busy
+            self.sleep(0.1)
+        self.dispatcher.order_changed(order)
+        self.emails.note(order)
+        return order
+
+    def _cancel(self, order: dict, tx, *, admin: bool, looked: str | None = None):
+        status = order["status"]
+        if status in ("cancelled", "cancel_requested"):
+            return False
+        if status in SHIPPING_STATUSES:
+            raise NotCancellable(
+                f"Order {order['order_id']} is {status}: Qikink has packed it for shipping, "
+                "so it can no longer be cancelled"
+            )
+        timestamp = now_iso(self.clock)
+        sync = SyncState.of(order)
+        if order["qikink_status"] in NOT_AT_QIKINK:
+            if sync.is_claimed(self.clock()):
+                raise OrderBusy()
+            # A timed-out attempt, or a claim left by a crash: the order may have reached Qikink.
+            maybe_sent = sync.lookup_first or sync.claimed_by is not None
+            if maybe_sent and order["qikink_status"] == "sync_pending" and looked is None:
+                since = sync.seconds_since_attempt(self.clock()) if sync.unanswered else None
+                if since is not None and since < self.unknown_outcome_grace:
+                    wait = math.ceil(self.unknown_outcome_grace - since)
+                    raise OrderBusy(
+                        "Sending this order to Qikink has just timed out and Qikink may still be taking "
+                        f"it; try again in {wait} seconds",
+                        retry_after=wait,
+                    )
+                raise _AskQikinkFirst()
+            maybe_sent = maybe_sent and looked != "asked"
+            sync.release()
+            for item in order["items"]:
+                tx.return_stock(item["sku"], item["quantity"])
+            order["stock_returned"] = True
+            order["status"], order["qikink_status"] = "cancelled", "not_sent"
+            order["qikink_message"] = (
+                MAYBE_AT_QIKINK.format(number=order["qikink_order_number"]) if maybe_sent else None
+            )
+            add_event(order, "cancelled", "Cancelled before it was sent to Qikink", timestamp)
+            queue_email(order, "cancelled", timestamp)
+        else:
+            if not admin:
+                raise NotCancellable(
+                    f"Order {order['order_id']} is already with our print partner: ask the shop to cancel it"
+                )
+            order["cancel_requested_from"] = status
+            order["status"] = "cancel_requested"
+            order["qikink_message"] = CANCEL_IN_DASHBOARD
+            add_event(
+                order, "cancel_requested", "Cancellation requested; to be cancelled in Qikink's dashboard", timestamp
+            )
+        order["updated_at"] = timestamp
+        return True
