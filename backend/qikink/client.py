@@ -1,9 +1,12 @@
-"""HTTP client for the real Qikink API (token, create, read, list, find by our order number)."""
+"""HTTP client for the real Qikink API (token, create, read, list, find by our order number).
+
+Here: the configuration (QikinkConfig) and the calls (QikinkClient). Every call goes through the
+request funnel of transport.py (call budget, token, retries, typed errors from Qikink's answers).
+"""
 
 import json
 import logging
 import random
-import re
 import secrets
 import time
 from dataclasses import dataclass, field, replace
@@ -11,7 +14,6 @@ from datetime import datetime
 
 import requests
 
-from ..retry import backoff_delay
 from .auth import HmacSigner, TokenCache, TokenInfo
 from .budget import CallBudget
 from .errors import (
@@ -21,8 +23,8 @@ from .errors import (
     QikinkNotFound,
     QikinkRateLimited,
     QikinkUnavailable,
-    QikinkValidationError,
 )
+from .transport import TOKEN_PATH, RequestFunnel, to_int
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +33,10 @@ ENVIRONMENTS = {
     "live": "https://api.qikink.com",
     "emulator": "http://127.0.0.1:5001",
 }
-TOKEN_PATH = "/api/token"
 CREATE_PATH = "/api/order/create"
 ORDER_PATH = "/api/order"
 DEFAULT_TOKEN_LIFETIME = 3600.0
-DEFAULT_RETRY_AFTER = 60.0
 DUPLICATE_LOOKUP_FACTOR = 50
-
-_TOKEN_REFUSED = re.compile(r"(invalid|expired|missing).{0,20}(token|accesstoken)|unauthori[sz]ed", re.I)
-_TRANSIENT_MESSAGE = re.compile(r"try again|temporar|server error|timed? ?out|unavailable", re.I)
-_RATE_MESSAGE = re.compile(r"too many|rate limit", re.I)
 
 
 @dataclass(frozen=True)
@@ -84,29 +80,12 @@ class QikinkConfig:
         return f"{self.client_id[:8]}..."
 
 
-class _TokenRefused(QikinkAuthError):
-    """The access token was refused (expired, or replaced by a newer mint)."""
-
-
-def _number(value):
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-
-
-def _retry_after(response):
-    try:
-        return max(float(response.headers.get("Retry-After", "")), 0.0)
-    except ValueError:
-        return DEFAULT_RETRY_AFTER
-
-
-class QikinkClient:
+class QikinkClient(RequestFunnel):
     """Speaks Qikink's API through one request funnel with retries, token cache and call budget.
 
     Every call names its kind (token, create, lookup, tracking) and takes its place in the
     account's CallBudget first, so tracking never spends the calls that new orders need.
+    The funnel itself (retries, one HTTP attempt, judging the answer) is RequestFunnel, transport.py.
     """
 
     def __init__(
@@ -216,7 +195,7 @@ class QikinkClient:
         token = body.get("Accesstoken") if isinstance(body, dict) else None
         if not token:
             raise QikinkUnavailable("token answer without Accesstoken", call=f"POST {TOKEN_PATH}", http_status=200)
-        lifetime = _number(body.get("expires_in")) or DEFAULT_TOKEN_LIFETIME
+        lifetime = to_int(body.get("expires_in")) or DEFAULT_TOKEN_LIFETIME
         log.info("Minted a Qikink token for client %s (valid %ss)", self.config.masked_client_id, lifetime)
         return TokenInfo(token=token, expires_at=self._clock() + lifetime)
 
@@ -319,132 +298,3 @@ class QikinkClient:
         """Release the HTTP session (if the client created it)."""
         if self._owns_session:
             self._session.close()
-
-    # --- the funnel -------------------------------------------------------------------------
-
-    def _request(
-        self,
-        method,
-        path,
-        *,
-        params=None,
-        json_body=None,
-        form=None,
-        authenticated=True,
-        retry=True,
-        wait=True,
-        kind="tracking",
-    ):
-        """Every call goes through here: call budget, token, signing, timeouts, retries."""
-        attempts = 1 + (max(self.config.max_retries, 0) if retry else 0)
-        reminted = False
-        attempt = 0
-        while True:
-            token = self._token_for_call(wait) if authenticated else None
-            try:
-                return self._send(method, path, params, json_body, form, token, wait, kind)
-            except _TokenRefused as exc:
-                self._tokens.invalidate(token.token)
-                # Qikink checks the token before anything else, so a refused call (a create too)
-                # was not acted on: mint once and send it again. A second refusal is reported.
-                if reminted:
-                    raise QikinkAuthError(
-                        "Qikink refused the access token",
-                        call=exc.call,
-                        http_status=exc.http_status,
-                        qikink_message=exc.qikink_message,
-                    ) from None
-                reminted = True
-                log.info("Qikink refused the token on %s; minting a new one", exc.call)
-            except QikinkError as exc:
-                attempt += 1
-                if not exc.transient or attempt >= attempts or (isinstance(exc, QikinkRateLimited) and not wait):
-                    raise
-                delay = self._backoff(attempt - 1, exc)
-                log.warning("%s failed (%s); retry %d/%d in %.2fs", exc.call, exc, attempt, attempts - 1, delay)
-                self._sleep(delay)
-
-    def _token_for_call(self, wait=True) -> TokenInfo:
-        """The token to send with a call (minting it if needed, under the shared lock)."""
-        return self._tokens.get(lambda: self._mint(wait=wait))
-
-    def _backoff(self, attempt, exc) -> float:
-        """Capped exponential backoff with jitter; honours Retry-After on rate limits."""
-        retry_after = exc.retry_after if isinstance(exc, QikinkRateLimited) else None
-        return backoff_delay(
-            attempt,
-            base=self.config.backoff_base,
-            cap=self.config.backoff_cap,
-            retry_after=retry_after,
-            max_retry_after=DEFAULT_RETRY_AFTER,
-            jitter=self._jitter,
-        )
-
-    def _send(self, method, path, params, json_body, form, token, wait, kind):
-        """One attempt: returns the parsed JSON body or raises a typed QikinkError."""
-        call = f"{method} {path}"
-        self.budget.acquire(kind, wait=wait)
-        headers = {"Accept": "application/json"}
-        if token is not None:
-            headers.update({"ClientId": self.config.client_id, "Accesstoken": token.token})
-        try:
-            response = self._session.request(
-                method,
-                self.config.api_base + path,
-                params=params,
-                json=json_body,
-                data=form,
-                headers=headers,
-                auth=self._signer,
-                timeout=(self.config.connect_timeout, self.config.read_timeout),
-            )
-        except requests.Timeout as exc:
-            raise QikinkUnavailable(f"Qikink timed out ({type(exc).__name__})", call=call) from None
-        except requests.RequestException as exc:
-            raise QikinkUnavailable(f"Qikink unreachable ({type(exc).__name__})", call=call) from None
-        return self._parse(response, call)
-
-    def _parse(self, response, call):
-        """Judge the body as well as the status: Qikink reports many failures with a 200."""
-        status = response.status_code
-        text = response.text
-        evidence = {"call": call, "http_status": status, "body": text}
-        if status == 429:
-            raise QikinkRateLimited("Qikink rate limit reached", retry_after=_retry_after(response), **evidence)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        message = None
-        if isinstance(body, dict):
-            raw = body.get("message") or body.get("error")
-            message = raw if isinstance(raw, str) else None
-        failed = status >= 400 or not isinstance(body, (dict, list))
-        if isinstance(body, dict):
-            failed = (
-                failed or body.get("error") not in (None, False, "") or (_number(body.get("status_code")) or 0) >= 400
-            )
-        if not failed:
-            return body
-        raise self._classify(status, body, message, evidence)
-
-    def _classify(self, status, body, message, evidence):
-        """Turn a failed answer into the right typed error."""
-        text = message or ""
-        code = _number(body.get("status_code")) if isinstance(body, dict) else None
-        lower = text.lower()
-        if "duplicate order" in lower:
-            return QikinkDuplicateOrder(qikink_message=text, **evidence)
-        if "undefined array key" in lower:
-            # PHP's complaint about a key we failed to send: our bug, resending will not help.
-            return QikinkValidationError(qikink_message=text, **evidence)
-        if _RATE_MESSAGE.search(text):
-            return QikinkRateLimited(qikink_message=text, retry_after=DEFAULT_RETRY_AFTER, **evidence)
-        if evidence["call"] == f"POST {TOKEN_PATH}" and status in (400, 401, 403):
-            return QikinkAuthError(qikink_message=text or None, **evidence)
-        if status in (401, 403) or _TOKEN_REFUSED.search(text):
-            return _TokenRefused(qikink_message=text or None, **evidence)
-        if status >= 500 or body is None or (code or 0) >= 500 or _TRANSIENT_MESSAGE.search(text):
-            reason = "non-JSON answer" if body is None else "server error"
-            return QikinkUnavailable(f"Qikink {reason}", qikink_message=text or None, **evidence)
-        return QikinkValidationError(qikink_message=text or None, **evidence)

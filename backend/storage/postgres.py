@@ -5,6 +5,7 @@ read-modify-write race), the order number comes from a row of its own, and the o
 Idempotency-Key are inserted together. `update_order` locks the order's row (`FOR UPDATE`), so
 the fulfilment's claims keep their meaning across machines. A database that cannot be reached,
 or a pool with no free connection, is a 503 `storage_unavailable` with Retry-After, never a hang.
+Opening the pool, scrubbing the password from messages and the `orders` row: postgres_pool.py.
 """
 
 from __future__ import annotations
@@ -16,18 +17,15 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
-from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from .atomic import dumps
 from .catalogue import load_catalogue
 from .errors import OrderMissing, ProductMissing, SoldOut, StoreStartupError, StoreUnavailable, StoreWriteFailed
 from .memory_store import OrderTransaction
 from .migrations import migrate
-from .order_fields import ORDER_ID_RE, hash_key, order_number
+from .order_fields import ORDER_ID_RE, hash_key
 from .order_filter import OrderFilter
-from .urls import mask_database_url
+from .postgres_pool import UPSERT_ORDER, open_pool, order_columns, scrub  # transfer.py: order_columns from here
 
 log = logging.getLogger(__name__)
 
@@ -45,71 +43,6 @@ class _Unchanged(Exception):
 
 class _StockTaken(Exception):
     """Another transaction took the stock that this one's build saw: build again."""
-
-
-def _json(value) -> Jsonb:
-    return Jsonb(value, dumps=lambda obj: dumps(obj).decode("utf-8"))
-
-
-def order_columns(order: dict) -> tuple:
-    """(order_id, seq, email, status, qikink_status, created_at, doc) for INSERT."""
-    return (
-        order["order_id"],
-        order_number(order["order_id"]),
-        order["customer_email"],
-        order["status"],
-        order["qikink_status"],
-        order["created_at"],
-        _json(order),
-    )
-
-
-UPSERT_ORDER = """
-    INSERT INTO orders (order_id, seq, customer_email, status, qikink_status, created_at, doc)
-    VALUES (%s, %s, %s, %s, %s, %s, %s)
-    ON CONFLICT (order_id) DO UPDATE SET customer_email = EXCLUDED.customer_email, status = EXCLUDED.status,
-        qikink_status = EXCLUDED.qikink_status, doc = EXCLUDED.doc
-"""
-
-
-def open_pool(config, *, name: str = "orders") -> ConnectionPool:
-    """A connection pool for DATABASE_URL, opened; StoreStartupError (password hidden) if unreachable."""
-    statement_ms = int(config.database_statement_timeout * 1000)
-    pool = ConnectionPool(
-        config.database_url,
-        min_size=config.database_pool_min,
-        max_size=config.database_pool_max,
-        timeout=config.database_pool_timeout,
-        name=name,
-        open=False,
-        # A connection that died with a database restart is replaced before it is handed out.
-        check=ConnectionPool.check_connection,
-        reconnect_timeout=0,
-        kwargs={
-            "autocommit": True,
-            "connect_timeout": max(1, round(config.database_connect_timeout)),
-            "application_name": "bhrt-backend",
-            "options": f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}",
-        },
-    )
-    try:
-        pool.open(wait=True, timeout=config.database_connect_timeout + config.database_pool_timeout)
-    except (PoolTimeout, psycopg.Error) as exc:
-        pool.close()
-        raise StoreStartupError(
-            f"PostgreSQL at {config.database_url_display} cannot be reached "
-            f"({scrub(str(exc), config.database_url)}). Start it, or check DATABASE_URL."
-        ) from None
-    return pool
-
-
-def scrub(text: str, url: str) -> str:
-    """`text` without the password of `url` (a driver message may quote the connection string)."""
-    try:
-        password = conninfo_to_dict(url).get("password") if url else None
-    except psycopg.Error:  # a malformed URL: the pattern-based mask below still applies
-        password = None
-    return mask_database_url(text.replace(password, "***") if password else text)
 
 
 class PostgresOrderStore:
