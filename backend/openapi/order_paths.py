@@ -1,0 +1,214 @@
+"""The orders' paths: placing, listing, reading, correcting and cancelling orders, an order's
+invoice and the charges shown before checkout."""
+
+from __future__ import annotations
+
+from . import examples
+from .fields import ref
+from .operations import ADMIN, JSON, body, errors, ok, order_id_param, param
+
+
+def order_paths() -> dict:
+    order_id = order_id_param()
+    email_filter = {
+        "name": "email",
+        "in": "query",
+        "description": "Only orders of this customer email.",
+        "schema": {"type": "string"},
+    }
+    order_links = {
+        "GetOrder": {
+            "operationId": "getOrder",
+            "description": "Read the order just created.",
+            "parameters": {"order_id": "$response.body#/data/order_id", "email": "$response.body#/data/customer_email"},
+        },
+        "GetFulfilment": {
+            "operationId": "getFulfilment",
+            "description": "Its fulfilment status.",
+            "parameters": {"order_id": "$response.body#/data/order_id"},
+        },
+        "PatchOrder": {
+            "operationId": "patchOrder",
+            "description": "Correct it while Qikink has not accepted it.",
+            "parameters": {"order_id": "$response.body#/data/order_id"},
+        },
+    }
+    created = ok(
+        "OrderCreated",
+        "Created and saved (durably, before this answer). Qikink sync is "
+        "reported in `qikink_status` and `qikink_integration`.",
+        examples.ORDER_CREATED,
+        "201",
+        order_links,
+    )
+    created["201"]["headers"] = {
+        "Location": {"$ref": "#/components/headers/Location"},
+        "Idempotent-Replayed": {"$ref": "#/components/headers/IdempotentReplayed"},
+    }
+    return {
+        "/api/orders": {
+            "post": {
+                "operationId": "createOrder",
+                "tags": ["orders"],
+                "summary": "Place an order",
+                "description": "Prices come from the catalogue; stock is taken atomically with saving the order. "
+                "The order is then sent to Qikink within a few seconds, or kept `sync_pending` "
+                "and sent by the background worker.",
+                "parameters": [
+                    param(
+                        "Idempotency-Key",
+                        "header",
+                        "1-255 visible ASCII characters; makes a retry safe.",
+                        "idempotency_key",
+                    )
+                ],
+                "requestBody": body(
+                    "NewOrder",
+                    {
+                        "structured": (
+                            "Integration guide step 4 with a structured address (Qikink can ship it)",
+                            examples.STRUCTURED_ORDER,
+                        ),
+                        "guide": ("The guide's own body: a one-line address (`action_required`)", examples.GUIDE_ORDER),
+                    },
+                ),
+                "responses": {
+                    **created,
+                    **errors(
+                        400,
+                        413,
+                        415,
+                        422,
+                        429,
+                        503,
+                        only={409: ["out_of_stock", "price_mismatch", "idempotency_conflict"]},
+                    ),
+                },
+            },
+            "get": {
+                "operationId": "listOrders",
+                "tags": ["orders"],
+                "summary": "Orders, newest first (admin)",
+                "security": ADMIN,
+                "parameters": [
+                    {"name": "status", "in": "query", "schema": ref("OrderStatus")},
+                    {"name": "qikink_status", "in": "query", "schema": ref("QikinkStatusName")},
+                    email_filter,
+                    param("page", "query", "From 1."),
+                    param("per_page", "query", "Orders per page."),
+                ],
+                "responses": {**ok("OrderList", "One page of orders."), **errors(401, 422)},
+            },
+        },
+        "/api/orders/{order_id}": {
+            "parameters": [order_id],
+            "get": {
+                "operationId": "getOrder",
+                "tags": ["orders"],
+                "summary": "One order (admin, or its customer's email)",
+                "description": "Anyone else gets 404, never 403: order ids cannot be confirmed by guessing.",
+                "security": [{}, *ADMIN],
+                "parameters": [
+                    {
+                        "name": "email",
+                        "in": "query",
+                        "description": "The order's customer_email (any case); not needed by an admin.",
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    **ok(
+                        "OrderAnswer",
+                        "The order.",
+                        examples.ORDER_ANSWER,
+                        links={"GetFulfilment": order_links["GetFulfilment"]},
+                    ),
+                    **errors(404),
+                },
+            },
+            "patch": {
+                "operationId": "patchOrder",
+                "tags": ["orders"],
+                "summary": "Complete or correct an order Qikink has not accepted (admin)",
+                "security": ADMIN,
+                "requestBody": body(
+                    "OrderPatch", {"address": ("Complete the guide's one-line address", examples.ORDER_PATCH)}
+                ),
+                "responses": {
+                    **ok("OrderAnswer", "Updated; queued to be sent to Qikink."),
+                    **errors(400, 401, 404, 413, 415, 422, 503, only={409: ["order_not_editable"]}),
+                },
+            },
+        },
+        "/api/orders/{order_id}/invoice": {
+            "parameters": [order_id],
+            "get": {
+                "operationId": "getInvoice",
+                "tags": ["orders"],
+                "summary": "The order's GST tax invoice (admin, or its customer's email)",
+                "description": "Issued at the first request, with the next number of the shop's gap-free "
+                "invoice sequence, and never changed afterwards. A printable HTML page, or this "
+                "JSON with `Accept: application/json`. Same access rule as the order: 404 for "
+                "anyone else. 409 `invoice_unavailable` (with the reason) for a cancelled order "
+                "not invoiced before, a one-line address (no place of supply), or a shop "
+                "without SHOP_GSTIN.",
+                "security": [{}, *ADMIN],
+                "parameters": [
+                    {
+                        "name": "email",
+                        "in": "query",
+                        "description": "The order's customer_email (any case); not needed by an admin.",
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The invoice.",
+                        "content": {
+                            JSON: {"schema": ref("Invoice"), "example": examples.INVOICE},
+                            "text/html": {"schema": {"type": "string"}},
+                        },
+                    },
+                    **errors(404, only={409: ["invoice_unavailable"]}),
+                },
+            },
+        },
+        "/api/charges": {
+            "get": {
+                "operationId": "getCharges",
+                "tags": ["orders"],
+                "summary": "Shipping and COD fee, shown before checkout",
+                "description": "The order's total is subtotal + shipping + COD fee; the server computes it again.",
+                "responses": {**ok("Charges", "The charge settings.", examples.CHARGES), **errors()},
+            }
+        },
+        "/api/orders/{order_id}/cancel": {
+            "parameters": [order_id],
+            "post": {
+                "operationId": "cancelOrder",
+                "tags": ["orders"],
+                "summary": "Cancel an order (admin, or its customer's email before Qikink has it)",
+                "description": "Before Qikink has the order: `cancelled` at once and its stock back. After Qikink "
+                "accepted it (admin only): `cancel_requested`, and the message says to cancel it "
+                "in Qikink's dashboard (Qikink has no cancel API); it turns `cancelled` when "
+                "Qikink reports the cancellation. Packed for shipping (`ready_to_ship`) or later: "
+                "409 `not_cancellable` with the reason. While the order is being sent to Qikink "
+                "the answer waits for the outcome, or is 409 `order_busy` with `Retry-After`; when an earlier "
+                "attempt may have reached Qikink, Qikink is asked first. "
+                "Cancelling again answers the same order. No body.",
+                "security": [{}, *ADMIN],
+                "parameters": [
+                    {
+                        "name": "email",
+                        "in": "query",
+                        "description": "The order's customer_email (any case); not needed by an admin.",
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    **ok("OrderAnswer", "Cancelled, or cancel_requested (see `message`).", examples.ORDER_CANCELLED),
+                    **errors(401, 404, 503, only={409: ["not_cancellable", "order_busy"]}),
+                },
+            },
+        },
+    }

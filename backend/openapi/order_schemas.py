@@ -1,0 +1,130 @@
+"""JSON Schemas of the order answers: the order and its statuses, the charges, the invoice's
+envelope, a created order, one order and a page of orders."""
+
+from __future__ import annotations
+
+from ..api.orders import PAGE_RANGE, PER_PAGE_RANGE
+from ..models import ADDRESS_REQUIRED, ORDER_ID_RE, ORDER_STATUSES, PAYMENT_METHODS, QIKINK_STATUSES
+from ..order_views import INTEGRATION_STATUS
+from .fields import COUNT, MONEY, STRING_OR_NULL, SUCCESS, obj, ref
+from .invoice_schemas import invoice_schema
+
+
+def order_status_schemas() -> dict:
+    """The order's own status and its Qikink status, as named enums."""
+    return {
+        "OrderStatus": {"type": "string", "enum": list(ORDER_STATUSES)},
+        "QikinkStatusName": {"type": "string", "enum": list(QIKINK_STATUSES)},
+    }
+
+
+def order_response_schemas() -> dict:
+    """The order and the answers holding orders (and the charges and invoice of orders)."""
+    stored_address = obj(
+        ADDRESS_REQUIRED,
+        {
+            **{name: {"type": "string"} for name in ("name", "line1", "line2", "city", "state", "pincode", "phone")},
+            "country": {"type": "string"},
+        },
+    )
+    order_fields = {
+        "order_id": {
+            "type": "string",
+            "pattern": ORDER_ID_RE.pattern,
+            "maxLength": 15,
+            "examples": ["BHRT-1733304000"],
+        },
+        "customer_email": {"type": "string"},
+        "shipping_address": {"anyOf": [stored_address, {"type": "string"}]},
+        "items": {
+            "type": "array",
+            "items": obj(
+                ("sku", "name", "quantity", "price", "line_total"),
+                {
+                    "sku": {"type": "string"},
+                    "name": {"type": "string"},
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "price": MONEY,
+                    "line_total": MONEY,
+                },
+            ),
+        },
+        "subtotal": {**MONEY, "description": "The items' prices added up."},
+        "shipping": {**MONEY, "description": "SHIPPING_FEE, or 0 when the items reach FREE_SHIPPING_ABOVE."},
+        "cod_fee": {**MONEY, "description": "COD_FEE for cash on delivery, else 0."},
+        "total": {
+            **MONEY,
+            "description": "What the customer pays: subtotal + shipping + cod_fee (for cash on "
+            "delivery, what the courier collects).",
+        },
+        "currency": {"type": "string", "const": "INR"},
+        "payment_method": {"type": "string", "enum": list(PAYMENT_METHODS)},
+        "status": ref("OrderStatus"),
+        "qikink_status": ref("QikinkStatusName"),
+        "qikink_order_number": {"type": "string", "description": "The order id without its hyphen."},
+        "qikink_shipment_id": {"type": ["string", "null"], "description": "Qikink's own order id."},
+        "tracking_id": STRING_OR_NULL,
+        "courier": STRING_OR_NULL,
+        "tracking_url": STRING_OR_NULL,
+        "qikink_message": STRING_OR_NULL,
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+    }
+    return {
+        "Order": obj(order_fields, order_fields),
+        "Charges": obj(
+            ("status", "data"),
+            {
+                "status": SUCCESS,
+                "data": obj(
+                    ("currency", "shipping_fee", "free_shipping_above", "cod_fee"),
+                    {
+                        "currency": {"type": "string", "const": "INR"},
+                        "shipping_fee": MONEY,
+                        "free_shipping_above": {
+                            "type": ["number", "null"],
+                            "minimum": 0,
+                            "description": "Shipping is free from this items subtotal; null: never.",
+                        },
+                        "cod_fee": MONEY,
+                    },
+                ),
+            },
+        ),
+        "Invoice": obj(("status", "data"), {"status": SUCCESS, "data": invoice_schema()}),
+        "OrderCreated": obj(
+            ("status", "message", "data", "qikink_integration"),
+            {
+                "status": SUCCESS,
+                "message": {"type": "string"},
+                "data": ref("Order"),
+                "qikink_integration": obj(
+                    ("status", "qikink_shipment_id", "tracking_id"),
+                    {
+                        "status": {"type": "string", "enum": sorted(set(INTEGRATION_STATUS.values()))},
+                        "qikink_shipment_id": STRING_OR_NULL,
+                        "tracking_id": STRING_OR_NULL,
+                        "reason": {**STRING_OR_NULL, "description": "Why the order is not at Qikink yet."},
+                    },
+                ),
+            },
+        ),
+        "OrderAnswer": obj(
+            ("status", "data"), {"status": SUCCESS, "message": {"type": "string"}, "data": ref("Order")}
+        ),
+        "OrderList": obj(
+            ("status", "data", "pagination"),
+            {
+                "status": SUCCESS,
+                "data": {"type": "array", "items": ref("Order")},
+                "pagination": obj(
+                    ("page", "per_page", "total"),
+                    {
+                        "page": {"type": "integer", "minimum": PAGE_RANGE[0]},
+                        "per_page": {"type": "integer", "minimum": PER_PAGE_RANGE[0], "maximum": PER_PAGE_RANGE[1]},
+                        "total": COUNT,
+                    },
+                ),
+            },
+        ),
+    }

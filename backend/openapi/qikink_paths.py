@@ -1,0 +1,72 @@
+"""The Qikink paths, the integration guide's testing steps: connection status, authentication,
+sync, and an order's fulfilment status."""
+
+from __future__ import annotations
+
+from . import examples
+from .operations import ADMIN, errors, ok, order_id_param, param
+
+
+def qikink_paths() -> dict:
+    order_id = order_id_param()
+    return {
+        "/api/qikink/status": {
+            "get": {
+                "operationId": "getQikinkStatus",
+                "tags": ["qikink"],
+                "summary": "Qikink connection (step 1)",
+                "description": "Mints a token only when none is valid (a new token invalidates the old one).",
+                "responses": {
+                    **ok("QikinkStatus", "The connection as last seen.", examples.QIKINK_STATUS),
+                    **errors(),
+                },
+            }
+        },
+        "/api/qikink/authenticate": {
+            "post": {
+                "operationId": "authenticate",
+                "tags": ["qikink"],
+                "summary": "Check the credentials (step 2, admin)",
+                "security": ADMIN,
+                "parameters": [param("force", "query", "Mint a new token even when one is valid.", "yes_no")],
+                "responses": {
+                    **ok("Authenticated", "Qikink accepted the credentials.", examples.AUTHENTICATED),
+                    **errors(401, 422, 502, only={503: ["qikink_unavailable"]}),
+                },
+            }
+        },
+        "/api/qikink/sync": {
+            "post": {
+                "operationId": "sync",
+                "tags": ["qikink"],
+                "summary": "Sync now (step 3, admin)",
+                "description": "Checks every product's Qikink mapping, sends every `sync_pending` order and refreshes "
+                "orders in flight. 200 even when Qikink is down: the report says what happened.",
+                "security": ADMIN,
+                "parameters": [param("retry_failed", "query", "Also resend `sync_failed` orders.", "yes_no")],
+                "responses": {
+                    **ok("SyncReport", "What the sync did.", examples.SYNC_REPORT),
+                    **errors(401, 422, only={503: ["qikink_unavailable"]}),
+                },
+            }
+        },
+        "/api/qikink/fulfillment/{order_id}": {
+            "parameters": [order_id],
+            "get": {
+                "operationId": "getFulfilment",
+                "tags": ["qikink"],
+                "summary": "Fulfilment status (step 5)",
+                "description": "Public: it holds no personal data. Refreshed from Qikink when older than a "
+                "minute; `stale: true` when Qikink could not be asked.",
+                "parameters": [
+                    {
+                        "name": "email",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "Accepted and not needed (the JS client sends the customer's).",
+                    }
+                ],
+                "responses": {**ok("Fulfilment", "Where the order is.", examples.FULFILMENT), **errors(404)},
+            },
+        },
+    }
