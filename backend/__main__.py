@@ -45,7 +45,7 @@ def _start_emulator(config):
 
 
 def _serve(args) -> int:
-    from . import create_app
+    from .app import create_app
     from .banner import print_banner
 
     config = Config.from_env()
