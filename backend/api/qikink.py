@@ -81,6 +81,6 @@ def sync():
     }
 
 
-@bp.get("/fulfillment/<order_id>")
-def fulfillment(order_id):
+@bp.get("/fulfillment/<order_id>")  # the guide's spelling in the URL; fulfilment everywhere in the code
+def fulfilment(order_id):
     return services().fulfilment.fulfilment_view(order_id)
