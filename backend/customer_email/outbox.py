@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 
+from ..background import BackgroundThread
 from ..clock import now_iso
 from ..retry import backoff_delay
 from .messages import KINDS, compose
@@ -69,8 +70,10 @@ class NoEmails:
         pass
 
 
-class EmailSender:
+class EmailSender(BackgroundThread):
     """Drains the outboxes: claims, sends and records each due email; a thread woken after a write."""
+
+    THREAD_NAME = "customer-email"
 
     def __init__(
         self,
@@ -90,9 +93,7 @@ class EmailSender:
         self.claim_seconds = claim_seconds
         self.due: dict[str, float] = {}  # order id -> when its next email is due
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread = None
+        self._init_thread()
         self._caught_up_at = None
 
     # --- what is due ---------------------------------------------------------------------------
@@ -204,22 +205,6 @@ class EmailSender:
         return min(max(wait, 0.05), CATCH_UP_SECONDS)
 
     # --- the thread ----------------------------------------------------------------------------
-    def wake(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._work, name="customer-email", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-
     def _work(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()

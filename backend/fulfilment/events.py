@@ -31,3 +31,22 @@ def add_event(order: dict, event: str, description: str, timestamp: str, locatio
         return False
     events.append({"event": event, "timestamp": timestamp, "location": location, "description": description})
     return True
+
+
+def fulfilment_body(order: dict, last_checked: str | None = None) -> dict:
+    """GET /api/qikink/fulfillment/<id>'s data: where the order is, as stored (`last_checked`: when
+    Qikink was last asked, None when never or with Qikink off)."""
+    return {
+        "order_id": order["order_id"],
+        "qikink_shipment_id": order.get("qikink_shipment_id"),
+        "status": order["status"],
+        "qikink_raw_status": order.get("qikink_raw_status"),
+        "qikink_status": order["qikink_status"],
+        "tracking_number": order.get("tracking_id"),
+        "courier": order.get("courier"),
+        "tracking_url": order.get("tracking_url"),
+        "estimated_delivery": None,
+        "last_update": order.get("updated_at"),
+        "last_checked": last_checked,
+        "events": order.get("events", []),
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import NotFound
 from ..models import ORDER_ID_RE
+from .events import fulfilment_body
 
 
 class QikinkOff:
@@ -50,19 +51,7 @@ class QikinkOff:
         order = self.store.get_order(order_id) if ORDER_ID_RE.match(order_id or "") else None
         if order is None:
             raise NotFound(f"No order {order_id}")
-        return {
-            "order_id": order["order_id"],
-            "qikink_shipment_id": order.get("qikink_shipment_id"),
-            "status": order["status"],
-            "qikink_raw_status": order.get("qikink_raw_status"),
-            "qikink_status": order["qikink_status"],
-            "tracking_number": order.get("tracking_id"),
-            "courier": order.get("courier"),
-            "tracking_url": order.get("tracking_url"),
-            "estimated_delivery": None,
-            "last_update": order.get("updated_at"),
-            "events": order.get("events", []),
-        }
+        return fulfilment_body(order)
 
     def wake(self) -> None:
         pass

@@ -16,7 +16,7 @@ from ..clock import iso_utc, now_iso
 from ..customer_email.outbox import NoEmails, queue_email
 from ..qikink import QikinkError, QikinkNotFound, QikinkRateLimited
 from ..qikink.mapping import SHIPPING_STATUSES, is_forward, is_terminal_raw, to_fulfilment
-from .events import EVENT_DESCRIPTIONS, add_event
+from .events import EVENT_DESCRIPTIONS, add_event, fulfilment_body
 from .sync_state import SyncState
 
 log = logging.getLogger(__name__)
@@ -208,20 +208,7 @@ class StatusTracker:
                     pass  # the tracker keeps it within the freshness target
                 except QikinkError:
                     stale = True
-        view = {
-            "order_id": order["order_id"],
-            "qikink_shipment_id": order.get("qikink_shipment_id"),
-            "status": order["status"],
-            "qikink_raw_status": order.get("qikink_raw_status"),
-            "qikink_status": order["qikink_status"],
-            "tracking_number": order.get("tracking_id"),
-            "courier": order.get("courier"),
-            "tracking_url": order.get("tracking_url"),
-            "estimated_delivery": None,
-            "last_update": order.get("updated_at"),
-            "last_checked": iso_utc(polled) if polled else None,
-            "events": order.get("events", []),
-        }
+        view = fulfilment_body(order, iso_utc(polled) if polled else None)
         if stale:
             view["stale"] = True
         return view

@@ -14,6 +14,8 @@ import time
 
 from filelock import Timeout
 
+from ..background import BackgroundThread
+
 log = logging.getLogger(__name__)
 
 # How often the worker looks for orders that other processes added or an admin edited.
@@ -24,8 +26,10 @@ STOP_REASONS = {
 }
 
 
-class SyncWorker:
+class SyncWorker(BackgroundThread):
     """Runs passes on a daemon thread; one process per data directory works at a time."""
+
+    THREAD_NAME = "qikink-sync"
 
     def __init__(
         self,
@@ -50,9 +54,7 @@ class SyncWorker:
         self._caught_up_at = 0.0
         self.last_stop: str | None = None
         self.waiting_for = "create"  # the kind of call the last pass stopped for want of budget
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._init_thread()
         self._index_lock = threading.Lock()
 
     # --- the index -----------------------------------------------------------------------------
@@ -140,22 +142,6 @@ class SyncWorker:
         return max(soonest, 0.05)
 
     # --- the thread ----------------------------------------------------------------------------
-    def wake(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._work, name="qikink-sync", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-
     def _work(self) -> None:
         lock = self.store.worker_lock()  # a file lock, or a PostgreSQL advisory lock for a fleet
         while not self._stop.is_set():
