@@ -25,11 +25,11 @@ def budget_line(config, fulfilment) -> str:
     if not per_minute:
         return "Qikink call budget: unlimited (QIKINK_RATE_LIMIT_PER_MINUTE=0)"
     budget = fulfilment.client.budget
-    freshness = fulfilment.index.freshness / 60
+    freshness = fulfilment.index.freshness
     return (
         f"Qikink call budget: {per_minute}/minute = {per_minute * 1440:,}/day, one per new order first; "
         f"tracking reads 10 orders a call within {budget.limit('tracking')}/minute, "
-        f"aiming at statuses under {freshness:g} min old in transit ({freshness * 2:g} while printing)"
+        f"aiming at statuses under {_duration(freshness)} old in transit ({_duration(freshness * 2)} while printing)"
     )
 
 
@@ -120,3 +120,8 @@ def pages_lines(config) -> list[str]:
             "Pages opened from disk (file://, Origin: null) may use the customer routes; admin routes never answer them"
         )
     return lines
+
+
+def _duration(seconds: float) -> str:
+    """90 → "1.5 min", 5 → "5 s" (the emulator's accelerated clock polls in seconds)."""
+    return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
