@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import parseaddr
 
@@ -79,8 +80,31 @@ def _content(order: dict, kind: str) -> tuple[str, list[str], list[tuple[str, st
     raise ValueError(f"no email of kind {kind!r}")
 
 
-def compose(order: dict, kind: str, *, mail_from: str) -> EmailMessage:
-    """The email of `kind` for `order`. Its Message-ID is the same every time it is composed, so a
+@dataclass(frozen=True)
+class Draft:
+    """One email's words and addresses, before any MIME is built: the log shows it as it is, and
+    SMTP turns it into a message (`message()`), which costs far more than writing the words."""
+
+    subject: str
+    mail_from: str
+    to: str
+    message_id: str
+    text: str
+    html: str
+
+    def message(self) -> EmailMessage:
+        message = EmailMessage()
+        message["Subject"] = self.subject
+        message["From"] = self.mail_from
+        message["To"] = self.to
+        message["Message-ID"] = self.message_id
+        message.set_content(self.text)
+        message.add_alternative(self.html, subtype="html")
+        return message
+
+
+def draft(order: dict, kind: str, *, mail_from: str) -> Draft:
+    """The email of `kind` for `order`. Its Message-ID is the same every time it is written, so a
     copy sent again after a crash can be recognised as the same message."""
     subject, paragraphs, facts, link = _content(order, kind)
     text = [f"Hello {_greeting(order)},", "", *paragraphs, ""]
@@ -97,15 +121,20 @@ def compose(order: dict, kind: str, *, mail_from: str) -> EmailMessage:
         + "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
         + f'<table cellpadding="4">{rows}</table>{link_html}<p>{esc(SHOP_NAME)}</p></body></html>'
     )
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = mail_from
-    message["To"] = order["customer_email"]
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
-    message["Message-ID"] = f"<{order['order_id']}.{kind}@{domain}>"
-    message.set_content("\n".join(text) + "\n")
-    message.add_alternative(body_html, subtype="html")
-    return message
+    return Draft(
+        subject=subject,
+        mail_from=mail_from,
+        to=order["customer_email"],
+        message_id=f"<{order['order_id']}.{kind}@{domain}>",
+        text="\n".join(text) + "\n",
+        html=body_html,
+    )
+
+
+def compose(order: dict, kind: str, *, mail_from: str) -> EmailMessage:
+    """The email of `kind` for `order` as a MIME message (text and HTML alternatives)."""
+    return draft(order, kind, mail_from=mail_from).message()
 
 
 def _greeting(order: dict) -> str:

@@ -10,6 +10,9 @@
 At most one duplicate: if the process dies after the SMTP server accepted a message and before
 `sent` was recorded, the claim expires and the email is sent again (with the same Message-ID).
 A claim found expired is counted in `resends` on the email, so that case can be seen.
+
+The log transport (no SMTP_URL) skips step 2: writing an email to the log twice harms nobody, so
+each email costs one order write (`sent`) instead of two.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import uuid
 from ..background import BackgroundThread
 from ..clock import now_iso
 from ..retry import backoff_delay
-from .messages import KINDS, compose
+from .messages import KINDS, draft
 from .transport import EmailNotSent, LogTransport
 
 log = logging.getLogger(__name__)
@@ -122,12 +125,7 @@ class EmailSender(BackgroundThread):
 
         def claim(order):
             email = _find(order, kind)
-            if (
-                email is None
-                or email["status"] != "pending"
-                or email.get("claimed_until", 0) > now
-                or email.get("next_attempt_at", 0) > now
-            ):
+            if not _due(email, now):
                 return False
             if email.get("claimed_by"):  # an earlier sender died after claiming: it may have sent it
                 email["resends"] = email.get("resends", 0) + 1
@@ -142,8 +140,8 @@ class EmailSender(BackgroundThread):
 
         def record(order):
             email = _find(order, kind)
-            if email is None or email.get("claimed_by") != token:
-                return False  # our claim expired and another sender took over
+            if email is None or email["status"] != "pending" or email.get("claimed_by") != token:
+                return False  # our claim expired and another sender took over (or, unclaimed, sent it)
             email.pop("claimed_by", None)
             email.pop("claimed_until", None)
             email["attempts"] = email.get("attempts", 0) + 1
@@ -164,14 +162,20 @@ class EmailSender(BackgroundThread):
             with self._lock:
                 self.due.pop(order_id, None)
             return result
+        claims = getattr(self.transport, "claim_before_send", True)
         for kind in [e["kind"] for e in order.get("emails") or [] if e.get("status") == "pending"]:
-            token = uuid.uuid4().hex
-            claimed = self._claim(order_id, kind, token)
-            if claimed is None:
+            if claims:
+                token = uuid.uuid4().hex
+                claimed = self._claim(order_id, kind, token)
+                if claimed is None:
+                    continue
+            elif _due(_find(order, kind), self.clock()):
+                token, claimed = None, order  # a transport that cannot harm by sending twice: no claim write
+            else:
                 continue
             error = None
             try:
-                self.transport.send(compose(claimed, kind, mail_from=self.config.mail_from))
+                self.transport.send(draft(claimed, kind, mail_from=self.config.mail_from))
             except EmailNotSent as exc:
                 error = str(exc)
             except Exception as exc:  # a bug must not keep the claim for ever; the email is retried
@@ -180,11 +184,12 @@ class EmailSender(BackgroundThread):
             order = self._record(order_id, kind, token, error)
             if error is None:
                 result["sent"] += 1
-                log.info("Sent the %s email of order %s", kind, order_id)
+                if claims:  # the log transport has just written the email itself
+                    log.info("Sent the %s email of order %s", kind, order_id)
             else:
                 result["failed"] += 1
                 log.warning("The %s email of order %s was not sent (%s); trying again later", kind, order_id, error)
-        self.note(self.store.get_order(order_id) or order)
+        self.note(order)
         return result
 
     def run_pass(self) -> dict:
@@ -215,6 +220,16 @@ class EmailSender(BackgroundThread):
             except Exception:
                 log.exception("Email pass failed; trying again later")
             self._wake.wait(self.seconds_to_next_pass())
+
+
+def _due(email: dict | None, now: float) -> bool:
+    """A pending email whose retry time has come and that no live claim holds."""
+    return (
+        email is not None
+        and email["status"] == "pending"
+        and email.get("claimed_until", 0) <= now
+        and email.get("next_attempt_at", 0) <= now
+    )
 
 
 def _find(order: dict, kind: str) -> dict | None:

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 from ..config import mask_url_password
+from .messages import Draft
 
 log = logging.getLogger(__name__)
 
@@ -21,15 +22,17 @@ class LogTransport:
     """No SMTP server configured: each email is written to the log instead (INFO)."""
 
     description = "written to the log (no SMTP_URL set)"
+    # The same email written to the log twice (after a crash) reaches nobody twice: the outbox
+    # needs no claim write before it, only the `sent` record after.
+    claim_before_send = False
 
-    def send(self, message: EmailMessage) -> None:
-        text = message.get_body(("plain",))
-        log.info(
-            "Email (not sent: no SMTP_URL) to %s: %s\n%s",
-            message["To"],
-            message["Subject"],
-            text.get_content() if text is not None else "",
-        )
+    def send(self, message: Draft | EmailMessage) -> None:
+        if isinstance(message, Draft):
+            to, subject, text = message.to, message.subject, message.text
+        else:
+            body = message.get_body(("plain",))
+            to, subject, text = message["To"], message["Subject"], body.get_content() if body is not None else ""
+        log.info("Email (not sent: no SMTP_URL) to %s: %s\n%s", to, subject, text)
 
 
 class SmtpTransport:
@@ -47,11 +50,16 @@ class SmtpTransport:
         self.tls_context = tls_context or ssl.create_default_context()
         self.description = f"SMTP {mask_url_password(url)}"
 
+    # A message the server accepted cannot be taken back: the outbox claims it first (see outbox.py).
+    claim_before_send = True
+
     def __repr__(self) -> str:
         return f"SmtpTransport({self.description!r})"
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Draft | EmailMessage) -> None:
         """Hand one message to the server. Raises EmailNotSent (never with the password in it)."""
+        if isinstance(message, Draft):
+            message = message.message()
         try:
             if self.implicit_tls:
                 connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self.tls_context)

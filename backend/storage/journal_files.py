@@ -143,3 +143,18 @@ def apply_records(index, found) -> tuple[list, BadBytes | None]:
         else None
     )
     return corrupt, torn
+
+
+MIN_FREE_BYTES = 1024 * 1024
+
+
+def writable_problem(path: Path) -> str | None:
+    """Why the journal at `path` cannot take a write now (not writable, disk full), or None."""
+    if not os.access(path, os.W_OK):
+        return f"{path} is not writable"
+    try:
+        if shutil.disk_usage(path.parent).free < MIN_FREE_BYTES:
+            return "the disk is full"
+    except OSError as exc:
+        return str(exc.strerror or exc)
+    return None

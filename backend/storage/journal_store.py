@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import shutil
 import threading
 import time
 from decimal import Decimal
@@ -24,6 +23,7 @@ from .journal_files import (
     create_journal,
     quarantine_bytes,
     read_order,
+    writable_problem,
     write_backup,
     write_compacted,
 )
@@ -37,7 +37,6 @@ from .order_filter import OrderFilter
 
 log = logging.getLogger(__name__)
 
-MIN_FREE_BYTES = 1024 * 1024
 COMPACT_AFTER_SUPERSEDED = 20_000  # and more superseded records than live orders
 
 
@@ -122,14 +121,12 @@ class JournalOrderStore:
         """The index, caught up with what other processes appended (or reloaded after a compaction).
         Without the lock a record being written is left for later; with it, a torn tail is cut."""
         index = self._index
-        try:
-            stat = os.stat(self.path)
-        except OSError as exc:
-            raise _write_failed("reading the journal", exc) from None
+        stat = self._stat()
         if stat.st_ino == index.inode and stat.st_size == index.end:
             return index
         with self._memory_lock:
             index = self._index
+            stat = self._stat()  # again: a writer may have appended and applied records since the first
             if stat.st_ino != index.inode or stat.st_size < index.end:
                 self._index = index = self._load(repair=locked)
                 return index
@@ -141,6 +138,12 @@ class JournalOrderStore:
                 if locked and torn is not None:
                     self._cut(index.fd, torn.data, torn.offset, torn.problem)
         return index
+
+    def _stat(self) -> os.stat_result:
+        try:
+            return os.stat(self.path)
+        except OSError as exc:
+            raise _write_failed("reading the journal", exc) from None
 
     def _append(self, entries: list[tuple[dict, bytes]]) -> None:
         """Write records (meta, order JSON) at the end of the journal and fsync them (under the
@@ -389,11 +392,4 @@ class JournalOrderStore:
         return None
 
     def check_writable(self) -> str | None:
-        if not os.access(self.path, os.W_OK):
-            return f"{self.path} is not writable"
-        try:
-            if shutil.disk_usage(self.data_dir).free < MIN_FREE_BYTES:
-                return "the disk is full"
-        except OSError as exc:
-            return str(exc.strerror or exc)
-        return None
+        return writable_problem(self.path)

@@ -294,6 +294,23 @@ def test_no_smtp_url_writes_the_email_to_the_log(store, caplog):
     assert f"Your order {order_id} is confirmed" in caplog.text and "Heritage Print T-Shirt" in caplog.text
 
 
+@pytest.mark.parametrize("smtp_on", [False, True], ids=["log", "smtp"])
+def test_order_writes_per_email_two_for_smtp_one_for_the_log(store, smtp, smtp_on, monkeypatch):
+    """SMTP: a claim before the send and `sent` after it (a message the server accepted cannot be
+    taken back). The log: only `sent`, as writing an email to the log twice harms nobody."""
+    transport = SmtpTransport(smtp.url, timeout=5) if smtp_on else LogTransport()
+    sender = EmailSender(config(), store, transport)
+    order_id = OrderService(store, emails=sender).place_order(order_body()).order["order_id"]
+    writes, real = [], store.transact_order
+    monkeypatch.setattr(store, "transact_order", lambda oid, mutate: writes.append(oid) or real(oid, mutate))
+    assert sender.run_pass() == {"sent": 1, "failed": 0}
+    assert writes == [order_id] * (2 if smtp_on else 1)
+    sent = store.get_order(order_id)["emails"][0]
+    assert (sent["status"], sent["attempts"], "claimed_by" in sent) == ("sent", 1, False)
+    assert sender.run_pass() == {"sent": 0, "failed": 0} and len(writes) == (2 if smtp_on else 1)
+    assert len(smtp.inbox.messages) == (1 if smtp_on else 0)
+
+
 def test_the_password_is_never_sent_in_clear_nor_shown(store, smtp, caplog):
     url = f"smtp://shop%40bharat.example:S3cret-pass@127.0.0.1:{smtp.port}"
     transport = SmtpTransport(url, timeout=5)

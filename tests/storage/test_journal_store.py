@@ -97,6 +97,24 @@ def test_another_process_appends_are_seen_by_reads_and_writes(data_dir):
     assert one.order_ids() == two.order_ids() == [b["order_id"], a["order_id"]]
 
 
+def test_a_read_that_raced_an_append_does_not_reload_the_whole_index(data_dir, monkeypatch):
+    """A reader stats the journal, then a writer appends and applies a record before the reader
+    takes the index lock: the journal only grew, so the reader must not take it for a shrunk or
+    replaced file and rebuild the index (at 100,000 orders, a rebuild costs a second)."""
+    store = open_store(data_dir)
+    first, _ = store.create_order(builder())
+    stale = os.stat(journal(data_dir))
+    second, _ = store.create_order(builder())
+    real_stat, answers = os.stat, iter([stale])
+    monkeypatch.setattr(os, "stat", lambda path, *a, **k: next(answers, None) or real_stat(path, *a, **k))
+    loads = []
+    real_load = store._load
+    monkeypatch.setattr(store, "_load", lambda **kw: loads.append(kw) or real_load(**kw))
+    assert store.get_order(first["order_id"]) == first
+    assert store.get_order(second["order_id"]) == second
+    assert loads == []
+
+
 def test_compaction_keeps_every_order_key_stock_price_and_number(data_dir):
     store = open_store(data_dir)
     other = open_store(data_dir)
