@@ -39,6 +39,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
 
     from .api import docs, health, invoices, orders, pages, products, qikink
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
+    from .api.json_provider import OrjsonProvider
     from .billing import load_gst_rules
     from .billing.charges import ChargeSettings
     from .billing.invoice import InvoiceService, Seller
@@ -55,10 +56,10 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
 
     config = config or Config.from_env()
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.request_class = HostCheckedRequest
     app.config["TRUSTED_HOSTS"] = trusted_hosts(config)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
-    app.json.sort_keys = False
     store = store or open_store(config)
     problem = catalogue_problem(store.catalogue)
     if problem:
@@ -85,6 +86,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     for blueprint in (health.bp, products.bp, orders.bp, invoices.bp, qikink.bp, pages.bp, docs.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    app.wsgi_app = pages.SecurityHeaders(app.wsgi_app)
 
     CORS(
         app,

@@ -11,14 +11,13 @@ the rest of the line. The CRC covers everything between the space and the newlin
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import zlib
 from decimal import Decimal
 from typing import NamedTuple
 
-from .atomic import dumps
+from .atomic import dumps, loads
 
 CRC_WIDTH = 8
 
@@ -96,7 +95,7 @@ def scan(data: bytes, base: int = 0) -> list:
         pos = end
     if metas:
         try:
-            parsed = json.loads(b"[" + b",".join(metas) + b"]")
+            parsed = loads(b"[" + b",".join(metas) + b"]")
             if len(parsed) != len(metas):
                 raise ValueError("a meta is not one JSON value")
         except ValueError:
@@ -114,7 +113,7 @@ def scan(data: bytes, base: int = 0) -> list:
 
 def _loads_or_none(meta: bytes):
     try:
-        return json.loads(meta)
+        return loads(meta)
     except ValueError:
         return None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import json
 import os
 import secrets
 import shutil
@@ -11,7 +10,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from .atomic import TEMP_SUFFIX, fsync_dir, replace_file
+from .atomic import TEMP_SUFFIX, fsync_dir, loads, replace_file
 from .journal import BadBytes, Record, encode, pread
 
 JOURNAL_NAME = "orders.jsonl"
@@ -22,7 +21,7 @@ def read_order(fd: int, offset: int, length: int) -> dict:
     data = pread(fd, length, offset)
     if len(data) != length:
         raise ValueError("the journal is shorter than its index says")
-    order = json.loads(data)
+    order = loads(data)
     if not isinstance(order, dict):
         raise ValueError("not a JSON object")
     return order

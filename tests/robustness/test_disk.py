@@ -108,7 +108,7 @@ def test_full_disk_shows_in_health_and_clears(shop, monkeypatch):
     app, _ = shop
     client = app.test_client()
     usage = type("Usage", (), {"total": 10**9, "used": 10**9, "free": 0})
-    monkeypatch.setattr("backend.storage.journal_store.shutil.disk_usage", lambda path: usage)
+    monkeypatch.setattr("backend.storage.journal_files.shutil.disk_usage", lambda path: usage)
     figures.add("faults_injected")
     response = client.get("/api/health")
     assert response.status_code == 503 and response.json["storage"] == "unavailable"
