@@ -24,7 +24,10 @@ VALUES = {
     "unicode": {"name": "आशा ₹1,299", "quote": 'a "b" \\ c\tnew\nline'},
     "order_kept": {"z": 1, "a": 2, "m": [3, 2, 1]},
     "decimal": {"price": Decimal("1299.50")},
-    "dates": {"at": datetime.datetime(2026, 11, 29, 10, 0, tzinfo=datetime.timezone.utc), "on": datetime.date(2026, 1, 2)},
+    "dates": {
+        "at": datetime.datetime(2026, 11, 29, 10, 0, tzinfo=datetime.timezone.utc),
+        "on": datetime.date(2026, 1, 2),
+    },
     "dataclass": {"point": Point(1, "y")},
     "numbers": {"big": 2**70, "float": 0.1, "negative": -5, "none": None, "bool": True},
     "lone_surrogate": {"bad": "\ud800"},
