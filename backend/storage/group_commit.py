@@ -1,13 +1,10 @@
-"""Group commit: orders that arrive while another thread holds the store's lock queue up, and the
-next thread to get the lock saves all of them in one durable write before any is answered."""
+"""Group commit: new orders and order changes that arrive while another thread holds the store's
+lock queue up, and the next thread to get the lock saves all of them in one durable write before
+any is answered."""
 
 from __future__ import annotations
 
 import threading
-
-# A create whose lock wait failed while another thread was already saving it waits this long for
-# that thread's outcome (the order may be on disk: answering 503 then would be wrong).
-BATCH_OUTCOME_WAIT_SECONDS = 60.0
 
 
 class PendingCreate:
@@ -41,28 +38,50 @@ class PendingCreate:
         return self.result
 
 
-def run_in_batch(store, pending: PendingCreate, commit):
-    """Queue `pending` on `store` (its `_queue`, `_queue_lock` and `lock`), and under the lock commit
-    whatever is queued with `commit(batch)` unless another thread already did; its outcome."""
-    with store._queue_lock:
-        store._queue.append(pending)
-    try:
-        with store.lock.hold():
-            if not pending.done:
-                with store._queue_lock:
-                    batch, store._queue = store._queue, []
-                try:
-                    commit(batch)
-                except BaseException as exc:
-                    for queued in batch:
-                        if not queued.done:
-                            queued.fail(exc)
-                    raise
-    except Exception:
-        with store._queue_lock:
-            queued = pending in store._queue
-            if queued:
-                store._queue.remove(pending)  # nobody took it: it is not saved, so failing is right
-        if queued or not pending.wait(BATCH_OUTCOME_WAIT_SECONDS):
-            raise
-    return pending.outcome()
+class PendingChange(PendingCreate):
+    """One transact_order call waiting in the same queue: `mutate(order, tx)` runs under the lock
+    in whichever thread commits the batch, after the changes queued before it."""
+
+    __slots__ = ("order_id", "mutate")
+
+    def __init__(self, order_id: str, mutate):
+        super().__init__(None, None)
+        self.order_id, self.mutate = order_id, mutate
+
+
+class GroupCommit:
+    """The queue of one store and who commits it. A call queues itself; when nobody is committing
+    it takes the whole queue and commits it under the store's lock (the leader); otherwise it waits
+    for the leader, who answers every call of its batch, then either returns or leads the next
+    batch. Waiting callers never queue for the lock itself, so an answered call returns at once."""
+
+    def __init__(self, lock):
+        self.lock = lock  # the store's StoreLock (threads and processes)
+        self.queue: list[PendingCreate] = []
+        self._turn = threading.Condition()
+        self._leading = False
+
+    def run(self, pending: PendingCreate, commit):
+        """Queue `pending`, see it committed (by this thread or another) with `commit(batch)`; its outcome."""
+        with self._turn:
+            self.queue.append(pending)
+            while self._leading and not pending.done:
+                self._turn.wait()
+            if pending.done:
+                return pending.outcome()
+            self._leading = True
+            batch, self.queue = self.queue, []
+        try:
+            with self.lock.hold():
+                commit(batch)
+        except BaseException as exc:
+            for queued in batch:  # taken from the queue but not answered: not saved
+                if not queued.done:
+                    queued.fail(exc)
+            if not isinstance(exc, Exception):
+                raise  # an interrupt: not an answer
+        finally:
+            with self._turn:
+                self._leading = False
+                self._turn.notify_all()
+        return pending.outcome()

@@ -12,10 +12,11 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from .atomic import dumps, remove_temp_files
-from .errors import OrderMissing, ProductMissing, StoreStartupError, StoreUnavailable
-from .group_commit import PendingCreate, run_in_batch
+from .atomic import remove_temp_files
+from .errors import ProductMissing, StoreStartupError, StoreUnavailable
+from .group_commit import GroupCommit, PendingChange, PendingCreate
 from .journal import Record, encode, price_text, read_records
+from .journal_batch import BatchCommit
 from .journal_checkpoint import CHECKPOINT_EVERY, CHECKPOINT_NAME, journal_id_of, load_checkpoint, write_checkpoint
 from .journal_files import (
     JOURNAL_NAME,
@@ -27,12 +28,11 @@ from .journal_files import (
     write_backup,
     write_compacted,
 )
-from .journal_index import JournalIndex, order_meta
-from .journal_transaction import Products, Transaction
+from .journal_index import JournalIndex
 from .journal_transaction import write_failed as _write_failed
 from .layout_migration import migrate_if_needed
 from .locking import StoreLock
-from .order_fields import ORDER_ID_RE, check_order, hash_key
+from .order_fields import ORDER_ID_RE, hash_key
 from .order_filter import OrderFilter
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 COMPACT_AFTER_SUPERSEDED = 20_000  # and more superseded records than live orders
 
 
-class JournalOrderStore:
+class JournalOrderStore(BatchCommit):
     """Orders, stock, prices and Idempotency-Keys in one append-only journal of JSON lines."""
 
     def __init__(self, data_dir: Path, catalogue: dict[str, dict], *, lock_timeout: float = 5.0, clock=time.time):
@@ -50,14 +50,13 @@ class JournalOrderStore:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / JOURNAL_NAME
         self.checkpoint_path = self.data_dir / CHECKPOINT_NAME
-        self._queue: list[PendingCreate] = []
-        self._queue_lock = threading.Lock()
         self._memory_lock = threading.RLock()  # the index: one thread changes it while others query it
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             if not os.access(self.data_dir, os.W_OK):
                 raise PermissionError(errno.EACCES, "not writable", str(self.data_dir))
             self.lock = StoreLock(self.data_dir / ".store.lock", lock_timeout)
+            self._group = GroupCommit(self.lock)
             with self.lock.hold():
                 remove_temp_files(self.data_dir)
                 self.quarantined.extend(migrate_if_needed(self.data_dir, catalogue))
@@ -214,56 +213,7 @@ class JournalOrderStore:
         order_id)` returns `(order, taken)` or raises (nothing changes). Orders arriving together
         are group-committed: one append and one fsync for the batch. Returns `(order, created)`."""
         pending = PendingCreate(build, hash_key(idempotency_key) if idempotency_key else None)
-        return run_in_batch(self, pending, self._commit_batch)
-
-    def _commit_batch(self, batch: list[PendingCreate]) -> None:
-        index = self._fresh(locked=True)
-        products = Products(lambda sku: self._product(index, sku))
-        seq, lines, accepted, keys, deferred = index.last_order_seq, [], [], set(), []
-        for pending in batch:
-            if pending.key_hash:
-                if pending.key_hash in keys:
-                    deferred.append(pending)  # the same key twice in one batch: the next batch replays it
-                    continue
-                existing = index.keys.get(pending.key_hash)
-                if existing is not None:
-                    order = self._read(index, existing)
-                    if order is not None:
-                        pending.finish((order, False))
-                        continue
-            candidate = max(int(self.clock()), seq + 1)
-            while candidate in index.orders:
-                candidate += 1
-            order_id = f"BHRT-{candidate}"
-            try:
-                order, taken = pending.build(products, order_id)
-            except Exception as exc:
-                pending.fail(exc)
-                continue
-            seq = candidate
-            for sku, quantity in taken.items():
-                products[sku]["stock_quantity"] -= quantity
-            meta = order_meta(order)
-            meta["seq"] = seq
-            meta["stock"] = {sku: products[sku]["stock_quantity"] for sku in taken}
-            if pending.key_hash:
-                meta["k"] = pending.key_hash
-                keys.add(pending.key_hash)
-            lines.append((meta, dumps(order)))
-            accepted.append((pending, order))
-        if lines:
-            try:
-                self._append(lines)
-            except Exception as exc:
-                for pending, _ in accepted:
-                    pending.fail(exc)
-                for pending in deferred:
-                    pending.fail(exc)
-                return
-        for pending, order in accepted:
-            pending.finish((order, True))
-        if deferred:
-            self._commit_batch(deferred)
+        return self._group.run(pending, self._commit_batch)
 
     def _read(self, index: JournalIndex, order_id: str) -> dict | None:
         where = index.where(order_id)
@@ -291,25 +241,9 @@ class JournalOrderStore:
     def transact_order(self, order_id: str, mutate) -> dict:
         """Change one order under the lock: `mutate(order, tx)` changes it in place, may return
         stock (`tx.return_stock`) and draw numbers (`tx.next_number`), or return False (nothing is
-        written). The order, its stock and its numbers are one record: all or nothing."""
-        with self.lock.hold():
-            index = self._fresh(locked=True)
-            order = self._read(index, order_id) if ORDER_ID_RE.match(order_id or "") else None
-            if order is None:
-                raise OrderMissing(f"No order {order_id}")
-            tx = Transaction(lambda sku: self._stock_of(index, sku), index.sequences)
-            if mutate(order, tx) is False:
-                return order
-            problem = check_order(order, order_id)
-            if problem:
-                raise ValueError(f"Order {order_id} would not be usable: {problem}")
-            meta = order_meta(order)
-            if tx.stock:
-                meta["stock"] = tx.stock
-            if tx.sequences:
-                meta["seqs"] = tx.sequences
-            self._append([(meta, dumps(order))])
-            return order
+        written). The order, its stock and its numbers are one record: all or nothing. Changes and
+        new orders arriving together are group-committed (journal_batch.py)."""
+        return self._group.run(PendingChange(order_id, mutate), self._commit_batch)
 
     def update_order(self, order_id: str, mutate) -> dict:
         """Read-modify-write one order; `mutate(order)` may return False (nothing is written)."""

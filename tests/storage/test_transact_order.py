@@ -4,9 +4,11 @@ it draws commit together or not at all; run against every store (journal, memory
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
+from backend.errors import OutOfStock
 from backend.storage import JournalOrderStore, load_catalogue
 from backend.storage.errors import OrderMissing, StoreWriteFailed
 from tests.storage.test_storage import builder
@@ -151,3 +153,115 @@ def test_change_kept_when_the_process_dies_after_the_write(data_dir):
     other, _ = again.create_order(builder())
     assert again.transact_order(other["order_id"], cancel)["credit_note"] == 2
     assert stock(again) == 15
+
+
+# --- the journal store: changes and new orders queued together are one batch, one fsync ---------
+def one_batch(store, calls):
+    """Run each call in its own thread while a pretend leader is committing, so that all of them
+    queue (in this order); then step down: the first to wake commits the whole queue as one batch.
+    Returns each call's result or exception, in order."""
+    results = [None] * len(calls)
+    group = store._group
+
+    def run(slot, call):
+        try:
+            results[slot] = call()
+        except Exception as exc:
+            results[slot] = exc
+
+    with group._turn:
+        group._leading = True
+    for slot, call in enumerate(calls):
+        threading.Thread(target=run, args=(slot, call), daemon=True).start()
+        deadline = time.monotonic() + 5
+        while len(group.queue) < slot + 1 and time.monotonic() < deadline:
+            time.sleep(0.001)
+    assert len(group.queue) == len(calls)
+    with group._turn:
+        group._leading = False
+        group._turn.notify_all()
+    deadline = time.monotonic() + 10
+    while any(result is None for result in results) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return results
+
+
+def counting_fsyncs(monkeypatch):
+    import os
+
+    fsyncs, real = [], os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: fsyncs.append(fd) or real(fd))
+    return fsyncs
+
+
+def test_changes_and_new_orders_queued_together_share_one_append_and_see_each_other(data_dir, monkeypatch):
+    store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    order, _ = store.create_order(builder(quantity=3))
+    assert stock(store) == 12
+    fsyncs = counting_fsyncs(monkeypatch)
+    results = one_batch(
+        store,
+        [
+            lambda: store.transact_order(order["order_id"], lambda o, tx: o.update(n=tx.next_number("invoice"))),
+            lambda: store.transact_order(order["order_id"], cancel),  # sees n, gives 3 back
+            lambda: store.create_order(builder(quantity=15)),  # takes the 15 the cancel gave back
+            lambda: store.create_order(builder(quantity=1)),  # nothing left
+            lambda: store.transact_order(order["order_id"], lambda o, tx: o.update(m=tx.next_number("invoice"))),
+        ],
+    )
+    numbered, cancelled, (big, created), sold_out, again = results
+    assert len(fsyncs) == 1, "one append and one fsync for the whole batch"
+    assert numbered["n"] == 1 and cancelled["status"] == "cancelled" and cancelled["n"] == 1
+    assert created and big["items"][0]["quantity"] == 15
+    assert isinstance(sold_out, OutOfStock), "only the call that failed fails"
+    assert (again["n"], again["m"], again["status"]) == (1, 2, "cancelled")
+    reopened = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    assert reopened.get_order(order["order_id"]) == again
+    assert stock(reopened) == 0 and reopened.get_order(big["order_id"]) == big
+
+
+def test_a_failed_batch_append_fails_every_call_in_it_and_changes_nothing(data_dir, monkeypatch):
+    import os
+
+    store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    order, _ = store.create_order(builder(quantity=3))
+    journal = (data_dir / "orders.jsonl").read_bytes()
+    monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    results = one_batch(
+        store,
+        [
+            lambda: store.transact_order(order["order_id"], cancel),
+            lambda: store.transact_order(order["order_id"], lambda o, tx: False),  # read what the cancel wrote
+            lambda: store.create_order(builder()),
+        ],
+    )
+    monkeypatch.undo()
+    assert all(isinstance(result, StoreWriteFailed) for result in results), results
+    assert (data_dir / "orders.jsonl").read_bytes() == journal
+    assert store.get_order(order["order_id"])["status"] == "pending" and stock(store) == 12
+
+
+def test_concurrent_changes_are_group_committed(data_dir, monkeypatch):
+    """Eight threads changing orders at once, with an fsync slow enough for them to queue behind it,
+    share fsyncs: fewer fsyncs than changes, and every change is kept."""
+    import os
+
+    store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    orders = [store.create_order(builder())[0] for _ in range(8)]
+    fsyncs, real = [], os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (fsyncs.append(fd), time.sleep(0.01), real(fd)))
+    barrier = threading.Barrier(len(orders))
+
+    def change(order_id):
+        barrier.wait()
+        for n in range(5):
+            store.transact_order(order_id, lambda o, tx, n=n: o.update(n=n))
+
+    threads = [threading.Thread(target=change, args=(o["order_id"],)) for o in orders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(fsyncs) < 40 / 2, f"{len(fsyncs)} fsyncs for 40 changes"
+    reopened = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    assert all(reopened.get_order(o["order_id"])["n"] == 4 for o in orders)
