@@ -52,3 +52,15 @@ class SoldOut(StoreError):
     """A product's stock ran out while the order was being saved (another server took it)."""
 
     default_message = "Not enough stock"
+
+
+def outcomes(call, items) -> list:
+    """`call(*item)` for each item: its result, or the exception it raised (for the stores'
+    `update_orders`, where one order's failure must not stop the others)."""
+    results = []
+    for item in items:
+        try:
+            results.append(call(*item))
+        except Exception as exc:
+            results.append(exc)
+    return results

@@ -65,23 +65,40 @@ class GroupCommit:
         """Queue `pending`, see it committed (by this thread or another) with `commit(batch)`; its outcome."""
         with self._turn:
             self.queue.append(pending)
-            while self._leading and not pending.done:
-                self._turn.wait()
-            if pending.done:
-                return pending.outcome()
-            self._leading = True
-            batch, self.queue = self.queue, []
-        try:
-            with self.lock.hold():
-                commit(batch)
-        except BaseException as exc:
-            for queued in batch:  # taken from the queue but not answered: not saved
-                if not queued.done:
-                    queued.fail(exc)
-            if not isinstance(exc, Exception):
-                raise  # an interrupt: not an answer
-        finally:
-            with self._turn:
-                self._leading = False
-                self._turn.notify_all()
+        self._settle(pending, commit)
         return pending.outcome()
+
+    def run_many(self, pendings: list[PendingCreate], commit) -> list:
+        """Queue several calls together (one batch, unless the queue is being committed) and see
+        them all committed; each one's result, or the exception it raised."""
+        with self._turn:
+            self.queue.extend(pendings)
+        results = []
+        for pending in pendings:
+            self._settle(pending, commit)
+            results.append(pending.error if pending.error is not None else pending.result)
+        return results
+
+    def _settle(self, pending: PendingCreate, commit) -> None:
+        """Wait until `pending` is answered, leading a batch whenever nobody else is."""
+        while True:
+            with self._turn:
+                while self._leading and not pending.done:
+                    self._turn.wait()
+                if pending.done:
+                    return
+                self._leading = True
+                batch, self.queue = self.queue, []
+            try:
+                with self.lock.hold():
+                    commit(batch)
+            except BaseException as exc:
+                for queued in batch:  # taken from the queue but not answered: not saved
+                    if not queued.done:
+                        queued.fail(exc)
+                if not isinstance(exc, Exception):
+                    raise  # an interrupt: not an answer
+            finally:
+                with self._turn:
+                    self._leading = False
+                    self._turn.notify_all()

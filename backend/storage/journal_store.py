@@ -245,6 +245,12 @@ class JournalOrderStore(BatchCommit):
         new orders arriving together are group-committed (journal_batch.py)."""
         return self._group.run(PendingChange(order_id, mutate), self._commit_batch)
 
+    def update_orders(self, changes) -> list:
+        """Several `update_order(order_id, mutate)` queued together, so they share one append and
+        one fsync: each one's order, or the exception it raised."""
+        pendings = [PendingChange(order_id, lambda order, tx, m=mutate: m(order)) for order_id, mutate in changes]
+        return self._group.run_many(pendings, self._commit_batch)
+
     def update_order(self, order_id: str, mutate) -> dict:
         """Read-modify-write one order; `mutate(order)` may return False (nothing is written)."""
         return self.transact_order(order_id, lambda order, tx: mutate(order))

@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from decimal import Decimal
 
-from .errors import OrderMissing, ProductMissing
+from .errors import OrderMissing, ProductMissing, outcomes
 from .order_fields import ORDER_ID_RE, hash_key, order_number
 from .order_filter import OrderFilter
 
@@ -126,6 +126,10 @@ class MemoryOrderStore:
 
     def update_order(self, order_id: str, mutate) -> dict:
         return self.transact_order(order_id, lambda order, _tx: mutate(order))
+
+    def update_orders(self, changes) -> list:
+        """Several `update_order(order_id, mutate)` at once: each one's order, or the exception it raised."""
+        return outcomes(self.update_order, changes)
 
     def order_ids(self) -> list[str]:
         return sorted(self._orders, key=order_number, reverse=True)

@@ -20,7 +20,15 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from .catalogue import load_catalogue
-from .errors import OrderMissing, ProductMissing, SoldOut, StoreStartupError, StoreUnavailable, StoreWriteFailed
+from .errors import (
+    OrderMissing,
+    ProductMissing,
+    SoldOut,
+    StoreStartupError,
+    StoreUnavailable,
+    StoreWriteFailed,
+    outcomes,
+)
 from .memory_store import OrderTransaction
 from .migrations import migrate
 from .order_fields import ORDER_ID_RE, hash_key
@@ -208,6 +216,10 @@ class PostgresOrderStore:
         """Read-modify-write one order with its row locked. `mutate(order)` changes it in place and
         may return False to say nothing changed (then nothing is written)."""
         return self.transact_order(order_id, lambda order, _tx: mutate(order))
+
+    def update_orders(self, changes) -> list:
+        """Several `update_order(order_id, mutate)` at once: each one's order, or the exception it raised."""
+        return outcomes(self.update_order, changes)
 
     def transact_order(self, order_id: str, mutate) -> dict:
         """Change one order, its stock returns and its sequence numbers in one transaction; see

@@ -311,6 +311,26 @@ def test_order_writes_per_email_two_for_smtp_one_for_the_log(store, smtp, smtp_o
     assert len(smtp.inbox.messages) == (1 if smtp_on else 0)
 
 
+def test_the_log_transport_records_a_pass_of_emails_in_one_journal_append(data_dir, monkeypatch):
+    import os
+
+    from backend.storage import JournalOrderStore
+
+    store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    sender = EmailSender(config(), store, LogTransport())
+    service = OrderService(store, emails=sender)
+    ids = [
+        service.place_order(order_body(items=[{"sku": "BHRT-002-M", "quantity": 1}])).order["order_id"]
+        for _ in range(5)
+    ]
+    fsyncs, real = [], os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: fsyncs.append(fd) or real(fd))
+    assert sender.run_pass() == {"sent": 5, "failed": 0}
+    assert len(fsyncs) == 1
+    assert all(store.get_order(i)["emails"][0]["status"] == "sent" for i in ids)
+    assert sender.run_pass() == {"sent": 0, "failed": 0} and len(fsyncs) == 1
+
+
 def test_the_password_is_never_sent_in_clear_nor_shown(store, smtp, caplog):
     url = f"smtp://shop%40bharat.example:S3cret-pass@127.0.0.1:{smtp.port}"
     transport = SmtpTransport(url, timeout=5)

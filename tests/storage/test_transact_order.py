@@ -91,6 +91,28 @@ def test_update_order_still_takes_a_one_argument_mutate(store):
     assert store.get_order(order["order_id"])["note"] == "kept"
 
 
+def test_update_orders_changes_each_and_reports_each_failure_on_its_own(store):
+    a, _ = store.create_order(builder())
+    b, _ = store.create_order(builder())
+
+    def refuse(order):
+        raise ValueError("refused")
+
+    results = store.update_orders(
+        [
+            (a["order_id"], lambda o: o.update(n=1)),
+            ("BHRT-1", lambda o: o.update(n=2)),
+            (b["order_id"], refuse),
+            (b["order_id"], lambda o: o.update(n=3)),
+            (a["order_id"], lambda o: o.update(m=o["n"] + 1)),  # sees the first change
+        ]
+    )
+    assert results[0]["n"] == 1
+    assert isinstance(results[1], OrderMissing) and isinstance(results[2], ValueError)
+    assert results[3]["n"] == 3 and (results[4]["n"], results[4]["m"]) == (1, 2)
+    assert store.get_order(a["order_id"])["m"] == 2 and store.get_order(b["order_id"])["n"] == 3
+
+
 def test_concurrent_changes_draw_each_number_once(store):
     orders = [store.create_order(builder())[0] for _ in range(8)]
     drawn = []
@@ -265,3 +287,13 @@ def test_concurrent_changes_are_group_committed(data_dir, monkeypatch):
     assert len(fsyncs) < 40 / 2, f"{len(fsyncs)} fsyncs for 40 changes"
     reopened = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
     assert all(reopened.get_order(o["order_id"])["n"] == 4 for o in orders)
+
+
+def test_update_orders_on_the_journal_is_one_append_and_one_fsync(data_dir, monkeypatch):
+    store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    orders = [store.create_order(builder())[0] for _ in range(10)]
+    fsyncs = counting_fsyncs(monkeypatch)
+    results = store.update_orders([(o["order_id"], lambda order: order.update(sent=True)) for o in orders])
+    assert len(fsyncs) == 1 and all(r["sent"] for r in results)
+    reopened = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    assert all(reopened.get_order(o["order_id"])["sent"] for o in orders)
