@@ -94,6 +94,9 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
         allow_headers=ALLOW_HEADERS,
         expose_headers=EXPOSE_HEADERS,
         max_age=600,
+        # Only browsers need CORS headers, and they always send Origin on a cross-origin request;
+        # flask-cors would otherwise add them to every answer (0.03 ms a request).
+        always_send=False,
     )
 
     limiter = Limiter(

@@ -73,7 +73,7 @@ def asset(folder, name):
 class SecurityHeaders:
     """WSGI middleware: every answer gets no MIME sniffing and is never framed. Pages may load only
     from this origin; JSON answers may load nothing at all (a JSON body opened as a document runs
-    nothing). A header a view set itself is kept. Done on the raw header list: werkzeug's
+    nothing). API answers vary by Origin. A header a view set itself is kept. Done on the raw header list: werkzeug's
     `Headers.setdefault` scans and re-checks the whole list for each header (0.03 ms a request)."""
 
     PAGE_TYPES = ("text/html", "image/svg+xml")
@@ -82,8 +82,16 @@ class SecurityHeaders:
         self.app = app
 
     def __call__(self, environ, start_response):
+        api = environ.get("PATH_INFO", "").startswith("/api/")
+
         def start(status, headers, exc_info=None):
             names = {name.lower(): value for name, value in headers}
+            if api and "origin" not in names.get("vary", "").lower():
+                # An API answer depends on the Origin it was asked from (CORS headers, sent only
+                # to browsers), so a cache must not give one origin's answer to another.
+                vary = names.get("vary")
+                headers[:] = [(n, v) for n, v in headers if n.lower() != "vary"]
+                headers.append(("Vary", f"{vary}, Origin" if vary else "Origin"))
             if "x-content-type-options" not in names:
                 headers.append(("X-Content-Type-Options", "nosniff"))
             if "content-security-policy" not in names:

@@ -58,7 +58,7 @@ def invoice(client, order_id, email="asha@example.com", **headers):
 def test_the_customer_gets_the_invoice_as_json_with_its_figures(client):
     order_id = place(client)
     response = invoice(client, order_id, email="ASHA@example.com")
-    assert response.status_code == 200 and response.headers["Vary"] == "Accept"
+    assert response.status_code == 200 and response.headers["Vary"] == "Accept, Origin"
     data = response.get_json()["data"]
     assert data["invoice_number"] == "INV-000001" and data["order_id"] == order_id
     assert data["totals"] == {

@@ -146,3 +146,15 @@ def test_the_banner_says_where_the_shop_is_and_how_other_front_ends_reach_it(con
     assert "http://localhost:*" in development[1] and "file://" in development[2]
     production = pages_lines(config.with_overrides(app_env="production", host="shop.example", port=8000))
     assert production[0].startswith("Shop: open http://shop.example:8000/") and len(production) == 2
+
+
+def test_api_answers_vary_by_origin_and_carry_cors_headers_only_for_browsers(client):
+    """Only a browser's cross-origin request (it always sends Origin) gets CORS headers; every API
+    answer says it varies by Origin, so no cache hands one origin's answer to another."""
+    plain = client.get("/api/products")
+    assert plain.headers.getlist("Vary") == ["Origin"]
+    assert not [name for name in plain.headers.keys() if name.startswith("Access-Control-")]
+    browser = client.get("/api/products", headers={"Origin": "http://localhost:5000"})
+    assert browser.headers["Access-Control-Allow-Origin"] == "http://localhost:5000"
+    assert browser.headers.getlist("Vary") == ["Origin"]
+    assert "Vary" not in client.get("/").headers  # a page: no CORS

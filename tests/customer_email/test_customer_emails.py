@@ -285,6 +285,38 @@ def test_an_order_request_never_waits_for_the_smtp_server(data_dir):
         emails.stop()
 
 
+def sent_count(store, ids):
+    return sum(store.get_order(i)["emails"][0]["status"] == "sent" for i in ids)
+
+
+def test_emails_wait_while_orders_keep_arriving_but_never_past_the_limit(store):
+    """Orders come first: while they keep arriving the sender waits (at most max_defer_seconds),
+    then sends everything due; once they stop it sends at once."""
+    sender = EmailSender(config(), store, LogTransport(), quiet_seconds=0.3, max_defer_seconds=1.0)
+    service = OrderService(store, emails=sender)
+    item = [{"sku": "BHRT-002-M", "quantity": 1}]
+    store.update_product("BHRT-002-M", {"stock_quantity": 10_000})
+    sender.start()
+    try:
+        ids, started = [], time.monotonic()
+        while time.monotonic() - started < 0.6:  # a burst shorter than the limit
+            ids.append(service.place_order(order_body(items=item)).order["order_id"])
+            time.sleep(0.05)
+        assert sent_count(store, ids) == 0, "nothing sent while orders keep arriving"
+        deadline = time.monotonic() + 5
+        while sent_count(store, ids) < len(ids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sent_count(store, ids) == len(ids), "all sent once the burst is over"
+        more, started = [], time.monotonic()
+        while time.monotonic() - started < 2.5 and not (more and sent_count(store, more)):
+            more.append(service.place_order(order_body(items=item)).order["order_id"])  # a longer burst
+            time.sleep(0.05)
+        assert sent_count(store, more) > 0, "sent within the limit, between the orders"
+        assert time.monotonic() - started < 2.0
+    finally:
+        sender.stop()
+
+
 # --- configuration and secrets ------------------------------------------------------------------
 def test_no_smtp_url_writes_the_email_to_the_log(store, caplog):
     sender = EmailSender(config(), store, LogTransport())
