@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -82,15 +83,38 @@ def _content(order: dict, kind: str) -> tuple[str, list[str], list[tuple[str, st
 
 @dataclass(frozen=True)
 class Draft:
-    """One email's words and addresses, before any MIME is built: the log shows it as it is, and
-    SMTP turns it into a message (`message()`), which costs far more than writing the words."""
+    """One email's words and addresses, before any MIME is built. The log shows its text; SMTP
+    turns it into a message with an HTML part too (`message()`), which costs far more."""
 
     subject: str
     mail_from: str
     to: str
     message_id: str
-    text: str
-    html: str
+    greeting: str
+    paragraphs: tuple[str, ...]
+    facts: tuple[tuple[str, object], ...]
+    link: str | None
+
+    @property
+    def text(self) -> str:
+        lines = [f"Hello {self.greeting},", "", *self.paragraphs, ""]
+        lines += [f"{term}: {value}" for term, value in self.facts]
+        if self.link:
+            lines += ["", f"Track your parcel: {self.link}"]
+        return "\n".join([*lines, "", SHOP_NAME]) + "\n"
+
+    @property
+    def html(self) -> str:
+        esc = html.escape
+        rows = "".join(
+            f'<tr><th align="left">{esc(term)}</th><td>{esc(str(value))}</td></tr>' for term, value in self.facts
+        )
+        link = f'<p><a href="{esc(self.link, quote=True)}">Track your parcel</a></p>' if self.link else ""
+        return (
+            f'<!doctype html><html><body style="font-family:sans-serif"><p>Hello {esc(self.greeting)},</p>'
+            + "".join(f"<p>{esc(p)}</p>" for p in self.paragraphs)
+            + f'<table cellpadding="4">{rows}</table>{link}<p>{esc(SHOP_NAME)}</p></body></html>'
+        )
 
     def message(self) -> EmailMessage:
         message = EmailMessage()
@@ -103,32 +127,24 @@ class Draft:
         return message
 
 
+@functools.lru_cache(maxsize=16)
+def _domain_of(mail_from: str) -> str:
+    return parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
+
+
 def draft(order: dict, kind: str, *, mail_from: str) -> Draft:
     """The email of `kind` for `order`. Its Message-ID is the same every time it is written, so a
     copy sent again after a crash can be recognised as the same message."""
     subject, paragraphs, facts, link = _content(order, kind)
-    text = [f"Hello {_greeting(order)},", "", *paragraphs, ""]
-    text += [f"{term}: {value}" for term, value in facts]
-    if link:
-        text += ["", f"Track your parcel: {link}"]
-    text += ["", f"{SHOP_NAME}"]
-    esc = html.escape
-    rows = "".join(f'<tr><th align="left">{esc(term)}</th><td>{esc(str(value))}</td></tr>' for term, value in facts)
-    link_html = f'<p><a href="{esc(link, quote=True)}">Track your parcel</a></p>' if link else ""
-    body_html = (
-        f'<!doctype html><html><body style="font-family:sans-serif">'
-        f"<p>Hello {esc(_greeting(order))},</p>"
-        + "".join(f"<p>{esc(p)}</p>" for p in paragraphs)
-        + f'<table cellpadding="4">{rows}</table>{link_html}<p>{esc(SHOP_NAME)}</p></body></html>'
-    )
-    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
     return Draft(
         subject=subject,
         mail_from=mail_from,
         to=order["customer_email"],
-        message_id=f"<{order['order_id']}.{kind}@{domain}>",
-        text="\n".join(text) + "\n",
-        html=body_html,
+        message_id=f"<{order['order_id']}.{kind}@{_domain_of(mail_from)}>",
+        greeting=_greeting(order),
+        paragraphs=tuple(paragraphs),
+        facts=tuple(facts),
+        link=link,
     )
 
 
