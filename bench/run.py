@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -48,6 +49,8 @@ LIST_PATH = "/api/orders?email=bench7@example.com&per_page=20"
 TARGETS = {
     "create_vs_ceiling": 0.50,
     "create_vs_peer": 1.00,
+    "median_create_vs_peer": 1.00,
+    "median_create_vs_ceiling": 0.50,
     "create_push_vs_ceiling": 0.30,
     "p99_create_ms": 50.0,
     "create_100k_vs_100": 0.80,
@@ -56,6 +59,26 @@ TARGETS = {
     "get_order_vs_ceiling": 0.70,
     "list_ms": 20.0,
 }
+
+
+def wait_idle(pid: int, *, busy_share: float = 0.05, timeout: float = 60.0) -> None:
+    """Wait until process `pid` uses under `busy_share` of a processor over half a second (Linux
+    /proc; elsewhere a fixed pause), so that one server's leftover work does not load the next run."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        time.sleep(2.0)
+        return
+
+    def cpu_seconds() -> float:
+        fields = stat.read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = cpu_seconds()
+        time.sleep(0.5)
+        if cpu_seconds() - before < busy_share * 0.5:
+            return
 
 
 def rss_mb(pid: int) -> dict:
@@ -164,10 +187,9 @@ class Bench:
             timings[name] = round(sorted(samples)[len(samples) // 2], 2)
         return timings
 
-    def peer(self, stored: int) -> None:
-        """The Flask + SQLite peer (bench/peers/flask_sqlite.py), same threads, same load."""
-        self.say(f"peer: Flask + SQLite (WAL, synchronous=FULL), {stored:,} orders stored")
-        data_dir = self.scratch / f"peer-{stored}"
+    def start_peer(self, stored: int) -> tuple[Process, str]:
+        """The Flask + SQLite peer (bench/peers/flask_sqlite.py) with `stored` orders, same threads."""
+        data_dir = self.scratch / f"peer-{stored}-{free_port()}"
         Process(
             ["-m", "bench.peers.flask_sqlite", "--data-dir", str(data_dir), "--seed", str(stored)],
             {},
@@ -191,11 +213,50 @@ class Bench:
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until(lambda: requests.get(f"{url}/api/health", timeout=1).ok, 60, what="peer app")
+        except BaseException:
+            app.stop()
+            raise
+        return app, url
+
+    def peer(self, stored: int) -> None:
+        self.say(f"peer: Flask + SQLite (WAL, synchronous=FULL), {stored:,} orders stored")
+        app, url = self.start_peer(stored)
+        try:
             context = {"stored": stored, "qikink": "off"}
             self.load(f"peer_health@{stored}", f"{url}/api/health", **context)
             self.load(f"peer_create@{stored}", f"{url}/api/orders", method="POST", body=order_body(), **context)
         finally:
             app.stop()
+
+    def head_to_head(self, stored: int, rounds: int) -> None:
+        """Our health and create and the peer's, alternated `rounds` times on two servers started
+        once: one run varies by ±30 % on a shared machine, so the ratios use the medians. Each
+        run starts when both servers are idle (ours sends the burst's confirmation emails after it)."""
+        self.say(f"head to head: ours and the peer, alternated {rounds} times, {stored:,} orders stored")
+        server, _ = self.start_server(self.data_dir(stored, f"h2h-{stored}"))
+        try:
+            peer_app, peer_url = self.start_peer(stored)
+        except BaseException:
+            server.stop()
+            raise
+        pids = (server.proc.pid, peer_app.proc.pid)
+        try:
+            for round_no in range(1, rounds + 1):
+                for who, url in (("ours", server.url), ("peer", peer_url)):
+                    context = {"stored": stored, "qikink": "off", "round": round_no}
+                    for pid in pids:
+                        wait_idle(pid)
+                    self.load(f"h2h_{who}_health@{stored}#{round_no}", f"{url}/api/health", **context)
+                    self.load(
+                        f"h2h_{who}_create@{stored}#{round_no}",
+                        f"{url}/api/orders",
+                        method="POST",
+                        body=order_body(),
+                        **context,
+                    )
+        finally:
+            server.stop()
+            peer_app.stop()
 
     def ours_postgres(self, postgres, stored: int) -> None:
         """The same server on PostgreSQL, its database imported from the same seeded directory."""
@@ -325,6 +386,8 @@ class Bench:
             self.ours_qikink_off(base, full=True)
             if not args.no_peer:
                 self.peer(base)
+                if args.rounds:
+                    self.head_to_head(base, args.rounds)
             if not args.no_emulator:
                 self.ours_with_emulator(base)
             for stored in sizes[1:]:
@@ -363,6 +426,14 @@ def ratios(results: dict, base: int, largest: int) -> dict:
             out[f"pg_{kind}_{stored}_vs_ceiling"] = div(rps(f"pg_{kind}@{stored}"), ceiling)
     for stored in sorted({int(k.split("@")[1]) for k in s if k.startswith("naive_create@")}):
         out[f"ours_vs_naive_{stored}"] = div(rps(f"create@{stored}"), rps(f"naive_create@{stored}"))
+    medians = {
+        name: statistics.median(v["rps"] for k, v in s.items() if k.startswith(f"h2h_{name}@{base}#"))
+        for name in ("ours_health", "ours_create", "peer_create")
+        if any(k.startswith(f"h2h_{name}@{base}#") for k in s)
+    }
+    if len(medians) == 3:
+        out["median_create_vs_peer"] = div(medians["ours_create"], medians["peer_create"])
+        out["median_create_vs_ceiling"] = div(medians["ours_create"], medians["ours_health"])
     return out
 
 
@@ -440,6 +511,12 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, help="SERVER_THREADS for the server (default: its own default)")
     parser.add_argument("--no-emulator", action="store_true", help="skip the runs that push to the emulator")
     parser.add_argument("--no-peer", action="store_true", help="skip the Flask + SQLite peer")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="head-to-head rounds of our health and create against the peer's, alternated (default 3; 0: none)",
+    )
     parser.add_argument(
         "--no-postgres",
         action="store_true",

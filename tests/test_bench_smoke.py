@@ -34,6 +34,8 @@ def test_benchmark_runs_with_tiny_parameters(tmp_path):
         "100",
         "--tool",
         "python",
+        "--rounds",
+        "1",
         "--output",
         str(output),
     ]
@@ -49,11 +51,20 @@ def test_benchmark_runs_with_tiny_parameters(tmp_path):
         "create_push@100",
         "fulfillment@100",
         "naive_create@100",
+        "h2h_ours_health@100#1",
+        "h2h_ours_create@100#1",
+        "h2h_peer_create@100#1",
     ):
         assert scenarios[name]["requests"] > 0, name
         assert scenarios[name]["errors"] == 0, name
     assert results["startup"]["100"]["cold_start_s"] > 0
-    assert set(results["ratios"]) >= {"create_vs_ceiling", "create_push_vs_ceiling", "ours_vs_naive_100"}
+    assert set(results["ratios"]) >= {
+        "create_vs_ceiling",
+        "create_push_vs_ceiling",
+        "ours_vs_naive_100",
+        "median_create_vs_peer",
+        "median_create_vs_ceiling",
+    }
     assert "| create | 100 | off |" in finished.stdout
     if find_bindir() is not None:  # the PostgreSQL runs start their own server when it is installed
         for name in ("pg_create@100", "pg_get_order@100", "pg_list@100"):

@@ -60,6 +60,7 @@ class GroupCommit:
         self.queue: list[PendingCreate] = []
         self._turn = threading.Condition()
         self._leading = False
+        self._leader: int | None = None  # the committing thread's id
 
     def run(self, pending: PendingCreate, commit):
         """Queue `pending`, see it committed (by this thread or another) with `commit(batch)`; its outcome."""
@@ -81,13 +82,17 @@ class GroupCommit:
 
     def _settle(self, pending: PendingCreate, commit) -> None:
         """Wait until `pending` is answered, leading a batch whenever nobody else is."""
+        if self._leader == threading.get_ident():  # a build or mutate writing to the store: it would wait for itself
+            with self._turn:
+                self.queue.remove(pending)
+            raise RuntimeError("a store write cannot be made from inside another store write")
         while True:
             with self._turn:
                 while self._leading and not pending.done:
                     self._turn.wait()
                 if pending.done:
                     return
-                self._leading = True
+                self._leading, self._leader = True, threading.get_ident()
                 batch, self.queue = self.queue, []
             try:
                 with self.lock.hold():
@@ -100,5 +105,5 @@ class GroupCommit:
                     raise  # an interrupt: not an answer
             finally:
                 with self._turn:
-                    self._leading = False
+                    self._leading, self._leader = False, None
                     self._turn.notify_all()

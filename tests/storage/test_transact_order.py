@@ -297,3 +297,15 @@ def test_update_orders_on_the_journal_is_one_append_and_one_fsync(data_dir, monk
     assert len(fsyncs) == 1 and all(r["sent"] for r in results)
     reopened = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
     assert all(reopened.get_order(o["order_id"])["sent"] for o in orders)
+
+
+def test_a_store_write_from_inside_a_change_is_refused_not_a_deadlock(data_dir):
+    store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    order, _ = store.create_order(builder())
+
+    def nested(o, tx):
+        store.transact_order(order["order_id"], lambda inner, tx2: inner.update(inner=True))
+
+    with pytest.raises(RuntimeError, match="inside another store write"):
+        store.transact_order(order["order_id"], nested)
+    assert store.transact_order(order["order_id"], lambda o, tx: o.update(after=True))["after"] is True
