@@ -447,8 +447,9 @@ def table(results: dict) -> str:
     ]
     for name, f in s.items():
         share = f"{100 * f['rps'] / ceiling:.0f} %" if ceiling else ""
+        label = name.split("@")[0] + (f" #{name.split('#')[1]}" if "#" in name else "")
         lines.append(
-            f"| {name.split('@')[0]} | {f.get('stored', ''):,} | {f.get('qikink', '')} | {f['rps']:,.0f} | "
+            f"| {label} | {f.get('stored', ''):,} | {f.get('qikink', '')} | {f['rps']:,.0f} | "
             f"{f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {f['errors']} | {share} |"
         )
     lines += ["", "| ratio | value | target |", "|---|---:|---:|"]
