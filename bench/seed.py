@@ -1,9 +1,9 @@
 """Data directories with N orders already stored, made by the store's own code and cached.
 
 Every seeded order goes through `OrderService.place` → `JournalOrderStore.create_order`, exactly as a
-POST /api/orders does. A seeded directory is kept under bench/.cache (git-ignored) and each run
-works on a copy of it (the journal copied, the catalogue hard-linked), so the cached copy is never
-changed by a run.
+POST /api/orders does; its confirmation email is then recorded sent, as an older order's would be.
+A seeded directory is kept under bench/.cache (git-ignored) and each run works on a copy of it
+(the journal copied, the catalogue hard-linked), so the cached copy is never changed by a run.
 
     .venv/bin/python -m bench.seed DIR COUNT [--fsync]
 """
@@ -56,7 +56,7 @@ def make_data_dir(path: Path, stock: int = STOCK) -> Path:
     return make(Path(path), stock=stock)
 
 
-SEED_FORMAT = "2"  # bump when the order file layout changes, so that old seeds are not reused
+SEED_FORMAT = "3"  # bump when the order file layout changes, so that old seeds are not reused
 
 
 def _code_version() -> str:
@@ -72,6 +72,8 @@ def seed(data_dir: Path, count: int, *, fsync: bool = False) -> None:
     Without `fsync` the seeding process skips os.fsync (one os.sync at the end instead): the files
     are byte for byte what the store writes, only ~5x sooner. The measured server always fsyncs.
     """
+    from backend.config import Config
+    from backend.customer_email import EmailSender
     from backend.orders import OrderService
     from backend.storage import JournalOrderStore, load_catalogue
 
@@ -82,8 +84,24 @@ def seed(data_dir: Path, count: int, *, fsync: bool = False) -> None:
     service = OrderService(store)
     for n in range(count):
         service.place(order_body(n))
+    # A shop's earlier orders had their confirmation emails sent long ago: record them sent through
+    # the outbox's own code (else the server under test would start with `count` emails to send),
+    # then compact, so that each order is one record again, as in a shop's compacted journal.
+    sender = EmailSender(Config(app_env="test", qikink_env="off"), store, _Discard())
+    sender.catch_up()
+    sender.run_pass()
+    store.compact()
     if not fsync and hasattr(os, "sync"):
         os.sync()
+
+
+class _Discard:
+    """An email transport that drops what it is given (the seeded orders' emails went long ago)."""
+
+    claim_before_send = False
+
+    def send(self, message) -> None:
+        pass
 
 
 def _seed_in_subprocess(target: Path, count: int, fsync: bool) -> None:
