@@ -10,27 +10,21 @@ import threading
 class PendingCreate:
     """One create_order call waiting in the group-commit queue, and its outcome."""
 
-    __slots__ = ("build", "key_hash", "result", "error", "_done")
+    __slots__ = ("build", "key_hash", "result", "error", "done", "_wake")
 
     def __init__(self, build, key_hash: str | None):
         self.build, self.key_hash = build, key_hash
         self.result, self.error = None, None
-        self._done = threading.Event()
-
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
-
-    def wait(self, timeout: float) -> bool:
-        return self._done.wait(timeout)
+        self.done = False
+        self._wake = threading.Event()  # set when answered, or when it is this call's turn to commit
 
     def finish(self, result) -> None:
-        self.result = result
-        self._done.set()
+        self.result, self.done = result, True
+        self._wake.set()
 
     def fail(self, error: BaseException) -> None:
-        self.error = error
-        self._done.set()
+        self.error, self.done = error, True
+        self._wake.set()
 
     def outcome(self):
         if self.error is not None:
@@ -52,13 +46,13 @@ class PendingChange(PendingCreate):
 class GroupCommit:
     """The queue of one store and who commits it. A call queues itself; when nobody is committing
     it takes the whole queue and commits it under the store's lock (the leader); otherwise it waits
-    for the leader, who answers every call of its batch, then either returns or leads the next
-    batch. Waiting callers never queue for the lock itself, so an answered call returns at once."""
+    on its own event until the leader answers it, or hands it the turn to lead the next batch (the
+    first call still queued). Only the threads concerned wake: no herd on every commit."""
 
     def __init__(self, lock):
         self.lock = lock  # the store's StoreLock (threads and processes)
         self.queue: list[PendingCreate] = []
-        self._turn = threading.Condition()
+        self._turn = threading.Lock()
         self._leading = False
         self._leader: int | None = None  # the committing thread's id
 
@@ -88,12 +82,16 @@ class GroupCommit:
             raise RuntimeError("a store write cannot be made from inside another store write")
         while True:
             with self._turn:
-                while self._leading and not pending.done:
-                    self._turn.wait()
+                pending._wake.clear()  # before looking: an answer or a turn given after this wakes it
                 if pending.done:
                     return
-                self._leading, self._leader = True, threading.get_ident()
-                batch, self.queue = self.queue, []
+                lead = not self._leading
+                if lead:
+                    self._leading, self._leader = True, threading.get_ident()
+                    batch, self.queue = self.queue, []
+            if not lead:
+                pending._wake.wait()
+                continue
             try:
                 with self.lock.hold():
                     commit(batch)
@@ -106,4 +104,5 @@ class GroupCommit:
             finally:
                 with self._turn:
                     self._leading, self._leader = False, None
-                    self._turn.notify_all()
+                    if self.queue:
+                        self.queue[0]._wake.set()  # its turn to lead (it may be leading already)

@@ -199,9 +199,9 @@ def one_batch(store, calls):
         while len(group.queue) < slot + 1 and time.monotonic() < deadline:
             time.sleep(0.001)
     assert len(group.queue) == len(calls)
-    with group._turn:
+    with group._turn:  # step down as a leader does: hand the turn to the first queued call
         group._leading = False
-        group._turn.notify_all()
+        group.queue[0]._wake.set()
     deadline = time.monotonic() + 10
     while any(result is None for result in results) and time.monotonic() < deadline:
         time.sleep(0.005)
