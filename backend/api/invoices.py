@@ -10,8 +10,10 @@ bp = Blueprint("invoices", __name__, url_prefix="/api")
 
 @bp.get("/charges")
 def get_charges():
-    """Shipping and COD fee, so the storefront shows the whole total before "Place order"."""
-    return {"status": "success", "data": services().charges.public()}
+    """Shipping and COD fee, so the storefront shows the whole total before "Place order"; and
+    whether the shop issues invoices, so the tracking page offers one only when it can."""
+    shop = services()
+    return {"status": "success", "data": {**shop.charges.public(), "invoices": shop.invoices.issuing}}
 
 
 @bp.get("/orders/<order_id>/invoice")

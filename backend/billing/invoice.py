@@ -176,6 +176,11 @@ class InvoiceService:
         self.seller = seller
         self.clock = clock
 
+    @property
+    def issuing(self) -> bool:
+        """Can this shop issue invoices (GST rates in the catalogue, SHOP_* seller settings)?"""
+        return self.rules is not None and self.seller is not None
+
     def invoice(self, order_id: str, *, email: str | None = None, admin: bool = False) -> dict:
         """The order's invoice, issued now when it has none; 404 like the order, 409 when none can be issued."""
         order = self.orders.get(order_id, email=email, admin=admin)

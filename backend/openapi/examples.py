@@ -73,7 +73,7 @@ ORDER_CREATED = {
 ORDER_ANSWER = {"status": "success", "data": _ORDER}
 CHARGES = {
     "status": "success",
-    "data": {"currency": "INR", "shipping_fee": 49, "free_shipping_above": 999, "cod_fee": 30},
+    "data": {"currency": "INR", "shipping_fee": 49, "free_shipping_above": 999, "cod_fee": 30, "invoices": True},
 }
 _SELLER = {
     "legal_name": "Bharat Heritage Prints Private Limited",

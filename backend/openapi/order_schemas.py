@@ -77,7 +77,7 @@ def order_response_schemas() -> dict:
             {
                 "status": SUCCESS,
                 "data": obj(
-                    ("currency", "shipping_fee", "free_shipping_above", "cod_fee"),
+                    ("currency", "shipping_fee", "free_shipping_above", "cod_fee", "invoices"),
                     {
                         "currency": {"type": "string", "const": "INR"},
                         "shipping_fee": MONEY,
@@ -87,6 +87,11 @@ def order_response_schemas() -> dict:
                             "description": "Shipping is free from this items subtotal; null: never.",
                         },
                         "cod_fee": MONEY,
+                        "invoices": {
+                            "type": "boolean",
+                            "description": "Whether the shop issues GST invoices (its GST rates and SHOP_* "
+                            "settings are set): the tracking page offers an order's invoice only then.",
+                        },
                     },
                 ),
             },

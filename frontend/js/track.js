@@ -38,7 +38,7 @@ const EVENT_WORDS = {
 };
 
 const client = createShopClient({ baseUrl: apiBaseUrl() });
-const state = { orderId: '', email: '', timer: null, lastSuccess: null };
+const state = { orderId: '', email: '', timer: null, lastSuccess: null, invoices: null };
 
 function statusWords(status) {
   return STATUS_WORDS[status] || [status.replaceAll('_', ' '), ''];
@@ -54,8 +54,9 @@ function renderOrder(order) {
     order.cod_fee ? `cash on delivery fee ${formatRupees(order.cod_fee)}` : ''].filter(Boolean);
   say('tracking-total', `${formatRupees(order.total)}${extras.length ? ` (items ${formatRupees(order.subtotal)}, ${extras.join(', ')})` : ''}, `
     + `${PAYMENT_NAMES[order.payment_method] || order.payment_method}`);
-  // An invoice needs the state of a structured address; a cancelled order that was never invoiced gets none.
-  const invoiceable = typeof address !== 'string' && order.status !== 'cancelled';
+  // An invoice needs a shop that issues them, and the state of a structured address; a cancelled
+  // order that was never invoiced gets none.
+  const invoiceable = state.invoices === true && typeof address !== 'string' && order.status !== 'cancelled';
   document.getElementById('invoice-row').hidden = !invoiceable;
   if (invoiceable) document.getElementById('invoice-link').href = client.invoiceUrl(order.order_id, state.email || order.customer_email);
 }
@@ -152,6 +153,16 @@ function showFormError(id, message) {
   document.getElementById(id).setAttribute('aria-invalid', 'true');
 }
 
+/** Whether the shop issues invoices (GET /api/charges); if that cannot be read, the link is left out. */
+async function shopIssuesInvoices() {
+  try {
+    const { data } = await client.getCharges();
+    return data.invoices === true;
+  } catch {
+    return null; // asked again at the next look-up
+  }
+}
+
 async function track(event) {
   event.preventDefault();
   clearTimeout(state.timer);
@@ -174,6 +185,7 @@ async function track(event) {
     // order; a customer still sees an order only with its email.
     if (order.customer_email.toLowerCase() !== email.toLowerCase()) throw new ShopApiError({ status: 404, code: 'not_found', message: 'Not found' });
     Object.assign(state, { orderId: order.order_id, email, lastSuccess: null });
+    if (state.invoices === null) state.invoices = await shopIssuesInvoices();
     renderOrder(order);
     const section = document.getElementById('tracking');
     section.hidden = false;

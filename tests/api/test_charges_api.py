@@ -40,6 +40,7 @@ def test_defaults_keep_todays_totals(client):
         "shipping_fee": 0,
         "free_shipping_above": None,
         "cod_fee": 0,
+        "invoices": False,
     }
 
 
@@ -75,8 +76,19 @@ def test_the_storefront_reads_the_charges(data_dir):
     answer = make_client(data_dir, **CHARGES).get("/api/charges").get_json()
     assert answer == {
         "status": "success",
-        "data": {"currency": "INR", "shipping_fee": 49, "free_shipping_above": 2000, "cod_fee": 30},
+        "data": {"currency": "INR", "shipping_fee": 49, "free_shipping_above": 2000, "cod_fee": 30, "invoices": False},
     }
+
+
+def test_the_charges_say_whether_the_shop_issues_invoices(data_dir):
+    seller = dict(
+        seller_legal_name="Bharat Heritage Prints",
+        seller_gstin="27AAPFU0939F1ZV",
+        seller_address="12 MG Road, Mumbai 400001",
+        seller_state="Maharashtra",
+    )
+    assert make_client(data_dir, **seller).get("/api/charges").get_json()["data"]["invoices"] is True
+    assert make_client(data_dir).get("/api/charges").get_json()["data"]["invoices"] is False
 
 
 def test_changing_the_payment_method_adds_or_drops_the_cod_fee(data_dir):

@@ -72,3 +72,10 @@ def test_a_busy_server_is_asked_again_only_after_its_retry_after(page, tracked):
     with page.expect_request(FULFILMENT):
         page.clock.run_for("00:20")
     assert len(tracked) == asked + 1, "asked again before Retry-After"
+
+
+def test_no_invoice_link_when_the_shop_issues_no_invoices(page, tracked):
+    """This shop has no SHOP_* seller settings, so an invoice would be refused (409): the tracking
+    page offers none. (With them set, tests/billing/test_checkout_charges_browser.py opens one.)"""
+    expect(page.locator("#tracking-total")).not_to_have_text("")
+    expect(page.locator("#invoice-row")).to_be_hidden()
