@@ -94,8 +94,10 @@ class SecurityHeaders:
                 headers.append(("Vary", f"{vary}, Origin" if vary else "Origin"))
             if "x-content-type-options" not in names:
                 headers.append(("X-Content-Type-Options", "nosniff"))
-            if "content-security-policy" not in names:
-                mimetype = names.get("content-type", "").split(";", 1)[0].strip().lower()
+            if "content-security-policy" not in names and "content-type" in names:
+                # Not on a body-less answer: a 304 revalidating a page would give the browser's
+                # cached copy the JSON policy, which blocks the page's own styles and scripts.
+                mimetype = names["content-type"].split(";", 1)[0].strip().lower()
                 headers.append(("Content-Security-Policy", PAGE_CSP if mimetype in self.PAGE_TYPES else API_CSP))
             if "referrer-policy" not in names:
                 headers.append(("Referrer-Policy", "same-origin"))

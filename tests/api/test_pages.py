@@ -158,3 +158,20 @@ def test_api_answers_vary_by_origin_and_carry_cors_headers_only_for_browsers(cli
     assert browser.headers["Access-Control-Allow-Origin"] == "http://localhost:5000"
     assert browser.headers.getlist("Vary") == ["Origin"]
     assert "Vary" not in client.get("/").headers  # a page: no CORS
+
+
+@pytest.mark.parametrize("path", ["/", "/track.html", "/js/track.js", "/css/shop.css"])
+def test_a_revalidated_page_keeps_its_own_security_policy(client, path):
+    """A reload asks again with the validators; the 304 must not carry the JSON answers' policy
+    (default-src 'none'), which the browser would apply to its cached page and so block its own
+    styles and scripts."""
+    first = client.get(path)
+    assert first.status_code == 200
+    validators = {}
+    if first.headers.get("ETag"):
+        validators["If-None-Match"] = first.headers["ETag"]
+    if first.headers.get("Last-Modified"):
+        validators["If-Modified-Since"] = first.headers["Last-Modified"]
+    again = client.get(path, headers=validators)
+    assert again.status_code == 304
+    assert again.headers.get("Content-Security-Policy") in (None, first.headers["Content-Security-Policy"])
