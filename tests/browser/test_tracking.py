@@ -79,3 +79,28 @@ def test_no_invoice_link_when_the_shop_issues_no_invoices(page, tracked):
     page offers none. (With them set, tests/billing/test_checkout_charges_browser.py opens one.)"""
     expect(page.locator("#tracking-total")).not_to_have_text("")
     expect(page.locator("#invoice-row")).to_be_hidden()
+
+
+def test_a_reload_shows_the_order_again_with_the_page_s_own_styles_and_script(browser, base_url):
+    """A reload revalidates the page and its files from the browser's cache (304s); the page must
+    still run its script and keep its styles (a 304 once carried the JSON answers' policy,
+    default-src 'none', which blocked both). Its own profile without request routing: routing
+    turns Chromium's cache off, and the cache is what this is about."""
+    context = browser.new_context(base_url=base_url, locale="en-IN", timezone_id="Asia/Kolkata")
+    elsewhere = []
+    context.on("request", lambda r: None if r.url.startswith(base_url) else elsewhere.append(r.url))
+    try:
+        page = context.new_page()
+        order_id = buy(page, unique_email("reload"))
+        page.get_by_role("link", name="Track this order").click()
+        heading = page.get_by_role("heading", name=f"Order {order_id}")
+        expect(heading).to_be_visible()
+        revalidated = []
+        page.on("response", lambda r: revalidated.append(r.url) if r.status == 304 else None)
+        page.reload()
+        expect(heading).to_be_visible()
+        assert page.evaluate("document.styleSheets[0].cssRules.length") > 0
+        assert revalidated, "the reload was answered from the server, not from the cache"
+        assert elsewhere == []
+    finally:
+        context.close()
