@@ -61,23 +61,40 @@ TARGETS = {
 }
 
 
+def cpu_times(pid: int) -> tuple[float, float] | None:
+    """User and system CPU seconds process `pid` has used so far (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / ticks, int(fields[12]) / ticks  # utime, stime
+
+
+def cpu_per_request(before: tuple | None, after: tuple | None, requests_done: int, seconds: float) -> dict | None:
+    """What one request cost a process: user and system CPU ms, and the processors it kept busy."""
+    if before is None or after is None or not requests_done:
+        return None
+    user, system = after[0] - before[0], after[1] - before[1]
+    return {
+        "user_ms": round(1000 * user / requests_done, 3),
+        "sys_ms": round(1000 * system / requests_done, 3),
+        "ms": round(1000 * (user + system) / requests_done, 3),
+        "cores": round((user + system) / seconds, 2) if seconds else None,
+    }
+
+
 def wait_idle(pid: int, *, busy_share: float = 0.05, timeout: float = 60.0) -> None:
     """Wait until process `pid` uses under `busy_share` of a processor over half a second (Linux
     /proc; elsewhere a fixed pause), so that one server's leftover work does not load the next run."""
-    stat = Path(f"/proc/{pid}/stat")
-    if not stat.exists():
+    if cpu_times(pid) is None:
         time.sleep(2.0)
         return
-
-    def cpu_seconds() -> float:
-        fields = stat.read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        before = cpu_seconds()
+        before = sum(cpu_times(pid) or (0.0, 0.0))
         time.sleep(0.5)
-        if cpu_seconds() - before < busy_share * 0.5:
+        if sum(cpu_times(pid) or (0.0, 0.0)) - before < busy_share * 0.5:
             return
 
 
@@ -113,8 +130,22 @@ class Bench:
         """A writable data directory holding `stored` orders made by the store's code."""
         return working_copy(cached_seed(stored, fsync=self.args.seed_fsync, log=self.say), self.scratch / name)
 
-    def load(self, name: str, url: str, *, method: str = "GET", body: dict | None = None, **context) -> dict:
+    def load(
+        self,
+        name: str,
+        url: str,
+        *,
+        method: str = "GET",
+        body: dict | None = None,
+        watch: dict[str, Process] | None = None,
+        **context,
+    ) -> dict:
+        """One load run; `watch` names the processes whose CPU per request is recorded with it
+        (the server, and the emulator it pushes to)."""
         payload = json.dumps(body).encode() if body is not None else None
+        watched = {who: process.proc.pid for who, process in (watch or {}).items()}
+        before = {who: cpu_times(pid) for who, pid in watched.items()}
+        began = time.monotonic()
         figures = run_load(
             url,
             tool=self.args.tool,
@@ -123,11 +154,19 @@ class Bench:
             connections=self.args.connections,
             duration=self.args.duration,
         )
+        elapsed = time.monotonic() - began
+        cpu = {
+            who: cpu_per_request(before[who], cpu_times(pid), figures["requests"], elapsed)
+            for who, pid in watched.items()
+        }
+        figures["cpu"] = {who: cost for who, cost in cpu.items() if cost}
         figures.update(context)
         self.results["scenarios"][name] = figures
+        server_cpu = figures["cpu"].get("server")
         self.say(
             f"  {name:<28} {figures['rps']:>9.1f} req/s  p50 {figures['p50_ms']:>7.2f} ms  "
             f"p99 {figures['p99_ms']:>7.2f} ms  errors {figures['errors']}"
+            + (f"  server CPU {server_cpu['ms']:.2f} ms/req" if server_cpu else "")
         )
         return figures
 
@@ -153,7 +192,7 @@ class Bench:
         server, started = self.start_server(self.data_dir(stored, f"off-{stored}"))
         try:
             self.results["startup"][str(stored)] = {"cold_start_s": round(started, 2), **rss_mb(server.proc.pid)}
-            context = {"stored": stored, "qikink": "off"}
+            context = {"stored": stored, "qikink": "off", "watch": {"server": server}}
             if full:
                 self.load(f"health@{stored}", f"{server.url}/api/health", **context)
             self.load(f"create@{stored}", f"{server.url}/api/orders", method="POST", body=order_body(), **context)
@@ -222,7 +261,7 @@ class Bench:
         self.say(f"peer: Flask + SQLite (WAL, synchronous=FULL), {stored:,} orders stored")
         app, url = self.start_peer(stored)
         try:
-            context = {"stored": stored, "qikink": "off"}
+            context = {"stored": stored, "qikink": "off", "watch": {"server": app}}
             self.load(f"peer_health@{stored}", f"{url}/api/health", **context)
             self.load(f"peer_create@{stored}", f"{url}/api/orders", method="POST", body=order_body(), **context)
         finally:
@@ -242,8 +281,8 @@ class Bench:
         pids = (server.proc.pid, peer_app.proc.pid)
         try:
             for round_no in range(1, rounds + 1):
-                for who, url in (("ours", server.url), ("peer", peer_url)):
-                    context = {"stored": stored, "qikink": "off", "round": round_no}
+                for who, url, process in (("ours", server.url, server), ("peer", peer_url, peer_app)):
+                    context = {"stored": stored, "qikink": "off", "round": round_no, "watch": {"server": process}}
                     for pid in pids:
                         wait_idle(pid)
                     self.load(f"h2h_{who}_health@{stored}#{round_no}", f"{url}/api/health", **context)
@@ -275,7 +314,7 @@ class Bench:
         server, started = self.start_server(data_dir, extra_env={"DATABASE_URL": url})
         try:
             self.results["startup"][f"pg-{stored}"] = {"cold_start_s": round(started, 2), **rss_mb(server.proc.pid)}
-            context = {"stored": stored, "qikink": "off", "storage": "postgres"}
+            context = {"stored": stored, "qikink": "off", "storage": "postgres", "watch": {"server": server}}
             self.load(f"pg_create@{stored}", f"{server.url}/api/orders", method="POST", body=order_body(), **context)
             order_id = self.place_one(server)
             self.load(
@@ -305,7 +344,7 @@ class Bench:
         try:
             server, _ = self.start_server(self.data_dir(stored, f"push-{stored}"), emulator_url=emulator.url)
             try:
-                context = {"stored": stored, "qikink": "emulator"}
+                context = {"stored": stored, "qikink": "emulator", "watch": {"server": server, "emulator": emulator}}
                 self.load(f"health_push@{stored}", f"{server.url}/api/health", **context)
                 self.load(
                     f"create_push@{stored}", f"{server.url}/api/orders", method="POST", body=order_body(), **context
@@ -359,6 +398,7 @@ class Bench:
                 body=order_body(),
                 stored=stored,
                 qikink="off",
+                watch={"server": app},
             )
         finally:
             app.kill()  # it would otherwise finish every queued multi-second rewrite first
@@ -442,15 +482,20 @@ def table(results: dict) -> str:
     s = results["scenarios"]
     ceiling = next((v["rps"] for k, v in s.items() if k.startswith("health@")), None)
     lines = [
-        "| scenario | stored | Qikink | req/s | p50 ms | p99 ms | errors | % of ceiling |",
-        "|---|---:|---|---:|---:|---:|---:|---:|",
+        "| scenario | stored | Qikink | req/s | p50 ms | p99 ms | errors | % of ceiling "
+        "| server CPU ms/req (user + sys), cores | emulator CPU ms/req |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, f in s.items():
         share = f"{100 * f['rps'] / ceiling:.0f} %" if ceiling else ""
         label = name.split("@")[0] + (f" #{name.split('#')[1]}" if "#" in name else "")
+        cpu = f.get("cpu", {})
+        server = cpu.get("server")
+        server_cpu = f"{server['user_ms']:.2f} + {server['sys_ms']:.2f}, {server['cores']}" if server else ""
+        emulator_cpu = f"{cpu['emulator']['ms']:.2f}" if "emulator" in cpu else ""
         lines.append(
             f"| {label} | {f.get('stored', ''):,} | {f.get('qikink', '')} | {f['rps']:,.0f} | "
-            f"{f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {f['errors']} | {share} |"
+            f"{f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {f['errors']} | {share} | {server_cpu} | {emulator_cpu} |"
         )
     lines += ["", "| ratio | value | target |", "|---|---:|---:|"]
     for name, value in results["ratios"].items():

@@ -7,8 +7,16 @@ import sys
 import pytest
 
 from bench.load import run_python
+from bench.run import cpu_per_request
 from tests.harness import ROOT
 from tests.postgres_server import find_bindir
+
+
+def test_cpu_per_request_divides_what_the_run_used():
+    cost = cpu_per_request((1.0, 0.5), (3.0, 1.5), 1000, 2.0)
+    assert cost == {"user_ms": 2.0, "sys_ms": 1.0, "ms": 3.0, "cores": 1.5}
+    assert cpu_per_request(None, (3.0, 1.5), 1000, 2.0) is None  # no /proc: nothing made up
+    assert cpu_per_request((1.0, 0.5), (3.0, 1.5), 0, 2.0) is None
 
 
 def test_load_generator_refuses_anything_but_loopback():
@@ -58,6 +66,10 @@ def test_benchmark_runs_with_tiny_parameters(tmp_path):
         assert scenarios[name]["requests"] > 0, name
         assert scenarios[name]["errors"] == 0, name
     assert results["startup"]["100"]["cold_start_s"] > 0
+    if sys.platform.startswith("linux"):  # CPU per request comes from /proc
+        assert scenarios["create@100"]["cpu"]["server"]["ms"] > 0
+        assert scenarios["create_push@100"]["cpu"]["emulator"]["ms"] > 0
+        assert scenarios["h2h_peer_create@100#1"]["cpu"]["server"]["ms"] > 0
     assert set(results["ratios"]) >= {
         "create_vs_ceiling",
         "create_push_vs_ceiling",
