@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,32 @@ def store(request, data_dir):
         request.addfinalizer(store.close)
         return store
     return MemoryOrderStore(catalogue)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium for Playwright; the browser tests skip without it, except under CI=true."""
+    from tests.browser.shop_server import find_chromium
+
+    path = find_chromium()
+    if path is None:
+        message = "Chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + " (CI=true: a missing browser fails the run)")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One Chromium for the whole run: Playwright's sync API allows one instance at a time, so
+    every browser test (tests/browser, tests/billing) shares this one."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

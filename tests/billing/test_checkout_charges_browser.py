@@ -4,14 +4,12 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.browser.admin_pages import show_orders_of
 from tests.browser.shop_pages import add_to_cart, confirmed_order_id, fill_checkout
-from tests.browser.shop_server import find_chromium, start_shop_server
+from tests.browser.shop_server import start_shop_server
 
 SHOP = {
     "SHIPPING_FEE": "49",
@@ -28,18 +26,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    chromium = find_chromium()
-    if chromium is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Chromium not found (CI=true: a missing browser fails the run)")
-        pytest.skip("Chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH")
+def shop(tmp_path_factory, browser):
     folder = tmp_path_factory.mktemp("charges-shop")
     server = start_shop_server(folder / "data", folder, env=SHOP)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield server, browser
-        browser.close()
+    yield server, browser
     server.stop()
 
 

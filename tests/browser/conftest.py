@@ -1,42 +1,23 @@
 """Browser fixtures: Debian's Chromium driven by Playwright, against the real server process
 (`python -m backend`) and the Qikink emulator process over HTTP on 127.0.0.1 (tests/browser/shop_server.py).
 
-Without Chromium the browser tests skip with a message, except with CI=true, where they fail.
+Without Chromium the browser tests skip with a message, except with CI=true, where they fail (the
+`chromium_path` and `browser` fixtures are in tests/conftest.py, shared with tests/billing).
 Every request the browser makes to a host other than 127.0.0.1/localhost is aborted.
 """
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser.shop_server import find_chromium, serve_frontend, start_shop_server
+from tests.browser.shop_server import serve_frontend, start_shop_server
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 # Two shared cores run the server, the emulator and Chromium: give web-first assertions room.
 expect.set_options(timeout=10_000)
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    path = find_chromium()
-    if path is None:
-        message = "Chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + " (CI=true: a missing browser fails the run)")
-        pytest.skip(message)
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
