@@ -4,7 +4,9 @@ an injectable clock (time.time by default) so that tests can fix the time."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+
+IST = timezone(timedelta(hours=5, minutes=30))  # India Standard Time: the dates on invoices and credit notes
 
 
 def utc_now(clock=time.time) -> datetime:

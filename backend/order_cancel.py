@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from .billing.credit_note import issue_credit_note
 from .customer_email.outbox import queue_email
 from .errors import NotCancellable, OrderBusy
 from .fulfilment.events import CANCEL_IN_DASHBOARD, add_event, now_iso
@@ -102,6 +103,7 @@ class Cancellation:
             )
             add_event(order, "cancelled", "Cancelled before it was sent to Qikink", timestamp)
             queue_email(order, "cancelled", timestamp)
+            issue_credit_note(order, tx, timestamp)  # when it was invoiced
         else:
             if not admin:
                 raise NotCancellable(

@@ -44,7 +44,16 @@ INTEGRATION_STATUS = {
 
 
 def public_order(order: dict) -> dict:
-    return {field: order.get(field) for field in PUBLIC_ORDER_FIELDS} | stored_charges(order)
+    return {field: order.get(field) for field in PUBLIC_ORDER_FIELDS} | stored_charges(order) | documents(order)
+
+
+def documents(order: dict) -> dict:
+    """The numbers of the order's GST documents: its invoice once issued, and the credit note that
+    reverses it once the invoiced order is cancelled (null until then)."""
+    return {
+        "invoice_number": (order.get("invoice") or {}).get("invoice_number"),
+        "credit_note_number": (order.get("credit_note") or {}).get("credit_note_number"),
+    }
 
 
 def admin_order(order: dict) -> dict:

@@ -1,6 +1,7 @@
 """Screenshots of the checkout with charges and of a GST invoice, for the README:
 `.venv/bin/python scripts/screenshots_billing.py` (like scripts/screenshots.py, whose pages it
-leaves alone). Writes docs/checkout-charges.png and docs/invoice.png."""
+leaves alone). Writes docs/checkout-charges.png, docs/invoice.png and docs/credit-note.png (the
+same order, cancelled from its tracking page)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,14 @@ SHOP = {
     "SHOP_ADDRESS": "4th Floor, 21 Linking Road, Bandra West, Mumbai 400050",
     "SHOP_STATE": "Maharashtra",
 }
+
+
+def print_view(document, path: Path) -> None:
+    """A screenshot of a document page as it prints (A4 width)."""
+    document.wait_for_load_state()
+    document.emulate_media(media="print")
+    document.set_viewport_size({"width": 900, "height": 1200})
+    document.screenshot(path=path, full_page=True)
 
 
 def main() -> int:
@@ -56,20 +65,25 @@ def main() -> int:
             expect(page.locator("#summary-cod")).to_have_text("₹30")
             page.locator(".side").screenshot(path=DOCS / "checkout-charges.png")
 
+            # Qikink down for this order, so that its customer can still cancel it (for the credit note).
+            server.emulator.fault("503", count=1000, paths=["/api/order/create"])
             page.get_by_role("button", name="Place order").click()
             confirmed_order_id(page)
             page.get_by_role("link", name="Track this order").click()
             with context.expect_page() as opened:
                 page.get_by_role("link", name="Invoice").click()
-            invoice = opened.value
-            invoice.wait_for_load_state()
-            invoice.emulate_media(media="print")
-            invoice.set_viewport_size({"width": 900, "height": 1200})
-            invoice.screenshot(path=DOCS / "invoice.png", full_page=True)
+            print_view(opened.value, DOCS / "invoice.png")
+
+            page.bring_to_front()
+            page.get_by_role("button", name="Cancel order").click()
+            page.get_by_role("button", name="Yes, cancel it").click()
+            with context.expect_page() as opened:
+                page.get_by_role("link", name="Credit note").click()
+            print_view(opened.value, DOCS / "credit-note.png")
         finally:
             browser.close()
             server.stop()
-    print(f"Wrote checkout-charges.png and invoice.png in {DOCS}")
+    print(f"Wrote checkout-charges.png, invoice.png and credit-note.png in {DOCS}")
     return 0
 
 

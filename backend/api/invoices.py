@@ -1,8 +1,9 @@
-"""/api/charges and /api/orders/<id>/invoice: what an order will cost, and its GST invoice."""
+"""/api/charges, /api/orders/<id>/invoice and /credit-note: what an order will cost, its GST invoice
+and, once an invoiced order is cancelled, the credit note reversing it."""
 
 from flask import Blueprint, request
 
-from ..billing.page import CSP, render_invoice
+from ..billing.page import CSP, render_credit_note, render_invoice
 from . import is_admin, services
 
 bp = Blueprint("invoices", __name__, url_prefix="/api")
@@ -20,11 +21,22 @@ def get_charges():
 def get_invoice(order_id):
     """The order's tax invoice (issued at the first request): HTML to print, or JSON when asked."""
     invoice = services().invoices.invoice(order_id, email=request.args.get("email"), admin=is_admin())
+    return _document(invoice, render_invoice)
+
+
+@bp.get("/orders/<order_id>/credit-note")
+def get_credit_note(order_id):
+    """The credit note of a cancelled order that was invoiced: HTML to print, or JSON when asked."""
+    note = services().invoices.credit_note(order_id, email=request.args.get("email"), admin=is_admin())
+    return _document(note, render_credit_note)
+
+
+def _document(document: dict, render):
     wanted = request.accept_mimetypes.best_match(["text/html", "application/json"])
     if wanted == "application/json":
-        return {"status": "success", "data": invoice}, 200, {"Vary": "Accept"}
+        return {"status": "success", "data": document}, 200, {"Vary": "Accept"}
     return (
-        render_invoice(invoice),
+        render(document),
         200,
         {
             "Content-Type": "text/html; charset=utf-8",

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 
+from ..clock import IST, now_iso
 from ..errors import InvoiceUnavailable
 from ..models import money_json
 from .charges import stored_charges
+from .credit_note import credit_note_problem, issue_credit_note
 from .gst import STATE_CODES, UTGST_TERRITORIES, GstRules, split_halves, split_inclusive
 from .words import rupees_in_words
 
-IST = timezone(timedelta(hours=5, minutes=30))
 SEQUENCE = "invoice"
 NUMBER_PREFIX = "INV-"  # with 6 digits: 10 characters, within GST's 16 (letters, digits, '-' and '/')
 ZERO = Decimal("0")
@@ -212,3 +213,20 @@ class InvoiceService:
             return True
 
         return self.store.transact_order(order_id, issue)["invoice"]
+
+    def credit_note(self, order_id: str, *, email: str | None = None, admin: bool = False) -> dict:
+        """The credit note of a cancelled, invoiced order (404 like the order, 409 when it has none
+        to give). Issued with the cancel; one cancelled before credit notes existed gets it now."""
+        order = self.orders.get(order_id, email=email, admin=admin)
+        if order.get("credit_note"):
+            return order["credit_note"]
+        if problem := credit_note_problem(order):
+            raise InvoiceUnavailable(problem)
+        timestamp = now_iso(self.clock)
+
+        def issue(order, tx):
+            if problem := credit_note_problem(order):
+                raise InvoiceUnavailable(problem)
+            return issue_credit_note(order, tx, timestamp)
+
+        return self.store.transact_order(order_id, issue)["credit_note"]

@@ -1,4 +1,4 @@
-"""The invoice as a printable HTML page: one self-contained document (its style inline, allowed by
+"""The invoice (and a credit note) as a printable HTML page: one self-contained document (its style inline, allowed by
 hash in its own Content-Security-Policy), no script, no font or file from anywhere else."""
 
 from __future__ import annotations
@@ -52,4 +52,9 @@ _env.filters["long_date"] = long_date
 
 def render_invoice(invoice: dict) -> str:
     """The printable page of an invoice document (every value escaped)."""
-    return _env.get_template("invoice.html").render(invoice=invoice, style=STYLE)
+    return _env.get_template("invoice.html").render(invoice=invoice, credit=False, style=STYLE)
+
+
+def render_credit_note(note: dict) -> str:
+    """The printable page of a credit note: the invoice's layout, titled and numbered as a credit note."""
+    return _env.get_template("invoice.html").render(invoice=note, credit=True, style=STYLE)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 
+from ..billing.credit_note import issue_credit_note
 from ..clock import iso_utc, now_iso
 from ..customer_email.outbox import NoEmails, queue_email
 from ..qikink import QikinkError, QikinkNotFound, QikinkRateLimited
@@ -83,10 +84,12 @@ class StatusTracker:
             queue_email(order, "shipped", timestamp)  # first seen on its way: once
         elif order["status"] == "cancelled":
             queue_email(order, "cancelled", timestamp)
-        if new == "cancelled" and tx is not None and not order.get("stock_returned"):
-            for item in order["items"]:
-                tx.return_stock(item["sku"], item["quantity"])
-            order["stock_returned"] = True
+        if new == "cancelled" and tx is not None:
+            if not order.get("stock_returned"):
+                for item in order["items"]:
+                    tx.return_stock(item["sku"], item["quantity"])
+                order["stock_returned"] = True
+            issue_credit_note(order, tx, timestamp)  # when it was invoiced: with the status, once
 
     def _take(self, order_id: str, remote: dict) -> dict | None:
         """Store what changed in one order Qikink reported; a poll that changed nothing is noted

@@ -63,6 +63,8 @@ _ORDER = {
     "qikink_message": None,
     "created_at": _TIME,
     "updated_at": _TIME,
+    "invoice_number": None,
+    "credit_note_number": None,
 }
 ORDER_CREATED = {
     "status": "success",
@@ -146,6 +148,16 @@ INVOICE = {
         "total_in_words": "Rupees One Thousand Three Hundred Forty-Eight Only",
         "charges_rate_rule": "Shipping and the cash-on-delivery fee are part of the supply of the goods (composite "
         "supply) and taxed at the rate of its principal supply",
+    },
+}
+CREDIT_NOTE = {
+    "status": "success",
+    "data": {
+        "credit_note_number": "CN-000001",
+        "credit_note_date": "2025-12-05",
+        "issued_at": "2025-12-05T10:00:00+05:30",
+        "reason": "Order cancelled: the supply invoiced was not made, and the amount is credited in full",
+        **{key: value for key, value in INVOICE["data"].items() if key != "issued_at"},
     },
 }
 ORDER_CANCELLED = {

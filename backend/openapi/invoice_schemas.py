@@ -1,4 +1,5 @@
-"""The JSON Schema of the GST tax invoice (GET /api/orders/{order_id}/invoice as JSON)."""
+"""The JSON Schemas of the GST tax invoice and of the credit note reversing it (GET
+/api/orders/{order_id}/invoice and /credit-note as JSON)."""
 
 from __future__ import annotations
 
@@ -76,5 +77,30 @@ def invoice_schema() -> dict:
             "totals": obj((*amounts, "total"), {**{name: MONEY for name in amounts}, "total": MONEY}),
             "total_in_words": text,
             "charges_rate_rule": text,
+        },
+    )
+
+
+def credit_note_schema() -> dict:
+    """GET /api/orders/{order_id}/credit-note as JSON: the invoice's parties, lines and totals,
+    credited in full, under a number of its own."""
+    invoice = invoice_schema()
+    return obj(
+        ("credit_note_number", "credit_note_date", "reason", *invoice["required"]),
+        {
+            "credit_note_number": {
+                "type": "string",
+                "pattern": "^CN-[0-9]{6,}$",
+                "description": "From the shop's own gap-free credit note sequence, given when the invoiced "
+                "order was cancelled.",
+            },
+            "credit_note_date": {"type": "string", "format": "date", "description": "India time."},
+            "reason": {"type": "string"},
+            **invoice["properties"],
+            "invoice_number": {
+                **invoice["properties"]["invoice_number"],
+                "description": "The invoice this credit note reverses.",
+            },
+            "invoice_date": {**invoice["properties"]["invoice_date"], "description": "The reversed invoice's date."},
         },
     )

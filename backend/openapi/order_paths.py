@@ -1,11 +1,19 @@
 """The orders' paths: placing, listing, reading, correcting and cancelling orders, an order's
-invoice and the charges shown before checkout."""
+invoice and credit note, and the charges shown before checkout."""
 
 from __future__ import annotations
 
 from . import examples
 from .fields import ref
 from .operations import ADMIN, JSON, body, errors, ok, order_id_param, param
+
+# Who may read one order (and its invoice and credit note) without the admin key.
+CUSTOMER_EMAIL = {
+    "name": "email",
+    "in": "query",
+    "description": "The order's customer_email (any case); not needed by an admin.",
+    "schema": {"type": "string"},
+}
 
 
 def order_paths() -> dict:
@@ -108,14 +116,7 @@ def order_paths() -> dict:
                 "summary": "One order (admin, or its customer's email)",
                 "description": "Anyone else gets 404, never 403: order ids cannot be confirmed by guessing.",
                 "security": [{}, *ADMIN],
-                "parameters": [
-                    {
-                        "name": "email",
-                        "in": "query",
-                        "description": "The order's customer_email (any case); not needed by an admin.",
-                        "schema": {"type": "string"},
-                    }
-                ],
+                "parameters": [CUSTOMER_EMAIL],
                 "responses": {
                     **ok(
                         "OrderAnswer",
@@ -140,39 +141,29 @@ def order_paths() -> dict:
                 },
             },
         },
-        "/api/orders/{order_id}/invoice": {
-            "parameters": [order_id],
-            "get": {
-                "operationId": "getInvoice",
-                "tags": ["orders"],
-                "summary": "The order's GST tax invoice (admin, or its customer's email)",
-                "description": "Issued at the first request, with the next number of the shop's gap-free "
-                "invoice sequence, and never changed afterwards. A printable HTML page, or this "
-                "JSON with `Accept: application/json`. Same access rule as the order: 404 for "
-                "anyone else. 409 `invoice_unavailable` (with the reason) for a cancelled order "
-                "not invoiced before, a one-line address (no place of supply), or a shop "
-                "without SHOP_GSTIN.",
-                "security": [{}, *ADMIN],
-                "parameters": [
-                    {
-                        "name": "email",
-                        "in": "query",
-                        "description": "The order's customer_email (any case); not needed by an admin.",
-                        "schema": {"type": "string"},
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The invoice.",
-                        "content": {
-                            JSON: {"schema": ref("Invoice"), "example": examples.INVOICE},
-                            "text/html": {"schema": {"type": "string"}},
-                        },
-                    },
-                    **errors(404, only={409: ["invoice_unavailable"]}),
-                },
-            },
-        },
+        "/api/orders/{order_id}/invoice": _gst_document(
+            order_id,
+            "getInvoice",
+            "The order's GST tax invoice (admin, or its customer's email)",
+            "Issued at the first request, with the next number of the shop's gap-free invoice sequence, "
+            "and never changed afterwards. A printable HTML page, or this JSON with `Accept: "
+            "application/json`. Same access rule as the order: 404 for anyone else. 409 "
+            "`invoice_unavailable` (with the reason) for a cancelled order not invoiced before, a "
+            "one-line address (no place of supply), or a shop without SHOP_GSTIN.",
+            ("Invoice", "The invoice.", examples.INVOICE),
+        ),
+        "/api/orders/{order_id}/credit-note": _gst_document(
+            order_id,
+            "getCreditNote",
+            "The credit note of a cancelled order that was invoiced (admin, or its customer's email)",
+            "Issued when the invoiced order is cancelled, in the same write as the status, with the next "
+            "number of the shop's gap-free credit note sequence (an order cancelled before credit notes "
+            "existed gets it at the first request). It reverses the invoice in full and never changes "
+            "afterwards. A printable HTML page, or this JSON with `Accept: application/json`. Same "
+            "access rule as the order: 404 for anyone else. 409 `invoice_unavailable` (with the "
+            "reason) for an order that is not cancelled, or was cancelled before it was invoiced.",
+            ("CreditNote", "The credit note.", examples.CREDIT_NOTE),
+        ),
         "/api/charges": {
             "get": {
                 "operationId": "getCharges",
@@ -197,18 +188,37 @@ def order_paths() -> dict:
                 "attempt may have reached Qikink, Qikink is asked first. "
                 "Cancelling again answers the same order. No body.",
                 "security": [{}, *ADMIN],
-                "parameters": [
-                    {
-                        "name": "email",
-                        "in": "query",
-                        "description": "The order's customer_email (any case); not needed by an admin.",
-                        "schema": {"type": "string"},
-                    }
-                ],
+                "parameters": [CUSTOMER_EMAIL],
                 "responses": {
                     **ok("OrderAnswer", "Cancelled, or cancel_requested (see `message`).", examples.ORDER_CANCELLED),
                     **errors(401, 404, 503, only={409: ["not_cancellable", "order_busy"]}),
                 },
+            },
+        },
+    }
+
+
+def _gst_document(order_id: dict, operation_id: str, summary: str, description: str, answer: tuple) -> dict:
+    """GET of one of an order's GST documents: HTML to print, or JSON; the order's access rule."""
+    schema, what, example = answer
+    return {
+        "parameters": [order_id],
+        "get": {
+            "operationId": operation_id,
+            "tags": ["orders"],
+            "summary": summary,
+            "description": description,
+            "security": [{}, *ADMIN],
+            "parameters": [CUSTOMER_EMAIL],
+            "responses": {
+                "200": {
+                    "description": what,
+                    "content": {
+                        JSON: {"schema": ref(schema), "example": example},
+                        "text/html": {"schema": {"type": "string"}},
+                    },
+                },
+                **errors(404, only={409: ["invoice_unavailable"]}),
             },
         },
     }

@@ -7,7 +7,7 @@ from ..api.orders import PAGE_RANGE, PER_PAGE_RANGE
 from ..models import ADDRESS_REQUIRED, ORDER_ID_RE, ORDER_STATUSES, PAYMENT_METHODS, QIKINK_STATUSES
 from ..order_views import INTEGRATION_STATUS
 from .fields import COUNT, MONEY, STRING_OR_NULL, SUCCESS, obj, ref
-from .invoice_schemas import invoice_schema
+from .invoice_schemas import credit_note_schema, invoice_schema
 
 
 def order_status_schemas() -> dict:
@@ -70,8 +70,19 @@ def order_response_schemas() -> dict:
         "created_at": {"type": "string", "format": "date-time"},
         "updated_at": {"type": "string", "format": "date-time"},
     }
+    documents = {
+        "invoice_number": {
+            "type": ["string", "null"],
+            "description": "The order's GST invoice, once issued (GET /api/orders/{order_id}/invoice).",
+        },
+        "credit_note_number": {
+            "type": ["string", "null"],
+            "description": "The credit note reversing the invoice, once the invoiced order is cancelled "
+            "(GET /api/orders/{order_id}/credit-note).",
+        },
+    }
     return {
-        "Order": obj(order_fields, order_fields),
+        "Order": obj(order_fields, {**order_fields, **documents}),
         "Charges": obj(
             ("status", "data"),
             {
@@ -97,6 +108,7 @@ def order_response_schemas() -> dict:
             },
         ),
         "Invoice": obj(("status", "data"), {"status": SUCCESS, "data": invoice_schema()}),
+        "CreditNote": obj(("status", "data"), {"status": SUCCESS, "data": credit_note_schema()}),
         "OrderCreated": obj(
             ("status", "message", "data", "qikink_integration"),
             {

@@ -50,8 +50,18 @@ function totalText(order) {
 /** The customer's own invoice link (their email, not the admin key, opens it in a new tab). */
 function invoiceLink(order) {
   if (typeof order.shipping_address === 'string') return 'Needs a structured address first';
+  if (order.status === 'cancelled' && !order.invoice_number) return 'None (cancelled before it was invoiced)';
   const href = safeHref(page.session.client().invoiceUrl(order.order_id, order.customer_email));
-  return href ? el('a', { href, target: '_blank', rel: 'noopener' }, 'Invoice') : '—';
+  const label = order.invoice_number ? `Invoice ${order.invoice_number}` : 'Invoice';
+  return href ? el('a', { href, target: '_blank', rel: 'noopener' }, label) : '—';
+}
+
+/** The credit note reversing the invoice of a cancelled order (none for an order never invoiced). */
+function creditNoteLink(order) {
+  if (order.status !== 'cancelled' || !order.invoice_number) return '—';
+  const href = safeHref(page.session.client().creditNoteUrl(order.order_id, order.customer_email));
+  const label = order.credit_note_number ? `Credit note ${order.credit_note_number}` : 'Credit note';
+  return href ? el('a', { href, target: '_blank', rel: 'noopener' }, label) : '—';
 }
 
 const EMAIL_NAMES = { confirmation: 'Order confirmation', shipped: 'Shipped', cancelled: 'Cancelled' };
@@ -72,7 +82,8 @@ function renderOrder(order) {
     block('Summary', el('dl', { className: 'facts' }, ...facts([
       ['Placed', when(order.created_at)], ['Last change', when(order.updated_at)],
       ['Email', order.customer_email], ['Payment', PAYMENT_NAMES[order.payment_method] || order.payment_method],
-      ['Total', totalText(order)], ['Invoice', invoiceLink(order)], ['Qikink says', order.qikink_message || '—'],
+      ['Total', totalText(order)], ['Invoice', invoiceLink(order)], ['Credit note', creditNoteLink(order)],
+      ['Qikink says', order.qikink_message || '—'],
     ]))),
     block('Shipping address', ...addressLines(order.shipping_address)),
     block('Shipment', el('dl', { className: 'facts' }, ...facts([

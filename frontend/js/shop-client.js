@@ -280,5 +280,7 @@ export function createShopClient({
     getCharges: () => get('/api/charges'),
     /** The printable invoice's address (a page to open, not JSON to fetch). */
     invoiceUrl: (orderId, email) => `${base}/api/orders/${encode(orderId)}/invoice?${new URLSearchParams({ email })}`,
+    /** The printable credit note of a cancelled order that was invoiced. */
+    creditNoteUrl: (orderId, email) => `${base}/api/orders/${encode(orderId)}/credit-note?${new URLSearchParams({ email })}`,
   };
 }

@@ -38,7 +38,7 @@ const EVENT_WORDS = {
 };
 
 const client = createShopClient({ baseUrl: apiBaseUrl() });
-const state = { orderId: '', email: '', timer: null, lastSuccess: null, invoices: null };
+const state = { orderId: '', email: '', timer: null, lastSuccess: null, invoices: null, invoiced: false, cancelSeen: false };
 
 function statusWords(status) {
   return STATUS_WORDS[status] || [status.replaceAll('_', ' '), ''];
@@ -55,10 +55,19 @@ function renderOrder(order) {
   say('tracking-total', `${formatRupees(order.total)}${extras.length ? ` (items ${formatRupees(order.subtotal)}, ${extras.join(', ')})` : ''}, `
     + `${PAYMENT_NAMES[order.payment_method] || order.payment_method}`);
   // An invoice needs a shop that issues them, and the state of a structured address; a cancelled
-  // order that was never invoiced gets none.
-  const invoiceable = state.invoices === true && typeof address !== 'string' && order.status !== 'cancelled';
+  // order that was never invoiced gets none, one that was keeps it and gets a credit note.
+  const email = state.email || order.customer_email;
+  state.invoiced = Boolean(order.invoice_number);
+  const invoiceable = state.invoices === true && typeof address !== 'string' && (order.status !== 'cancelled' || state.invoiced);
   document.getElementById('invoice-row').hidden = !invoiceable;
-  if (invoiceable) document.getElementById('invoice-link').href = client.invoiceUrl(order.order_id, state.email || order.customer_email);
+  if (invoiceable) document.getElementById('invoice-link').href = client.invoiceUrl(order.order_id, email);
+  document.getElementById('credit-note-link').href = client.creditNoteUrl(order.order_id, email);
+  showCreditNote(order.status === 'cancelled');
+}
+
+/** The credit note of a cancelled order that had been invoiced (issued with the cancellation). */
+function showCreditNote(cancelled) {
+  document.getElementById('credit-note-row').hidden = !(cancelled && state.invoiced);
 }
 
 function renderFulfilment(view) {
@@ -67,7 +76,11 @@ function renderFulfilment(view) {
   say('tracking-explainer', explainer);
   say('tracking-courier', view.courier || 'Not assigned yet');
   say('tracking-awb', view.tracking_number || 'Not assigned yet');
-  if (view.status === 'cancelled') document.getElementById('invoice-row').hidden = true; // none is issued any more
+  if (view.status === 'cancelled' && !state.cancelSeen) {
+    // Cancelled since the order was shown: read it again for its invoice and credit note links.
+    state.cancelSeen = true;
+    client.getOrder(state.orderId, state.email).then(({ data }) => renderOrder(data), () => {});
+  }
   const href = safeHref(view.tracking_url);
   const link = document.getElementById('tracking-link');
   document.getElementById('tracking-link-row').hidden = !href;
@@ -107,6 +120,8 @@ async function cancelOrder() {
   try {
     const { data: order } = await client.cancelOrder(state.orderId, state.email);
     document.getElementById('cancel-confirm').hidden = true;
+    renderOrder(order); // its invoice stays, and a credit note reverses it
+    state.cancelSeen = order.status === 'cancelled';
     say('cancel-message', order.status === 'cancelled' ? 'Your order is cancelled.'
       : 'Our printer already has your order: we have asked for it to be cancelled.');
     clearTimeout(state.timer);
@@ -184,7 +199,7 @@ async function track(event) {
     // On the shop's own machine the API treats this page as admin (loopback) and answers any
     // order; a customer still sees an order only with its email.
     if (order.customer_email.toLowerCase() !== email.toLowerCase()) throw new ShopApiError({ status: 404, code: 'not_found', message: 'Not found' });
-    Object.assign(state, { orderId: order.order_id, email, lastSuccess: null });
+    Object.assign(state, { orderId: order.order_id, email, lastSuccess: null, cancelSeen: order.status === 'cancelled' });
     if (state.invoices === null) state.invoices = await shopIssuesInvoices();
     renderOrder(order);
     const section = document.getElementById('tracking');

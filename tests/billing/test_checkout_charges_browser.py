@@ -103,3 +103,40 @@ def test_the_admin_order_view_shows_the_charges_and_links_the_invoice(context):
     invoice = opened.value
     expect(invoice.get_by_text("Maharashtra (state code 27)").first).to_be_visible()
     expect(invoice.get_by_role("columnheader", name="CGST")).to_be_visible()
+
+
+def test_cancelling_an_invoiced_order_offers_its_credit_note(shop, context):
+    server, _ = shop
+    server.emulator.fault("503", count=1000, paths=["/api/order/create"])  # Qikink down: cancellable
+    try:
+        page = context.new_page()
+        page.goto("/")
+        add_to_cart(page, "Warli Village Tee")
+        fill_checkout(page, "charges-4@example.com")
+        page.get_by_role("button", name="Place order").click()
+        order_id = confirmed_order_id(page)
+        page.get_by_role("link", name="Track this order").click()
+        expect(page.get_by_role("link", name="Credit note")).to_be_hidden()
+        with context.expect_page() as opened:
+            page.get_by_role("link", name="Invoice").click()
+        expect(opened.value.get_by_role("heading", name="Tax Invoice")).to_be_visible()
+        page.get_by_role("button", name="Cancel order").click()
+        page.get_by_role("button", name="Yes, cancel it").click()
+        expect(page.get_by_role("status")).to_have_text("Cancelled")
+        expect(page.get_by_role("link", name="Invoice")).to_be_visible()  # an issued invoice stays
+        with context.expect_page() as opened:
+            page.get_by_role("link", name="Credit note").click()
+        note = opened.value
+        expect(note.get_by_role("heading", name="Credit Note")).to_be_visible()
+        expect(note.get_by_text("INV-", exact=False).first).to_be_visible()
+        expect(note.get_by_text(order_id)).to_be_visible()
+        numbers = server.order(order_id)
+        assert numbers["credit_note_number"].startswith("CN-") and numbers["invoice_number"].startswith("INV-")
+        page.goto("/admin")  # staff see both documents on the order
+        show_orders_of(page, "charges-4@example.com")
+        page.get_by_role("link", name=order_id).click()
+        details = page.locator("#order-details")
+        expect(details.get_by_role("link", name=f"Invoice {numbers['invoice_number']}")).to_be_visible()
+        expect(details.get_by_role("link", name=f"Credit note {numbers['credit_note_number']}")).to_be_visible()
+    finally:
+        server.emulator.clear_faults()
