@@ -5,7 +5,10 @@
    per kind. So the email exists exactly when the change is durable.
 2. Claim: under the store's lock the sender marks a due pending email claimed (token, expiry).
    Only the claim holder sends it; a live claim is left alone.
-3. Send, then record `sent` as the claim holder. A failure releases the claim with a backoff.
+3. Send, then record `sent` as the claim holder. A failure releases the claim with a backoff;
+   the email is given up (`failed`, with the reason) when the server refused it for good (SMTP
+   5xx to its recipient or its content), or when it is still not sent GIVE_UP_SECONDS after it was
+   queued (a confirmation days late helps no one). Staff see it in the order's `emails`.
 
 At most one duplicate: if the process dies after the SMTP server accepted a message and before
 `sent` was recorded, the claim expires and the email is sent again (with the same Message-ID).
@@ -28,7 +31,7 @@ import time
 import uuid
 
 from ..background import BackgroundThread
-from ..clock import now_iso
+from ..clock import now_iso, timestamp_of
 from ..retry import backoff_delay
 from .messages import KINDS, draft
 from .transport import EmailNotSent, LogTransport
@@ -38,6 +41,7 @@ log = logging.getLogger(__name__)
 CLAIM_SECONDS = 120.0  # well over one SMTP send (connect, TLS, login, data: each within SMTP_TIMEOUT)
 RETRY_BASE_SECONDS = 30.0
 RETRY_CAP_SECONDS = 3600.0
+GIVE_UP_SECONDS = 2 * 24 * 3600.0  # an email not sent two days after it was queued is given up
 CATCH_UP_SECONDS = 600.0  # re-read every order this often: emails queued by other processes
 BATCH = 50  # emails recorded in one store call when no claim is needed
 QUIET_SECONDS = 0.25  # the sender waits until no order was written for this long...
@@ -69,7 +73,7 @@ def due_at(order: dict) -> float | None:
 def public_emails(order: dict) -> list[dict]:
     """The outbox as staff see it."""
     return [
-        {key: e.get(key) for key in ("kind", "status", "queued_at", "sent_at", "attempts", "last_error")}
+        {key: e.get(key) for key in ("kind", "status", "queued_at", "sent_at", "failed_at", "attempts", "last_error")}
         for e in order.get("emails") or []
     ]
 
@@ -154,8 +158,9 @@ class EmailSender(BackgroundThread):
         order = self.store.update_order(order_id, claim)
         return order if claimed else None
 
-    def _recorder(self, kind: str, token: str | None, error: str | None):
-        """The order change that records one attempt: `sent`, or the error and when to try again."""
+    def _recorder(self, kind: str, token: str | None, failure: EmailNotSent | None):
+        """The order change that records one attempt: `sent`; or the error and when to try again;
+        or `failed` when it is given up."""
         timestamp = now_iso(self.clock)
 
         def record(order):
@@ -165,34 +170,39 @@ class EmailSender(BackgroundThread):
             email.pop("claimed_by", None)
             email.pop("claimed_until", None)
             email["attempts"] = email.get("attempts", 0) + 1
-            if error is None:
+            if failure is None:
                 email.update(status="sent", sent_at=timestamp, last_error=None)
+                email.pop("next_attempt_at", None)
+            elif failure.permanent or self.clock() - timestamp_of(email["queued_at"]) >= GIVE_UP_SECONDS:
+                why = "refused for good" if failure.permanent else f"given up after {email['attempts']} attempts"
+                email.update(status="failed", failed_at=timestamp, last_error=f"{why}: {failure}")
                 email.pop("next_attempt_at", None)
             else:
                 delay = backoff_delay(email["attempts"] - 1, base=self.retry_base, cap=RETRY_CAP_SECONDS)
-                email.update(last_error=error, next_attempt_at=self.clock() + delay)
+                email.update(last_error=str(failure), next_attempt_at=self.clock() + delay)
 
         return record
 
-    def _deliver(self, order: dict, kind: str) -> str | None:
+    def _deliver(self, order: dict, kind: str) -> EmailNotSent | None:
         """Hand one email to the transport: None when it took it, else why not."""
         try:
             self.transport.send(draft(order, kind, mail_from=self.config.mail_from))
         except EmailNotSent as exc:
-            return str(exc)
+            return exc
         except Exception as exc:  # a bug must not keep the claim for ever; the email is retried
             log.exception("Unexpected error sending the %s email of %s", kind, order["order_id"])
-            return f"internal error: {type(exc).__name__}"
+            return EmailNotSent(f"internal error: {type(exc).__name__}")
         return None
 
-    def _count(self, result: dict, order_id: str, kind: str, error: str | None, *, claimed: bool) -> None:
-        if error is None:
+    def _count(self, result: dict, order_id: str, kind: str, failure: EmailNotSent | None, *, claimed: bool) -> None:
+        if failure is None:
             result["sent"] += 1
             if claimed:  # the log transport has just written the email itself
                 log.info("Sent the %s email of order %s", kind, order_id)
         else:
             result["failed"] += 1
-            log.warning("The %s email of order %s was not sent (%s); trying again later", kind, order_id, error)
+            later = "it is not tried again" if failure.permanent else "trying again later"
+            log.warning("The %s email of order %s was not sent (%s); %s", kind, order_id, failure, later)
 
     def _read(self, order_id: str) -> dict | None:
         order = self.store.get_order(order_id)
@@ -212,9 +222,9 @@ class EmailSender(BackgroundThread):
             claimed = self._claim(order_id, kind, token)
             if claimed is None:
                 continue
-            error = self._deliver(claimed, kind)
-            order = self.store.update_order(order_id, self._recorder(kind, token, error))
-            self._count(result, order_id, kind, error, claimed=True)
+            failure = self._deliver(claimed, kind)
+            order = self.store.update_order(order_id, self._recorder(kind, token, failure))
+            self._count(result, order_id, kind, failure, claimed=True)
         self._note(order)
         return result
 
@@ -230,9 +240,9 @@ class EmailSender(BackgroundThread):
             now = self.clock()
             kinds = [e["kind"] for e in order.get("emails") or [] if _due(e, now)]
             for kind in kinds:
-                error = self._deliver(order, kind)
-                records.append((order_id, self._recorder(kind, None, error)))
-                self._count(result, order_id, kind, error, claimed=False)
+                failure = self._deliver(order, kind)
+                records.append((order_id, self._recorder(kind, None, failure)))
+                self._count(result, order_id, kind, failure, claimed=False)
             if not kinds:
                 self._note(order)
         for (order_id, _), order in zip(records, self.store.update_orders(records), strict=True):

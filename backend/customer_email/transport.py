@@ -15,7 +15,13 @@ log = logging.getLogger(__name__)
 
 
 class EmailNotSent(Exception):
-    """The email was certainly or possibly not accepted; the outbox tries again later."""
+    """The email was certainly or possibly not accepted. The outbox tries again later, unless
+    `permanent`: the server refused this message or its recipient for good (an SMTP 5xx answer to
+    RCPT TO or DATA), so sending it again cannot help."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class LogTransport:
@@ -83,9 +89,18 @@ class SmtpTransport:
             raise
         except smtplib.SMTPAuthenticationError as exc:
             raise EmailNotSent(f"{self.host}:{self.port} refused the SMTP login (code {exc.smtp_code})") from None
-        except smtplib.SMTPResponseException as exc:
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()), (0, b""))
             raise EmailNotSent(
-                f"{self.host}:{self.port} answered {exc.smtp_code}: {_text(exc.smtp_error)[:200]}"
+                f"{self.host}:{self.port} refused the recipient: {code} {_text(reply)[:200]}",
+                permanent=all(refusal[0] >= 500 for refusal in exc.recipients.values()),
+            ) from None
+        except smtplib.SMTPResponseException as exc:
+            # A 5xx to the message itself (DATA) is final; to the sender or anything else, it is the
+            # shop's settings or the server's state, which can be put right: tried again.
+            raise EmailNotSent(
+                f"{self.host}:{self.port} answered {exc.smtp_code}: {_text(exc.smtp_error)[:200]}",
+                permanent=isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code >= 500,
             ) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise EmailNotSent(

@@ -71,7 +71,8 @@ function emailList(emails) {
   return el('ul', { className: 'emails' }, ...emails.map((e) => el('li', {},
     `${EMAIL_NAMES[e.kind] || e.kind}: `,
     e.status === 'sent' ? `sent ${when(e.sent_at)}`
-      : `waiting to be sent (${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.last_error ? `; ${e.last_error}` : ''})`)));
+      : e.status === 'failed' ? `not sent, given up ${when(e.failed_at)} (${e.last_error})`
+        : `waiting to be sent (${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.last_error ? `; ${e.last_error}` : ''})`)));
 }
 
 function renderOrder(order) {
