@@ -59,7 +59,8 @@ def documents(order: dict) -> dict:
 def admin_order(order: dict) -> dict:
     """What staff see of one order: the public fields, its events and how sending it went."""
     sync = SyncState.read(order)
-    next_attempt = sync.next_attempt_at
+    # Only an order still waiting to be sent has a next attempt (a cancelled one keeps its old date).
+    next_attempt = sync.next_attempt_at if order.get("qikink_status") == "sync_pending" else None
     return {
         **public_order(order),
         "events": order.get("events", []),

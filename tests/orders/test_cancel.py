@@ -191,6 +191,8 @@ def test_the_customer_cancels_an_order_qikink_does_not_have_yet(shop, emu):
     assert answer.status_code == 200, answer.json
     assert answer.json["message"] == "Order cancelled"
     assert answer.json["data"]["status"] == "cancelled" and "sync" not in answer.json["data"]
+    admin_view = shop.test_client().get(f"/api/orders/{order['order_id']}").json["data"]  # this machine: admin
+    assert admin_view["sync"]["attempts"] >= 1 and admin_view["sync"]["next_attempt_at"] is None, "never sent now"
     emu_calls = counters(emu)["create_attempts"]
     fulfilment_of(shop).run_pass(force=True)
     assert counters(emu)["create_attempts"] == emu_calls, "a cancelled order is never sent"
