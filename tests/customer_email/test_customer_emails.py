@@ -211,57 +211,48 @@ class RefusesRecipients(Inbox):
         return "250 OK"
 
 
-def refusing_server():
+@pytest.fixture
+def refusing():
     server = SmtpServer()
     server.inbox = RefusesRecipients()
-    return server.start()
+    server.start()
+    yield server
+    server.stop()
 
 
-def test_a_recipient_refused_for_good_is_given_up_at_once_and_shown_to_staff(store):
-    server = refusing_server()
-    try:
-        clock = Clock()
-        sender = EmailSender(config(), store, SmtpTransport(server.url, timeout=5), clock=clock)
-        order_id = (
-            OrderService(store, emails=sender)
-            .place_order(order_body(customer_email="asha@nowhere.example"))
-            .order["order_id"]
-        )
+def order_emailed_to(store, server, address):
+    """(clock, sender, order id) of an order placed by `address`, its emails sent through `server`."""
+    clock = Clock()
+    sender = EmailSender(config(), store, SmtpTransport(server.url, timeout=5), clock=clock)
+    order = OrderService(store, emails=sender).place_order(order_body(customer_email=address)).order
+    return clock, sender, order["order_id"]
+
+
+def test_a_recipient_refused_for_good_is_given_up_at_once_and_shown_to_staff(store, refusing):
+    clock, sender, order_id = order_emailed_to(store, refusing, "asha@nowhere.example")
+    assert sender.run_pass() == {"sent": 0, "failed": 1}
+    state = store.get_order(order_id)["emails"][0]
+    assert (state["status"], state["attempts"]) == ("failed", 1)
+    assert state["last_error"].startswith("refused for good: ") and "550" in state["last_error"]
+    assert state["failed_at"] and "next_attempt_at" not in state
+    clock.advance(10 * 24 * 3600)
+    sender.catch_up()
+    assert sender.run_pass() == {"sent": 0, "failed": 0}, "never tried again"
+    assert refusing.inbox.messages == []
+
+
+def test_a_refusal_that_may_pass_later_is_retried_then_given_up_after_two_days(store, refusing):
+    clock, sender, order_id = order_emailed_to(store, refusing, "asha@later.example")
+    attempts = 0
+    while store.get_order(order_id)["emails"][0]["status"] == "pending":
         assert sender.run_pass() == {"sent": 0, "failed": 1}
-        state = store.get_order(order_id)["emails"][0]
-        assert (state["status"], state["attempts"]) == ("failed", 1)
-        assert state["last_error"].startswith("refused for good: ") and "550" in state["last_error"]
-        assert state["failed_at"] and "next_attempt_at" not in state
-        clock.advance(10 * 24 * 3600)
-        sender.catch_up()
-        assert sender.run_pass() == {"sent": 0, "failed": 0}, "never tried again"
-        assert server.inbox.messages == []
-    finally:
-        server.stop()
-
-
-def test_a_refusal_that_may_pass_later_is_retried_then_given_up_after_two_days(store):
-    server = refusing_server()
-    try:
-        clock = Clock()
-        sender = EmailSender(config(), store, SmtpTransport(server.url, timeout=5), clock=clock)
-        order_id = (
-            OrderService(store, emails=sender)
-            .place_order(order_body(customer_email="asha@later.example"))
-            .order["order_id"]
-        )
-        attempts = 0
-        while store.get_order(order_id)["emails"][0]["status"] == "pending":
-            assert sender.run_pass() == {"sent": 0, "failed": 1}
-            attempts += 1
-            clock.advance(3601)  # past the longest backoff
-            assert attempts < 100
-        state = store.get_order(order_id)["emails"][0]
-        assert state["status"] == "failed" and state["last_error"].startswith(f"given up after {attempts} attempts: ")
-        assert "451" in state["last_error"]
-        assert 2 * 24 <= attempts <= 2 * 24 + 10, "hourly for two days, after the first quicker tries"
-    finally:
-        server.stop()
+        attempts += 1
+        clock.advance(3601)  # past the longest backoff
+        assert attempts < 100
+    state = store.get_order(order_id)["emails"][0]
+    assert state["status"] == "failed" and state["last_error"].startswith(f"given up after {attempts} attempts: ")
+    assert "451" in state["last_error"]
+    assert 2 * 24 <= attempts <= 2 * 24 + 10, "hourly for two days, after the first quicker tries"
 
 
 class DiesAfterSending:
