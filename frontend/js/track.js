@@ -38,7 +38,7 @@ const EVENT_WORDS = {
 };
 
 const client = createShopClient({ baseUrl: apiBaseUrl() });
-const state = { orderId: '', email: '', timer: null, lastSuccess: null, invoices: null, invoiced: false, cancelSeen: false };
+const state = { orderId: '', email: '', timer: null, lastSuccess: null, invoices: null, cancelSeen: false };
 
 function statusWords(status) {
   return STATUS_WORDS[status] || [status.replaceAll('_', ' '), ''];
@@ -57,17 +57,13 @@ function renderOrder(order) {
   // An invoice needs a shop that issues them, and the state of a structured address; a cancelled
   // order that was never invoiced gets none, one that was keeps it and gets a credit note.
   const email = state.email || order.customer_email;
-  state.invoiced = Boolean(order.invoice_number);
-  const invoiceable = state.invoices === true && typeof address !== 'string' && (order.status !== 'cancelled' || state.invoiced);
+  const cancelled = order.status === 'cancelled';
+  const invoiceable = state.invoices === true && typeof address !== 'string' && (!cancelled || Boolean(order.invoice_number));
   document.getElementById('invoice-row').hidden = !invoiceable;
   if (invoiceable) document.getElementById('invoice-link').href = client.invoiceUrl(order.order_id, email);
   document.getElementById('credit-note-link').href = client.creditNoteUrl(order.order_id, email);
-  showCreditNote(order.status === 'cancelled');
-}
-
-/** The credit note of a cancelled order that had been invoiced (issued with the cancellation). */
-function showCreditNote(cancelled) {
-  document.getElementById('credit-note-row').hidden = !(cancelled && state.invoiced);
+  // The credit note of a cancelled order that had been invoiced (issued with the cancellation).
+  document.getElementById('credit-note-row').hidden = !(cancelled && order.invoice_number);
 }
 
 function renderFulfilment(view) {
