@@ -49,7 +49,7 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     from .fulfilment import Fulfilment
     from .fulfilment.off import QikinkOff
     from .hosts import HostCheckedRequest, trusted_hosts
-    from .orders import OrderService
+    from .orders.service import OrderService
     from .qikink import QikinkClient
     from .qikink.mapping import catalogue_problem
     from .storage import open_store
@@ -69,8 +69,15 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     fulfilment = Fulfilment(config, store, client, emails=emails) if client is not None else QikinkOff(config, store)
     cors_origins = tuple(_origin_pattern(o) for o in config.cors_origins)
     charges = ChargeSettings.from_config(config)
-    order_service = OrderService(store, dispatcher=fulfilment, emails=emails, charges=charges)
-    invoice_service = InvoiceService(order_service, load_gst_rules(config.catalogue_file), Seller.from_config(config))
+    gst_rules, seller = load_gst_rules(config.catalogue_file), Seller.from_config(config)
+    order_service = OrderService(
+        store,
+        dispatcher=fulfilment,
+        emails=emails,
+        charges=charges,
+        invoicing=InvoiceService.can_issue(gst_rules, seller),
+    )
+    invoice_service = InvoiceService(order_service, gst_rules, seller)
     shop = Shop(
         config=config,
         store=store,

@@ -95,24 +95,8 @@ STOCK_RANGE = (0, 1_000_000)
 PRODUCT_PATCH_FIELDS = ("price", "stock_quantity")
 ORDER_PATCH_FIELDS = ("shipping_address", "customer_email", "payment_method")
 PAYMENT_METHODS = ("prepaid", "cod")
-ORDER_STATUSES = (
-    "pending",
-    "confirmed",
-    "processing",
-    "ready_to_ship",
-    "in_transit",
-    "out_for_delivery",
-    "delivered",
-    "on_hold",
-    "action_required",
-    "exception",
-    "rto_initiated",
-    "returned",
-    "cancel_requested",
-    "cancelled",
-)
-# not_sent: cancelled before Qikink had it, so it never will.
-QIKINK_STATUSES = ("action_required", "sync_pending", "synced", "sync_failed", "not_sent")
+# The words a yes/no query parameter accepts (any case).
+BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 def parse_json_body(raw: bytes) -> dict:

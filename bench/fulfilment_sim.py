@@ -38,7 +38,7 @@ CODE = Path(os.environ.get("SIM_CODE") or ROOT)
 sys.path.insert(0, str(CODE))
 
 from backend.config import Config  # noqa: E402
-from backend.orders import OrderService  # noqa: E402
+from backend.orders.service import OrderService  # noqa: E402
 from backend.qikink import QikinkClient, QikinkConfig  # noqa: E402
 
 try:

@@ -74,7 +74,7 @@ def seed(data_dir: Path, count: int, *, fsync: bool = False) -> None:
     """
     from backend.config import Config
     from backend.customer_email import EmailSender
-    from backend.orders import OrderService
+    from backend.orders.service import OrderService
     from backend.storage import JournalOrderStore, load_catalogue
 
     if not fsync:

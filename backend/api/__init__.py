@@ -8,7 +8,7 @@ import ipaddress
 from flask import current_app, request
 
 from ..errors import CrossSiteRequest, Unauthorized, UnsupportedMediaType, ValidationError
-from ..models import parse_json_body
+from ..models import BOOLEAN_WORDS, parse_json_body
 from .cors import is_null_origin
 
 
@@ -81,7 +81,6 @@ def require_admin() -> None:
 
 
 # The words a yes/no query parameter (?force=, ?retry_failed=) may take.
-BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 def bool_arg(name: str) -> bool:

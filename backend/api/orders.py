@@ -4,15 +4,13 @@ from flask import Blueprint, request
 
 from ..errors import ValidationError
 from ..fulfilment.events import CANCEL_IN_DASHBOARD
-from ..models import ORDER_STATUSES, QIKINK_STATUSES
-from ..order_views import admin_order, public_order
+from ..orders.answers import admin_order, public_order
+from ..orders.lifecycle import ORDER_STATUSES, QIKINK_STATUSES, OrderStatus
+from ..orders.service import PAGE_RANGE, PER_PAGE_DEFAULT, PER_PAGE_RANGE
 from . import choice_arg, int_arg, is_admin, json_body, require_admin, services
 
 bp = Blueprint("orders", __name__, url_prefix="/api/orders")
 
-PAGE_RANGE = (1, 1_000_000)
-PER_PAGE_RANGE = (1, 200)
-PER_PAGE_DEFAULT = 50
 
 
 @bp.post("")
@@ -45,7 +43,7 @@ def list_orders():
     )
     body = {
         "status": "success",
-        "data": [public_order(o) for o in orders],
+        "data": [public_order(o, admin=True, invoicing=service.invoicing) for o in orders],
         "pagination": {"page": page, "per_page": per_page, "total": total},
     }
     if counts:
@@ -57,19 +55,27 @@ def list_orders():
 def get_order(order_id):
     admin = is_admin()
     order = services().orders.get(order_id, email=request.args.get("email"), admin=admin)
-    return {"status": "success", "data": admin_order(order) if admin else public_order(order)}
+    return {"status": "success", "data": _answer(order, admin=admin)}
 
 
 @bp.patch("/<order_id>")
 def patch_order(order_id):
     require_admin()
     order = services().orders.edit(order_id, json_body())
-    return {"status": "success", "message": "Order updated", "data": public_order(order)}
+    return {"status": "success", "message": "Order updated", "data": _answer(order, admin=True, summary=True)}
 
 
 @bp.post("/<order_id>/cancel")
 def cancel_order(order_id):
     admin = is_admin()
     order = services().orders.cancel(order_id, email=request.args.get("email"), admin=admin)
-    message = CANCEL_IN_DASHBOARD if order["status"] == "cancel_requested" else "Order cancelled"
-    return {"status": "success", "message": message, "data": admin_order(order) if admin else public_order(order)}
+    message = CANCEL_IN_DASHBOARD if order["status"] == OrderStatus.CANCEL_REQUESTED else "Order cancelled"
+    return {"status": "success", "message": message, "data": _answer(order, admin=admin)}
+
+
+def _answer(order: dict, *, admin: bool, summary: bool = False) -> dict:
+    """The order as this caller reads it: staff see its events and sending (unless `summary`)."""
+    invoicing = services().orders.invoicing
+    if admin and not summary:
+        return admin_order(order, invoicing=invoicing)
+    return public_order(order, admin=admin, invoicing=invoicing)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..clock import IST
+from ..orders import lifecycle
 
 SEQUENCE = "credit_note"
 NUMBER_PREFIX = "CN-"  # with 6 digits: 9 characters, within GST's 16
@@ -58,7 +59,7 @@ def build_credit_note(invoice: dict, number: int, issued_at: datetime) -> dict:
 
 def issue_credit_note(order: dict, tx, timestamp: str) -> bool:
     """In the transaction that cancels `order`: its credit note, when it was invoiced and has none."""
-    if not order.get("invoice") or order.get("credit_note") or order.get("status") != "cancelled":
+    if not order.get("invoice") or order.get("credit_note") or not lifecycle.is_cancelled(order):
         return False
     issued_at = datetime.fromisoformat(timestamp)  # the one format: UTC with its offset
     order["credit_note"] = build_credit_note(order["invoice"], tx.next_number(SEQUENCE), issued_at)
@@ -69,7 +70,7 @@ def credit_note_problem(order: dict) -> str | None:
     """Why an order has no credit note to give, or None when it has one (or is owed one)."""
     if order.get("credit_note"):
         return None
-    if order.get("status") != "cancelled":
+    if not lifecycle.is_cancelled(order):
         return f"Order {order['order_id']} is not cancelled, so it has no credit note"
     if not order.get("invoice"):
         return f"Order {order['order_id']} was cancelled before it was invoiced, so it needs no credit note"

@@ -16,6 +16,7 @@ from decimal import Decimal
 from ..clock import IST, now_iso
 from ..errors import InvoiceUnavailable
 from ..models import money_json
+from ..orders import lifecycle
 from .charges import stored_charges
 from .credit_note import credit_note_problem, issue_credit_note
 from .gst import STATE_CODES, UTGST_TERRITORIES, GstRules, split_halves, split_inclusive
@@ -177,10 +178,15 @@ class InvoiceService:
         self.seller = seller
         self.clock = clock
 
+    @staticmethod
+    def can_issue(rules: GstRules | None, seller: Seller | None) -> bool:
+        """Can a shop issue invoices: GST rates in its catalogue, and its SHOP_* seller settings."""
+        return rules is not None and seller is not None
+
     @property
     def issuing(self) -> bool:
         """Can this shop issue invoices (GST rates in the catalogue, SHOP_* seller settings)?"""
-        return self.rules is not None and self.seller is not None
+        return self.can_issue(self.rules, self.seller)
 
     def invoice(self, order_id: str, *, email: str | None = None, admin: bool = False) -> dict:
         """The order's invoice, issued now when it has none; 404 like the order, 409 when none can be issued."""
@@ -203,7 +209,7 @@ class InvoiceService:
         def issue(order, tx):
             if order.get("invoice"):
                 return False  # issued by a concurrent request: keep that one
-            if order.get("status") == "cancelled":
+            if lifecycle.is_cancelled(order):
                 raise InvoiceUnavailable(f"Order {order_id} is cancelled and was never invoiced, so it gets no invoice")
             issued_at = datetime.fromtimestamp(self.clock(), timezone.utc)
             # Built before the number is drawn: a failure uses no number (and nothing commits).

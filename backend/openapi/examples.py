@@ -65,6 +65,8 @@ _ORDER = {
     "updated_at": _TIME,
     "invoice_number": None,
     "credit_note_number": None,
+    "actions": ["cancel"],
+    "documents": {"invoice": "/api/orders/BHRT-1733304000/invoice", "credit_note": None},
 }
 ORDER_CREATED = {
     "status": "success",
@@ -163,7 +165,14 @@ CREDIT_NOTE = {
 ORDER_CANCELLED = {
     "status": "success",
     "message": "Order cancelled",
-    "data": {**_ORDER, "status": "cancelled", "qikink_status": "not_sent", "qikink_shipment_id": None},
+    "data": {
+        **_ORDER,
+        "status": "cancelled",
+        "qikink_status": "not_sent",
+        "qikink_shipment_id": None,
+        "actions": [],
+        "documents": {"invoice": None, "credit_note": None},
+    },
 }
 PRODUCT = {
     "sku": "BHRT-001-M",

@@ -3,9 +3,10 @@ envelope, a created order, one order and a page of orders."""
 
 from __future__ import annotations
 
-from ..api.orders import PAGE_RANGE, PER_PAGE_RANGE
-from ..models import ADDRESS_REQUIRED, ORDER_ID_RE, ORDER_STATUSES, PAYMENT_METHODS, QIKINK_STATUSES
-from ..order_views import INTEGRATION_STATUS
+from ..models import ADDRESS_REQUIRED, ORDER_ID_RE, PAYMENT_METHODS
+from ..orders.answers import INTEGRATION_STATUS
+from ..orders.lifecycle import ACTIONS, ORDER_STATUSES, QIKINK_STATUSES
+from ..orders.service import PAGE_RANGE, PER_PAGE_RANGE
 from .fields import COUNT, MONEY, STRING_OR_NULL, SUCCESS, obj, ref
 from .invoice_schemas import credit_note_schema, invoice_schema
 
@@ -15,6 +16,30 @@ def order_status_schemas() -> dict:
     return {
         "OrderStatus": {"type": "string", "enum": list(ORDER_STATUSES)},
         "QikinkStatusName": {"type": "string", "enum": list(QIKINK_STATUSES)},
+    }
+
+
+def order_guidance() -> dict:
+    """What the reader may do with the order now, and where its documents are: the server's
+    rules, so that pages show them instead of copying them."""
+    link = {"type": ["string", "null"], "description": "A path on this server; a customer adds ?email=."}
+    return {
+        "actions": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(ACTIONS)},
+            "uniqueItems": True,
+            "description": "What the reader may do now: `cancel` (POST /api/orders/{order_id}/cancel; for "
+            "a customer only while Qikink does not have the order, for staff until Qikink packs it) and, "
+            "for staff, `edit` (PATCH /api/orders/{order_id}, while Qikink has not accepted it).",
+        },
+        "documents": obj(
+            ("invoice", "credit_note"),
+            {
+                "invoice": {**link, "description": "The GST invoice, once issued or while one can be "
+                            "issued; null when the shop issues none or the order cannot have one."},
+                "credit_note": {**link, "description": "The credit note of a cancelled invoiced order."},
+            },
+        ),
     }
 
 
@@ -82,7 +107,7 @@ def order_response_schemas() -> dict:
         },
     }
     return {
-        "Order": obj(order_fields, {**order_fields, **documents}),
+        "Order": obj((*order_fields, "actions", "documents"), {**order_fields, **documents, **order_guidance()}),
         "Charges": obj(
             ("status", "data"),
             {

@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from backend import create_app
 from backend.config import Config
 from backend.customer_email import EmailSender, LogTransport, SmtpTransport
-from backend.orders import OrderService
+from backend.orders.service import OrderService
 from backend.storage import MemoryOrderStore, load_catalogue
 from tests.conftest import CATALOGUE, order_body
 from tests.fulfilment.test_fulfilment import fulfilment_of, make_shop, place, qikink_client, set_status, shop, stored  # noqa: F401

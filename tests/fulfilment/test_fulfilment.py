@@ -20,7 +20,7 @@ from backend.banner import print_banner, symbols
 from backend.config import Config, ConfigError
 from backend.fulfilment import Fulfilment
 from backend.fulfilment.circuit_breaker import CircuitBreaker
-from backend.orders import OrderService
+from backend.orders.service import OrderService
 from backend.qikink import QikinkClient, QikinkConfig
 from backend.qikink.mapping import to_qikink_order
 from backend.storage import JournalOrderStore, load_catalogue

@@ -11,7 +11,7 @@ import pytest
 
 from backend.errors import NotFound, OrderBusy
 from backend.fulfilment.sync_state import SyncState
-from backend.orders import OrderService
+from backend.orders.service import OrderService
 from backend.storage import JournalOrderStore, MemoryOrderStore, load_catalogue
 from tests.conftest import CATALOGUE, order_body
 from tests.fulfilment.test_fulfilment import (  # noqa: F401
@@ -268,7 +268,7 @@ def test_a_cancel_during_a_real_send_waits_for_it_and_never_both(shop, emu, qiki
     once); it has not → cancelled, and never sent afterwards."""
     inject(emu, "latency" if qikink == "accepts" else "hang", seconds=1.0)
     store = shop.extensions["shop"].store
-    shop.extensions["shop"].orders.unknown_outcome_grace = 1.5
+    shop.extensions["shop"].orders.cancellation.unknown_outcome_grace = 1.5
     answers = {}
     placing = threading.Thread(target=lambda: answers.setdefault("placed", place(shop)))
     placing.start()

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from backend.errors import IdempotencyConflict, ValidationError
-from backend.orders import OrderService
+from backend.orders.service import OrderService
 from backend.storage import MemoryOrderStore, load_catalogue
 from tests.conftest import CATALOGUE, order_body
 

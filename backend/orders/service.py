@@ -7,10 +7,10 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .billing.charges import ChargeSettings
-from .clock import timestamp_of
-from .customer_email.outbox import NoEmails, queue_email
-from .errors import (
+from ..billing.charges import ChargeSettings
+from ..clock import timestamp_of
+from ..customer_email.outbox import NoEmails, queue_email
+from ..errors import (
     IdempotencyConflict,
     NotFound,
     OrderNotEditable,
@@ -18,12 +18,11 @@ from .errors import (
     PriceMismatch,
     ValidationError,
 )
-from .fulfilment.events import add_event, now_iso
-from .fulfilment.sync_state import SyncState
-from .models import (
+from ..fulfilment.events import add_event, now_iso
+from ..fulfilment.sync_state import SyncState
+from ..models import (
     IDEMPOTENCY_KEY_RE,
     ORDER_PATCH_FIELDS,
-    QIKINK_STATUSES,
     Problems,
     fingerprint,
     money_json,
@@ -32,18 +31,23 @@ from .models import (
     validate_items,
     validate_payment_method,
 )
-from .order_cancel import CANCEL_WAIT_SECONDS, UNKNOWN_OUTCOME_GRACE_SECONDS, Cancellation
-from .order_views import created_answer
-from .storage import OrderFilter
+from ..storage import OrderFilter
+from . import lifecycle
+from .answers import created_answer
+from .cancel import CANCEL_WAIT_SECONDS, OrderCancellation
+from .dispatch import Dispatcher, SendsNothing
 
 log = logging.getLogger(__name__)
 
-EDITABLE_QIKINK_STATUSES = ("action_required", "sync_pending", "sync_failed")
 ACTION_REQUIRED_MESSAGE = (
     "Qikink needs a structured shipping address: complete it with PATCH /api/orders/<order_id> giving "
     "shipping_address with name, line1, city, state, pincode and phone"
 )
 REPLAY_WAIT_SECONDS = 10.0
+# Listing orders: pages from 1, and how many orders a page holds.
+PAGE_RANGE = (1, 1_000_000)
+PER_PAGE_RANGE = (1, 200)
+PER_PAGE_DEFAULT = 50
 
 
 @dataclass
@@ -57,48 +61,32 @@ class PlaceOutcome:
     body: dict
 
 
-class NoDispatcher:
-    """Sends nothing (the default): the order service's view of fulfilment when there is none."""
-
-    def new_claim(self) -> None:
-        return None
-
-    def push_new(self, order: dict, claim: dict | None = None) -> dict:
-        return order
-
-    def order_changed(self, order: dict) -> None:
-        pass
-
-    def confirm_not_sent(self, order_id: str) -> str:
-        return "cannot"  # no Qikink to ask
-
-
-class OrderService(Cancellation):
-    """Business rules for orders, on top of an OrderStore.
-
-    The dispatcher hands orders on to fulfilment: `new_claim()` (the right to send an order,
-    saved with it), `push_new(order, claim)` (send it now, within the request's budget) and
-    `order_changed(order)`; `Fulfilment` when Qikink is on, a no-op one when it is off."""
+class OrderService:
+    """Business rules for orders, on top of an OrderStore; orders are handed on to fulfilment
+    through the dispatcher (`Fulfilment` when Qikink is on, one that sends nothing when off)."""
 
     def __init__(
         self,
         store,
         *,
-        dispatcher=None,
+        dispatcher: Dispatcher | None = None,
         emails=None,
         charges: ChargeSettings | None = None,
         clock=time.time,
         sleep=time.sleep,
         cancel_wait: float = CANCEL_WAIT_SECONDS,
+        invoicing: bool = False,
     ):
         self.store = store
         self.charges = charges or ChargeSettings()
-        self.dispatcher = dispatcher or NoDispatcher()
+        self.dispatcher = dispatcher or SendsNothing()
         self.emails = emails or NoEmails()  # told of each order written with an email to send
         self.clock = clock
         self.sleep = sleep
-        self.cancel_wait = cancel_wait
-        self.unknown_outcome_grace = UNKNOWN_OUTCOME_GRACE_SECONDS
+        self.invoicing = invoicing  # the shop issues GST invoices: answers link an order's invoice
+        self.cancellation = OrderCancellation(
+            store, dispatcher=self.dispatcher, emails=self.emails, clock=clock, sleep=sleep, wait=cancel_wait
+        )
 
     # --- placing ----------------------------------------------------------------------------
     def place_order(self, body: dict, idempotency_key: str | None = None) -> PlaceOutcome:
@@ -112,11 +100,11 @@ class OrderService(Cancellation):
         if not created:
             stored = self.stored_response(order)
             if stored is None:  # the first request died before answering: answer from the order
-                stored = {"status": 201, "body": created_answer(self.store.get_order(order["order_id"]) or order)}
+                stored = {"status": 201, "body": created_answer(self.store.get_order(order["order_id"]) or order, invoicing=self.invoicing)}
             return PlaceOutcome(order, False, stored["status"], stored["body"])
         self.emails.note(order)  # the order is durable: its confirmation may go
         order = self.dispatcher.push_new(order, claim)
-        answer = created_answer(order)
+        answer = created_answer(order, invoicing=self.invoicing)
         if idempotency_key is not None:
             self.keep_response(order["order_id"], 201, answer)
         return PlaceOutcome(order, True, 201, answer)
@@ -189,8 +177,7 @@ class OrderService(Cancellation):
                 },
                 "currency": "INR",
                 "payment_method": request["payment_method"],
-                "status": "pending" if structured else "action_required",
-                "qikink_status": "sync_pending" if structured else "action_required",
+                **lifecycle.start(sendable=structured),
                 "qikink_order_number": order_id.replace("-", ""),
                 "qikink_shipment_id": None,
                 "tracking_id": None,
@@ -278,7 +265,7 @@ class OrderService(Cancellation):
     def count_by_qikink_status(self, *, status=None, email=None) -> dict:
         """{qikink_status: number of orders} over the orders matching `status` and `email`,
         answered by the store (its index, or SQL)."""
-        counts = dict.fromkeys(QIKINK_STATUSES, 0)
+        counts = dict.fromkeys(lifecycle.QIKINK_STATUSES, 0)
         filtered = status is not None or email is not None
         counts.update(self.store.count_by_qikink_status(OrderFilter(status=status, email=email) if filtered else None))
         return counts
@@ -304,7 +291,7 @@ class OrderService(Cancellation):
         problems.raise_if_any()
 
         def apply(order):
-            if order["qikink_status"] not in EDITABLE_QIKINK_STATUSES:
+            if not lifecycle.may_edit(order):
                 raise OrderNotEditable(f"Order {order_id} is {order['qikink_status']} and can no longer be edited")
             sync = SyncState.of(order)
             if sync.is_claimed(self.clock()):
@@ -318,8 +305,7 @@ class OrderService(Cancellation):
             timestamp = now_iso(self.clock)
             order["updated_at"] = timestamp
             if isinstance(order["shipping_address"], dict):
-                order["qikink_status"] = "sync_pending"
-                order["status"] = "pending"
+                lifecycle.requeue(order)
                 order["qikink_message"] = None
                 # Send it soon, but keep `lookup_first`: an earlier attempt may have reached Qikink.
                 sync.reset_retries()
@@ -330,3 +316,7 @@ class OrderService(Cancellation):
         return order
 
     # --- cancelling ------------------------------------------------------------------------------
+    def cancel(self, order_id: str, *, email: str | None = None, admin: bool = False) -> dict:
+        """Cancel an order (see OrderCancellation.cancel); 404 unless an admin or the order's email."""
+        self.get(order_id, email=email, admin=admin)
+        return self.cancellation.cancel(order_id, admin=admin)

@@ -1,0 +1,119 @@
+"""What an order looks like from outside: to a customer, to staff, and in the 201 of a new order."""
+
+from __future__ import annotations
+
+from ..billing.charges import stored_charges
+from ..billing.credit_note import credit_note_problem
+from ..clock import iso_utc
+from ..customer_email.outbox import public_emails
+from ..fulfilment.sync_state import SyncState
+from . import lifecycle
+from .lifecycle import QikinkStatus as Q
+
+PUBLIC_ORDER_FIELDS = (
+    "order_id",
+    "customer_email",
+    "shipping_address",
+    "items",
+    "subtotal",
+    "shipping",
+    "cod_fee",
+    "total",
+    "currency",
+    "payment_method",
+    "status",
+    "qikink_status",
+    "qikink_order_number",
+    "qikink_shipment_id",
+    "tracking_id",
+    "courier",
+    "tracking_url",
+    "qikink_message",
+    "created_at",
+    "updated_at",
+)
+CREATED_MESSAGES = {
+    Q.SYNCED: "Order created successfully and synced with Qikink",
+    Q.SYNC_PENDING: "Order created successfully (Qikink sync pending)",
+    Q.ACTION_REQUIRED: "Order created; Qikink needs a structured shipping address before it can be sent",
+    Q.SYNC_FAILED: "Order created, but Qikink refused it; an admin needs to correct it",
+}
+INTEGRATION_STATUS = {
+    Q.SYNCED: "success",
+    Q.SYNC_PENDING: "pending",
+    Q.ACTION_REQUIRED: "action_required",
+    Q.SYNC_FAILED: "failed",
+}
+
+
+def public_order(order: dict, *, admin: bool = False, invoicing: bool = False) -> dict:
+    """An order as its customer (or, with `admin`, staff) may read it, with what the reader may do
+    with it now (`actions`) and where its GST documents are (`documents`; `invoicing`: whether the
+    shop issues invoices at all)."""
+    return (
+        {field: order.get(field) for field in PUBLIC_ORDER_FIELDS}
+        | stored_charges(order)
+        | document_numbers(order)
+        | {"actions": lifecycle.actions(order, admin=admin), "documents": document_links(order, invoicing=invoicing)}
+    )
+
+
+def document_numbers(order: dict) -> dict:
+    """The numbers of the order's GST documents: its invoice once issued, and the credit note that
+    reverses it once the invoiced order is cancelled (null until then)."""
+    return {
+        "invoice_number": (order.get("invoice") or {}).get("invoice_number"),
+        "credit_note_number": (order.get("credit_note") or {}).get("credit_note_number"),
+    }
+
+
+def document_links(order: dict, *, invoicing: bool) -> dict:
+    """Where the order's invoice and credit note can be read (a customer adds `?email=`), null when
+    it has none to give: an invoice once issued, or while it can be issued (the shop issues
+    invoices, the address is structured, the order is not cancelled); a credit note once the
+    invoiced order is cancelled."""
+    path = f"/api/orders/{order['order_id']}"
+    issued = bool(order.get("invoice"))
+    can_issue = invoicing and isinstance(order.get("shipping_address"), dict) and not lifecycle.is_cancelled(order)
+    return {
+        "invoice": f"{path}/invoice" if issued or can_issue else None,
+        "credit_note": f"{path}/credit-note" if issued and credit_note_problem(order) is None else None,
+    }
+
+
+def admin_order(order: dict, *, invoicing: bool = False) -> dict:
+    """What staff see of one order: the public fields, its events and how sending it went."""
+    sync = SyncState.read(order)
+    # Only an order still waiting to be sent has a next attempt (a cancelled one keeps its old date).
+    next_attempt = sync.next_attempt_at if lifecycle.is_queued(order) else None
+    return {
+        **public_order(order, admin=True, invoicing=invoicing),
+        "events": order.get("events", []),
+        "emails": public_emails(order),
+        "sync": {
+            "attempts": sync.attempts,
+            "last_error": sync.last_error,
+            "last_attempt_at": sync.last_attempt_at,
+            "synced_at": sync.synced_at,
+            "next_attempt_at": iso_utc(next_attempt) if next_attempt else None,
+        },
+    }
+
+
+def created_answer(order: dict, *, invoicing: bool = False) -> dict:
+    """The body of a 201 for a new order: the order (as its customer reads it) and how sending it
+    to Qikink went."""
+    qikink_status = order["qikink_status"]
+    integration = {
+        "status": INTEGRATION_STATUS.get(qikink_status, qikink_status),
+        "qikink_shipment_id": order.get("qikink_shipment_id"),
+        "tracking_id": order.get("tracking_id"),
+    }
+    if qikink_status != Q.SYNCED:
+        integration["reason"] = order.get("qikink_message") or SyncState.read(order).last_error
+    return {
+        "status": "success",
+        "message": CREATED_MESSAGES.get(qikink_status, "Order created successfully"),
+        "data": public_order(order, invoicing=invoicing),
+        "qikink_integration": integration,
+    }

@@ -1,0 +1,237 @@
+"""The order's life in one place: which statuses exist, what each allows, and how an order moves.
+
+Every order carries two statuses, stored as plain strings (the enums below are `str`s, so stored
+values and comparisons with text are unchanged):
+
+- `status`: where the order is, as the customer and staff read it. It moves forward only, along
+  the happy path `pending → confirmed → processing → ready_to_ship → in_transit → out_for_delivery
+  → delivered`, with detours (`on_hold`, `action_required`, `exception`), the return to origin
+  (`rto_initiated → returned`) and the way out (`cancel_requested → cancelled`).
+- `qikink_status`: whether Qikink has it. `action_required` (cannot be sent as it is) →
+  `sync_pending` (queued) → `synced` (Qikink has it), or `sync_failed` (Qikink refused it: an
+  admin's turn), or `not_sent` (cancelled before Qikink had it, so it never will).
+
+Everything else asks this module: the service (place, edit, cancel), the sender, the tracker, the
+worker's index, the invoices and the answers' `actions`, which the pages show instead of copying
+these rules.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    """An order's `status`."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    PROCESSING = "processing"
+    READY_TO_SHIP = "ready_to_ship"
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+    ON_HOLD = "on_hold"
+    ACTION_REQUIRED = "action_required"
+    EXCEPTION = "exception"
+    RTO_INITIATED = "rto_initiated"
+    RETURNED = "returned"
+    CANCEL_REQUESTED = "cancel_requested"
+    CANCELLED = "cancelled"
+
+
+class QikinkStatus(StrEnum):
+    """An order's `qikink_status`: how far sending it to Qikink has come."""
+
+    ACTION_REQUIRED = "action_required"
+    SYNC_PENDING = "sync_pending"
+    SYNCED = "synced"
+    SYNC_FAILED = "sync_failed"
+    NOT_SENT = "not_sent"
+
+
+class Action(StrEnum):
+    """What a caller may do with an order now (the answers' `actions`)."""
+
+    CANCEL = "cancel"  # the customer's: cancelled at once; an admin's may be a request to Qikink
+    EDIT = "edit"  # an admin's correction of the address, email or payment method
+
+
+S, Q = OrderStatus, QikinkStatus
+
+# As plain text, for filters, counts and the OpenAPI document.
+ORDER_STATUSES = tuple(s.value for s in OrderStatus)
+QIKINK_STATUSES = tuple(s.value for s in QikinkStatus)
+ACTIONS = tuple(a.value for a in Action)
+
+HAPPY_PATH = (S.PENDING, S.CONFIRMED, S.PROCESSING, S.READY_TO_SHIP, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED)
+# Nothing moves an order out of these.
+FINAL_STATUSES = frozenset({S.DELIVERED, S.RETURNED, S.CANCELLED})
+# Packed for shipping or later: Qikink ships the order, so it can no longer be cancelled.
+PACKED_STATUSES = frozenset(
+    {S.READY_TO_SHIP, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED, S.EXCEPTION, S.RTO_INITIATED, S.RETURNED}
+)
+# On its way to the customer: first seen in one of these, the "shipped" email goes.
+ON_ITS_WAY = frozenset({S.IN_TRANSIT, S.OUT_FOR_DELIVERY})
+# Not yet at Qikink: it may be edited, cancelled at once, and (when queued) sent.
+NOT_AT_QIKINK = frozenset({Q.ACTION_REQUIRED, Q.SYNC_PENDING, Q.SYNC_FAILED})
+# Waiting for a person before it can be sent.
+WAITING_FOR_ADMIN = frozenset({Q.ACTION_REQUIRED, Q.SYNC_FAILED})
+
+# Detours off the happy path: which statuses may enter them, and where they may resume.
+_DETOURS = {
+    S.ON_HOLD: ({S.PENDING, S.CONFIRMED, S.PROCESSING}, S.CONFIRMED),
+    S.ACTION_REQUIRED: ({S.PENDING, S.CONFIRMED, S.PROCESSING, S.READY_TO_SHIP, S.ON_HOLD}, S.CONFIRMED),
+    S.EXCEPTION: ({S.READY_TO_SHIP, S.IN_TRANSIT, S.OUT_FOR_DELIVERY}, S.IN_TRANSIT),
+}
+_RTO_FROM = {S.READY_TO_SHIP, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.EXCEPTION}
+
+
+# --- what an order is and allows -------------------------------------------------------------------
+def is_final(order: dict) -> bool:
+    """Nothing will move this order any more (delivered, returned, cancelled)."""
+    return order["status"] in FINAL_STATUSES
+
+
+def is_cancelled(order: dict) -> bool:
+    return order.get("status") == S.CANCELLED
+
+
+def is_packed(order: dict) -> bool:
+    """Qikink has packed it for shipping (or shipped it): too late to cancel."""
+    return order["status"] in PACKED_STATUSES
+
+
+def not_at_qikink(order: dict) -> bool:
+    """Qikink does not have it (yet): it may be corrected, and a cancel takes effect at once."""
+    return order["qikink_status"] in NOT_AT_QIKINK
+
+
+def is_queued(order: dict) -> bool:
+    """Waiting to be sent to Qikink (the sender's and the worker's work)."""
+    return order["qikink_status"] == Q.SYNC_PENDING
+
+
+def is_at_qikink(order: dict) -> bool:
+    return order["qikink_status"] == Q.SYNCED
+
+
+def waits_for_admin(order: dict) -> bool:
+    """It cannot be sent until a person corrects it (an address to complete, a refusal)."""
+    return order["qikink_status"] in WAITING_FOR_ADMIN
+
+
+def is_cancelling(order: dict) -> bool:
+    """Cancelled, or its cancellation is asked of Qikink: cancelling again changes nothing."""
+    return order["status"] in (S.CANCELLED, S.CANCEL_REQUESTED)
+
+
+def may_edit(order: dict) -> bool:
+    """Staff may complete or correct it: Qikink has not accepted it."""
+    return not_at_qikink(order)
+
+
+def may_cancel(order: dict, *, admin: bool) -> bool:
+    """Whether a cancel can be asked now: a customer's while Qikink does not have the order, an
+    admin's until Qikink packs it (then a request to cancel it in Qikink's dashboard)."""
+    if is_cancelling(order) or is_packed(order):
+        return False
+    return admin or not_at_qikink(order)
+
+
+def actions(order: dict, *, admin: bool) -> list[str]:
+    """What this caller (the customer, or staff) may do with the order now, for the pages."""
+    allowed = []
+    if may_cancel(order, admin=admin):
+        allowed.append(Action.CANCEL)
+    if admin and may_edit(order):
+        allowed.append(Action.EDIT)
+    return allowed
+
+
+def is_forward(old: str, new: str) -> bool:
+    """Whether moving from `old` to `new` is progress rather than a late or repeated answer."""
+    if new == old or old in FINAL_STATUSES:
+        return False
+    if new == S.CANCELLED:
+        return True
+    if new == S.RETURNED:
+        return old in _RTO_FROM or old == S.RTO_INITIATED
+    if new == S.RTO_INITIATED:
+        return old in _RTO_FROM
+    if old == S.RTO_INITIATED:
+        return False
+    if new in _DETOURS:
+        return old in _DETOURS[new][0]
+    if new not in HAPPY_PATH:
+        return False
+    if old in _DETOURS:
+        return HAPPY_PATH.index(new) >= HAPPY_PATH.index(_DETOURS[old][1])
+    return old in HAPPY_PATH and HAPPY_PATH.index(new) > HAPPY_PATH.index(old)
+
+
+# --- how an order moves ----------------------------------------------------------------------------
+def start(*, sendable: bool) -> dict:
+    """A new order's statuses: queued to be sent, or (an address Qikink cannot take) waiting for an admin."""
+    if sendable:
+        return {"status": S.PENDING, "qikink_status": Q.SYNC_PENDING}
+    return {"status": S.ACTION_REQUIRED, "qikink_status": Q.ACTION_REQUIRED}
+
+
+def requeue(order: dict) -> None:
+    """Corrected by staff: queued to be sent again, pending as when it was placed."""
+    order["qikink_status"] = Q.SYNC_PENDING
+    order["status"] = S.PENDING
+
+
+def retry_refused(order: dict) -> bool:
+    """An admin's retry of an order Qikink refused: queued again. False when it was not refused."""
+    if order["qikink_status"] != Q.SYNC_FAILED:
+        return False
+    order["qikink_status"] = Q.SYNC_PENDING
+    return True
+
+
+def sent(order: dict) -> bool:
+    """Qikink accepted it. True when it had been cancelled meanwhile (a send that outlived its
+    claim): it becomes `cancel_requested`, since only Qikink's dashboard can still cancel it."""
+    cancelled_meanwhile = order["qikink_status"] == Q.NOT_SENT
+    order["qikink_status"] = Q.SYNCED
+    if order["status"] == S.PENDING:
+        order["status"] = S.CONFIRMED
+    if cancelled_meanwhile:
+        order["status"] = S.CANCEL_REQUESTED
+    return cancelled_meanwhile
+
+
+def refused(order: dict) -> None:
+    """Qikink refused it for good: an admin must correct it (a cancelled order stays cancelled)."""
+    if order["qikink_status"] == Q.SYNC_PENDING:
+        order["qikink_status"] = Q.SYNC_FAILED
+
+
+def cancel_unsent(order: dict) -> None:
+    """Cancelled before Qikink had it: it never will."""
+    order["status"], order["qikink_status"] = S.CANCELLED, Q.NOT_SENT
+
+
+def request_cancel(order: dict) -> None:
+    """Qikink has it and has no cancel API: cancelled when Qikink reports it, in its dashboard."""
+    order["cancel_requested_from"] = order["status"]
+    order["status"] = S.CANCEL_REQUESTED
+
+
+def qikink_reported(order: dict, new: str) -> bool:
+    """Move the order to the status Qikink reports, forward only; True when that is news (an
+    event to record). While a cancellation is requested the order stays `cancel_requested`
+    (remembering Qikink's progress) until Qikink cancels it, or packs it: too late to cancel."""
+    requested = order["status"] == S.CANCEL_REQUESTED
+    if not is_forward(order.get("cancel_requested_from", S.CONFIRMED) if requested else order["status"], new):
+        return False
+    if requested and new != S.CANCELLED and new not in PACKED_STATUSES:
+        order["cancel_requested_from"] = new  # Qikink is still working on it
+        return True
+    order["status"] = new
+    if requested:
+        order.pop("cancel_requested_from", None)
+    return True
