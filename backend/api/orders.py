@@ -12,7 +12,6 @@ from . import choice_arg, int_arg, is_admin, json_body, require_admin, services
 bp = Blueprint("orders", __name__, url_prefix="/api/orders")
 
 
-
 @bp.post("")
 def create_order():
     key = request.headers.get("Idempotency-Key")

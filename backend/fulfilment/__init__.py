@@ -18,6 +18,7 @@ import time
 from ..clock import iso_utc, timestamp_of
 from ..errors import NotFound, OrderBusy
 from ..models import ORDER_ID_RE
+from ..orders import lifecycle
 from ..qikink import QikinkError
 from ..qikink.mapping import mapping_problem
 from .circuit_breaker import CircuitBreaker
@@ -155,7 +156,7 @@ class Fulfilment:
         """Send a just-placed order now; one left pending (no budget, Qikink slow or down) wakes
         the worker, which sends pending orders before anything else."""
         order = self.push.push_new(order, claim)
-        if order["qikink_status"] == "sync_pending":
+        if lifecycle.is_queued(order):
             self.worker.wake()
         return order
 

@@ -1,6 +1,7 @@
 """The fulfilment events recorded on an order, and the words a customer reads for each."""
 
 from ..clock import now_iso  # noqa: F401  (the one timestamp format; callers import it from here too)
+from ..orders import lifecycle
 
 # What the answer and the console say of an order Qikink already has: it has no cancel API.
 CANCEL_IN_DASHBOARD = (
@@ -49,4 +50,5 @@ def fulfilment_body(order: dict, last_checked: str | None = None) -> dict:
         "last_update": order.get("updated_at"),
         "last_checked": last_checked,
         "events": order.get("events", []),
+        "actions": lifecycle.actions(order, admin=False),  # the customer's: this is their tracking view
     }

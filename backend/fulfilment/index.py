@@ -12,14 +12,15 @@ import heapq
 import threading
 from dataclasses import dataclass, field
 
-from ..qikink.mapping import TERMINAL_STATUSES
+from ..orders import lifecycle
+from ..orders.lifecycle import OrderStatus as S
 from .sync_state import SyncState
 
 PAGE_SIZE = 10  # orders on one page of Qikink's list, newest first
 # Orders whose status changes within hours are polled at the freshness target; the rest (printing
 # takes days) at twice it.
 FAST_STAGES = frozenset(
-    {"ready_to_ship", "in_transit", "out_for_delivery", "exception", "rto_initiated", "cancel_requested"}
+    {S.READY_TO_SHIP, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.EXCEPTION, S.RTO_INITIATED, S.CANCEL_REQUESTED}
 )
 SLOW_STAGE_FACTOR = 2.0
 # Qikink's first status (often "On Hold": the wallet needs money) is read this soon after a send.
@@ -42,7 +43,7 @@ class Tracked:
 
 def is_settled(order: dict) -> bool:
     """Nothing more to send or poll: a final status, or Qikink reported it final."""
-    return order["status"] in TERMINAL_STATUSES or SyncState.read(order).terminal
+    return lifecycle.is_final(order) or SyncState.read(order).terminal
 
 
 class OrderIndex:
@@ -79,12 +80,12 @@ class OrderIndex:
                 position = bisect.bisect_left(self.shipments, shipment)
                 if position == len(self.shipments) or self.shipments[position] != shipment:
                     self.shipments.insert(position, shipment)
-            status = order["qikink_status"]
-            if status == "sync_pending" and not is_settled(order):
+            settled = is_settled(order)
+            if lifecycle.is_queued(order) and not settled:
                 self.pending[order_id] = float(sync.next_attempt_at or 0.0)
-            elif status in ("action_required", "sync_failed") and not is_settled(order):
+            elif lifecycle.waits_for_admin(order) and not settled:
                 self.waiting.add(order_id)
-            if status != "synced" or shipment is None or is_settled(order):
+            if not lifecycle.is_at_qikink(order) or shipment is None or settled:
                 self._untrack(order_id)
                 return
             entry = self.tracked.get(order_id)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from ..errors import NotFound
 from ..models import ORDER_ID_RE
+from ..orders.dispatch import SendsNothing
 from .events import fulfilment_body
 
 
-class QikinkOff:
-    """Orders stay `sync_pending`; status and tracking answer from what is stored."""
+class QikinkOff(SendsNothing):
+    """Orders stay `sync_pending` (the order service's dispatcher sends nothing); status and
+    tracking answer from what is stored."""
 
     enabled = False
     last_error = None
@@ -16,19 +18,6 @@ class QikinkOff:
     def __init__(self, config, store):
         self.config = config
         self.store = store
-
-    # --- the order service's dispatcher -------------------------------------------------------
-    def new_claim(self) -> None:
-        return None
-
-    def push_new(self, order: dict, claim: dict | None = None) -> dict:
-        return order
-
-    def order_changed(self, order: dict) -> None:
-        pass
-
-    def confirm_not_sent(self, order_id: str) -> str:
-        return "cannot"  # Qikink is off: it cannot be asked
 
     # --- what the views and the server ask ----------------------------------------------------
     def connection_state(self) -> str:

@@ -6,6 +6,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
+from ..orders import lifecycle
 from .sync_state import SyncState
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class OrderPush:
         send finishes in the background. Never waits for the call budget: when this minute's
         creates are spent the order is queued at once and the worker sends it first."""
         self.index.note(order)
-        if order["qikink_status"] != "sync_pending":
+        if not lifecycle.is_queued(order):
             return order
         order_id = order["order_id"]
         if claim is not None and SyncState.read(order).held_by(claim["claimed_by"]):

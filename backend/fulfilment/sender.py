@@ -19,6 +19,7 @@ import time
 import uuid
 
 from ..clock import now_iso
+from ..orders import lifecycle
 from ..qikink import QikinkError, QikinkRateLimited, QikinkValidationError
 from ..qikink.mapping import MappingError, to_qikink_order
 from ..retry import backoff_delay
@@ -56,7 +57,7 @@ class OrderSender:
         def claim(order):
             # A cancelled order is no longer sync_pending: cancelling and sending exclude each other.
             sync = SyncState.of(order)
-            if order["qikink_status"] != "sync_pending" or sync.is_claimed(now):
+            if not lifecycle.is_queued(order) or sync.is_claimed(now):
                 return False
             if not force and not sync.is_due(now):
                 return False
@@ -119,16 +120,11 @@ class OrderSender:
         timestamp = now_iso(self.clock)
 
         def accepted(order):
-            cancelled_meanwhile = order["qikink_status"] == "not_sent"
-            order["qikink_status"] = "synced"
             order["qikink_shipment_id"] = result["order_id"]
             order["qikink_message"] = None
-            if order["status"] == "pending":
-                order["status"] = "confirmed"
-            if cancelled_meanwhile:
+            if lifecycle.sent(order):
                 # Only when a send outlived its claim: Qikink has the order, so only its dashboard
                 # can still cancel it.
-                order["status"] = "cancel_requested"
                 order["qikink_message"] = CANCEL_IN_DASHBOARD
                 log.warning("Order %s was cancelled while a send outlived its claim; Qikink has it", order_id)
             order["updated_at"] = timestamp
@@ -173,8 +169,7 @@ class OrderSender:
                 return False  # another sender took over after our claim expired
             if permanent:
                 sync.attempt_failed(message, timestamp, retry_at=None)
-                if order["qikink_status"] == "sync_pending":
-                    order["qikink_status"] = "sync_failed"
+                lifecycle.refused(order)
                 order["qikink_message"] = message
             else:
                 delay = backoff_delay(
@@ -223,9 +218,8 @@ class OrderSender:
         """An admin's retry of an order Qikink refused: pending again, due now."""
 
         def requeue(order):
-            if order["qikink_status"] != "sync_failed":
+            if not lifecycle.retry_refused(order):
                 return False
-            order["qikink_status"] = "sync_pending"
             SyncState.of(order).due_now()
 
         return self._update(order_id, requeue)

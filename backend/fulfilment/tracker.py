@@ -15,15 +15,16 @@ import time
 from ..billing.credit_note import issue_credit_note
 from ..clock import iso_utc, now_iso
 from ..customer_email.outbox import NoEmails, queue_email
+from ..orders import lifecycle
+from ..orders.lifecycle import OrderStatus as S
 from ..qikink import QikinkError, QikinkNotFound, QikinkRateLimited
-from ..qikink.mapping import SHIPPING_STATUSES, is_forward, is_terminal_raw, to_fulfilment
+from ..qikink.mapping import is_terminal_raw, to_fulfilment
 from .events import EVENT_DESCRIPTIONS, add_event, fulfilment_body
 from .sync_state import SyncState
 
 log = logging.getLogger(__name__)
 
-# First seen in one of these, the order's "shipped" email (courier, AWB, tracking link) is queued.
-SHIPPED_EMAIL_STATUSES = frozenset({"in_transit", "out_for_delivery"})
+PACKED_BEFORE_CANCEL = "Qikink packed this order for shipping before it was cancelled in its dashboard"
 # A customer's fulfilment view older than this asks Qikink (budget permitting).
 VIEW_REFRESH_SECONDS = 60.0
 
@@ -62,29 +63,19 @@ class StatusTracker:
 
     @staticmethod
     def _advance(order: dict, new: str, view: dict, timestamp: str, tx) -> None:
-        """Move the order's status forward to `new`. While a cancellation is requested the order
-        stays `cancel_requested` until Qikink cancels it, or ships it (too late to cancel)."""
-        current = order["status"]
-        requested = current == "cancel_requested"
-        if not is_forward(order.get("cancel_requested_from", "confirmed") if requested else current, new):
+        """Move the order's status forward to `new` (lifecycle.qikink_reported: a requested
+        cancellation waits until Qikink cancels the order, or packs it: too late to cancel)."""
+        requested = order["status"] == S.CANCEL_REQUESTED
+        if not lifecycle.qikink_reported(order, new):
             return
-        if requested and new != "cancelled" and new not in SHIPPING_STATUSES:
-            order["cancel_requested_from"] = new  # Qikink is still working on it
-        else:
-            order["status"] = new
-            if requested:
-                order.pop("cancel_requested_from", None)
-                order["qikink_message"] = (
-                    None
-                    if new == "cancelled"
-                    else "Qikink packed this order for shipping before it was cancelled in its dashboard"
-                )
+        if requested and order["status"] != S.CANCEL_REQUESTED:
+            order["qikink_message"] = None if lifecycle.is_cancelled(order) else PACKED_BEFORE_CANCEL
         add_event(order, view["event"], EVENT_DESCRIPTIONS.get(view["event"], view["raw_status"]), timestamp)
-        if order["status"] in SHIPPED_EMAIL_STATUSES:
-            queue_email(order, "shipped", timestamp)  # first seen on its way: once
-        elif order["status"] == "cancelled":
+        if order["status"] in lifecycle.ON_ITS_WAY:
+            queue_email(order, "shipped", timestamp)  # first seen on its way: once (courier, AWB, link)
+        elif lifecycle.is_cancelled(order):
             queue_email(order, "cancelled", timestamp)
-        if new == "cancelled" and tx is not None:
+        if new == S.CANCELLED and tx is not None:
             if not order.get("stock_returned"):
                 for item in order["items"]:
                     tx.return_stock(item["sku"], item["quantity"])

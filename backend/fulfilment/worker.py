@@ -15,6 +15,8 @@ import time
 from filelock import Timeout
 
 from ..background import BackgroundThread
+from ..orders import lifecycle
+from ..orders.lifecycle import QikinkStatus as Q
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +102,9 @@ class SyncWorker(BackgroundThread):
             if token is None:
                 continue  # another thread or process is sending it, or it is no longer pending
             result = self.sender.send(claimed, token)
-            if result["qikink_status"] == "synced":
+            if lifecycle.is_at_qikink(result):
                 report["pushed"] += 1
-            elif result["qikink_status"] == "sync_failed":
+            elif result["qikink_status"] == Q.SYNC_FAILED:
                 report["failed"] += 1
             elif result.get("rate_limited"):
                 stopped, self.waiting_for = "budget", "create"

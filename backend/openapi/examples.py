@@ -247,6 +247,7 @@ FULFILMENT = {
             "description": "Shipped and in transit",
         },
     ],
+    "actions": [],
 }
 VALIDATION_ERROR = {
     "status": "error",

@@ -35,8 +35,11 @@ def order_guidance() -> dict:
         "documents": obj(
             ("invoice", "credit_note"),
             {
-                "invoice": {**link, "description": "The GST invoice, once issued or while one can be "
-                            "issued; null when the shop issues none or the order cannot have one."},
+                "invoice": {
+                    **link,
+                    "description": "The GST invoice, once issued or while one can be "
+                    "issued; null when the shop issues none or the order cannot have one.",
+                },
                 "credit_note": {**link, "description": "The credit note of a cancelled invoiced order."},
             },
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..config import QIKINK_ENVIRONMENTS
 from ..models import ORDER_ID_RE
+from ..orders.lifecycle import ACTIONS
 from ..qikink.budget import KINDS
 from .fields import COUNT, SECONDS_OR_NULL, STRING_OR_NULL, TIME_OR_NULL, obj, ref
 
@@ -148,6 +149,7 @@ def qikink_response_schemas() -> dict:
                 "estimated_delivery",
                 "last_update",
                 "events",
+                "actions",
             ),
             {
                 "order_id": {"type": "string", "pattern": ORDER_ID_RE.pattern},
@@ -167,6 +169,12 @@ def qikink_response_schemas() -> dict:
                 },
                 "last_checked": {**TIME_OR_NULL, "description": "When Qikink was last asked about this order."},
                 "stale": {"type": "boolean", "description": "Present (true) when Qikink could not be asked."},
+                "actions": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(ACTIONS)},
+                    "description": "What the customer may do now (this is their tracking view): `cancel` "
+                    "while Qikink does not have the order.",
+                },
             },
         ),
     }

@@ -7,9 +7,8 @@ invoice_schemas.py) and qikink_schemas.py, their building blocks in fields.py.""
 
 from __future__ import annotations
 
-from ..models import BOOLEAN_WORDS
+from ..models import BOOLEAN_WORDS, IDEMPOTENCY_KEY_RE, ORDER_ID_RE, SKU_RE
 from ..orders.service import PAGE_RANGE, PER_PAGE_DEFAULT, PER_PAGE_RANGE
-from ..models import IDEMPOTENCY_KEY_RE, ORDER_ID_RE, SKU_RE
 from .error_schemas import error_schemas
 from .fields import core, obj
 from .order_request_schemas import order_request_schemas

@@ -100,7 +100,8 @@ class OrderService:
         if not created:
             stored = self.stored_response(order)
             if stored is None:  # the first request died before answering: answer from the order
-                stored = {"status": 201, "body": created_answer(self.store.get_order(order["order_id"]) or order, invoicing=self.invoicing)}
+                latest = self.store.get_order(order["order_id"]) or order
+                stored = {"status": 201, "body": created_answer(latest, invoicing=self.invoicing)}
             return PlaceOutcome(order, False, stored["status"], stored["body"])
         self.emails.note(order)  # the order is durable: its confirmation may go
         order = self.dispatcher.push_new(order, claim)

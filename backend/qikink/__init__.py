@@ -14,11 +14,8 @@ from .errors import (
     QikinkValidationError,
 )
 from .mapping import (
-    HAPPY_PATH,
     TERMINAL_RAW_STATUSES,
-    TERMINAL_STATUSES,
     MappingError,
-    is_forward,
     is_terminal_raw,
     map_status,
     to_fulfilment,
@@ -27,7 +24,6 @@ from .mapping import (
 
 __all__ = [
     "ENVIRONMENTS",
-    "HAPPY_PATH",
     "HmacSigner",
     "MappingError",
     "QikinkAuthError",
@@ -41,10 +37,8 @@ __all__ = [
     "QikinkValidationError",
     "CallBudget",
     "TERMINAL_RAW_STATUSES",
-    "TERMINAL_STATUSES",
     "TokenCache",
     "TokenInfo",
-    "is_forward",
     "is_terminal_raw",
     "map_status",
     "to_fulfilment",

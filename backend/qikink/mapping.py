@@ -4,49 +4,38 @@ import logging
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from ..orders.lifecycle import OrderStatus as S
+
 log = logging.getLogger(__name__)
 
 ADDRESS1_MAX = 90
 CANCELLED_PREFIX = "cancelled_"
 
-HAPPY_PATH = ("pending", "confirmed", "processing", "ready_to_ship", "in_transit", "out_for_delivery", "delivered")
-TERMINAL_STATUSES = frozenset({"delivered", "returned", "cancelled"})
-# Packed for shipping or later: Qikink ships the order, so it can no longer be cancelled.
-SHIPPING_STATUSES = frozenset(
-    {"ready_to_ship", "in_transit", "out_for_delivery", "delivered", "exception", "rto_initiated", "returned"}
-)
 TERMINAL_RAW_STATUSES = frozenset({"delivered", "returned", "cancelled", "lost", "archived"})
 
-# Qikink's free-text status (normalised: lower case, '-'/'_' as spaces) → (status, event).
+# Qikink's free-text status (normalised: lower case, '-'/'_' as spaces) → (our status, event);
+# how an order may move between our statuses is orders/lifecycle.py's.
 _STATUS_TABLE = {}
 for _raws, _mapped in (
-    (("on hold",), ("on_hold", "order_on_hold")),
-    (("live", "live oos", "to be printed", "partially picklisted", "printed"), ("processing", "order_processing")),
-    (("manifested", "pickup scheduled"), ("ready_to_ship", "ready_to_ship")),
-    (("in transit", "picked up", "misrouted", "delivery rescheduled"), ("in_transit", "in_transit")),
-    (("out for delivery",), ("out_for_delivery", "out_for_delivery")),
-    (("delivered",), ("delivered", "delivered")),
+    (("on hold",), (S.ON_HOLD, "order_on_hold")),
+    (("live", "live oos", "to be printed", "partially picklisted", "printed"), (S.PROCESSING, "order_processing")),
+    (("manifested", "pickup scheduled"), (S.READY_TO_SHIP, "ready_to_ship")),
+    (("in transit", "picked up", "misrouted", "delivery rescheduled"), (S.IN_TRANSIT, "in_transit")),
+    (("out for delivery",), (S.OUT_FOR_DELIVERY, "out_for_delivery")),
+    (("delivered",), (S.DELIVERED, "delivered")),
     (
         ("exception", "not attempted", "consignee unavailable", "incorrect/incomplete address", "refused to accept"),
-        ("exception", "delivery_exception"),
+        (S.EXCEPTION, "delivery_exception"),
     ),
-    (("rto initiated",), ("rto_initiated", "rto_initiated")),
-    (("returned",), ("returned", "returned")),
-    (("cancelled",), ("cancelled", "cancelled")),
-    (("action required",), ("action_required", "action_required")),
+    (("rto initiated",), (S.RTO_INITIATED, "rto_initiated")),
+    (("returned",), (S.RETURNED, "returned")),
+    (("cancelled",), (S.CANCELLED, "cancelled")),
+    (("action required",), (S.ACTION_REQUIRED, "action_required")),
 ):
     for _raw in _raws:
         _STATUS_TABLE[_raw] = _mapped
 # Courier delivery-problem strings vary ("Undelivered 1st Attempt", "refused - COD not ready").
 _EXCEPTION_PREFIXES = ("undelivered", "refused", "not attempted", "consignee", "incorrect")
-
-# Detours off the happy path: which statuses may enter them, and where they may resume.
-_DETOURS = {
-    "on_hold": ({"pending", "confirmed", "processing"}, "confirmed"),
-    "action_required": ({"pending", "confirmed", "processing", "ready_to_ship", "on_hold"}, "confirmed"),
-    "exception": ({"ready_to_ship", "in_transit", "out_for_delivery"}, "in_transit"),
-}
-_RTO_FROM = {"ready_to_ship", "in_transit", "out_for_delivery", "exception"}
 
 
 class MappingError(ValueError):
@@ -60,12 +49,12 @@ def _normalise(raw_status):
 def map_status(raw_status: str, number: str | None = None) -> tuple[str, str] | None:
     """(order status, event) for a Qikink status per api.md; None when unknown."""
     if number and str(number).lower().startswith(CANCELLED_PREFIX):
-        return ("cancelled", "cancelled")
+        return (S.CANCELLED, "cancelled")
     key = _normalise(raw_status)
     if key in _STATUS_TABLE:
         return _STATUS_TABLE[key]
     if key.startswith(_EXCEPTION_PREFIXES):
-        return ("exception", "delivery_exception")
+        return (S.EXCEPTION, "delivery_exception")
     return None
 
 
@@ -73,27 +62,6 @@ def is_terminal_raw(raw_status: str, number: str | None = None) -> bool:
     """Whether Qikink will not move this order any more (delivered, returned, lost...)."""
     cancelled = bool(number) and str(number).lower().startswith(CANCELLED_PREFIX)
     return cancelled or _normalise(raw_status) in TERMINAL_RAW_STATUSES
-
-
-def is_forward(old: str, new: str) -> bool:
-    """Whether moving from `old` to `new` is progress rather than a late or repeated answer."""
-    if new == old or old in TERMINAL_STATUSES:
-        return False
-    if new == "cancelled":
-        return True
-    if new == "returned":
-        return old in _RTO_FROM or old == "rto_initiated"
-    if new == "rto_initiated":
-        return old in _RTO_FROM
-    if old == "rto_initiated":
-        return False
-    if new in _DETOURS:
-        return old in _DETOURS[new][0]
-    if new not in HAPPY_PATH:
-        return False
-    if old in _DETOURS:
-        return HAPPY_PATH.index(new) >= HAPPY_PATH.index(_DETOURS[old][1])
-    return old in HAPPY_PATH and HAPPY_PATH.index(new) > HAPPY_PATH.index(old)
 
 
 def money(value) -> str:
@@ -238,7 +206,7 @@ def to_fulfilment(qikink_order: dict) -> dict:
         "status": mapped[0] if mapped else None,
         "event": mapped[1] if mapped else None,
         "raw_status": raw_status,
-        "cancelled": mapped is not None and mapped[0] == "cancelled",
+        "cancelled": mapped is not None and mapped[0] == S.CANCELLED,
         "tracking_number": awb,
         "courier": str(courier) if courier else None,
         "tracking_url": tracking_url(shipping.get("tracking_link"), awb),

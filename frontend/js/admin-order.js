@@ -7,10 +7,8 @@ import { formatRupees } from './format.js';
 const REFRESH_MS = 2000; // an order waiting to be sent is re-read this often…
 const REFRESHES = 30; // …this many times at most
 const ADDRESS_FIELDS = ['name', 'line1', 'line2', 'city', 'state', 'pincode', 'phone'];
-const EDITABLE = new Set(['action_required', 'sync_pending', 'sync_failed']);
-// Packed for shipping or later, or cancelled already: no cancelling from here.
-const NOT_CANCELLABLE = new Set(['ready_to_ship', 'in_transit', 'out_for_delivery', 'delivered', 'exception',
-  'rto_initiated', 'returned', 'cancelled', 'cancel_requested']);
+// What staff may do with an order (cancel, edit) and its GST documents are the server's rules:
+// `order.actions` and `order.documents`.
 const PAYMENT_NAMES = { prepaid: 'Prepaid', cod: 'Cash on delivery' };
 
 const page = { session: null, orderId: null, refreshTimer: null };
@@ -49,8 +47,11 @@ function totalText(order) {
 
 /** The customer's own invoice link (their email, not the admin key, opens it in a new tab). */
 function invoiceLink(order) {
-  if (typeof order.shipping_address === 'string') return 'Needs a structured address first';
-  if (order.status === 'cancelled' && !order.invoice_number) return 'None (cancelled before it was invoiced)';
+  if (!order.documents.invoice) {
+    if (order.status === 'cancelled') return 'None (cancelled before it was invoiced)';
+    if (typeof order.shipping_address === 'string') return 'Needs a structured address first';
+    return 'None (the shop does not issue invoices: its GST details are not set)';
+  }
   const href = safeHref(page.session.client().invoiceUrl(order.order_id, order.customer_email));
   const label = order.invoice_number ? `Invoice ${order.invoice_number}` : 'Invoice';
   return href ? el('a', { href, target: '_blank', rel: 'noopener' }, label) : '—';
@@ -58,7 +59,7 @@ function invoiceLink(order) {
 
 /** The credit note reversing the invoice of a cancelled order (none for an order never invoiced). */
 function creditNoteLink(order) {
-  if (order.status !== 'cancelled' || !order.invoice_number) return '—';
+  if (!order.documents.credit_note) return '—';
   const href = safeHref(page.session.client().creditNoteUrl(order.order_id, order.customer_email));
   const label = order.credit_note_number ? `Credit note ${order.credit_note_number}` : 'Credit note';
   return href ? el('a', { href, target: '_blank', rel: 'noopener' }, label) : '—';
@@ -106,7 +107,7 @@ function renderOrder(order) {
 }
 
 function renderCancel(order) {
-  const cancellable = !NOT_CANCELLABLE.has(order.status);
+  const cancellable = order.actions.includes('cancel');
   byId('cancel-panel').hidden = !cancellable;
   if (!cancellable) showCancelConfirm(false);
   const instruction = byId('cancel-instruction');
@@ -143,7 +144,7 @@ async function cancelOrder() {
 
 function renderAddressForm(order) {
   const form = byId('address-form');
-  const editable = EDITABLE.has(order.qikink_status);
+  const editable = order.actions.includes('edit');
   form.hidden = !editable;
   if (!editable || form.dataset.orderId === order.order_id) return; // keep what staff are typing
   form.dataset.orderId = order.order_id;

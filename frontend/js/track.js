@@ -25,8 +25,6 @@ const STATUS_WORDS = {
   cancel_requested: ['Cancellation requested', 'We have asked our printer to cancel this order; this page shows when it is done.'],
   cancelled: ['Cancelled', 'This order has been cancelled.'],
 };
-// The customer may cancel while the order has not reached the printer (Qikink).
-const CANCELLABLE_QIKINK_STATUSES = new Set(['sync_pending', 'action_required', 'sync_failed']);
 
 // The timeline in the customer's words; anything else shows the server's own description.
 const EVENT_WORDS = {
@@ -38,7 +36,7 @@ const EVENT_WORDS = {
 };
 
 const client = createShopClient({ baseUrl: apiBaseUrl() });
-const state = { orderId: '', email: '', timer: null, lastSuccess: null, invoices: null, cancelSeen: false };
+const state = { orderId: '', email: '', timer: null, lastSuccess: null, cancelSeen: false };
 
 function statusWords(status) {
   return STATUS_WORDS[status] || [status.replaceAll('_', ' '), ''];
@@ -54,16 +52,14 @@ function renderOrder(order) {
     order.cod_fee ? `cash on delivery fee ${formatRupees(order.cod_fee)}` : ''].filter(Boolean);
   say('tracking-total', `${formatRupees(order.total)}${extras.length ? ` (items ${formatRupees(order.subtotal)}, ${extras.join(', ')})` : ''}, `
     + `${PAYMENT_NAMES[order.payment_method] || order.payment_method}`);
-  // An invoice needs a shop that issues them, and the state of a structured address; a cancelled
-  // order that was never invoiced gets none, one that was keeps it and gets a credit note.
+  // The server says which GST documents the order has (`documents`): an invoice while the shop
+  // can issue one, and the credit note of an invoiced order that was cancelled.
   const email = state.email || order.customer_email;
-  const cancelled = order.status === 'cancelled';
-  const invoiceable = state.invoices === true && typeof address !== 'string' && (!cancelled || Boolean(order.invoice_number));
-  document.getElementById('invoice-row').hidden = !invoiceable;
-  if (invoiceable) document.getElementById('invoice-link').href = client.invoiceUrl(order.order_id, email);
-  document.getElementById('credit-note-link').href = client.creditNoteUrl(order.order_id, email);
-  // The credit note of a cancelled order that had been invoiced (issued with the cancellation).
-  document.getElementById('credit-note-row').hidden = !(cancelled && order.invoice_number);
+  const documents = order.documents || {};
+  document.getElementById('invoice-row').hidden = !documents.invoice;
+  if (documents.invoice) document.getElementById('invoice-link').href = client.invoiceUrl(order.order_id, email);
+  document.getElementById('credit-note-row').hidden = !documents.credit_note;
+  if (documents.credit_note) document.getElementById('credit-note-link').href = client.creditNoteUrl(order.order_id, email);
 }
 
 function renderFulfilment(view) {
@@ -90,7 +86,8 @@ function renderFulfilment(view) {
     el('time', { dateTime: event.timestamp }, formatDateTime(event.timestamp)))));
   say('tracking-stale', view.stale
     ? 'Our printer cannot be reached just now, so this may be out of date: it shows the last status we heard.' : '');
-  const cancellable = view.status !== 'cancelled' && CANCELLABLE_QIKINK_STATUSES.has(view.qikink_status);
+  // What the customer may do now is the server's rule (`actions`), not this page's.
+  const cancellable = (view.actions || []).includes('cancel');
   document.getElementById('cancel-row').hidden = !cancellable && !document.getElementById('cancel-message').textContent;
   const confirming = !document.getElementById('cancel-confirm').hidden;
   document.getElementById('cancel-button').hidden = !cancellable || confirming;
@@ -164,16 +161,6 @@ function showFormError(id, message) {
   document.getElementById(id).setAttribute('aria-invalid', 'true');
 }
 
-/** Whether the shop issues invoices (GET /api/charges); if that cannot be read, the link is left out. */
-async function shopIssuesInvoices() {
-  try {
-    const { data } = await client.getCharges();
-    return data.invoices === true;
-  } catch {
-    return null; // asked again at the next look-up
-  }
-}
-
 async function track(event) {
   event.preventDefault();
   clearTimeout(state.timer);
@@ -196,7 +183,6 @@ async function track(event) {
     // order; a customer still sees an order only with its email.
     if (order.customer_email.toLowerCase() !== email.toLowerCase()) throw new ShopApiError({ status: 404, code: 'not_found', message: 'Not found' });
     Object.assign(state, { orderId: order.order_id, email, lastSuccess: null, cancelSeen: order.status === 'cancelled' });
-    if (state.invoices === null) state.invoices = await shopIssuesInvoices();
     renderOrder(order);
     const section = document.getElementById('tracking');
     section.hidden = false;

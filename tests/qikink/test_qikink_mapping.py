@@ -3,9 +3,7 @@
 import pytest
 
 from backend.qikink.mapping import (
-    HAPPY_PATH,
     MappingError,
-    is_forward,
     is_terminal_raw,
     map_status,
     money,
@@ -195,42 +193,6 @@ def test_cancelled_number_wins_over_status():
 )
 def test_terminal_raw_statuses(raw, number, terminal):
     assert is_terminal_raw(raw, number) is terminal
-
-
-@pytest.mark.parametrize(
-    "old, new, forward",
-    [
-        ("pending", "confirmed", True),
-        ("confirmed", "processing", True),
-        ("processing", "in_transit", True),
-        ("in_transit", "processing", False),
-        ("delivered", "in_transit", False),
-        ("delivered", "delivered", False),
-        ("delivered", "cancelled", False),
-        ("processing", "cancelled", True),
-        ("confirmed", "on_hold", True),
-        ("on_hold", "processing", True),
-        ("in_transit", "on_hold", False),
-        ("out_for_delivery", "exception", True),
-        ("exception", "out_for_delivery", True),
-        ("exception", "delivered", True),
-        ("exception", "processing", False),
-        ("in_transit", "rto_initiated", True),
-        ("rto_initiated", "returned", True),
-        ("rto_initiated", "in_transit", False),
-        ("processing", "action_required", True),
-        ("action_required", "processing", True),
-        ("returned", "delivered", False),
-        ("processing", "mystery", False),
-    ],
-)
-def test_is_forward(old, new, forward):
-    assert is_forward(old, new) is forward
-
-
-def test_happy_path_is_strictly_forward():
-    for earlier, later in zip(HAPPY_PATH, HAPPY_PATH[1:], strict=False):
-        assert is_forward(earlier, later) and not is_forward(later, earlier)
 
 
 @pytest.mark.parametrize(
