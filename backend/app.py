@@ -19,6 +19,8 @@ class Shop:
     charges: object = None
     invoices: object = None
     emails: object = None  # customer_email.EmailSender (its thread is started by `python -m backend`)
+    payments: object = None  # payments.PaymentService, or None when PAYMENTS_ENV=off
+    payment_worker: object = None  # its look-ups, expiries and refunds (started by `python -m backend`)
     limiter: object = None
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
 
@@ -31,13 +33,13 @@ def _origin_pattern(origin: str):
     return re.compile("^" + re.escape(origin).replace(r":\*", r"(:\d+)?").replace(r"\*", r"[^/]*") + "$")
 
 
-def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
-    """Build the Flask app. Tests pass a Config (and may pass an in-memory store or a client)."""
+def create_app(config=None, *, store=None, qikink_client=None, payment_client=None) -> Flask:
+    """Build the Flask app. Tests pass a Config (and may pass an in-memory store or clients)."""
     from flask_cors import CORS
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    from .api import docs, health, invoices, orders, pages, products, qikink
+    from .api import docs, health, invoices, orders, pages, payments, products, qikink
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .api.json_provider import OrjsonProvider
     from .billing import load_gst_rules
@@ -70,12 +72,22 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
     cors_origins = tuple(_origin_pattern(o) for o in config.cors_origins)
     charges = ChargeSettings.from_config(config)
     gst_rules, seller = load_gst_rules(config.catalogue_file), Seller.from_config(config)
+    payment_service = payment_worker = None
+    if config.payments_env != "off":
+        from .payments.service import PaymentService
+        from .payments.worker import PaymentWorker
+
+        payment_service = PaymentService.from_config(
+            config, store, dispatcher=fulfilment, emails=emails, client=payment_client
+        )
+        payment_worker = PaymentWorker(payment_service)
     order_service = OrderService(
         store,
         dispatcher=fulfilment,
         emails=emails,
         charges=charges,
         invoicing=InvoiceService.can_issue(gst_rules, seller),
+        payments=payment_service,
     )
     invoice_service = InvoiceService(order_service, gst_rules, seller)
     shop = Shop(
@@ -86,11 +98,13 @@ def create_app(config=None, *, store=None, qikink_client=None) -> Flask:
         emails=emails,
         charges=charges,
         invoices=invoice_service,
+        payments=payment_service,
+        payment_worker=payment_worker,
         cors_origins=cors_origins,
     )
     app.extensions["shop"] = shop
 
-    for blueprint in (health.bp, products.bp, orders.bp, invoices.bp, qikink.bp, pages.bp, docs.bp):
+    for blueprint in (health.bp, products.bp, orders.bp, payments.bp, invoices.bp, qikink.bp, pages.bp, docs.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     app.wsgi_app = pages.SecurityHeaders(app.wsgi_app)

@@ -72,6 +72,8 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
             )
         say(ok, budget_line(config, fulfilment))
     say(None, "")
+    for good, line in payment_lines(config):
+        say(ok if good else fail, line)
     say(
         ok,
         "Customer emails: "
@@ -104,6 +106,39 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
     say(None, "")
     for line in pages_lines(config):
         say(ok, line)
+
+
+def payment_lines(config) -> list[tuple[bool, str]]:
+    """How prepaid orders are paid: Razorpay, its local emulator, or outside the shop (a warning)."""
+    if config.payments_env == "off":
+        return [
+            (
+                False,
+                "Payments: OFF (PAYMENTS_ENV=off): a prepaid order counts as paid outside the shop and goes "
+                "to Qikink at once, which charges your wallet for it: take the money another way",
+            )
+        ]
+    key = config.razorpay_key_id
+    lines = []
+    if config.payments_env == "emulator":
+        url = config.razorpay_base_url or f"http://127.0.0.1:{config.razorpay_emulator_port}"
+        lines.append((True, f"Payments: Razorpay EMULATOR at {url} (test payments only, no money is taken)"))
+        if config.app_env == "production":
+            lines.append((False, "WARNING: APP_ENV=production on the Razorpay EMULATOR: customers pay NOTHING"))
+    else:
+        mode = "TEST mode" if key.startswith("rzp_test_") else "LIVE"
+        lines.append((True, f"Payments: Razorpay {mode}, key {key}"))
+        if not config.razorpay_webhook_secret:
+            lines.append(
+                (
+                    False,
+                    "RAZORPAY_WEBHOOK_SECRET is not set: webhooks are refused; payments are still settled "
+                    "by asking Razorpay (a few minutes later)",
+                )
+            )
+    minutes = config.payment_window_minutes
+    lines.append((True, f"Unpaid prepaid orders expire after {minutes:g} minutes (PAYMENT_WINDOW_MINUTES)"))
+    return lines
 
 
 def pages_lines(config) -> list[str]:

@@ -13,6 +13,9 @@ from .storage.urls import mask_database_url
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 QIKINK_ENVIRONMENTS = ("emulator", "sandbox", "live", "off")
+PAYMENTS_ENVIRONMENTS = ("emulator", "razorpay", "off")
+RAZORPAY_API = "https://api.razorpay.com"
+RAZORPAY_CHECKOUT = "https://checkout.razorpay.com/v1/checkout.js"
 DEFAULT_CORS_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*")
 # A name as werkzeug's TRUSTED_HOSTS matches it: a leading dot also admits every subdomain.
 _HOST_NAME = re.compile(r"\.?[a-z0-9-]+(\.[a-z0-9-]+)*")
@@ -142,6 +145,17 @@ class Config:
     qikink_tracking_freshness_seconds: float = 0.0  # 0: by environment (see fulfilment.tracking_freshness)
     qikink_create_reserve_per_minute: int | None = None  # None: 5 of 30 (budget.default_create_reserve)
 
+    # Payments: "off" here (tests build a Config directly); from the environment, the local
+    # Razorpay emulator without keys, Razorpay with them.
+    payments_env: str = "off"
+    razorpay_key_id: str = ""
+    razorpay_key_secret: str = field(default="", repr=False)
+    razorpay_webhook_secret: str = field(default="", repr=False)
+    razorpay_base_url: str = ""  # empty: Razorpay's own (or the embedded emulator's)
+    razorpay_checkout_url: str = ""  # empty: Razorpay's own (or the embedded emulator's)
+    razorpay_emulator_port: int = 5002
+    payment_window_minutes: float = 30.0
+
     smtp_url: str = field(default="", repr=False)  # empty: customer emails are written to the log
     mail_from: str = "Bharat Heritage Prints <orders@localhost>"
     smtp_timeout: float = 10.0
@@ -212,6 +226,24 @@ class Config:
             )
         if qikink_env in ("sandbox", "live") and not client_id:
             raise ConfigError(f"QIKINK_ENV={qikink_env} needs QIKINK_CLIENT_ID and QIKINK_CLIENT_SECRET")
+
+        key_id, key_secret = get("RAZORPAY_KEY_ID"), get("RAZORPAY_KEY_SECRET")
+        if bool(key_id) != bool(key_secret):
+            raise ConfigError("RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET must be set together")
+        payments_env = get("PAYMENTS_ENV").lower() or ("razorpay" if key_id else "off")  # emulator: next commit
+        if payments_env not in PAYMENTS_ENVIRONMENTS:
+            raise ConfigError(f"PAYMENTS_ENV must be one of {', '.join(PAYMENTS_ENVIRONMENTS)}, not {payments_env!r}")
+        if payments_env == "razorpay" and not key_id:
+            raise ConfigError("PAYMENTS_ENV=razorpay needs RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET")
+        if key_id and not re.fullmatch(r"rzp_(test|live)_[A-Za-z0-9]+", key_id):
+            raise ConfigError("RAZORPAY_KEY_ID looks like rzp_test_… or rzp_live_… (Razorpay's dashboard, API keys)")
+        if app_env == "production" and payments_env == "emulator" and not get("PAYMENTS_ENV"):
+            raise ConfigError(
+                "APP_ENV=production needs RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET: without them "
+                "customers would pay the local emulator and no money would be taken "
+                "(set PAYMENTS_ENV=emulator to run on the emulator on purpose, or PAYMENTS_ENV=off "
+                "to take payments outside the shop)"
+            )
 
         admin_key = get("ADMIN_API_KEY")
         if app_env == "production" and not admin_key:
@@ -299,6 +331,14 @@ class Config:
             qikink_create_reserve_per_minute=_number("QIKINK_CREATE_RESERVE_PER_MINUTE", reserve, int)
             if (reserve := get("QIKINK_CREATE_RESERVE_PER_MINUTE"))
             else None,
+            payments_env=payments_env,
+            razorpay_key_id=key_id,
+            razorpay_key_secret=key_secret,
+            razorpay_webhook_secret=get("RAZORPAY_WEBHOOK_SECRET"),
+            razorpay_base_url=get("RAZORPAY_BASE_URL").rstrip("/"),
+            razorpay_checkout_url=get("RAZORPAY_CHECKOUT_URL"),
+            razorpay_emulator_port=_number("RAZORPAY_EMULATOR_PORT", get("RAZORPAY_EMULATOR_PORT", "5002"), int, 0),
+            payment_window_minutes=_number("PAYMENT_WINDOW_MINUTES", get("PAYMENT_WINDOW_MINUTES", "30"), float, 1),
             smtp_url=smtp_url,
             mail_from=mail_from,
             smtp_timeout=_number("SMTP_TIMEOUT_SECONDS", get("SMTP_TIMEOUT_SECONDS", "10"), float, 0.1),

@@ -73,6 +73,31 @@ class InvoiceUnavailable(ApiError):
     status, code, message = 409, "invoice_unavailable", "No invoice can be issued for this order"
 
 
+class PaymentSignatureInvalid(ApiError):
+    status, code, message = 400, "payment_signature_invalid", "The payment's signature does not match this order"
+
+
+class WebhookSignatureInvalid(ApiError):
+    status, code, message = 400, "webhook_signature_invalid", "The webhook's signature does not match"
+
+
+class PaidOutsideForbidden(ApiError):
+    status, code, message = 403, "forbidden", "Only the shop's staff may record an order as paid outside the shop"
+
+
+class PaymentNotRequired(ApiError):
+    status, code, message = 409, "payment_not_required", "This order is not awaiting payment"
+
+
+class PaymentUnavailable(ApiError):
+    status, code = 503, "payment_unavailable"
+    message = "Online payment is not available right now; the order is kept and can be paid shortly"
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 30, **kwargs):
+        super().__init__(message, **kwargs)
+        self.headers.setdefault("Retry-After", str(retry_after))
+
+
 class IdempotencyConflict(ApiError):
     status, code, message = 409, "idempotency_conflict", "Idempotency-Key was already used with a different body"
 

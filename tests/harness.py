@@ -53,6 +53,15 @@ BASE_ENV = {
     "DATABASE_POOL_TIMEOUT": "2",
     "DATABASE_CONNECT_TIMEOUT": "2",
     "DATABASE_STATEMENT_TIMEOUT": "10",
+    # Payments off unless a test turns them on: prepaid orders count as paid outside the shop.
+    "PAYMENTS_ENV": "off",
+    "RAZORPAY_KEY_ID": "",
+    "RAZORPAY_KEY_SECRET": "",
+    "RAZORPAY_WEBHOOK_SECRET": "",
+    "RAZORPAY_BASE_URL": "",
+    "RAZORPAY_CHECKOUT_URL": "",
+    "RAZORPAY_EMULATOR_PORT": "0",
+    "PAYMENT_WINDOW_MINUTES": "30",
     # Never a developer's SMTP server from .env: emails go to the log unless a test sets one.
     "SMTP_URL": "",
     "MAIL_FROM": "",

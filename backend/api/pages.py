@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, request, send_from_directory
+from flask import Blueprint, current_app, request, send_from_directory
 
 from ..config import PROJECT_ROOT
 from ..errors import NotFound
@@ -51,9 +51,33 @@ def _send(folder: Path, name: str):
     return response
 
 
+# The pages where a customer pays: only they may load Razorpay Checkout (razorpay-api.md §2).
+PAY_PAGES = ("index.html", "track.html")
+RAZORPAY_HOSTS = {
+    "script": ("https://checkout.razorpay.com", "https://cdn.razorpay.com"),
+    "frame": ("https://api.razorpay.com", "https://checkout.razorpay.com"),
+    "connect": ("https://api.razorpay.com", "https://lumberjack.razorpay.com"),
+    "img": ("https://cdn.razorpay.com",),
+}
+
+
+def pay_page_csp(checkout_url: str) -> str:
+    """PAGE_CSP, plus Razorpay's hosts (and the checkout script's own origin: the emulator's)."""
+    origin = "/".join(checkout_url.split("/")[:3])
+    hosts = {kind: " ".join(dict.fromkeys((origin, *urls))) for kind, urls in RAZORPAY_HOSTS.items()}
+    return (
+        f"{PAGE_CSP}; script-src 'self' {hosts['script']}; frame-src {hosts['frame']}; "
+        f"connect-src 'self' {hosts['connect']}; img-src 'self' data: {hosts['img']}"
+    )
+
+
 def _page(name: str):
     def view():
-        return _send(FRONTEND_DIR, name)
+        response = _send(FRONTEND_DIR, name)
+        payments = current_app.extensions["shop"].payments
+        if name in PAY_PAGES and payments is not None:
+            response.headers["Content-Security-Policy"] = pay_page_csp(payments.checkout_url)
+        return response
 
     return view
 

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 SHOP_NAME = "Bharat Heritage Prints"
-KINDS = ("confirmation", "shipped", "cancelled")
+KINDS = ("confirmation", "shipped", "cancelled", "refunded")
 
 
 def _rupees(amount) -> str:
@@ -51,7 +51,7 @@ def _content(order: dict, kind: str) -> tuple[str, list[str], list[tuple[str, st
                 ("Order", order_id),
                 *(("Item", line) for line in _item_lines(order)),
                 ("Total", _rupees(order["total"])),
-                ("Payment", "Cash on delivery" if order.get("payment_method") == "cod" else "Prepaid"),
+                ("Payment", _payment_words(order)),
                 ("Delivering to", ", ".join(_address_lines(order["shipping_address"]))),
             ],
             None,
@@ -78,7 +78,28 @@ def _content(order: dict, kind: str) -> tuple[str, list[str], list[tuple[str, st
             [("Order", order_id), *(("Item", line) for line in _item_lines(order))],
             None,
         )
+    if kind == "refunded":
+        refunds = order.get("refunds") or []
+        amount = sum(r["amount"] for r in refunds if r.get("status") == "processed") / 100
+        return (
+            f"Your payment for order {order_id} is refunded",
+            [
+                f"We have refunded {_rupees(amount)} to the account you paid from. Banks usually show it "
+                "within 5 to 7 working days."
+            ],
+            [("Order", order_id), ("Refunded", _rupees(amount))],
+            None,
+        )
     raise ValueError(f"no email of kind {kind!r}")
+
+
+def _payment_words(order: dict) -> str:
+    if order.get("payment_method") == "cod":
+        return "Cash on delivery"
+    payment = order.get("payment") or {}
+    if payment.get("provider") == "razorpay" and payment.get("razorpay_payment_id"):
+        return f"Paid online (payment {payment['razorpay_payment_id']}), thank you"
+    return "Prepaid"
 
 
 @dataclass(frozen=True)

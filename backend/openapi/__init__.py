@@ -49,6 +49,7 @@ def build_document(skus) -> dict:
             {"name": "health"},
             {"name": "products"},
             {"name": "orders"},
+            {"name": "payments", "description": "Prepaid orders are paid through Razorpay before they go to Qikink."},
             {"name": "qikink", "description": "The integration guide's five testing steps."},
             {"name": "docs"},
         ],

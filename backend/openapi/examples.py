@@ -65,6 +65,18 @@ _ORDER = {
     "updated_at": _TIME,
     "invoice_number": None,
     "credit_note_number": None,
+    "payment_status": "paid",
+    "payment": {
+        "provider": "razorpay",
+        "amount": 134800,
+        "currency": "INR",
+        "razorpay_order_id": "order_NxYz1234567890",
+        "razorpay_payment_id": "pay_NxYz0987654321",
+        "method": "upi",
+        "paid_at": _TIME,
+        "expires_at": "2025-12-04T11:00:00+00:00",
+    },
+    "refund": None,
     "actions": ["cancel"],
     "documents": {"invoice": "/api/orders/BHRT-1733304000/invoice", "credit_note": None},
 }

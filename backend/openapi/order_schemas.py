@@ -9,6 +9,7 @@ from ..orders.lifecycle import ACTIONS, ORDER_STATUSES, QIKINK_STATUSES
 from ..orders.service import PAGE_RANGE, PER_PAGE_RANGE
 from .fields import COUNT, MONEY, STRING_OR_NULL, SUCCESS, obj, ref
 from .invoice_schemas import credit_note_schema, invoice_schema
+from .payment_schemas import order_payment_fields
 
 
 def order_status_schemas() -> dict:
@@ -98,6 +99,7 @@ def order_response_schemas() -> dict:
         "created_at": {"type": "string", "format": "date-time"},
         "updated_at": {"type": "string", "format": "date-time"},
     }
+    payment = order_payment_fields()
     documents = {
         "invoice_number": {
             "type": ["string", "null"],
@@ -110,7 +112,10 @@ def order_response_schemas() -> dict:
         },
     }
     return {
-        "Order": obj((*order_fields, "actions", "documents"), {**order_fields, **documents, **order_guidance()}),
+        "Order": obj(
+            (*order_fields, *payment, "actions", "documents"),
+            {**order_fields, **payment, **documents, **order_guidance()},
+        ),
         "Charges": obj(
             ("status", "data"),
             {
@@ -146,12 +151,20 @@ def order_response_schemas() -> dict:
                 "qikink_integration": obj(
                     ("status", "qikink_shipment_id", "tracking_id"),
                     {
-                        "status": {"type": "string", "enum": sorted(set(INTEGRATION_STATUS.values()))},
+                        "status": {
+                            "type": "string",
+                            "enum": sorted({*INTEGRATION_STATUS.values(), "awaiting_payment"}),
+                        },
                         "qikink_shipment_id": STRING_OR_NULL,
                         "tracking_id": STRING_OR_NULL,
                         "reason": {**STRING_OR_NULL, "description": "Why the order is not at Qikink yet."},
                     },
                 ),
+                "payment": {
+                    "anyOf": [ref("Checkout"), {"type": "null"}],
+                    "description": "A prepaid order awaiting payment: what the page opens Razorpay Checkout "
+                    "with (null while Razorpay cannot be reached: GET /api/orders/{order_id}/payment later).",
+                },
             },
         ),
         "OrderAnswer": obj(

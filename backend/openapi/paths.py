@@ -7,6 +7,7 @@ from .docs_paths import docs_paths
 from .fields import ref
 from .operations import JSON, errors, ok
 from .order_paths import order_paths
+from .payment_paths import payment_paths
 from .product_paths import product_paths
 from .qikink_paths import qikink_paths
 
@@ -30,6 +31,7 @@ def paths() -> dict:
         },
         **product_paths(),
         **order_paths(),
+        **payment_paths(),
         **qikink_paths(),
         **docs_paths(),
     }

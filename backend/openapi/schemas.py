@@ -13,6 +13,7 @@ from .error_schemas import error_schemas
 from .fields import core, obj
 from .order_request_schemas import order_request_schemas
 from .order_schemas import order_response_schemas, order_status_schemas
+from .payment_schemas import payment_schemas
 from .product_schemas import product_request_schemas, product_response_schemas
 from .qikink_schemas import qikink_response_schemas
 
@@ -43,6 +44,7 @@ def response_schemas() -> dict:
         ),
         **product_response_schemas(),
         **order_response_schemas(),
+        **payment_schemas(),
         **qikink_response_schemas(),
     }
 

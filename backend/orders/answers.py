@@ -7,6 +7,7 @@ from ..billing.credit_note import credit_note_problem
 from ..clock import iso_utc
 from ..customer_email.outbox import public_emails
 from ..fulfilment.sync_state import SyncState
+from ..payments.records import public_payment
 from . import lifecycle
 from .lifecycle import QikinkStatus as Q
 
@@ -32,6 +33,7 @@ PUBLIC_ORDER_FIELDS = (
     "created_at",
     "updated_at",
 )
+AWAITING_PAYMENT_MESSAGE = "Order created: awaiting payment"
 CREATED_MESSAGES = {
     Q.SYNCED: "Order created successfully and synced with Qikink",
     Q.SYNC_PENDING: "Order created successfully (Qikink sync pending)",
@@ -53,6 +55,7 @@ def public_order(order: dict, *, admin: bool = False, invoicing: bool = False) -
     return (
         {field: order.get(field) for field in PUBLIC_ORDER_FIELDS}
         | stored_charges(order)
+        | public_payment(order)
         | document_numbers(order)
         | {"actions": lifecycle.actions(order, admin=admin), "documents": document_links(order, invoicing=invoicing)}
     )
@@ -100,15 +103,26 @@ def admin_order(order: dict, *, invoicing: bool = False) -> dict:
     }
 
 
-def created_answer(order: dict, *, invoicing: bool = False) -> dict:
+def created_answer(order: dict, *, invoicing: bool = False, checkout: dict | None = None) -> dict:
     """The body of a 201 for a new order: the order (as its customer reads it) and how sending it
-    to Qikink went."""
+    to Qikink went; for an order awaiting payment, what the page needs to open the checkout
+    (`payment`, null while Razorpay cannot be reached)."""
     qikink_status = order["qikink_status"]
     integration = {
         "status": INTEGRATION_STATUS.get(qikink_status, qikink_status),
         "qikink_shipment_id": order.get("qikink_shipment_id"),
         "tracking_id": order.get("tracking_id"),
     }
+    if lifecycle.awaits_payment(order):
+        integration["status"] = "awaiting_payment"
+        integration["reason"] = "Sent to Qikink once the payment is received"
+        return {
+            "status": "success",
+            "message": AWAITING_PAYMENT_MESSAGE,
+            "data": public_order(order, invoicing=invoicing),
+            "qikink_integration": integration,
+            "payment": checkout,
+        }
     if qikink_status != Q.SYNCED:
         integration["reason"] = order.get("qikink_message") or SyncState.read(order).last_error
     return {

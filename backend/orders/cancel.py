@@ -12,8 +12,10 @@ from ..customer_email.outbox import NoEmails, queue_email
 from ..errors import NotCancellable, OrderBusy
 from ..fulfilment.events import CANCEL_IN_DASHBOARD, add_event, now_iso
 from ..fulfilment.sync_state import SyncState
+from ..payments.records import add_refund
 from . import lifecycle
 from .dispatch import Dispatcher, SendsNothing
+from .lifecycle import PaymentStatus
 
 # A cancel that finds the order being sent waits this long for the send's outcome, then answers a
 # retryable 409 (order_busy).
@@ -44,8 +46,10 @@ class OrderCancellation:
         sleep: Callable[[float], None] = time.sleep,
         wait: float = CANCEL_WAIT_SECONDS,
         unknown_outcome_grace: float = UNKNOWN_OUTCOME_GRACE_SECONDS,
+        payments=None,
     ):
         self.store = store
+        self.payments = payments  # refunds a paid order's payment (None: payments off)
         self.dispatcher = dispatcher or SendsNothing()
         self.emails = emails or NoEmails()
         self.clock = clock
@@ -84,6 +88,8 @@ class OrderCancellation:
             self.sleep(0.1)
         self.dispatcher.order_changed(order)
         self.emails.note(order)
+        if self.payments is not None:
+            order = self.payments.cancelled(order)  # its refund, recorded with the cancel, goes out
         return order
 
     def _cancel(self, order: dict, tx, *, admin: bool, looked: str | None = None):
@@ -132,6 +138,9 @@ class OrderCancellation:
             tx.return_stock(item["sku"], item["quantity"])
         order["stock_returned"] = True
         lifecycle.cancel_unsent(order)
+        payment = order.get("payment") or {}
+        if order.get("payment_status") == PaymentStatus.PAID and payment.get("razorpay_payment_id"):
+            add_refund(order, payment["razorpay_payment_id"], payment["amount"], "order cancelled", timestamp)
         order["qikink_message"] = MAYBE_AT_QIKINK.format(number=order["qikink_order_number"]) if maybe_sent else None
         add_event(order, "cancelled", "Cancelled before it was sent to Qikink", timestamp)
         queue_email(order, "cancelled", timestamp)

@@ -24,6 +24,7 @@ from enum import StrEnum
 class OrderStatus(StrEnum):
     """An order's `status`."""
 
+    AWAITING_PAYMENT = "awaiting_payment"  # prepaid, not paid yet: not sent, stock held
     PENDING = "pending"
     CONFIRMED = "confirmed"
     PROCESSING = "processing"
@@ -50,18 +51,32 @@ class QikinkStatus(StrEnum):
     NOT_SENT = "not_sent"
 
 
+class PaymentStatus(StrEnum):
+    """An order's `payment_status`: forward only, nothing moves a paid order back."""
+
+    NOT_REQUIRED = "not_required"  # cash on delivery
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAID = "paid"
+    EXPIRED = "expired"  # unpaid in time: cancelled, never sent
+    REFUND_PENDING = "refund_pending"
+    REFUNDED = "refunded"
+    REFUND_FAILED = "refund_failed"  # an admin's task
+
+
 class Action(StrEnum):
     """What a caller may do with an order now (the answers' `actions`)."""
 
     CANCEL = "cancel"  # the customer's: cancelled at once; an admin's may be a request to Qikink
     EDIT = "edit"  # an admin's correction of the address, email or payment method
+    PAY = "pay"  # a prepaid order awaiting payment: open the checkout (again)
 
 
-S, Q = OrderStatus, QikinkStatus
+S, Q, P = OrderStatus, QikinkStatus, PaymentStatus
 
 # As plain text, for filters, counts and the OpenAPI document.
 ORDER_STATUSES = tuple(s.value for s in OrderStatus)
 QIKINK_STATUSES = tuple(s.value for s in QikinkStatus)
+PAYMENT_STATUSES = tuple(s.value for s in PaymentStatus)
 ACTIONS = tuple(a.value for a in Action)
 
 HAPPY_PATH = (S.PENDING, S.CONFIRMED, S.PROCESSING, S.READY_TO_SHIP, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED)
@@ -97,14 +112,24 @@ def is_cancelled(order: dict) -> bool:
     return order.get("status") == S.CANCELLED
 
 
+def awaits_payment(order: dict) -> bool:
+    """A prepaid order not paid yet: it is not sent, and its stock is held until it expires."""
+    return order["status"] == S.AWAITING_PAYMENT
+
+
+def is_paid(order: dict) -> bool:
+    """Money was taken for it (paid; or paid and since refunded or being refunded)."""
+    return order.get("payment_status") in (P.PAID, P.REFUND_PENDING, P.REFUNDED, P.REFUND_FAILED)
+
+
 def is_packed(order: dict) -> bool:
     """Qikink has packed it for shipping (or shipped it): too late to cancel."""
     return order["status"] in PACKED_STATUSES
 
 
 def not_at_qikink(order: dict) -> bool:
-    """Qikink does not have it (yet): it may be corrected, and a cancel takes effect at once."""
-    return order["qikink_status"] in NOT_AT_QIKINK
+    """Qikink does not have it (yet): a cancel takes effect at once."""
+    return order["qikink_status"] in NOT_AT_QIKINK or awaits_payment(order)
 
 
 def is_queued(order: dict) -> bool:
@@ -127,8 +152,9 @@ def is_cancelling(order: dict) -> bool:
 
 
 def may_edit(order: dict) -> bool:
-    """Staff may complete or correct it: Qikink has not accepted it."""
-    return not_at_qikink(order)
+    """Staff may complete or correct it: Qikink has not accepted it, and it is not waiting for
+    its payment (correcting an order queues it to be sent)."""
+    return order["qikink_status"] in NOT_AT_QIKINK
 
 
 def may_cancel(order: dict, *, admin: bool) -> bool:
@@ -146,6 +172,8 @@ def actions(order: dict, *, admin: bool) -> list[str]:
         allowed.append(Action.CANCEL)
     if admin and may_edit(order):
         allowed.append(Action.EDIT)
+    if awaits_payment(order):
+        allowed.append(Action.PAY)
     return allowed
 
 
@@ -171,11 +199,29 @@ def is_forward(old: str, new: str) -> bool:
 
 
 # --- how an order moves ----------------------------------------------------------------------------
-def start(*, sendable: bool) -> dict:
-    """A new order's statuses: queued to be sent, or (an address Qikink cannot take) waiting for an admin."""
+def start(*, sendable: bool, awaiting_payment: bool = False, paid: bool = False) -> dict:
+    """A new order's statuses: waiting for its payment (prepaid, online), else queued to be sent,
+    or (an address Qikink cannot take) waiting for an admin. `paid`: paid outside the shop."""
+    if awaiting_payment:
+        return {"status": S.AWAITING_PAYMENT, "qikink_status": Q.NOT_SENT, "payment_status": P.AWAITING_PAYMENT}
+    payment = P.PAID if paid else P.NOT_REQUIRED
     if sendable:
-        return {"status": S.PENDING, "qikink_status": Q.SYNC_PENDING}
-    return {"status": S.ACTION_REQUIRED, "qikink_status": Q.ACTION_REQUIRED}
+        return {"status": S.PENDING, "qikink_status": Q.SYNC_PENDING, "payment_status": payment}
+    return {"status": S.ACTION_REQUIRED, "qikink_status": Q.ACTION_REQUIRED, "payment_status": payment}
+
+
+def paid(order: dict, *, sendable: bool) -> bool:
+    """Its payment was captured: queued to be sent (or waiting for an admin's address). False
+    when it was not awaiting payment (already paid, expired, cancelled): nothing changes."""
+    if not awaits_payment(order):
+        return False
+    order.update(start(sendable=sendable, paid=True))
+    return True
+
+
+def expire(order: dict) -> None:
+    """Unpaid in time: cancelled and never sent."""
+    order["status"], order["qikink_status"], order["payment_status"] = S.CANCELLED, Q.NOT_SENT, P.EXPIRED
 
 
 def requeue(order: dict) -> None:
@@ -211,7 +257,9 @@ def refused(order: dict) -> None:
 
 
 def cancel_unsent(order: dict) -> None:
-    """Cancelled before Qikink had it: it never will."""
+    """Cancelled before Qikink had it: it never will (nor can it be paid any more)."""
+    if order.get("payment_status") == P.AWAITING_PAYMENT:
+        order["payment_status"] = P.EXPIRED
     order["status"], order["qikink_status"] = S.CANCELLED, Q.NOT_SENT
 
 

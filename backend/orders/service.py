@@ -15,6 +15,7 @@ from ..errors import (
     NotFound,
     OrderNotEditable,
     OutOfStock,
+    PaidOutsideForbidden,
     PriceMismatch,
     ValidationError,
 )
@@ -31,6 +32,7 @@ from ..models import (
     validate_items,
     validate_payment_method,
 )
+from ..payments.records import paise
 from ..storage import OrderFilter
 from . import lifecycle
 from .answers import created_answer
@@ -76,8 +78,12 @@ class OrderService:
         sleep=time.sleep,
         cancel_wait: float = CANCEL_WAIT_SECONDS,
         invoicing: bool = False,
+        payments=None,
     ):
         self.store = store
+        # PaymentService (Razorpay or its emulator): a prepaid order is paid before it is sent.
+        # None (PAYMENTS_ENV=off): prepaid counts as paid outside the shop and is sent at once.
+        self.payments = payments
         self.charges = charges or ChargeSettings()
         self.dispatcher = dispatcher or SendsNothing()
         self.emails = emails or NoEmails()  # told of each order written with an email to send
@@ -85,34 +91,56 @@ class OrderService:
         self.sleep = sleep
         self.invoicing = invoicing  # the shop issues GST invoices: answers link an order's invoice
         self.cancellation = OrderCancellation(
-            store, dispatcher=self.dispatcher, emails=self.emails, clock=clock, sleep=sleep, wait=cancel_wait
+            store,
+            dispatcher=self.dispatcher,
+            emails=self.emails,
+            clock=clock,
+            sleep=sleep,
+            wait=cancel_wait,
+            payments=payments,
         )
 
     # --- placing ----------------------------------------------------------------------------
-    def place_order(self, body: dict, idempotency_key: str | None = None) -> PlaceOutcome:
+    def place_order(self, body: dict, idempotency_key: str | None = None, *, admin: bool = False) -> PlaceOutcome:
         """Place an order and hand it to fulfilment; with a key used before, the first answer.
 
         The claim to send the order is saved with it, so the push right after needs no second
         write. The answer for a key is kept once the push is over: a replay waits briefly for
         it (see `stored_response`), so both requests answer alike."""
         claim = self.dispatcher.new_claim()
-        order, created = self.place(body, idempotency_key, sync_claim=claim)
+        order, created = self.place(body, idempotency_key, sync_claim=claim, admin=admin)
         if not created:
             stored = self.stored_response(order)
             if stored is None:  # the first request died before answering: answer from the order
                 latest = self.store.get_order(order["order_id"]) or order
-                stored = {"status": 201, "body": created_answer(latest, invoicing=self.invoicing)}
+                stored = {"status": 201, "body": self.created_answer(self._opened(latest))}
             return PlaceOutcome(order, False, stored["status"], stored["body"])
         self.emails.note(order)  # the order is durable: its confirmation may go
+        order = self._opened(order)
         order = self.dispatcher.push_new(order, claim)
-        answer = created_answer(order, invoicing=self.invoicing)
+        answer = self.created_answer(order)
         if idempotency_key is not None:
             self.keep_response(order["order_id"], 201, answer)
         return PlaceOutcome(order, True, 201, answer)
 
-    def validate_new(self, body: dict) -> dict:
+    def _opened(self, order: dict) -> dict:
+        """A prepaid order awaiting payment gets its Razorpay order (kept when Razorpay is down)."""
+        if self.payments is not None and lifecycle.awaits_payment(order):
+            return self.payments.open(order)
+        return order
+
+    def created_answer(self, order: dict) -> dict:
+        checkout = self.payments.checkout(order) if self.payments is not None else None
+        return created_answer(order, invoicing=self.invoicing, checkout=checkout)
+
+    def validate_new(self, body: dict, *, admin: bool = False) -> dict:
         """Check a POST /api/orders body against every rule; the normalised request or a 422."""
+        paid_outside = body.get("paid_outside", False)
+        if "paid_outside" in body and not admin:
+            raise PaidOutsideForbidden()
         problems = Problems()
+        if not isinstance(paid_outside, bool):
+            problems.add("paid_outside", "must be true or false")
         request = {
             "customer_email": validate_email(problems, "customer_email", body.get("customer_email")),
             "shipping_address": validate_address(problems, body.get("shipping_address")),
@@ -120,6 +148,13 @@ class OrderService:
             "lines": validate_items(problems, body.get("items"), self.store.catalogue),
         }
         problems.raise_if_any()
+        if paid_outside and request["payment_method"] != "prepaid":
+            problems.add("paid_outside", "is for prepaid orders (cash on delivery is paid to the courier)")
+            problems.raise_if_any()
+        # How a prepaid order is paid: online first (Razorpay), or already (staff, or payments off).
+        online = request["payment_method"] == "prepaid" and self.payments is not None and not paid_outside
+        request["paid"] = request["payment_method"] == "prepaid" and not online
+        request["online"] = online
         return request
 
     def _builder(self, request: dict):
@@ -178,7 +213,7 @@ class OrderService:
                 },
                 "currency": "INR",
                 "payment_method": request["payment_method"],
-                **lifecycle.start(sendable=structured),
+                **lifecycle.start(sendable=structured, awaiting_payment=request["online"], paid=request["paid"]),
                 "qikink_order_number": order_id.replace("-", ""),
                 "qikink_shipment_id": None,
                 "tracking_id": None,
@@ -190,15 +225,22 @@ class OrderService:
                 "events": [],
                 "idempotency": request.get("idempotency"),
             }
-            if structured and request.get("sync_claim"):
+            if request["online"]:
+                order["payment"] = self.payments.new_payment(order)
+            elif request["paid"]:
+                order["payment"] = {"provider": "outside", "amount": paise(order["total"]), "currency": "INR"}
+            if lifecycle.is_queued(order) and request.get("sync_claim"):
                 order["sync"] = SyncState.from_dict(request["sync_claim"]).as_dict()
             add_event(order, "order_received", "Order placed", timestamp)
-            queue_email(order, "confirmation", timestamp)  # durable with the order, sent after it
+            if not request["online"]:  # a prepaid order's confirmation goes once it is paid
+                queue_email(order, "confirmation", timestamp)  # durable with the order, sent after it
             return order, {line["sku"]: line["quantity"] for line in request["lines"]}
 
         return build
 
-    def place(self, body: dict, idempotency_key: str | None = None, *, sync_claim: dict | None = None):
+    def place(
+        self, body: dict, idempotency_key: str | None = None, *, sync_claim: dict | None = None, admin: bool = False
+    ):
         """Validate and save a new order, without handing it on. Returns `(order, created)`;
         `created` False is a replay. `sync_claim` (a dispatcher's new_claim) is saved with a
         sendable order."""
@@ -206,7 +248,7 @@ class OrderService:
             raise ValidationError.from_fields(
                 [{"field": "Idempotency-Key", "message": "must be 1 to 255 visible ASCII characters"}]
             )
-        request = self.validate_new(body)
+        request = self.validate_new(body, admin=admin)
         request["sync_claim"] = sync_claim
         if idempotency_key is not None:
             request["idempotency"] = {"fingerprint": fingerprint(body), "response": None}

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 WORKER_LOCK = 0x42485254_0002
 TOKEN_LOCK = 0x42485254_0003
 BUDGET_LOCK = 0x42485254_0004
+PAYMENTS_LOCK = 0x42485254_0005  # the payment worker's look-ups and expiries
 
 
 class LeaderLock:

@@ -320,10 +320,13 @@ class JournalOrderStore(BatchCommit):
         write_backup(fd, end, destination, catalogue_file)
         return {"bytes": end, "orders": orders, "to": str(destination)}
 
-    def worker_lock(self):
+    def worker_lock(self, name: str = "qikink"):
+        """Held by the one process doing a worker's rounds (`qikink`: sending and polling,
+        `payments`: look-ups and expiries) for this data directory."""
         from filelock import FileLock
 
-        return FileLock(str(self.data_dir / ".worker.lock"), thread_local=False)
+        file = ".worker.lock" if name == "qikink" else f".{name}-worker.lock"
+        return FileLock(str(self.data_dir / file), thread_local=False)
 
     def token_store(self, client_id: str, client_secret: str):
         return None

@@ -155,7 +155,7 @@ class MemoryOrderStore:
     def check_writable(self) -> str | None:
         return None
 
-    def worker_lock(self):
+    def worker_lock(self, name: str = "qikink"):
         return None
 
     def token_store(self, client_id: str, client_secret: str):

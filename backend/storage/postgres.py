@@ -338,11 +338,13 @@ class PostgresOrderStore:
         return None
 
     # --- what the servers of a fleet share ---------------------------------------------------
-    def worker_lock(self):
-        """Held by the one server whose worker sends orders and polls Qikink."""
-        from .fleet import LeaderLock
+    def worker_lock(self, name: str = "qikink"):
+        """Held by the one server doing a worker's rounds (`qikink`: sending orders and polling
+        Qikink, `payments`: payment look-ups and expiries)."""
+        from .fleet import PAYMENTS_LOCK, WORKER_LOCK, LeaderLock
 
-        return LeaderLock(self.url, connect_timeout=self.pool.kwargs["connect_timeout"])
+        key = WORKER_LOCK if name == "qikink" else PAYMENTS_LOCK
+        return LeaderLock(self.url, connect_timeout=self.pool.kwargs["connect_timeout"], key=key)
 
     def token_store(self, client_id: str, client_secret: str):
         """The Qikink token every server of the fleet uses (minting one invalidates the last)."""

@@ -65,7 +65,31 @@ function creditNoteLink(order) {
   return href ? el('a', { href, target: '_blank', rel: 'noopener' }, label) : '—';
 }
 
-const EMAIL_NAMES = { confirmation: 'Order confirmation', shipped: 'Shipped', cancelled: 'Cancelled' };
+const EMAIL_NAMES = {
+  confirmation: 'Order confirmation', shipped: 'Shipped', cancelled: 'Cancelled', refunded: 'Refunded',
+};
+const PAYMENT_STATUS_NAMES = {
+  not_required: 'Not needed (cash on delivery)', awaiting_payment: 'Awaiting payment', paid: 'Paid',
+  expired: 'Expired unpaid', refund_pending: 'Refund pending', refunded: 'Refunded',
+  refund_failed: 'REFUND FAILED: refund it in the Razorpay dashboard',
+};
+
+/** The payment facts: status, Razorpay ids, amount, and the refund if any. */
+function paymentFacts(order) {
+  const { payment, refund } = order;
+  const rupees = (paise) => formatRupees(paise / 100);
+  const facts = [['Status', PAYMENT_STATUS_NAMES[order.payment_status] || order.payment_status]];
+  if (payment) {
+    facts.push(['Amount', rupees(payment.amount)], ['Paid with', payment.provider === 'outside'
+      ? 'Paid outside the shop' : `Razorpay${payment.method ? ` (${payment.method})` : ''}`]);
+    if (payment.razorpay_order_id) facts.push(['Razorpay order', payment.razorpay_order_id]);
+    if (payment.razorpay_payment_id) facts.push(['Razorpay payment', payment.razorpay_payment_id]);
+    if (payment.paid_at) facts.push(['Paid', when(payment.paid_at)]);
+    else if (payment.expires_at && order.payment_status === 'awaiting_payment') facts.push(['Expires', when(payment.expires_at)]);
+  }
+  if (refund) facts.push(['Refund', `${rupees(refund.amount)}, ${refund.status}${refund.id ? ` (${refund.id})` : ''}: ${refund.reason}`]);
+  return facts;
+}
 
 function emailList(emails) {
   if (!emails.length) return el('p', {}, 'None');
@@ -87,6 +111,7 @@ function renderOrder(order) {
       ['Total', totalText(order)], ['Invoice', invoiceLink(order)], ['Credit note', creditNoteLink(order)],
       ['Qikink says', order.qikink_message || '—'],
     ]))),
+    block('Payment', el('dl', { className: 'facts' }, ...facts(paymentFacts(order)))),
     block('Shipping address', ...addressLines(order.shipping_address)),
     block('Shipment', el('dl', { className: 'facts' }, ...facts([
       ['Courier', order.courier || '—'], ['AWB number', order.tracking_id || '—'], ['Tracking', trackingLink(order)],
@@ -104,6 +129,21 @@ function renderOrder(order) {
   );
   renderAddressForm(order);
   renderCancel(order);
+  byId('payment-panel').hidden = !(order.payment && order.payment.provider === 'razorpay');
+}
+
+async function checkPayment() {
+  const button = byId('check-payment');
+  button.disabled = true;
+  try {
+    const { data: order } = await page.session.client().checkPayment(page.orderId);
+    notify('order-message', `Razorpay asked: ${PAYMENT_STATUS_NAMES[order.payment_status] || order.payment_status}.`, 'ok');
+    renderOrder(order);
+  } catch (error) {
+    page.session.refuse(error, (m) => notify('order-message', m));
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function renderCancel(order) {
@@ -253,4 +293,5 @@ export function initOrderPage(session) {
     byId('cancel-order').focus();
   });
   byId('cancel-order-yes').addEventListener('click', cancelOrder);
+  byId('check-payment').addEventListener('click', checkPayment);
 }

@@ -205,6 +205,12 @@ function customerName(order) {
   return address && typeof address === 'object' ? address.name : '—';
 }
 
+// Short words for the list; the order page says more (and what to do about a failed refund).
+const PAYMENT_WORDS = {
+  not_required: 'COD', awaiting_payment: 'Awaiting', paid: 'Paid', expired: 'Expired', refund_pending: 'Refunding',
+  refunded: 'Refunded', refund_failed: 'Refund failed',
+};
+
 function badge(text, kind) {
   return el('span', { className: `badge ${kind}` }, text);
 }
@@ -217,6 +223,7 @@ function orderRow(order) {
     el('td', { className: 'email' }, order.customer_email),
     el('td', { className: 'number' }, formatRupees(order.total)),
     el('td', {}, statusName(order.status)),
+    el('td', {}, badge(PAYMENT_WORDS[order.payment_status] || order.payment_status || '—', `payment-${order.payment_status}`)),
     el('td', {}, badge(qikinkName(order.qikink_status), order.qikink_status)));
 }
 

@@ -275,6 +275,18 @@ export function createShopClient({
     // Cancelling is idempotent (again answers the same order), so it may be retried like a GET.
     cancelOrder: async (orderId, email) => (await request(`/api/orders/${encode(orderId)}/cancel`,
       { method: 'POST', query: { email }, retry: true })).body,
+    /** The checkout of an order awaiting payment (the same Razorpay order every time). */
+    getPayment: (orderId, email) => get(`/api/orders/${encode(orderId)}/payment`, { email }),
+    /** The checkout's signed answer; settling it twice changes nothing, so it may be retried. */
+    confirmPayment: async (orderId, response) => (await request(`/api/orders/${encode(orderId)}/payment`, {
+      method: 'POST',
+      body: {
+        razorpay_order_id: response.razorpay_order_id,
+        razorpay_payment_id: response.razorpay_payment_id,
+        razorpay_signature: response.razorpay_signature,
+      },
+      retry: true,
+    })).body,
     getQikinkFulfillmentStatus: (orderId, email) => get(`/api/qikink/fulfillment/${encode(orderId)}`, { email }),
     getQikinkStatus: () => get('/api/qikink/status'),
     getCharges: () => get('/api/charges'),

@@ -2,6 +2,7 @@
 import { apiBaseUrl } from './config.js';
 import { el, say } from './dom.js';
 import { formatRupees, toPaise } from './format.js';
+import { payWithCheckout } from './payment.js';
 import { createShopClient } from './shop-client.js';
 
 const CART_KEY = 'shop.cart';
@@ -24,9 +25,11 @@ const NEXT_STEP = {
   sync_failed: 'Our team needs to look at your order before it can be printed; we will email you.',
 };
 const PAYMENT_NAMES = { prepaid: 'Prepaid', cod: 'Cash on delivery' };
+const AWAITING_PAYMENT = 'We keep your order and its T-shirts for you while you pay; it goes to our printer as soon as '
+  + 'the payment is received.';
 
 const client = createShopClient({ baseUrl: apiBaseUrl() });
-const state = { products: new Map(), designs: [], cart: loadCart(), charges: null, submitting: false };
+const state = { products: new Map(), designs: [], cart: loadCart(), charges: null, submitting: false, paying: null };
 
 function loadCart() {
   try {
@@ -285,7 +288,9 @@ function showConfirmation(result) {
   }
   document.getElementById('checkout').hidden = true;
   const section = document.getElementById('confirmation');
-  say('confirmation-heading', result.resumed ? 'Your earlier order went through' : 'Thank you! Your order is placed');
+  const awaiting = order.status === 'awaiting_payment';
+  say('confirmation-heading', awaiting ? 'Your order is saved: now pay for it'
+    : result.resumed ? 'Your earlier order went through' : 'Thank you! Your order is placed');
   say('confirmation-order-id', order.order_id);
   const count = order.items.reduce((n, i) => n + i.quantity, 0);
   const extras = [order.shipping ? `shipping ${formatRupees(order.shipping)}` : '',
@@ -294,10 +299,47 @@ function showConfirmation(result) {
     + `${formatRupees(order.total)}${extras.length ? ` (items ${formatRupees(order.subtotal)}, ${extras.join(', ')})` : ''}, `
     + `${PAYMENT_NAMES[order.payment_method] || order.payment_method}. `
     + `Delivering to ${order.shipping_address.name || ''}, ${order.shipping_address.city || ''}.`);
-  say('confirmation-next', NEXT_STEP[order.qikink_status] || 'We will email you about your order.');
+  say('confirmation-next', awaiting ? AWAITING_PAYMENT : NEXT_STEP[order.qikink_status] || 'We will email you about your order.');
   document.getElementById('confirmation-track').href = `track.html?order=${encodeURIComponent(order.order_id)}`;
   section.hidden = false;
   section.focus();
+  state.paying = awaiting ? { orderId: order.order_id, email: order.customer_email } : null;
+  document.getElementById('payment-row').hidden = !awaiting;
+  if (awaiting) pay(result.payment);
+}
+
+/** Open the checkout (`checkout` from the answer, or asked again for "Pay now") and say how it went. */
+async function pay(checkout) {
+  const { orderId, email } = state.paying;
+  const button = document.getElementById('pay-now');
+  button.disabled = true;
+  say('payment-message', 'Opening the payment window…');
+  try {
+    const details = checkout || (await client.getPayment(orderId, email)).data;
+    const result = await payWithCheckout(client, orderId, details);
+    if (result.outcome === 'paid') {
+      say('confirmation-heading', 'Thank you! Your order is paid');
+      say('confirmation-next', NEXT_STEP[result.order.qikink_status] || 'We will email you about your order.');
+      say('payment-message', 'Payment received. A confirmation is on its way to your email.');
+      button.hidden = true;
+      state.paying = null;
+      return;
+    }
+    say('payment-message', result.outcome === 'confirming'
+      ? 'We are confirming your payment with the bank; the tracking page shows when it is done.'
+      : `Payment is not complete${result.failure ? ` (${result.failure})` : ''}. Your order is saved: `
+        + 'press "Pay now" to pay for it.');
+    button.hidden = result.outcome === 'confirming';
+  } catch (error) {
+    say('payment-message', error.code === 'payment_not_required'
+      ? 'This order does not need paying any more; the tracking page shows where it is.'
+      : error.code === 'payment_unavailable' || error.isNetworkError
+        ? 'Payment is not available right now. Your order is saved: press "Pay now" again in a few minutes.'
+        : sentence(error.message));
+    button.hidden = error.code === 'payment_not_required';
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function placeOrder(event) {
@@ -349,6 +391,7 @@ function followOtherTabs(event) {
 
 async function start() {
   document.getElementById('checkout-form').addEventListener('submit', placeOrder);
+  document.getElementById('pay-now').addEventListener('click', () => pay());
   document.getElementById('payment').addEventListener('change', () => renderSummary());
   window.addEventListener('storage', followOtherTabs);
   renderCart();

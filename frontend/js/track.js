@@ -3,13 +3,19 @@
 import { apiBaseUrl } from './config.js';
 import { el, safeHref, say } from './dom.js';
 import { formatDateTime, formatRupees, formatTime } from './format.js';
+import { payWithCheckout } from './payment.js';
 import { createShopClient, ShopApiError } from './shop-client.js';
 
 const REFRESH_MS = 15000;
 const LAST_ORDER_KEY = 'shop.lastOrder';
 const FINAL_STATUSES = new Set(['delivered', 'returned', 'cancelled']);
 const PAYMENT_NAMES = { prepaid: 'prepaid', cod: 'cash on delivery' };
+const PAYMENT_STATUS_WORDS = {
+  awaiting_payment: 'not paid yet', paid: 'paid', expired: 'not paid', refund_pending: 'being refunded',
+  refunded: 'refunded', refund_failed: 'refund delayed: we are on it',
+};
 const STATUS_WORDS = {
+  awaiting_payment: ['Waiting for your payment', 'Your order is saved; it goes to our printer once it is paid.'],
   pending: ['Order received', 'We have your order and will send it to our printer shortly.'],
   confirmed: ['Sent to the printer', 'Our printer has your order and will start printing soon.'],
   processing: ['Being printed', 'Your T-shirt is being printed.'],
@@ -51,7 +57,8 @@ function renderOrder(order) {
   const extras = [order.shipping ? `shipping ${formatRupees(order.shipping)}` : '',
     order.cod_fee ? `cash on delivery fee ${formatRupees(order.cod_fee)}` : ''].filter(Boolean);
   say('tracking-total', `${formatRupees(order.total)}${extras.length ? ` (items ${formatRupees(order.subtotal)}, ${extras.join(', ')})` : ''}, `
-    + `${PAYMENT_NAMES[order.payment_method] || order.payment_method}`);
+    + `${PAYMENT_NAMES[order.payment_method] || order.payment_method}`
+    + `${order.payment_method === 'prepaid' && PAYMENT_STATUS_WORDS[order.payment_status] ? ` (${PAYMENT_STATUS_WORDS[order.payment_status]})` : ''}`);
   // The server says which GST documents the order has (`documents`): an invoice while the shop
   // can issue one, and the credit note of an invoiced order that was cancelled.
   const email = state.email || order.customer_email;
@@ -88,10 +95,42 @@ function renderFulfilment(view) {
     ? 'Our printer cannot be reached just now, so this may be out of date: it shows the last status we heard.' : '');
   // What the customer may do now is the server's rule (`actions`), not this page's.
   const cancellable = (view.actions || []).includes('cancel');
+  const payRow = document.getElementById('payment-row');
+  const payable = (view.actions || []).includes('pay');
+  if (payRow.hidden && payable) say('payment-message', 'This order is waiting for its payment.');
+  payRow.hidden = !payable && !payRow.dataset.keep;
   document.getElementById('cancel-row').hidden = !cancellable && !document.getElementById('cancel-message').textContent;
   const confirming = !document.getElementById('cancel-confirm').hidden;
   document.getElementById('cancel-button').hidden = !cancellable || confirming;
   if (!cancellable) document.getElementById('cancel-confirm').hidden = true;
+}
+
+/** "Pay now": the same Razorpay order as at checkout, opened again. */
+async function payNow() {
+  const button = document.getElementById('pay-now');
+  button.disabled = true;
+  say('payment-message', 'Opening the payment window…');
+  try {
+    const { data: checkout } = await client.getPayment(state.orderId, state.email);
+    const result = await payWithCheckout(client, state.orderId, checkout);
+    document.getElementById('payment-row').dataset.keep = result.outcome === 'paid' ? 'yes' : '';
+    say('payment-message', result.outcome === 'paid' ? 'Payment received, thank you. Your order goes to our printer now.'
+      : result.outcome === 'confirming' ? 'We are confirming your payment with the bank; this page shows when it is done.'
+        : `Payment is not complete${result.failure ? ` (${result.failure})` : ''}. Press "Pay now" to try again.`);
+    button.hidden = result.outcome !== 'closed';
+    if (result.outcome !== 'closed') {
+      clearTimeout(state.timer);
+      await refresh();
+    }
+  } catch (error) {
+    say('payment-message', error.code === 'payment_not_required'
+      ? 'This order does not need paying any more.'
+      : error.code === 'payment_unavailable' || error.isNetworkError
+        ? 'Payment is not available right now. Your order is saved: try again in a few minutes.'
+        : `We could not open the payment window: ${error.message}`);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function askToCancel() {
@@ -216,4 +255,5 @@ document.getElementById('track-form').addEventListener('submit', track);
 document.getElementById('cancel-button').addEventListener('click', askToCancel);
 document.getElementById('cancel-no').addEventListener('click', keepOrder);
 document.getElementById('cancel-yes').addEventListener('click', cancelOrder);
+document.getElementById('pay-now').addEventListener('click', payNow);
 if (prefill()) document.getElementById('track-form').requestSubmit();

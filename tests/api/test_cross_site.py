@@ -23,6 +23,7 @@ ADMIN_KEY = "k" * 32
 ADMIN_ROUTES = {
     ("GET", "/api/orders"),
     ("PATCH", "/api/orders/<order_id>"),
+    ("POST", "/api/orders/<order_id>/payment/check"),
     ("PATCH", "/api/products/<sku>"),
     ("POST", "/api/qikink/authenticate"),
     ("POST", "/api/qikink/sync"),

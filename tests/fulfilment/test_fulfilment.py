@@ -688,12 +688,18 @@ def test_wildcard_cors_outside_production_allows_any_origin(data_dir):
 def test_production_refuses_a_wildcard_cors_origin(origins):
     with pytest.raises(ConfigError, match="CORS_ORIGINS"):
         Config.from_env(
-            {"APP_ENV": "production", "ADMIN_API_KEY": ADMIN_KEY, "CORS_ORIGINS": origins, "QIKINK_ENV": "off"}
+            {
+                "APP_ENV": "production",
+                "ADMIN_API_KEY": ADMIN_KEY,
+                "CORS_ORIGINS": origins,
+                "QIKINK_ENV": "off",
+                "PAYMENTS_ENV": "off",
+            }
         )
 
 
 def test_production_without_qikink_credentials_refuses_to_start_unless_the_emulator_is_asked_for():
-    production = {"APP_ENV": "production", "ADMIN_API_KEY": ADMIN_KEY}
+    production = {"APP_ENV": "production", "ADMIN_API_KEY": ADMIN_KEY, "PAYMENTS_ENV": "off"}
     with pytest.raises(ConfigError, match="QIKINK_CLIENT_ID.*never be printed.*QIKINK_ENV=emulator"):
         Config.from_env(production)
     assert Config.from_env({**production, "QIKINK_ENV": "emulator"}).qikink_env == "emulator"

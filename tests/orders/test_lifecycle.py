@@ -15,8 +15,8 @@ def order(status="pending", qikink_status="sync_pending", **more):
 def test_stored_values_are_plain_strings():
     """The enums are strs: what is stored (JSON, PostgreSQL) and compared with text is unchanged."""
     assert lifecycle.OrderStatus.CANCEL_REQUESTED == "cancel_requested"
-    assert lifecycle.ORDER_STATUSES[:2] == ("pending", "confirmed")
-    assert "not_sent" in lifecycle.QIKINK_STATUSES and lifecycle.ACTIONS == ("cancel", "edit")
+    assert lifecycle.ORDER_STATUSES[:3] == ("awaiting_payment", "pending", "confirmed")
+    assert "not_sent" in lifecycle.QIKINK_STATUSES and lifecycle.ACTIONS == ("cancel", "edit", "pay")
     assert all(type(value) is str for value in lifecycle.ORDER_STATUSES)
 
 
@@ -105,9 +105,49 @@ def test_final_statuses_go_nowhere(status):
     assert not any(is_forward(status, new) for new in lifecycle.ORDER_STATUSES)
 
 
-def test_a_new_order_is_queued_or_waits_for_an_address():
-    assert lifecycle.start(sendable=True) == {"status": "pending", "qikink_status": "sync_pending"}
-    assert lifecycle.start(sendable=False) == {"status": "action_required", "qikink_status": "action_required"}
+def test_a_new_order_is_queued_or_waits_for_an_address_or_its_payment():
+    assert lifecycle.start(sendable=True) == {
+        "status": "pending",
+        "qikink_status": "sync_pending",
+        "payment_status": "not_required",
+    }
+    assert lifecycle.start(sendable=False, paid=True) == {
+        "status": "action_required",
+        "qikink_status": "action_required",
+        "payment_status": "paid",
+    }
+    assert lifecycle.start(sendable=True, awaiting_payment=True) == {
+        "status": "awaiting_payment",
+        "qikink_status": "not_sent",
+        "payment_status": "awaiting_payment",
+    }
+
+
+def test_an_order_awaiting_payment_may_be_paid_or_cancelled_but_not_edited_or_sent():
+    o = lifecycle.start(sendable=True, awaiting_payment=True)
+    assert lifecycle.actions(o, admin=False) == ["cancel", "pay"]
+    assert lifecycle.actions(o, admin=True) == ["cancel", "pay"]
+    assert not lifecycle.is_queued(o) and not lifecycle.may_edit(o) and lifecycle.not_at_qikink(o)
+
+
+@pytest.mark.parametrize(
+    "sendable, status, qikink_status",
+    [(True, "pending", "sync_pending"), (False, "action_required", "action_required")],
+)
+def test_paid_once_then_queued_to_be_sent(sendable, status, qikink_status):
+    o = lifecycle.start(sendable=sendable, awaiting_payment=True)
+    assert lifecycle.paid(o, sendable=sendable) is True
+    assert (o["status"], o["qikink_status"], o["payment_status"]) == (status, qikink_status, "paid")
+    assert lifecycle.paid(o, sendable=sendable) is False  # a second capture changes nothing
+    assert lifecycle.is_paid(o)
+
+
+def test_an_expired_order_is_cancelled_never_sent_and_cannot_be_paid_any_more():
+    o = lifecycle.start(sendable=True, awaiting_payment=True)
+    lifecycle.expire(o)
+    assert (o["status"], o["qikink_status"], o["payment_status"]) == ("cancelled", "not_sent", "expired")
+    assert lifecycle.paid(o, sendable=True) is False and o["status"] == "cancelled"
+    assert lifecycle.actions(o, admin=True) == []
 
 
 def test_sent_confirms_a_pending_order():

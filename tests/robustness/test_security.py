@@ -250,6 +250,7 @@ def test_ratelimit_enabled_false_turns_it_off(tmp_path):
             "RATELIMIT_ENABLED": "false",
             "ORDER_RATE_LIMIT": "2 per minute",
             "QIKINK_ENV": "off",
+            "PAYMENTS_ENV": "off",
             "APP_ENV": "test",
         }
     )

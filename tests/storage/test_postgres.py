@@ -68,7 +68,7 @@ def test_migrations_run_once_when_servers_start_together(pg_config):
 def test_db_migrate_command_hides_the_password(database_url, data_dir):
     # trust authentication ignores the password: it stands for a real one that must never be printed
     url = database_url.replace("postgres@", "postgres:Sup3rS3cret@")
-    env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": str(data_dir), "QIKINK_ENV": "off"}
+    env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": str(data_dir), "QIKINK_ENV": "off", "PAYMENTS_ENV": "off"}
     done = subprocess.run(
         [sys.executable, "-m", "backend", "db", "migrate"],
         cwd=ROOT,
