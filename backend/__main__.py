@@ -44,6 +44,52 @@ def _start_emulator(config):
         return None, url
 
 
+def _start_razorpay_emulator(config):
+    """PAYMENTS_ENV=emulator without RAZORPAY_BASE_URL: the Razorpay emulator in-process on its own
+    port, with test keys of its own (kept in the data directory so that a restart keeps the
+    checkouts already opened valid; never real credentials), sending webhooks to this server.
+    Returns (emulator, config with its keys and address)."""
+    import json
+    import secrets
+
+    from razorpay_emulator import RazorpayEmulator
+
+    keys_file = config.data_dir / "razorpay-emulator-keys.json"
+    try:
+        keys = json.loads(keys_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        keys = {
+            "key_id": f"rzp_test_emulator{secrets.token_hex(4)}",
+            "key_secret": secrets.token_urlsafe(24),
+            "webhook_secret": secrets.token_urlsafe(24),
+        }
+        keys_file.parent.mkdir(parents=True, exist_ok=True)
+        keys_file.write_text(json.dumps(keys), encoding="utf-8")
+    host = "127.0.0.1" if config.host in ("0.0.0.0", "::") else config.host
+    emulator = RazorpayEmulator(
+        port=config.razorpay_emulator_port,
+        key_id=config.razorpay_key_id or keys["key_id"],
+        key_secret=config.razorpay_key_secret or keys["key_secret"],
+        webhook_secret=config.razorpay_webhook_secret or keys["webhook_secret"],
+        webhook_url=f"http://{host}:{config.port}/api/payments/razorpay/webhook",
+    )
+    try:
+        emulator.start()
+    except OSError:
+        raise StartupError(
+            f"Port {config.razorpay_emulator_port} is taken: set RAZORPAY_EMULATOR_PORT to a free port "
+            "(or RAZORPAY_BASE_URL to a Razorpay emulator already running)"
+        ) from None
+    state = emulator.state
+    return emulator, config.with_overrides(
+        razorpay_key_id=state.key_id,
+        razorpay_key_secret=state.key_secret,
+        razorpay_webhook_secret=state.webhook_secret,
+        razorpay_base_url=emulator.url,
+        razorpay_checkout_url=config.razorpay_checkout_url or emulator.checkout_url,
+    )
+
+
 def _serve(args) -> int:
     from .app import create_app
     from .banner import print_banner
@@ -54,17 +100,24 @@ def _serve(args) -> int:
     emulator, emulator_url = None, None
     if config.qikink_env == "emulator" and not config.qikink_base_url:
         emulator, emulator_url = _start_emulator(config)
+    payments_emulator = None
+    if config.payments_env == "emulator" and not config.razorpay_base_url:
+        payments_emulator, config = _start_razorpay_emulator(config)
     app = create_app(config)
     fulfilment = app.extensions["shop"].fulfilment
     print_banner(config, fulfilment, emulator_url=emulator_url)
     if fulfilment.enabled and config.sync_enabled:
         fulfilment.start_worker()
     app.extensions["shop"].emails.start()
+    if app.extensions["shop"].payment_worker is not None:
+        app.extensions["shop"].payment_worker.start()
     try:
         _run(app, config, debug=args.debug)
     finally:
         if emulator is not None:  # the embedded emulator (waitress in a thread) closes its port too
             emulator.stop()
+        if payments_emulator is not None:
+            payments_emulator.stop()
     return 0
 
 

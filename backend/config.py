@@ -230,7 +230,7 @@ class Config:
         key_id, key_secret = get("RAZORPAY_KEY_ID"), get("RAZORPAY_KEY_SECRET")
         if bool(key_id) != bool(key_secret):
             raise ConfigError("RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET must be set together")
-        payments_env = get("PAYMENTS_ENV").lower() or ("razorpay" if key_id else "off")  # emulator: next commit
+        payments_env = get("PAYMENTS_ENV").lower() or ("razorpay" if key_id else "emulator")
         if payments_env not in PAYMENTS_ENVIRONMENTS:
             raise ConfigError(f"PAYMENTS_ENV must be one of {', '.join(PAYMENTS_ENVIRONMENTS)}, not {payments_env!r}")
         if payments_env == "razorpay" and not key_id:

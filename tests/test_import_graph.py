@@ -37,7 +37,7 @@ def _modules(package: str) -> dict[str, Path]:
     return {_module_name(path): path for path in sorted((ROOT / package).rglob("*.py"))}
 
 
-MODULES = {**_modules("backend"), **_modules("qikink_emulator")}
+MODULES = {**_modules("backend"), **_modules("qikink_emulator"), **_modules("razorpay_emulator")}
 
 
 def _is_package(name: str) -> bool:
@@ -186,11 +186,11 @@ def test_nothing_under_backend_imports_the_package_root():
     assert offenders == {}
 
 
-def test_the_emulator_imports_nothing_from_backend():
+def test_the_emulators_import_nothing_from_backend():
     offenders = {
         m: sorted(t for t in targets if t == "backend" or t.startswith("backend."))
         for m, targets in ALL_IMPORTS.items()
-        if m.startswith("qikink_emulator")
+        if m.startswith(("qikink_emulator", "razorpay_emulator"))
     }
     assert {m: t for m, t in offenders.items() if t} == {}
 

@@ -38,7 +38,8 @@ from ..fulfilment.sync_state import SyncState
 from ..orders import lifecycle
 from ..orders.dispatch import Dispatcher, SendsNothing
 from . import records
-from .client import RazorpayError
+from .client import BadRequest, RazorpayError
+from .client import NotFound as NotFoundAtRazorpay
 from .refunds import Refunds
 from .signatures import verify_checkout, verify_webhook
 from .webhooks import Webhooks
@@ -322,7 +323,12 @@ class PaymentService:
         razorpay_order_id = order["payment"].get("razorpay_order_id")
         if not razorpay_order_id:
             return order
-        payments = self.client.order_payments(razorpay_order_id)
+        try:
+            payments = self.client.order_payments(razorpay_order_id)
+        except (BadRequest, NotFoundAtRazorpay) as exc:
+            # An answer, not an outage: Razorpay has no such order (an emulator restarted), so nothing was paid.
+            log.warning("Razorpay does not know %s of order %s: %s", razorpay_order_id, order_id, exc)
+            return order
         for payment in sorted(payments, key=lambda p: p.get("status") != "captured"):
             order = self.settle(order_id, payment) or order
         return order
