@@ -16,13 +16,15 @@ import schemathesis
 
 from backend.openapi.examples import GUIDE_ORDER
 from tests.conftest import make_data_dir
-from tests.harness import ROOT, EmulatorProcess, ServerProcess
+from tests.harness import ROOT, EmulatorProcess, ServerProcess, free_port, wait_until
 
 pytestmark = pytest.mark.e2e
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 README_HOST = "http://localhost:5000"
+README_RAZORPAY = "http://127.0.0.1:5002"
 PLACEHOLDER_ID = "BHRT-1733304000"
+PLACEHOLDER_RAZORPAY_ID = "order_XXXXXXXXXXXXXX"
 
 
 def fenced_blocks(language: str) -> list[str]:
@@ -92,12 +94,32 @@ def powershell_requests() -> tuple[dict, list[dict]]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    """The server as a first run has it: the Qikink emulator, and the embedded Razorpay emulator
+    (the default without keys) on a free port (`server.razorpay_url`)."""
     base = tmp_path_factory.mktemp("readme")
+    port = free_port()
+    payments = {"PAYMENTS_ENV": "emulator", "RAZORPAY_EMULATOR_PORT": str(port)}
     with (
         EmulatorProcess(base) as emulator,
-        ServerProcess(make_data_dir(base / "data"), base, emulator_url=emulator.url) as server,
+        ServerProcess(make_data_dir(base / "data"), base, emulator_url=emulator.url, env=payments) as server,
     ):
+        server.razorpay_url = f"http://127.0.0.1:{port}"
         yield server
+
+
+def pay_at_the_emulator(server, razorpay_order_id: str) -> None:
+    response = requests.post(f"{server.razorpay_url}/_emulator/orders/{razorpay_order_id}/pay", timeout=15)
+    assert response.ok, response.text
+
+
+def wait_for(server, order_id: str, qikink_status: str) -> None:
+    """Paid at the emulator, the order is settled by its webhook and sent to Qikink."""
+    wait_until(
+        lambda: requests.get(f"{server.url}/api/orders/{order_id}", timeout=10).json()["data"]["qikink_status"]
+        == qikink_status,
+        60,
+        what=f"{order_id} {qikink_status}",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -121,20 +143,27 @@ def check_answer(api, response: requests.Response) -> dict:
 
 
 def test_the_readme_has_the_examples_this_test_reads():
-    assert len(curl_commands()) >= 7
+    assert len(curl_commands()) >= 8
     body, calls = powershell_requests()
-    assert body and len(calls) == 5
+    assert body and len(calls) == 6
 
 
 def test_every_readme_curl_example_gets_an_answer_the_document_describes(server, api):
-    order_ids = []
+    order_ids, razorpay_ids = [], []
     for words in curl_commands():
         request = parse_curl(words)
+        if request["url"].startswith(README_RAZORPAY):  # step 4b: pay at the Razorpay emulator
+            assert PLACEHOLDER_RAZORPAY_ID in request["url"] and request["method"] == "POST"
+            pay_at_the_emulator(server, razorpay_ids[-1])
+            wait_for(server, order_ids[-1], "synced")
+            continue
         url = request["url"].replace(README_HOST, server.url)
         if request["method"] == "PATCH":
-            # The README's PATCH completes the guide's one-line order: place one to complete.
+            # The README's PATCH completes the guide's one-line order: place one, pay it, complete it.
             guide = check_answer(api, requests.post(f"{server.url}/api/orders", json=GUIDE_ORDER, timeout=15))
-            assert guide["data"]["qikink_status"] == "action_required"
+            assert guide["data"]["status"] == "awaiting_payment"
+            pay_at_the_emulator(server, guide["payment"]["razorpay_order_id"])
+            wait_for(server, guide["data"]["order_id"], "action_required")
             url = url.replace(PLACEHOLDER_ID, guide["data"]["order_id"])
         elif PLACEHOLDER_ID in url:
             url = url.replace(PLACEHOLDER_ID, order_ids[-1])  # "replace the id with the order_id ... gave"
@@ -148,7 +177,8 @@ def test_every_readme_curl_example_gets_an_answer_the_document_describes(server,
         answer = check_answer(api, response)
         if response.status_code == 201:
             order_ids.append(answer["data"]["order_id"])
-            assert answer["data"]["qikink_status"] == "synced", answer
+            razorpay_ids.append(answer["payment"]["razorpay_order_id"])
+            assert answer["data"]["status"] == "awaiting_payment", answer
     assert order_ids, "no README example places an order"
 
 
@@ -156,8 +186,13 @@ def test_the_powershell_examples_send_the_same_requests(server, api):
     body, calls = powershell_requests()
     curl_order = next(json.loads(parse_curl(w)["data"]) for w in curl_commands() if parse_curl(w)["data"])
     assert body == curl_order
-    order_id = None
+    order_id = razorpay_id = None
     for call in calls:
+        if call["url"].startswith(README_RAZORPAY):
+            assert "$($order.payment.razorpay_order_id)" in call["url"] and call["method"] == "POST"
+            pay_at_the_emulator(server, razorpay_id)
+            wait_for(server, order_id, "synced")
+            continue
         url = call["url"].replace(README_HOST, server.url)
         if "$(" in url:
             url = re.sub(r"\$\(\$order\.data\.order_id\)", order_id, url)
@@ -167,4 +202,5 @@ def test_the_powershell_examples_send_the_same_requests(server, api):
         answer = check_answer(api, response)
         if call["json_body"]:
             order_id = answer["data"]["order_id"]
+            razorpay_id = answer["payment"]["razorpay_order_id"]
     assert order_id
