@@ -115,8 +115,10 @@ def pay_at_the_emulator(server, razorpay_order_id: str) -> None:
 def wait_for(server, order_id: str, qikink_status: str) -> None:
     """Paid at the emulator, the order is settled by its webhook and sent to Qikink."""
     wait_until(
-        lambda: requests.get(f"{server.url}/api/orders/{order_id}", timeout=10).json()["data"]["qikink_status"]
-        == qikink_status,
+        lambda: (
+            requests.get(f"{server.url}/api/orders/{order_id}", timeout=10).json()["data"]["qikink_status"]
+            == qikink_status
+        ),
         60,
         what=f"{order_id} {qikink_status}",
     )
