@@ -16,8 +16,9 @@ from playwright.sync_api import expect
 from tests.browser.shop_server import serve_frontend, start_shop_server
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
-# Two shared cores run the server, the emulator and Chromium: give web-first assertions room.
-expect.set_options(timeout=10_000)
+# Two shared cores run the server, the emulator and Chromium (and a CI machine may be busier):
+# give web-first assertions room. Only a failing assertion waits this long.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="session")

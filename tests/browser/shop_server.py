@@ -92,5 +92,5 @@ def serve_frontend(folder: Path, api_url: str, port: int | None = None) -> tuple
         folder / f"http-server-{port}.log",
     ).start()
     url = f"http://127.0.0.1:{port}"
-    wait_until(lambda: requests.get(url + "/index.html", timeout=1).ok, 15, what="static site")
+    wait_until(lambda: requests.get(url + "/index.html", timeout=1).ok, 60, what="static site")
     return process, url

@@ -9,6 +9,7 @@ import logging
 import threading
 import time
 from email import policy
+from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -20,7 +21,7 @@ from backend.orders.service import OrderService
 from backend.storage import MemoryOrderStore, load_catalogue
 from tests.conftest import CATALOGUE, order_body
 from tests.fulfilment.test_fulfilment import fulfilment_of, make_shop, place, qikink_client, set_status, shop, stored  # noqa: F401
-from tests.harness import free_port
+from tests.harness import free_port, wait_until
 
 MAIL_FROM = "Bharat Heritage Prints <orders@bharat.example>"
 
@@ -177,15 +178,19 @@ def test_smtp_down_then_up_the_email_is_retried_with_backoff_and_sent_once(store
         config(), store, SmtpTransport(f"smtp://127.0.0.1:{port}", timeout=2), clock=clock, retry_base=30
     )
     order_id = OrderService(store, emails=sender).place_order(order_body()).order["order_id"]
+    before = clock()  # the delay is counted from when the attempt is recorded: between before and after
     assert sender.run_pass() == {"sent": 0, "failed": 1}
+    after = clock()
     email_state = store.get_order(order_id)["emails"][0]
     assert email_state["status"] == "pending" and email_state["attempts"] == 1
     assert "cannot send through 127.0.0.1" in email_state["last_error"]
-    assert 15 <= email_state["next_attempt_at"] - clock() <= 30
+    assert before + 15 <= email_state["next_attempt_at"] <= after + 30
     assert sender.run_pass() == {"sent": 0, "failed": 0}, "not again before the backoff"
     clock.advance(31)
+    before = clock()
     assert sender.run_pass() == {"sent": 0, "failed": 1}
-    assert 30 <= store.get_order(order_id)["emails"][0]["next_attempt_at"] - clock() <= 60, "the delay doubles"
+    after = clock()
+    assert before + 30 <= store.get_order(order_id)["emails"][0]["next_attempt_at"] <= after + 60, "the delay doubles"
     server = SmtpServer(port).start()
     try:
         clock.advance(61)
@@ -301,7 +306,7 @@ def test_two_senders_at_once_send_each_email_once(store, smtp):
     barrier = threading.Barrier(3)
 
     def work(sender):
-        barrier.wait(5)
+        barrier.wait(30)
         sender.run_pass()
 
     threads = [threading.Thread(target=work, args=(s,)) for s in senders]
@@ -313,12 +318,17 @@ def test_two_senders_at_once_send_each_email_once(store, smtp):
 
 
 class Blocked:
+    """A transport stuck like an SMTP server that does not answer: each send waits until released
+    (a minute at most)."""
+
     def __init__(self):
         self.release = threading.Event()
+        self.entered = threading.Event()
         self.sent = []
 
     def send(self, message):
-        self.release.wait(10)
+        self.entered.set()
+        self.release.wait(60)
         self.sent.append(message)
 
 
@@ -327,16 +337,17 @@ def test_an_order_request_never_waits_for_the_smtp_server(data_dir):
     emails = app.extensions["shop"].emails
     emails.transport = blocked = Blocked()
     emails.start()
+    http = app.test_client()
     try:
-        started = time.monotonic()
-        answers = [app.test_client().post("/api/orders", json=order_body()) for _ in range(3)]
-        assert time.monotonic() - started < 2.0
+        first = http.post("/api/orders", json=order_body())
+        assert first.status_code == 201 and blocked.sent == []
+        assert blocked.entered.wait(30), "the confirmation never went to the SMTP server"
+        # The send is stuck now: orders placed meanwhile are answered while it still is.
+        answers = [http.post("/api/orders", json=order_body()) for _ in range(3)]
         assert all(a.status_code == 201 for a in answers)
+        assert blocked.sent == [], "an order's answer waited for the stuck SMTP send"
         blocked.release.set()
-        deadline = time.monotonic() + 10
-        while len(blocked.sent) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(blocked.sent) == 3
+        wait_until(lambda: len(blocked.sent) == 4, 30, what="the four confirmations sent")
     finally:
         blocked.release.set()
         emails.stop()
@@ -346,30 +357,68 @@ def sent_count(store, ids):
     return sum(store.get_order(i)["emails"][0]["status"] == "sent" for i in ids)
 
 
-def test_emails_wait_while_orders_keep_arriving_but_never_past_the_limit(store):
+class Monotonic:
+    """The sender's time.monotonic: moves only when the test moves it."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_emails_wait_while_orders_keep_arriving_but_never_past_the_limit(store, monkeypatch):
     """Orders come first: while they keep arriving the sender waits (at most max_defer_seconds),
-    then sends everything due; once they stop it sends at once."""
-    sender = EmailSender(config(), store, LogTransport(), quiet_seconds=0.3, max_defer_seconds=1.0)
+    then sends everything due; once they stop it sends at once. The sender's thread runs for real,
+    but its clock is the test's: each order comes GAP later on it, and the next one only once the
+    sender has looked again, so nothing here depends on how fast the machine is."""
+    from backend.customer_email import outbox
+
+    monotonic = Monotonic()
+    monkeypatch.setattr(outbox, "time", SimpleNamespace(monotonic=monotonic, time=time.time))
+    quiet, limit, gap = 0.02, 0.2, 0.004
+    sender = EmailSender(config(), store, LogTransport(), quiet_seconds=quiet, max_defer_seconds=limit)
+    looks = []  # (the clock, the pause decided) at each of the sender's looks
+    decide = sender.yield_to_orders
+
+    def look():
+        pause = decide()
+        looks.append((monotonic.now, pause))
+        return pause
+
+    sender.yield_to_orders = look
     service = OrderService(store, emails=sender)
     item = [{"sku": "BHRT-002-M", "quantity": 1}]
     store.update_product("BHRT-002-M", {"stock_quantity": 10_000})
+
+    def place():
+        return service.place_order(order_body(items=item)).order["order_id"]
+
+    def next_order():
+        """An order GAP after the last one, then wait until the sender has looked again."""
+        monotonic.now += gap
+        order_id = place()
+        seen = len(looks)
+        wait_until(lambda: len(looks) > seen, 30, interval=0.001, what="the sender's next look")
+        return order_id
+
+    ids = [place()]  # before the thread starts: its first look already sees an order arriving
     sender.start()
     try:
-        ids, started = [], time.monotonic()
-        while time.monotonic() - started < 0.6:  # a burst shorter than the limit
-            ids.append(service.place_order(order_body(items=item)).order["order_id"])
-            time.sleep(0.05)
+        ids += [next_order() for _ in range(int(limit / gap / 2))]  # a burst shorter than the limit
+        assert looks and all(pause > 0 for _, pause in looks), "the sender waited at every look"
         assert sent_count(store, ids) == 0, "nothing sent while orders keep arriving"
-        deadline = time.monotonic() + 5
-        while sent_count(store, ids) < len(ids) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert sent_count(store, ids) == len(ids), "all sent once the burst is over"
-        more, started = [], time.monotonic()
-        while time.monotonic() - started < 2.5 and not (more and sent_count(store, more)):
-            more.append(service.place_order(order_body(items=item)).order["order_id"])  # a longer burst
-            time.sleep(0.05)
-        assert sent_count(store, more) > 0, "sent within the limit, between the orders"
-        assert time.monotonic() - started < 2.0
+
+        monotonic.now += 2 * quiet  # the orders stop
+        wait_until(lambda: sent_count(store, ids) == len(ids), 30, what="all sent once the burst is over")
+
+        began, seen = monotonic.now, len(looks)
+        more = []
+        while not (more and sent_count(store, more)) and len(more) < 3 * limit / gap:  # a longer burst
+            more.append(next_order())
+        went = [at for at, pause in looks[seen:] if pause == 0]
+        assert went and sent_count(store, more) > 0, "sent between the orders once the limit passed"
+        assert limit <= went[0] - began <= limit + 3 * gap, "not before the limit, nor past it"
     finally:
         sender.stop()
 

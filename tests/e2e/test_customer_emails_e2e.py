@@ -32,7 +32,7 @@ def test_the_server_emails_confirmation_shipped_and_cancelled_by_itself(tmp_path
             order = server.post("/api/orders", json=order_body()).json()["data"]
             assert order["qikink_status"] == "synced"
             order_id = order["order_id"]
-            wait_until(lambda: smtp.inbox.of_kind(f"{order_id} is confirmed"), 15, what="the confirmation")
+            wait_until(lambda: smtp.inbox.of_kind(f"{order_id} is confirmed"), 60, what="the confirmation")
 
             requests.post(
                 f"{emulator.url}/_emulator/orders/{order['qikink_shipment_id']}/status",
@@ -40,7 +40,7 @@ def test_the_server_emails_confirmation_shipped_and_cancelled_by_itself(tmp_path
                 timeout=5,
             ).raise_for_status()
             assert server.post("/api/qikink/sync").ok
-            wait_until(lambda: smtp.inbox.of_kind(f"{order_id} has shipped"), 15, what="the shipped email")
+            wait_until(lambda: smtp.inbox.of_kind(f"{order_id} has shipped"), 60, what="the shipped email")
             shipped = smtp.inbox.of_kind(f"{order_id} has shipped")[0].get_body(("plain",)).get_content()
             assert "Courier: Delhivery" in shipped and "AWB number: 14" in shipped and "courierupdates.com" in shipped
 
@@ -51,7 +51,7 @@ def test_the_server_emails_confirmation_shipped_and_cancelled_by_itself(tmp_path
                 f"{emulator.url}/_emulator/orders/{other['qikink_shipment_id']}/cancel", timeout=5
             ).raise_for_status()
             assert server.post("/api/qikink/sync").ok
-            wait_until(lambda: smtp.inbox.of_kind(f"{other['order_id']} is cancelled"), 15, what="the cancelled email")
+            wait_until(lambda: smtp.inbox.of_kind(f"{other['order_id']} is cancelled"), 60, what="the cancelled email")
             assert server.get(f"/api/orders/{other['order_id']}").json()["data"]["status"] == "cancelled"
             emails = server.get(f"/api/orders/{order_id}").json()["data"]["emails"]
             assert [(e["kind"], e["status"]) for e in emails] == [("confirmation", "sent"), ("shipped", "sent")]

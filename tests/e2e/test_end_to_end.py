@@ -26,7 +26,9 @@ GUIDE_ORDER = {
     "shipping_address": "Test Address, Delhi",
     "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}],
 }
-PUSH_BUDGET = float(BASE_ENV["QIKINK_PUSH_BUDGET_SECONDS"])
+# A push budget far past anything the test waits for: an answer well within half of it was not
+# held by the budget, however slow the machine.
+LONG_PUSH_BUDGET = 60.0
 HAPPY_EVENTS = [
     "order_received",
     "order_synced",
@@ -52,15 +54,16 @@ def number(order_id: str) -> str:
     return order_id.replace("-", "")
 
 
-def place(server, body=None):
-    return server.post("/api/orders", json=body if body is not None else order_body())
+def place(server, body=None, **kwargs):
+    return server.post("/api/orders", json=body if body is not None else order_body(), **kwargs)
 
 
 def order(server, order_id) -> dict:
     return server.get(f"/api/orders/{order_id}").json()["data"]  # admin: the test runs on loopback
 
 
-def wait_synced(server, order_ids, timeout=30):
+def wait_synced(server, order_ids, timeout=90):
+    # A server learns of orders another process queued at its catch-up (every 30 s): room for two.
     wait_until(
         lambda: all(order(server, i)["qikink_status"] == "synced" for i in order_ids),
         timeout,
@@ -112,14 +115,16 @@ def test_the_guides_five_testing_steps_in_order(tmp_path, data_dir, processes):
 
 def test_emulator_down_orders_queue_quickly_and_after_restart_each_is_sent_once(tmp_path, data_dir, processes):
     emulator = start(processes, EmulatorProcess(tmp_path))
-    server = start(processes, ServerProcess(data_dir, tmp_path, emulator_url=emulator.url))
+    budget = {"QIKINK_PUSH_BUDGET_SECONDS": str(LONG_PUSH_BUDGET)}
+    server = start(processes, ServerProcess(data_dir, tmp_path, emulator_url=emulator.url, env=budget))
     emulator.stop()
 
     ids = []
     for _ in range(4):
         started = time.monotonic()
-        response = place(server)
-        assert time.monotonic() - started < PUSH_BUDGET + 1.5
+        response = place(server, timeout=LONG_PUSH_BUDGET + 30)
+        # Queued on Qikink's refused connection: not held until the budget, nor until Qikink is back.
+        assert time.monotonic() - started < LONG_PUSH_BUDGET / 2
         assert response.status_code == 201
         data = response.json()["data"]
         assert (data["status"], data["qikink_status"]) == ("pending", "sync_pending")
@@ -154,7 +159,7 @@ def test_status_progresses_to_delivered_with_its_events_in_order(tmp_path, data_
     order_id = place(server).json()["data"]["order_id"]
     delivered = wait_until(
         lambda: (view := server.get(f"/api/qikink/fulfillment/{order_id}").json())["status"] == "delivered" and view,
-        30,
+        60,
         interval=0.25,
         what="delivered",
     )
@@ -233,6 +238,6 @@ def test_default_embedded_emulator_syncs_an_order_and_delivers_it(tmp_path, data
     response = place(server, order_body(shipping_address=dict(ADDRESS)))
     assert response.status_code == 201 and response.json()["data"]["qikink_status"] == "synced"
     order_id = response.json()["data"]["order_id"]
-    wait_until(lambda: order(server, order_id)["status"] == "delivered", 30, interval=0.25, what="delivered")
+    wait_until(lambda: order(server, order_id)["status"] == "delivered", 60, interval=0.25, what="delivered")
     counters = EmulatorControl(emulator_url).counters()
     assert counters["created"] == {number(order_id): 1}

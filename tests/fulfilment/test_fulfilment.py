@@ -32,7 +32,13 @@ from tests.support import EmulatorControl, FakeClock, assert_error, run_in_threa
 CLIENT_ID = "78670273abcdef"
 SECRET = "fulfilment-test-secret-5f3a"
 CREATE = "/api/order/create"
-BUDGET = 1.5
+# The order request's push budget: far longer than any call here takes or is allowed (0.5 s
+# timeouts), so an answer well within BUDGET / 2 came from Qikink's answer or failure, never from
+# waiting the budget out, however slow the machine. No test here waits for it to expire.
+BUDGET = 30.0
+# A "hang" holds the call this long at the emulator; the client's 0.5 s read timeout gives up long
+# before, and nothing waits for the emulator's sleeping thread.
+HANG_SECONDS = 60.0
 REMOTE = {"REMOTE_ADDR": "203.0.113.9"}
 ADMIN_KEY = "a" * 32
 TRANSIENT_FAULTS = ["hang", "503", "drop", "html", "error_body"]
@@ -148,9 +154,9 @@ def number(order_id) -> str:
 
 
 def wait_unclaimed(app, order_id):
-    """A send that outlived the time budget finishes in the background: wait for it."""
+    """A send the answer did not wait for (e.g. past the time budget) finishes in the background: wait for it."""
     wait_until(
-        lambda: "claimed_by" not in (stored(app, order_id).get("sync") or {}), 10, what=f"claim on {order_id} released"
+        lambda: "claimed_by" not in (stored(app, order_id).get("sync") or {}), 30, what=f"claim on {order_id} released"
     )
 
 
@@ -180,10 +186,11 @@ def test_accepted_order_is_confirmed_and_synced_with_its_shipment_id(make_shop, 
 
 @pytest.mark.parametrize("kind", TRANSIENT_FAULTS)
 def test_transient_fault_answers_pending_within_budget_and_a_later_pass_sends_once(shop, emu, kind):
-    inject(emu, kind)  # every create fails; "hang" holds each one 1 s, past the 0.5 s read timeout
+    inject(emu, kind, seconds=HANG_SECONDS)  # every create fails; "hang" holds each one for a minute
     started = time.monotonic()
     response = place(shop)
-    assert time.monotonic() - started < BUDGET + 0.5
+    # Answered on the failure (the read timeout for "hang"): not after the hang, nor the budget.
+    assert time.monotonic() - started < min(HANG_SECONDS, BUDGET) / 2
     assert response.status_code == 201
     body = response.json
     assert body["message"] == "Order created successfully (Qikink sync pending)"
@@ -191,6 +198,7 @@ def test_transient_fault_answers_pending_within_budget_and_a_later_pass_sends_on
     assert body["qikink_integration"]["status"] == "pending" and body["qikink_integration"]["reason"]
     order_id = body["data"]["order_id"]
     wait_unclaimed(shop, order_id)
+    assert counters(emu)["faults_injected"] == 1, "one attempt in the request: the worker retries later"
     assert counters(emu)["total_created"] == 0
 
     EmulatorControl(emu.url).clear_faults()
@@ -221,7 +229,7 @@ def test_qikink_down_then_back_on_its_port_sends_each_order_once(make_shop):
     app = make_shop(url, client=qikink_client(url))
     started = time.monotonic()
     ids = [place(app).json["data"] for _ in range(2)]
-    assert time.monotonic() - started < 2 * BUDGET
+    assert time.monotonic() - started < BUDGET / 2, "answered on the refused connection, not the budget"
     assert [d["qikink_status"] for d in ids] == ["sync_pending", "sync_pending"]
     with EmulatorServer(port=port, step_seconds=0, rate_limit_per_minute=0) as emu:
         fulfilment_of(app).breaker.record_success()  # the cool-down is its own test
@@ -287,9 +295,8 @@ def test_breaker_skips_qikink_after_three_transient_failures_and_recovers(shop, 
     assert fulfilment.breaker.is_open
     calls = counters(emu)["calls"]
 
-    started = time.monotonic()
     skipped = place(shop).json
-    assert time.monotonic() - started < 0.5
+    assert counters(emu)["calls"] == calls, "the order request did not call Qikink while the breaker is open"
     assert skipped["data"]["qikink_status"] == "sync_pending"
     assert "unavailable" in skipped["qikink_integration"]["reason"]
     assert fulfilment.run_pass()["still_pending"] == 4
@@ -318,7 +325,7 @@ def test_two_workers_on_one_data_directory_send_each_order_once(data_dir, emu, f
     reports = []
 
     def work(fulfilment):
-        barrier.wait(5)
+        barrier.wait(30)
         reports.append(fulfilment.run_pass())
 
     run_in_threads(work, [(f,) for f in fulfilments])
@@ -614,9 +621,7 @@ def test_fulfillment_is_public_refreshed_after_a_minute_and_stale_when_qikink_is
 
     inject(emu, "503", paths=None)
     clock.advance(61)
-    started = time.monotonic()
-    stale = http.get(path)
-    assert time.monotonic() - started < 2
+    stale = http.get(path)  # what is stored, marked stale: neither an error nor a wait for Qikink
     assert stale.status_code == 200 and stale.json["stale"] is True and stale.json["status"] == "in_transit"
 
 
@@ -634,13 +639,13 @@ def test_patch_completes_an_action_required_order_and_the_worker_sends_it(shop, 
     passes = count_passes(worker)
     fulfilment_of(shop).start_worker()
     # Three whole passes (not a guessed sleep): none of them sends an order whose address is a plain string.
-    wait_until(lambda: len(passes) >= 3, 10, what="three worker passes")
+    wait_until(lambda: len(passes) >= 3, 30, what="three worker passes")
     assert counters(emu)["create_attempts"] == {}
     assert stored(shop, data["order_id"])["qikink_status"] == "action_required"
 
     patched = http.patch(f"/api/orders/{data['order_id']}", json={"shipping_address": ADDRESS})
     assert patched.status_code == 200 and patched.json["data"]["qikink_status"] == "sync_pending"
-    wait_until(lambda: stored(shop, data["order_id"])["qikink_status"] == "synced", 10, what="worker sent it")
+    wait_until(lambda: stored(shop, data["order_id"])["qikink_status"] == "synced", 30, what="worker sent it")
     assert stored(shop, data["order_id"])["status"] == "confirmed"
     assert counters(emu)["created"] == {number(data["order_id"]): 1}
 
@@ -746,15 +751,40 @@ def test_banner_when_qikink_is_unreachable_or_off(make_shop, data_dir):
     url = f"http://127.0.0.1:{free_port()}"
     app = make_shop(url, admin_api_key=ADMIN_KEY)  # the client create_app builds: real backoff sleeps
     stream = console("cp1252")
-    started = time.monotonic()
     print_banner(app.extensions["shop"].config, fulfilment_of(app), emulator_url=None, stream=stream)
-    assert time.monotonic() - started < 5, "the connection check never holds start-up long"
     text = printed(stream)
     assert "[!!] Qikink authentication: " in text and "[OK] Admin routes: protected by ADMIN_API_KEY" in text
 
     stream = console("cp1252")
     print_banner(cors_app(data_dir).extensions["shop"].config, None, emulator_url=None, stream=stream)
     assert "[!!] Qikink integration: DISABLED" in printed(stream)
+
+
+def test_start_up_never_waits_for_a_qikink_that_does_not_answer(make_shop, emu, monkeypatch):
+    """The banner's connection check gives up after its own timeout (4 s; shortened here) while the
+    token call hangs for a minute and the client would wait it out (its read timeout is longer)."""
+    inject(emu, "hang", paths=["/api/token"], seconds=HANG_SECONDS)
+    slow_client = QikinkClient(
+        QikinkConfig(
+            CLIENT_ID,
+            SECRET,
+            environment="emulator",
+            base_url=emu.url,
+            read_timeout=2 * HANG_SECONDS,
+            rate_limit_per_minute=0,
+        ),
+        sleep=lambda seconds: None,
+    )
+    app = make_shop(emu.url, client=slow_client)
+    fulfilment = fulfilment_of(app)
+    probe = fulfilment.probe
+    monkeypatch.setattr(fulfilment, "probe", lambda timeout: probe(timeout=0.2))
+    stream = console("cp1252")
+    started = time.monotonic()
+    print_banner(app.extensions["shop"].config, fulfilment, emulator_url=None, stream=stream)
+    assert time.monotonic() - started < HANG_SECONDS / 2, "start-up went on long before the token call could end"
+    assert "[!!] Qikink authentication: NO ANSWER within " in printed(stream)
+    assert counters(emu)["faults_injected"] == 1, "the check met the hanging token call"
 
 
 def test_fulfillment_while_the_breaker_is_open_is_stale_without_calling_qikink(shop, emu):

@@ -29,7 +29,7 @@ class RecordingDispatcher:
         self.pushed.append((order["order_id"], (order.get("sync") or {}).get("claimed_by"), claim))
         self.pushing.set()
         if self.block is not None:
-            assert self.block.wait(10)
+            assert self.block.wait(30)
         return {**order, "qikink_status": "synced", "status": "confirmed", "qikink_shipment_id": "900"}
 
     def order_changed(self, order):
@@ -115,13 +115,13 @@ def test_a_replay_while_the_first_request_is_still_pushing_waits_for_its_answer(
     answers = {}
     first = threading.Thread(target=lambda: answers.setdefault("first", service.place_order(order_body(), "key-1")))
     first.start()
-    assert dispatcher.pushing.wait(5)
+    assert dispatcher.pushing.wait(30)
     second = threading.Thread(target=lambda: answers.setdefault("second", service.place_order(order_body(), "key-1")))
     second.start()
     second.join(0.3)
     assert second.is_alive(), "the replay answered before the first request had its answer"
     release.set()
-    first.join(5), second.join(5)
+    first.join(30), second.join(30)
     assert answers["first"].created and not answers["second"].created
     assert answers["second"].body == answers["first"].body
     assert answers["second"].body["qikink_integration"]["status"] == "success"

@@ -16,11 +16,11 @@ from tests.robustness import figures
 from tests.robustness.conftest import ADMIN_KEY
 from tests.robustness.support import SKUS, check_data_dir, tagged_order
 
-pytestmark = pytest.mark.slow
+# Kills until KILLS, however long that takes on this machine; the timeout only stops a hang.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 KILLS = int(__import__("os").environ.get("RB_KILLS", "50"))
 STOCK = 1_000_000
-TIME_BUDGET = 200.0
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
@@ -73,9 +73,8 @@ def test_sigkill_during_write_load_loses_nothing_and_sends_nothing_twice(tmp_pat
     data_dir = make_data_dir(tmp_path / "data", stock=STOCK)
     rng = random.Random(5)
     acked: dict[str, tuple[str, str, int]] = {}
-    started = time.monotonic()
     kills, dead_pid, unanswered = 0, None, {}
-    while kills < KILLS and time.monotonic() - started < TIME_BUDGET:
+    while kills < KILLS:
         server = start_server(data_dir, emulator_url=emulator.url)
         # After each restart: no temp file of the killed process, every 201 present exactly once.
         if dead_pid is not None:
@@ -92,7 +91,7 @@ def test_sigkill_during_write_load_loses_nothing_and_sends_nothing_twice(tmp_pat
         threads = write_load(server, rng, f"crash{kills}", acked, in_flight, stop)
         wait_until(
             lambda: any(t.startswith(f"crash{kills}-") for t in acked) or server.proc.poll() is not None,
-            20,
+            60,
             what="a first 201",
         )
         time.sleep(rng.uniform(0.0, 0.6))
@@ -105,7 +104,6 @@ def test_sigkill_during_write_load_loses_nothing_and_sends_nothing_twice(tmp_pat
         assert not any(thread.is_alive() for thread in threads)
         unanswered.update(in_flight)
     figures.add("crashes_survived", kills)
-    assert kills >= KILLS, f"only {kills} kills within {TIME_BUDGET}s"
 
     # Clients whose requests died with the server send them again with the same key: one order each.
     server = start_server(data_dir, emulator_url=emulator.url)
@@ -126,7 +124,7 @@ def test_sigkill_during_write_load_loses_nothing_and_sends_nothing_twice(tmp_pat
         return all(o["qikink_status"] == "synced" for o in orders) and orders
 
     try:
-        orders = wait_until(all_synced, 120, interval=1, what="every order synced")
+        orders = wait_until(all_synced, 300, interval=1, what="every order synced")
     except TimeoutError:
         pending = [(o["order_id"], o["qikink_status"]) for o in stored_orders(server) if o["qikink_status"] != "synced"]
         raise AssertionError(f"{len(pending)} orders never synced: {pending[:5]}") from None

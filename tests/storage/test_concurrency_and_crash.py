@@ -96,9 +96,10 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_order(tmp_path):
     kills = 0
     while kills < 20:
         child = spawn(data_dir, threads=4, per_thread=10_000)
-        started = time.monotonic()
         lines = []
-        # Wait for the first acknowledgement, then kill at a random moment in the write load.
+        # Wait for the first acknowledgement, then kill at a random moment in the write load. The
+        # killed process's lock went with it (flock): were it left behind, this first answer would
+        # be a refusal after the lock timeout (an ERR line), not an order.
         first = child.stdout.readline()
         assert first.startswith("OK"), first + child.stderr.read()[-2000:]
         lines.append(first)
@@ -109,6 +110,5 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_order(tmp_path):
         kills += 1
         all_acked.extend(acknowledged(lines))
         check_store(data_dir, all_acked, 100_000)
-        assert time.monotonic() - started < 60
-    assert kills == 20 and len(all_acked) > 20
+    assert kills == 20 and len(all_acked) >= 20  # each kill came after at least one acknowledged order
     assert not list(data_dir.glob("orders.jsonl.corrupt-*")), "a record in the middle of the journal was damaged"

@@ -27,6 +27,7 @@ from backend.storage.migrations import available, migrate
 from backend.storage.postgres import open_postgres_store
 from backend.storage.transfer import export_data_dir, import_data_dir
 from tests.conftest import ADDRESS, make_data_dir, order_body
+from tests.harness import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.postgres
@@ -147,9 +148,13 @@ def test_same_idempotency_key_at_once_makes_one_order(pg_store):
 
 
 def test_exhausted_pool_answers_503_with_retry_after_not_a_hang(pg_config, pg_store):
-    """Two connections, both held by requests waiting on a lock: the next request gets 503 in
-    about DATABASE_POOL_TIMEOUT, and everything works again once the slow requests finish."""
-    config = pg_config.with_overrides(database_pool_max=2, database_pool_timeout=1.0, database_statement_timeout=20.0)
+    """Two connections, both held by requests waiting on a lock: the next request gets 503 after
+    DATABASE_POOL_TIMEOUT (not once the blocked statements time out), and everything works again
+    once the slow requests finish."""
+    statement_timeout = 60.0
+    config = pg_config.with_overrides(
+        database_pool_max=2, database_pool_timeout=1.0, database_statement_timeout=statement_timeout
+    )
     store = open_postgres_store(config)
     client = create_app(config, store=store).test_client()
     blocker = psycopg.connect(config.database_url)
@@ -157,18 +162,26 @@ def test_exhausted_pool_answers_503_with_retry_after_not_a_hang(pg_config, pg_st
     try:
         with ThreadPoolExecutor(2) as pool:
             slow = [pool.submit(client.post, "/api/orders", json=order_body()) for _ in range(2)]
-            time.sleep(0.5)
+            wait_until(lambda: waiting_on_a_lock(config.database_url) == 2, 30, what="both pool connections blocked")
             started = time.monotonic()
             refused = client.get("/api/orders/BHRT-1?email=a@example.com")
             waited = time.monotonic() - started
             assert refused.status_code == 503 and refused.json["error"]["code"] == "storage_unavailable"
-            assert refused.headers["Retry-After"] and 0.8 < waited < 5
+            assert refused.headers["Retry-After"] and 0.8 < waited < statement_timeout / 2
             blocker.rollback()
-            assert [f.result(timeout=20).status_code for f in slow] == [201, 201]
+            assert [f.result(timeout=statement_timeout).status_code for f in slow] == [201, 201]
         assert client.post("/api/orders", json=order_body()).status_code == 201
     finally:
         blocker.close()
         store.close()
+
+
+def waiting_on_a_lock(database_url: str) -> int:
+    """How many sessions of this database wait on a lock (e.g. a row another one holds)."""
+    with psycopg.connect(database_url, autocommit=True) as observer:
+        return observer.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        ).fetchone()[0]
 
 
 def test_one_worker_leader_at_a_time(pg_store):

@@ -195,14 +195,14 @@ def one_batch(store, calls):
         group._leading = True
     for slot, call in enumerate(calls):
         threading.Thread(target=run, args=(slot, call), daemon=True).start()
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30
         while len(group.queue) < slot + 1 and time.monotonic() < deadline:
             time.sleep(0.001)
     assert len(group.queue) == len(calls)
     with group._turn:  # step down as a leader does: hand the turn to the first queued call
         group._leading = False
         group.queue[0]._wake.set()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while any(result is None for result in results) and time.monotonic() < deadline:
         time.sleep(0.005)
     return results
