@@ -4,24 +4,41 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Flask
+
+if TYPE_CHECKING:  # the types only: create_app imports the modules themselves when it runs
+    from flask_limiter import Limiter
+
+    from .billing.charges import ChargeSettings
+    from .billing.invoice import InvoiceService
+    from .config import Config
+    from .customer_email import EmailSender
+    from .fulfilment import Fulfilment
+    from .fulfilment.off import QikinkOff
+    from .orders.service import OrderService
+    from .payments.service import PaymentService
+    from .payments.worker import PaymentWorker
+    from .storage.journal_store import JournalOrderStore
+    from .storage.memory_store import MemoryOrderStore
+    from .storage.postgres import PostgresOrderStore
 
 
 @dataclass
 class Shop:
     """The services one app uses, built once by create_app and found in app.extensions["shop"]."""
 
-    config: object
-    store: object
-    orders: object
-    fulfilment: object = None  # Fulfilment, or QikinkOff when QIKINK_ENV=off
-    charges: object = None
-    invoices: object = None
-    emails: object = None  # customer_email.EmailSender (its thread is started by `python -m backend`)
-    payments: object = None  # payments.PaymentService, or None when PAYMENTS_ENV=off
-    payment_worker: object = None  # its look-ups, expiries and refunds (started by `python -m backend`)
-    limiter: object = None
+    config: Config
+    store: JournalOrderStore | MemoryOrderStore | PostgresOrderStore
+    orders: OrderService
+    fulfilment: Fulfilment | QikinkOff | None = None  # QikinkOff when QIKINK_ENV=off
+    charges: ChargeSettings | None = None
+    invoices: InvoiceService | None = None
+    emails: EmailSender | None = None  # its thread is started by `python -m backend`
+    payments: PaymentService | None = None  # None when PAYMENTS_ENV=off
+    payment_worker: PaymentWorker | None = None  # look-ups, expiries, refunds (started by `python -m backend`)
+    limiter: Limiter | None = None
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
 
 

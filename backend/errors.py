@@ -89,15 +89,6 @@ class PaymentNotRequired(ApiError):
     status, code, message = 409, "payment_not_required", "This order is not awaiting payment"
 
 
-class PaymentUnavailable(ApiError):
-    status, code = 503, "payment_unavailable"
-    message = "Online payment is not available right now; the order is kept and can be paid shortly"
-
-    def __init__(self, message: str | None = None, *, retry_after: int = 30, **kwargs):
-        super().__init__(message, **kwargs)
-        self.headers.setdefault("Retry-After", str(retry_after))
-
-
 class IdempotencyConflict(ApiError):
     status, code, message = 409, "idempotency_conflict", "Idempotency-Key was already used with a different body"
 
@@ -110,15 +101,28 @@ class NotCancellable(ApiError):
     status, code, message = 409, "not_cancellable", "This order can no longer be cancelled"
 
 
-class OrderBusy(ApiError):
+class Retryable(ApiError):
+    """An error worth trying again after `retry_after` seconds (the Retry-After header)."""
+
+    retry_after = 3
+
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.headers.setdefault("Retry-After", str(retry_after or self.retry_after))
+
+
+class OrderBusy(Retryable):
     """Retryable: the order is being sent to Qikink right now; its outcome decides the cancellation."""
 
     status, code = 409, "order_busy"
     message = "This order is being sent to Qikink right now; try again in a few seconds"
 
-    def __init__(self, message: str | None = None, *, retry_after: int = 3, **kwargs):
-        super().__init__(message, **kwargs)
-        self.headers.setdefault("Retry-After", str(retry_after))
+
+class PaymentUnavailable(Retryable):
+    """Razorpay cannot give the order a checkout now (the order is kept)."""
+
+    status, code, retry_after = 503, "payment_unavailable", 30
+    message = "Online payment is not available right now; the order is kept and can be paid shortly"
 
 
 class PayloadTooLarge(ApiError):
@@ -154,12 +158,9 @@ class QikinkUnavailable(ApiError):
     status, code, message = 503, "qikink_unavailable", "Qikink cannot be reached"
 
 
-class StorageUnavailable(ApiError):
+class StorageUnavailable(Retryable):
     status, code, message = 503, "storage_unavailable", "Order storage is unavailable; try again shortly"
-
-    def __init__(self, message: str | None = None, *, retry_after: int = 5, **kwargs):
-        super().__init__(message, **kwargs)
-        self.headers.setdefault("Retry-After", str(retry_after))
+    retry_after = 5
 
 
 _HTTP_ERRORS = {

@@ -52,7 +52,7 @@ class OrderIndex:
     def __init__(self, freshness: float):
         self.freshness = freshness
         self.pending: dict[str, float] = {}  # order id -> next attempt (epoch seconds)
-        self.waiting: set[str] = set()  # action_required, sync_failed: an admin's turn
+        self.waiting: set[str] = set()  # action_required, sync_failed (an admin's turn), awaiting payment
         self.tracked: dict[str, Tracked] = {}
         self.by_shipment: dict[int, str] = {}  # Qikink id -> order id, for tracked orders
         self.shipments: list[int] = []  # every Qikink id of ours, sorted (page estimates)
@@ -83,7 +83,9 @@ class OrderIndex:
             settled = is_settled(order)
             if lifecycle.is_queued(order) and not settled:
                 self.pending[order_id] = float(sync.next_attempt_at or 0.0)
-            elif lifecycle.waits_for_admin(order) and not settled:
+            elif (lifecycle.waits_for_admin(order) or lifecycle.awaits_payment(order)) and not settled:
+                # Re-read now and then: an admin's fix, or a payment settled by another process of
+                # a fleet (its webhook or checkout answer), queues the order to be sent.
                 self.waiting.add(order_id)
             if not lifecycle.is_at_qikink(order) or shipment is None or settled:
                 self._untrack(order_id)

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from .fields import ref
 from .operations import ADMIN, JSON, body, errors, ok, order_id_param
+from .order_paths import CUSTOMER_EMAIL
 
-CUSTOMER_EMAIL = {
-    "name": "email",
-    "in": "query",
-    "description": "The order's email (customers; admins need none).",
-    "schema": {"type": "string"},
-}
 CHECKOUT_RESPONSE_EXAMPLE = {
     "razorpay_order_id": "order_NxYz1234567890",
     "razorpay_payment_id": "pay_NxYz0987654321",

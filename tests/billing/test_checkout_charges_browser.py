@@ -76,7 +76,7 @@ def test_the_tracking_page_links_the_invoice(context):
     page.get_by_role("button", name="Place order").click()
     order_id = confirmed_order_id(page)
     page.get_by_role("link", name="Track this order").click()
-    expect(page.locator("#tracking-total")).to_have_text("₹1,048 (items ₹999, shipping ₹49), prepaid")
+    expect(page.locator("#tracking-total")).to_have_text("₹1,048 (items ₹999, shipping ₹49), prepaid (paid)")
     with context.expect_page() as opened:
         page.get_by_role("link", name="Invoice").click()
     invoice = opened.value

@@ -32,7 +32,7 @@ def test_an_order_qikink_does_not_have_is_cancelled_at_once(page, shop_server):
     page.get_by_role("button", name="Cancel order").click()
     page.get_by_role("button", name="Yes, cancel this order").click()
     expect(page.get_by_text("Order cancelled; its stock is back.")).to_be_visible()
-    expect(page.locator("#order-status")).to_have_text("Cancelled · Qikink: Cancelled before sending")
+    expect(page.locator("#order-status")).to_have_text("Cancelled · Qikink: Not sent")
     expect(page.get_by_role("button", name="Cancel order")).to_be_hidden()
     assert shop_server.order(order_id)["status"] == "cancelled"
 

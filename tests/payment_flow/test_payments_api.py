@@ -321,6 +321,11 @@ def test_with_payments_off_prepaid_counts_as_paid_outside_the_shop(data_dir, raz
     order = place(client)["data"]
     assert (order["status"], order["payment_status"], order["qikink_status"]) == ("pending", "paid", "sync_pending")
     assert razorpay.calls == []
+    # The webhook is not served: 404, but a request without Razorpay's signature is refused as such.
+    raw, headers = signed_webhook("payment.captured", payment={"id": "pay_x"})
+    assert webhook(client, raw, headers).status_code == 404
+    unsigned = webhook(client, raw, {"X-Razorpay-Event-Id": "evt_1"})
+    assert (unsigned.status_code, unsigned.get_json()["error"]["code"]) == (400, "webhook_signature_invalid")
 
 
 def test_the_pages_that_pay_may_load_razorpay_and_no_other_page_may(client):
