@@ -74,7 +74,12 @@ def payment_paths() -> dict:
                 "A bad or missing signature: 400 `webhook_signature_invalid`, nothing changes. A good one: "
                 "200 whatever the event (known, unknown, a duplicate); events may come in any order.",
                 "parameters": [
-                    {"name": "X-Razorpay-Signature", "in": "header", "required": True, "schema": {"type": "string"}},
+                    {
+                        "name": "X-Razorpay-Signature",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    },
                     {"name": "X-Razorpay-Event-Id", "in": "header", "schema": {"type": "string"}},
                 ],
                 "requestBody": {"required": True, "content": {JSON: {"schema": ref("RazorpayEvent")}}},
