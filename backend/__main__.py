@@ -176,15 +176,21 @@ def _db(args) -> int:
         store.close()
 
 
-def _print_openapi() -> int:
-    """`python -m backend openapi > openapi.json`: the document /api/openapi.json serves."""
+def _print_openapi(output: str | None) -> int:
+    """`python -m backend openapi [--output openapi.json]`: the document /api/openapi.json serves,
+    printed, or written to a file as UTF-8 (Windows PowerShell 5's `>` would write UTF-16)."""
     import json
 
     from .openapi import build_document
     from .storage import load_catalogue
 
     document = build_document(load_catalogue(Config.from_env().catalogue_file))
-    sys.stdout.write(json.dumps(document, indent=2) + "\n")  # ASCII: safe on any console or redirect
+    text = json.dumps(document, indent=2) + "\n"  # ASCII: safe on any console or redirect
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"Wrote the OpenAPI document to {output}")
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -204,7 +210,8 @@ def main(argv=None) -> int:
     db_import.add_argument("--from", dest="source", required=True, help="the data directory, e.g. data/")
     db_export = db_commands.add_parser("export", help="write the database out as a JSON data directory")
     db_export.add_argument("--to", dest="target", required=True, help="a new or empty folder")
-    commands.add_parser("openapi", help="print the API's OpenAPI 3.1 document (JSON)")
+    openapi = commands.add_parser("openapi", help="print the API's OpenAPI 3.1 document (JSON)")
+    openapi.add_argument("--output", "-o", help="write it to this file (UTF-8) instead of printing it")
     store_cli.add_commands(commands)
     args, rest = parser.parse_known_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -216,7 +223,7 @@ def main(argv=None) -> int:
         if rest:
             parser.error(f"unrecognised arguments: {' '.join(rest)}")
         if args.command == "openapi":
-            return _print_openapi()
+            return _print_openapi(args.output)
         if args.command == "sync":
             from .fulfilment import run_once
 

@@ -4,14 +4,14 @@ an injectable clock (time.time by default) so that tests can fix the time."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 IST = timezone(timedelta(hours=5, minutes=30))  # India Standard Time: the dates on invoices and credit notes
 
 
 def utc_now(clock=time.time) -> datetime:
     """The clock's time as an aware UTC datetime."""
-    return datetime.fromtimestamp(clock(), timezone.utc)
+    return datetime.fromtimestamp(clock(), UTC)
 
 
 def iso_utc(moment: float | datetime | None) -> str | None:
@@ -19,8 +19,8 @@ def iso_utc(moment: float | datetime | None) -> str | None:
     if moment is None:
         return None
     if not isinstance(moment, datetime):
-        moment = datetime.fromtimestamp(moment, timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+        moment = datetime.fromtimestamp(moment, UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def now_iso(clock=time.time) -> str:

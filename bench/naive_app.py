@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,7 +73,7 @@ def build_order(body: dict, catalogue: dict, seq: int) -> dict:
         price = catalogue[line["sku"]]["price"]
         total += price * line["quantity"]
         items.append({"sku": line["sku"], "quantity": line["quantity"], "price": money_json(price)})
-    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
     return {
         "order_id": f"BHRT-{seq}",
         "customer_email": email,

@@ -3,7 +3,8 @@
     python scripts/requirements_stamp.py check requirements-dev.txt  # exit 0 when .venv is up to date
     python scripts/requirements_stamp.py write requirements-dev.txt  # record the installed requirements
 
-The digest covers the named file and requirements.txt, which every other file includes.
+The digest covers the named file and every file it includes (`-r`), so a change to
+requirements.txt reinstalls requirements-dev.txt too.
 """
 
 import hashlib
@@ -13,9 +14,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def included(name: str, seen: dict | None = None) -> dict:
+    """The file and, depth first, the files it includes with `-r`, each once."""
+    seen = {} if seen is None else seen
+    if name not in seen:
+        seen[name] = None
+        for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
+            if line.strip().startswith("-r "):
+                included(line.strip()[3:].strip(), seen)
+    return seen
+
+
 def digest(name: str) -> str:
-    files = dict.fromkeys(["requirements.txt", name])
-    return hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
+    return hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in included(name))).hexdigest()
 
 
 def stamp(name: str) -> Path:

@@ -32,7 +32,10 @@ MISSING = (
 
 
 def find_bindir() -> Path | None:
-    """The folder of the newest initdb on this machine, or None."""
+    """PGBIN (GitHub's Windows runners set it), else the folder of the newest initdb on this
+    machine, or None."""
+    if os.environ.get("PGBIN") and shutil.which("initdb", path=os.environ["PGBIN"]):
+        return Path(os.environ["PGBIN"])
     candidates = [Path(p) for pattern in BINARY_GLOBS for p in glob.glob(pattern) if (Path(p) / "initdb").exists()]
     if candidates:
         return max(candidates, key=lambda p: int(re.sub(r"\D", "", p.parent.name) or 0))

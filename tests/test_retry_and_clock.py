@@ -1,6 +1,6 @@
 """The one retry policy (backend/retry.py) and the one timestamp format (backend/clock.py)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -41,5 +41,5 @@ def test_one_timestamp_format_from_an_injected_clock():
     ist = datetime(2024, 12, 4, 14, 50, 0, 123, tzinfo=timezone(timedelta(hours=5, minutes=30)))
     assert iso_utc(ist) == "2024-12-04T09:20:00+00:00"
     assert iso_utc(None) is None
-    assert utc_now(lambda: 0.0) == datetime(1970, 1, 1, tzinfo=timezone.utc)
+    assert utc_now(lambda: 0.0) == datetime(1970, 1, 1, tzinfo=UTC)
     assert timestamp_of("2024-12-04T09:20:00+00:00") == 1733304000.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from ..clock import IST, now_iso
@@ -211,7 +211,7 @@ class InvoiceService:
                 return False  # issued by a concurrent request: keep that one
             if lifecycle.is_cancelled(order):
                 raise InvoiceUnavailable(f"Order {order_id} is cancelled and was never invoiced, so it gets no invoice")
-            issued_at = datetime.fromtimestamp(self.clock(), timezone.utc)
+            issued_at = datetime.fromtimestamp(self.clock(), UTC)
             # Built before the number is drawn: a failure uses no number (and nothing commits).
             document = build_invoice(order, products, self.rules, self.seller, 0, issued_at)
             document["invoice_number"] = invoice_number(tx.next_number(SEQUENCE))

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import requests
@@ -27,7 +27,7 @@ class TokenInfo:
     @property
     def valid_until(self) -> datetime:
         """Expiry as an aware UTC datetime."""
-        return datetime.fromtimestamp(self.expires_at, tz=timezone.utc)
+        return datetime.fromtimestamp(self.expires_at, tz=UTC)
 
 
 class TokenCache:

@@ -13,7 +13,16 @@ def open_store(config):
     """PostgreSQL when DATABASE_URL is set, else the journal store in `config.data_dir` (raises
     StoreStartupError naming any unusable file, or a database that cannot be reached)."""
     if config.database_url:
-        from .postgres import open_postgres_store
+        try:
+            from .postgres import open_postgres_store
+        except ImportError as exc:  # psycopg is in requirements-postgres.txt, not requirements.txt
+            from .errors import StoreStartupError
+
+            raise StoreStartupError(
+                f"DATABASE_URL is set but PostgreSQL's packages are not installed ({exc.name}): "
+                "run start-backend again (it installs requirements-postgres.txt when DATABASE_URL is set), "
+                "or .venv/bin/python -m pip install -r requirements-postgres.txt"
+            ) from exc
 
         return open_postgres_store(config)
     return JournalOrderStore(config.data_dir, load_catalogue(config.catalogue_file), lock_timeout=config.lock_timeout)

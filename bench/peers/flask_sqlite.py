@@ -14,7 +14,7 @@ import sqlite3
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -91,7 +91,7 @@ class Database:
                         "line_total": money_json(price * line["quantity"]),
                     }
                 )
-            stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
             seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM orders").fetchone()[0]
             order = {
                 "order_id": f"BHRT-{int(time.time()) + seq}",

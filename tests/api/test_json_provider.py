@@ -25,7 +25,7 @@ VALUES = {
     "order_kept": {"z": 1, "a": 2, "m": [3, 2, 1]},
     "decimal": {"price": Decimal("1299.50")},
     "dates": {
-        "at": datetime.datetime(2026, 11, 29, 10, 0, tzinfo=datetime.timezone.utc),
+        "at": datetime.datetime(2026, 11, 29, 10, 0, tzinfo=datetime.UTC),
         "on": datetime.date(2026, 1, 2),
     },
     "dataclass": {"point": Point(1, "y")},

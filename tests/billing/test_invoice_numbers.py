@@ -7,7 +7,7 @@ tax = A − taxable; intra-state CGST = tax / 2 rounded half-up, SGST = tax − 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -34,7 +34,7 @@ PRODUCTS = {
     "BHRT-004-M": {"hsn": "6109", "size": "M"},
     "BHRT-006-M": {"hsn": "6109", "size": "M"},
 }
-NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 def order(lines, *, state="Maharashtra", shipping=0, cod_fee=0, payment_method="prepaid"):
@@ -212,7 +212,7 @@ def test_the_old_slab_on_an_invoice_dated_before_the_change():
         RULES,
         MUMBAI_SHOP,
         5,
-        datetime(2025, 9, 21, 12, 0, tzinfo=timezone.utc),
+        datetime(2025, 9, 21, 12, 0, tzinfo=UTC),
     )
     assert figures(invoice["lines"][0], "gst_rate", *TAX) == (12, 1159.82, 69.59, 69.59, 0, 139.18)
 
@@ -226,7 +226,7 @@ def test_union_territory_without_legislature_levies_utgst():
 
 
 def test_invoice_date_is_india_time():
-    late_evening_utc = datetime(2026, 11, 29, 20, 0, tzinfo=timezone.utc)  # 01:30 on 30 Nov in India
+    late_evening_utc = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)  # 01:30 on 30 Nov in India
     invoice = build_invoice(order([("BHRT-001-M", 1, 1299)]), PRODUCTS, RULES, MUMBAI_SHOP, 1, late_evening_utc)
     assert invoice["invoice_date"] == "2026-11-30"
 

@@ -100,6 +100,21 @@ def test_the_command_prints_the_served_document(data_dir, document):
     assert json.loads(result.stdout) == document
 
 
+def test_the_command_writes_the_document_as_utf8_to_a_file(data_dir, document, tmp_path):
+    """--output: a file any tool reads, whatever the shell (PowerShell 5's `>` writes UTF-16)."""
+    env = {**os.environ, **BASE_ENV, "DATA_DIR": str(data_dir)}
+    target = tmp_path / "openapi.json"
+    subprocess.run(
+        [sys.executable, "-m", "backend", "openapi", "--output", str(target)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(target.read_bytes().decode("utf-8")) == document
+
+
 def test_every_example_matches_its_schema(document):
     checked = 0
     for path, item in document["paths"].items():
