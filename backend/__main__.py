@@ -111,6 +111,8 @@ def _serve(args) -> int:
     app.extensions["shop"].emails.start()
     if app.extensions["shop"].payment_worker is not None:
         app.extensions["shop"].payment_worker.start()
+    if app.extensions["shop"].confirmation_worker is not None:
+        app.extensions["shop"].confirmation_worker.start()
     try:
         _run(app, config, debug=args.debug)
     finally:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .customer_email import EmailSender
     from .fulfilment import Fulfilment
     from .fulfilment.off import QikinkOff
+    from .orders.confirmation import CodConfirmations, ConfirmationWorker
     from .orders.service import OrderService
     from .payments.service import PaymentService
     from .payments.worker import PaymentWorker
@@ -38,6 +39,8 @@ class Shop:
     emails: EmailSender | None = None  # its thread is started by `python -m backend`
     payments: PaymentService | None = None  # None when PAYMENTS_ENV=off
     payment_worker: PaymentWorker | None = None  # look-ups, expiries, refunds (started by `python -m backend`)
+    confirmations: CodConfirmations | None = None  # None when COD_CONFIRMATION=off
+    confirmation_worker: ConfirmationWorker | None = None  # cancels unconfirmed COD orders in time
     limiter: Limiter | None = None
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
 
@@ -56,7 +59,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    from .api import docs, health, invoices, orders, pages, payments, products, qikink
+    from .api import confirm, docs, health, invoices, orders, pages, payments, products, qikink
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .api.json_provider import OrjsonProvider
     from .billing import load_gst_rules
@@ -98,6 +101,18 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
             config, store, dispatcher=fulfilment, emails=emails, client=payment_client
         )
         payment_worker = PaymentWorker(payment_service)
+    confirmations = confirmation_worker = None
+    if config.cod_confirmation == "email":
+        from .orders.confirmation import CodConfirmations, ConfirmationWorker
+
+        confirmations = CodConfirmations(
+            store,
+            dispatcher=fulfilment,
+            emails=emails,
+            hours=config.cod_confirm_hours,
+            review_above=config.cod_review_above,
+        )
+        confirmation_worker = ConfirmationWorker(confirmations)
     order_service = OrderService(
         store,
         dispatcher=fulfilment,
@@ -105,6 +120,8 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         charges=charges,
         invoicing=InvoiceService.can_issue(gst_rules, seller),
         payments=payment_service,
+        confirmations=confirmations,
+        cod_max_order_value=config.cod_max_order_value,
     )
     invoice_service = InvoiceService(order_service, gst_rules, seller)
     shop = Shop(
@@ -117,11 +134,23 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         invoices=invoice_service,
         payments=payment_service,
         payment_worker=payment_worker,
+        confirmations=confirmations,
+        confirmation_worker=confirmation_worker,
         cors_origins=cors_origins,
     )
     app.extensions["shop"] = shop
 
-    for blueprint in (health.bp, products.bp, orders.bp, payments.bp, invoices.bp, qikink.bp, pages.bp, docs.bp):
+    for blueprint in (
+        health.bp,
+        products.bp,
+        orders.bp,
+        payments.bp,
+        confirm.bp,
+        invoices.bp,
+        qikink.bp,
+        pages.bp,
+        docs.bp,
+    ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     app.wsgi_app = pages.SecurityHeaders(app.wsgi_app)

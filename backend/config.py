@@ -60,6 +60,21 @@ def _number(name: str, raw: str, kind=float, minimum=0):
     return value
 
 
+def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return value
+
+
+def _public_url(raw: str) -> str:
+    """PUBLIC_URL: http(s)://host[:port][/path], as customers reach the shop; empty for the default."""
+    value = raw.strip().rstrip("/")
+    if value and not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~\-/]*)?", value):
+        raise ConfigError(f"PUBLIC_URL must look like https://shop.example.in, not {raw!r}")
+    return value
+
+
 MONEY_SETTING_MAX = Decimal("100000")
 
 
@@ -156,6 +171,14 @@ class Config:
     razorpay_emulator_port: int = 5002
     payment_window_minutes: float = 30.0
 
+    # Cash on delivery: "off" here (tests build a Config directly); from the environment, "email"
+    # (a COD order waits for the customer's click on the emailed link, or an admin).
+    cod_confirmation: str = "off"
+    cod_confirm_hours: float = 24.0
+    cod_max_order_value: Decimal | None = None  # None: no maximum
+    cod_review_above: Decimal | None = None  # None: no COD order waits for an admin
+    public_url: str = ""  # empty: http://localhost:<port> (links in emails)
+
     smtp_url: str = field(default="", repr=False)  # empty: customer emails are written to the log
     mail_from: str = "Bharat Heritage Prints <orders@localhost>"
     smtp_timeout: float = 10.0
@@ -179,6 +202,11 @@ class Config:
     def database_url_display(self) -> str:
         """DATABASE_URL without its password, for the banner and logs."""
         return mask_database_url(self.database_url)
+
+    @property
+    def shop_url(self) -> str:
+        """The shop's address as customers reach it, for links in emails (no trailing slash)."""
+        return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
 
     @property
     def catalogue_file(self) -> Path:
@@ -355,5 +383,10 @@ class Config:
             shipping_fee=_money("SHIPPING_FEE", get("SHIPPING_FEE") or "0"),
             free_shipping_above=_money("FREE_SHIPPING_ABOVE", free) if (free := get("FREE_SHIPPING_ABOVE")) else None,
             cod_fee=_money("COD_FEE", get("COD_FEE") or "0"),
+            cod_confirmation=_choice("COD_CONFIRMATION", get("COD_CONFIRMATION") or "email", ("email", "off")),
+            cod_confirm_hours=_number("COD_CONFIRM_HOURS", get("COD_CONFIRM_HOURS") or "24", float, 0.01),
+            cod_max_order_value=_money("COD_MAX_ORDER_VALUE", cap) if (cap := get("COD_MAX_ORDER_VALUE")) else None,
+            cod_review_above=_money("COD_REVIEW_ABOVE", review) if (review := get("COD_REVIEW_ABOVE")) else None,
+            public_url=_public_url(get("PUBLIC_URL")),
             **_seller(get),
         )

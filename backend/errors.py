@@ -93,6 +93,19 @@ class IdempotencyConflict(ApiError):
     status, code, message = 409, "idempotency_conflict", "Idempotency-Key was already used with a different body"
 
 
+class NotAwaitingConfirmation(ApiError):
+    status, code, message = 409, "not_awaiting_confirmation", "Only an order awaiting confirmation can be confirmed"
+
+
+class CodNotAllowed(ApiError):
+    status, code, message = 409, "cod_not_allowed", "Cash on delivery is not available for this order"
+
+
+class TooManyOpenOrders(ApiError):
+    status, code = 409, "too_many_open_orders"
+    message = "Too many orders are waiting for their payment or confirmation"
+
+
 class OrderNotEditable(ApiError):
     status, code, message = 409, "order_not_editable", "Order has been accepted by Qikink and can no longer be edited"
 

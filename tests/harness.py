@@ -55,6 +55,7 @@ BASE_ENV = {
     "DATABASE_STATEMENT_TIMEOUT": "10",
     # Payments off unless a test turns them on: prepaid orders count as paid outside the shop.
     "PAYMENTS_ENV": "off",
+    "COD_CONFIRMATION": "off",
     "RAZORPAY_KEY_ID": "",
     "RAZORPAY_KEY_SECRET": "",
     "RAZORPAY_WEBHOOK_SECRET": "",

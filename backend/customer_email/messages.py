@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import html
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import parseaddr
 
 SHOP_NAME = "Bharat Heritage Prints"
-KINDS = ("confirmation", "shipped", "cancelled", "refunded")
+IST = timezone(timedelta(hours=5, minutes=30))
+KINDS = ("confirm_cod", "confirmation", "shipped", "cancelled", "refunded")
 
 
 def _rupees(amount) -> str:
@@ -37,9 +39,29 @@ def _item_lines(order: dict) -> list[str]:
     ]
 
 
-def _content(order: dict, kind: str) -> tuple[str, list[str], list[tuple[str, str]], str | None]:
-    """(subject, paragraphs, facts as (term, value), a link) of one email."""
+def _content(order: dict, kind: str, shop_url: str) -> tuple[str, list[str], list[tuple[str, str]], tuple | None]:
+    """(subject, paragraphs, facts as (term, value), a link as (words, address)) of one email."""
     order_id = order["order_id"]
+    if kind == "confirm_cod":
+        confirmation = order.get("cod_confirmation") or {}
+        token = confirmation.get("token")
+        return (
+            f"Please confirm your cash-on-delivery order {order_id}",
+            [
+                "Thank you for your order. Because you pay the courier in cash on delivery, we print it only "
+                'once you confirm it: open the link below and press "Confirm order".',
+                f"If it is not confirmed by {_local_time(confirmation.get('expires_at'))}, it is cancelled and "
+                "nothing is charged. If you did not place this order, ignore this email.",
+            ],
+            [
+                ("Order", order_id),
+                *(("Item", line) for line in _item_lines(order)),
+                ("Total", _rupees(order["total"])),
+                ("Payment", "Cash on delivery (pay the courier)"),
+                ("Delivering to", ", ".join(_address_lines(order["shipping_address"]))),
+            ],
+            ("Confirm your order", f"{shop_url}/confirm/{order_id}.{token}") if token else None,
+        )
     if kind == "confirmation":
         return (
             f"Your order {order_id} is confirmed",
@@ -66,13 +88,17 @@ def _content(order: dict, kind: str) -> tuple[str, list[str], list[tuple[str, st
                 ("AWB number", order.get("tracking_id") or "to follow"),
                 *(("Item", line) for line in _item_lines(order)),
             ],
-            order.get("tracking_url"),
+            ("Track your parcel", order["tracking_url"]) if order.get("tracking_url") else None,
         )
     if kind == "cancelled":
+        unconfirmed = (order.get("cod_confirmation") or {}).get("expired")
         return (
             f"Your order {order_id} is cancelled",
             [
-                "Your order has been cancelled and will not be printed or shipped. If you paid for it, the "
+                "Your cash-on-delivery order was not confirmed in time, so it has been cancelled and will not "
+                "be printed or shipped. You are welcome to order again."
+                if unconfirmed
+                else "Your order has been cancelled and will not be printed or shipped. If you paid for it, the "
                 "amount is refunded to you."
             ],
             [("Order", order_id), *(("Item", line) for line in _item_lines(order))],
@@ -91,6 +117,15 @@ def _content(order: dict, kind: str) -> tuple[str, list[str], list[tuple[str, st
             None,
         )
     raise ValueError(f"no email of kind {kind!r}")
+
+
+def _local_time(iso: str | None) -> str:
+    """An expiry as Indian customers read it: 4 December 2026, 11:30 pm IST."""
+    if not iso:
+        return "the deadline"
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(IST)
+    hour = moment.strftime("%I").lstrip("0")
+    return f"{moment.day} {moment:%B %Y}, {hour}:{moment:%M} {moment.strftime('%p').lower()} IST"
 
 
 def _payment_words(order: dict) -> str:
@@ -114,14 +149,14 @@ class Draft:
     greeting: str
     paragraphs: tuple[str, ...]
     facts: tuple[tuple[str, object], ...]
-    link: str | None
+    link: tuple[str, str] | None  # (words, address)
 
     @property
     def text(self) -> str:
         lines = [f"Hello {self.greeting},", "", *self.paragraphs, ""]
         lines += [f"{term}: {value}" for term, value in self.facts]
         if self.link:
-            lines += ["", f"Track your parcel: {self.link}"]
+            lines += ["", f"{self.link[0]}: {self.link[1]}"]
         return "\n".join([*lines, "", SHOP_NAME]) + "\n"
 
     @property
@@ -130,7 +165,7 @@ class Draft:
         rows = "".join(
             f'<tr><th align="left">{esc(term)}</th><td>{esc(str(value))}</td></tr>' for term, value in self.facts
         )
-        link = f'<p><a href="{esc(self.link, quote=True)}">Track your parcel</a></p>' if self.link else ""
+        link = f'<p><a href="{esc(self.link[1], quote=True)}">{esc(self.link[0])}</a></p>' if self.link else ""
         return (
             f'<!doctype html><html><body style="font-family:sans-serif"><p>Hello {esc(self.greeting)},</p>'
             + "".join(f"<p>{esc(p)}</p>" for p in self.paragraphs)
@@ -153,10 +188,11 @@ def _domain_of(mail_from: str) -> str:
     return parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
 
 
-def draft(order: dict, kind: str, *, mail_from: str) -> Draft:
-    """The email of `kind` for `order`. Its Message-ID is the same every time it is written, so a
-    copy sent again after a crash can be recognised as the same message."""
-    subject, paragraphs, facts, link = _content(order, kind)
+def draft(order: dict, kind: str, *, mail_from: str, shop_url: str = "http://localhost:5000") -> Draft:
+    """The email of `kind` for `order` (links to the shop at `shop_url`, PUBLIC_URL). Its Message-ID
+    is the same every time it is written, so a copy sent again after a crash can be recognised as
+    the same message."""
+    subject, paragraphs, facts, link = _content(order, kind, shop_url)
     return Draft(
         subject=subject,
         mail_from=mail_from,
@@ -169,9 +205,9 @@ def draft(order: dict, kind: str, *, mail_from: str) -> Draft:
     )
 
 
-def compose(order: dict, kind: str, *, mail_from: str) -> EmailMessage:
+def compose(order: dict, kind: str, *, mail_from: str, shop_url: str = "http://localhost:5000") -> EmailMessage:
     """The email of `kind` for `order` as a MIME message (text and HTML alternatives)."""
-    return draft(order, kind, mail_from=mail_from).message()
+    return draft(order, kind, mail_from=mail_from, shop_url=shop_url).message()
 
 
 def _greeting(order: dict) -> str:

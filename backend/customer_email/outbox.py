@@ -186,7 +186,7 @@ class EmailSender(BackgroundThread):
     def _deliver(self, order: dict, kind: str) -> EmailNotSent | None:
         """Hand one email to the transport: None when it took it, else why not."""
         try:
-            self.transport.send(draft(order, kind, mail_from=self.config.mail_from))
+            self.transport.send(draft(order, kind, mail_from=self.config.mail_from, shop_url=self.config.shop_url))
         except EmailNotSent as exc:
             return exc
         except Exception as exc:  # a bug must not keep the claim for ever; the email is retried

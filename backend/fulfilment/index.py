@@ -83,9 +83,9 @@ class OrderIndex:
             settled = is_settled(order)
             if lifecycle.is_queued(order) and not settled:
                 self.pending[order_id] = float(sync.next_attempt_at or 0.0)
-            elif (lifecycle.waits_for_admin(order) or lifecycle.awaits_payment(order)) and not settled:
+            elif (lifecycle.waits_for_admin(order) or lifecycle.holds_stock_unsent(order)) and not settled:
                 # Re-read now and then: an admin's fix, or a payment settled by another process of
-                # a fleet (its webhook or checkout answer), queues the order to be sent.
+                # a fleet (its webhook or checkout answer), or a COD confirmation, queues it to be sent.
                 self.waiting.add(order_id)
             if not lifecycle.is_at_qikink(order) or shipment is None or settled:
                 self._untrack(order_id)

@@ -89,7 +89,15 @@ def order_paths() -> dict:
                         422,
                         429,
                         503,
-                        only={409: ["out_of_stock", "price_mismatch", "idempotency_conflict"]},
+                        only={
+                            409: [
+                                "out_of_stock",
+                                "price_mismatch",
+                                "idempotency_conflict",
+                                "cod_not_allowed",
+                                "too_many_open_orders",
+                            ]
+                        },
                     ),
                 },
             },

@@ -7,6 +7,7 @@ from ..models import ADDRESS_REQUIRED, ORDER_ID_RE, PAYMENT_METHODS
 from ..orders.answers import INTEGRATION_STATUS
 from ..orders.lifecycle import ACTIONS, ORDER_STATUSES, QIKINK_STATUSES
 from ..orders.service import PAGE_RANGE, PER_PAGE_RANGE
+from .confirm_schemas import order_confirmation_field
 from .fields import COUNT, MONEY, STRING_OR_NULL, SUCCESS, obj, ref
 from .invoice_schemas import credit_note_schema, invoice_schema
 from .payment_schemas import order_payment_fields
@@ -100,6 +101,7 @@ def order_response_schemas() -> dict:
         "updated_at": {"type": "string", "format": "date-time"},
     }
     payment = order_payment_fields()
+    confirmation = order_confirmation_field()
     documents = {
         "invoice_number": {
             "type": ["string", "null"],
@@ -114,7 +116,7 @@ def order_response_schemas() -> dict:
     return {
         "Order": obj(
             (*order_fields, *payment, "actions", "documents"),
-            {**order_fields, **payment, **documents, **order_guidance()},
+            {**order_fields, **payment, **confirmation, **documents, **order_guidance()},
         ),
         "Charges": obj(
             ("status", "data"),
@@ -153,7 +155,7 @@ def order_response_schemas() -> dict:
                     {
                         "status": {
                             "type": "string",
-                            "enum": sorted({*INTEGRATION_STATUS.values(), "awaiting_payment"}),
+                            "enum": sorted({*INTEGRATION_STATUS.values(), "awaiting_payment", "awaiting_confirmation"}),
                         },
                         "qikink_shipment_id": STRING_OR_NULL,
                         "tracking_id": STRING_OR_NULL,

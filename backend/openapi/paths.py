@@ -3,6 +3,7 @@ qikink_paths.py and docs_paths.py."""
 
 from __future__ import annotations
 
+from .confirm_paths import confirmation_paths
 from .docs_paths import docs_paths
 from .fields import ref
 from .operations import JSON, errors, ok
@@ -32,6 +33,7 @@ def paths() -> dict:
         **product_paths(),
         **order_paths(),
         **payment_paths(),
+        **confirmation_paths(),
         **qikink_paths(),
         **docs_paths(),
     }

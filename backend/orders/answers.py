@@ -9,6 +9,7 @@ from ..customer_email.outbox import public_emails
 from ..fulfilment.sync_state import SyncState
 from ..payments.records import public_payment
 from . import lifecycle
+from .confirmation import public_confirmation
 from .lifecycle import QikinkStatus as Q
 
 PUBLIC_ORDER_FIELDS = (
@@ -34,6 +35,7 @@ PUBLIC_ORDER_FIELDS = (
     "updated_at",
 )
 AWAITING_PAYMENT_MESSAGE = "Order created: awaiting payment"
+AWAITING_CONFIRMATION_MESSAGE = "Order created: confirm it with the link we emailed (cash on delivery)"
 CREATED_MESSAGES = {
     Q.SYNCED: "Order created successfully and synced with Qikink",
     Q.SYNC_PENDING: "Order created successfully (Qikink sync pending)",
@@ -56,6 +58,7 @@ def public_order(order: dict, *, admin: bool = False, invoicing: bool = False) -
         {field: order.get(field) for field in PUBLIC_ORDER_FIELDS}
         | stored_charges(order)
         | public_payment(order)
+        | public_confirmation(order)
         | document_numbers(order)
         | {"actions": lifecycle.actions(order, admin=admin), "documents": document_links(order, invoicing=invoicing)}
     )
@@ -122,6 +125,15 @@ def created_answer(order: dict, *, invoicing: bool = False, checkout: dict | Non
             "data": public_order(order, invoicing=invoicing),
             "qikink_integration": integration,
             "payment": checkout,
+        }
+    if lifecycle.awaits_confirmation(order):
+        integration["status"] = "awaiting_confirmation"
+        integration["reason"] = "Sent to Qikink once the order is confirmed (cash on delivery)"
+        return {
+            "status": "success",
+            "message": AWAITING_CONFIRMATION_MESSAGE,
+            "data": public_order(order, invoicing=invoicing),
+            "qikink_integration": integration,
         }
     if qikink_status != Q.SYNCED:
         integration["reason"] = order.get("qikink_message") or SyncState.read(order).last_error

@@ -25,6 +25,7 @@ class OrderStatus(StrEnum):
     """An order's `status`."""
 
     AWAITING_PAYMENT = "awaiting_payment"  # prepaid, not paid yet: not sent, stock held
+    AWAITING_CONFIRMATION = "awaiting_confirmation"  # cash on delivery, not confirmed yet: likewise
     PENDING = "pending"
     CONFIRMED = "confirmed"
     PROCESSING = "processing"
@@ -69,6 +70,7 @@ class Action(StrEnum):
     CANCEL = "cancel"  # the customer's: cancelled at once; an admin's may be a request to Qikink
     EDIT = "edit"  # an admin's correction of the address, email or payment method
     PAY = "pay"  # a prepaid order awaiting payment: open the checkout (again)
+    CONFIRM = "confirm"  # a COD order awaiting confirmation: an admin's (the customer's is the emailed link)
 
 
 S, Q, P = OrderStatus, QikinkStatus, PaymentStatus
@@ -117,6 +119,17 @@ def awaits_payment(order: dict) -> bool:
     return order["status"] == S.AWAITING_PAYMENT
 
 
+def awaits_confirmation(order: dict) -> bool:
+    """A cash-on-delivery order the customer (or, above the review threshold, staff) has not
+    confirmed yet: it is not sent, and its stock is held until it expires."""
+    return order["status"] == S.AWAITING_CONFIRMATION
+
+
+def holds_stock_unsent(order: dict) -> bool:
+    """Waiting for its payment or its confirmation: stock held, nothing at Qikink yet."""
+    return order["status"] in (S.AWAITING_PAYMENT, S.AWAITING_CONFIRMATION)
+
+
 def is_paid(order: dict) -> bool:
     """Money was taken for it (paid; or paid and since refunded or being refunded)."""
     return order.get("payment_status") in (P.PAID, P.REFUND_PENDING, P.REFUNDED, P.REFUND_FAILED)
@@ -129,7 +142,7 @@ def is_packed(order: dict) -> bool:
 
 def not_at_qikink(order: dict) -> bool:
     """Qikink does not have it (yet): a cancel takes effect at once."""
-    return order["qikink_status"] in NOT_AT_QIKINK or awaits_payment(order)
+    return order["qikink_status"] in NOT_AT_QIKINK or holds_stock_unsent(order)
 
 
 def is_queued(order: dict) -> bool:
@@ -174,6 +187,8 @@ def actions(order: dict, *, admin: bool) -> list[str]:
         allowed.append(Action.EDIT)
     if awaits_payment(order):
         allowed.append(Action.PAY)
+    if admin and awaits_confirmation(order):
+        allowed.append(Action.CONFIRM)
     return allowed
 
 
@@ -199,11 +214,16 @@ def is_forward(old: str, new: str) -> bool:
 
 
 # --- how an order moves ----------------------------------------------------------------------------
-def start(*, sendable: bool, awaiting_payment: bool = False, paid: bool = False) -> dict:
-    """A new order's statuses: waiting for its payment (prepaid, online), else queued to be sent,
-    or (an address Qikink cannot take) waiting for an admin. `paid`: paid outside the shop."""
+def start(
+    *, sendable: bool, awaiting_payment: bool = False, awaiting_confirmation: bool = False, paid: bool = False
+) -> dict:
+    """A new order's statuses: waiting for its payment (prepaid, online) or its confirmation (cash
+    on delivery), else queued to be sent, or (an address Qikink cannot take) waiting for an
+    admin. `paid`: paid outside the shop."""
     if awaiting_payment:
         return {"status": S.AWAITING_PAYMENT, "qikink_status": Q.NOT_SENT, "payment_status": P.AWAITING_PAYMENT}
+    if awaiting_confirmation:
+        return {"status": S.AWAITING_CONFIRMATION, "qikink_status": Q.NOT_SENT, "payment_status": P.NOT_REQUIRED}
     payment = P.PAID if paid else P.NOT_REQUIRED
     if sendable:
         return {"status": S.PENDING, "qikink_status": Q.SYNC_PENDING, "payment_status": payment}
@@ -216,6 +236,15 @@ def paid(order: dict, *, sendable: bool) -> bool:
     if not awaits_payment(order):
         return False
     order.update(start(sendable=sendable, paid=True))
+    return True
+
+
+def confirmed(order: dict, *, sendable: bool) -> bool:
+    """The customer (or staff) confirmed the COD order: queued to be sent (or waiting for an
+    admin's address). False when it was not awaiting confirmation: nothing changes."""
+    if not awaits_confirmation(order):
+        return False
+    order.update(start(sendable=sendable))
     return True
 
 

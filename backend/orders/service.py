@@ -11,12 +11,14 @@ from ..billing.charges import ChargeSettings
 from ..clock import timestamp_of
 from ..customer_email.outbox import NoEmails, queue_email
 from ..errors import (
+    CodNotAllowed,
     IdempotencyConflict,
     NotFound,
     OrderNotEditable,
     OutOfStock,
     PaidOutsideForbidden,
     PriceMismatch,
+    TooManyOpenOrders,
     ValidationError,
 )
 from ..fulfilment.events import add_event, now_iso
@@ -50,6 +52,9 @@ REPLAY_WAIT_SECONDS = 10.0
 PAGE_RANGE = (1, 1_000_000)
 PER_PAGE_RANGE = (1, 200)
 PER_PAGE_DEFAULT = 50
+# Orders one email may have holding stock without money or confirmation (awaiting payment or
+# confirmation): enough for a customer who retries, too few to empty the stock with fake orders.
+MAX_OPEN_ORDERS_PER_EMAIL = 3
 
 
 @dataclass
@@ -79,8 +84,14 @@ class OrderService:
         cancel_wait: float = CANCEL_WAIT_SECONDS,
         invoicing: bool = False,
         payments=None,
+        confirmations=None,
+        cod_max_order_value: Decimal | None = None,
     ):
         self.store = store
+        # CodConfirmations (COD_CONFIRMATION=email): a COD order waits for the customer's click.
+        # None (off): a COD order is sent at once.
+        self.confirmations = confirmations
+        self.cod_max_order_value = cod_max_order_value
         # PaymentService (Razorpay or its emulator): a prepaid order is paid before it is sent.
         # None (PAYMENTS_ENV=off): prepaid counts as paid outside the shop and is sent at once.
         self.payments = payments
@@ -155,7 +166,24 @@ class OrderService:
         online = request["payment_method"] == "prepaid" and self.payments is not None and not paid_outside
         request["paid"] = request["payment_method"] == "prepaid" and not online
         request["online"] = online
+        request["confirm"] = request["payment_method"] == "cod" and self.confirmations is not None
         return request
+
+    def _check_open_orders(self, request: dict) -> None:
+        """An order that holds stock without money or confirmation is refused when its email
+        already has MAX_OPEN_ORDERS_PER_EMAIL such orders."""
+        if not (request["online"] or request["confirm"]):
+            return
+        email = request["customer_email"]
+        open_orders = sum(
+            self.store.list_orders(OrderFilter(status=status, email=email), page=1, per_page=1)[1]
+            for status in (lifecycle.OrderStatus.AWAITING_PAYMENT, lifecycle.OrderStatus.AWAITING_CONFIRMATION)
+        )
+        if open_orders >= MAX_OPEN_ORDERS_PER_EMAIL:
+            raise TooManyOpenOrders(
+                f"{email} already has {open_orders} orders waiting for their payment or confirmation: "
+                "complete or cancel one of them first (the emails we sent have the links)"
+            )
 
     def _builder(self, request: dict):
         def build(products: dict, order_id: str):
@@ -200,6 +228,16 @@ class OrderService:
                 )
             if short:
                 raise OutOfStock(f"Only {short[0]['available']} of {short[0]['sku']} in stock", details=short)
+            charges = self.charges.for_order(subtotal, request["payment_method"])
+            cap = self.cod_max_order_value
+            if request["payment_method"] == "cod" and cap is not None and charges["total"] > cap:
+                raise CodNotAllowed(
+                    f"Cash on delivery is available for orders up to ₹{cap:,.2f}; this one is "
+                    f"₹{charges['total']:,.2f}. Pay online (prepaid) to place it",
+                    details=[
+                        {"field": "payment_method", "message": "cash on delivery is not available above the limit"}
+                    ],
+                )
             timestamp = now_iso(self.clock)
             structured = isinstance(request["shipping_address"], dict)
             order = {
@@ -207,13 +245,15 @@ class OrderService:
                 "customer_email": request["customer_email"],
                 "shipping_address": request["shipping_address"],
                 "items": items,
-                **{
-                    name: money_json(amount)
-                    for name, amount in self.charges.for_order(subtotal, request["payment_method"]).items()
-                },
+                **{name: money_json(amount) for name, amount in charges.items()},
                 "currency": "INR",
                 "payment_method": request["payment_method"],
-                **lifecycle.start(sendable=structured, awaiting_payment=request["online"], paid=request["paid"]),
+                **lifecycle.start(
+                    sendable=structured,
+                    awaiting_payment=request["online"],
+                    awaiting_confirmation=request["confirm"],
+                    paid=request["paid"],
+                ),
                 "qikink_order_number": order_id.replace("-", ""),
                 "qikink_shipment_id": None,
                 "tracking_id": None,
@@ -229,11 +269,17 @@ class OrderService:
                 order["payment"] = self.payments.new_payment(order)
             elif request["paid"]:
                 order["payment"] = {"provider": "outside", "amount": paise(order["total"]), "currency": "INR"}
+            if request["confirm"]:
+                order["cod_confirmation"] = self.confirmations.new(charges["total"])
             if lifecycle.is_queued(order) and request.get("sync_claim"):
                 order["sync"] = SyncState.from_dict(request["sync_claim"]).as_dict()
             add_event(order, "order_received", "Order placed", timestamp)
-            if not request["online"]:  # a prepaid order's confirmation goes once it is paid
-                queue_email(order, "confirmation", timestamp)  # durable with the order, sent after it
+            # Durable with the order, sent after it. A prepaid order's confirmation goes once it is
+            # paid; a COD order's once it is confirmed (first, the email asking to confirm it).
+            if request["confirm"]:
+                queue_email(order, "confirm_cod", timestamp)
+            elif not request["online"]:
+                queue_email(order, "confirmation", timestamp)
             return order, {line["sku"]: line["quantity"] for line in request["lines"]}
 
         return build
@@ -249,6 +295,8 @@ class OrderService:
                 [{"field": "Idempotency-Key", "message": "must be 1 to 255 visible ASCII characters"}]
             )
         request = self.validate_new(body, admin=admin)
+        if idempotency_key is None or self.store.find_by_idempotency_key(idempotency_key) is None:
+            self._check_open_orders(request)  # a replay answers its order, however many are open
         request["sync_claim"] = sync_claim
         if idempotency_key is not None:
             request["idempotency"] = {"fingerprint": fingerprint(body), "response": None}

@@ -23,6 +23,7 @@ ADMIN_KEY = "k" * 32
 ADMIN_ROUTES = {
     ("GET", "/api/orders"),
     ("PATCH", "/api/orders/<order_id>"),
+    ("POST", "/api/orders/<order_id>/confirm"),
     ("POST", "/api/orders/<order_id>/payment/check"),
     ("PATCH", "/api/products/<sku>"),
     ("POST", "/api/qikink/authenticate"),
@@ -91,7 +92,14 @@ def emulator_calls(emu) -> int:
 
 def every_route(app, order_id):
     """(method, rule, path) for every route the app has, with its arguments filled in."""
-    samples = {"order_id": order_id, "sku": "BHRT-001-M", "folder": "js", "name": "shop-client.js", "filename": "x.js"}
+    samples = {
+        "order_id": order_id,
+        "sku": "BHRT-001-M",
+        "folder": "js",
+        "name": "shop-client.js",
+        "filename": "x.js",
+        "token": f"{order_id}.not-its-token",
+    }
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda argument: samples[argument[1]], rule.rule)
         for method in sorted(rule.methods - {"HEAD"}):  # HEAD answers as GET does
