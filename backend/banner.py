@@ -72,7 +72,7 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
             )
         say(ok, budget_line(config, fulfilment))
     say(None, "")
-    for good, line in payment_lines(config):
+    for good, line in (*payment_lines(config), *cod_lines(config)):
         say(ok if good else fail, line)
     say(
         ok,
@@ -138,6 +138,25 @@ def payment_lines(config) -> list[tuple[bool, str]]:
             )
     minutes = config.payment_window_minutes
     lines.append((True, f"Unpaid prepaid orders expire after {minutes:g} minutes (PAYMENT_WINDOW_MINUTES)"))
+    return lines
+
+
+def cod_lines(config) -> list[tuple[bool, str]]:
+    """Whether cash-on-delivery orders wait for the customer's confirmation before Qikink."""
+    if config.cod_confirmation == "off":
+        return [
+            (
+                False,
+                "Cash on delivery: sent to Qikink at once, unconfirmed (COD_CONFIRMATION=off): Qikink charges "
+                "your wallet for each one, and unconfirmed COD orders often come back undelivered",
+            )
+        ]
+    words = f"Cash on delivery: confirmed by the customer's emailed link within {config.cod_confirm_hours:g} hours"
+    if config.cod_review_above is not None:
+        words += f", and by you above ₹{config.cod_review_above:,.2f}"
+    if config.cod_max_order_value is not None:
+        words += f"; none above ₹{config.cod_max_order_value:,.2f}"
+    lines = [(True, words), (True, f"Links in emails point to {config.shop_url} (PUBLIC_URL)")]
     return lines
 
 

@@ -8,6 +8,7 @@ import html
 
 from flask import Blueprint, Response, redirect
 
+from ..customer_email.messages import local_time
 from ..errors import NotAwaitingConfirmation
 from ..orders.answers import admin_order
 from ..orders.confirmation import CodConfirmations
@@ -109,8 +110,9 @@ def _order_page(order: dict, state: str, token: str) -> Response:
             f"<form method='post' action='/confirm/{esc(token, quote=True)}'>"
             "<button type='submit' class='primary'>Confirm order</button></form>"
             + (
-                f"<p class='hint'>Not confirmed by <time datetime='{esc(expires, quote=True)}'>{esc(expires)}</time>"
-                " (UTC), it is cancelled. If you did not place this order, close this page.</p>"
+                f"<p class='hint'>Not confirmed by <time datetime='{esc(expires, quote=True)}'>"
+                f"{esc(local_time(expires))}</time>, it is cancelled. If you did not place this order, close "
+                "this page.</p>"
                 if expires
                 else ""
             )
@@ -137,7 +139,8 @@ def _page(heading: str, body: list[str], *, status: int = 200) -> Response:
         f"<title>{html.escape(heading)} · {SHOP_NAME}</title>"
         "<link rel='stylesheet' href='/css/shop.css'></head><body>"
         f"<header class='site-header'><a href='/' class='brand'>{SHOP_NAME}</a></header>"
-        f"<main class='confirm-page'><h1>{html.escape(heading)}</h1>{''.join(body)}</main></body></html>"
+        f"<main id='main' class='confirm-page panel'><h1>{html.escape(heading)}</h1>{''.join(body)}</main>"
+        "</body></html>"
     )
     response = Response(document, status=status, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PAGE_CSP

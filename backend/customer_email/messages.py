@@ -50,7 +50,7 @@ def _content(order: dict, kind: str, shop_url: str) -> tuple[str, list[str], lis
             [
                 "Thank you for your order. Because you pay the courier in cash on delivery, we print it only "
                 'once you confirm it: open the link below and press "Confirm order".',
-                f"If it is not confirmed by {_local_time(confirmation.get('expires_at'))}, it is cancelled and "
+                f"If it is not confirmed by {local_time(confirmation.get('expires_at'))}, it is cancelled and "
                 "nothing is charged. If you did not place this order, ignore this email.",
             ],
             [
@@ -119,7 +119,7 @@ def _content(order: dict, kind: str, shop_url: str) -> tuple[str, list[str], lis
     raise ValueError(f"no email of kind {kind!r}")
 
 
-def _local_time(iso: str | None) -> str:
+def local_time(iso: str | None) -> str:
     """An expiry as Indian customers read it: 4 December 2026, 11:30 pm IST."""
     if not iso:
         return "the deadline"

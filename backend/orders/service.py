@@ -9,19 +9,16 @@ from decimal import Decimal
 
 from ..billing.charges import ChargeSettings
 from ..clock import timestamp_of
-from ..customer_email.outbox import NoEmails, queue_email
+from ..customer_email.outbox import NoEmails
 from ..errors import (
-    CodNotAllowed,
     IdempotencyConflict,
     NotFound,
     OrderNotEditable,
-    OutOfStock,
     PaidOutsideForbidden,
-    PriceMismatch,
     TooManyOpenOrders,
     ValidationError,
 )
-from ..fulfilment.events import add_event, now_iso
+from ..fulfilment.events import now_iso
 from ..fulfilment.sync_state import SyncState
 from ..models import (
     IDEMPOTENCY_KEY_RE,
@@ -34,19 +31,15 @@ from ..models import (
     validate_items,
     validate_payment_method,
 )
-from ..payments.records import paise
 from ..storage import OrderFilter
 from . import lifecycle
 from .answers import created_answer
 from .cancel import CANCEL_WAIT_SECONDS, OrderCancellation
 from .dispatch import Dispatcher, SendsNothing
+from .placing import order_builder
 
 log = logging.getLogger(__name__)
 
-ACTION_REQUIRED_MESSAGE = (
-    "Qikink needs a structured shipping address: complete it with PATCH /api/orders/<order_id> giving "
-    "shipping_address with name, line1, city, state, pincode and phone"
-)
 REPLAY_WAIT_SECONDS = 10.0
 # Listing orders: pages from 1, and how many orders a page holds.
 PAGE_RANGE = (1, 1_000_000)
@@ -186,103 +179,7 @@ class OrderService:
             )
 
     def _builder(self, request: dict):
-        def build(products: dict, order_id: str):
-            mismatches, short = [], []
-            items, subtotal = [], Decimal("0")
-            for line in request["lines"]:
-                product = products[line["sku"]]
-                price = product["price"]
-                if any(p != price for p in line["prices"]):
-                    mismatches.append(
-                        {
-                            "field": "items",
-                            "sku": line["sku"],
-                            "message": "price differs from the catalogue",
-                            "current_price": money_json(price),
-                        }
-                    )
-                if product["stock_quantity"] < line["quantity"]:
-                    short.append(
-                        {
-                            "field": "items",
-                            "sku": line["sku"],
-                            "message": "not enough stock",
-                            "requested": line["quantity"],
-                            "available": product["stock_quantity"],
-                        }
-                    )
-                line_total = price * line["quantity"]
-                subtotal += line_total
-                items.append(
-                    {
-                        "sku": line["sku"],
-                        "name": product["name"],
-                        "quantity": line["quantity"],
-                        "price": money_json(price),
-                        "line_total": money_json(line_total),
-                    }
-                )
-            if mismatches:
-                raise PriceMismatch(
-                    f"Price of {mismatches[0]['sku']} is now {mismatches[0]['current_price']}", details=mismatches
-                )
-            if short:
-                raise OutOfStock(f"Only {short[0]['available']} of {short[0]['sku']} in stock", details=short)
-            charges = self.charges.for_order(subtotal, request["payment_method"])
-            cap = self.cod_max_order_value
-            if request["payment_method"] == "cod" and cap is not None and charges["total"] > cap:
-                raise CodNotAllowed(
-                    f"Cash on delivery is available for orders up to ₹{cap:,.2f}; this one is "
-                    f"₹{charges['total']:,.2f}. Pay online (prepaid) to place it",
-                    details=[
-                        {"field": "payment_method", "message": "cash on delivery is not available above the limit"}
-                    ],
-                )
-            timestamp = now_iso(self.clock)
-            structured = isinstance(request["shipping_address"], dict)
-            order = {
-                "order_id": order_id,
-                "customer_email": request["customer_email"],
-                "shipping_address": request["shipping_address"],
-                "items": items,
-                **{name: money_json(amount) for name, amount in charges.items()},
-                "currency": "INR",
-                "payment_method": request["payment_method"],
-                **lifecycle.start(
-                    sendable=structured,
-                    awaiting_payment=request["online"],
-                    awaiting_confirmation=request["confirm"],
-                    paid=request["paid"],
-                ),
-                "qikink_order_number": order_id.replace("-", ""),
-                "qikink_shipment_id": None,
-                "tracking_id": None,
-                "courier": None,
-                "tracking_url": None,
-                "qikink_message": None if structured else ACTION_REQUIRED_MESSAGE,
-                "created_at": timestamp,
-                "updated_at": timestamp,
-                "events": [],
-                "idempotency": request.get("idempotency"),
-            }
-            if request["online"]:
-                order["payment"] = self.payments.new_payment(order)
-            elif request["paid"]:
-                order["payment"] = {"provider": "outside", "amount": paise(order["total"]), "currency": "INR"}
-            if request["confirm"]:
-                order["cod_confirmation"] = self.confirmations.new(charges["total"])
-            if lifecycle.is_queued(order) and request.get("sync_claim"):
-                order["sync"] = SyncState.from_dict(request["sync_claim"]).as_dict()
-            add_event(order, "order_received", "Order placed", timestamp)
-            # Durable with the order, sent after it. A prepaid order's confirmation goes once it is
-            # paid; a COD order's once it is confirmed (first, the email asking to confirm it).
-            if request["confirm"]:
-                queue_email(order, "confirm_cod", timestamp)
-            elif not request["online"]:
-                queue_email(order, "confirmation", timestamp)
-            return order, {line["sku"]: line["quantity"] for line in request["lines"]}
-
-        return build
+        return order_builder(self, request)
 
     def place(
         self, body: dict, idempotency_key: str | None = None, *, sync_claim: dict | None = None, admin: bool = False

@@ -33,6 +33,8 @@ export function createAdminClient({ adminKey = '', headers = {}, ...options } = 
      * Qikink's dashboard); 409 not_cancellable once packed, 409 order_busy while it is being sent. */
     cancelOrder: (orderId) => call(`/api/orders/${encode(orderId)}/cancel`, { method: 'POST', retry: true }),
     /** Ask Razorpay about this order now: settles a payment it has, sends any refund due. */
+    /** Confirm a cash-on-delivery order awaiting confirmation (a phone call, a review). */
+    confirmOrder: (orderId) => call(`/api/orders/${encode(orderId)}/confirm`, { method: 'POST', retry: true }),
     checkPayment: (orderId) => call(`/api/orders/${encode(orderId)}/payment/check`, { method: 'POST', retry: true }),
     /** Send pending orders now (and sync_failed ones with retryFailed), refresh orders in flight. */
     syncNow: ({ retryFailed = false } = {}) => call('/api/qikink/sync', {

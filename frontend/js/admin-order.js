@@ -66,7 +66,7 @@ function creditNoteLink(order) {
 }
 
 const EMAIL_NAMES = {
-  confirmation: 'Order confirmation', shipped: 'Shipped', cancelled: 'Cancelled', refunded: 'Refunded',
+  confirm_cod: 'Please confirm (COD link)', confirmation: 'Order confirmation', shipped: 'Shipped', cancelled: 'Cancelled', refunded: 'Refunded',
 };
 const PAYMENT_STATUS_NAMES = {
   not_required: 'Not needed (cash on delivery)', awaiting_payment: 'Awaiting payment', paid: 'Paid',
@@ -91,6 +91,38 @@ function paymentFacts(order) {
   return facts;
 }
 
+const WAITING_FOR = {
+  customer: 'the customer (the emailed link), or you after a phone call',
+  shop: 'you: the customer confirmed; orders of this size are reviewed',
+};
+
+/** A cash-on-delivery order's confirmation: whom it waits for and until when, or who confirmed it. */
+function confirmationFacts(order) {
+  const confirmation = order.confirmation;
+  if (!confirmation) return [];
+  if (confirmation.confirmed_at) {
+    return [['Confirmed', `${when(confirmation.confirmed_at)} by ${confirmation.confirmed_by === 'admin' ? 'the shop' : 'the customer'}`]];
+  }
+  if (confirmation.waiting_for) {
+    return [['Waiting for', WAITING_FOR[confirmation.waiting_for]], ['Cancelled unless confirmed by', when(confirmation.expires_at)]];
+  }
+  return [['Confirmation', 'Not confirmed']];
+}
+
+async function confirmOrder() {
+  const button = byId('confirm-order');
+  button.disabled = true;
+  try {
+    const { data: order } = await page.session.client().confirmOrder(page.orderId);
+    notify('order-message', 'Order confirmed: it goes to Qikink now.', 'ok');
+    renderOrder(order);
+  } catch (error) {
+    page.session.refuse(error, (m) => notify('order-message', m));
+  } finally {
+    button.disabled = false;
+  }
+}
+
 function emailList(emails) {
   if (!emails.length) return el('p', {}, 'None');
   return el('ul', { className: 'emails' }, ...emails.map((e) => el('li', {},
@@ -111,7 +143,7 @@ function renderOrder(order) {
       ['Total', totalText(order)], ['Invoice', invoiceLink(order)], ['Credit note', creditNoteLink(order)],
       ['Qikink says', order.qikink_message || '—'],
     ]))),
-    block('Payment', el('dl', { className: 'facts' }, ...facts(paymentFacts(order)))),
+    block('Payment', el('dl', { className: 'facts' }, ...facts([...paymentFacts(order), ...confirmationFacts(order)]))),
     block('Shipping address', ...addressLines(order.shipping_address)),
     block('Shipment', el('dl', { className: 'facts' }, ...facts([
       ['Courier', order.courier || '—'], ['AWB number', order.tracking_id || '—'], ['Tracking', trackingLink(order)],
@@ -129,6 +161,7 @@ function renderOrder(order) {
   );
   renderAddressForm(order);
   renderCancel(order);
+  byId('confirm-panel').hidden = !order.actions.includes('confirm');
   byId('payment-panel').hidden = !(order.payment && order.payment.provider === 'razorpay');
 }
 
@@ -294,4 +327,5 @@ export function initOrderPage(session) {
   });
   byId('cancel-order-yes').addEventListener('click', cancelOrder);
   byId('check-payment').addEventListener('click', checkPayment);
+  byId('confirm-order').addEventListener('click', confirmOrder);
 }

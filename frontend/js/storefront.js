@@ -27,6 +27,8 @@ const NEXT_STEP = {
 const PAYMENT_NAMES = { prepaid: 'Prepaid', cod: 'Cash on delivery' };
 const AWAITING_PAYMENT = 'We keep your order and its T-shirts for you while you pay; it goes to our printer as soon as '
   + 'the payment is received.';
+const AWAITING_CONFIRMATION = 'We have emailed you a link: open it and press "Confirm order", and we print your order. '
+  + 'We keep its T-shirts for you until then; if it is not confirmed in time, it is cancelled and nothing is charged.';
 
 const client = createShopClient({ baseUrl: apiBaseUrl() });
 const state = { products: new Map(), designs: [], cart: loadCart(), charges: null, submitting: false, paying: null };
@@ -260,6 +262,12 @@ function waitMessage(error) {
 async function explainRefusal(error) {
   if (error.status === 422 && error.details.length) return showFieldErrors(error.details);
   if (error.code === 'price_mismatch' || error.code === 'out_of_stock') return explainCatalogueChange();
+  if (error.code === 'cod_not_allowed') {
+    document.getElementById('payment').value = 'prepaid'; // offer paying online instead
+    renderSummary();
+    say('checkout-message', `${sentence(error.message)} We have switched the payment to online: press Place order to pay.`);
+    return undefined;
+  }
   let message;
   if (error.status === 429 || error.status === 503) message = waitMessage(error);
   else if (error.isNetworkError) {
@@ -289,8 +297,10 @@ function showConfirmation(result) {
   document.getElementById('checkout').hidden = true;
   const section = document.getElementById('confirmation');
   const awaiting = order.status === 'awaiting_payment';
+  const unconfirmed = order.status === 'awaiting_confirmation';
   say('confirmation-heading', awaiting ? 'Your order is saved: now pay for it'
-    : result.resumed ? 'Your earlier order went through' : 'Thank you! Your order is placed');
+    : unconfirmed ? 'Check your email to confirm your order'
+      : result.resumed ? 'Your earlier order went through' : 'Thank you! Your order is placed');
   say('confirmation-order-id', order.order_id);
   const count = order.items.reduce((n, i) => n + i.quantity, 0);
   const extras = [order.shipping ? `shipping ${formatRupees(order.shipping)}` : '',
@@ -299,7 +309,8 @@ function showConfirmation(result) {
     + `${formatRupees(order.total)}${extras.length ? ` (items ${formatRupees(order.subtotal)}, ${extras.join(', ')})` : ''}, `
     + `${PAYMENT_NAMES[order.payment_method] || order.payment_method}. `
     + `Delivering to ${order.shipping_address.name || ''}, ${order.shipping_address.city || ''}.`);
-  say('confirmation-next', awaiting ? AWAITING_PAYMENT : NEXT_STEP[order.qikink_status] || 'We will email you about your order.');
+  say('confirmation-next', awaiting ? AWAITING_PAYMENT : unconfirmed ? AWAITING_CONFIRMATION
+    : NEXT_STEP[order.qikink_status] || 'We will email you about your order.');
   document.getElementById('confirmation-track').href = `track.html?order=${encodeURIComponent(order.order_id)}`;
   section.hidden = false;
   section.focus();

@@ -16,6 +16,8 @@ const PAYMENT_STATUS_WORDS = {
 };
 const STATUS_WORDS = {
   awaiting_payment: ['Waiting for your payment', 'Your order is saved; it goes to our printer once it is paid.'],
+  awaiting_confirmation: ['Waiting for your confirmation', 'We have emailed you a link: open it and press "Confirm order". '
+    + 'This cash-on-delivery order goes to our printer once it is confirmed.'],
   pending: ['Order received', 'We have your order and will send it to our printer shortly.'],
   confirmed: ['Sent to the printer', 'Our printer has your order and will start printing soon.'],
   processing: ['Being printed', 'Your T-shirt is being printed.'],
@@ -38,7 +40,8 @@ const EVENT_WORDS = {
   ready_to_ship: 'Packed, waiting for the courier', in_transit: 'Shipped', out_for_delivery: 'Out for delivery',
   delivered: 'Delivered', order_on_hold: 'On hold at the printer', delivery_exception: 'Delivery problem',
   rto_initiated: 'Returning to us', returned: 'Returned to us', cancelled: 'Cancelled',
-  cancel_requested: 'Cancellation requested',
+  cancel_requested: 'Cancellation requested', cod_confirmed: 'Order confirmed',
+  customer_confirmed: 'Confirmed by you; the shop checks it', confirmation_expired: 'Not confirmed in time: cancelled',
 };
 
 const client = createShopClient({ baseUrl: apiBaseUrl() });
