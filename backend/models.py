@@ -67,8 +67,11 @@ _STATE_LOOKUP.update(STATES)
 _STATE_LOOKUP.update(STATE_ALIASES)
 
 # The rules below are also what the OpenAPI document says (backend/openapi builds it from them).
+# A mailbox as customers type it: RFC 5322's dot-atom without `=` and `?`, so an RFC 2047 encoded
+# word (=?utf-8?q?…?=) can never reach an email's headers; no spaces, commas or angle brackets,
+# so never a second address.
 EMAIL_RE = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+    r"^[A-Za-z0-9!#$%&'*+/^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
 PINCODE_RE = re.compile(r"^[1-9][0-9]{5}$")
 MOBILE_FIRST_DIGITS, MOBILE_LENGTH = "6-9", 10  # an Indian mobile number: 10 digits, the first 6-9

@@ -25,6 +25,12 @@ BAD = [
     ("customer_email", order_body(customer_email=None)),
     ("customer_email", order_body(customer_email=42)),
     ("customer_email", order_body(customer_email="x" * 250 + "@example.com")),
+    # Nothing that could rewrite an email's headers: an encoded word, a second address, a line break.
+    ("customer_email", order_body(customer_email="=?utf-8?q?Bcc=3A_x=40evil.example?=@example.com")),
+    ("customer_email", order_body(customer_email="asha@example.com,ravi@example.com")),
+    ("customer_email", order_body(customer_email="asha@example.com; ravi@example.com")),
+    ("customer_email", order_body(customer_email="Asha <asha@example.com>")),
+    ("customer_email", order_body(customer_email="asha@example.com\r\nBcc: x@evil.example")),
     ("items", order_body(items=[])),
     ("items", order_body(items="BHRT-001-M")),
     ("items", order_body(items=[{"sku": "BHRT-002-M", "quantity": 1}] * 51)),
