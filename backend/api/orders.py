@@ -5,7 +5,7 @@ from flask import Blueprint, request
 from ..errors import ValidationError
 from ..fulfilment.events import CANCEL_IN_DASHBOARD
 from ..orders.answers import admin_order, public_order
-from ..orders.lifecycle import ORDER_STATUSES, QIKINK_STATUSES, OrderStatus
+from ..orders.lifecycle import ORDER_STATUSES, PAYMENT_STATUSES, QIKINK_STATUSES, OrderStatus
 from ..orders.service import PAGE_RANGE, PER_PAGE_DEFAULT, PER_PAGE_RANGE
 from . import choice_arg, int_arg, is_admin, json_body, require_admin, services
 
@@ -39,6 +39,7 @@ def list_orders():
     orders, total = service.list(
         status=status,
         qikink_status=choice_arg("qikink_status", QIKINK_STATUSES),
+        payment_status=choice_arg("payment_status", PAYMENT_STATUSES),
         email=email,
         page=page,
         per_page=per_page,

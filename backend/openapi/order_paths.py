@@ -3,6 +3,7 @@ invoice and credit note, and the charges shown before checkout."""
 
 from __future__ import annotations
 
+from ..orders.lifecycle import PAYMENT_STATUSES
 from . import examples
 from .fields import ref
 from .operations import ADMIN, JSON, body, errors, ok, order_id_param, param
@@ -109,6 +110,13 @@ def order_paths() -> dict:
                 "parameters": [
                     {"name": "status", "in": "query", "schema": ref("OrderStatus")},
                     {"name": "qikink_status", "in": "query", "schema": ref("QikinkStatusName")},
+                    {
+                        "name": "payment_status",
+                        "in": "query",
+                        "description": "e.g. `paid` with `qikink_status=sync_failed`: paid but not at Qikink; "
+                        "`refund_failed`: refunds to make by hand.",
+                        "schema": {"type": "string", "enum": list(PAYMENT_STATUSES)},
+                    },
                     email_filter,
                     param("page", "query", "From 1."),
                     param("per_page", "query", "Orders per page."),

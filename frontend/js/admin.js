@@ -19,7 +19,7 @@ const SECTIONS = ['qikink', 'orders', 'products'];
 const state = {
   key: sessionStorage.getItem(KEY_STORAGE) || '',
   client: null,
-  filters: { status: '', qikink_status: '', email: '' },
+  filters: { status: '', qikink_status: '', payment_status: '', email: '' },
   page: 1,
 };
 
@@ -263,7 +263,10 @@ async function loadOrders() {
 function filterOrders(event) {
   event.preventDefault();
   const form = new FormData(event.target);
-  state.filters = { status: form.get('status'), qikink_status: form.get('qikink_status'), email: form.get('email').trim() };
+  state.filters = {
+    status: form.get('status'), qikink_status: form.get('qikink_status'),
+    payment_status: form.get('payment_status'), email: form.get('email').trim(),
+  };
   state.page = 1;
   loadOrders();
 }

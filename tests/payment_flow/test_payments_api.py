@@ -335,3 +335,24 @@ def test_the_pages_that_pay_may_load_razorpay_and_no_other_page_may(client):
         assert "frame-src http://127.0.0.1:5002 https://api.razorpay.com" in policy
     assert "razorpay" not in client.get("/admin").headers["Content-Security-Policy"]
     assert client.get("/api/health").headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
+def test_staff_find_orders_by_payment_status(app, client, razorpay):
+    """The console's Payment filter: paid orders, expired ones, refunds to make by hand."""
+    unpaid = place(client)["data"]["order_id"]
+    paid = place(client)
+    razorpay.pay(paid["payment"]["razorpay_order_id"])
+    app.extensions["shop"].payments.look_up(paid["data"]["order_id"])
+    cod = place(client, payment_method="cod")["data"]["order_id"]
+
+    def ids(**query):
+        answer = client.get("/api/orders", query_string=query, headers=ADMIN)
+        assert answer.status_code == 200, answer.get_json()
+        return {o["order_id"] for o in answer.get_json()["data"]}, answer.get_json()["pagination"]["total"]
+
+    assert ids(payment_status="awaiting_payment") == ({unpaid}, 1)
+    assert ids(payment_status="paid") == ({paid["data"]["order_id"]}, 1)
+    assert ids(payment_status="not_required") == ({cod}, 1)
+    assert ids(payment_status="paid", status="cancelled") == (set(), 0)
+    refused = client.get("/api/orders", query_string={"payment_status": "stolen"}, headers=ADMIN)
+    assert refused.status_code == 422 and refused.get_json()["error"]["details"][0]["field"] == "payment_status"
