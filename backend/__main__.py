@@ -111,8 +111,7 @@ def _serve(args) -> int:
     app.extensions["shop"].emails.start()
     if app.extensions["shop"].payment_worker is not None:
         app.extensions["shop"].payment_worker.start()
-    if app.extensions["shop"].confirmation_worker is not None:
-        app.extensions["shop"].confirmation_worker.start()
+    app.extensions["shop"].upkeep.start()
     try:
         _run(app, config, debug=args.debug)
     finally:

@@ -17,8 +17,9 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .customer_email import EmailSender
     from .fulfilment import Fulfilment
     from .fulfilment.off import QikinkOff
-    from .orders.confirmation import CodConfirmations, ConfirmationWorker
+    from .orders.confirmation import CodConfirmations
     from .orders.service import OrderService
+    from .orders.upkeep import OrderUpkeep
     from .payments.service import PaymentService
     from .payments.worker import PaymentWorker
     from .storage.journal_store import JournalOrderStore
@@ -40,7 +41,7 @@ class Shop:
     payments: PaymentService | None = None  # None when PAYMENTS_ENV=off
     payment_worker: PaymentWorker | None = None  # look-ups, expiries, refunds (started by `python -m backend`)
     confirmations: CodConfirmations | None = None  # None when COD_CONFIRMATION=off
-    confirmation_worker: ConfirmationWorker | None = None  # cancels unconfirmed COD orders in time
+    upkeep: OrderUpkeep | None = None  # pending cancels decided, unconfirmed COD orders cancelled
     limiter: Limiter | None = None
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
 
@@ -72,6 +73,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .fulfilment.off import QikinkOff
     from .hosts import HostCheckedRequest, trusted_hosts
     from .orders.service import OrderService
+    from .orders.upkeep import OrderUpkeep
     from .qikink import QikinkClient
     from .qikink.mapping import catalogue_problem
     from .storage import open_store
@@ -101,9 +103,9 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
             config, store, dispatcher=fulfilment, emails=emails, client=payment_client
         )
         payment_worker = PaymentWorker(payment_service)
-    confirmations = confirmation_worker = None
+    confirmations = None
     if config.cod_confirmation == "email":
-        from .orders.confirmation import CodConfirmations, ConfirmationWorker
+        from .orders.confirmation import CodConfirmations
 
         confirmations = CodConfirmations(
             store,
@@ -112,7 +114,6 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
             hours=config.cod_confirm_hours,
             review_above=config.cod_review_above,
         )
-        confirmation_worker = ConfirmationWorker(confirmations)
     order_service = OrderService(
         store,
         dispatcher=fulfilment,
@@ -124,6 +125,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         cod_max_order_value=config.cod_max_order_value,
     )
     invoice_service = InvoiceService(order_service, gst_rules, seller)
+    upkeep = OrderUpkeep(order_service.cancellation, confirmations)
     shop = Shop(
         config=config,
         store=store,
@@ -135,7 +137,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         payments=payment_service,
         payment_worker=payment_worker,
         confirmations=confirmations,
-        confirmation_worker=confirmation_worker,
+        upkeep=upkeep,
         cors_origins=cors_origins,
     )
     app.extensions["shop"] = shop

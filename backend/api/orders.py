@@ -72,6 +72,8 @@ def patch_order(order_id):
 def cancel_order(order_id):
     admin = is_admin()
     order = services().orders.cancel(order_id, email=request.args.get("email"), admin=admin)
+    if order["status"] == OrderStatus.CANCEL_PENDING:  # recorded; decided once Qikink answers
+        return {"status": "success", "message": order["qikink_message"], "data": _answer(order, admin=admin)}, 202
     message = CANCEL_IN_DASHBOARD if order["status"] == OrderStatus.CANCEL_REQUESTED else "Order cancelled"
     return {"status": "success", "message": message, "data": _answer(order, admin=admin)}
 

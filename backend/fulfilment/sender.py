@@ -59,8 +59,8 @@ class OrderSender:
             sync = SyncState.of(order)
             if not lifecycle.is_queued(order) or sync.is_claimed(now):
                 return False
-            if not force and not sync.is_due(now):
-                return False
+            if not force and (not sync.is_due(now) or lifecycle.is_cancel_pending(order)):
+                return False  # a pending cancel is only ever looked up (confirm_not_sent), never sent
             sync.claim(token, now + self.claim_seconds)
             return True
 

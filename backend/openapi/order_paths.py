@@ -201,12 +201,19 @@ def order_paths() -> dict:
                 "Qikink reports the cancellation. Packed for shipping (`ready_to_ship`) or later: "
                 "409 `not_cancellable` with the reason. While the order is being sent to Qikink "
                 "the answer waits for the outcome, or is 409 `order_busy` with `Retry-After`; when an earlier "
-                "attempt may have reached Qikink, Qikink is asked first. "
-                "Cancelling again answers the same order. No body.",
+                "attempt may have reached Qikink, Qikink is asked first; when Qikink cannot be asked, 202 "
+                "with the order `cancel_pending`: it is never sent meanwhile, and the cancel is carried "
+                "out once Qikink answers (not there: `cancelled`, stock back, refunded; there: "
+                "`cancel_requested`). Cancelling again answers the same order. No body.",
                 "security": [{}, *ADMIN],
                 "parameters": [CUSTOMER_EMAIL],
                 "responses": {
                     **ok("OrderAnswer", "Cancelled, or cancel_requested (see `message`).", examples.ORDER_CANCELLED),
+                    **ok(
+                        "OrderAnswer",
+                        "Recorded as `cancel_pending`: decided once Qikink can be asked.",
+                        status="202",
+                    ),
                     **errors(401, 404, 503, only={409: ["not_cancellable", "order_busy"]}),
                 },
             },

@@ -13,6 +13,7 @@ from ..errors import NotCancellable, OrderBusy
 from ..fulfilment.events import CANCEL_IN_DASHBOARD, add_event, now_iso
 from ..fulfilment.sync_state import SyncState
 from ..payments.records import add_refund
+from ..storage import OrderFilter
 from . import lifecycle
 from .dispatch import Dispatcher, SendsNothing
 from .lifecycle import PaymentStatus
@@ -23,6 +24,11 @@ CANCEL_WAIT_SECONDS = 5.0
 # After an attempt that got no answer (a timeout), Qikink may still be taking the order: a cancel
 # asks Qikink whether it has it only this long after the attempt (until then: order_busy).
 UNKNOWN_OUTCOME_GRACE_SECONDS = 30.0
+CANCEL_PENDING_MESSAGE = (
+    "Cancellation recorded: an earlier attempt to send this order may have reached our printer, "
+    "who cannot be asked right now. It is completed as soon as they answer, and the order is not "
+    "sent meanwhile"
+)
 MAYBE_AT_QIKINK = (
     "Cancelled here, but an earlier attempt to send it may have reached Qikink: check Qikink's "
     "dashboard for order number {number} and cancel it there if it is listed"
@@ -31,6 +37,11 @@ MAYBE_AT_QIKINK = (
 
 class _AskQikinkFirst(Exception):
     """A cancel found that an earlier attempt may have sent the order: Qikink must say first."""
+
+
+class _OutcomeUnknown(OrderBusy):
+    """An earlier send's outcome is unknown and Qikink cannot say yet: if that lasts past the
+    cancel's wait, the cancel is recorded as pending (202) instead of refused."""
 
 
 class OrderCancellation:
@@ -76,21 +87,88 @@ class OrderCancellation:
                 )
                 break
             except _AskQikinkFirst:
-                outcome = self.dispatcher.confirm_not_sent(order_id)
-                if outcome != "busy":
-                    looked = outcome
-                    continue
-                busy = OrderBusy()
+                try:
+                    outcome = self.dispatcher.confirm_not_sent(order_id)
+                except OrderBusy as exc:  # Qikink cannot be asked now
+                    busy = _OutcomeUnknown(exc.message, retry_after=int(exc.headers.get("Retry-After", 60)))
+                else:
+                    if outcome != "busy":
+                        looked = outcome
+                        continue
+                    busy = OrderBusy()
             except OrderBusy as exc:
                 busy = exc
             if self.clock() >= deadline:
-                raise busy
+                if not isinstance(busy, _OutcomeUnknown):
+                    raise busy
+                order = self._pend(order_id)
+                break
             self.sleep(0.1)
         self.dispatcher.order_changed(order)
         self.emails.note(order)
         if self.payments is not None:
             order = self.payments.cancelled(order)  # its refund, recorded with the cancel, goes out
         return order
+
+    def _pend(self, order_id: str) -> dict:
+        """Record the cancel as pending: never sent from now on, decided once Qikink answers."""
+        timestamp = now_iso(self.clock)
+
+        def pend(order):
+            if lifecycle.is_cancelling(order) or not lifecycle.is_queued(order):
+                return False
+            lifecycle.pend_cancel(order)
+            order["qikink_message"] = CANCEL_PENDING_MESSAGE
+            add_event(order, "cancel_pending", "Cancellation recorded; completed once our printer answers", timestamp)
+            order["updated_at"] = timestamp
+            return True
+
+        return self.store.update_order(order_id, pend)
+
+    def resolve_pending(self, order_id: str) -> dict | None:
+        """Carry out a pending cancel once Qikink can be asked: not there → cancelled (stock back,
+        refund); there → `cancel_requested` for Qikink's dashboard (recorded by the look-up).
+        None while Qikink still cannot say (tried again at the next pass)."""
+        order = self.store.get_order(order_id)
+        if order is None or not lifecycle.is_cancel_pending(order):
+            return order
+        sync = SyncState.read(order)
+        since = sync.seconds_since_attempt(self.clock()) if sync.unanswered else None
+        if since is not None and since < self.unknown_outcome_grace:
+            return None  # Qikink may still be taking the timed-out attempt: not asked yet
+        try:
+            outcome = self.dispatcher.confirm_not_sent(order_id)
+        except OrderBusy:
+            return None
+        if outcome == "busy":
+            return None
+        timestamp = now_iso(self.clock)
+
+        def decide(order, tx):
+            if not lifecycle.is_cancel_pending(order):
+                return False  # decided already (found at Qikink: cancel_requested), or by another process
+            self._cancel_unsent(order, tx, timestamp, "asked")
+            order["updated_at"] = timestamp
+            return True
+
+        order = self.store.transact_order(order_id, decide)
+        self.dispatcher.order_changed(order)
+        self.emails.note(order)
+        if self.payments is not None:
+            order = self.payments.cancelled(order)
+        return order
+
+    def pending(self) -> list[str]:
+        """The ids of every order whose cancel is pending."""
+        ids, page = [], 1
+        while True:
+            chunk, total = self.store.list_orders(
+                OrderFilter(status=lifecycle.OrderStatus.CANCEL_PENDING), page=page, per_page=200
+            )
+            ids += [o["order_id"] for o in chunk]
+            if not chunk or len(ids) >= total:
+                return ids
+            page += 1
 
     def _cancel(self, order: dict, tx, *, admin: bool, looked: str | None = None):
         if lifecycle.is_cancelling(order):
@@ -126,7 +204,7 @@ class OrderCancellation:
             since = sync.seconds_since_attempt(self.clock()) if sync.unanswered else None
             if since is not None and since < self.unknown_outcome_grace:
                 wait = math.ceil(self.unknown_outcome_grace - since)
-                raise OrderBusy(
+                raise _OutcomeUnknown(
                     "Sending this order to Qikink has just timed out and Qikink may still be taking "
                     f"it; try again in {wait} seconds",
                     retry_after=wait,

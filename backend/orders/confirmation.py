@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
-from ..background import BackgroundThread
 from ..clock import iso_utc, timestamp_of
 from ..customer_email.outbox import queue_email
 from ..errors import NotAwaitingConfirmation, NotFound
@@ -35,7 +34,6 @@ from .lifecycle import OrderStatus
 log = logging.getLogger(__name__)
 
 TOKEN_BYTES = 24  # 32 URL-safe characters
-PASS_SECONDS = 60.0
 PAGE = 200
 
 
@@ -242,26 +240,3 @@ class CodConfirmations:
         self.dispatcher.order_changed(order)
         self.emails.note(order)
         return order
-
-
-class ConfirmationWorker(BackgroundThread):
-    """Cancels unconfirmed COD orders once their time is over (every process may: each
-    cancellation is one conditional transaction, so two processes cancel an order once)."""
-
-    THREAD_NAME = "cod-confirmations"
-
-    def __init__(self, confirmations: CodConfirmations, *, interval: float = PASS_SECONDS):
-        self.confirmations = confirmations
-        self.interval = interval
-        self._init_thread()
-
-    def _work(self) -> None:
-        while not self._stop.is_set():
-            try:
-                expired = self.confirmations.expire_due()
-                if expired:
-                    log.info("COD confirmations: %s cancelled unconfirmed", expired)
-            except Exception:
-                log.exception("COD confirmation pass failed; trying again later")
-            self._wake.wait(self.interval)
-            self._wake.clear()

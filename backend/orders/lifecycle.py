@@ -39,6 +39,7 @@ class OrderStatus(StrEnum):
     RTO_INITIATED = "rto_initiated"
     RETURNED = "returned"
     CANCEL_REQUESTED = "cancel_requested"
+    CANCEL_PENDING = "cancel_pending"  # cancel asked, undecidable now (Qikink may have it): never sent meanwhile
     CANCELLED = "cancelled"
 
 
@@ -160,14 +161,21 @@ def waits_for_admin(order: dict) -> bool:
 
 
 def is_cancelling(order: dict) -> bool:
-    """Cancelled, or its cancellation is asked of Qikink: cancelling again changes nothing."""
-    return order["status"] in (S.CANCELLED, S.CANCEL_REQUESTED)
+    """Cancelled, its cancellation asked of Qikink, or recorded until Qikink can be asked:
+    cancelling again changes nothing."""
+    return order["status"] in (S.CANCELLED, S.CANCEL_REQUESTED, S.CANCEL_PENDING)
+
+
+def is_cancel_pending(order: dict) -> bool:
+    """A cancel was accepted while an earlier send's outcome is unknown and Qikink cannot be asked:
+    carried out once Qikink answers; the order is never sent meanwhile."""
+    return order["status"] == S.CANCEL_PENDING
 
 
 def may_edit(order: dict) -> bool:
     """Staff may complete or correct it: Qikink has not accepted it, and it is not waiting for
-    its payment (correcting an order queues it to be sent)."""
-    return order["qikink_status"] in NOT_AT_QIKINK
+    its payment (correcting an order queues it to be sent), nor being cancelled."""
+    return order["qikink_status"] in NOT_AT_QIKINK and not is_cancel_pending(order)
 
 
 def may_cancel(order: dict, *, admin: bool) -> bool:
@@ -271,12 +279,15 @@ def sent(order: dict) -> bool:
     """Qikink accepted it. True when it had been cancelled meanwhile (a send that outlived its
     claim): it becomes `cancel_requested`, since only Qikink's dashboard can still cancel it."""
     cancelled_meanwhile = order["qikink_status"] == Q.NOT_SENT
+    pending = is_cancel_pending(order)  # found at Qikink by the look-up that decides the cancel
     order["qikink_status"] = Q.SYNCED
     if order["status"] == S.PENDING:
         order["status"] = S.CONFIRMED
-    if cancelled_meanwhile:
+    if pending:
+        request_cancel(order)
+    elif cancelled_meanwhile:
         order["status"] = S.CANCEL_REQUESTED
-    return cancelled_meanwhile
+    return cancelled_meanwhile or pending
 
 
 def refused(order: dict) -> None:
@@ -287,14 +298,22 @@ def refused(order: dict) -> None:
 
 def cancel_unsent(order: dict) -> None:
     """Cancelled before Qikink had it: it never will (nor can it be paid any more)."""
+    order.pop("cancel_pending_from", None)
     if order.get("payment_status") == P.AWAITING_PAYMENT:
         order["payment_status"] = P.EXPIRED
     order["status"], order["qikink_status"] = S.CANCELLED, Q.NOT_SENT
 
 
+def pend_cancel(order: dict) -> None:
+    """Record a cancel that cannot be decided yet (see is_cancel_pending)."""
+    order["cancel_pending_from"] = order["status"]
+    order["status"] = S.CANCEL_PENDING
+
+
 def request_cancel(order: dict) -> None:
     """Qikink has it and has no cancel API: cancelled when Qikink reports it, in its dashboard."""
-    order["cancel_requested_from"] = order["status"]
+    before = order.pop("cancel_pending_from", None) if is_cancel_pending(order) else None
+    order["cancel_requested_from"] = before or order["status"]
     order["status"] = S.CANCEL_REQUESTED
 
 

@@ -211,7 +211,10 @@ async function cancelOrder() {
     showCancelConfirm(false);
   }
   notify('order-message', order.status === 'cancelled' ? 'Order cancelled; its stock is back.'
-    : "Cancel requested: now cancel it in Qikink's dashboard.", 'ok');
+    : order.status === 'cancel_pending'
+      ? 'Cancel recorded: Qikink cannot be asked whether it has this order right now. It is not sent meanwhile; '
+        + 'the cancel is completed as soon as Qikink answers.'
+      : "Cancel requested: now cancel it in Qikink's dashboard.", 'ok');
   await showOrder(page.orderId);
 }
 

@@ -30,6 +30,8 @@ const STATUS_WORDS = {
   exception: ['Delivery problem', 'The courier had a problem delivering; they will try again or contact you.'],
   rto_initiated: ['Returning to us', 'The parcel could not be delivered and is coming back to us.'],
   returned: ['Returned', 'The parcel came back to us; we will contact you.'],
+  cancel_pending: ['Cancellation recorded', 'Our printer cannot be reached just now; your order will not be printed, '
+    + 'and the cancellation is completed as soon as they answer.'],
   cancel_requested: ['Cancellation requested', 'We have asked our printer to cancel this order; this page shows when it is done.'],
   cancelled: ['Cancelled', 'This order has been cancelled.'],
 };
@@ -40,7 +42,7 @@ const EVENT_WORDS = {
   ready_to_ship: 'Packed, waiting for the courier', in_transit: 'Shipped', out_for_delivery: 'Out for delivery',
   delivered: 'Delivered', order_on_hold: 'On hold at the printer', delivery_exception: 'Delivery problem',
   rto_initiated: 'Returning to us', returned: 'Returned to us', cancelled: 'Cancelled',
-  cancel_requested: 'Cancellation requested', cod_confirmed: 'Order confirmed',
+  cancel_requested: 'Cancellation requested', cancel_pending: 'Cancellation recorded', cod_confirmed: 'Order confirmed',
   customer_confirmed: 'Confirmed by you; the shop checks it', confirmation_expired: 'Not confirmed in time: cancelled',
 };
 
@@ -158,7 +160,10 @@ async function cancelOrder() {
     renderOrder(order); // its invoice stays, and a credit note reverses it
     state.cancelSeen = order.status === 'cancelled';
     say('cancel-message', order.status === 'cancelled' ? 'Your order is cancelled.'
-      : 'Our printer already has your order: we have asked for it to be cancelled.');
+      : order.status === 'cancel_pending'
+        ? 'Your cancellation is recorded. Our printer cannot be reached just now, so it is completed as soon as '
+          + 'they answer; your order will not be printed meanwhile.'
+        : 'Our printer already has your order: we have asked for it to be cancelled.');
     clearTimeout(state.timer);
     await refresh();
   } catch (error) {

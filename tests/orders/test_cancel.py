@@ -289,3 +289,48 @@ def test_a_cancel_during_a_real_send_waits_for_it_and_never_both(shop, emu, qiki
         fulfilment_of(shop).run_pass(force=True)
         assert counters(emu)["created"] == {}
         assert stored(shop, order_id)["qikink_status"] == "not_sent"
+
+
+@pytest.mark.parametrize("qikink", ["took it", "never had it"])
+def test_a_cancel_qikink_cannot_decide_now_is_pending_then_carried_out(shop, emu, qikink):
+    """An earlier send's outcome is unknown (its answer was lost) and Qikink cannot be asked: the
+    customer's cancel answers 202 `cancel_pending` (no "try again later"), the order is never sent
+    meanwhile, and once Qikink answers the upkeep pass carries it out: not there → cancelled with
+    its stock back; there → cancel_requested for Qikink's dashboard, created once."""
+    store = shop.extensions["shop"].store
+    cancellation = shop.extensions["shop"].orders.cancellation
+    cancellation.wait, cancellation.unknown_outcome_grace = 0.3, 0.0
+    before = stock(store)
+    # The create's answer is lost (Qikink took it) or the connection dropped before it (it did not),
+    # and the push's own look-up fails too: the outcome stays unknown.
+    inject(emu, "lose_answer" if qikink == "took it" else "drop", count=1)
+    inject(emu, "503", paths=["/api/order"])
+    order_id = place(shop).json["data"]["order_id"]
+    assert SyncState.read(stored(shop, order_id)).lookup_first
+    inject(emu, "503", paths=None)  # Qikink down: nobody can ask it
+    answer = cancel(shop, order_id, "?email=asha@example.com", environ_base=REMOTE)
+    assert answer.status_code == 202, answer.json
+    assert answer.json["data"]["status"] == "cancel_pending" and answer.json["data"]["actions"] == []
+    assert "not sent meanwhile" in answer.json["message"]
+    again = cancel(shop, order_id, "?email=asha@example.com", environ_base=REMOTE)
+    assert again.status_code == 202 and again.json["data"] == answer.json["data"]
+    created = counters(emu)["created"]
+    fulfilment_of(shop).run_pass(force=True)
+    assert shop.extensions["shop"].upkeep.run_pass()["cancels_decided"] == 0  # still down
+    assert counters(emu)["created"] == created, "a pending cancel is never sent"
+    assert stored(shop, order_id)["status"] == "cancel_pending"
+
+    EmulatorControl(emu.url).clear_faults()
+    assert shop.extensions["shop"].upkeep.run_pass()["cancels_decided"] == 1
+    assert shop.extensions["shop"].upkeep.run_pass()["cancels_decided"] == 0
+    order = stored(shop, order_id)
+    if qikink == "took it":
+        assert (order["status"], order["qikink_status"]) == ("cancel_requested", "synced")
+        assert counters(emu)["created"] == {number(order_id): 1}
+        assert stock(store) == before - 2
+    else:
+        assert (order["status"], order["qikink_status"]) == ("cancelled", "not_sent")
+        fulfilment_of(shop).run_pass(force=True)
+        assert counters(emu)["created"] == {}
+        assert stock(store) == before
+        assert [e["kind"] for e in order["emails"]] == ["confirmation", "cancelled"]
