@@ -169,7 +169,7 @@ class Fulfilment:
         """Before cancelling an order an earlier attempt may have sent: ask Qikink now, as the
         claim holder. "asked" (a found order is recorded as synced), or "busy" when someone else
         holds the claim or it is no longer pending. OrderBusy when Qikink cannot say."""
-        token, claimed = self.sender.claim(order_id, force=True)
+        token, claimed = self.sender.claim(order_id, force=True, lookup_only=True)
         if token is None:
             return "busy"
         try:

@@ -49,8 +49,9 @@ class OrderSender:
         return order
 
     # --- 1. claim ------------------------------------------------------------------------------
-    def claim(self, order_id: str, *, force: bool = False) -> tuple[str | None, dict]:
-        """Take the right to send this order, under the store lock. (claim token or None, order)."""
+    def claim(self, order_id: str, *, force: bool = False, lookup_only: bool = False) -> tuple[str | None, dict]:
+        """Take the right to send this order, under the store lock. (claim token or None, order).
+        An order whose cancel is pending is claimed only to look it up (`lookup_only`), never to send."""
         token = uuid.uuid4().hex
         now = self.clock()
 
@@ -59,8 +60,10 @@ class OrderSender:
             sync = SyncState.of(order)
             if not lifecycle.is_queued(order) or sync.is_claimed(now):
                 return False
-            if not force and (not sync.is_due(now) or lifecycle.is_cancel_pending(order)):
-                return False  # a pending cancel is only ever looked up (confirm_not_sent), never sent
+            if lifecycle.is_cancel_pending(order) and not lookup_only:
+                return False
+            if not force and not sync.is_due(now):
+                return False
             sync.claim(token, now + self.claim_seconds)
             return True
 

@@ -321,6 +321,10 @@ def test_a_cancel_qikink_cannot_decide_now_is_pending_then_carried_out(shop, emu
     assert stored(shop, order_id)["status"] == "cancel_pending"
 
     EmulatorControl(emu.url).clear_faults()
+    fulfilment_of(shop).run_pass(force=True)  # an admin's "Sync now" while it is pending: not sent
+    fulfilment_of(shop).order_changed(stored(shop, order_id))
+    assert stored(shop, order_id)["status"] == "cancel_pending"
+    assert counters(emu)["created"] == created
     assert shop.extensions["shop"].upkeep.run_pass()["cancels_decided"] == 1
     assert shop.extensions["shop"].upkeep.run_pass()["cancels_decided"] == 0
     order = stored(shop, order_id)
