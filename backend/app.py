@@ -125,6 +125,9 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         cod_max_order_value=config.cod_max_order_value,
     )
     invoice_service = InvoiceService(order_service, gst_rules, seller)
+    if client is not None and invoice_service.issuing:
+        # The tax invoice is issued at the supply: in the write that records Qikink's acceptance.
+        fulfilment.sender.on_accepted = invoice_service.issue_at_supply
     upkeep = OrderUpkeep(order_service.cancellation, confirmations)
     shop = Shop(
         config=config,

@@ -16,8 +16,8 @@ from datetime import datetime
 from ..clock import IST
 from ..orders import lifecycle
 
-SEQUENCE = "credit_note"
-NUMBER_PREFIX = "CN-"  # with 6 digits: 9 characters, within GST's 16
+SEQUENCE = "credit_note"  # one sequence per financial year: credit_note/26-27
+NUMBER_PREFIX = "CN"  # CN/26-27/000123: 15 characters, within GST's 16
 REASON = "Order cancelled: the supply invoiced was not made, and the amount is credited in full"
 # What a credit note repeats of the invoice it reverses.
 FROM_INVOICE = (
@@ -39,15 +39,23 @@ FROM_INVOICE = (
 )
 
 
-def credit_note_number(number: int) -> str:
-    return f"{NUMBER_PREFIX}{number:06d}"
+def credit_note_number(number: int, year: str) -> str:
+    return f"{NUMBER_PREFIX}/{year}/{number:06d}"
+
+
+def financial_year(moment: datetime) -> str:
+    """India's financial year (April to March) of a moment, as 26-27."""
+    day = moment.astimezone(IST)
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start % 100:02d}-{(start + 1) % 100:02d}"
 
 
 def build_credit_note(invoice: dict, number: int, issued_at: datetime) -> dict:
     """The credit note (JSON-ready) reversing `invoice` in full."""
+    year = financial_year(issued_at)
     issued_at = issued_at.astimezone(IST)
     return {
-        "credit_note_number": credit_note_number(number),
+        "credit_note_number": credit_note_number(number, year),
         "credit_note_date": issued_at.date().isoformat(),
         "issued_at": issued_at.isoformat(timespec="seconds"),
         "invoice_number": invoice["invoice_number"],
@@ -62,7 +70,8 @@ def issue_credit_note(order: dict, tx, timestamp: str) -> bool:
     if not order.get("invoice") or order.get("credit_note") or not lifecycle.is_cancelled(order):
         return False
     issued_at = datetime.fromisoformat(timestamp)  # the one format: UTC with its offset
-    order["credit_note"] = build_credit_note(order["invoice"], tx.next_number(SEQUENCE), issued_at)
+    number = tx.next_number(f"{SEQUENCE}/{financial_year(issued_at)}")
+    order["credit_note"] = build_credit_note(order["invoice"], number, issued_at)
     return True
 
 

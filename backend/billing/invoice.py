@@ -1,16 +1,18 @@
 """The GST tax invoice of an order: built once from the order, numbered from a gap-free sequence,
 and kept on the order so that it never changes after it is issued.
 
-When: at the first request for it (see README, "GST invoice"). Placing an order then draws no
-number, and an order cancelled before anyone asked for its invoice never gets one, so no number
-is ever spent on an order that needs a credit note instead.
+When: at the supply, in the same transaction that records Qikink's acceptance of the order (a
+prepaid order once paid, a COD order once confirmed), numbered from the financial year's gap-free
+sequence and dated that moment. An order cancelled before it reached Qikink never gets one, and
+reading an invoice (GET …/invoice) never changes anything. Numbers issued before this rule (at the
+first request, INV-000123) stay as they are.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from ..clock import IST, now_iso
@@ -18,12 +20,12 @@ from ..errors import InvoiceUnavailable
 from ..models import money_json
 from ..orders import lifecycle
 from .charges import stored_charges
-from .credit_note import credit_note_problem, issue_credit_note
+from .credit_note import credit_note_problem, financial_year, issue_credit_note
 from .gst import STATE_CODES, UTGST_TERRITORIES, GstRules, split_halves, split_inclusive
 from .words import rupees_in_words
 
-SEQUENCE = "invoice"
-NUMBER_PREFIX = "INV-"  # with 6 digits: 10 characters, within GST's 16 (letters, digits, '-' and '/')
+SEQUENCE = "invoice"  # one sequence per financial year: invoice/26-27
+NUMBER_PREFIX = "INV"  # INV/26-27/000123: 16 characters, GST's most (rule 46: letters, digits, '-' and '/')
 ZERO = Decimal("0")
 CHARGE_LINES = (("shipping", "Shipping"), ("cod_fee", "Cash on delivery fee"))
 
@@ -52,8 +54,8 @@ def _json(values: dict) -> dict:
     return {key: money_json(value) if isinstance(value, Decimal) else value for key, value in values.items()}
 
 
-def invoice_number(number: int) -> str:
-    return f"{NUMBER_PREFIX}{number:06d}"
+def invoice_number(number: int, year: str) -> str:
+    return f"{NUMBER_PREFIX}/{year}/{number:06d}"
 
 
 def _line(
@@ -131,7 +133,7 @@ def build_invoice(
         raise InvoiceUnavailable(f"The order's lines come to {total}, not its total {order['total']}")
     state_tax = "UTGST" if seller.state in UTGST_TERRITORIES else "SGST"
     return {
-        "invoice_number": invoice_number(number),
+        "invoice_number": invoice_number(number, financial_year(issued_at)),
         "invoice_date": issued_at.date().isoformat(),
         "issued_at": issued_at.isoformat(timespec="seconds"),
         "order_id": order["order_id"],
@@ -189,36 +191,45 @@ class InvoiceService:
         return self.can_issue(self.rules, self.seller)
 
     def invoice(self, order_id: str, *, email: str | None = None, admin: bool = False) -> dict:
-        """The order's invoice, issued now when it has none; 404 like the order, 409 when none can be issued."""
+        """The order's invoice: 404 like the order, 409 (with why) while it has none. Changes nothing."""
         order = self.orders.get(order_id, email=email, admin=admin)
         if order.get("invoice"):
             return order["invoice"]
+        raise InvoiceUnavailable(self.why_no_invoice(order))
+
+    def why_no_invoice(self, order: dict) -> str:
         if self.rules is None:
-            raise InvoiceUnavailable("This shop issues no invoices yet: its catalogue has no GST rates ('gst')")
+            return "This shop issues no invoices yet: its catalogue has no GST rates ('gst')"
         if self.seller is None:
-            raise InvoiceUnavailable(
+            return (
                 "This shop issues no invoices yet: SHOP_LEGAL_NAME, SHOP_GSTIN, SHOP_ADDRESS and SHOP_STATE are not set"
             )
+        if lifecycle.is_cancelled(order):
+            return f"Order {order['order_id']} was cancelled before it was supplied, so it has no invoice"
         if not isinstance(order.get("shipping_address"), dict):
-            raise InvoiceUnavailable(
-                "The order needs a structured shipping address (its state is the place of "
-                "supply) before an invoice can be issued"
+            return (
+                "The order needs a structured shipping address (its state is the place of supply) before it is invoiced"
             )
-        products = self.store.products()
+        return (
+            f"Order {order['order_id']} is not invoiced yet: its tax invoice is issued when it is handed to our "
+            "printing partner (once paid, or confirmed for cash on delivery)"
+        )
 
-        def issue(order, tx):
-            if order.get("invoice"):
-                return False  # issued by a concurrent request: keep that one
-            if lifecycle.is_cancelled(order):
-                raise InvoiceUnavailable(f"Order {order_id} is cancelled and was never invoiced, so it gets no invoice")
-            issued_at = datetime.fromtimestamp(self.clock(), UTC)
-            # Built before the number is drawn: a failure uses no number (and nothing commits).
-            document = build_invoice(order, products, self.rules, self.seller, 0, issued_at)
-            document["invoice_number"] = invoice_number(tx.next_number(SEQUENCE))
-            order["invoice"] = document
-            return True
-
-        return self.store.transact_order(order_id, issue)["invoice"]
+    def issue_at_supply(self, order: dict, tx, timestamp: str) -> bool:
+        """In the transaction that records Qikink's acceptance of the order: its invoice, numbered
+        from this financial year's sequence and dated now. False (nothing issued) when the shop
+        issues no invoices, the order has one, cannot have one, or is being cancelled."""
+        if not self.issuing or order.get("invoice") or lifecycle.is_cancelling(order):
+            return False
+        if not isinstance(order.get("shipping_address"), dict):
+            return False
+        issued_at = datetime.fromisoformat(timestamp)
+        # Built before the number is drawn: a failure uses no number (and nothing commits).
+        document = build_invoice(order, self.store.catalogue, self.rules, self.seller, 0, issued_at)
+        year = financial_year(issued_at)
+        document["invoice_number"] = invoice_number(tx.next_number(f"{SEQUENCE}/{year}"), year)
+        order["invoice"] = document
+        return True
 
     def credit_note(self, order_id: str, *, email: str | None = None, admin: bool = False) -> dict:
         """The credit note of a cancelled, invoiced order (404 like the order, 409 when it has none

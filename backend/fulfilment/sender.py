@@ -35,6 +35,9 @@ class OrderSender:
     """Claims, sends and records orders (the order request's own quick attempt: push.py)."""
 
     def __init__(self, config, store, client, health, index, *, clock=time.time):
+        # Called in the transaction that records Qikink's acceptance: (order, tx, timestamp). The
+        # app sets it to issue the GST invoice at the supply (InvoiceService.issue_at_supply).
+        self.on_accepted = None
         self.config = config
         self.store = store
         self.client = client
@@ -122,7 +125,7 @@ class OrderSender:
     def _record_success(self, order_id: str, result: dict) -> dict:
         timestamp = now_iso(self.clock)
 
-        def accepted(order):
+        def accepted(order, tx):
             order["qikink_shipment_id"] = result["order_id"]
             order["qikink_message"] = None
             if lifecycle.sent(order):
@@ -133,8 +136,11 @@ class OrderSender:
             order["updated_at"] = timestamp
             SyncState.of(order).synced(timestamp, self.clock())  # Qikink's status is known: it just took it
             add_event(order, "order_synced", EVENT_DESCRIPTIONS["order_synced"], timestamp)
+            if self.on_accepted is not None:
+                self.on_accepted(order, tx, timestamp)
 
-        order = self._update(order_id, accepted)
+        order = self.store.transact_order(order_id, accepted)
+        self.index.note(order)
         log.info(
             "Order %s is at Qikink as %s%s",
             order_id,

@@ -101,7 +101,7 @@ _SELLER = {
 INVOICE = {
     "status": "success",
     "data": {
-        "invoice_number": "INV-000001",
+        "invoice_number": "INV/26-27/000001",
         "invoice_date": "2025-12-04",
         "issued_at": "2025-12-04T16:30:00+05:30",
         "order_id": "BHRT-1733304000",
@@ -167,7 +167,7 @@ INVOICE = {
 CREDIT_NOTE = {
     "status": "success",
     "data": {
-        "credit_note_number": "CN-000001",
+        "credit_note_number": "CN/26-27/000001",
         "credit_note_date": "2025-12-05",
         "issued_at": "2025-12-05T10:00:00+05:30",
         "reason": "Order cancelled: the supply invoiced was not made, and the amount is credited in full",

@@ -43,8 +43,9 @@ def invoice_schema() -> dict:
         {
             "invoice_number": {
                 "type": "string",
-                "pattern": "^INV-[0-9]{6,}$",
-                "description": "From the shop's own gap-free sequence, given at the first request.",
+                "pattern": "^INV(/[0-9]{2}-[0-9]{2}/|-)[0-9]{6,}$",
+                "description": "INV/26-27/000123: the financial year's gap-free sequence, given when the order "
+                "is handed to Qikink (INV-000123: issued before that rule, kept as it was).",
             },
             "invoice_date": {"type": "string", "format": "date", "description": "India time."},
             "issued_at": {"type": "string", "format": "date-time"},
@@ -90,7 +91,7 @@ def credit_note_schema() -> dict:
         {
             "credit_note_number": {
                 "type": "string",
-                "pattern": "^CN-[0-9]{6,}$",
+                "pattern": "^CN(/[0-9]{2}-[0-9]{2}/|-)[0-9]{6,}$",
                 "description": "From the shop's own gap-free credit note sequence, given when the invoiced "
                 "order was cancelled.",
             },

@@ -75,14 +75,13 @@ def document_numbers(order: dict) -> dict:
 
 def document_links(order: dict, *, invoicing: bool) -> dict:
     """Where the order's invoice and credit note can be read (a customer adds `?email=`), null when
-    it has none to give: an invoice once issued, or while it can be issued (the shop issues
-    invoices, the address is structured, the order is not cancelled); a credit note once the
-    invoiced order is cancelled."""
+    it has none: an invoice once issued (at the supply: when Qikink accepts the order), a credit
+    note once the invoiced order is cancelled. `invoicing` is kept for callers; an order is only
+    ever linked to what it has."""
     path = f"/api/orders/{order['order_id']}"
     issued = bool(order.get("invoice"))
-    can_issue = invoicing and isinstance(order.get("shipping_address"), dict) and not lifecycle.is_cancelled(order)
     return {
-        "invoice": f"{path}/invoice" if issued or can_issue else None,
+        "invoice": f"{path}/invoice" if issued else None,
         "credit_note": f"{path}/credit-note" if issued and credit_note_problem(order) is None else None,
     }
 

@@ -11,7 +11,7 @@ const ADDRESS_FIELDS = ['name', 'line1', 'line2', 'city', 'state', 'pincode', 'p
 // `order.actions` and `order.documents`.
 const PAYMENT_NAMES = { prepaid: 'Prepaid', cod: 'Cash on delivery' };
 
-const page = { session: null, orderId: null, refreshTimer: null };
+const page = { session: null, orderId: null, refreshTimer: null, invoicing: null };
 
 function addressLines(address) {
   if (typeof address === 'string') return [el('p', {}, address), el('p', { className: 'hint' }, 'One line, as the customer wrote it.')];
@@ -48,9 +48,12 @@ function totalText(order) {
 /** The customer's own invoice link (their email, not the admin key, opens it in a new tab). */
 function invoiceLink(order) {
   if (!order.documents.invoice) {
-    if (order.status === 'cancelled') return 'None (cancelled before it was invoiced)';
+    if (page.invoicing === false) {
+      return 'None: invoices are off (set SHOP_LEGAL_NAME, SHOP_GSTIN, SHOP_ADDRESS and SHOP_STATE, and GST rates in the catalogue)';
+    }
+    if (order.status === 'cancelled') return 'None (cancelled before it was supplied)';
     if (typeof order.shipping_address === 'string') return 'Needs a structured address first';
-    return 'None (the shop does not issue invoices: its GST details are not set)';
+    return 'Not yet: issued when the order goes to Qikink (paid, or confirmed for cash on delivery)';
   }
   const href = safeHref(page.session.client().invoiceUrl(order.order_id, order.customer_email));
   const label = order.invoice_number ? `Invoice ${order.invoice_number}` : 'Invoice';
@@ -294,6 +297,10 @@ async function showOrder(orderId, refreshes = REFRESHES) {
     byId('address-form').hidden = true;
   });
   if (!order || page.orderId !== orderId) return;
+  if (page.invoicing === null) {
+    // Whether this shop issues invoices at all: the public charges say so (`invoices`).
+    page.invoicing = await page.session.client().getCharges().then((a) => a.data.invoices, () => null);
+  }
   renderOrder(order);
   if (order.qikink_status === 'sync_pending' && refreshes > 0) {
     page.refreshTimer = setTimeout(() => showOrder(orderId, refreshes - 1), REFRESH_MS);

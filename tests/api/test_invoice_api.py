@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import threading
+import time
+from datetime import UTC, datetime
 
 import pytest
 
 from backend import create_app
+from backend.billing.credit_note import financial_year
+from backend.clock import now_iso
 from backend.config import Config
 from tests.conftest import order_body
+
+FY = financial_year(datetime.now(UTC))  # numbering restarts each April: INV/26-27/000001
+INV, CN = f"INV/{FY}/", f"CN/{FY}/"
 
 ADMIN_KEY = "k" * 32
 OTHER = {"REMOTE_ADDR": "203.0.113.7"}  # not this machine: no admin rights without the key
@@ -44,10 +51,21 @@ def client(app):
     return app.test_client()
 
 
-def place(client, **overrides) -> str:
+def supply(client, order_id, timestamp=None) -> str:
+    """Qikink accepted the order: the write that records it issues the invoice, as the sender's
+    hook does (these apps run with QIKINK_ENV=off; tests/api/test_invoice_at_supply.py sends for real)."""
+    shop = client.application.extensions["shop"]
+    stamp = timestamp or now_iso(time.time)
+    shop.store.transact_order(order_id, lambda order, tx: shop.invoices.issue_at_supply(order, tx, stamp))
+    return order_id
+
+
+def place(client, *, supplied=True, **overrides) -> str:
+    """A new order, by default supplied (so invoiced, when the shop issues invoices)."""
     response = client.post("/api/orders", json=order_body(**overrides))
     assert response.status_code == 201, response.get_json()
-    return response.get_json()["data"]["order_id"]
+    order_id = response.get_json()["data"]["order_id"]
+    return supply(client, order_id) if supplied else order_id
 
 
 def invoice(client, order_id, email="asha@example.com", **headers):
@@ -60,7 +78,7 @@ def test_the_customer_gets_the_invoice_as_json_with_its_figures(client):
     response = invoice(client, order_id, email="ASHA@example.com")
     assert response.status_code == 200 and response.headers["Vary"] == "Accept, Origin"
     data = response.get_json()["data"]
-    assert data["invoice_number"] == "INV-000001" and data["order_id"] == order_id
+    assert data["invoice_number"] == INV + "000001" and data["order_id"] == order_id
     assert data["totals"] == {
         "taxable_value": 2474.29,
         "cgst": 61.86,
@@ -78,7 +96,7 @@ def test_anyone_else_gets_404_never_403_and_no_number_is_used(client, email):
     response = invoice(client, order_id, email=email)
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
     assert invoice(client, "BHRT-1", email="asha@example.com").status_code == 404
-    assert invoice(client, order_id).get_json()["data"]["invoice_number"] == "INV-000001"
+    assert invoice(client, order_id).get_json()["data"]["invoice_number"] == INV + "000001"
 
 
 def test_an_admin_needs_no_email(client):
@@ -88,55 +106,90 @@ def test_an_admin_needs_no_email(client):
 
 
 def test_the_number_is_given_once_and_numbers_follow_each_other(client, app):
-    first, second = place(client), place(client)
-    assert invoice(client, second).get_json()["data"]["invoice_number"] == "INV-000001"
-    assert invoice(client, first).get_json()["data"]["invoice_number"] == "INV-000002"
+    first, second = place(client, supplied=False), place(client, supplied=False)
+    supply(client, second)
+    supply(client, first)
+    assert invoice(client, second).get_json()["data"]["invoice_number"] == INV + "000001"
+    assert invoice(client, first).get_json()["data"]["invoice_number"] == INV + "000002"
+    supply(client, second)  # accepted again (a look-up finding it): nothing changes
     again = invoice(client, second).get_json()["data"]
-    assert again["invoice_number"] == "INV-000001"
+    assert again["invoice_number"] == INV + "000001"
     stored = app.extensions["shop"].store.get_order(second)["invoice"]
     assert stored == again  # kept on the order: later catalogue or setting changes never alter it
     page = client.get(f"/api/orders/{second}/invoice?email=asha@example.com", environ_base=OTHER)
-    assert "INV-000001" in page.get_data(as_text=True)
+    assert INV + "000001" in page.get_data(as_text=True)
 
 
-def test_concurrent_first_requests_share_one_number_and_orders_get_consecutive_ones(client):
-    orders = [place(client) for _ in range(4)]
-    numbers, errors = [], []
+def test_reading_an_invoice_changes_nothing_and_an_order_not_supplied_has_none(client, app):
+    store = app.extensions["shop"].store
+    waiting, supplied = place(client, supplied=False), place(client)
+    before = (store.get_order(waiting), store.get_order(supplied))
+    refused = invoice(client, waiting)
+    assert refused.status_code == 409 and "not invoiced yet" in refused.get_json()["error"]["message"]
+    assert invoice(client, supplied).status_code == 200
+    client.get(f"/api/orders/{supplied}/invoice?email=asha@example.com", environ_base=OTHER)
+    assert (store.get_order(waiting), store.get_order(supplied)) == before
+    admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    assert client.get(f"/api/orders/{waiting}", headers=admin).get_json()["data"]["documents"]["invoice"] is None
 
-    def ask(order_id):
+
+def test_numbering_restarts_each_financial_year():
+    # 31 March 2027, 23:59 IST is 2026-27; 1 April 2027, 00:00 IST is 2027-28.
+    assert financial_year(datetime.fromisoformat("2027-03-31T18:29:00+00:00")) == "26-27"
+    assert financial_year(datetime.fromisoformat("2027-03-31T18:30:00+00:00")) == "27-28"
+
+
+def test_the_first_invoice_of_a_new_financial_year_is_number_one(client, app):
+    march, april, later = (place(client, supplied=False) for _ in range(3))
+    supply(client, march, "2027-03-31T18:00:00+00:00")
+    supply(client, april, "2027-04-01T04:00:00+00:00")
+    supply(client, later, "2027-04-02T04:00:00+00:00")
+    numbers = [invoice(client, o).get_json()["data"] for o in (march, april, later)]
+    assert [n["invoice_number"] for n in numbers] == ["INV/26-27/000001", "INV/27-28/000001", "INV/27-28/000002"]
+    assert [n["invoice_date"] for n in numbers] == ["2027-03-31", "2027-04-01", "2027-04-02"]
+    assert all(len(n["invoice_number"]) <= 16 for n in numbers)  # CGST Rules, rule 46
+
+
+def test_concurrent_supplies_of_one_order_draw_one_number_and_orders_get_consecutive_ones(client):
+    orders = [place(client, supplied=False) for _ in range(4)]
+    errors = []
+
+    def accept(order_id):
         try:
-            numbers.append((order_id, invoice(client, order_id).get_json()["data"]["invoice_number"]))
+            supply(client, order_id)
         except Exception as exc:  # noqa: BLE001 (reported below)
             errors.append(exc)
 
-    threads = [threading.Thread(target=ask, args=(order_id,)) for order_id in orders for _ in range(3)]
+    threads = [threading.Thread(target=accept, args=(order_id,)) for order_id in orders for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert not errors
-    by_order = {}
-    for order_id, number in numbers:
-        by_order.setdefault(order_id, set()).add(number)
-    assert all(len(found) == 1 for found in by_order.values())
-    assert sorted(found.pop() for found in by_order.values()) == [f"INV-00000{n}" for n in range(1, 5)]
+    numbers = sorted(invoice(client, o).get_json()["data"]["invoice_number"] for o in orders)
+    assert numbers == [f"{INV}00000{n}" for n in range(1, 5)]
 
 
 def test_a_failed_write_uses_no_number(client, app, monkeypatch):
     import os
 
-    first, second = place(client), place(client)
+    from backend.storage.errors import StoreError
+
+    first, second = place(client, supplied=False), place(client, supplied=False)
     store = app.extensions["shop"].store
 
     def disk_error(fd):
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(os, "fsync", disk_error)  # the journal append of the invoice is not made durable
-    assert invoice(client, first).status_code == 503
+    with pytest.raises(StoreError):
+        supply(client, first)
     monkeypatch.undo()
     assert "invoice" not in store.get_order(first)
-    assert invoice(client, second).get_json()["data"]["invoice_number"] == "INV-000001"
-    assert invoice(client, first).get_json()["data"]["invoice_number"] == "INV-000002"
+    supply(client, second)
+    supply(client, first)
+    assert invoice(client, second).get_json()["data"]["invoice_number"] == INV + "000001"
+    assert invoice(client, first).get_json()["data"]["invoice_number"] == INV + "000002"
 
 
 def cancel(app, order_id):
@@ -147,7 +200,7 @@ def cancel(app, order_id):
 
 
 def test_a_cancelled_order_gets_no_invoice_unless_it_had_one(client, app):
-    invoiced, never = place(client), place(client)
+    invoiced, never = place(client), place(client, supplied=False)
     assert invoice(client, invoiced).status_code == 200
     cancel(app, invoiced)
     cancel(app, never)
@@ -155,12 +208,12 @@ def test_a_cancelled_order_gets_no_invoice_unless_it_had_one(client, app):
     assert response.status_code == 409
     error = response.get_json()["error"]
     assert error["code"] == "invoice_unavailable" and "cancelled" in error["message"]
-    assert invoice(client, invoiced).get_json()["data"]["invoice_number"] == "INV-000001"
-    assert invoice(client, place(client)).get_json()["data"]["invoice_number"] == "INV-000002"
+    assert invoice(client, invoiced).get_json()["data"]["invoice_number"] == INV + "000001"
+    assert invoice(client, place(client)).get_json()["data"]["invoice_number"] == INV + "000002"
 
 
 def test_a_one_line_address_has_no_place_of_supply(client):
-    order_id = place(client, shipping_address="12 MG Road, Mumbai 400001")
+    order_id = place(client, shipping_address="12 MG Road, Mumbai 400001")  # supplied: no invoice still
     response = invoice(client, order_id)
     assert response.status_code == 409 and "structured shipping address" in response.get_json()["error"]["message"]
 
@@ -184,7 +237,7 @@ def test_the_page_is_printable_html_escaping_customer_text_with_its_own_policy(c
     assert "<script" not in html and "&lt;script&gt;" in html
     for text in (
         "Tax Invoice",
-        "INV-000001",
+        INV + "000001",
         "27AAPFU0939F1ZV",
         "Maharashtra (state code 27)",
         "6109",

@@ -83,7 +83,7 @@ def test_intra_state_two_pieces_with_an_odd_paisa():
     assert invoice["supply"] == "intra_state"
     assert invoice["place_of_supply"] == {"state": "Maharashtra", "state_code": "27"}
     assert invoice["seller"]["state_code"] == "27" and invoice["tax_names"]["sgst"] == "SGST"
-    assert invoice["invoice_number"] == "INV-000001" and invoice["invoice_date"] == "2026-11-29"
+    assert invoice["invoice_number"] == "INV/26-27/000001" and invoice["invoice_date"] == "2026-11-29"
     assert invoice["total_in_words"] == "Rupees Two Thousand Five Hundred Ninety-Eight Only"
 
 
@@ -95,7 +95,7 @@ def test_inter_state_is_igst_only():
     assert figures(invoice["totals"], *TAX, "total") == (951.43, 0, 0, 47.57, 47.57, 999)
     assert invoice["supply"] == "inter_state"
     assert invoice["place_of_supply"] == {"state": "Karnataka", "state_code": "29"}
-    assert invoice["invoice_number"] == "INV-000007"
+    assert invoice["invoice_number"] == "INV/26-27/000007"
 
 
 def test_multi_line_odd_paise_add_up_line_by_line_and_in_total():
