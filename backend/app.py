@@ -60,7 +60,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    from .api import confirm, docs, health, invoices, orders, pages, payments, products, qikink
+    from .api import confirm, docs, health, invoices, orders, pages, payments, pincodes, products, qikink
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .api.json_provider import OrjsonProvider
     from .billing import load_gst_rules
@@ -148,6 +148,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     for blueprint in (
         health.bp,
         products.bp,
+        pincodes.bp,
         orders.bp,
         payments.bp,
         confirm.bp,

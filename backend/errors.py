@@ -146,6 +146,13 @@ class UnsupportedMediaType(ApiError):
     status, code, message = 415, "unsupported_media_type", "Send the body as application/json"
 
 
+class AddressNotInDirectory(ApiError):
+    """A structured address India Post's directory contradicts: no such PIN code, or another state."""
+
+    status, code = 400, "address_mismatch"
+    message = "The PIN code and state do not match India Post's directory"
+
+
 class ValidationError(ApiError):
     status, code, message = 422, "validation_error", "Request breaks a validation rule"
 

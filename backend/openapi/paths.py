@@ -9,6 +9,7 @@ from .fields import ref
 from .operations import JSON, errors, ok
 from .order_paths import order_paths
 from .payment_paths import payment_paths
+from .pincode_paths import pincode_paths
 from .product_paths import product_paths
 from .qikink_paths import qikink_paths
 
@@ -34,6 +35,7 @@ def paths() -> dict:
         **order_paths(),
         **payment_paths(),
         **confirmation_paths(),
+        **pincode_paths(),
         **qikink_paths(),
         **docs_paths(),
     }

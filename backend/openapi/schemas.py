@@ -14,6 +14,7 @@ from .fields import core, obj
 from .order_request_schemas import order_request_schemas
 from .order_schemas import order_response_schemas, order_status_schemas
 from .payment_schemas import payment_schemas
+from .pincode_schemas import pincode_schemas
 from .product_schemas import product_request_schemas, product_response_schemas
 from .qikink_schemas import qikink_response_schemas
 
@@ -45,6 +46,7 @@ def response_schemas() -> dict:
         **product_response_schemas(),
         **order_response_schemas(),
         **payment_schemas(),
+        **pincode_schemas(),
         **qikink_response_schemas(),
     }
 

@@ -7,10 +7,12 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .. import india_post
 from ..billing.charges import ChargeSettings
 from ..clock import timestamp_of
 from ..customer_email.outbox import NoEmails
 from ..errors import (
+    AddressNotInDirectory,
     IdempotencyConflict,
     NotFound,
     OrderNotEditable,
@@ -153,6 +155,7 @@ class OrderService:
             "lines": validate_items(problems, body.get("items"), self.store.catalogue),
         }
         problems.raise_if_any()
+        check_directory(request["shipping_address"])
         if paid_outside and request["payment_method"] != "prepaid":
             problems.add("paid_outside", "is for prepaid orders (cash on delivery is paid to the courier)")
             problems.raise_if_any()
@@ -281,6 +284,8 @@ class OrderService:
         if not body:
             problems.add("body", "must contain shipping_address, customer_email or payment_method")
         problems.raise_if_any()
+        if "shipping_address" in changes:
+            check_directory(changes["shipping_address"])
 
         def apply(order):
             if not lifecycle.may_edit(order):
@@ -312,6 +317,15 @@ class OrderService:
         """Cancel an order (see OrderCancellation.cancel); 404 unless an admin or the order's email."""
         self.get(order_id, email=email, admin=admin)
         return self.cancellation.cancel(order_id, admin=admin)
+
+
+def check_directory(address) -> None:
+    """A structured address must agree with India Post's directory (400, the field and the state
+    the PIN code is in); a one-line address is the guide's, kept as written."""
+    if isinstance(address, dict):
+        found = india_post.problems(address)
+        if found:
+            raise AddressNotInDirectory(found[0]["message"], details=found)
 
 
 class _WithPaymentStatus:

@@ -99,6 +99,7 @@ def every_route(app, order_id):
         "name": "shop-client.js",
         "filename": "x.js",
         "token": f"{order_id}.not-its-token",
+        "pincode": "400001",
     }
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda argument: samples[argument[1]], rule.rule)

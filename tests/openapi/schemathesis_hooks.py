@@ -1,8 +1,12 @@
 """Schemathesis hooks for our runs (the live CLI run loads this file through SCHEMATHESIS_HOOKS).
 
-One order rule no JSON Schema can state: lines with the same SKU are merged and their total must be
-at most MAX_QUANTITY. A generated "valid" order breaking it is rightly refused with 422, so such
-bodies are not generated as valid ones; test_validation.py checks the rule itself.
+Two order rules no JSON Schema can state:
+- lines with the same SKU are merged and their total must be at most MAX_QUANTITY. A generated
+  "valid" order breaking it is rightly refused with 422, so such bodies are not generated as valid
+  ones; test_validation.py checks the rule itself;
+- a structured address's PIN code must exist and lie in its state (India Post's directory): a
+  generated "valid" address gets a PIN code of its state (agree_with_directory);
+  tests/orders/test_pincodes.py checks the rule itself.
 """
 
 from collections import Counter
@@ -10,7 +14,8 @@ from collections import Counter
 import schemathesis
 from schemathesis import GenerationMode
 
-from backend.models import MAX_QUANTITY
+from backend import india_post
+from backend.models import MAX_QUANTITY, state_name
 
 
 def breaks_merged_quantity(body) -> bool:
@@ -36,3 +41,35 @@ def filter_case(context, case) -> bool:
         and case.operation.path == "/api/orders"
         and breaks_merged_quantity(case.body)
     )
+
+
+def _pin_of_each_state() -> dict[str, str]:
+    first = {}
+    for pincode, (states, _) in sorted(india_post._load().items()):
+        for state in states:
+            first.setdefault(state, pincode)
+    return first
+
+
+def agree_with_directory(body) -> None:
+    """Give a generated structured address a PIN code that lies in its state (in place)."""
+    if not isinstance(body, dict):
+        return
+    address = body.get("shipping_address")
+    if not isinstance(address, dict) or not isinstance(address.get("state"), str):
+        return
+    state = state_name(address["state"])
+    if state is not None and isinstance(address.get("pincode"), str):
+        address["pincode"] = _pin_of_each_state()[state]
+
+
+@schemathesis.hook
+def map_case(context, case):
+    if (
+        case.meta is not None
+        and case.meta.generation.mode == GenerationMode.POSITIVE
+        and case.operation.path in ("/api/orders", "/api/orders/{order_id}")
+        and case.operation.method.upper() in ("POST", "PATCH")
+    ):
+        agree_with_directory(case.body)
+    return case
