@@ -89,7 +89,8 @@ def main(argv: list[str]) -> int:
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(OUTPUT, "wb", mtime=0) as file:  # mtime 0: the same input gives the same bytes
         file.write("".join(lines).encode("utf-8"))
-    print(f"{len(lines)} PIN codes from {offices} post offices → {OUTPUT.relative_to(ROOT)} ({OUTPUT.stat().st_size} bytes)")
+    size = OUTPUT.stat().st_size
+    print(f"{len(lines)} PIN codes from {offices} post offices → {OUTPUT.relative_to(ROOT)} ({size} bytes)")
     return 0
 
 
