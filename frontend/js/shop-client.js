@@ -290,6 +290,8 @@ export function createShopClient({
     getQikinkFulfillmentStatus: (orderId, email) => get(`/api/qikink/fulfillment/${encode(orderId)}`, { email }),
     getQikinkStatus: () => get('/api/qikink/status'),
     getCharges: () => get('/api/charges'),
+    /** India Post's state(s) and district of a PIN code (404 when it has none). */
+    getPincode: (pincode) => get(`/api/pincodes/${encode(pincode)}`),
     /** The printable invoice's address (a page to open, not JSON to fetch). */
     invoiceUrl: (orderId, email) => `${base}/api/orders/${encode(orderId)}/invoice?${new URLSearchParams({ email })}`,
     /** The printable credit note of a cancelled order that was invoiced. */

@@ -226,6 +226,42 @@ function showFieldErrors(details) {
   (first || document.getElementById('checkout-message')).focus();
 }
 
+/** 400 address_mismatch: the PIN code does not exist, or lies in another state (India Post). */
+function showAddressMismatch(details) {
+  for (const { field, message } of details) {
+    const id = FIELD_IDS[field] || 'pincode';
+    say(`${id}-error`, sentence(message));
+    document.getElementById(id).setAttribute('aria-invalid', 'true');
+  }
+  say('checkout-message', 'Please check the PIN code and state, then press Place order again.');
+  document.getElementById(FIELD_IDS[details[0]?.field] || 'pincode').focus();
+}
+
+/** As a PIN code is typed: India Post's state, and its district as the city while that is empty
+ * (or still the one filled in here); the customer may correct either. */
+async function fillFromPincode() {
+  const input = document.getElementById('pincode');
+  const pincode = input.value.trim();
+  say('pincode-hint', '6 digits');
+  if (!/^[1-9][0-9]{5}$/.test(pincode)) return;
+  let place;
+  try {
+    place = (await client.getPincode(pincode)).data;
+  } catch (error) {
+    if (error.status === 404) say('pincode-hint', 'We cannot find this PIN code: please check it.');
+    return;
+  }
+  if (input.value.trim() !== pincode) return; // typed on meanwhile
+  if (place.state) document.getElementById('state').value = place.state;
+  const city = document.getElementById('city');
+  if (place.district && (!city.value.trim() || city.dataset.filled === 'yes')) {
+    city.value = place.district;
+    city.dataset.filled = 'yes';
+  }
+  say('pincode-hint', place.state ? `${place.district ? `${place.district}, ` : ''}${place.state}`
+    : `This PIN code is in ${place.states.join(' or ')}: choose your state.`);
+}
+
 /** A 409 (a price changed, stock ran short): reload the catalogue, fit the cart to what is for
  * sale now, and say every change at once, so that one more press of Place order can succeed. */
 async function explainCatalogueChange() {
@@ -262,6 +298,7 @@ function waitMessage(error) {
 async function explainRefusal(error) {
   if (error.status === 422 && error.details.length) return showFieldErrors(error.details);
   if (error.code === 'price_mismatch' || error.code === 'out_of_stock') return explainCatalogueChange();
+  if (error.code === 'address_mismatch') return showAddressMismatch(error.details);
   if (error.code === 'cod_not_allowed') {
     document.getElementById('payment').value = 'prepaid'; // offer paying online instead
     renderSummary();
@@ -404,6 +441,8 @@ async function start() {
   document.getElementById('checkout-form').addEventListener('submit', placeOrder);
   document.getElementById('pay-now').addEventListener('click', () => pay());
   document.getElementById('payment').addEventListener('change', () => renderSummary());
+  document.getElementById('pincode').addEventListener('input', fillFromPincode);
+  document.getElementById('city').addEventListener('input', (event) => { event.target.dataset.filled = 'no'; });
   window.addEventListener('storage', followOtherTabs);
   renderCart();
   try {
