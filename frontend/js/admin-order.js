@@ -112,6 +112,25 @@ function confirmationFacts(order) {
   return [['Confirmation', 'Not confirmed']];
 }
 
+/** As staff type a PIN code: India Post's state, and its district as the city while that is empty. */
+async function fillFromPincode() {
+  const input = byId('address-pincode');
+  const pincode = input.value.trim();
+  say('address-pincode-hint', '6 digits');
+  if (!/^[1-9][0-9]{5}$/.test(pincode)) return;
+  let place;
+  try {
+    place = (await page.session.client().getPincode(pincode)).data;
+  } catch (error) {
+    if (error.status === 404) say('address-pincode-hint', "Not in India Post's directory: check it with the customer.");
+    return;
+  }
+  if (input.value.trim() !== pincode) return;
+  if (place.state) byId('address-state').value = place.state;
+  if (place.district && !byId('address-city').value.trim()) byId('address-city').value = place.district;
+  say('address-pincode-hint', `${place.district ? `${place.district}, ` : ''}${place.states.join(' or ') || 'state unknown'}`);
+}
+
 async function confirmOrder() {
   const button = byId('confirm-order');
   button.disabled = true;
@@ -338,4 +357,5 @@ export function initOrderPage(session) {
   byId('cancel-order-yes').addEventListener('click', cancelOrder);
   byId('check-payment').addEventListener('click', checkPayment);
   byId('confirm-order').addEventListener('click', confirmOrder);
+  byId('address-pincode').addEventListener('input', fillFromPincode);
 }
