@@ -36,6 +36,14 @@ PUBLIC_ORDER_FIELDS = (
 )
 AWAITING_PAYMENT_MESSAGE = "Order created: awaiting payment"
 AWAITING_CONFIRMATION_MESSAGE = "Order created: confirm it with the link we emailed (cash on delivery)"
+# An order held before Qikink: (the 201's message, why it is not sent yet).
+WAITING = {
+    lifecycle.OrderStatus.AWAITING_PAYMENT: (AWAITING_PAYMENT_MESSAGE, "Sent to Qikink once the payment is received"),
+    lifecycle.OrderStatus.AWAITING_CONFIRMATION: (
+        AWAITING_CONFIRMATION_MESSAGE,
+        "Sent to Qikink once the order is confirmed (cash on delivery)",
+    ),
+}
 CREATED_MESSAGES = {
     Q.SYNCED: "Order created successfully and synced with Qikink",
     Q.SYNC_PENDING: "Order created successfully (Qikink sync pending)",
@@ -115,25 +123,17 @@ def created_answer(order: dict, *, invoicing: bool = False, checkout: dict | Non
         "qikink_shipment_id": order.get("qikink_shipment_id"),
         "tracking_id": order.get("tracking_id"),
     }
-    if lifecycle.awaits_payment(order):
-        integration["status"] = "awaiting_payment"
-        integration["reason"] = "Sent to Qikink once the payment is received"
-        return {
+    waiting = WAITING.get(order["status"])
+    if waiting is not None:  # not sent until paid, or confirmed
+        message, integration["reason"] = waiting
+        integration["status"] = order["status"]
+        answer = {
             "status": "success",
-            "message": AWAITING_PAYMENT_MESSAGE,
-            "data": public_order(order, invoicing=invoicing),
-            "qikink_integration": integration,
-            "payment": checkout,
-        }
-    if lifecycle.awaits_confirmation(order):
-        integration["status"] = "awaiting_confirmation"
-        integration["reason"] = "Sent to Qikink once the order is confirmed (cash on delivery)"
-        return {
-            "status": "success",
-            "message": AWAITING_CONFIRMATION_MESSAGE,
+            "message": message,
             "data": public_order(order, invoicing=invoicing),
             "qikink_integration": integration,
         }
+        return answer | ({"payment": checkout} if lifecycle.awaits_payment(order) else {})
     if qikink_status != Q.SYNCED:
         integration["reason"] = order.get("qikink_message") or SyncState.read(order).last_error
     return {

@@ -13,7 +13,7 @@ from ..errors import NotCancellable, OrderBusy
 from ..fulfilment.events import CANCEL_IN_DASHBOARD, add_event, now_iso
 from ..fulfilment.sync_state import SyncState
 from ..payments.records import add_refund
-from ..storage import OrderFilter
+from ..storage import OrderFilter, every_order
 from . import lifecycle
 from .dispatch import Dispatcher, SendsNothing
 from .lifecycle import PaymentStatus
@@ -160,15 +160,9 @@ class OrderCancellation:
 
     def pending(self) -> list[str]:
         """The ids of every order whose cancel is pending."""
-        ids, page = [], 1
-        while True:
-            chunk, total = self.store.list_orders(
-                OrderFilter(status=lifecycle.OrderStatus.CANCEL_PENDING), page=page, per_page=200
-            )
-            ids += [o["order_id"] for o in chunk]
-            if not chunk or len(ids) >= total:
-                return ids
-            page += 1
+        return [
+            o["order_id"] for o in every_order(self.store, OrderFilter(status=lifecycle.OrderStatus.CANCEL_PENDING))
+        ]
 
     def _cancel(self, order: dict, tx, *, admin: bool, looked: str | None = None):
         if lifecycle.is_cancelling(order):

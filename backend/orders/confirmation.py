@@ -27,14 +27,13 @@ from ..customer_email.outbox import queue_email
 from ..errors import NotAwaitingConfirmation, NotFound
 from ..fulfilment.events import add_event, now_iso
 from ..fulfilment.sync_state import SyncState
-from ..storage import OrderFilter
+from ..storage import OrderFilter, every_order
 from . import lifecycle
 from .lifecycle import OrderStatus
 
 log = logging.getLogger(__name__)
 
 TOKEN_BYTES = 24  # 32 URL-safe characters
-PAGE = 200
 
 
 def new_confirmation(now: float, hours: float, *, review: bool) -> dict:
@@ -194,15 +193,7 @@ class CodConfirmations:
 
     # --- expiry ------------------------------------------------------------------------------------
     def awaiting(self) -> list[dict]:
-        orders, page = [], 1
-        while True:
-            chunk, total = self.store.list_orders(
-                OrderFilter(status=OrderStatus.AWAITING_CONFIRMATION), page=page, per_page=PAGE
-            )
-            orders.extend(chunk)
-            if not chunk or len(orders) >= total:
-                return orders
-            page += 1
+        return every_order(self.store, OrderFilter(status=OrderStatus.AWAITING_CONFIRMATION))
 
     def expire_due(self) -> int:
         """Cancel every COD order not confirmed in time (stock back once, the customer told)."""

@@ -19,7 +19,7 @@ from filelock import Timeout
 from ..background import BackgroundThread
 from ..clock import timestamp_of
 from ..orders.lifecycle import OrderStatus
-from ..storage import OrderFilter
+from ..storage import OrderFilter, every_order
 from . import records
 from .client import RazorpayError
 from .service import LOOKUP_EVERY_SECONDS, PaymentService
@@ -45,15 +45,7 @@ class PaymentWorker(BackgroundThread):
 
     def awaiting(self) -> list[dict]:
         """Every order awaiting payment (the store answers the status filter from its index)."""
-        orders, page = [], 1
-        while True:
-            chunk, total = self.store.list_orders(
-                OrderFilter(status=OrderStatus.AWAITING_PAYMENT), page=page, per_page=PAGE
-            )
-            orders.extend(chunk)
-            if not chunk or len(orders) >= total:
-                return orders
-            page += 1
+        return every_order(self.store, OrderFilter(status=OrderStatus.AWAITING_PAYMENT), per_page=PAGE)
 
     def run_pass(self) -> dict:
         """Look up what is due, expire what is over, send refunds due: counts of each."""

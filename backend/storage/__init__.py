@@ -4,9 +4,9 @@ and their own errors. Knows nothing of HTTP."""
 from .catalogue import load_catalogue
 from .journal_store import JournalOrderStore
 from .memory_store import MemoryOrderStore
-from .order_filter import OrderFilter
+from .order_filter import OrderFilter, every_order
 
-__all__ = ["JournalOrderStore", "MemoryOrderStore", "OrderFilter", "load_catalogue", "open_store"]
+__all__ = ["JournalOrderStore", "MemoryOrderStore", "OrderFilter", "every_order", "load_catalogue", "open_store"]
 
 
 def open_store(config):

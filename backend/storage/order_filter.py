@@ -23,3 +23,15 @@ class OrderFilter:
 
     def fields(self) -> dict:
         return {"status": self.status, "qikink_status": self.qikink_status, "email": self.email}
+
+
+def every_order(store, matches: OrderFilter, *, per_page: int = 200) -> list[dict]:
+    """Every order `matches` selects, newest first, read a page at a time (the workers' lists:
+    orders awaiting payment or confirmation, pending cancels)."""
+    orders, page = [], 1
+    while True:
+        chunk, total = store.list_orders(matches, page=page, per_page=per_page)
+        orders.extend(chunk)
+        if not chunk or len(orders) >= total:
+            return orders
+        page += 1
