@@ -56,7 +56,9 @@ class PaymentWorker(BackgroundThread):
             expires_at = timestamp_of(payment["expires_at"]) if payment.get("expires_at") else None
             due = payment.get("next_lookup_at") or 0
             over = expires_at is not None and now >= expires_at
-            if not over and now < due:
+            # The first pass after a start asks about every order: a payment may have been captured
+            # while this process was down (or killed between Razorpay's capture and our record).
+            if not over and now < due and self._picked_up:
                 continue
             try:
                 report["looked_up"] += 1
