@@ -59,8 +59,11 @@ def agree_with_directory(body) -> None:
     if not isinstance(address, dict) or not isinstance(address.get("state"), str):
         return
     state = state_name(address["state"])
-    if state is not None and isinstance(address.get("pincode"), str):
-        address["pincode"] = _pin_of_each_state()[state]
+    pincode = address.get("pincode")
+    if state is None or isinstance(pincode, bool) or not isinstance(pincode, (str, int)):
+        return
+    found = _pin_of_each_state()[state]
+    address["pincode"] = int(found) if isinstance(pincode, int) else found  # the type generated
 
 
 @schemathesis.hook
