@@ -72,7 +72,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .fulfilment import Fulfilment
     from .fulfilment.off import QikinkOff
     from .hosts import HostCheckedRequest, trusted_hosts
-    from .orders.service import OrderService
+    from .orders.service import MAX_OPEN_ORDERS_PER_CLIENT, OrderService
     from .orders.upkeep import OrderUpkeep
     from .qikink import QikinkClient
     from .qikink.mapping import catalogue_problem
@@ -123,6 +123,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         payments=payment_service,
         confirmations=confirmations,
         cod_max_order_value=config.cod_max_order_value,
+        open_orders_per_client=MAX_OPEN_ORDERS_PER_CLIENT if config.ratelimit_enabled else None,
     )
     invoice_service = InvoiceService(order_service, gst_rules, seller)
     if client is not None and invoice_service.issuing:

@@ -166,6 +166,12 @@ class RateLimited(ApiError):
     status, code, message = 429, "rate_limited", "Too many requests"
 
 
+class TooSoon(Retryable):
+    """A request the shop answers at most so often (e.g. resending an email): try after Retry-After."""
+
+    status, code, message = 429, "rate_limited", "Too many requests"
+
+
 class QikinkFailed(ApiError):
     status, code, message = 502, "qikink_error", "Qikink answered with a failure"
 

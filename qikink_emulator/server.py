@@ -102,7 +102,11 @@ class EmulatorServer:
         server, self._server = self._server, None
         if server is None:
             return
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        except OSError:
+            # The wake-up pipe is already closed (its loop ended on an error): close the rest here.
+            wasyncore.close_all(server._map, ignore_all=True)
         self._thread.join(timeout=5)
         # A call still sleeping in a "hang" fault holds a (daemon) worker thread: do not wait it out.
         server.task_dispatcher.shutdown(timeout=1)

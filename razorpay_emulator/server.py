@@ -57,7 +57,11 @@ class RazorpayEmulator:
         server, self._server = self._server, None
         if server is not None:
             # Close the sockets in the server's own thread (its loop then ends), then its workers.
-            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+            try:
+                server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+            except OSError:
+                # The wake-up pipe is already closed (its loop ended on an error): close the rest here.
+                wasyncore.close_all(server._map, ignore_all=True)
             self._thread.join(timeout=5)
             server.task_dispatcher.shutdown(timeout=1)
         if self.state.outbox is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from flask import Blueprint, Response, redirect
+from flask import Blueprint, Response, redirect, request
 
 from ..customer_email.messages import local_time
 from ..errors import NotAwaitingConfirmation
@@ -34,6 +34,23 @@ def confirm_order(order_id):
     order = confirmations.confirm_by_admin(order_id)
     message = "Order confirmed: it goes to Qikink" if order["qikink_status"] != "not_sent" else "Order confirmed"
     return {"status": "success", "message": message, "data": admin_order(order, invoicing=services().orders.invoicing)}
+
+
+@bp.post("/api/orders/<order_id>/confirmation-email")
+def resend_confirmation(order_id):
+    """The customer: send the COD confirmation email again (`?email=`, as for every customer route;
+    rate-limited: a few times, minutes apart)."""
+    confirmations = _confirmations()
+    services().orders.get(order_id, email=request.args.get("email"))  # 404 unless the email is the order's
+    if confirmations is None:
+        raise NotAwaitingConfirmation("Cash-on-delivery confirmation is off in this shop (COD_CONFIRMATION=off)")
+    order, queued = confirmations.resend(order_id)
+    message = (
+        f"Confirmation email sent again to {order['customer_email']}"
+        if queued
+        else f"The confirmation email to {order['customer_email']} is on its way"
+    )
+    return {"status": "success", "message": message, "data": {"order_id": order_id, "queued": queued}}, 202
 
 
 @bp.get("/confirm/<token>")

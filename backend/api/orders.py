@@ -19,7 +19,9 @@ def create_order():
     body = json_body()
     # Staff only (checked when the body carries it): an order already paid another way.
     admin = "paid_outside" in body and is_admin()
-    outcome = services().orders.place_order(body, key.strip(" \t") if key is not None else None, admin=admin)
+    outcome = services().orders.place_order(
+        body, key.strip(" \t") if key is not None else None, admin=admin, client=request.remote_addr
+    )
     headers = {"Location": f"/api/orders/{outcome.order['order_id']}"}
     if not outcome.created:
         headers["Idempotent-Replayed"] = "true"

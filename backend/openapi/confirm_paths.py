@@ -3,7 +3,8 @@ customer's `/confirm/<token>` page is a page, not part of the API)."""
 
 from __future__ import annotations
 
-from .operations import ADMIN, errors, ok, order_id_param
+from .operations import ADMIN, JSON, errors, ok, order_id_param
+from .order_paths import CUSTOMER_EMAIL
 
 
 def confirmation_paths() -> dict:
@@ -24,5 +25,41 @@ def confirmation_paths() -> dict:
                     **errors(401, 404, only={409: ["not_awaiting_confirmation"]}),
                 },
             },
-        }
+        },
+        "/api/orders/{order_id}/confirmation-email": {
+            "parameters": [order_id_param()],
+            "post": {
+                "operationId": "resendConfirmationEmail",
+                "tags": ["orders"],
+                "summary": "Send a COD order's confirmation email again (its customer)",
+                "description": "While the order waits for its customer's click (`actions` holds "
+                "`resend_confirmation`): the same email with the same link, sent again. At most 3 times, "
+                "10 minutes apart (429 `rate_limited` with `Retry-After`); asked while the email is still "
+                "on its way, nothing more is sent (`queued`: false). 409 `not_awaiting_confirmation` once "
+                "the order is confirmed, cancelled or expired. No body.",
+                "parameters": [{**CUSTOMER_EMAIL, "required": True, "description": "The order's customer_email."}],
+                "responses": {
+                    "202": {
+                        "description": "Queued again (or already on its way).",
+                        "content": {JSON: {"schema": RESENT}},
+                    },
+                    **errors(404, 429, only={409: ["not_awaiting_confirmation"]}),
+                },
+            },
+        },
     }
+
+
+RESENT = {
+    "type": "object",
+    "required": ["status", "message", "data"],
+    "properties": {
+        "status": {"const": "success"},
+        "message": {"type": "string"},
+        "data": {
+            "type": "object",
+            "required": ["order_id", "queued"],
+            "properties": {"order_id": {"type": "string"}, "queued": {"type": "boolean"}},
+        },
+    },
+}

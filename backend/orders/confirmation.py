@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import math
 import secrets
 import time
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from decimal import Decimal
 
 from ..clock import iso_utc, timestamp_of
 from ..customer_email.outbox import queue_email
-from ..errors import NotAwaitingConfirmation, NotFound
+from ..errors import NotAwaitingConfirmation, NotFound, TooSoon
 from ..fulfilment.events import add_event, now_iso
 from ..fulfilment.sync_state import SyncState
 from ..storage import OrderFilter, every_order
@@ -34,6 +35,10 @@ from .lifecycle import OrderStatus
 log = logging.getLogger(__name__)
 
 TOKEN_BYTES = 24  # 32 URL-safe characters
+# "Resend the email": enough for a customer whose first email went to spam or was deleted, too
+# few to turn the shop into a mailer aimed at someone else's inbox (the email is the order's own).
+RESEND_EVERY_SECONDS = 600
+MAX_RESENDS = 3
 
 
 def new_confirmation(now: float, hours: float, *, review: bool) -> dict:
@@ -137,6 +142,64 @@ class CodConfirmations:
             return None
         order = self._confirm(order["order_id"], by="customer")
         return order, self.state(order)
+
+    def resend(self, order_id: str) -> tuple[dict, bool]:
+        """The customer asks for the confirmation email again (the caller checked the order's email):
+        (order, queued). At most MAX_RESENDS, RESEND_EVERY_SECONDS apart (429 with Retry-After);
+        an email still on its way is not sent twice (queued False). Only while the order waits for
+        the customer's click (409 otherwise)."""
+        now = self.clock()
+        timestamp = now_iso(self.clock)
+        outcome: dict = {"queued": False, "refused": None}
+
+        def apply(order):
+            confirmation = order.get("cod_confirmation") or {}
+            if waiting_for(order) != "customer" or self._over(confirmation):
+                outcome["refused"] = NotAwaitingConfirmation(
+                    f"Order {order_id} is not waiting for the customer's confirmation: there is no link to resend"
+                )
+                return False
+            email = next((e for e in order.get("emails") or [] if e.get("kind") == "confirm_cod"), None)
+            resends = confirmation.get("resends", 0)
+            last = confirmation.get("last_resent_at")
+            wait = 0 if last is None else RESEND_EVERY_SECONDS - (now - timestamp_of(last))
+            if resends >= MAX_RESENDS:
+                # Retry-After (every 429 has one): when the link expires, after which none is sent.
+                left = timestamp_of(confirmation["expires_at"]) - now if confirmation.get("expires_at") else 3600
+                outcome["refused"] = TooSoon(
+                    f"The confirmation email of {order_id} was sent {resends + 1} times already: "
+                    "check the spam folder, or call the shop to confirm by phone",
+                    retry_after=max(1, math.ceil(left)),
+                )
+                return False
+            if wait > 0:
+                outcome["refused"] = TooSoon(
+                    f"The confirmation email of {order_id} was sent again a moment ago: "
+                    f"wait {math.ceil(wait / 60)} minutes before asking again",
+                    retry_after=math.ceil(wait),
+                )
+                return False
+            if email is None or email.get("status") == "pending":
+                return False  # on its way already
+            email.update(status="pending", queued_at=timestamp, attempts=0, last_error=None)
+            confirmation.update(resends=resends + 1, last_resent_at=timestamp)
+            # The timeline shows it once (events are once each); the count is in cod_confirmation.
+            add_event(
+                order, "confirmation_resent", "Confirmation email sent again at the customer's request", timestamp
+            )
+            order["updated_at"] = timestamp
+            outcome["queued"] = True
+            return True
+
+        order = self.store.update_order(order_id, apply)
+        if order is None:
+            raise NotFound(f"No order {order_id}")
+        if outcome["refused"] is not None:
+            raise outcome["refused"]
+        if outcome["queued"]:
+            log.info("Confirmation email of COD order %s queued again (customer's request)", order_id)
+            self.emails.note(order)
+        return order, outcome["queued"]
 
     # --- staff ---------------------------------------------------------------------------------------
     def confirm_by_admin(self, order_id: str) -> dict:

@@ -72,6 +72,7 @@ class Action(StrEnum):
     EDIT = "edit"  # an admin's correction of the address, email or payment method
     PAY = "pay"  # a prepaid order awaiting payment: open the checkout (again)
     CONFIRM = "confirm"  # a COD order awaiting confirmation: an admin's (the customer's is the emailed link)
+    RESEND_CONFIRMATION = "resend_confirmation"  # the customer's: the emailed link again (rate-limited)
 
 
 S, Q, P = OrderStatus, QikinkStatus, PaymentStatus
@@ -197,6 +198,12 @@ def actions(order: dict, *, admin: bool) -> list[str]:
         allowed.append(Action.PAY)
     if admin and awaits_confirmation(order):
         allowed.append(Action.CONFIRM)
+    if (
+        not admin
+        and awaits_confirmation(order)
+        and not (order.get("cod_confirmation") or {}).get("customer_confirmed_at")
+    ):
+        allowed.append(Action.RESEND_CONFIRMATION)
     return allowed
 
 

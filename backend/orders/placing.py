@@ -106,6 +106,9 @@ def order_builder(service, request: dict):
             order["payment"] = {"provider": "outside", "amount": paise(order["total"]), "currency": "INR"}
         if request["confirm"]:
             order["cod_confirmation"] = service.confirmations.new(charges["total"])
+        if (request["online"] or request["confirm"]) and request.get("client"):
+            # Held stock without money or confirmation: counted per client address (never in an answer).
+            order["placed_from"] = request["client"]
         if lifecycle.is_queued(order) and request.get("sync_claim"):
             order["sync"] = SyncState.from_dict(request["sync_claim"]).as_dict()
         add_event(order, "order_received", "Order placed", timestamp)

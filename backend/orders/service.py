@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from ..models import (
     validate_payment_method,
 )
 from ..payments.records import payment_status as stored_payment_status
-from ..storage import OrderFilter
+from ..storage import OrderFilter, every_order
 from . import lifecycle
 from .answers import created_answer
 from .cancel import CANCEL_WAIT_SECONDS, OrderCancellation
@@ -51,6 +52,10 @@ PER_PAGE_DEFAULT = 50
 # Orders one email may have holding stock without money or confirmation (awaiting payment or
 # confirmation): enough for a customer who retries, too few to empty the stock with fake orders.
 MAX_OPEN_ORDERS_PER_EMAIL = 3
+# ...and one client address (the real client's, behind a proxy in TRUSTED_PROXIES). Higher than
+# per email: many Indian mobile customers share one address (carrier-grade NAT). Loopback is not
+# counted: it is this machine, or every client behind a proxy not yet in TRUSTED_PROXIES.
+MAX_OPEN_ORDERS_PER_CLIENT = 10
 
 
 @dataclass
@@ -82,12 +87,14 @@ class OrderService:
         payments=None,
         confirmations=None,
         cod_max_order_value: Decimal | None = None,
+        open_orders_per_client: int | None = MAX_OPEN_ORDERS_PER_CLIENT,
     ):
         self.store = store
         # CodConfirmations (COD_CONFIRMATION=email): a COD order waits for the customer's click.
         # None (off): a COD order is sent at once.
         self.confirmations = confirmations
         self.cod_max_order_value = cod_max_order_value
+        self.open_orders_per_client = open_orders_per_client  # None: not limited (RATELIMIT_ENABLED=false)
         # PaymentService (Razorpay or its emulator): a prepaid order is paid before it is sent.
         # None (PAYMENTS_ENV=off): prepaid counts as paid outside the shop and is sent at once.
         self.payments = payments
@@ -108,14 +115,16 @@ class OrderService:
         )
 
     # --- placing ----------------------------------------------------------------------------
-    def place_order(self, body: dict, idempotency_key: str | None = None, *, admin: bool = False) -> PlaceOutcome:
+    def place_order(
+        self, body: dict, idempotency_key: str | None = None, *, admin: bool = False, client: str | None = None
+    ) -> PlaceOutcome:
         """Place an order and hand it to fulfilment; with a key used before, the first answer.
 
         The claim to send the order is saved with it, so the push right after needs no second
         write. The answer for a key is kept once the push is over: a replay waits briefly for
         it (see `stored_response`), so both requests answer alike."""
         claim = self.dispatcher.new_claim()
-        order, created = self.place(body, idempotency_key, sync_claim=claim, admin=admin)
+        order, created = self.place(body, idempotency_key, sync_claim=claim, admin=admin, client=client)
         if not created:
             stored = self.stored_response(order)
             if stored is None:  # the first request died before answering: answer from the order
@@ -181,12 +190,33 @@ class OrderService:
                 f"{email} already has {open_orders} orders waiting for their payment or confirmation: "
                 "complete or cancel one of them first (the emails we sent have the links)"
             )
+        client = request.get("client")
+        if client is None or self.open_orders_per_client is None or _is_loopback(client):
+            return
+        # Orders awaiting payment or confirmation are few (they expire within hours): read them all.
+        from_client = sum(
+            1
+            for status in (lifecycle.OrderStatus.AWAITING_PAYMENT, lifecycle.OrderStatus.AWAITING_CONFIRMATION)
+            for order in every_order(self.store, OrderFilter(status=status))
+            if order.get("placed_from") == client
+        )
+        if from_client >= self.open_orders_per_client:
+            raise TooManyOpenOrders(
+                f"{from_client} orders from this network are waiting for their payment or confirmation: "
+                "complete or cancel one of them first, or pay online (the emails we sent have the links)"
+            )
 
     def _builder(self, request: dict):
         return order_builder(self, request)
 
     def place(
-        self, body: dict, idempotency_key: str | None = None, *, sync_claim: dict | None = None, admin: bool = False
+        self,
+        body: dict,
+        idempotency_key: str | None = None,
+        *,
+        sync_claim: dict | None = None,
+        admin: bool = False,
+        client: str | None = None,
     ):
         """Validate and save a new order, without handing it on. Returns `(order, created)`;
         `created` False is a replay. `sync_claim` (a dispatcher's new_claim) is saved with a
@@ -196,6 +226,7 @@ class OrderService:
                 [{"field": "Idempotency-Key", "message": "must be 1 to 255 visible ASCII characters"}]
             )
         request = self.validate_new(body, admin=admin)
+        request["client"] = None if admin else client  # staff's orders (a phone order) are not counted
         if idempotency_key is None or self.store.find_by_idempotency_key(idempotency_key) is None:
             self._check_open_orders(request)  # a replay answers its order, however many are open
         request["sync_claim"] = sync_claim
@@ -337,3 +368,10 @@ class _WithPaymentStatus:
 
     def __call__(self, order: dict) -> bool:
         return (self.base is None or self.base(order)) and stored_payment_status(order) == self.payment_status
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False

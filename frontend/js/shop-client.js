@@ -275,6 +275,9 @@ export function createShopClient({
     // Cancelling is idempotent (again answers the same order), so it may be retried like a GET.
     cancelOrder: async (orderId, email) => (await request(`/api/orders/${encode(orderId)}/cancel`,
       { method: 'POST', query: { email }, retry: true })).body,
+    /** A COD order's confirmation email again (429 `rate_limited` with retryAfter when asked too often). */
+    resendConfirmation: async (orderId, email) => (await request(
+      `/api/orders/${encode(orderId)}/confirmation-email`, { method: 'POST', query: { email } })).body,
     /** The checkout of an order awaiting payment (the same Razorpay order every time). */
     getPayment: (orderId, email) => get(`/api/orders/${encode(orderId)}/payment`, { email }),
     /** The checkout's signed answer; settling it twice changes nothing, so it may be retried. */

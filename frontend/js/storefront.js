@@ -1,5 +1,6 @@
 // The storefront at /: catalogue, cart (SKU and quantity in localStorage), checkout, confirmation.
 import { apiBaseUrl } from './config.js';
+import { wireResendButton } from './confirm-link.js';
 import { el, say } from './dom.js';
 import { formatRupees, toPaise } from './format.js';
 import { payWithCheckout } from './payment.js';
@@ -31,7 +32,7 @@ const AWAITING_CONFIRMATION = 'We have emailed you a link: open it and press "Co
   + 'We keep its T-shirts for you until then; if it is not confirmed in time, it is cancelled and nothing is charged.';
 
 const client = createShopClient({ baseUrl: apiBaseUrl() });
-const state = { products: new Map(), designs: [], cart: loadCart(), charges: null, submitting: false, paying: null };
+const state = { products: new Map(), designs: [], cart: loadCart(), charges: null, submitting: false, paying: null, confirming: null };
 
 function loadCart() {
   try {
@@ -353,6 +354,9 @@ function showConfirmation(result) {
   section.focus();
   state.paying = awaiting ? { orderId: order.order_id, email: order.customer_email } : null;
   document.getElementById('payment-row').hidden = !awaiting;
+  state.confirming = unconfirmed ? { orderId: order.order_id, email: order.customer_email } : null;
+  document.getElementById('resend-row').hidden = !unconfirmed;
+  say('resend-message', '');
   if (awaiting) pay(result.payment);
 }
 
@@ -457,3 +461,5 @@ async function start() {
 }
 
 start();
+wireResendButton(document.getElementById('resend-link'), 'resend-message', say,
+  () => ({ client, ...state.confirming }));

@@ -1,6 +1,7 @@
 // Order tracking at /track: order id + email → status, courier, AWB, link and the timeline,
 // refreshed every 15 seconds (or the server's Retry-After, if longer) until the order is done.
 import { apiBaseUrl } from './config.js';
+import { wireResendButton } from './confirm-link.js';
 import { el, safeHref, say } from './dom.js';
 import { formatDateTime, formatRupees, formatTime } from './format.js';
 import { payWithCheckout } from './payment.js';
@@ -104,6 +105,10 @@ function renderFulfilment(view) {
   const payable = (view.actions || []).includes('pay');
   if (payRow.hidden && payable) say('payment-message', 'This order is waiting for its payment.');
   payRow.hidden = !payable && !payRow.dataset.keep;
+  const resendRow = document.getElementById('resend-row');
+  const resendable = (view.actions || []).includes('resend_confirmation');
+  if (resendRow.hidden && resendable) say('resend-message', '');
+  resendRow.hidden = !resendable;
   document.getElementById('cancel-row').hidden = !cancellable && !document.getElementById('cancel-message').textContent;
   const confirming = !document.getElementById('cancel-confirm').hidden;
   document.getElementById('cancel-button').hidden = !cancellable || confirming;
@@ -264,4 +269,6 @@ document.getElementById('cancel-button').addEventListener('click', askToCancel);
 document.getElementById('cancel-no').addEventListener('click', keepOrder);
 document.getElementById('cancel-yes').addEventListener('click', cancelOrder);
 document.getElementById('pay-now').addEventListener('click', payNow);
+wireResendButton(document.getElementById('resend-link'), 'resend-message', say,
+  () => ({ client, orderId: state.orderId, email: state.email }));
 if (prefill()) document.getElementById('track-form').requestSubmit();

@@ -85,3 +85,21 @@ def test_staff_confirm_from_the_console_after_a_phone_call(page, cod_shop):
     expect(page.get_by_role("button", name="Confirm order")).to_be_hidden()
     wait_until(lambda: cod_shop.order(order_id)["qikink_status"] == "synced", timeout=60, what="sent to Qikink")
     assert cod_shop.order(order_id)["confirmation"]["confirmed_by"] == "admin"
+
+
+def test_the_customer_has_the_email_sent_again_from_the_confirmation_and_the_tracking_page(page, cod_shop):
+    email = unique_email("cod-resend")
+    order_id = place_cod(page, email)
+    emailed_link(cod_shop, order_id)  # the first email went
+    page.get_by_role("button", name="Email me the link again").click()
+    expect(page.get_by_text(f"We have sent the email again to {email}")).to_be_visible()
+    page.get_by_role("button", name="Email me the link again").click()  # at once: the shop says to wait
+    expect(page.get_by_text("wait 10 minutes before asking again")).to_be_visible()
+    page.get_by_role("link", name="Track this order").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Track order").click()
+    expect(page.get_by_role("button", name="Email me the link again")).to_be_visible()
+    assert cod_shop.order(order_id)["confirmation"]["waiting_for"] == "customer"
+    page.goto(emailed_link(cod_shop, order_id))
+    page.get_by_role("button", name="Confirm order").click()
+    expect(page.get_by_role("heading", name="Your order is confirmed")).to_be_visible()

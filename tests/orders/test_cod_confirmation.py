@@ -29,9 +29,9 @@ class Clock:
 @pytest.fixture
 def shop(data_dir):
     def make(**settings):
+        settings.setdefault("ratelimit_enabled", False)
         config = Config(
             data_dir=data_dir,
-            ratelimit_enabled=False,
             app_env="test",
             qikink_env="off",
             cod_confirmation="email",
@@ -84,7 +84,7 @@ def test_a_cod_order_waits_for_confirmation_with_its_stock_held_and_no_token_in_
     )
     assert body["qikink_integration"]["status"] == "awaiting_confirmation"
     assert order["confirmation"]["waiting_for"] == "customer" and order["confirmation"]["expires_at"]
-    assert order["actions"] == ["cancel"]
+    assert order["actions"] == ["cancel", "resend_confirmation"]
     assert stock(client) == before - 2
     token = stored(app, order["order_id"])["cod_confirmation"]["token"]
     assert token not in answer.get_data(as_text=True)
@@ -231,6 +231,31 @@ def test_one_email_may_hold_only_a_few_orders_unconfirmed_and_a_replay_still_ans
     assert cod(client, email="other@example.com").status_code == 201
 
 
+ONE = [{"sku": "BHRT-006-M", "quantity": 1, "price": 899.5}]
+
+
+def test_one_client_address_may_hold_only_a_few_orders_unconfirmed(shop):
+    app, client, _ = shop(ratelimit_enabled=True)
+    for n in range(10):  # ten customers behind one carrier NAT, say
+        assert cod(client, email=f"buyer{n}@example.com", items=ONE).status_code == 201
+    before = (stock(client), app.extensions["shop"].store.list_orders(None, page=1, per_page=1)[1])
+    refused = cod(client, email="buyer10@example.com", items=ONE)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (409, "too_many_open_orders")
+    assert "from this network" in refused.get_json()["error"]["message"]
+    assert (stock(client), app.extensions["shop"].store.list_orders(None, page=1, per_page=1)[1]) == before
+    another = {"REMOTE_ADDR": "198.51.100.7"}
+    body = order_body(payment_method="cod", customer_email="buyer10@example.com", items=ONE)
+    assert client.post("/api/orders", json=body, environ_base=another).status_code == 201
+    assert client.post("/api/orders", json=body, environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 201
+    first = app.extensions["shop"].store.list_orders(None, page=1, per_page=100)[0][-1]
+    assert first["placed_from"] == "203.0.113.9"
+    shown = client.get(f"/api/orders/{first['order_id']}?email={first['customer_email']}", environ_base=OUTSIDE)
+    assert "203.0.113.9" not in shown.get_data(as_text=True)  # kept for the limit, never shown
+    # Confirmed orders no longer count: the address may order again.
+    app.extensions["shop"].confirmations.confirm_by_admin(first["order_id"])
+    assert cod(client, email="buyer11@example.com", items=ONE).status_code == 201
+
+
 def test_the_customer_may_cancel_an_unconfirmed_order_and_gets_the_stock_back(shop):
     app, client, _ = shop()
     before = stock(client)
@@ -262,3 +287,53 @@ def test_the_email_says_how_to_confirm_and_by_when():
     assert "Confirm your order: https://shop.example.in/confirm/BHRT-1.s3cret" in email.text
     assert "4 December 2026, 11:30 pm IST" in email.text
     assert 'href="https://shop.example.in/confirm/BHRT-1.s3cret"' in email.html
+
+
+def test_the_customer_may_have_the_email_sent_again_a_few_times_minutes_apart(shop):
+    app, client, clock = shop()
+    order_id = cod(client).get_json()["data"]["order_id"]
+    resend = f"/api/orders/{order_id}/confirmation-email"
+
+    def sent(order_id=order_id):
+        app.extensions["shop"].emails.send_due(order_id)
+        return [e["status"] for e in stored(app, order_id)["emails"]]
+
+    assert client.post(resend, environ_base=OUTSIDE).status_code == 404  # the order's email is the key
+    assert client.post(f"{resend}?email=mira@example.com", environ_base=OUTSIDE).status_code == 404
+    still_pending = client.post(f"{resend}?email=Ravi@Example.com", environ_base=OUTSIDE)
+    assert still_pending.status_code == 202 and still_pending.get_json()["data"]["queued"] is False
+    assert sent() == ["sent"]
+
+    for attempt in range(3):
+        again = client.post(f"{resend}?email=ravi@example.com", environ_base=OUTSIDE)
+        assert again.status_code == 202 and again.get_json()["data"]["queued"] is True, again.get_json()
+        assert [e["status"] for e in stored(app, order_id)["emails"]] == ["pending"]
+        assert sent() == ["sent"]
+        if attempt < 2:
+            before = stored(app, order_id)
+            clock.now += 599
+            too_soon = client.post(f"{resend}?email=ravi@example.com", environ_base=OUTSIDE)
+            assert too_soon.status_code == 429 and too_soon.get_json()["error"]["code"] == "rate_limited"
+            assert too_soon.headers["Retry-After"] == "1"
+            assert stored(app, order_id) == before  # a refusal changes nothing
+            clock.now += 1
+    spent = client.post(f"{resend}?email=ravi@example.com", environ_base=OUTSIDE)
+    assert spent.status_code == 429 and "call the shop" in spent.get_json()["error"]["message"]
+    order = stored(app, order_id)
+    assert order["cod_confirmation"]["resends"] == 3
+    assert len([e for e in order["events"] if e["event"] == "confirmation_resent"]) == 1
+    assert [e["kind"] for e in order["emails"]] == ["confirm_cod"]  # the same email, sent again
+
+
+def test_no_link_is_resent_once_the_order_no_longer_waits_for_the_customer(shop):
+    app, client, clock = shop()
+    order_id = cod(client).get_json()["data"]["order_id"]
+    app.extensions["shop"].emails.send_due(order_id)
+    assert client.post(link_of(app, order_id)).status_code == 303  # confirmed by the customer
+    answer = client.post(f"/api/orders/{order_id}/confirmation-email?email=ravi@example.com", environ_base=OUTSIDE)
+    assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "not_awaiting_confirmation"
+    expired = cod(client, email="mira@example.com").get_json()["data"]["order_id"]
+    app.extensions["shop"].emails.send_due(expired)
+    clock.now += 25 * 3600
+    answer = client.post(f"/api/orders/{expired}/confirmation-email?email=mira@example.com", environ_base=OUTSIDE)
+    assert answer.status_code == 409

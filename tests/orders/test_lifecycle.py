@@ -16,7 +16,13 @@ def test_stored_values_are_plain_strings():
     """The enums are strs: what is stored (JSON, PostgreSQL) and compared with text is unchanged."""
     assert lifecycle.OrderStatus.CANCEL_REQUESTED == "cancel_requested"
     assert lifecycle.ORDER_STATUSES[:3] == ("awaiting_payment", "awaiting_confirmation", "pending")
-    assert "not_sent" in lifecycle.QIKINK_STATUSES and lifecycle.ACTIONS == ("cancel", "edit", "pay", "confirm")
+    assert "not_sent" in lifecycle.QIKINK_STATUSES and lifecycle.ACTIONS == (
+        "cancel",
+        "edit",
+        "pay",
+        "confirm",
+        "resend_confirmation",
+    )
     assert all(type(value) is str for value in lifecycle.ORDER_STATUSES)
 
 
