@@ -49,6 +49,11 @@ def add_commands(commands) -> None:
     )
     edit.add_argument("order_id")
     edit.add_argument("--from", dest="source", type=Path, required=True, help="the edited order (JSON)")
+    invoices = sub.add_parser(
+        "issue-invoices",
+        help="issue the tax invoices missing from orders Qikink accepted before invoices were issued at the supply",
+    )
+    invoices.add_argument("--dry-run", action="store_true", help="only list the orders that would get one")
     store = commands.add_parser("store", help="the JSON data directory: check, compact, back up")
     sub = store.add_subparsers(dest="store_command", required=True)
     sub.add_parser("check", help="verify the journal and every order in it; exit 1 when something is wrong")
@@ -79,8 +84,10 @@ def run(args) -> int:
             report = store.backup(args.destination.resolve(), config.catalogue_file)
         print(json.dumps(report, indent=2))
         return 0
-    store = open_store(config)
     command = args.orders_command
+    if command == "issue-invoices":
+        return _issue_invoices(config, dry_run=args.dry_run)
+    store = open_store(config)
     if command == "show":
         order = store.get_order(args.order_id)
         if order is None:
@@ -151,4 +158,22 @@ def _edit(store, order_id: str, source: Path) -> int:
 
     store.update_order(order_id, replace)
     print(f"Saved order {order_id}")
+    return 0
+
+
+def _issue_invoices(config: Config, *, dry_run: bool) -> int:
+    """`orders issue-invoices`: the shop's own invoice service (its GST rules and SHOP_* settings)."""
+    from dataclasses import replace
+
+    from .app import create_app
+
+    # Issuing an invoice reads the order and the GST rules only: no payment gateway needed (and the
+    # local Razorpay emulator, the default, runs only inside the server).
+    shop = create_app(replace(config, payments_env="off")).extensions["shop"]
+    if shop.invoices is None or not shop.invoices.issuing:
+        print("This shop issues no invoices: GST rates in the catalogue and the SHOP_* settings are needed")
+        return 1
+    issued = shop.invoices.issue_missing(dry_run=dry_run)
+    verb = "would get" if dry_run else "got"
+    print(json.dumps({"orders": issued, "count": len(issued), "note": f"{len(issued)} orders {verb} an invoice"}))
     return 0

@@ -19,6 +19,7 @@ from ..clock import IST, now_iso
 from ..errors import InvoiceUnavailable
 from ..models import money_json
 from ..orders import lifecycle
+from ..storage import OrderFilter, every_order
 from .charges import stored_charges
 from .credit_note import credit_note_problem, financial_year, issue_credit_note
 from .gst import STATE_CODES, UTGST_TERRITORIES, GstRules, split_halves, split_inclusive
@@ -230,6 +231,37 @@ class InvoiceService:
         document["invoice_number"] = invoice_number(tx.next_number(f"{SEQUENCE}/{year}"), year)
         order["invoice"] = document
         return True
+
+    def issue_missing(self, *, dry_run: bool = False) -> list[str]:
+        """Orders Qikink accepted before invoices were issued at the supply (or while the shop had no
+        SHOP_* settings) get theirs now, oldest first, dated today (the day it is issued; the supply
+        date is the order's). Existing numbers stay as they are. The ids issued (or, with `dry_run`,
+        that would be)."""
+        if not self.issuing:
+            return []
+        due = [
+            order
+            for order in every_order(self.store, OrderFilter(qikink_status=lifecycle.QikinkStatus.SYNCED))
+            if not order.get("invoice")
+            and not lifecycle.is_cancelling(order)
+            and not lifecycle.is_cancelled(order)
+            and isinstance(order.get("shipping_address"), dict)
+        ]
+        due.sort(key=lambda order: order.get("created_at") or "")
+        if dry_run:
+            return [order["order_id"] for order in due]
+        issued = []
+        for order in due:
+            timestamp, drawn = now_iso(self.clock), []
+
+            def issue(stored, tx, timestamp=timestamp, drawn=drawn):
+                drawn.append(self.issue_at_supply(stored, tx, timestamp))
+                return drawn[-1]  # False: nothing written (another process issued it meanwhile)
+
+            self.store.transact_order(order["order_id"], issue)
+            if drawn and drawn[-1]:
+                issued.append(order["order_id"])
+        return issued
 
     def credit_note(self, order_id: str, *, email: str | None = None, admin: bool = False) -> dict:
         """The credit note of a cancelled, invoiced order (404 like the order, 409 when it has none
