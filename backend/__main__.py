@@ -112,6 +112,8 @@ def _serve(args) -> int:
     if app.extensions["shop"].payment_worker is not None:
         app.extensions["shop"].payment_worker.start()
     app.extensions["shop"].upkeep.start()
+    if config.alert_email:
+        app.extensions["shop"].digest.start()
     try:
         _run(app, config, debug=args.debug)
     finally:

@@ -11,6 +11,8 @@ from flask import Flask
 if TYPE_CHECKING:  # the types only: create_app imports the modules themselves when it runs
     from flask_limiter import Limiter
 
+    from .attention.digest import AttentionDigest
+    from .attention.items import Attention
     from .billing.charges import ChargeSettings
     from .billing.invoice import InvoiceService
     from .config import Config
@@ -42,6 +44,8 @@ class Shop:
     payment_worker: PaymentWorker | None = None  # look-ups, expiries, refunds (started by `python -m backend`)
     confirmations: CodConfirmations | None = None  # None when COD_CONFIRMATION=off
     upkeep: OrderUpkeep | None = None  # pending cancels decided, unconfirmed COD orders cancelled
+    attention: Attention | None = None  # what needs a person now (GET /api/attention, the console)
+    digest: AttentionDigest | None = None  # mailed to ALERT_EMAIL (started by `python -m backend`)
     limiter: Limiter | None = None
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
 
@@ -60,9 +64,12 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    from .api import confirm, docs, health, invoices, orders, pages, payments, pincodes, products, qikink
+    from .api import attention, confirm, docs, health, invoices, orders, pages, payments, pincodes, products, qikink
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .api.json_provider import OrjsonProvider
+    from .attention.digest import AttentionDigest
+    from .attention.items import Attention
+    from .attention.thresholds import Thresholds
     from .billing import load_gst_rules
     from .billing.charges import ChargeSettings
     from .billing.invoice import InvoiceService, Seller
@@ -130,6 +137,10 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         # The tax invoice is issued at the supply: in the write that records Qikink's acceptance.
         fulfilment.sender.on_accepted = invoice_service.issue_at_supply
     upkeep = OrderUpkeep(order_service.cancellation, confirmations)
+    attention_list = Attention(store, thresholds=Thresholds.parse(config.attention_hours))
+    digest = AttentionDigest(
+        attention_list, emails.transport, to=config.alert_email, mail_from=config.mail_from, shop_url=config.shop_url
+    )
     shop = Shop(
         config=config,
         store=store,
@@ -142,12 +153,15 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         payment_worker=payment_worker,
         confirmations=confirmations,
         upkeep=upkeep,
+        attention=attention_list,
+        digest=digest,
         cors_origins=cors_origins,
     )
     app.extensions["shop"] = shop
 
     for blueprint in (
         health.bp,
+        attention.bp,
         products.bp,
         pincodes.bp,
         orders.bp,

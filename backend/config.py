@@ -67,6 +67,32 @@ def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _seller(get) -> dict:
+    from .billing.seller_settings import seller_settings
+
+    try:
+        return seller_settings(get)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _alert_email(raw: str | None) -> str:
+    value = (raw or "").strip()
+    if value and not re.fullmatch(r"[^<>@\s,;]+@[^<>@\s,;]+\.[^<>@\s,;]+", value):
+        raise ConfigError(f"ALERT_EMAIL must be one email address, e.g. owner@example.in, not {value!r}")
+    return value
+
+
+def _attention_hours(raw: str | None) -> str:
+    from .attention.thresholds import Thresholds
+
+    try:
+        Thresholds.parse(raw)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return (raw or "").strip()
+
+
 def _public_url(raw: str) -> str:
     """PUBLIC_URL: http(s)://host[:port][/path], as customers reach the shop; empty for the default."""
     value = raw.strip().rstrip("/")
@@ -89,39 +115,6 @@ def _money(name: str, raw: str) -> Decimal:
     if value != value.quantize(Decimal("0.01")):
         raise ConfigError(f"{name} must have at most two decimal places (paise), not {raw!r}")
     return value.quantize(Decimal("0.01"))
-
-
-def _seller(get) -> dict:
-    """SHOP_LEGAL_NAME, SHOP_GSTIN, SHOP_ADDRESS, SHOP_STATE: all four or none (no invoices then)."""
-    from .billing.gst import gstin_problem
-    from .models import state_name
-
-    names = ("SHOP_LEGAL_NAME", "SHOP_GSTIN", "SHOP_ADDRESS", "SHOP_STATE")
-    values = {name: get(name) for name in names}
-    if not any(values.values()):
-        return {}
-    missing = [name for name in names if not values[name]]
-    if missing:
-        raise ConfigError(
-            f"{', '.join(missing)} must be set too: GST invoices need the shop's legal name, "
-            f"GSTIN, address and state (or leave all four empty for no invoices)"
-        )
-    state = state_name(values["SHOP_STATE"])
-    if state is None:
-        raise ConfigError(
-            f"SHOP_STATE must be an Indian state or union territory, by name or two-letter code, "
-            f"not {values['SHOP_STATE']!r}"
-        )
-    gstin = values["SHOP_GSTIN"].upper()
-    problem = gstin_problem(gstin, state)
-    if problem:
-        raise ConfigError(f"SHOP_GSTIN {problem}")
-    return {
-        "seller_legal_name": values["SHOP_LEGAL_NAME"],
-        "seller_gstin": gstin,
-        "seller_address": values["SHOP_ADDRESS"],
-        "seller_state": state,
-    }
 
 
 @dataclass(frozen=True)
@@ -178,6 +171,8 @@ class Config:
     cod_max_order_value: Decimal | None = None  # None: no maximum
     cod_review_above: Decimal | None = None  # None: no COD order waits for an admin
     public_url: str = ""  # empty: http://localhost:<port> (links in emails)
+    alert_email: str = ""  # where the "needs attention" digest goes; empty: no digest
+    attention_hours: str = ""  # ATTENTION_HOURS: thresholds other than the defaults, e.g. "on_hold=12"
 
     smtp_url: str = field(default="", repr=False)  # empty: customer emails are written to the log
     mail_from: str = "Bharat Heritage Prints <orders@localhost>"
@@ -388,5 +383,7 @@ class Config:
             cod_max_order_value=_money("COD_MAX_ORDER_VALUE", cap) if (cap := get("COD_MAX_ORDER_VALUE")) else None,
             cod_review_above=_money("COD_REVIEW_ABOVE", review) if (review := get("COD_REVIEW_ABOVE")) else None,
             public_url=_public_url(get("PUBLIC_URL")),
+            alert_email=_alert_email(get("ALERT_EMAIL")),
+            attention_hours=_attention_hours(get("ATTENTION_HOURS")),
             **_seller(get),
         )

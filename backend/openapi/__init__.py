@@ -51,6 +51,7 @@ def build_document(skus) -> dict:
             {"name": "orders"},
             {"name": "payments", "description": "Prepaid orders are paid through Razorpay before they go to Qikink."},
             {"name": "qikink", "description": "The integration guide's five testing steps."},
+            {"name": "operations", "description": "Running the shop: what needs attention."},
             {"name": "docs"},
         ],
         "paths": paths(),

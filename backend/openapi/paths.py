@@ -3,6 +3,7 @@ qikink_paths.py and docs_paths.py."""
 
 from __future__ import annotations
 
+from .attention_paths import attention_paths
 from .confirm_paths import confirmation_paths
 from .docs_paths import docs_paths
 from .fields import ref
@@ -37,5 +38,6 @@ def paths() -> dict:
         **confirmation_paths(),
         **pincode_paths(),
         **qikink_paths(),
+        **attention_paths(),
         **docs_paths(),
     }

@@ -19,6 +19,7 @@ WORKER_LOCK = 0x42485254_0002
 TOKEN_LOCK = 0x42485254_0003
 BUDGET_LOCK = 0x42485254_0004
 PAYMENTS_LOCK = 0x42485254_0005  # the payment worker's look-ups and expiries
+ATTENTION_LOCK = 0x42485254_0006  # the "needs attention" digest: one machine mails it
 
 
 class LeaderLock:

@@ -341,9 +341,9 @@ class PostgresOrderStore:
     def worker_lock(self, name: str = "qikink"):
         """Held by the one server doing a worker's rounds (`qikink`: sending orders and polling
         Qikink, `payments`: payment look-ups and expiries)."""
-        from .fleet import PAYMENTS_LOCK, WORKER_LOCK, LeaderLock
+        from .fleet import ATTENTION_LOCK, PAYMENTS_LOCK, WORKER_LOCK, LeaderLock
 
-        key = WORKER_LOCK if name == "qikink" else PAYMENTS_LOCK
+        key = {"qikink": WORKER_LOCK, "payments": PAYMENTS_LOCK, "attention": ATTENTION_LOCK}[name]
         return LeaderLock(self.url, connect_timeout=self.pool.kwargs["connect_timeout"], key=key)
 
     def token_store(self, client_id: str, client_secret: str):

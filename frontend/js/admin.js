@@ -1,6 +1,7 @@
 // The admin console at /admin: sign-in, the Qikink connection and "Sync now", the orders (filters,
 // pages, counts per Qikink status) and product price and stock; one order's page is admin-order.js.
 // Customer text only ever goes into the page as text (el() and textContent).
+import { loadAttention } from './admin-attention.js';
 import { createAdminClient } from './admin-client.js';
 import { closeOrder, initOrderPage, openOrder } from './admin-order.js';
 import { byId, facts, notify, qikinkName, statusName, when } from './admin-view.js';
@@ -14,7 +15,7 @@ const CONNECTION_NAMES = { connected: 'Connected', disconnected: 'Not connected'
 const RESULT_NAMES = {
   success: 'Everything went through', partial: 'Partly done: see below', error: 'Qikink could not be reached',
 };
-const SECTIONS = ['qikink', 'orders', 'products'];
+const SECTIONS = ['attention-panel', 'qikink', 'orders', 'products'];
 
 const state = {
   key: sessionStorage.getItem(KEY_STORAGE) || '',
@@ -59,7 +60,7 @@ async function enterConsole() {
     ? 'Signed in with the admin key. This tab forgets it when you close it.'
     : 'The shop has no admin key set, so the console works without signing in, from this computer only.');
   route();
-  await Promise.all([loadConnection(), loadOrders(), loadProducts()]);
+  await Promise.all([loadAttention(state.client, guarded), loadConnection(), loadOrders(), loadProducts()]);
 }
 
 /** An admin call refused: 401 brings back the sign-in form, anything else goes to `show`. */
@@ -166,7 +167,7 @@ async function qikinkAction(work) {
   await guarded(work, (m) => notify('qikink-message', m));
   buttons.forEach((b) => { b.disabled = false; });
   byId('qikink').removeAttribute('aria-busy');
-  await loadConnection();
+  await Promise.all([loadConnection(), loadAttention(state.client, guarded)]);
 }
 
 async function checkConnection() {
@@ -290,6 +291,7 @@ function route() {
   closeOrder();
   if (leaving) {
     loadOrders();
+    loadAttention(state.client, guarded);
     (byId(window.location.hash.slice(1)) || byId('orders')).scrollIntoView();
   }
 }

@@ -91,3 +91,21 @@ def test_the_console_and_an_order_page_have_no_serious_accessibility_violations(
     page.get_by_role("button", name="Save address").click()
     expect(page.get_by_text("Please correct the highlighted details")).to_be_visible()
     assert serious_violations(page) == []
+
+
+def test_needs_attention_leads_the_console_and_links_to_the_order(page, shop_server):
+    email = unique_email("attention")
+    order_id = guide_order(shop_server, email)
+    page.goto("/admin")
+    panel = page.get_by_role("region", name="Needs attention")
+    expect(panel).to_be_visible()
+    expect(panel.get_by_role("status")).to_contain_text(re.compile(r"\d+ orders? needs? you"))
+    item = panel.locator("li").filter(has_text=order_id)
+    expect(item).to_contain_text("The shipping address is one line of text")
+    expect(item).to_contain_text("What to do: Open the order and complete the address")
+    first_panel = page.locator("#workspace > section").first
+    expect(first_panel).to_have_id("attention-panel")  # it leads the console
+    item.get_by_role("link", name="Open the order").click()
+    expect(page.get_by_role("heading", name=f"Order {order_id}")).to_be_visible()
+    expect(panel).to_be_hidden()
+    assert serious_violations(page) == []
