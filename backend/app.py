@@ -63,8 +63,22 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from flask_cors import CORS
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
+    from prometheus_client import CollectorRegistry
 
-    from .api import attention, confirm, docs, health, invoices, orders, pages, payments, pincodes, products, qikink
+    from .api import (
+        attention,
+        confirm,
+        docs,
+        health,
+        invoices,
+        metrics,
+        orders,
+        pages,
+        payments,
+        pincodes,
+        products,
+        qikink,
+    )
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .api.json_provider import OrjsonProvider
     from .attention.digest import AttentionDigest
@@ -79,6 +93,8 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .fulfilment import Fulfilment
     from .fulfilment.off import QikinkOff
     from .hosts import HostCheckedRequest, trusted_hosts
+    from .metrics.collector import ShopCollector
+    from .metrics.requests import measure_requests
     from .orders.service import MAX_OPEN_ORDERS_PER_CLIENT, OrderService
     from .orders.upkeep import OrderUpkeep
     from .qikink import QikinkClient
@@ -158,10 +174,15 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         cors_origins=cors_origins,
     )
     app.extensions["shop"] = shop
+    registry = CollectorRegistry(auto_describe=False)  # per app: tests build many
+    registry.register(ShopCollector(shop))
+    measure_requests(app, registry)
+    app.extensions["metrics_registry"] = registry
 
     for blueprint in (
         health.bp,
         attention.bp,
+        metrics.bp,
         products.bp,
         pincodes.bp,
         orders.bp,

@@ -33,6 +33,7 @@ import uuid
 from ..background import BackgroundThread
 from ..clock import now_iso, timestamp_of
 from ..retry import backoff_delay
+from ..tally import Tally
 from .messages import KINDS, draft
 from .transport import EmailNotSent, LogTransport
 
@@ -109,6 +110,7 @@ class EmailSender(BackgroundThread):
         self.retry_base = retry_base
         self.claim_seconds = claim_seconds
         self.due: dict[str, float] = {}  # order id -> when its next email is due
+        self.tally = Tally()  # emails by kind and outcome (GET /metrics)
         self._lock = threading.Lock()
         self._init_thread()
         self._caught_up_at = None
@@ -195,6 +197,7 @@ class EmailSender(BackgroundThread):
         return None
 
     def _count(self, result: dict, order_id: str, kind: str, failure: EmailNotSent | None, *, claimed: bool) -> None:
+        self.tally.add(kind, "sent" if failure is None else "refused" if failure.permanent else "not_sent")
         if failure is None:
             result["sent"] += 1
             if claimed:  # the log transport has just written the email itself

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from ..clock import now_iso
 from ..customer_email.outbox import NoEmails, queue_email
 from ..fulfilment.events import add_event
+from ..tally import Tally
 from . import records
 from .client import RazorpayError
 
@@ -30,6 +31,7 @@ class Refunds:
         self.emails = emails or NoEmails()
         self.clock = clock
         self.queue: set[str] = set()  # orders of this process with a refund still to send
+        self.tally = Tally()  # refunds by outcome (GET /metrics)
 
     def send(self, order_id: str) -> dict:
         """Send each pending refund of the order exactly once: one that was tried before is
@@ -86,6 +88,9 @@ class Refunds:
             if failed:
                 records.refund_settled(order, refund, records.REFUND_FAILED)
                 add_event(order, "refund_failed", f"Refund refused by Razorpay: {error}", timestamp)
+                self.tally.add("failed")
+            elif error is not None:
+                self.tally.add("not_sent")
             order["updated_at"] = timestamp
             return True
 
@@ -108,9 +113,11 @@ class Refunds:
                 records.refund_settled(order, refund, records.REFUND_PROCESSED)
                 add_event(order, "refunded", f"Refunded {refund['amount'] / 100:.2f} rupees", timestamp)
                 queue_email(order, "refunded", timestamp)
+                self.tally.add("processed")
             elif status == "failed":
                 records.refund_settled(order, refund, records.REFUND_FAILED)
                 add_event(order, "refund_failed", "Razorpay could not refund this payment: an admin must", timestamp)
+                self.tally.add("failed")
             order["updated_at"] = timestamp
             return True
 

@@ -37,6 +37,7 @@ from ..fulfilment.events import add_event
 from ..fulfilment.sync_state import SyncState
 from ..orders import lifecycle
 from ..orders.dispatch import Dispatcher, SendsNothing
+from ..tally import Tally
 from . import records
 from .client import BadRequest, RazorpayError
 from .client import NotFound as NotFoundAtRazorpay
@@ -83,6 +84,7 @@ class PaymentService:
         self.dispatcher = dispatcher or SendsNothing()
         self.emails = emails or NoEmails()
         self.clock = clock
+        self.tally = Tally()  # payments by outcome, webhooks by outcome (GET /metrics)
         self.refunds = Refunds(store, client, emails=self.emails, clock=clock)
         self.webhooks = Webhooks(self)
 
@@ -242,6 +244,7 @@ class PaymentService:
                     return False
                 stored["last_failure"] = payment.get("id")
                 add_event(order, "payment_failed", _failure_words(payment), timestamp)
+                outcome["failed"] = True
                 return True
             if payment.get("status") not in ("captured", "refunded"):
                 return False
@@ -259,6 +262,7 @@ class PaymentService:
                         f"Payment of {amount} paise for {expected} due: not accepted",
                         timestamp,
                     )
+                    outcome["mismatch"] = True
                     log.error(
                         "Order %s: payment %s captured %s paise of %s; an admin must act",
                         order_id,
@@ -289,6 +293,9 @@ class PaymentService:
         order = self.store.transact_order(order_id, apply)
         if order is None:
             return None
+        for name in ("paid", "failed", "mismatch", "refund"):
+            if outcome.get(name):
+                self.tally.add("payment", "refunded_late_or_twice" if name == "refund" else name)
         if outcome.get("paid"):
             log.info("Order %s is paid (%s): queued for Qikink", order_id, payment["id"])
             self.dispatcher.order_changed(order)
@@ -309,8 +316,11 @@ class PaymentService:
     def webhook(self, raw: bytes, signature: str | None, event_id: str | None = None) -> str:
         """A webhook, verified over its raw body (see webhooks.py); what it came to, for the log."""
         if not verify_webhook(self._webhook_secret, raw, signature or ""):
+            self.tally.add("webhook", "bad_signature")
             raise WebhookSignatureInvalid("The webhook's signature does not match")
-        return self.webhooks.receive(raw, event_id)
+        outcome = self.webhooks.receive(raw, event_id)
+        self.tally.add("webhook", "ignored" if outcome in ("ignored", "unknown order", "unknown refund") else "applied")
+        return outcome
 
     # --- look-ups and expiry ----------------------------------------------------------------------
     def look_up(self, order_id: str) -> dict | None:
@@ -350,6 +360,7 @@ class PaymentService:
             return True
 
         order = self.store.transact_order(order_id, apply)
+        self.tally.add("payment", "expired")
         log.info("Order %s expired unpaid", order_id)
         return order
 

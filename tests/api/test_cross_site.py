@@ -22,6 +22,7 @@ OUTSIDE = {"REMOTE_ADDR": "203.0.113.9"}
 ADMIN_KEY = "k" * 32
 ADMIN_ROUTES = {
     ("GET", "/api/attention"),
+    ("GET", "/metrics"),
     ("GET", "/api/orders"),
     ("PATCH", "/api/orders/<order_id>"),
     ("POST", "/api/orders/<order_id>/confirm"),
