@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flask import Flask
+from flask import Flask, request
 
 if TYPE_CHECKING:  # the types only: create_app imports the modules themselves when it runs
     from flask_limiter import Limiter
@@ -89,12 +89,13 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .billing.invoice import InvoiceService, Seller
     from .config import Config
     from .customer_email import EmailSender, transport_from_config
-    from .errors import StartupError, register_error_handlers
+    from .errors import NotFound, StartupError, register_error_handlers
     from .fulfilment import Fulfilment
     from .fulfilment.off import QikinkOff
     from .hosts import HostCheckedRequest, trusted_hosts
     from .metrics.collector import ShopCollector
     from .metrics.requests import measure_requests
+    from .models import is_order_id
     from .orders.service import MAX_OPEN_ORDERS_PER_CLIENT, OrderService
     from .orders.upkeep import OrderUpkeep
     from .qikink import QikinkClient
@@ -195,6 +196,15 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+
+    @app.before_request
+    def one_order_id_pattern():
+        """Every route that takes an order id refuses anything that is not exactly one (a trailing
+        `%0A`, a NUL, 11 digits) with the same 404 as an unknown order, before any view runs."""
+        order_id = (request.view_args or {}).get("order_id")
+        if order_id is not None and not is_order_id(order_id):
+            raise NotFound("No such order")
+
     app.wsgi_app = pages.SecurityHeaders(app.wsgi_app)
 
     CORS(

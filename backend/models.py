@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from .errors import InvalidJson, ValidationError
-from .storage.order_fields import ORDER_ID_RE, SKU_RE  # noqa: F401  (storage needs them too)
+from .storage.order_fields import ORDER_ID_RE, SKU_RE, is_order_id  # noqa: F401  (storage needs them too)
 
 STATES = {
     "AN": "Andaman and Nicobar Islands",
@@ -79,7 +79,12 @@ MOBILE_RE = re.compile(f"^[{MOBILE_FIRST_DIGITS}][0-9]{{{MOBILE_LENGTH - 1}}}$")
 PHONE_PREFIXES = ("+91", "91", "0")  # country code or trunk prefix, dropped when normalising
 PHONE_MARKS = "-()"  # ignored in a phone number, like white space
 IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
-CONTROL_CHARS = r"\x00-\x1f\x7f"  # a regex character-class body: refused in any text field
+# A regex character-class body: refused in any text field. Control characters (C0, DEL, C1) and
+# the invisible format characters that change how text reads without being seen: the bidirectional
+# overrides, embeddings and isolates ("Asha \u202egnp.exe\u202c" shows as "Asha exe.png"), the marks,
+# zero-width space, word joiner, invisible operators, BOM and soft hyphen. Zero-width (non-)joiners
+# U+200C/U+200D stay: Malayalam, Devanagari and other Indian scripts need them in ordinary names.
+CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
 
 # Longest accepted text (after trimming surrounding white space), by field.
@@ -165,8 +170,21 @@ def _text(problems: Problems, field: str, value, *, required=True, max_len=200, 
         return ""
     value = value.strip()
     if _CONTROL_RE.search(value.replace("\n", " ") if multiline else value):
-        problems.add(field, "must not contain control characters")
+        problems.add(
+            field, "must not contain control characters or invisible formatting (such as text-direction marks)"
+        )
     return value
+
+
+def same_email(given, stored: str) -> bool:
+    """Does `given` (what a customer typed, e.g. ?email=) name the order's email? ASCII letters
+    compared without case, nothing else folded: stored emails are ASCII (EMAIL_RE), and Unicode
+    case-folding would let the Kelvin sign (U+212A) stand for "k", or "ſ" for "s", and open
+    someone else's order."""
+    if not isinstance(given, str) or not isinstance(stored, str):
+        return False
+    given = given.strip()
+    return given.isascii() and stored.isascii() and given.lower() == stored.lower()
 
 
 def is_number(value) -> bool:

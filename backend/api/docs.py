@@ -20,7 +20,7 @@ PAGE_DIR = PROJECT_ROOT / "frontend" / "docs"
 PAGE_FILES = ("docs.js", "docs.css")
 # The page runs no inline script or style: everything comes from this server. Swagger UI's
 # stylesheet draws a few icons as data: SVG images, hence img-src (images cannot run scripts).
-PAGE_CSP = "default-src 'self'; img-src 'self' data:"
+PAGE_CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 
 
 def viewer_dir() -> Path:

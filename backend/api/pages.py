@@ -118,7 +118,15 @@ class SecurityHeaders:
                 headers.append(("Vary", f"{vary}, Origin" if vary else "Origin"))
             if "x-content-type-options" not in names:
                 headers.append(("X-Content-Type-Options", "nosniff"))
-            if "content-security-policy" not in names and "content-type" in names:
+            policy = names.get("content-security-policy")
+            if policy is not None and "frame-ancestors" not in policy:
+                # A view's own policy (the docs page's, a payment page's) is never framed either:
+                # a framed docs page let any site click "Execute" on this machine's admin routes.
+                headers[:] = [(n, v) for n, v in headers if n.lower() != "content-security-policy"]
+                headers.append(("Content-Security-Policy", f"{policy}; frame-ancestors 'none'"))
+            if "x-frame-options" not in names:
+                headers.append(("X-Frame-Options", "DENY"))  # browsers that predate frame-ancestors
+            if policy is None and "content-type" in names:
                 # Not on a body-less answer: a 304 revalidating a page would give the browser's
                 # cached copy the JSON policy, which blocks the page's own styles and scripts.
                 mimetype = names["content-type"].split(";", 1)[0].strip().lower()

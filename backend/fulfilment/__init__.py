@@ -17,7 +17,7 @@ import time
 
 from ..clock import iso_utc, timestamp_of
 from ..errors import NotFound, OrderBusy
-from ..models import ORDER_ID_RE
+from ..models import is_order_id
 from ..orders import lifecycle
 from ..qikink import QikinkError
 from ..qikink.mapping import mapping_problem
@@ -191,7 +191,7 @@ class Fulfilment:
 
     def fulfilment_view(self, order_id: str) -> dict:
         """GET /api/qikink/fulfillment/<id>: stored view, refreshed when older than a minute."""
-        order = self.store.get_order(order_id) if ORDER_ID_RE.match(order_id or "") else None
+        order = self.store.get_order(order_id) if is_order_id(order_id) else None
         if order is None:
             raise NotFound(f"No order {order_id}")
         return self.tracker.fulfilment_view(order, enabled=self.enabled)

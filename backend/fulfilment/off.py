@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import NotFound
-from ..models import ORDER_ID_RE
+from ..models import is_order_id
 from ..orders.dispatch import SendsNothing
 from .events import fulfilment_body
 
@@ -37,7 +37,7 @@ class QikinkOff(SendsNothing):
 
     def fulfilment_view(self, order_id: str) -> dict:
         """The stored view of an order; nothing is asked of Qikink."""
-        order = self.store.get_order(order_id) if ORDER_ID_RE.match(order_id or "") else None
+        order = self.store.get_order(order_id) if is_order_id(order_id) else None
         if order is None:
             raise NotFound(f"No order {order_id}")
         return fulfilment_body(order)

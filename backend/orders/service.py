@@ -29,6 +29,7 @@ from ..models import (
     Problems,
     fingerprint,
     money_json,
+    same_email,
     validate_address,
     validate_email,
     validate_items,
@@ -236,14 +237,9 @@ class OrderService:
         if not created:
             stored = order.get("idempotency") or {}
             if stored.get("fingerprint") != request["idempotency"]["fingerprint"]:
+                # Names no order: the key may be another customer's (a guessed or shared key).
                 raise IdempotencyConflict(
-                    details=[
-                        {
-                            "field": "Idempotency-Key",
-                            "message": "used before with another body",
-                            "order_id": order["order_id"],
-                        }
-                    ]
+                    details=[{"field": "Idempotency-Key", "message": "used before with another body"}]
                 )
         return order, created
 
@@ -276,7 +272,7 @@ class OrderService:
         order = self.store.get_order(order_id)
         if order is None:
             raise NotFound(f"No order {order_id}")
-        if not admin and (not email or email.strip().lower() != order["customer_email"].lower()):
+        if not admin and not same_email(email, order["customer_email"]):
             raise NotFound(f"No order {order_id}")
         return order
 

@@ -13,7 +13,7 @@ from .errors import OrderMissing
 from .group_commit import PendingChange, PendingCreate
 from .journal_index import order_meta
 from .journal_transaction import Products, Transaction
-from .order_fields import ORDER_ID_RE, check_order
+from .order_fields import check_order, is_order_id
 
 
 class _Batch:
@@ -111,7 +111,7 @@ class BatchCommit:
     def _change_in_batch(self, state: _Batch, pending: PendingChange) -> dict:
         """The order after `mutate(order, tx)`, written to the batch unless it returned False."""
         order_id = pending.order_id
-        order = state.read(order_id) if ORDER_ID_RE.match(order_id or "") else None
+        order = state.read(order_id) if is_order_id(order_id) else None
         if order is None:
             raise OrderMissing(f"No order {order_id}")
         tx = Transaction(state.stock_of, state.sequences)

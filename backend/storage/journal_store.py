@@ -32,7 +32,7 @@ from .journal_index import JournalIndex
 from .journal_transaction import write_failed as _write_failed
 from .layout_migration import migrate_if_needed
 from .locking import StoreLock
-from .order_fields import ORDER_ID_RE, hash_key
+from .order_fields import hash_key, is_order_id
 from .order_filter import OrderFilter
 
 log = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ class JournalOrderStore(BatchCommit):
         return self._read(index, order_id) if order_id else None
 
     def get_order(self, order_id: str) -> dict | None:
-        if not ORDER_ID_RE.match(order_id or ""):
+        if not is_order_id(order_id):
             return None
         return self._read(self._fresh(), order_id)
 

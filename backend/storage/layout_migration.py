@@ -18,7 +18,7 @@ from .atomic import CorruptFile, dumps, fsync_dir, read_json, write_json
 from .errors import StoreStartupError
 from .journal import encode, price_text
 from .journal_index import order_meta
-from .order_fields import ORDER_ID_RE, check_order, order_number
+from .order_fields import check_order, is_order_id, order_number
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def read_directory_state(source: Path, catalogue: dict) -> dict:
     names = []
     if (source / "orders").is_dir():
         with os.scandir(source / "orders") as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".json") and ORDER_ID_RE.match(e.name[:-5]))
+            names = sorted(e.name for e in entries if e.name.endswith(".json") and is_order_id(e.name[:-5]))
     present = {name[:-5] for name in names}
     stock = {sku: int(state.get("stock", {}).get(sku, product["stock_quantity"])) for sku, product in catalogue.items()}
     for order_id, taken in (state.get("intents") or {}).items():

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from .errors import OrderMissing, ProductMissing, outcomes
-from .order_fields import ORDER_ID_RE, hash_key, order_number
+from .order_fields import hash_key, is_order_id, order_number
 from .order_filter import OrderFilter
 
 
@@ -103,7 +103,7 @@ class MemoryOrderStore:
         return self.get_order(order_id) if order_id else None
 
     def get_order(self, order_id: str) -> dict | None:
-        if not ORDER_ID_RE.match(order_id or ""):
+        if not is_order_id(order_id):
             return None
         order = self._orders.get(order_id)
         return copy.deepcopy(order) if order is not None else None

@@ -6,9 +6,16 @@ from __future__ import annotations
 import hashlib
 import re
 
+# In JSON Schema's (ECMAScript's) syntax for the OpenAPI document; in Python, only ever with
+# fullmatch (`is_order_id`): `$` alone would also match before a final newline ("BHRT-1\n").
 ORDER_ID_RE = re.compile(r"^BHRT-[0-9]{1,10}$")
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 ORDER_REQUIRED_KEYS = ("order_id", "customer_email", "items", "status", "qikink_status", "created_at")
+
+
+def is_order_id(value) -> bool:
+    """Is `value` an order id, exactly (nothing before or after it, not even a newline)?"""
+    return isinstance(value, str) and ORDER_ID_RE.fullmatch(value) is not None
 
 
 def hash_key(key: str) -> str:

@@ -31,7 +31,7 @@ from .errors import (
 )
 from .memory_store import OrderTransaction
 from .migrations import migrate
-from .order_fields import ORDER_ID_RE, hash_key
+from .order_fields import hash_key, is_order_id
 from .order_filter import OrderFilter
 from .postgres_pool import UPSERT_ORDER, open_pool, order_columns, scrub  # transfer.py: order_columns from here
 
@@ -203,7 +203,7 @@ class PostgresOrderStore:
         )
 
     def get_order(self, order_id: str) -> dict | None:
-        if not ORDER_ID_RE.match(order_id or ""):
+        if not is_order_id(order_id):
             return None
 
         def read(conn):
@@ -225,7 +225,7 @@ class PostgresOrderStore:
         """Change one order, its stock returns and its sequence numbers in one transaction; see
         OrderStore.transact_order. A sequence's row stays locked until the commit, so numbers
         are drawn one transaction at a time and a rolled-back one is drawn again: no gaps."""
-        if not ORDER_ID_RE.match(order_id or ""):
+        if not is_order_id(order_id):
             raise OrderMissing(f"No order {order_id}")
 
         def current_number(conn, name: str) -> int:

@@ -1,0 +1,89 @@
+"""Issue 24's table, row by row, against the app: what an outside attack found, each now refused.
+(The rows about sockets and bodies are in tests/robustness; rate limits in test_rate_limits.py.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ADDRESS, order_body
+
+OUTSIDE = {"REMOTE_ADDR": "203.0.113.44"}
+BAD_IDS = ("{id}%0A", "{id}%0D%0A", "{id}%00", "{id}0000000000", "{id}%20", "%0A{id}")
+
+
+def order_id_routes(app):
+    """(method, rule) of every route that takes an order id: a route added later is covered too."""
+    return sorted(
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if "order_id" in rule.arguments
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    )
+
+
+def test_every_route_taking_an_order_id_answers_a_malformed_one_404_never_500(app, client):
+    order_id = client.post("/api/orders", json=order_body()).get_json()["data"]["order_id"]
+    routes = order_id_routes(app)
+    assert len(routes) >= 8
+    before = client.get(f"/api/orders/{order_id}").get_json()["data"]
+    for method, rule in routes:
+        for bad in BAD_IDS:
+            path = rule.replace("<order_id>", bad.format(id=order_id)) + "?email=asha@example.com"
+            answer = client.open(path, method=method, json={"customer_email": "x@example.com"})
+            assert answer.status_code == 404, (method, path, answer.status_code)
+            assert answer.get_json()["error"]["code"] == "not_found"
+    assert client.get(f"/api/orders/{order_id}").get_json()["data"] == before  # nothing changed
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Asha \u202egnp.exe\u202c Verma", "Asha\u2066 Verma", "Ravi\u200bKumar", "\ufeffRavi", "Ravi\u200f", "Ra\u00advi"],
+)
+def test_names_and_address_lines_refuse_invisible_formatting(client, name):
+    for field in ("name", "line1", "line2", "city"):
+        answer = client.post("/api/orders", json=order_body(shipping_address={**ADDRESS, field: name}))
+        assert answer.status_code == 422, (field, answer.get_json())
+        assert answer.get_json()["error"]["details"][0]["field"] == f"shipping_address.{field}"
+    assert client.get("/api/orders").get_json()["pagination"]["total"] == 0
+
+
+def test_indian_scripts_joiners_are_kept(client):
+    malayalam = "അനിൽ\u200dകുമാർ"  # a chillu written with ZWJ
+    answer = client.post("/api/orders", json=order_body(shipping_address={**ADDRESS, "name": malayalam}))
+    assert answer.status_code == 201
+    assert answer.get_json()["data"]["shipping_address"]["name"] == malayalam
+
+
+def test_a_unicode_case_folding_trick_does_not_open_another_customers_order(client):
+    order_id = client.post("/api/orders", json=order_body(customer_email="kate@example.com")).get_json()["data"]
+    order_id = order_id["order_id"]
+    for trick in (
+        "\u212aate@example.com",
+        "kate@example.\u212aom".lower(),
+        "kate@exa\u017fple.com",
+        " kate@example.com\u200b",
+    ):
+        assert (
+            client.get(f"/api/orders/{order_id}", query_string={"email": trick}, environ_base=OUTSIDE).status_code
+            == 404
+        )
+    for same in ("kate@example.com", "KATE@Example.COM", " kate@example.com "):
+        assert (
+            client.get(f"/api/orders/{order_id}", query_string={"email": same}, environ_base=OUTSIDE).status_code == 200
+        )
+
+
+def test_an_idempotency_key_reused_by_another_customer_names_no_order(client):
+    first = client.post("/api/orders", json=order_body(), headers={"Idempotency-Key": "shared-key-1"})
+    order_id = first.get_json()["data"]["order_id"]
+    other = order_body(customer_email="mallory@example.com")
+    answer = client.post("/api/orders", json=other, headers={"Idempotency-Key": "shared-key-1"}, environ_base=OUTSIDE)
+    assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "idempotency_conflict"
+    assert order_id not in answer.get_data(as_text=True) and "asha@example.com" not in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/api/docs", "/", "/admin", "/track.html", "/api/openapi.json", "/api/orders"])
+def test_no_page_or_answer_may_be_framed(client, path):
+    answer = client.get(path)
+    assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"], path
+    assert answer.headers["X-Frame-Options"] == "DENY"
