@@ -11,6 +11,7 @@ from flask import Flask, request
 if TYPE_CHECKING:  # the types only: create_app imports the modules themselves when it runs
     from flask_limiter import Limiter
 
+    from .api.throttle import Throttle
     from .attention.digest import AttentionDigest
     from .attention.items import Attention
     from .billing.charges import ChargeSettings
@@ -47,6 +48,7 @@ class Shop:
     attention: Attention | None = None  # what needs a person now (GET /api/attention, the console)
     digest: AttentionDigest | None = None  # mailed to ALERT_EMAIL (started by `python -m backend`)
     limiter: Limiter | None = None
+    throttle: Throttle | None = None  # customer look-ups and wrong admin keys, per client
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
 
 
@@ -66,11 +68,13 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from prometheus_client import CollectorRegistry
 
     from .api import (
+        access_log,
         attention,
         confirm,
         docs,
         health,
         invoices,
+        is_admin,
         metrics,
         orders,
         pages,
@@ -81,6 +85,8 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     )
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .api.json_provider import OrjsonProvider
+    from .api.proxies import TrustedProxyFix
+    from .api.throttle import CUSTOMER_LOOKUPS, Throttle
     from .attention.digest import AttentionDigest
     from .attention.items import Attention
     from .attention.thresholds import Thresholds
@@ -104,6 +110,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
 
     config = config or Config.from_env()
     app = Flask(__name__)
+    access_log.install(app, enabled=config.access_log)  # first: every later hook and error has the id
     app.json = OrjsonProvider(app)
     app.request_class = HostCheckedRequest
     app.config["TRUSTED_HOSTS"] = trusted_hosts(config)
@@ -172,6 +179,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         upkeep=upkeep,
         attention=attention_list,
         digest=digest,
+        throttle=Throttle(enabled=config.ratelimit_enabled),
         cors_origins=cors_origins,
     )
     app.extensions["shop"] = shop
@@ -204,8 +212,11 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         order_id = (request.view_args or {}).get("order_id")
         if order_id is not None and not is_order_id(order_id):
             raise NotFound("No such order")
+        if request.endpoint in CUSTOMER_LOOKUPS and not is_admin():
+            token = (request.view_args or {}).get("token") or ""
+            shop.throttle.customer_lookup(order_id or token.rpartition(".")[0][:64] or None)
 
-    app.wsgi_app = pages.SecurityHeaders(app.wsgi_app)
+    app.wsgi_app = TrustedProxyFix(pages.SecurityHeaders(app.wsgi_app), config.trusted_proxies)
 
     CORS(
         app,

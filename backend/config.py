@@ -5,9 +5,23 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
+from .settings_checks import (  # noqa: F401  (ConfigError is imported from here everywhere)
+    MONEY_SETTING_MAX,
+    ConfigError,
+    _alert_email,
+    _attention_hours,
+    _bool,
+    _choice,
+    _money,
+    _number,
+    _public_url,
+    _seller,
+    _trusted_proxies,
+    _valid_smtp_url,
+)
 from .storage.urls import mask_database_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -26,97 +40,6 @@ def mask_url_password(url: str) -> str:
     return mask_database_url(url)
 
 
-def _valid_smtp_url(url: str) -> bool:
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises ValueError for a port that is not a number from 0 to 65535)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("smtp", "smtps") and bool(parts.hostname) and parts.path in ("", "/")
-
-
-class ConfigError(ValueError):
-    """A setting is missing or malformed; the message names the variable."""
-
-
-def _bool(name: str, raw: str) -> bool:
-    value = raw.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name} must be true or false, not {raw!r}")
-
-
-def _number(name: str, raw: str, kind=float, minimum=0):
-    try:
-        value = kind(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
-    if value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, not {raw!r}")
-    return value
-
-
-def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
-    value = raw.strip().lower()
-    if value not in choices:
-        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
-    return value
-
-
-def _seller(get) -> dict:
-    from .billing.seller_settings import seller_settings
-
-    try:
-        return seller_settings(get)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
-
-
-def _alert_email(raw: str | None) -> str:
-    value = (raw or "").strip()
-    if value and not re.fullmatch(r"[^<>@\s,;]+@[^<>@\s,;]+\.[^<>@\s,;]+", value):
-        raise ConfigError(f"ALERT_EMAIL must be one email address, e.g. owner@example.in, not {value!r}")
-    return value
-
-
-def _attention_hours(raw: str | None) -> str:
-    from .attention.thresholds import Thresholds
-
-    try:
-        Thresholds.parse(raw)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
-    return (raw or "").strip()
-
-
-def _public_url(raw: str) -> str:
-    """PUBLIC_URL: http(s)://host[:port][/path], as customers reach the shop; empty for the default."""
-    value = raw.strip().rstrip("/")
-    if value and not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~\-/]*)?", value):
-        raise ConfigError(f"PUBLIC_URL must look like https://shop.example.in, not {raw!r}")
-    return value
-
-
-MONEY_SETTING_MAX = Decimal("100000")
-
-
-def _money(name: str, raw: str) -> Decimal:
-    """Rupees exact to the paisa, from 0 to MONEY_SETTING_MAX, as a Decimal (never a float)."""
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ConfigError(f"{name} must be an amount in rupees such as 49 or 49.50, not {raw!r}") from None
-    if not value.is_finite() or not 0 <= value <= MONEY_SETTING_MAX:
-        raise ConfigError(f"{name} must be an amount from 0 to {MONEY_SETTING_MAX} rupees, not {raw!r}")
-    if value != value.quantize(Decimal("0.01")):
-        raise ConfigError(f"{name} must have at most two decimal places (paise), not {raw!r}")
-    return value.quantize(Decimal("0.01"))
-
-
 @dataclass(frozen=True)
 class Config:
     """The backend's settings. Tests build one directly; the server uses `Config.from_env()`."""
@@ -130,6 +53,8 @@ class Config:
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
     allowed_hosts: tuple[str, ...] = ()  # host names answered besides localhost, 127.0.0.1 and [::1]
     ratelimit_enabled: bool = True
+    access_log: bool = False  # ACCESS_LOG: one line a request (on by default in production)
+    trusted_proxies: tuple[str, ...] = ()  # TRUSTED_PROXIES: addresses/networks whose X-Forwarded-* count
     order_rate_limit: str = "30 per minute"
     max_body_bytes: int = 64 * 1024
     lock_timeout: float = 5.0
@@ -324,6 +249,8 @@ class Config:
             admin_api_key=admin_key,
             cors_origins=origins,
             allowed_hosts=allowed_hosts,
+            access_log=_bool("ACCESS_LOG", get("ACCESS_LOG") or ("true" if app_env == "production" else "false")),
+            trusted_proxies=_trusted_proxies(get("TRUSTED_PROXIES")),
             ratelimit_enabled=_bool("RATELIMIT_ENABLED", get("RATELIMIT_ENABLED", "true")),
             order_rate_limit=rate_limit,
             lock_timeout=_number("STORAGE_LOCK_TIMEOUT", get("STORAGE_LOCK_TIMEOUT", "5")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, g, has_request_context, jsonify
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from .storage.errors import OrderMissing, ProductMissing, SoldOut, StoreError, StoreUnavailable
@@ -29,6 +29,8 @@ class ApiError(Exception):
         body = {"status": "error", "error": {"code": self.code, "message": self.message}}
         if self.details is not None:
             body["error"]["details"] = self.details
+        if has_request_context() and g.get("request_id"):
+            body["error"]["request_id"] = g.request_id  # the same id as the access log's line
         response = jsonify(body)
         response.status_code = self.status
         for name, value in self.headers.items():

@@ -4,6 +4,7 @@ domain is rebound to 127.0.0.1 (DNS rebinding) reaches nothing but a JSON 400.""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from flask import Request
 
@@ -16,9 +17,13 @@ _IPV6_LOOPBACK_HOST = re.compile(r"\[::1\](?::([1-9][0-9]{0,4}))?")
 
 
 def answered_hosts(config) -> list[str]:
-    """Every name the server answers to: the loopback names, ALLOWED_HOSTS, and the address in
-    HOST when it is one IPv4 address or name (clients reach the server by it)."""
+    """Every name the server answers to: the loopback names, ALLOWED_HOSTS, PUBLIC_URL's host (the
+    one setting a shop going live sets: its emails' links, its webhook URL and its name agree), and
+    the address in HOST when it is one IPv4 address or name (clients reach the server by it)."""
     names = [*LOOPBACK_NAMES, *config.allowed_hosts]
+    public = urlsplit(config.public_url).hostname if config.public_url else None
+    if public and public not in names:
+        names.append(public)
     if config.host not in EVERY_ADDRESS and ":" not in config.host and config.host not in names:
         names.append(config.host)
     return names

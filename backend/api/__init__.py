@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from ..errors import CrossSiteRequest, Unauthorized, UnsupportedMediaType, ValidationError
 from ..models import BOOLEAN_WORDS, parse_json_body
@@ -62,6 +62,12 @@ def is_admin() -> bool:
     Only the socket's address counts: X-Forwarded-For and Host are ignored on purpose. A `null`
     Origin (a file:// page, or a sandboxed frame of any website) is never admin.
     """
+    if "is_admin" not in g:
+        g.is_admin = _is_admin()  # once a request: a wrong key is counted and logged once
+    return g.is_admin
+
+
+def _is_admin() -> bool:
     if is_null_origin(request.headers.get("Origin")):
         return False
     key = services().config.admin_api_key
@@ -72,7 +78,14 @@ def is_admin() -> bool:
         return True
     header = request.headers.get("Authorization", "")
     provided = header[7:].strip() if header[:7].lower() == "bearer " else request.headers.get("X-Admin-Key", "")
-    return hmac.compare_digest(provided.encode("utf-8", "replace"), key.encode("utf-8"))
+    if not provided:
+        return False  # a customer's request: no key tried
+    throttle = services().throttle
+    throttle.admin_blocked()  # 429 for a client that guessed wrong too often, before comparing
+    if hmac.compare_digest(provided.encode("utf-8", "replace"), key.encode("utf-8")):
+        return True
+    throttle.admin_failed()
+    return False
 
 
 def require_admin() -> None:

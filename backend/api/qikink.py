@@ -1,11 +1,11 @@
 """/api/qikink/*: connection status, authentication, sync, fulfilment tracking."""
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from ..clock import iso_utc, now_iso, utc_now
 from ..errors import QikinkAuthFailed, QikinkFailed, QikinkUnavailable
 from ..qikink import QikinkAuthError, QikinkError
-from . import bool_arg, require_admin, services
+from . import bool_arg, is_admin, require_admin, services
 
 bp = Blueprint("qikink", __name__, url_prefix="/api/qikink")
 
@@ -83,4 +83,7 @@ def sync():
 
 @bp.get("/fulfillment/<order_id>")  # the guide's spelling in the URL; fulfilment everywhere in the code
 def fulfilment(order_id):
+    """Where the order is (courier, AWB, tracking link, timeline): for its customer (`?email=`) or an
+    admin, like every other order route; anyone else gets the same 404 as an unknown order."""
+    services().orders.get(order_id, email=request.args.get("email"), admin=is_admin())
     return services().fulfilment.fulfilment_view(order_id)

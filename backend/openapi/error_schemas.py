@@ -31,6 +31,10 @@ def error_schemas() -> dict:
                     {
                         "code": {"type": "string"},
                         "message": {"type": "string"},
+                        "request_id": {
+                            "type": "string",
+                            "description": "The request's id (X-Request-ID): quote it when asking for help.",
+                        },
                         "details": {
                             "type": "array",
                             "items": {

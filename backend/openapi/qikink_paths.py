@@ -56,17 +56,20 @@ def qikink_paths() -> dict:
                 "operationId": "getFulfilment",
                 "tags": ["qikink"],
                 "summary": "Fulfilment status (step 5)",
-                "description": "Public: it holds no personal data. Refreshed from Qikink when older than a "
-                "minute; `stale: true` when Qikink could not be asked.",
+                "description": "For the order's customer (`?email=`) or an admin, like every order route: "
+                "courier, AWB and tracking link are the customer's business (404 for anyone else, as for an "
+                "unknown order). Refreshed from Qikink when older than a minute; `stale: true` when Qikink "
+                "could not be asked. Look-ups are limited per client and per order (429 with Retry-After).",
+                "security": [{}, *ADMIN],
                 "parameters": [
                     {
                         "name": "email",
                         "in": "query",
                         "schema": {"type": "string"},
-                        "description": "Accepted and not needed (the JS client sends the customer's).",
+                        "description": "The order's customer_email (any case); not needed by an admin.",
                     }
                 ],
-                "responses": {**ok("Fulfilment", "Where the order is.", examples.FULFILMENT), **errors(404)},
+                "responses": {**ok("Fulfilment", "Where the order is.", examples.FULFILMENT), **errors(404, 429)},
             },
         },
     }

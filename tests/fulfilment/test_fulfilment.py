@@ -588,17 +588,21 @@ FULFILMENT_KEYS = {
 }
 
 
-def test_fulfillment_is_public_refreshed_after_a_minute_and_stale_when_qikink_is_down(make_shop, emu):
+def test_fulfillment_is_its_customers_refreshed_after_a_minute_and_stale_when_qikink_is_down(make_shop, emu):
     app = make_shop(emu.url, client=qikink_client(emu.url), admin_api_key=ADMIN_KEY)
     clock = FakeClock(real_time=True)
     fulfilment_of(app).clock = clock
     http = app.test_client()
     data = place(app).json["data"]
-    path = f"/api/qikink/fulfillment/{data['order_id']}"
+    bare = f"/api/qikink/fulfillment/{data['order_id']}"
+    path = f"{bare}?email={data['customer_email']}"
 
     set_status(emu, data["qikink_shipment_id"], "Printed")
     calls = counters(emu)["calls"]
-    first = http.get(path, environ_base=REMOTE)  # public: no admin key, not loopback
+    for anyone in (bare, f"{bare}?email=someone@example.com"):  # courier, AWB, timeline: not for anyone
+        assert_error(http.get(anyone, environ_base=REMOTE), 404, "not_found")
+    assert http.get(bare, headers={"X-Admin-Key": ADMIN_KEY}, environ_base=REMOTE).status_code == 200
+    first = http.get(path, environ_base=REMOTE)  # its customer: the email, from anywhere
     assert first.status_code == 200
     assert FULFILMENT_KEYS <= set(first.json) and "stale" not in first.json
     assert first.json["status"] == "confirmed", "served from what is stored within a minute of the send"
