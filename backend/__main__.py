@@ -129,21 +129,18 @@ def _run(app, config, *, debug: bool) -> None:
     if debug:
         app.run(host=config.host, port=config.port, debug=True, use_reloader=False)
         return
-    from waitress import serve
+    from .serving import make_server
 
     # waitress warns "Task queue depth is N" for every request that waits for a free thread: under
     # load, a log line per request, written on the thread that reads every socket (measured: 7 % of
     # the interpreter's time during a burst of orders). A busy server shows in its response times.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    serve(
-        app,
-        host=config.host,
-        port=config.port,
-        threads=config.threads,
-        ident="bhrt-backend",
-        channel_timeout=30,
-        connection_limit=200,
-    )
+    server = make_server(app, config)
+    server.print_listen("Serving on http://{}:{}")
+    try:
+        server.run()
+    finally:
+        server.task_dispatcher.shutdown()
 
 
 def _db(args) -> int:

@@ -59,6 +59,8 @@ class Config:
     max_body_bytes: int = 64 * 1024
     lock_timeout: float = 5.0
     threads: int = 8
+    max_connections_per_client: int = 32  # MAX_CONNECTIONS_PER_CLIENT (0: no cap), see backend/serving.py
+    header_timeout: float = 15.0  # HEADER_TIMEOUT: seconds for a request's headers
 
     qikink_env: str = "off"
     qikink_client_id: str = ""
@@ -249,6 +251,10 @@ class Config:
             admin_api_key=admin_key,
             cors_origins=origins,
             allowed_hosts=allowed_hosts,
+            max_connections_per_client=_number(
+                "MAX_CONNECTIONS_PER_CLIENT", get("MAX_CONNECTIONS_PER_CLIENT") or "32", int, 0
+            ),
+            header_timeout=_number("HEADER_TIMEOUT", get("HEADER_TIMEOUT") or "15", float, 1),
             access_log=_bool("ACCESS_LOG", get("ACCESS_LOG") or ("true" if app_env == "production" else "false")),
             trusted_proxies=_trusted_proxies(get("TRUSTED_PROXIES")),
             ratelimit_enabled=_bool("RATELIMIT_ENABLED", get("RATELIMIT_ENABLED", "true")),

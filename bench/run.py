@@ -35,6 +35,7 @@ from tests.postgres_server import launch as launch_postgres
 RESULTS = Path(__file__).resolve().parent / "results"
 SERVER_ENV = {
     "RATELIMIT_ENABLED": "false",
+    "MAX_CONNECTIONS_PER_CLIENT": "0",  # a load generator is one client with many connections
     "SYNC_INTERVAL_SECONDS": "15",
     "QIKINK_PUSH_BUDGET_SECONDS": "5",
     "QIKINK_CONNECT_TIMEOUT": "3.05",

@@ -18,6 +18,9 @@ FIGURES: dict = {
     "orders_lost": 0,
     "orders_duplicated": 0,
     "secrets_leaked": None,
+    "greedy_sockets_refused": 0,
+    "slow_sockets_cut_off": 0,
+    "answered_during_attacks": 0,
 }
 
 
@@ -53,4 +56,9 @@ def rows() -> list[tuple[str, str]]:
         ("orders lost", str(f["orders_lost"])),
         ("orders duplicated", str(f["orders_duplicated"])),
         ("secrets leaked", "not scanned" if f["secrets_leaked"] is None else str(f["secrets_leaked"])),
+        (
+            "greedy clients (one address)",
+            f"{f['greedy_sockets_refused']} sockets over the cap refused, {f['slow_sockets_cut_off']} slow-header "
+            f"sockets cut off, {f['answered_during_attacks']} other clients' requests answered meanwhile",
+        ),
     ]

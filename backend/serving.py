@@ -1,0 +1,171 @@
+"""waitress, made to survive one greedy client (with or without a proxy in front).
+
+waitress alone let one client make the server unreachable: 210 idle sockets, or 205 sockets each
+sending a header line every 10 s, held every connection slot (its `connection_limit`) for as long
+as they liked, because its timeout counts only silence; and a 200 MiB body was read to the end
+before the 413 (its `max_request_body_size` is 1 GiB). So:
+
+- **a cap per client address** (`MAX_CONNECTIONS_PER_CLIENT`): a client's connection beyond it is
+  closed at once, before it takes a slot; the proxies in TRUSTED_PROXIES are not capped (every
+  client behind them shares their address; the proxy caps them itself);
+- **a header deadline** (`HEADER_TIMEOUT`): a request whose headers are not complete within that
+  many seconds of its connection (or of its first byte, on a kept-alive connection) is closed,
+  however often bytes trickle in;
+- **the body limit at the socket**: waitress answers 413 from the Content-Length, before the body
+  is read (for a chunked body, as soon as it passes the limit), as JSON like every other error;
+- waitress's own `connection_limit`, `channel_timeout` and a `cleanup_interval` short enough for
+  the deadline to bite.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import time
+
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.server import MultiSocketServer, TcpWSGIServer
+from waitress.task import ErrorTask, ThreadedTaskDispatcher
+
+log = logging.getLogger(__name__)
+
+CONNECTION_LIMIT = 500  # slots for everyone (waitress' default is 100; each idle socket costs ~nothing)
+MAX_CONNECTIONS_PER_CLIENT = 32  # a browser opens 6 per host; a shop behind one NAT, a few browsers
+HEADER_TIMEOUT = 15.0  # seconds for a request's headers (a phone on 2G sends them in well under 1 s)
+CHANNEL_TIMEOUT = 30  # seconds of silence before an idle (kept-alive) connection is closed
+CLEANUP_INTERVAL = 2  # seconds between checks of the deadlines
+
+ERROR_CODES = {400: "bad_request", 413: "payload_too_large", 431: "headers_too_large", 501: "not_implemented"}
+
+
+class JsonErrorTask(ErrorTask):
+    """waitress's own refusals (413 before the body, a malformed request line) in the API's JSON
+    error envelope, like every answer the application gives."""
+
+    def execute(self):
+        error = self.request.error
+        message = {
+            413: f"Request body is too large (at most {self.channel.server.adj.max_request_body_size - 1} bytes)",
+        }.get(error.code, f"{error.reason}: {error.body}")
+        body = json.dumps(
+            {"status": "error", "error": {"code": ERROR_CODES.get(error.code, "bad_request"), "message": message}}
+        ).encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")])
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class GuardedChannel(HTTPChannel):
+    """A connection whose request headers have a deadline (see `waiting_since`)."""
+
+    error_task_class = JsonErrorTask
+
+    def __init__(self, server, sock, addr, adj, map=None):
+        super().__init__(server, sock, addr, adj, map)
+        self.waiting_since: float | None = time.time()  # a new connection owes its first request
+
+    def received(self, data):
+        if data and self.request is None and self.waiting_since is None:
+            self.waiting_since = time.time()  # a new request begins on a kept-alive connection
+        result = super().received(data)
+        if self.request is None or self.request.headers_finished:
+            self.waiting_since = None  # headers in (or the request done): the deadline is met
+        return result
+
+
+class GuardedServer(TcpWSGIServer):
+    channel_class = GuardedChannel
+
+    def __init__(self, *args, per_client: int, header_timeout: float, uncapped=(), **kwargs):
+        self.per_client = per_client
+        self.header_timeout = header_timeout
+        self.uncapped = tuple(ipaddress.ip_network(n) for n in uncapped)
+        self.refused = 0  # connections closed at accept: over the per-client cap
+        self.cut_off = 0  # connections closed at the header deadline
+        super().__init__(*args, **kwargs)
+
+    def handle_accept(self):
+        try:
+            accepted = self.accept()
+            if accepted is None:
+                return
+            conn, addr = accepted
+            self.set_socket_options(conn)
+        except OSError:
+            return
+        addr = self.fix_addr(addr)
+        client = addr[0] if isinstance(addr, tuple) else addr
+        if self.per_client and not self._capless(client) and self._open_from(client) >= self.per_client:
+            self.refused += 1
+            if self.refused % 100 == 1:
+                log.warning(
+                    "Refusing connections from %s: %d open already (the per-client cap)", client, self.per_client
+                )
+            conn.close()
+            return
+        self.channel_class(self, conn, addr, self.adj, map=self._map)
+
+    def _open_from(self, client: str) -> int:
+        return sum(
+            1
+            for channel in list(self.active_channels.values())
+            if isinstance(channel.addr, tuple) and channel.addr[0] == client
+        )
+
+    def _capless(self, client: str) -> bool:
+        try:
+            address = ipaddress.ip_address(client)
+        except ValueError:
+            return False
+        return any(address in network for network in self.uncapped)
+
+    def maintenance(self, now):
+        super().maintenance(now)
+        for channel in list(self.active_channels.values()):
+            since = getattr(channel, "waiting_since", None)
+            if since is not None and now - since > self.header_timeout and not channel.requests:
+                channel.will_close = True
+                self.cut_off += 1
+
+
+def make_server(app, config):
+    """The server for `python -m backend` (waitress with the guards above); `.run()` serves."""
+    adj = Adjustments(
+        host=config.host,
+        port=config.port,
+        threads=config.threads,
+        ident="bhrt-backend",
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=CHANNEL_TIMEOUT,
+        cleanup_interval=CLEANUP_INTERVAL,
+        # The app's own limit, enforced from Content-Length before any of the body is read.
+        max_request_body_size=config.max_body_bytes + 1,
+        # A request line and headers beyond 16 KiB are no browser's or tool's (waitress: 256 KiB).
+        max_request_header_size=16 * 1024,
+    )
+    dispatcher = ThreadedTaskDispatcher()
+    dispatcher.set_thread_count(adj.threads)
+    sockets: dict = {}
+    servers = [
+        GuardedServer(
+            app,
+            sockets,
+            True,
+            None,
+            dispatcher=dispatcher,
+            adj=adj,
+            sockinfo=sockinfo,
+            per_client=config.max_connections_per_client,
+            header_timeout=config.header_timeout,
+            uncapped=config.trusted_proxies,
+        )
+        for sockinfo in adj.listen
+    ]
+    if len(servers) == 1:
+        return servers[0]
+    listening = [(s.effective_host, s.effective_port) for s in servers]
+    return MultiSocketServer(sockets, adj, listening, dispatcher, servers[-1].log_info)

@@ -1,0 +1,98 @@
+"""One greedy client cannot make the server unreachable: against the real server (waitress with
+backend/serving.py's guards) on 127.0.0.1. The attacker connects from 127.0.0.2 (another loopback
+address), the customer from 127.0.0.1. Bounded: at most 250 sockets, each wait capped."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+import requests
+
+from tests.conftest import make_data_dir
+from tests.robustness import figures
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ATTACKER = "127.0.0.2"
+CAP = 8
+
+
+def connect_from(address: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.settimeout(10)
+    sock.bind((address, 0))
+    sock.connect(("127.0.0.1", port))
+    return sock
+
+
+def closed_by_server(sock: socket.socket, timeout: float) -> bool:
+    """Whether the server closes `sock` within `timeout` seconds (EOF or reset)."""
+    sock.settimeout(timeout)
+    try:
+        return sock.recv(1024) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def customer_is_answered(server) -> bool:
+    answer = requests.get(f"http://127.0.0.1:{server.port}/api/products", timeout=10)
+    figures.add("answered_during_attacks")
+    return answer.status_code == 200
+
+
+@pytest.fixture
+def server(tmp_path, start_server):
+    return start_server(make_data_dir(tmp_path / "data"), MAX_CONNECTIONS_PER_CLIENT=CAP, HEADER_TIMEOUT=2)
+
+
+def test_250_idle_sockets_from_one_client_hold_only_its_cap(server):
+    sockets = []
+    try:
+        for _ in range(250):
+            sockets.append(connect_from(ATTACKER, server.port))
+        assert customer_is_answered(server)
+        refused = [s for s in sockets[CAP:] if closed_by_server(s, 5)]
+        assert len(refused) == 250 - CAP  # each one over the cap was closed at once
+        figures.add("greedy_sockets_refused", len(refused))
+        assert customer_is_answered(server)
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_sockets_trickling_header_lines_are_cut_off_at_the_header_deadline(server):
+    sockets = [connect_from(ATTACKER, server.port) for _ in range(CAP)]
+    try:
+        for sock in sockets:
+            sock.sendall(b"GET /api/products HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        deadline = time.monotonic() + 30  # HEADER_TIMEOUT is 2 s: every socket is closed well before
+        open_ = list(sockets)
+        while open_ and time.monotonic() < deadline:
+            for sock in list(open_):
+                try:
+                    sock.sendall(b"X-Slow: 1\r\n")  # a header line every half second: never silent
+                except OSError:
+                    open_.remove(sock)
+            time.sleep(0.5)
+            assert customer_is_answered(server)
+        assert open_ == []
+        figures.add("slow_sockets_cut_off", len(sockets))
+        replacement = connect_from(ATTACKER, server.port)  # their slots are free again
+        replacement.sendall(b"GET /api/products HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        assert replacement.recv(64).startswith(b"HTTP/1.1 200")
+        replacement.close()
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_a_connection_that_never_sends_a_request_is_closed_at_the_deadline(server):
+    silent = connect_from(ATTACKER, server.port)
+    try:
+        assert closed_by_server(silent, 30)
+    finally:
+        silent.close()
