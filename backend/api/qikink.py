@@ -1,10 +1,12 @@
 """/api/qikink/*: connection status, authentication, sync, fulfilment tracking."""
 
+import math
+
 from flask import Blueprint, request
 
 from ..clock import iso_utc, now_iso, utc_now
-from ..errors import QikinkAuthFailed, QikinkFailed, QikinkUnavailable
-from ..qikink import QikinkAuthError, QikinkError
+from ..errors import QikinkAuthFailed, QikinkFailed, QikinkUnavailable, TooSoon
+from ..qikink import QikinkAuthError, QikinkError, QikinkRateLimited
 from . import bool_arg, is_admin, require_admin, services
 
 bp = Blueprint("qikink", __name__, url_prefix="/api/qikink")
@@ -28,7 +30,12 @@ def authenticate():
     force = bool_arg("force")
     fulfilment = _fulfilment()
     try:
-        info = fulfilment.authenticate(force=force)
+        # A request thread never waits for Qikink's call budget (30 calls a minute, shared with the
+        # sending of orders): 429 with Retry-After instead, at once.
+        info = fulfilment.authenticate(force=force, wait=False)
+    except QikinkRateLimited as exc:
+        wait = max(1, math.ceil(exc.retry_after or 1))
+        raise TooSoon(f"{exc.message}: try again in {wait} s", retry_after=wait) from None
     except QikinkAuthError as exc:
         raise QikinkAuthFailed(f"Qikink refused the credentials: {exc.qikink_message or exc.message}") from None
     except QikinkError as exc:

@@ -97,8 +97,8 @@ class Fulfilment:
     def connection_state(self) -> str:
         return self.health.connection_state()
 
-    def authenticate(self, force: bool = False):
-        return self.health.authenticate(force=force)
+    def authenticate(self, force: bool = False, *, wait: bool = True):
+        return self.health.authenticate(force=force, wait=wait)
 
     def probe(self, timeout: float = 3.0) -> tuple[bool, str]:
         return self.health.probe(timeout)

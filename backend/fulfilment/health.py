@@ -8,6 +8,8 @@ import time
 from ..qikink import QikinkError, QikinkRateLimited
 from .circuit_breaker import CircuitBreaker
 
+FORCED_MINT_SECONDS = 60.0
+
 
 class QikinkHealth:
     """Connection state from the last contact with Qikink, without calling it for every question."""
@@ -19,6 +21,7 @@ class QikinkHealth:
         self.breaker = breaker or CircuitBreaker(threshold=3, cooldown=config.qikink_breaker_cooldown_seconds)
         self.last_check: float | None = None
         self.last_error: str | None = None
+        self.forced_at: float | None = None  # when this process last minted a token on request
 
     def note(self, error: Exception | None) -> None:
         """Record the outcome of a call: a success closes the breaker, transient failures open it."""
@@ -38,15 +41,34 @@ class QikinkHealth:
             return "disconnected"
         return "connected" if self.last_check is not None or self.client.has_valid_token() else "disconnected"
 
-    def authenticate(self, force: bool = False):
-        """Check the credentials (mint only if no valid token is cached, unless forced)."""
+    def authenticate(self, force: bool = False, *, wait: bool = True):
+        """Check the credentials (mint only if no valid token is cached, unless forced). A forced
+        mint logs every other process out and spends one of Qikink's 30 calls a minute: at most one
+        a FORCED_MINT_SECONDS (QikinkRateLimited with the wait, before any call)."""
+        if force:
+            left = self.forced_mint_wait()
+            if left:
+                raise QikinkRateLimited(
+                    f"A new Qikink token was minted {FORCED_MINT_SECONDS - left:.0f} s ago (each one logs out "
+                    "every other process)",
+                    retry_after=left,
+                )
+            self.forced_at = self.clock()
         try:
-            info = self.client.authenticate(force=force)
+            info = self.client.authenticate(force=force, wait=wait)
         except QikinkError as exc:
+            if force and isinstance(exc, QikinkRateLimited):
+                self.forced_at = None  # no call was made: the admin may try again once the budget frees
             self.note(exc)
             raise
         self.note(None)
         return info
+
+    def forced_mint_wait(self) -> float:
+        """Seconds until a forced mint is allowed again (0: now)."""
+        if self.forced_at is None:
+            return 0.0
+        return max(0.0, self.forced_at + FORCED_MINT_SECONDS - self.clock())
 
     def probe(self, timeout: float = 3.0) -> tuple[bool, str]:
         """Authenticate (minting only if no valid token is cached) in a thread, waiting at most
@@ -55,7 +77,7 @@ class QikinkHealth:
 
         def attempt():
             try:
-                self.authenticate()
+                self.authenticate(wait=False)  # never queued behind the call budget
                 outcome["ok"] = True
             except QikinkError as exc:
                 outcome["error"] = exc.message

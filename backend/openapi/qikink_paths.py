@@ -27,11 +27,15 @@ def qikink_paths() -> dict:
                 "operationId": "authenticate",
                 "tags": ["qikink"],
                 "summary": "Check the credentials (step 2, admin)",
+                "description": "Mints a token only when none is valid, unless `force`. A forced mint logs out "
+                "every other process and spends one of Qikink's 30 calls a minute: at most one a minute "
+                "(429 `rate_limited` with Retry-After, no call made). The request never waits for the call "
+                "budget: when it is spent, 429 with Retry-After at once.",
                 "security": ADMIN,
                 "parameters": [param("force", "query", "Mint a new token even when one is valid.", "yes_no")],
                 "responses": {
                     **ok("Authenticated", "Qikink accepted the credentials.", examples.AUTHENTICATED),
-                    **errors(401, 422, 502, only={503: ["qikink_unavailable"]}),
+                    **errors(401, 422, 429, 502, only={503: ["qikink_unavailable"]}),
                 },
             }
         },

@@ -183,9 +183,10 @@ class QikinkClient(RequestFunnel):
 
     # --- tokens -----------------------------------------------------------------------------
 
-    def authenticate(self, force: bool = False) -> TokenInfo:
-        """A valid token; mints one only if none is cached (or if `force`)."""
-        return self._tokens.get(self._mint, force=force)
+    def authenticate(self, force: bool = False, *, wait: bool = True) -> TokenInfo:
+        """A valid token; mints one only if none is cached (or if `force`). With `wait` False, a
+        mint the call budget has no room for raises QikinkRateLimited at once (a request thread)."""
+        return self._tokens.get(lambda: self._mint(wait=wait), force=force)
 
     @property
     def token_valid_until(self) -> datetime | None:

@@ -22,6 +22,7 @@ from backend.fulfilment import Fulfilment
 from backend.fulfilment.circuit_breaker import CircuitBreaker
 from backend.orders.service import OrderService
 from backend.qikink import QikinkClient, QikinkConfig
+from backend.qikink.budget import CallBudget
 from backend.qikink.mapping import to_qikink_order
 from backend.storage import JournalOrderStore, load_catalogue
 from qikink_emulator import EmulatorServer
@@ -819,3 +820,39 @@ def test_an_order_qikink_does_not_know_is_not_a_disconnection(shop, emu):
     calls = counters(emu)["calls"]
     assert fulfilment.run_pass()["refreshed"] == 0  # polled just now: not again before the interval
     assert counters(emu)["calls"] == calls
+
+
+def test_a_forced_mint_at_most_once_a_minute_and_never_a_wait_for_the_budget(make_shop, emu):
+    """An admin pressing "authenticate" again and again: the first forced mint goes, the next within
+    the minute is refused at once (429, Retry-After, no call to Qikink); with the budget spent,
+    even an unforced one answers at once instead of holding the request thread."""
+    client = qikink_client(emu.url)
+    client.budget = CallBudget(30)  # Qikink's 30 calls a minute, in this process
+    app = make_shop(emu.url, client=client)
+    fulfilment = fulfilment_of(app)
+    clock = FakeClock()
+    fulfilment.health.clock = clock
+    http = app.test_client()
+    assert http.post("/api/qikink/authenticate?force=true").status_code == 200
+    minted = counters(emu)["tokens_minted"]
+    for _ in range(5):
+        again = http.post("/api/qikink/authenticate?force=true")
+        assert again.status_code == 429 and again.get_json()["error"]["code"] == "rate_limited"
+        assert 1 <= int(again.headers["Retry-After"]) <= 60
+    assert counters(emu)["tokens_minted"] == minted  # refused before any call
+    clock.advance(61)
+    assert http.post("/api/qikink/authenticate?force=true").status_code == 200
+
+    budget = fulfilment.client.budget
+    slept = []
+    budget._sleep = slept.append  # a wait would show here instead of holding the test
+    for _ in range(31):  # spend what a token may take this minute (bounded: 30 is the most)
+        if budget.try_take("token"):
+            break
+    fulfilment.client._tokens.invalidate(fulfilment.client._tokens.peek().token)
+    clock.advance(61)
+    busy = http.post("/api/qikink/authenticate?force=true")
+    assert busy.status_code == 429 and "budget" in busy.get_json()["error"]["message"]
+    assert int(busy.headers["Retry-After"]) >= 1 and slept == []
+    assert http.post("/api/qikink/authenticate").status_code == 429 and slept == []
+    assert http.get("/api/qikink/status").status_code == 200 and slept == []
