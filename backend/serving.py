@@ -146,6 +146,9 @@ def make_server(app, config):
         max_request_body_size=config.max_body_bytes + 1,
         # A request line and headers beyond 16 KiB are no browser's or tool's (waitress: 256 KiB).
         max_request_header_size=16 * 1024,
+        # X-Forwarded-* are judged by the app (backend/api/proxies.py: TRUSTED_PROXIES, networks
+        # allowed), which drops them from anyone else; waitress would drop them from everyone.
+        clear_untrusted_proxy_headers=False,
     )
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adj.threads)

@@ -1,7 +1,8 @@
 """TRUSTED_PROXIES: behind a reverse proxy (Caddy, see deploy/), every connection comes from the
 proxy, so the client's address and scheme are the proxy's X-Forwarded-For and -Proto. Those
 headers are believed only when the connection comes from a listed proxy: werkzeug's ProxyFix
-alone believes whoever sends them, and anyone can send them."""
+alone believes whoever sends them, and anyone can send them. (waitress's own handling, which
+clears them all and trusts one address, is off: backend/serving.py leaves it to this.)"""
 
 from __future__ import annotations
 
@@ -29,4 +30,6 @@ class TrustedProxyFix:
     def __call__(self, environ, start_response):
         if self.networks and self.trusted(environ.get("REMOTE_ADDR", "")):
             return self.fixed(environ, start_response)
+        for name in [k for k in environ if k.startswith("HTTP_X_FORWARDED_") or k == "HTTP_FORWARDED"]:
+            del environ[name]  # from anyone else, nothing downstream may read them
         return self.app(environ, start_response)
