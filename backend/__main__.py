@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
-from . import store_cli
+from . import logs, store_cli
 from .config import Config, ConfigError
 from .errors import StartupError
 from .storage.errors import StoreStartupError
@@ -95,6 +96,7 @@ def _serve(args) -> int:
     from .banner import print_banner
 
     config = Config.from_env()
+    logs.configure(config.log_format)  # now that .env is read too
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     config = config.with_overrides(**overrides)
     emulator, emulator_url = None, None
@@ -214,7 +216,7 @@ def main(argv=None) -> int:
     openapi.add_argument("--output", "-o", help="write it to this file (UTF-8) instead of printing it")
     store_cli.add_commands(commands)
     args, rest = parser.parse_known_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure("json" if os.environ.get("LOG_FORMAT", "").lower() == "json" else "text")
     try:
         if args.command == "emulator":
             from qikink_emulator.__main__ import main as emulator_main

@@ -53,6 +53,7 @@ class Config:
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
     allowed_hosts: tuple[str, ...] = ()  # host names answered besides localhost, 127.0.0.1 and [::1]
     ratelimit_enabled: bool = True
+    log_format: str = "text"  # LOG_FORMAT: text, or json (one object a line)
     access_log: bool = False  # ACCESS_LOG: one line a request (on by default in production)
     trusted_proxies: tuple[str, ...] = ()  # TRUSTED_PROXIES: addresses/networks whose X-Forwarded-* count
     order_rate_limit: str = "30 per minute"
@@ -255,6 +256,7 @@ class Config:
                 "MAX_CONNECTIONS_PER_CLIENT", get("MAX_CONNECTIONS_PER_CLIENT") or "32", int, 0
             ),
             header_timeout=_number("HEADER_TIMEOUT", get("HEADER_TIMEOUT") or "15", float, 1),
+            log_format=_choice("LOG_FORMAT", (get("LOG_FORMAT") or "text").lower(), ("text", "json")),
             access_log=_bool("ACCESS_LOG", get("ACCESS_LOG") or ("true" if app_env == "production" else "false")),
             trusted_proxies=_trusted_proxies(get("TRUSTED_PROXIES")),
             ratelimit_enabled=_bool("RATELIMIT_ENABLED", get("RATELIMIT_ENABLED", "true")),
