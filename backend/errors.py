@@ -95,6 +95,10 @@ class IdempotencyConflict(ApiError):
     status, code, message = 409, "idempotency_conflict", "Idempotency-Key was already used with a different body"
 
 
+class EmailNotFailed(ApiError):
+    status, code, message = 409, "email_not_failed", "This email has not failed"
+
+
 class NotAwaitingConfirmation(ApiError):
     status, code, message = 409, "not_awaiting_confirmation", "Only an order awaiting confirmation can be confirmed"
 

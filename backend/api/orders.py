@@ -2,7 +2,7 @@
 
 from flask import Blueprint, request
 
-from ..errors import ValidationError
+from ..errors import EmailNotFailed, ValidationError
 from ..fulfilment.events import CANCEL_IN_DASHBOARD
 from ..orders.answers import admin_order, public_order
 from ..orders.lifecycle import ORDER_STATUSES, PAYMENT_STATUSES, QIKINK_STATUSES, OrderStatus
@@ -86,3 +86,16 @@ def _answer(order: dict, *, admin: bool, summary: bool = False) -> dict:
     if admin and not summary:
         return admin_order(order, invoicing=invoicing)
     return public_order(order, admin=admin, invoicing=invoicing)
+
+
+@bp.post("/<order_id>/emails/<kind>/resend")
+def resend_email(order_id, kind):
+    """Staff: an email given up (failed) sent again, e.g. after correcting the customer's address."""
+    require_admin()
+    emails = services().emails
+    order = services().orders.get(order_id, admin=True)
+    if not any(e.get("kind") == kind and e.get("status") == "failed" for e in order.get("emails") or []):
+        raise EmailNotFailed(f"Order {order_id} has no {kind!r} email that failed: nothing to send again")
+    order = emails.resend(order_id, kind)
+    answer = admin_order(order, invoicing=services().orders.invoicing)
+    return {"status": "success", "message": f"The {kind} email is being sent again", "data": answer}, 202

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import parseaddr
+from urllib.parse import quote, urlencode
 
 SHOP_NAME = "Bharat Heritage Prints"
 IST = timezone(timedelta(hours=5, minutes=30))
@@ -39,8 +40,34 @@ def _item_lines(order: dict) -> list[str]:
     ]
 
 
-def _content(order: dict, kind: str, shop_url: str) -> tuple[str, list[str], list[tuple[str, str]], tuple | None]:
-    """(subject, paragraphs, facts as (term, value), a link as (words, address)) of one email."""
+def _total_facts(order: dict) -> list[tuple[str, str]]:
+    """The total, explained: items, shipping and the COD fee when the order has them."""
+    facts = []
+    shipping, cod_fee = order.get("shipping") or 0, order.get("cod_fee") or 0
+    if shipping or cod_fee:
+        facts.append(("Items", _rupees(order.get("subtotal", order["total"]))))
+        if shipping:
+            facts.append(("Shipping", _rupees(shipping)))
+        if cod_fee:
+            facts.append(("Cash on delivery fee", _rupees(cod_fee)))
+    facts.append(("Total", f"{_rupees(order['total'])} (inclusive of all taxes)"))
+    return facts
+
+
+def _tracking_link(order: dict, shop_url: str) -> tuple[str, str]:
+    return ("Follow your order", f"{shop_url}/track.html?order={quote(order['order_id'])}")
+
+
+def _invoice_link(order: dict, shop_url: str) -> tuple[str, str] | None:
+    """The tax invoice, once issued (at the supply): the customer's own email opens it."""
+    if not order.get("invoice"):
+        return None
+    query = urlencode({"email": order["customer_email"]})
+    return ("Your tax invoice", f"{shop_url}/api/orders/{quote(order['order_id'])}/invoice?{query}")
+
+
+def _content(order: dict, kind: str, shop_url: str) -> tuple[str, list[str], list[tuple[str, str]], tuple]:
+    """(subject, paragraphs, facts as (term, value), links as (words, address) or None) of one email."""
     order_id = order["order_id"]
     if kind == "confirm_cod":
         confirmation = order.get("cod_confirmation") or {}
@@ -56,11 +83,11 @@ def _content(order: dict, kind: str, shop_url: str) -> tuple[str, list[str], lis
             [
                 ("Order", order_id),
                 *(("Item", line) for line in _item_lines(order)),
-                ("Total", _rupees(order["total"])),
+                *_total_facts(order),
                 ("Payment", "Cash on delivery (pay the courier)"),
                 ("Delivering to", ", ".join(_address_lines(order["shipping_address"]))),
             ],
-            ("Confirm your order", f"{shop_url}/confirm/{order_id}.{token}") if token else None,
+            (("Confirm your order", f"{shop_url}/confirm/{order_id}.{token}") if token else None,),
         )
     if kind == "confirmation":
         return (
@@ -72,11 +99,11 @@ def _content(order: dict, kind: str, shop_url: str) -> tuple[str, list[str], lis
             [
                 ("Order", order_id),
                 *(("Item", line) for line in _item_lines(order)),
-                ("Total", _rupees(order["total"])),
+                *_total_facts(order),
                 ("Payment", _payment_words(order)),
                 ("Delivering to", ", ".join(_address_lines(order["shipping_address"]))),
             ],
-            None,
+            (_tracking_link(order, shop_url), _invoice_link(order, shop_url)),
         )
     if kind == "shipped":
         return (
@@ -88,7 +115,11 @@ def _content(order: dict, kind: str, shop_url: str) -> tuple[str, list[str], lis
                 ("AWB number", order.get("tracking_id") or "to follow"),
                 *(("Item", line) for line in _item_lines(order)),
             ],
-            ("Track your parcel", order["tracking_url"]) if order.get("tracking_url") else None,
+            (
+                ("Track your parcel", order["tracking_url"]) if order.get("tracking_url") else None,
+                _tracking_link(order, shop_url),
+                _invoice_link(order, shop_url),
+            ),
         )
     if kind == "cancelled":
         unconfirmed = (order.get("cod_confirmation") or {}).get("expired")
@@ -102,7 +133,7 @@ def _content(order: dict, kind: str, shop_url: str) -> tuple[str, list[str], lis
                 "amount is refunded to you."
             ],
             [("Order", order_id), *(("Item", line) for line in _item_lines(order))],
-            None,
+            (),
         )
     if kind == "refunded":
         refunds = order.get("refunds") or []
@@ -114,7 +145,7 @@ def _content(order: dict, kind: str, shop_url: str) -> tuple[str, list[str], lis
                 "within 5 to 7 working days."
             ],
             [("Order", order_id), ("Refunded", _rupees(amount))],
-            None,
+            (),
         )
     raise ValueError(f"no email of kind {kind!r}")
 
@@ -149,14 +180,14 @@ class Draft:
     greeting: str
     paragraphs: tuple[str, ...]
     facts: tuple[tuple[str, object], ...]
-    link: tuple[str, str] | None  # (words, address)
+    links: tuple[tuple[str, str], ...]  # (words, address) each
 
     @property
     def text(self) -> str:
         lines = [f"Hello {self.greeting},", "", *self.paragraphs, ""]
         lines += [f"{term}: {value}" for term, value in self.facts]
-        if self.link:
-            lines += ["", f"{self.link[0]}: {self.link[1]}"]
+        if self.links:
+            lines += ["", *(f"{words}: {address}" for words, address in self.links)]
         return "\n".join([*lines, "", SHOP_NAME]) + "\n"
 
     @property
@@ -165,7 +196,7 @@ class Draft:
         rows = "".join(
             f'<tr><th align="left">{esc(term)}</th><td>{esc(str(value))}</td></tr>' for term, value in self.facts
         )
-        link = f'<p><a href="{esc(self.link[1], quote=True)}">{esc(self.link[0])}</a></p>' if self.link else ""
+        link = "".join(f'<p><a href="{esc(address, quote=True)}">{esc(words)}</a></p>' for words, address in self.links)
         return (
             f'<!doctype html><html><body style="font-family:sans-serif"><p>Hello {esc(self.greeting)},</p>'
             + "".join(f"<p>{esc(p)}</p>" for p in self.paragraphs)
@@ -192,7 +223,7 @@ def draft(order: dict, kind: str, *, mail_from: str, shop_url: str = "http://loc
     """The email of `kind` for `order` (links to the shop at `shop_url`, PUBLIC_URL). Its Message-ID
     is the same every time it is written, so a copy sent again after a crash can be recognised as
     the same message."""
-    subject, paragraphs, facts, link = _content(order, kind, shop_url)
+    subject, paragraphs, facts, links = _content(order, kind, shop_url)
     return Draft(
         subject=subject,
         mail_from=mail_from,
@@ -201,7 +232,7 @@ def draft(order: dict, kind: str, *, mail_from: str, shop_url: str = "http://loc
         greeting=_greeting(order),
         paragraphs=tuple(paragraphs),
         facts=tuple(facts),
-        link=link,
+        links=tuple(link for link in links if link),
     )
 
 

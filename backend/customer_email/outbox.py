@@ -74,7 +74,10 @@ def due_at(order: dict) -> float | None:
 def public_emails(order: dict) -> list[dict]:
     """The outbox as staff see it."""
     return [
-        {key: e.get(key) for key in ("kind", "status", "queued_at", "sent_at", "failed_at", "attempts", "last_error")}
+        {
+            key: e.get(key)
+            for key in ("kind", "status", "via", "queued_at", "sent_at", "failed_at", "attempts", "last_error")
+        }
         for e in order.get("emails") or []
     ]
 
@@ -111,6 +114,7 @@ class EmailSender(BackgroundThread):
         self.claim_seconds = claim_seconds
         self.due: dict[str, float] = {}  # order id -> when its next email is due
         self.tally = Tally()  # emails by kind and outcome (GET /metrics)
+        self.via = "log" if isinstance(self.transport, LogTransport) else "smtp"
         self._lock = threading.Lock()
         self._init_thread()
         self._caught_up_at = None
@@ -123,6 +127,25 @@ class EmailSender(BackgroundThread):
         """Take in an order just written (after its commit); wakes the thread when an email is due."""
         self._last_order_write = time.monotonic()
         self._note(order)
+
+    def resend(self, order_id: str, kind: str) -> dict | None:
+        """Staff: send an email that was given up (`failed`) again, e.g. after the customer's address
+        was corrected: pending again, tried from the first attempt. None: no order; the order as it
+        is when there is no such failed email (nothing changes)."""
+
+        def again(order):
+            email = _find(order, kind)
+            if email is None or email.get("status") != "failed":
+                return False
+            email.update(status="pending", attempts=0, queued_at=now_iso(self.clock), resent=True)
+            email.pop("failed_at", None)
+            email.pop("next_attempt_at", None)
+            return True
+
+        order = self.store.update_order(order_id, again)
+        if order is not None:
+            self.note(order)
+        return order
 
     def _note(self, order: dict) -> None:
         at = due_at(order)
@@ -173,7 +196,8 @@ class EmailSender(BackgroundThread):
             email.pop("claimed_until", None)
             email["attempts"] = email.get("attempts", 0) + 1
             if failure is None:
-                email.update(status="sent", sent_at=timestamp, last_error=None)
+                # "log": no SMTP_URL, so the email was only written to the server's log.
+                email.update(status="sent", sent_at=timestamp, last_error=None, via=self.via)
                 email.pop("next_attempt_at", None)
             elif failure.permanent or self.clock() - timestamp_of(email["queued_at"]) >= GIVE_UP_SECONDS:
                 why = "refused for good" if failure.permanent else f"given up after {email['attempts']} attempts"

@@ -3,6 +3,7 @@ customer's `/confirm/<token>` page is a page, not part of the API)."""
 
 from __future__ import annotations
 
+from ..customer_email.messages import KINDS
 from .operations import ADMIN, JSON, errors, ok, order_id_param
 from .order_paths import CUSTOMER_EMAIL
 
@@ -23,6 +24,26 @@ def confirmation_paths() -> dict:
                 "responses": {
                     **ok("OrderAnswer", "The order as it now is."),
                     **errors(401, 404, only={409: ["not_awaiting_confirmation"]}),
+                },
+            },
+        },
+        "/api/orders/{order_id}/emails/{kind}/resend": {
+            "parameters": [
+                order_id_param(),
+                {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": list(KINDS)}},
+            ],
+            "post": {
+                "operationId": "resendEmail",
+                "tags": ["orders"],
+                "summary": "Send a failed customer email again (admin)",
+                "description": "An email given up (`failed`: refused by the mail server, or not accepted for "
+                "days) goes back to the outbox and is tried again from its first attempt, e.g. after "
+                "the customer's address was corrected. 409 `email_not_failed` when the order has no such "
+                "failed email. No body.",
+                "security": ADMIN,
+                "responses": {
+                    **ok("OrderAnswer", "Queued again; the order as it now is.", status="202"),
+                    **errors(401, 404, only={409: ["email_not_failed"]}),
                 },
             },
         },

@@ -36,6 +36,9 @@ export function createAdminClient({ adminKey = '', headers = {}, ...options } = 
     /** Confirm a cash-on-delivery order awaiting confirmation (a phone call, a review). */
     confirmOrder: (orderId) => call(`/api/orders/${encode(orderId)}/confirm`, { method: 'POST', retry: true }),
     checkPayment: (orderId) => call(`/api/orders/${encode(orderId)}/payment/check`, { method: 'POST', retry: true }),
+    /** Send an email the outbox gave up on again (409 email_not_failed when it did not fail). */
+    resendEmail: (orderId, kind) => call(`/api/orders/${encode(orderId)}/emails/${encode(kind)}/resend`,
+      { method: 'POST' }),
     /** What needs a person now: [{kind, order_id, since, severity, message, action, link, order_link}]. */
     getAttention: () => call('/api/attention'),
     /** Send pending orders now (and sync_failed ones with retryFailed), refresh orders in flight. */

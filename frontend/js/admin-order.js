@@ -149,9 +149,24 @@ function emailList(emails) {
   if (!emails.length) return el('p', {}, 'None');
   return el('ul', { className: 'emails' }, ...emails.map((e) => el('li', {},
     `${EMAIL_NAMES[e.kind] || e.kind}: `,
-    e.status === 'sent' ? `sent ${when(e.sent_at)}`
+    e.status === 'sent' ? (e.via === 'log'
+      ? `written to the server's log ${when(e.sent_at)}, not sent: no SMTP_URL is set, so no email leaves this shop`
+      : `sent ${when(e.sent_at)}`)
       : e.status === 'failed' ? `not sent, given up ${when(e.failed_at)} (${e.last_error})`
-        : `waiting to be sent (${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.last_error ? `; ${e.last_error}` : ''})`)));
+        : `waiting to be sent (${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.last_error ? `; ${e.last_error}` : ''})`,
+    e.status === 'failed' ? el('button', { type: 'button', className: 'inline', onclick: () => resendEmail(e.kind) },
+      'Send again') : null)));
+}
+
+/** A failed email back to the outbox (after correcting the address, say). */
+async function resendEmail(kind) {
+  try {
+    const { data: order } = await page.session.client().resendEmail(page.orderId, kind);
+    notify('order-message', `The ${EMAIL_NAMES[kind] || kind} email is being sent again.`, 'ok');
+    renderOrder(order);
+  } catch (error) {
+    page.session.refuse(error, (m) => notify('order-message', m));
+  }
 }
 
 function renderOrder(order) {

@@ -23,6 +23,7 @@ ADMIN_KEY = "k" * 32
 ADMIN_ROUTES = {
     ("GET", "/api/attention"),
     ("GET", "/metrics"),
+    ("POST", "/api/orders/<order_id>/emails/<kind>/resend"),
     ("GET", "/api/orders"),
     ("PATCH", "/api/orders/<order_id>"),
     ("POST", "/api/orders/<order_id>/confirm"),
@@ -102,6 +103,7 @@ def every_route(app, order_id):
         "filename": "x.js",
         "token": f"{order_id}.not-its-token",
         "pincode": "400001",
+        "kind": "confirmation",
     }
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda argument: samples[argument[1]], rule.rule)
