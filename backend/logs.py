@@ -52,15 +52,20 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(log_format: str = "text") -> None:
-    """The root logger's one handler (standard error), in the chosen format."""
+    """The root logger's one handler (standard error), in the chosen format. Like basicConfig, it
+    leaves logging alone when someone else set it up (pytest, a program embedding the server); it
+    replaces only its own handler (the format is chosen again once .env is read)."""
+    root = logging.getLogger()
+    if any(not getattr(h, "bhrt_handler", False) for h in root.handlers):
+        return
     handler = logging.StreamHandler()
+    handler.bhrt_handler = True
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT.replace("%(message)s", "%(message)s%(rid)s")))
         handler.addFilter(_text_request_id)
     handler.addFilter(RequestIdFilter())
-    root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)

@@ -13,7 +13,7 @@ from .errors import OrderMissing
 from .group_commit import PendingChange, PendingCreate
 from .journal_index import order_meta
 from .journal_transaction import Products, Transaction
-from .order_fields import check_order, is_order_id
+from .order_fields import check_order, is_order_id, new_order_number
 
 
 class _Batch:
@@ -26,6 +26,7 @@ class _Batch:
         self.sequences = dict(index.sequences)
         self.orders: dict[str, bytes] = {}  # order id -> its JSON as this batch last wrote it
         self.seq = index.last_order_seq
+        self.created: set[int] = set()  # order numbers drawn in this batch
         self.lines: list[tuple[dict, bytes]] = []
         self.keys: set[str] = set()
 
@@ -92,15 +93,14 @@ class BatchCommit:
             if order is not None:
                 pending.finish((order, False))
                 return None
-        candidate = max(int(self.clock()), state.seq + 1)
-        while candidate in index.orders:
-            candidate += 1
+        candidate = new_order_number()  # random: an order id tells nothing of the others
+        while candidate in index.orders or candidate in state.created:
+            candidate = new_order_number()
         order, taken = pending.build(state.products, f"BHRT-{candidate}")
-        state.seq = candidate
+        state.created.add(candidate)
         for sku, quantity in taken.items():
             state.products[sku]["stock_quantity"] -= quantity
         meta = order_meta(order)
-        meta["seq"] = candidate
         meta["stock"] = {sku: state.products[sku]["stock_quantity"] for sku in taken}
         if pending.key_hash:
             meta["k"] = pending.key_hash

@@ -87,6 +87,7 @@ def load_checkpoint(path: Path, index: JournalIndex, journal_id: str | None, siz
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return False
     index.numbers = numbers
+    index.rank = {number: place for place, number in enumerate(numbers)}
     index.orders = dict(zip(numbers, zip(positions, statuses, qikink, emails, strict=False), strict=False))
     index._strings = {text: text for text in texts if isinstance(text, str)}
     for pair in zip(statuses, qikink, strict=False):

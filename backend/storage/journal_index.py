@@ -3,7 +3,6 @@ admin list filters on, the Idempotency-Keys, stock, prices and sequences."""
 
 from __future__ import annotations
 
-import bisect
 import os
 
 from .journal import Record
@@ -35,7 +34,8 @@ class JournalIndex:
         self.end = 0  # offset just past the last record applied
         self.records = 0
         self.orders: dict[int, tuple] = {}  # number → (position, status, qikink_status, email)
-        self.numbers: list[int] = []  # order numbers, ascending
+        self.numbers: list[int] = []  # order numbers, in the order the orders were created
+        self.rank: dict[int, int] = {}  # number → its place in `numbers` (ids are random: not by value)
         self.by_field: dict[str, dict[str, set]] = {name: {} for name in _FIELDS}
         self.keys: dict[str, str] = {}  # Idempotency-Key hash → order id
         self.stock: dict[str, int] = {}
@@ -102,11 +102,8 @@ class JournalIndex:
         old = self.orders.get(number)
         by_field = self.by_field
         if old is None:
-            numbers = self.numbers
-            if not numbers or number > numbers[-1]:
-                numbers.append(number)
-            else:
-                bisect.insort(numbers, number)
+            self.rank[number] = len(self.numbers)
+            self.numbers.append(number)
         else:
             self.pairs[old[1:3]] -= 1
             for name, value in zip(_FIELDS, old[1:], strict=False):
@@ -161,7 +158,7 @@ class JournalIndex:
             stop = len(numbers) - start
             return numbers[max(0, stop - count) : max(0, stop)][::-1]
         if len(sets) == 1 and len(sets[0]) * 8 < len(numbers):  # few: sort them
-            return sorted(sets[0], reverse=True)[start : start + count]
+            return sorted(sets[0], key=self.rank.__getitem__, reverse=True)[start : start + count]
         found, skipped = [], 0  # many: walk from the newest, stop at the page's end
         for number in reversed(numbers):
             if all(number in members for members in sets):

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from .errors import OrderMissing, ProductMissing, outcomes
-from .order_fields import hash_key, is_order_id, order_number
+from .order_fields import hash_key, is_order_id, new_order_number
 from .order_filter import OrderFilter
 
 
@@ -46,7 +46,6 @@ class MemoryOrderStore:
         self._lock = threading.RLock()
         self._stock: dict[str, int] = {}
         self._prices: dict[str, Decimal] = {}
-        self._last_seq = 0
         self._sequences: dict[str, int] = {}
         self._orders: dict[str, dict] = {}
         self._keys: dict[str, str] = {}
@@ -85,14 +84,13 @@ class MemoryOrderStore:
         with self._lock:
             if key_hash in self._keys:
                 return copy.deepcopy(self._orders[self._keys[key_hash]]), False
-            seq = max(int(self.clock()), self._last_seq + 1)
-            while f"BHRT-{seq}" in self._orders:
-                seq += 1
+            number = new_order_number()
+            while f"BHRT-{number}" in self._orders:
+                number = new_order_number()
             products = {sku: self._product(sku) for sku in self.catalogue}
-            order, taken = build(products, f"BHRT-{seq}")
+            order, taken = build(products, f"BHRT-{number}")
             for sku, quantity in taken.items():
                 self._stock[sku] = self._stock_of(sku) - quantity
-            self._last_seq = seq
             self._orders[order["order_id"]] = copy.deepcopy(order)
             if key_hash:
                 self._keys[key_hash] = order["order_id"]
@@ -132,7 +130,8 @@ class MemoryOrderStore:
         return outcomes(self.update_order, changes)
 
     def order_ids(self) -> list[str]:
-        return sorted(self._orders, key=order_number, reverse=True)
+        """Newest first: the dict keeps the order they were created in (ids are random)."""
+        return list(reversed(self._orders))
 
     def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
         """(orders on the page, total matching), newest first."""

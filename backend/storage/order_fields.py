@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 
 # In JSON Schema's (ECMAScript's) syntax for the OpenAPI document; in Python, only ever with
 # fullmatch (`is_order_id`): `$` alone would also match before a final newline ("BHRT-1\n").
@@ -21,6 +22,14 @@ def is_order_id(value) -> bool:
 def hash_key(key: str) -> str:
     """The SHA-256 of an Idempotency-Key: the key itself is never stored."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def new_order_number() -> int:
+    """A new order's number: 10 random digits (9 × 10⁹ of them), so `BHRT-<number>` cannot be
+    guessed from another order's; "BHRT" and the number make 14 characters, within Qikink's
+    `order_number` limit of 15 letters and digits. Orders from before are numbered from the clock;
+    both forms are the same pattern. The store checks that a number is free before using it."""
+    return 1_000_000_000 + secrets.randbelow(9_000_000_000)
 
 
 def order_number(order_id: str) -> int:

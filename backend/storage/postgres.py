@@ -31,9 +31,15 @@ from .errors import (
 )
 from .memory_store import OrderTransaction
 from .migrations import migrate
-from .order_fields import hash_key, is_order_id
+from .order_fields import hash_key, is_order_id, new_order_number
 from .order_filter import OrderFilter
-from .postgres_pool import UPSERT_ORDER, open_pool, order_columns, scrub  # transfer.py: order_columns from here
+from .postgres_pool import (
+    INSERT_ORDER,
+    UPSERT_ORDER,
+    open_pool,
+    order_columns,
+    scrub,
+)  # transfer.py: order_columns from here
 
 log = logging.getLogger(__name__)
 
@@ -159,11 +165,15 @@ class PostgresOrderStore:
                     if existing is not None:
                         return existing, False
             products = self._products(conn)
+            # The listing order (newest first): milliseconds, above every seq stored before (seconds).
             seq = conn.execute(
                 "UPDATE order_sequence SET last_value = GREATEST(last_value + 1, %s) RETURNING last_value",
-                (int(self.clock()),),
+                (int(self.clock() * 1000),),
             ).fetchone()[0]
-            order, taken = build(products, f"BHRT-{seq}")
+            number = new_order_number()  # random: an order id tells nothing of the others
+            while conn.execute("SELECT 1 FROM orders WHERE order_id = %s", (f"BHRT-{number}",)).fetchone():
+                number = new_order_number()
+            order, taken = build(products, f"BHRT-{number}")
             for sku in sorted(taken):  # one lock order for every transaction: no deadlock between two orders
                 row = conn.execute(
                     "UPDATE products SET stock = stock - %s WHERE sku = %s AND stock >= %s RETURNING stock",
@@ -171,7 +181,7 @@ class PostgresOrderStore:
                 ).fetchone()
                 if row is None:
                     raise _StockTaken(sku)
-            self._write_order(order)
+            conn.execute(INSERT_ORDER, order_columns(order, seq=seq))
             if key_hash:
                 conn.execute(
                     "UPDATE idempotency_keys SET order_id = %s WHERE key_hash = %s", (order["order_id"], key_hash)

@@ -24,11 +24,14 @@ def _json(value) -> Jsonb:
     return Jsonb(value, dumps=lambda obj: dumps(obj).decode("utf-8"))
 
 
-def order_columns(order: dict) -> tuple:
-    """(order_id, seq, email, status, qikink_status, created_at, doc) for INSERT."""
+def order_columns(order: dict, seq: int | None = None) -> tuple:
+    """(order_id, seq, email, status, qikink_status, created_at, doc) for INSERT. `seq` orders the
+    listings (newest first); an order's number is random, so it is given (the live path: the
+    order sequence; an import: when it was created); the number itself only for an update (an
+    upsert never changes a stored seq)."""
     return (
         order["order_id"],
-        order_number(order["order_id"]),
+        order_number(order["order_id"]) if seq is None else seq,
         order["customer_email"],
         order["status"],
         order["qikink_status"],
@@ -37,6 +40,10 @@ def order_columns(order: dict) -> tuple:
     )
 
 
+INSERT_ORDER = """
+    INSERT INTO orders (order_id, seq, customer_email, status, qikink_status, created_at, doc)
+    VALUES (%s, %s, %s, %s, %s, %s, %s)
+"""
 UPSERT_ORDER = """
     INSERT INTO orders (order_id, seq, customer_email, status, qikink_status, created_at, doc)
     VALUES (%s, %s, %s, %s, %s, %s, %s)

@@ -97,6 +97,11 @@ def _import_journal(store, source: Path) -> dict:
 
     def copy(conn):
         existing = {row[0] for row in conn.execute("SELECT order_id FROM orders")}
+        # Listing order: the journal's (oldest first), numbered above everything stored (order ids
+        # are random, so their numbers say nothing of when an order was placed).
+        seq = conn.execute(
+            "SELECT GREATEST(COALESCE((SELECT max(seq) FROM orders), 0), (SELECT last_value FROM order_sequence))"
+        ).fetchone()[0]
         added = 0
         with conn.cursor() as cursor:
             batch = []
@@ -105,7 +110,8 @@ def _import_journal(store, source: Path) -> dict:
                     continue
                 order = journal.get_order(order_id)
                 if order is not None:
-                    batch.append(order_columns(order))
+                    seq += 1
+                    batch.append(order_columns(order, seq=seq))
                 if len(batch) == BATCH:
                     added += insert_orders(cursor, batch)
                     batch = []
@@ -120,7 +126,7 @@ def _import_journal(store, source: Path) -> dict:
                 "DO UPDATE SET stock = EXCLUDED.stock, price = EXCLUDED.price",
                 [(sku, value, prices.get(sku)) for sku, value in stock.items()],
             )
-        conn.execute("UPDATE order_sequence SET last_value = GREATEST(last_value, %s)", (index.last_order_seq,))
+        conn.execute("UPDATE order_sequence SET last_value = GREATEST(last_value, %s)", (seq,))
         return added, len(ids) - added
 
     added, already = store._run(copy, "importing a data directory")

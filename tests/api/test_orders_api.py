@@ -174,13 +174,16 @@ def test_cod_payment(client):
     assert post_order(client, order_body(payment_method="COD")).json["data"]["payment_method"] == "cod"
 
 
-def test_order_ids_are_unique_and_increasing(client):
+def test_order_ids_are_unique_unguessable_and_listed_newest_first(client):
     ids = [
         post_order(client, order_body(items=[{"sku": "BHRT-002-M", "quantity": 1}])).json["data"]["order_id"]
-        for _ in range(5)
+        for _ in range(8)
     ]
     numbers = [int(i.split("-")[1]) for i in ids]
-    assert numbers == sorted(numbers) and len(set(numbers)) == 5
+    assert len(set(numbers)) == 8 and all(10**9 <= n < 10**10 for n in numbers)
+    assert max(numbers) - min(numbers) > 1000  # not neighbours: one id says nothing of the next
+    assert [o["order_id"] for o in client.get("/api/orders").json["data"]] == ids[::-1]
+    assert all(len(o.replace("-", "")) <= 15 for o in ids)  # Qikink's order_number: 15 letters and digits
 
 
 # --- idempotency ------------------------------------------------------------------------------

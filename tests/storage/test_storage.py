@@ -12,6 +12,7 @@ import pytest
 from backend.errors import OutOfStock
 from backend.storage import JournalOrderStore, atomic, load_catalogue
 from backend.storage.errors import StoreBusy, StoreStartupError, StoreWriteFailed
+from backend.storage.order_fields import is_order_id
 from tests.conftest import make_data_dir
 
 
@@ -49,11 +50,22 @@ def test_failed_build_changes_nothing(store):
     assert store.order_ids() == []
 
 
-def test_ids_unique_within_one_second(store):
-    store.clock = lambda: 1_800_000_000
-    ids = [store.create_order(builder(sku="BHRT-002-M"))[0]["order_id"] for _ in range(5)]
-    assert ids == [f"BHRT-{1_800_000_000 + i}" for i in range(5)]
-    assert store.order_ids() == ids[::-1]
+def test_ids_are_random_unique_and_listed_newest_first(store):
+    store.clock = lambda: 1_800_000_000  # one second: the ids owe nothing to the clock
+    ids = [store.create_order(builder(sku="BHRT-002-M"))[0]["order_id"] for _ in range(15)]
+    assert len(set(ids)) == 15 and all(is_order_id(i) and len(i.replace("-", "")) == 14 for i in ids)
+    numbers = [int(i[5:]) for i in ids]
+    assert numbers != sorted(numbers)  # not a sequence (random: sorted by chance once in 15! draws)
+    assert store.order_ids() == ids[::-1]  # newest first, whatever the numbers
+
+
+def test_a_drawn_number_already_taken_is_drawn_again(store, monkeypatch):
+    drawn = iter([1_234_567_890, 1_234_567_890, 1_234_567_890, 2_345_678_901])
+    for module in ("backend.storage.journal_batch", "backend.storage.memory_store", "backend.storage.postgres"):
+        monkeypatch.setattr(f"{module}.new_order_number", lambda: next(drawn))
+    first = store.create_order(builder(sku="BHRT-002-M"))[0]["order_id"]
+    second = store.create_order(builder(sku="BHRT-002-M"))[0]["order_id"]
+    assert (first, second) == ("BHRT-1234567890", "BHRT-2345678901")
 
 
 def test_idempotency_key_returns_the_existing_order(store):
