@@ -94,3 +94,12 @@ def test_fulfilment_simulation_runs_a_shop_day_on_the_virtual_clock():
     assert result["calls_per_day"]["create"] == result["orders"], "one create an order, never two"
     assert result["calls_per_day"]["page"] > 0 and result["staleness_p99_s"] is not None
     assert result["calls_per_day_total"] <= 43_200
+
+
+def test_the_attention_benchmark_runs_with_tiny_parameters(capsys):
+    from bench.attention import main
+
+    assert main(["--orders", "600", "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "attention items: " in out and "GET /metrics, median of 1:" in out
+    assert "stuck_in_transit" in out and "qikink_on_hold" in out
