@@ -13,7 +13,7 @@ from __future__ import annotations
 NULL_ORIGIN = "null"
 PUBLIC_ROUTES = r"/api/(products(/[^/]+)?|orders(/[^/]+)?|qikink/(status|fulfillment/[^/]+)|health)$"
 ALLOW_HEADERS = ["Content-Type", "Authorization", "X-Admin-Key", "Idempotency-Key"]
-EXPOSE_HEADERS = ["Location", "Idempotent-Replayed", "Retry-After"]
+EXPOSE_HEADERS = ["Location", "Idempotent-Replayed", "Retry-After", "X-Request-ID"]
 
 
 def cors_resources(origins: list, *, allow_null_origin: bool) -> dict:

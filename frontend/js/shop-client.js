@@ -17,9 +17,10 @@ const SAME_CHECKOUT_MS = 15 * 60 * 1000;
 /** Every failure of a call: `status` 0 means the server was never heard (`code` 'network_error'
  * or 'timeout'); otherwise the server's error envelope (code, message, details) and Retry-After. */
 export class ShopApiError extends Error {
-  constructor({ status = 0, code, message, details = [], retryAfter = null, method = '', url = '' }) {
+  constructor({ status = 0, code, message, details = [], retryAfter = null, method = '', url = '', requestId = null }) {
     super(message);
     this.name = 'ShopApiError';
+    this.requestId = requestId; // the server's id for the request (its log lines carry it too)
     this.status = status;
     this.code = code;
     this.details = Array.isArray(details) ? details : [];
@@ -129,6 +130,7 @@ export function createShopClient({
       throw new ShopApiError({
         status: response.status, code: error.code || 'http_error', retryAfter, method, url,
         message: error.message || `HTTP ${response.status}`, details: error.details,
+        requestId: error.request_id || response.headers.get('X-Request-ID'),
       });
     }
     return { status: response.status, headers: response.headers, body: payload };
