@@ -60,7 +60,7 @@ class Config:
     max_body_bytes: int = 64 * 1024
     lock_timeout: float = 5.0
     threads: int = 8
-    max_connections_per_client: int = 32  # MAX_CONNECTIONS_PER_CLIENT (0: no cap), see backend/serving.py
+    max_connections_per_client: int = 64  # MAX_CONNECTIONS_PER_CLIENT (0: no cap), see backend/serving.py
     header_timeout: float = 15.0  # HEADER_TIMEOUT: seconds for a request's headers
 
     qikink_env: str = "off"
@@ -253,7 +253,7 @@ class Config:
             cors_origins=origins,
             allowed_hosts=allowed_hosts,
             max_connections_per_client=_number(
-                "MAX_CONNECTIONS_PER_CLIENT", get("MAX_CONNECTIONS_PER_CLIENT") or "32", int, 0
+                "MAX_CONNECTIONS_PER_CLIENT", get("MAX_CONNECTIONS_PER_CLIENT") or "64", int, 0
             ),
             header_timeout=_number("HEADER_TIMEOUT", get("HEADER_TIMEOUT") or "15", float, 1),
             log_format=_choice("LOG_FORMAT", (get("LOG_FORMAT") or "text").lower(), ("text", "json")),

@@ -32,7 +32,7 @@ from waitress.task import ErrorTask, ThreadedTaskDispatcher
 log = logging.getLogger(__name__)
 
 CONNECTION_LIMIT = 500  # slots for everyone (waitress' default is 100; each idle socket costs ~nothing)
-MAX_CONNECTIONS_PER_CLIENT = 32  # a browser opens 6 per host; a shop behind one NAT, a few browsers
+MAX_CONNECTIONS_PER_CLIENT = 64  # a browser opens 6 per host; an office or a home behind one NAT, several
 HEADER_TIMEOUT = 15.0  # seconds for a request's headers (a phone on 2G sends them in well under 1 s)
 CHANNEL_TIMEOUT = 30  # seconds of silence before an idle (kept-alive) connection is closed
 CLEANUP_INTERVAL = 2  # seconds between checks of the deadlines

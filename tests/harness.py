@@ -41,6 +41,10 @@ BASE_ENV = {
     "CORS_ORIGINS": "",
     "ALLOWED_HOSTS": "",
     "RATELIMIT_ENABLED": "false",
+    # Test clients (thread pools over one connection pool) open and drop connections faster than
+    # the server forgets them: no per-client cap unless a test sets one (tests/robustness).
+    "MAX_CONNECTIONS_PER_CLIENT": "0",
+    "HEADER_TIMEOUT": "15",
     "ORDER_RATE_LIMIT": "30 per minute",
     "STORAGE_LOCK_TIMEOUT": "5",
     "SERVER_THREADS": "8",

@@ -126,7 +126,7 @@ class Fulfilment:
 
     def _queue(self) -> dict:
         now = self.clock()
-        pending = sorted(self.index.pending, key=lambda order_id: (len(order_id), order_id))
+        pending = sorted(self.index.pending, key=lambda order_id: (self.index.placed.get(order_id, ""), order_id))
         oldest = self.store.get_order(pending[0]) if pending else None
         created = timestamp_of(oldest["created_at"]) if oldest else None
         per_minute = self.client.budget.creates_per_minute()

@@ -52,6 +52,7 @@ class OrderIndex:
     def __init__(self, freshness: float):
         self.freshness = freshness
         self.pending: dict[str, float] = {}  # order id -> next attempt (epoch seconds)
+        self.placed: dict[str, str] = {}  # pending order id -> when it was placed (ids are random)
         self.waiting: set[str] = set()  # action_required, sync_failed (an admin's turn), awaiting payment
         self.tracked: dict[str, Tracked] = {}
         self.by_shipment: dict[int, str] = {}  # Qikink id -> order id, for tracked orders
@@ -59,7 +60,8 @@ class OrderIndex:
         self.page_offset = 0  # orders on Qikink's list that are not ours
         self.known: set[str] = set()
         self.built = False
-        self._due: list[tuple[float, str]] = []
+        # (due at, Qikink's id, order id): ties go to the order Qikink received first.
+        self._due: list[tuple[float, int, str]] = []
         self._lock = threading.RLock()
 
     # --- keeping it up to date ----------------------------------------------------------------
@@ -73,6 +75,7 @@ class OrderIndex:
             self.known.add(order_id)
             sync = SyncState.read(order)
             self.pending.pop(order_id, None)
+            self.placed.pop(order_id, None)
             self.waiting.discard(order_id)
             shipment = order.get("qikink_shipment_id")
             shipment = int(shipment) if str(shipment or "").isdigit() else None
@@ -83,6 +86,7 @@ class OrderIndex:
             settled = is_settled(order)
             if lifecycle.is_queued(order) and not settled:
                 self.pending[order_id] = float(sync.next_attempt_at or 0.0)
+                self.placed[order_id] = order.get("created_at") or ""
             elif (lifecycle.waits_for_admin(order) or lifecycle.holds_stock_unsent(order)) and not settled:
                 # Re-read now and then: an admin's fix, or a payment settled by another process of
                 # a fleet (its webhook or checkout answer), or a COD confirmation, queues it to be sent.
@@ -120,7 +124,7 @@ class OrderIndex:
         if entry.raw_status is None:  # never read since it was sent
             cadence = min(cadence, FIRST_POLL_SECONDS)
         entry.due_at = entry.polled_at + cadence
-        heapq.heappush(self._due, (entry.due_at, entry.order_id))
+        heapq.heappush(self._due, (entry.due_at, entry.shipment_id, entry.order_id))
 
     def polled(self, order_id: str, now: float) -> None:
         """A poll found nothing new: the order is due again one cadence from now."""
@@ -159,7 +163,7 @@ class OrderIndex:
         """Pending orders whose next attempt is due (all of them when forced), oldest first."""
         with self._lock:
             due = [order_id for order_id, at in self.pending.items() if force or at <= now]
-        return sorted(due, key=lambda order_id: (len(order_id), order_id))
+        return sorted(due, key=lambda order_id: (self.placed.get(order_id, ""), order_id))
 
     def next_attempt_at(self) -> float | None:
         """When the earliest pending order is due another attempt, or None when none is pending."""
@@ -170,7 +174,7 @@ class OrderIndex:
         """The most overdue order in flight, or None when nothing is due."""
         with self._lock:
             while self._due:
-                due_at, order_id = self._due[0]
+                due_at, _, order_id = self._due[0]
                 entry = self.tracked.get(order_id)
                 if entry is None or entry.due_at != due_at:
                     heapq.heappop(self._due)  # a superseded schedule
