@@ -31,7 +31,7 @@ from .errors import (
 )
 from .memory_store import OrderTransaction
 from .migrations import migrate
-from .order_fields import hash_key, is_order_id, new_order_number
+from .order_fields import email_key, hash_key, is_order_id, new_order_number
 from .order_filter import OrderFilter
 from .postgres_pool import (
     INSERT_ORDER,
@@ -289,8 +289,7 @@ class PostgresOrderStore:
                 where.append(f"{column} = %s")
                 params.append(value)
         if getattr(matches, "email", None) is not None:
-            where.append("lower(customer_email) = lower(%s)")
-            params.append(matches.email)
+            _match_email(matches, where, params)
         condition = f"WHERE {' AND '.join(where)}" if where else ""
 
         def select(conn):
@@ -309,8 +308,7 @@ class PostgresOrderStore:
             where.append("status = %s")
             params.append(matches.status)
         if getattr(matches, "email", None) is not None:
-            where.append("lower(customer_email) = lower(%s)")
-            params.append(matches.email)
+            _match_email(matches, where, params)
         condition = f"WHERE {' AND '.join(where)}" if where else ""
         return dict(
             self._run(
@@ -385,3 +383,14 @@ def open_postgres_store(config) -> PostgresOrderStore:
             f"PostgreSQL at {config.database_url_display} could not be prepared "
             f"({scrub(str(exc), config.database_url)})"
         ) from None
+
+
+def _match_email(matches, where: list, params: list) -> None:
+    """The email condition, as `email_key` compares (the database's lower() would fold the Kelvin
+    sign into "k"): stored emails are ASCII, so lower() of one is its key; orders_email_idx serves it."""
+    key = email_key(matches.email)
+    if key is None:
+        where.append("FALSE")
+    else:
+        where.append("lower(customer_email) = %s")
+        params.append(key)
