@@ -59,6 +59,10 @@ class _StockTaken(Exception):
     """Another transaction took the stock that this one's build saw: build again."""
 
 
+class _IdTaken(Exception):
+    """Another machine saved an order under the number drawn here after this one checked it: draw again."""
+
+
 class PostgresOrderStore:
     """Products, stock, orders and idempotency keys in PostgreSQL; the same methods as OrderStore."""
 
@@ -113,7 +117,7 @@ class PostgresOrderStore:
                         return work(conn)
                 with self._transaction() as conn:
                     return work(conn)
-            except (_StockTaken, psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+            except (_StockTaken, _IdTaken, psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
                 if attempt == TRANSACTION_ATTEMPTS or _current.get() is not None:
                     raise
             except (psycopg.OperationalError, psycopg.InterfaceError) as exc:  # also timeouts, PoolTimeout
@@ -181,7 +185,8 @@ class PostgresOrderStore:
                 ).fetchone()
                 if row is None:
                     raise _StockTaken(sku)
-            conn.execute(INSERT_ORDER, order_columns(order, seq=seq))
+            if conn.execute(INSERT_ORDER, order_columns(order, seq=seq)).fetchone() is None:
+                raise _IdTaken(order["order_id"])  # the primary key decides; the whole transaction runs again
             if key_hash:
                 conn.execute(
                     "UPDATE idempotency_keys SET order_id = %s WHERE key_hash = %s", (order["order_id"], key_hash)
