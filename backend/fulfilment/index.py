@@ -59,7 +59,7 @@ class OrderIndex:
         self.page_offset = 0  # orders on Qikink's list that are not ours
         self.known: set[str] = set()
         self.built = False
-        self._due: list[tuple[float, str]] = []
+        self._due: list[tuple[float, int, str]] = []  # (due at, shipment id, order id)
         self._lock = threading.RLock()
 
     # --- keeping it up to date ----------------------------------------------------------------
@@ -120,7 +120,8 @@ class OrderIndex:
         if entry.raw_status is None:  # never read since it was sent
             cadence = min(cadence, FIRST_POLL_SECONDS)
         entry.due_at = entry.polled_at + cadence
-        heapq.heappush(self._due, (entry.due_at, entry.order_id))
+        # Ties (an admin's "sync now") oldest shipment first, as Qikink lists them: order ids are random.
+        heapq.heappush(self._due, (entry.due_at, entry.shipment_id, entry.order_id))
 
     def polled(self, order_id: str, now: float) -> None:
         """A poll found nothing new: the order is due again one cadence from now."""
@@ -170,7 +171,7 @@ class OrderIndex:
         """The most overdue order in flight, or None when nothing is due."""
         with self._lock:
             while self._due:
-                due_at, order_id = self._due[0]
+                due_at, _, order_id = self._due[0]
                 entry = self.tracked.get(order_id)
                 if entry is None or entry.due_at != due_at:
                     heapq.heappop(self._due)  # a superseded schedule

@@ -391,11 +391,8 @@ def open_postgres_store(config) -> PostgresOrderStore:
 
 
 def _match_email(matches, where: list, params: list) -> None:
-    """The email condition, as `email_key` compares (the database's lower() would fold the Kelvin
-    sign into "k"): stored emails are ASCII, so lower() of one is its key; orders_email_idx serves it."""
+    """The email condition as `email_key` compares (PostgreSQL's lower() would fold the Kelvin sign
+    into "k"); stored emails are ASCII, so lower() of one is its key, served by orders_email_idx."""
     key = email_key(matches.email)
-    if key is None:
-        where.append("FALSE")
-    else:
-        where.append("lower(customer_email) = %s")
-        params.append(key)
+    where.append("FALSE" if key is None else "lower(customer_email) = %s")
+    params.extend(() if key is None else (key,))
