@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from .errors import InvalidJson, ValidationError
-from .storage.order_fields import ORDER_ID_RE, SKU_RE, is_order_id  # noqa: F401  (storage needs them too)
+from .storage.order_fields import ORDER_ID_RE, SKU_RE, email_key, is_order_id  # noqa: F401  (storage needs them too)
 
 STATES = {
     "AN": "Andaman and Nicobar Islands",
@@ -80,11 +80,20 @@ PHONE_PREFIXES = ("+91", "91", "0")  # country code or trunk prefix, dropped whe
 PHONE_MARKS = "-()"  # ignored in a phone number, like white space
 IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 # A regex character-class body: refused in any text field. Control characters (C0, DEL, C1) and
-# the invisible format characters that change how text reads without being seen: the bidirectional
-# overrides, embeddings and isolates ("Asha \u202egnp.exe\u202c" shows as "Asha exe.png"), the marks,
-# zero-width space, word joiner, invisible operators, BOM and soft hyphen. Zero-width (non-)joiners
-# U+200C/U+200D stay: Malayalam, Devanagari and other Indian scripts need them in ordinary names.
-CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# every Unicode format character (category Cf), which changes how text reads without being seen:
+# the bidirectional overrides, embeddings and isolates ("Asha \u202egnp.exe\u202c" shows as
+# "Asha exe.png"), the marks, zero-width space, word joiner, invisible operators, BOM, soft hyphen,
+# interlinear annotation, the deprecated shaping controls and the invisible tag characters (plane 14,
+# which can smuggle a hidden ASCII text). Zero-width (non-)joiners U+200C/U+200D stay: Malayalam,
+# Devanagari and other Indian scripts need them in ordinary names (a chillu, a half form).
+# The plane-1 and plane-14 ones are literal characters: one syntax for Python, the OpenAPI validator
+# and ECMAScript's Unicode mode. tests/security checks this against Python's own Unicode tables.
+_ASTRAL_FORMAT = ((0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3))
+_ASTRAL_FORMAT += ((0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F))
+CONTROL_CHARS = (
+    r"\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f"
+    r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+) + "".join(chr(first) if first == last else f"{chr(first)}-{chr(last)}" for first, last in _ASTRAL_FORMAT)
 _CONTROL_RE = re.compile(f"[{CONTROL_CHARS}]")
 
 # Longest accepted text (after trimming surrounding white space), by field.
@@ -177,14 +186,10 @@ def _text(problems: Problems, field: str, value, *, required=True, max_len=200, 
 
 
 def same_email(given, stored: str) -> bool:
-    """Does `given` (what a customer typed, e.g. ?email=) name the order's email? ASCII letters
-    compared without case, nothing else folded: stored emails are ASCII (EMAIL_RE), and Unicode
-    case-folding would let the Kelvin sign (U+212A) stand for "k", or "ſ" for "s", and open
-    someone else's order."""
-    if not isinstance(given, str) or not isinstance(stored, str):
-        return False
-    given = given.strip()
-    return given.isascii() and stored.isascii() and given.lower() == stored.lower()
+    """Does `given` (what a customer typed, e.g. ?email=) name the order's email? Compared as
+    `email_key` says: ASCII letters without case, nothing else folded (no Kelvin sign for "k")."""
+    key = email_key(given)
+    return key is not None and key == email_key(stored)
 
 
 def is_number(value) -> bool:

@@ -2,7 +2,7 @@
 the answer's X-Request-ID and in error bodies (`error.request_id`); and, with ACCESS_LOG (on by
 default in production), one log line per request on the `backend.access` logger:
 
-    203.0.113.7 GET /api/orders/BHRT-1733304000?email=… 200 3.1ms id=4f2a…
+    203.0.113.7 GET /api/orders/BHRT-4817302956?email=… 200 3.1ms id=4f2a…
 
 Query values that can hold personal data or secrets (email, token, key) are replaced by `…`, and a
 path that carries a secret (the COD confirmation link) is logged as its route pattern. The fields

@@ -32,7 +32,7 @@ PRODUCT_PATCH = {"price": 1299, "stock_quantity": 15}
 
 _TIME = "2025-12-04T10:30:00+00:00"
 _ORDER = {
-    "order_id": "BHRT-1733304000",
+    "order_id": "BHRT-4817302956",
     "customer_email": "test@bharat.com",
     "shipping_address": {
         "name": "Asha Verma",
@@ -78,7 +78,7 @@ _ORDER = {
     },
     "refund": None,
     "actions": ["cancel"],
-    "documents": {"invoice": "/api/orders/BHRT-1733304000/invoice", "credit_note": None},
+    "documents": {"invoice": "/api/orders/BHRT-4817302956/invoice", "credit_note": None},
 }
 ORDER_CREATED = {
     "status": "success",
@@ -104,7 +104,7 @@ INVOICE = {
         "invoice_number": "INV/26-27/000001",
         "invoice_date": "2025-12-04",
         "issued_at": "2025-12-04T16:30:00+05:30",
-        "order_id": "BHRT-1733304000",
+        "order_id": "BHRT-4817302956",
         "order_date": "2025-12-04T16:00:00+05:30",
         "payment_method": "prepaid",
         "currency": "INR",
@@ -223,7 +223,7 @@ SYNC_REPORT = {
     "orders": {"pushed": 2, "failed": 0, "still_pending": 0, "refreshed": 5},
 }
 FULFILMENT = {
-    "order_id": "BHRT-1733304000",
+    "order_id": "BHRT-4817302956",
     "qikink_shipment_id": "12345678",
     "status": "in_transit",
     "qikink_raw_status": "In-Transit",

@@ -62,7 +62,7 @@ def order_response_schemas() -> dict:
             "type": "string",
             "pattern": ORDER_ID_RE.pattern,
             "maxLength": 15,
-            "examples": ["BHRT-1733304000"],
+            "examples": ["BHRT-4817302956"],
         },
         "customer_email": {"type": "string"},
         "shipping_address": {"anyOf": [stored_address, {"type": "string"}]},

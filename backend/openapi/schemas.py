@@ -54,7 +54,7 @@ def response_schemas() -> dict:
 def parameter_schemas() -> dict:
     """Query, path and header parameters, by name."""
     return {
-        "order_id": {"type": "string", "pattern": ORDER_ID_RE.pattern, "examples": ["BHRT-1733304000"]},
+        "order_id": {"type": "string", "pattern": ORDER_ID_RE.pattern, "examples": ["BHRT-4817302956"]},
         "sku": {"type": "string", "pattern": SKU_RE.pattern, "examples": ["BHRT-001-M"]},
         "page": {"type": "integer", "minimum": PAGE_RANGE[0], "maximum": PAGE_RANGE[1], "default": PAGE_RANGE[0]},
         "per_page": {

@@ -222,7 +222,7 @@ class OrderService:
         """Validate and save a new order, without handing it on. Returns `(order, created)`;
         `created` False is a replay. `sync_claim` (a dispatcher's new_claim) is saved with a
         sendable order."""
-        if idempotency_key is not None and not IDEMPOTENCY_KEY_RE.match(idempotency_key):
+        if idempotency_key is not None and not IDEMPOTENCY_KEY_RE.fullmatch(idempotency_key):
             raise ValidationError.from_fields(
                 [{"field": "Idempotency-Key", "message": "must be 1 to 255 visible ASCII characters"}]
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from .journal import Record
-from .order_fields import order_number
+from .order_fields import email_key, order_number
 
 # meta keys of an order record: the order's id and the fields the admin list filters on
 ORDER_ID, STATUS, QIKINK_STATUS, EMAIL = "id", "s", "q", "e"
@@ -20,7 +20,8 @@ def order_meta(order: dict) -> dict:
         ORDER_ID: order["order_id"],
         STATUS: order.get("status"),
         QIKINK_STATUS: order.get("qikink_status"),
-        EMAIL: str(order.get("customer_email", "")).lower(),
+        # As journals always held it for ASCII emails; any other is kept as it is: matched by nothing.
+        EMAIL: email_key(order.get("customer_email")) or str(order.get("customer_email", "")),
     }
 
 
@@ -127,7 +128,8 @@ class JournalIndex:
         the allocator of every server thread that built one (about 50 MB for 8 threads)."""
         by_field, empty = self.by_field, set()
         if email:
-            chosen = by_field[EMAIL].get(email.lower(), empty)  # one customer's orders: few
+            key = email_key(email)  # not ASCII: no order's
+            chosen = by_field[EMAIL].get(key, empty) if key is not None else empty  # one customer's orders: few
             others = [
                 by_field[name].get(value, empty)
                 for name, value in ((STATUS, status), (QIKINK_STATUS, qikink_status))

@@ -19,6 +19,17 @@ def is_order_id(value) -> bool:
     return isinstance(value, str) and ORDER_ID_RE.fullmatch(value) is not None
 
 
+def email_key(value) -> str | None:
+    """The one form in which emails are compared (customer look-ups, listings, the open-order
+    limit): ASCII white space trimmed, ASCII letters lower-cased, nothing else folded; None for
+    anything but ASCII text, which then matches nothing. Stored emails are ASCII (EMAIL_RE);
+    Unicode case-folding would let the Kelvin sign (U+212A) stand for "k", or "ſ" for "s"."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip(" \t\r\n")
+    return value.lower() if value.isascii() else None
+
+
 def hash_key(key: str) -> str:
     """The SHA-256 of an Idempotency-Key: the key itself is never stored."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()

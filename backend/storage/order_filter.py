@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .order_fields import email_key
+
 
 @dataclass(frozen=True)
 class OrderFilter:
@@ -18,8 +20,17 @@ class OrderFilter:
         return (
             (self.status is None or order.get("status") == self.status)
             and (self.qikink_status is None or order.get("qikink_status") == self.qikink_status)
-            and (self.email is None or order.get("customer_email", "").lower() == self.email.lower())
+            and (
+                self.email is None
+                or self.email_key is not None
+                and email_key(order.get("customer_email")) == self.email_key
+            )
         )
+
+    @property
+    def email_key(self) -> str | None:
+        """The email as stores compare it (`email_key`): None when it can match no order."""
+        return email_key(self.email)
 
     def fields(self) -> dict:
         return {"status": self.status, "qikink_status": self.qikink_status, "email": self.email}

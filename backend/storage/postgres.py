@@ -31,7 +31,7 @@ from .errors import (
 )
 from .memory_store import OrderTransaction
 from .migrations import migrate
-from .order_fields import hash_key, is_order_id, new_order_number
+from .order_fields import email_key, hash_key, is_order_id, new_order_number
 from .order_filter import OrderFilter
 from .postgres_pool import (
     INSERT_ORDER,
@@ -57,6 +57,10 @@ class _Unchanged(Exception):
 
 class _StockTaken(Exception):
     """Another transaction took the stock that this one's build saw: build again."""
+
+
+class _IdTaken(Exception):
+    """Another machine saved an order under the number drawn here after this one checked it: draw again."""
 
 
 class PostgresOrderStore:
@@ -113,7 +117,7 @@ class PostgresOrderStore:
                         return work(conn)
                 with self._transaction() as conn:
                     return work(conn)
-            except (_StockTaken, psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+            except (_StockTaken, _IdTaken, psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
                 if attempt == TRANSACTION_ATTEMPTS or _current.get() is not None:
                     raise
             except (psycopg.OperationalError, psycopg.InterfaceError) as exc:  # also timeouts, PoolTimeout
@@ -181,7 +185,8 @@ class PostgresOrderStore:
                 ).fetchone()
                 if row is None:
                     raise _StockTaken(sku)
-            conn.execute(INSERT_ORDER, order_columns(order, seq=seq))
+            if conn.execute(INSERT_ORDER, order_columns(order, seq=seq)).fetchone() is None:
+                raise _IdTaken(order["order_id"])  # the primary key decides; the whole transaction runs again
             if key_hash:
                 conn.execute(
                     "UPDATE idempotency_keys SET order_id = %s WHERE key_hash = %s", (order["order_id"], key_hash)
@@ -289,8 +294,7 @@ class PostgresOrderStore:
                 where.append(f"{column} = %s")
                 params.append(value)
         if getattr(matches, "email", None) is not None:
-            where.append("lower(customer_email) = lower(%s)")
-            params.append(matches.email)
+            _match_email(matches, where, params)
         condition = f"WHERE {' AND '.join(where)}" if where else ""
 
         def select(conn):
@@ -309,8 +313,7 @@ class PostgresOrderStore:
             where.append("status = %s")
             params.append(matches.status)
         if getattr(matches, "email", None) is not None:
-            where.append("lower(customer_email) = lower(%s)")
-            params.append(matches.email)
+            _match_email(matches, where, params)
         condition = f"WHERE {' AND '.join(where)}" if where else ""
         return dict(
             self._run(
@@ -385,3 +388,11 @@ def open_postgres_store(config) -> PostgresOrderStore:
             f"PostgreSQL at {config.database_url_display} could not be prepared "
             f"({scrub(str(exc), config.database_url)})"
         ) from None
+
+
+def _match_email(matches, where: list, params: list) -> None:
+    """The email condition as `email_key` compares (PostgreSQL's lower() would fold the Kelvin sign
+    into "k"); stored emails are ASCII, so lower() of one is its key, served by orders_email_idx."""
+    key = email_key(matches.email)
+    where.append("FALSE" if key is None else "lower(customer_email) = %s")
+    params.extend(() if key is None else (key,))

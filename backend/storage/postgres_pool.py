@@ -43,6 +43,7 @@ def order_columns(order: dict, seq: int | None = None) -> tuple:
 INSERT_ORDER = """
     INSERT INTO orders (order_id, seq, customer_email, status, qikink_status, created_at, doc)
     VALUES (%s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (order_id) DO NOTHING RETURNING order_id
 """
 UPSERT_ORDER = """
     INSERT INTO orders (order_id, seq, customer_email, status, qikink_status, created_at, doc)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -260,3 +262,37 @@ def test_a_checkpoint_that_does_not_fit_the_journal_is_ignored(tmp_path, monkeyp
         document["end"] = 10**9
     checkpoint.write_text("{not json" if damage == "unreadable" else json.dumps(document))
     assert snapshot(open_store(data_dir)) == expected
+
+
+BEFORE_RANDOM_IDS = Path(__file__).parent / "journal_before_random_ids"  # see its README.md
+OLD_IDS = ["BHRT-1733311200", "BHRT-1733307600", "BHRT-1733304000"]  # newest first
+
+
+@pytest.mark.parametrize("with_checkpoint", [True, False], ids=["checkpoint", "journal-only"])
+def test_a_journal_written_before_random_ids_opens_unchanged_and_lists_new_orders_first(
+    data_dir, monkeypatch, with_checkpoint
+):
+    """Old clock-numbered ids and new random ones mixed: listed by when they were placed, not by
+    number (a new number may be below every old one), across a reopen and a compaction."""
+    for name in ("orders.jsonl", "orders.index.json") if with_checkpoint else ("orders.jsonl",):
+        shutil.copy(BEFORE_RANDOM_IDS / name, data_dir / name)
+    store = open_store(data_dir)
+    assert store.order_ids() == OLD_IDS
+    assert store.get_order("BHRT-1733304000")["status"] == "confirmed"
+    assert store.find_by_idempotency_key("old-key-1")["order_id"] == "BHRT-1733307600"
+    drawn = iter([1_000_000_007, 9_999_999_999])  # below every old number, then above
+    monkeypatch.setattr("backend.storage.journal_batch.new_order_number", lambda: next(drawn))
+    new = [store.create_order(builder(sku="BHRT-002-M", customer_email="kate@example.com"))[0] for _ in range(2)]
+    expected = ["BHRT-9999999999", "BHRT-1000000007", *OLD_IDS]
+    assert [order["order_id"] for order in new[::-1]] == expected[:2]
+    kate = ["BHRT-9999999999", "BHRT-1000000007", "BHRT-1733311200", "BHRT-1733304000"]
+    for reopened in (False, True, "compacted"):
+        if reopened == "compacted":
+            store.compact()
+        opened = open_store(data_dir) if reopened else store
+        assert opened.order_ids() == expected, reopened
+        assert [o["order_id"] for o in opened.list_orders(page=2, per_page=2)[0]] == expected[2:4]
+        assert [o["order_id"] for o in opened.list_orders(OrderFilter(email="KATE@example.com"))[0]] == kate
+        assert [o["order_id"] for o in opened.list_orders(OrderFilter(status="pending"))[0]] == expected[:4]
+        assert opened.get_order("BHRT-1733307600")["customer_email"] == "asha@example.com"
+    assert check_data_dir(data_dir, store.catalogue)["problems"] == []

@@ -53,6 +53,33 @@ def pg_store(pg_config):
     store.close()
 
 
+def test_a_number_saved_by_someone_else_after_the_check_is_drawn_again(pg_store, pg_config, monkeypatch):
+    """The order sequence's row lock already serialises the stores' draws; should anything insert
+    the number between the check and the insert, the primary key decides and the transaction runs
+    again with a new number (nothing of the first attempt is kept: stock taken once)."""
+    from tests.storage.test_storage import builder
+
+    drawn = iter([1_234_567_890, 2_345_678_901])
+    monkeypatch.setattr("backend.storage.postgres.new_order_number", lambda: next(drawn))
+    build, builds = builder(sku="BHRT-002-M"), []
+    stock = pg_store.products()["BHRT-002-M"]["stock_quantity"]
+
+    def build_while_someone_else_inserts(products, order_id):
+        if not builds:  # after the number was found free, before it is inserted
+            with psycopg.connect(pg_config.database_url, autocommit=True) as conn:
+                conn.execute(
+                    "INSERT INTO orders (order_id, seq, customer_email, status, qikink_status, created_at, doc) "
+                    "VALUES ('BHRT-1234567890', 1, 'x@example.com', 'pending', 'sync_pending', '', '{}')"
+                )
+        builds.append(order_id)
+        return build(products, order_id)
+
+    order = pg_store.create_order(build_while_someone_else_inserts)[0]
+    assert builds == ["BHRT-1234567890", "BHRT-2345678901"] and order["order_id"] == "BHRT-2345678901"
+    assert pg_store.get_order("BHRT-2345678901") == order
+    assert pg_store.products()["BHRT-002-M"]["stock_quantity"] == stock - 1
+
+
 def test_migrations_run_once_when_servers_start_together(pg_config):
     with ThreadPoolExecutor(4) as pool:
         stores = list(pool.map(lambda _: open_postgres_store(pg_config), range(4)))

@@ -13,6 +13,7 @@ from backend.errors import OutOfStock
 from backend.storage import JournalOrderStore, atomic, load_catalogue
 from backend.storage.errors import StoreBusy, StoreStartupError, StoreWriteFailed
 from backend.storage.order_fields import is_order_id
+from backend.storage.order_filter import OrderFilter
 from tests.conftest import make_data_dir
 
 
@@ -66,6 +67,19 @@ def test_a_drawn_number_already_taken_is_drawn_again(store, monkeypatch):
     first = store.create_order(builder(sku="BHRT-002-M"))[0]["order_id"]
     second = store.create_order(builder(sku="BHRT-002-M"))[0]["order_id"]
     assert (first, second) == ("BHRT-1234567890", "BHRT-2345678901")
+
+
+def test_an_email_filter_folds_ascii_letters_only(store):
+    """Listings, counts and the open-order limit compare emails as email_key does: the database's
+    or Python's Unicode lower() would let the Kelvin sign (U+212A) stand for "k"."""
+    kate = store.create_order(builder(customer_email="kate@example.com"))[0]["order_id"]
+    store.create_order(builder(customer_email="asha@example.com"))
+    for email in ("kate@example.com", "KATE@Example.COM"):
+        assert [o["order_id"] for o in store.list_orders(OrderFilter(email=email))[0]] == [kate]
+        assert store.count_by_qikink_status(OrderFilter(email=email)) == {"sync_pending": 1}
+    for trick in ("\u212aate@example.com", "kate@exa\u017fple.com", "kate@example.com\u200b"):
+        assert store.list_orders(OrderFilter(email=trick)) == ([], 0)
+        assert store.count_by_qikink_status(OrderFilter(email=trick)) == {}
 
 
 def test_idempotency_key_returns_the_existing_order(store):
