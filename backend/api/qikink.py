@@ -10,6 +10,7 @@ from ..qikink import QikinkAuthError, QikinkError, QikinkRateLimited
 from . import bool_arg, is_admin, require_admin, services
 
 bp = Blueprint("qikink", __name__, url_prefix="/api/qikink")
+SYNC_ORDER_KEYS = ("pushed", "failed", "still_pending", "refreshed", "not_refreshed", "waiting_for_budget", "reasons")
 
 
 def _fulfilment():
@@ -65,7 +66,7 @@ def sync():
     report = fulfilment.run_pass(force=True, retry_failed=retry_failed)
     if fulfilment.connection_state() != "connected" and not report["pushed"] and not report["refreshed"]:
         integration_status = "error"
-    elif products["invalid"] or report["failed"] or report["errors"] or report["still_pending"]:
+    elif products["invalid"] or any(report[k] for k in ("failed", "errors", "still_pending", "waiting_for_budget")):
         integration_status = "partial"
     else:
         integration_status = "success"
@@ -76,16 +77,19 @@ def sync():
     }
     if fulfilment.last_error:
         integration["last_error"] = fulfilment.last_error
-    return {
+    answer = {
         "sync_id": f"SYNC-{int(started.timestamp())}",
         "timestamp": timestamp,
         "products_synced": products["valid"],
         "qikink_integration": integration,
         "products": products,
-        "orders": {
-            k: report[k] for k in ("pushed", "failed", "still_pending", "refreshed", "not_refreshed", "reasons")
-        },
+        "orders": {k: report[k] for k in SYNC_ORDER_KEYS},
     }
+    # The sync never waits for Qikink's call budget: what it left, the worker sends as the budget
+    # frees; Retry-After says when a new sync could do more.
+    if report["waiting_for_budget"]:
+        return answer, 200, {"Retry-After": str(max(1, math.ceil(report["budget_frees_in"] or 1)))}
+    return answer
 
 
 @bp.get("/fulfillment/<order_id>")  # the guide's spelling in the URL; fulfilment everywhere in the code

@@ -97,7 +97,8 @@ class Fulfilment:
     def connection_state(self) -> str:
         return self.health.connection_state()
 
-    def authenticate(self, force: bool = False, *, wait: bool = True):
+    def authenticate(self, force: bool = False, *, wait: bool = False):
+        """Check the credentials; never waits for the call budget unless asked (a request thread)."""
         return self.health.authenticate(force=force, wait=wait)
 
     def probe(self, timeout: float = 3.0) -> tuple[bool, str]:

@@ -6,9 +6,8 @@ import threading
 import time
 
 from ..qikink import QikinkError, QikinkRateLimited
+from ..qikink.client import FORCED_MINT_SECONDS
 from .circuit_breaker import CircuitBreaker
-
-FORCED_MINT_SECONDS = 60.0
 
 
 class QikinkHealth:
@@ -21,7 +20,6 @@ class QikinkHealth:
         self.breaker = breaker or CircuitBreaker(threshold=3, cooldown=config.qikink_breaker_cooldown_seconds)
         self.last_check: float | None = None
         self.last_error: str | None = None
-        self.forced_at: float | None = None  # when this process last minted a token on request
 
     def note(self, error: Exception | None) -> None:
         """Record the outcome of a call: a success closes the breaker, transient failures open it."""
@@ -41,34 +39,27 @@ class QikinkHealth:
             return "disconnected"
         return "connected" if self.last_check is not None or self.client.has_valid_token() else "disconnected"
 
-    def authenticate(self, force: bool = False, *, wait: bool = True):
+    def authenticate(self, force: bool = False, *, wait: bool = False):
         """Check the credentials (mint only if no valid token is cached, unless forced). A forced
-        mint logs every other process out and spends one of Qikink's 30 calls a minute: at most one
-        a FORCED_MINT_SECONDS (QikinkRateLimited with the wait, before any call)."""
+        mint logs every other process out and spends one of Qikink's 30 calls a minute: none while
+        the account's last token is younger than FORCED_MINT_SECONDS (QikinkRateLimited with the
+        wait, before any call; the client checks again atomically, for every process sharing the
+        call budget's window)."""
         if force:
-            left = self.forced_mint_wait()
-            if left:
+            age = self.client.last_mint_age()
+            if age is not None and age < FORCED_MINT_SECONDS:
                 raise QikinkRateLimited(
-                    f"A new Qikink token was minted {FORCED_MINT_SECONDS - left:.0f} s ago (each one logs out "
-                    "every other process)",
-                    retry_after=left,
+                    f"A Qikink token was minted {age:.0f} s ago; a forced mint logs out every other "
+                    "process, so at most one a minute",
+                    retry_after=FORCED_MINT_SECONDS - age,
                 )
-            self.forced_at = self.clock()
         try:
             info = self.client.authenticate(force=force, wait=wait)
         except QikinkError as exc:
-            if force and isinstance(exc, QikinkRateLimited):
-                self.forced_at = None  # no call was made: the admin may try again once the budget frees
             self.note(exc)
             raise
         self.note(None)
         return info
-
-    def forced_mint_wait(self) -> float:
-        """Seconds until a forced mint is allowed again (0: now)."""
-        if self.forced_at is None:
-            return 0.0
-        return max(0.0, self.forced_at + FORCED_MINT_SECONDS - self.clock())
 
     def probe(self, timeout: float = 3.0) -> tuple[bool, str]:
         """Authenticate (minting only if no valid token is cached) in a thread, waiting at most

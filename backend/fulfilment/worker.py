@@ -124,7 +124,15 @@ class SyncWorker(BackgroundThread):
             report["not_refreshed"] = self.index.due_count(self.clock())
         if stopped and (report["still_pending"] or report["not_refreshed"]):
             report["reasons"].append(STOP_REASONS[stopped])
+        if force:  # what waits for the call budget, and for how long: the pass never waits for it
+            left = stopped == "budget" and report["still_pending"] + report["not_refreshed"]
+            report["waiting_for_budget"] = left or 0
+            report["budget_frees_in"] = self._budget_wait() if left else None
         return report
+
+    def _budget_wait(self) -> float:
+        """Seconds until the call budget has room for the kind the last pass stopped for."""
+        return self.sender.client.budget.wait_for(self.waiting_for)
 
     def seconds_to_next_pass(self) -> float:
         """Sooner than the sync interval when an order attempt or a poll falls due before it, or
@@ -134,7 +142,7 @@ class SyncWorker(BackgroundThread):
         if self.last_stop == "qikink_unavailable":
             return soonest
         if self.last_stop == "budget":  # an order placed meanwhile and left pending wakes the worker
-            return min(soonest, max(self.sender.client.budget.wait_for(self.waiting_for), 0.05))
+            return min(soonest, max(self._budget_wait(), 0.05))
         next_attempt = self.index.next_attempt_at()
         if next_attempt is not None:
             soonest = min(soonest, next_attempt - now)

@@ -28,9 +28,12 @@ def qikink_paths() -> dict:
                 "tags": ["qikink"],
                 "summary": "Check the credentials (step 2, admin)",
                 "description": "Mints a token only when none is valid, unless `force`. A forced mint logs out "
-                "every other process and spends one of Qikink's 30 calls a minute: at most one a minute "
-                "(429 `rate_limited` with Retry-After, no call made). The request never waits for the call "
-                "budget: when it is spent, 429 with Retry-After at once.",
+                "every other process and spends one of Qikink's 30 calls a minute, so it is refused while the "
+                "account's last token is less than a minute old, whichever process of the shop minted it "
+                "(the call budget's window is shared through the data directory, or PostgreSQL for a fleet): "
+                "429 `rate_limited` with Retry-After (the seconds until that token is a minute old), no call "
+                "made, the current token kept. A forced mint is one attempt (no retries). The request never "
+                "waits for the call budget: when it is spent, 429 `rate_limited` with Retry-After at once.",
                 "security": ADMIN,
                 "parameters": [param("force", "query", "Mint a new token even when one is valid.", "yes_no")],
                 "responses": {
@@ -45,11 +48,15 @@ def qikink_paths() -> dict:
                 "tags": ["qikink"],
                 "summary": "Sync now (step 3, admin)",
                 "description": "Checks every product's Qikink mapping, sends every `sync_pending` order and refreshes "
-                "orders in flight. 200 even when Qikink is down: the report says what happened.",
+                "orders in flight. 200 even when Qikink is down: the report says what happened. The sync never "
+                "waits for Qikink's call budget (30 calls a minute): it does what the budget allows now and "
+                "answers at once; `orders.waiting_for_budget` counts the orders left to send or refresh (the "
+                "background worker goes on as the budget frees), the status is `partial` and `Retry-After` "
+                "says in how many seconds the budget has room again.",
                 "security": ADMIN,
                 "parameters": [param("retry_failed", "query", "Also resend `sync_failed` orders.", "yes_no")],
                 "responses": {
-                    **ok("SyncReport", "What the sync did.", examples.SYNC_REPORT),
+                    **sync_ok(),
                     **errors(401, 422, only={503: ["qikink_unavailable"]}),
                 },
             }
@@ -77,3 +84,14 @@ def qikink_paths() -> dict:
             },
         },
     }
+
+
+def sync_ok() -> dict:
+    """The sync's 200, with Retry-After when orders wait for the call budget."""
+    answer = ok("SyncReport", "What the sync did.", examples.SYNC_REPORT)
+    answer["200"]["headers"] = {
+        "Retry-After": {
+            "$ref": "#/components/headers/RetryAfter",
+        }
+    }
+    return answer

@@ -127,6 +127,11 @@ def qikink_response_schemas() -> dict:
                             **COUNT,
                             "description": "Orders in flight left for the worker (see reasons).",
                         },
+                        "waiting_for_budget": {
+                            **COUNT,
+                            "description": "Orders left to send or refresh because Qikink's call budget is "
+                            "spent this minute (the sync never waits for it; `Retry-After` says when it frees).",
+                        },
                         "reasons": {
                             "type": "array",
                             "items": {"type": "string"},

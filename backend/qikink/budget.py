@@ -154,30 +154,54 @@ class CallBudget:
     # --- taking calls ------------------------------------------------------------------------
     def try_take(self, kind: str) -> float:
         """Take one call of `kind` now (0.0), or say in how many seconds one could be taken."""
-        if not self.per_minute:
-            return 0.0
+        return self._take(kind)[0]
+
+    def _take(self, kind: str, apart: float = 0.0) -> tuple[float, float | None]:
+        """(wait, age): one call of `kind` taken now (wait 0.0), or the seconds until one could go.
+        With `apart`, also none while the last call of `kind` (by any process sharing the window) is
+        younger than `apart` seconds; `age` then says how old it is. Checked and taken atomically."""
+        if not self.per_minute and not apart:
+            return 0.0, None
         limit = self.limit(kind)
 
         def take(calls, now):
-            wait = self._wait_for(calls, now, limit, self.span)
+            age = self._age_of_last(calls, now, kind)
+            if apart and age is not None and age < apart:
+                return (apart - age, age), False
+            wait = self._wait_for(calls, now, limit, self.span) if self.per_minute else 0.0
             if not wait:
                 calls.append([now, kind])
-            return wait, not wait
+            return (wait, None), not wait
 
-        wait = self._window(take)
-        return 1.0 if wait is None else wait
+        result = self._window(take)
+        return (1.0, None) if result is None else result
 
-    def acquire(self, kind: str, wait: bool = True) -> None:
-        """Take one call, sleeping until there is room, or raise QikinkRateLimited if not `wait`."""
+    @staticmethod
+    def _age_of_last(calls, now, kind) -> float | None:
+        times = [c[0] for c in calls if c[1] == kind]
+        return max(now - max(times), 0.0) if times else None
+
+    def acquire(self, kind: str, wait: bool = True, *, apart: float = 0.0) -> None:
+        """Take one call, sleeping until there is room, or raise QikinkRateLimited if not `wait`.
+        A call refused by `apart` (see `_take`) is never waited for: QikinkRateLimited at once."""
         while True:
-            delay = self.try_take(kind)
+            delay, age = self._take(kind, apart)
             if not delay:
                 return
+            if age is not None:
+                raise QikinkRateLimited(
+                    f"the last Qikink {kind} call was {age:.0f} s ago (at most one every {apart:.0f} s)",
+                    retry_after=math.ceil(delay * 1000) / 1000,
+                )
             if not wait:
                 raise QikinkRateLimited(
                     f"Qikink call budget for {kind} spent this minute", retry_after=math.ceil(delay * 1000) / 1000
                 )
             self._sleep(delay)
+
+    def since_last(self, kind: str) -> float | None:
+        """Seconds since the last call of `kind` in the window (any process sharing it), or None."""
+        return self._window(lambda calls, now: (self._age_of_last(calls, now, kind), False))
 
     def wait_for(self, kind: str) -> float:
         """Seconds until a call of `kind` could go (0.0: now), taking nothing."""

@@ -38,6 +38,9 @@ CREATE_PATH = "/api/order/create"
 ORDER_PATH = "/api/order"
 DEFAULT_TOKEN_LIFETIME = 3600.0
 DUPLICATE_LOOKUP_FACTOR = 50
+# A forced mint invalidates the token every other process of the account uses: at most one while
+# the last token of the account (any process sharing the call budget's window) is this young.
+FORCED_MINT_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -185,8 +188,17 @@ class QikinkClient(RequestFunnel):
 
     def authenticate(self, force: bool = False, *, wait: bool = True) -> TokenInfo:
         """A valid token; mints one only if none is cached (or if `force`). With `wait` False, a
-        mint the call budget has no room for raises QikinkRateLimited at once (a request thread)."""
-        return self._tokens.get(lambda: self._mint(wait=wait), force=force)
+        mint the call budget has no room for raises QikinkRateLimited at once (a request thread).
+        A forced mint is one attempt, refused (QikinkRateLimited, no call) while the account's last
+        token is younger than FORCED_MINT_SECONDS, whichever process minted it."""
+        if force:
+            return self._tokens.get(lambda: self._mint(wait=wait, apart=FORCED_MINT_SECONDS), force=True)
+        return self._tokens.get(lambda: self._mint(wait=wait))
+
+    def last_mint_age(self) -> float | None:
+        """Seconds since the account's last token call (any process sharing the budget), or None
+        when there was none within the budget's window (about a minute)."""
+        return self.budget.since_last("token")
 
     @property
     def token_valid_until(self) -> datetime | None:
@@ -198,14 +210,16 @@ class QikinkClient(RequestFunnel):
         """Whether a usable token is cached; never mints."""
         return self._tokens.peek() is not None
 
-    def _mint(self, wait=True) -> TokenInfo:
+    def _mint(self, wait=True, apart=0.0) -> TokenInfo:
         body = self._request(
             "POST",
             TOKEN_PATH,
             form={"ClientId": self.config.client_id, "client_secret": self.config.client_secret},
             authenticated=False,
+            retry=not apart,  # a spaced (forced) mint's retry would be refused by its own first attempt
             wait=wait,
             kind="token",
+            apart=apart,
         )
         token = body.get("Accesstoken") if isinstance(body, dict) else None
         if not token:

@@ -67,15 +67,17 @@ class RequestFunnel:
         retry=True,
         wait=True,
         kind="tracking",
+        apart=0.0,
     ):
-        """Every call goes through here: call budget, token, signing, timeouts, retries."""
+        """Every call goes through here: call budget, token, signing, timeouts, retries. With
+        `apart`, the call goes only if no call of its kind went in the last `apart` seconds."""
         attempts = 1 + (max(self.config.max_retries, 0) if retry else 0)
         reminted = False
         attempt = 0
         while True:
             token = self._token_for_call(wait) if authenticated else None
             try:
-                return self._send(method, path, params, json_body, form, token, wait, kind)
+                return self._send(method, path, params, json_body, form, token, wait, kind, apart)
             except _TokenRefused as exc:
                 self._tokens.invalidate(token.token)
                 # Qikink checks the token before anything else, so a refused call (a create too)
@@ -113,10 +115,10 @@ class RequestFunnel:
             jitter=self._jitter,
         )
 
-    def _send(self, method, path, params, json_body, form, token, wait, kind):
+    def _send(self, method, path, params, json_body, form, token, wait, kind, apart=0.0):
         """One attempt: returns the parsed JSON body or raises a typed QikinkError."""
         call = f"{method} {path}"
-        self.budget.acquire(kind, wait=wait)
+        self.budget.acquire(kind, wait=wait, apart=apart)
         headers = {"Accept": "application/json"}
         if token is not None:
             headers.update({"ClientId": self.config.client_id, "Accesstoken": token.token})

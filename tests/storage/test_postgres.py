@@ -422,3 +422,23 @@ def test_servers_on_one_database_share_one_qikink_call_budget(pg_config, pg_stor
         assert CallBudget(30, window=other.call_window("another"), account="another").try_take("create") == 0
     finally:
         other.close()
+
+
+def test_a_forced_mint_on_one_server_spaces_the_next_on_every_server(pg_config, pg_store):
+    """Issue 24: the fleet's window says when the account's last token was minted, so a forced mint
+    on another server within the minute is refused at once (it would log the first one out)."""
+    from backend.qikink import CallBudget, QikinkRateLimited
+    from backend.qikink.client import FORCED_MINT_SECONDS
+
+    other = open_postgres_store(pg_config)
+    try:
+        first, second = (
+            CallBudget(30, window=store.call_window("acct-forced"), account="acct-forced", sleep=pytest.fail)
+            for store in (pg_store, other)
+        )
+        first.acquire("token", wait=False, apart=FORCED_MINT_SECONDS)
+        with pytest.raises(QikinkRateLimited):
+            second.acquire("token", wait=True, apart=FORCED_MINT_SECONDS)
+        assert second.since_last("token") is not None and second.usage()["last_minute"]["token"] == 1
+    finally:
+        other.close()
