@@ -43,6 +43,25 @@ def test_one_line_a_request_without_the_email_or_a_confirmation_token(shop, capl
     assert lines[2].path == "/confirm/<token>"
 
 
+@pytest.mark.parametrize(
+    ("asked", "logged"),
+    [
+        ("/api/orders?customer=asha%40example.com&page=2", "/api/orders?customer=…&page=2"),
+        ("/api/orders?Email=asha@example.com", "/api/orders?Email=…"),
+        ("/api/orders?asha@example.com", "/api/orders?…"),
+        ("/api/orders/asha@example.com/invoice", "/api/orders/…/invoice"),
+        ("/api/orders?admin_key=k&key=k2&page=1", "/api/orders?admin_key=…&key=…&page=1"),
+    ],
+)
+def test_an_email_anywhere_in_the_path_or_query_is_not_logged(shop, caplog, asked, logged):
+    client = shop(access_log=True, ratelimit_enabled=False)
+    caplog.set_level(logging.INFO, logger="backend.access")
+    answer = client.get(asked, headers={"X-Request-ID": "req-42"})
+    (line,) = access_lines(caplog)
+    assert (line.path, line.status, line.request_id) == (logged, answer.status_code, "req-42")
+    assert "asha" not in caplog.text and "req-42" in line.getMessage() and str(answer.status_code) in line.getMessage()
+
+
 def test_every_answer_has_a_request_id_and_errors_carry_it(shop):
     client = shop(ratelimit_enabled=False)
     made = client.get("/api/products")
