@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from backend import create_app
+from backend.api.proxies import TrustedProxyFix
 from backend.config import Config, ConfigError
 from tests.conftest import order_body
 
@@ -113,3 +114,28 @@ def test_a_malformed_trusted_proxies_is_refused():
         "127.0.0.1/32",
         "10.0.0.0/8",
     )
+
+
+@pytest.mark.parametrize(
+    ("proxies", "peer", "seen"),
+    [
+        (("10.0.0.0/8",), "10.20.30.40", "203.0.113.9"),
+        (("::1/128",), "::1", "203.0.113.9"),
+        (("10.0.0.0/8", "fd00::/8"), "fd12::7", "203.0.113.9"),
+        (("10.0.0.0/8",), "192.168.1.5", "192.168.1.5"),
+        (("10.0.0.0/8",), "not an address", "not an address"),
+        ((), "127.0.0.1", "127.0.0.1"),
+    ],
+)
+def test_trusted_proxies_take_addresses_and_networks(proxies, peer, seen):
+    got = {}
+
+    def app(environ, start_response):
+        got.update(addr=environ["REMOTE_ADDR"], forwarded=environ.get("HTTP_X_FORWARDED_FOR"))
+        return []
+
+    environ = {"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.9", "wsgi.url_scheme": "http"}
+    TrustedProxyFix(app, proxies)(environ, lambda *a: None)
+    assert got["addr"] == seen  # the last hop only: what the trusted proxy itself saw
+    if seen == peer:
+        assert got["forwarded"] is None  # from anyone else, nothing downstream may read it
