@@ -216,6 +216,11 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
             token = (request.view_args or {}).get("token") or ""
             shop.throttle.customer_lookup(order_id or token.rpartition(".")[0][:64] or None)
 
+    @app.after_request
+    def count_failed_lookup(response):
+        shop.throttle.lookup_answered(response.status_code)
+        return response
+
     app.wsgi_app = TrustedProxyFix(pages.SecurityHeaders(app.wsgi_app), config.trusted_proxies)
 
     CORS(

@@ -4,8 +4,10 @@ default in production), one log line per request on the `backend.access` logger:
 
     203.0.113.7 GET /api/orders/BHRT-4817302956?email=… 200 3.1ms id=4f2a…
 
-Query values that can hold personal data or secrets (email, token, key) are replaced by `…`, and a
-path that carries a secret (the COD confirmation link) is logged as its route pattern. The fields
+Query values that can hold personal data or secrets (email, token, key), and any query value or
+path segment with an `@` in it (an email under another name, or typed into the path), are
+replaced by `…`; a path that carries a secret (the COD confirmation link) is logged as its route
+pattern. The fields
 are also passed as `extra` (client, method, path, status, duration_ms, request_id), for a JSON
 log format to use.
 """
@@ -32,15 +34,18 @@ def loggable_path() -> str:
     if SECRET_PATH_ARGS & set(request.view_args or {}) and request.url_rule is not None:
         path = request.url_rule.rule
     else:
-        path = request.path
+        path = "/".join("…" if "@" in part else part for part in request.path.split("/"))
     if not request.query_string:
         return path
     pairs = parse_qsl(request.query_string.decode("latin-1"), keep_blank_values=True)
-    shown = "&".join(
-        f"{quote(name, safe='')}={'…' if name.lower() in HIDDEN_PARAMS else quote(value, safe='')}"
-        for name, value in pairs
-    )
-    return f"{path}?{shown}"
+    return f"{path}?{'&'.join(_shown(name, value) for name, value in pairs)}"
+
+
+def _shown(name: str, value: str) -> str:
+    if "@" in name:  # `?asha@example.com`: the email is the name
+        return "…"
+    hidden = name.lower() in HIDDEN_PARAMS or "@" in value
+    return f"{quote(name, safe='')}={'…' if hidden else quote(value, safe='')}"
 
 
 def install(app: Flask, *, enabled: bool) -> None:

@@ -32,6 +32,10 @@ and their fulfilment by Qikink (print-on-demand, shipped within India).
 * `POST /api/orders` is limited per client address (429 with `Retry-After`) and takes an optional
   `Idempotency-Key`: the same key with the same body answers the first answer again
   (`Idempotent-Replayed: true`), with another body 409 `idempotency_conflict`.
+* Customer look-ups of an order are limited per client address (60 a minute), and an order is
+  refused to everyone for the rest of the minute after 10 failed look-ups of it (404); a client
+  that sent 5 wrong admin keys in a minute is refused, even with the right one, for the rest of it.
+  Each answers 429 `rate_limited` with `Retry-After`.
 """
 
 

@@ -16,6 +16,10 @@ from .qikink_paths import qikink_paths
 
 
 def paths() -> dict:
+    return throttled(every_path())
+
+
+def every_path() -> dict:
     return {
         "/api/health": {
             "get": {
@@ -41,3 +45,17 @@ def paths() -> dict:
         **attention_paths(),
         **docs_paths(),
     }
+
+
+def throttled(document_paths: dict) -> dict:
+    """429 `rate_limited` on what backend/api/throttle.py limits: every operation that takes an admin
+    key (5 wrong keys a minute per client, then 429) and every customer look-up of an order."""
+    for path, operations in document_paths.items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            responses = operation["responses"]
+            customer = "{order_id}" in path and (operation.get("security") is None or {} in operation["security"])
+            if "429" not in responses and ("401" in responses or customer):
+                operation["responses"] = dict(sorted({**responses, **errors(429)}.items()))
+    return document_paths

@@ -21,9 +21,11 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 import tests.openapi.schemathesis_hooks  # noqa: F401  (registers the merged-quantity filter and the PIN codes)
 from backend import create_app
+from backend.api.throttle import CUSTOMER_LOOKUPS
 from backend.config import Config
 from backend.errors import ApiError
 from backend.models import STATE_ALIASES, STATES
+from backend.openapi.operations import ADMIN
 from tests.conftest import ADDRESS, make_data_dir, order_body
 from tests.harness import BASE_ENV, ROOT
 from tests.openapi.schemathesis_hooks import agree_with_directory
@@ -78,6 +80,25 @@ def test_every_api_route_is_documented_and_every_documented_route_exists(app, do
         (path, method) for path, item in document["paths"].items() for method in item if method in HTTP_METHODS
     }
     assert routes == documented
+
+
+def test_every_limited_route_documents_its_429(app, document):
+    """The throttle's customer look-ups and every admin route (wrong keys) can answer 429."""
+    limited = {
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") and rule.endpoint in CUSTOMER_LOOKUPS
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    limited |= {
+        (path, method)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS and operation.get("security") == ADMIN
+    }
+    assert len(limited) > 15
+    for path, method in limited:
+        assert "429" in document["paths"][path][method]["responses"], (method, path)
 
 
 def test_every_error_code_of_errors_py_is_in_the_document(document):

@@ -217,9 +217,11 @@ def test_order_details_need_admin_or_the_customers_email(tmp_path):
         ).status_code
         == 401
     )
-    public = client.get(f"/api/qikink/fulfillment/{order_id}").get_data(as_text=True)
+    assert client.get(f"/api/qikink/fulfillment/{order_id}", environ_base={"REMOTE_ADDR": OUTSIDE}).status_code == 404
+    tracking = client.get(f"/api/qikink/fulfillment/{order_id}", query_string={"email": "asha@example.com"})
+    assert tracking.status_code == 200  # the customer's: where the parcel is, not who or where she is
     for private in ("asha@example.com", "Asha Verma", "9876543210", "MG Road"):
-        assert private not in public
+        assert private not in tracking.get_data(as_text=True)
 
 
 def test_order_creation_is_rate_limited_per_client_address(tmp_path):

@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from backend import create_app
+from backend.api.proxies import TrustedProxyFix
 from backend.config import Config, ConfigError
 from tests.conftest import order_body
 
@@ -41,6 +42,25 @@ def test_one_line_a_request_without_the_email_or_a_confirmation_token(shop, capl
     assert looked_up.path == f"/api/orders/{order_id}?email=…&x=1"
     assert "asha@example.com" not in caplog.text and "secret-token-value" not in caplog.text
     assert lines[2].path == "/confirm/<token>"
+
+
+@pytest.mark.parametrize(
+    ("asked", "logged"),
+    [
+        ("/api/orders?customer=asha%40example.com&page=2", "/api/orders?customer=…&page=2"),
+        ("/api/orders?Email=asha@example.com", "/api/orders?Email=…"),
+        ("/api/orders?asha@example.com", "/api/orders?…"),
+        ("/api/orders/asha@example.com/invoice", "/api/orders/…/invoice"),
+        ("/api/orders?admin_key=k&key=k2&page=1", "/api/orders?admin_key=…&key=…&page=1"),
+    ],
+)
+def test_an_email_anywhere_in_the_path_or_query_is_not_logged(shop, caplog, asked, logged):
+    client = shop(access_log=True, ratelimit_enabled=False)
+    caplog.set_level(logging.INFO, logger="backend.access")
+    answer = client.get(asked, headers={"X-Request-ID": "req-42"})
+    (line,) = access_lines(caplog)
+    assert (line.path, line.status, line.request_id) == (logged, answer.status_code, "req-42")
+    assert "asha" not in caplog.text and "req-42" in line.getMessage() and str(answer.status_code) in line.getMessage()
 
 
 def test_every_answer_has_a_request_id_and_errors_carry_it(shop):
@@ -94,3 +114,28 @@ def test_a_malformed_trusted_proxies_is_refused():
         "127.0.0.1/32",
         "10.0.0.0/8",
     )
+
+
+@pytest.mark.parametrize(
+    ("proxies", "peer", "seen"),
+    [
+        (("10.0.0.0/8",), "10.20.30.40", "203.0.113.9"),
+        (("::1/128",), "::1", "203.0.113.9"),
+        (("10.0.0.0/8", "fd00::/8"), "fd12::7", "203.0.113.9"),
+        (("10.0.0.0/8",), "192.168.1.5", "192.168.1.5"),
+        (("10.0.0.0/8",), "not an address", "not an address"),
+        ((), "127.0.0.1", "127.0.0.1"),
+    ],
+)
+def test_trusted_proxies_take_addresses_and_networks(proxies, peer, seen):
+    got = {}
+
+    def app(environ, start_response):
+        got.update(addr=environ["REMOTE_ADDR"], forwarded=environ.get("HTTP_X_FORWARDED_FOR"))
+        return []
+
+    environ = {"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.9", "wsgi.url_scheme": "http"}
+    TrustedProxyFix(app, proxies)(environ, lambda *a: None)
+    assert got["addr"] == seen  # the last hop only: what the trusted proxy itself saw
+    if seen == peer:
+        assert got["forwarded"] is None  # from anyone else, nothing downstream may read it

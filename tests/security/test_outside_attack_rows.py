@@ -8,6 +8,8 @@ import unicodedata
 
 import pytest
 
+from backend import create_app
+from backend.config import Config
 from backend.models import Problems, validate_address
 from tests.conftest import ADDRESS, order_body
 
@@ -128,3 +130,30 @@ def test_no_page_or_answer_may_be_framed(client, path):
     answer = client.get(path)
     assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"], path
     assert answer.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("admin_api_key", ["", "k" * 32])
+def test_tracking_needs_the_orders_email_or_an_admin(data_dir, admin_api_key):
+    """Row 'tracking without the email': courier, AWB and tracking link were anyone's with the id."""
+    config = Config(data_dir=data_dir, app_env="test", qikink_env="off", admin_api_key=admin_api_key)
+    client = create_app(config).test_client()
+    key = {"X-Admin-Key": admin_api_key} if admin_api_key else {}
+    order_id = client.post("/api/orders", json=order_body(), headers=key).get_json()["data"]["order_id"]
+    path = f"/api/qikink/fulfillment/{order_id}"
+    unknown = client.get("/api/qikink/fulfillment/BHRT-1000000001", environ_base=OUTSIDE).get_json()["error"]
+    for query in ({}, {"email": "someone@example.com"}, {"email": "asha@example.co"}, {"email": ""}):
+        refused = client.get(path, query_string=query, environ_base=OUTSIDE)
+        error = refused.get_json()["error"]  # the same as for an order that does not exist
+        assert refused.status_code == 404 and error["code"] == unknown["code"] == "not_found"
+        assert error["message"].replace(order_id, "<id>") == unknown["message"].replace("BHRT-1000000001", "<id>")
+    for query in ({"email": "asha@example.com"}, {"email": " ASHA@Example.com "}):
+        tracked = client.get(path, query_string=query, environ_base=OUTSIDE)
+        assert tracked.status_code == 200 and tracked.get_json()["order_id"] == order_id
+    # The guide's step 5 from the shop's own machine: no key needed while none is set.
+    this_machine = client.get(path)
+    assert this_machine.status_code == (404 if admin_api_key else 200)
+    if admin_api_key:
+        assert (
+            client.get(path, headers={"Authorization": f"Bearer {admin_api_key}"}, environ_base=OUTSIDE).status_code
+            == 200
+        )
