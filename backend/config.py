@@ -62,6 +62,7 @@ class Config:
     threads: int = 8
     max_connections_per_client: int = 64  # MAX_CONNECTIONS_PER_CLIENT (0: no cap), see backend/serving.py
     header_timeout: float = 15.0  # HEADER_TIMEOUT: seconds for a request's headers
+    body_timeout: float = 60.0  # BODY_TIMEOUT: seconds for a request's body once its headers are in
 
     qikink_env: str = "off"
     qikink_client_id: str = ""
@@ -256,6 +257,7 @@ class Config:
                 "MAX_CONNECTIONS_PER_CLIENT", get("MAX_CONNECTIONS_PER_CLIENT") or "64", int, 0
             ),
             header_timeout=_number("HEADER_TIMEOUT", get("HEADER_TIMEOUT") or "15", float, 1),
+            body_timeout=_number("BODY_TIMEOUT", get("BODY_TIMEOUT") or "60", float, 1),
             log_format=_choice("LOG_FORMAT", (get("LOG_FORMAT") or "text").lower(), ("text", "json")),
             access_log=_bool("ACCESS_LOG", get("ACCESS_LOG") or ("true" if app_env == "production" else "false")),
             trusted_proxies=_trusted_proxies(get("TRUSTED_PROXIES")),

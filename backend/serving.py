@@ -6,11 +6,14 @@ as they liked, because its timeout counts only silence; and a 200 MiB body was r
 before the 413 (its `max_request_body_size` is 1 GiB). So:
 
 - **a cap per client address** (`MAX_CONNECTIONS_PER_CLIENT`): a client's connection beyond it is
-  closed at once, before it takes a slot; the proxies in TRUSTED_PROXIES are not capped (every
-  client behind them shares their address; the proxy caps them itself);
+  closed at once, before it takes a slot; an IPv6 client counts by its /64 (one household or
+  server is given a whole /64, so a cap per address would be no cap); the proxies in
+  TRUSTED_PROXIES are not capped (every client behind them shares their address; the proxy caps
+  them itself);
 - **a header deadline** (`HEADER_TIMEOUT`): a request whose headers are not complete within that
   many seconds of its connection (or of its first byte, on a kept-alive connection) is closed,
-  however often bytes trickle in;
+  however often bytes trickle in; and **a body deadline** (`BODY_TIMEOUT`) the same way for the
+  body, counted from the end of the headers;
 - **the body limit at the socket**: waitress answers 413 from the Content-Length, before the body
   is read (for a chunked body, as soon as it passes the limit), as JSON like every other error;
 - waitress's own `connection_limit`, `channel_timeout` and a `cleanup_interval` short enough for
@@ -34,6 +37,7 @@ log = logging.getLogger(__name__)
 CONNECTION_LIMIT = 500  # slots for everyone (waitress' default is 100; each idle socket costs ~nothing)
 MAX_CONNECTIONS_PER_CLIENT = 64  # a browser opens 6 per host; an office or a home behind one NAT, several
 HEADER_TIMEOUT = 15.0  # seconds for a request's headers (a phone on 2G sends them in well under 1 s)
+BODY_TIMEOUT = 60.0  # seconds for a body once its headers are in (64 KiB at 10 kbit/s: 52 s)
 CHANNEL_TIMEOUT = 30  # seconds of silence before an idle (kept-alive) connection is closed
 CLEANUP_INTERVAL = 2  # seconds between checks of the deadlines
 
@@ -60,32 +64,48 @@ class JsonErrorTask(ErrorTask):
 
 
 class GuardedChannel(HTTPChannel):
-    """A connection whose request headers have a deadline (see `waiting_since`)."""
+    """A connection whose request headers and body have deadlines (see `waiting_since` and
+    `body_since`), counted by the client it belongs to (`client`)."""
 
     error_task_class = JsonErrorTask
 
-    def __init__(self, server, sock, addr, adj, map=None):
+    def __init__(self, server, sock, addr, adj, map=None, client=None):
         super().__init__(server, sock, addr, adj, map)
+        self.client = client
         self.waiting_since: float | None = time.time()  # a new connection owes its first request
+        self.body_since: float | None = None  # the headers of the request being read came in then
 
     def received(self, data):
         if data and self.request is None and self.waiting_since is None:
             self.waiting_since = time.time()  # a new request begins on a kept-alive connection
         result = super().received(data)
-        if self.request is None or self.request.headers_finished:
-            self.waiting_since = None  # headers in (or the request done): the deadline is met
+        if self.request is None:
+            self.waiting_since = self.body_since = None  # the request is read: both deadlines met
+        elif self.request.headers_finished and self.waiting_since is not None:
+            self.waiting_since, self.body_since = None, time.time()  # headers in: the body's turn
         return result
+
+    def overdue(self, now: float, header_timeout: float, body_timeout: float) -> bool:
+        """Whether the request being read has missed its header or body deadline."""
+        if self.requests:  # a request is being answered: the deadlines were met
+            return False
+        if self.waiting_since is not None:
+            return now - self.waiting_since > header_timeout
+        return self.body_since is not None and now - self.body_since > body_timeout
 
 
 class GuardedServer(TcpWSGIServer):
     channel_class = GuardedChannel
 
-    def __init__(self, *args, per_client: int, header_timeout: float, uncapped=(), **kwargs):
+    def __init__(
+        self, *args, per_client: int, header_timeout: float, body_timeout: float = BODY_TIMEOUT, uncapped=(), **kwargs
+    ):
         self.per_client = per_client
         self.header_timeout = header_timeout
+        self.body_timeout = body_timeout
         self.uncapped = tuple(ipaddress.ip_network(n) for n in uncapped)
         self.refused = 0  # connections closed at accept: over the per-client cap
-        self.cut_off = 0  # connections closed at the header deadline
+        self.cut_off = 0  # connections closed at the header or body deadline
         super().__init__(*args, **kwargs)
 
     def handle_accept(self):
@@ -98,8 +118,8 @@ class GuardedServer(TcpWSGIServer):
         except OSError:
             return
         addr = self.fix_addr(addr)
-        client = addr[0] if isinstance(addr, tuple) else addr
-        if self.per_client and not self._capless(client) and self._open_from(client) >= self.per_client:
+        client = self._client_of(addr)
+        if client is not None and self._open_from(client) >= self.per_client:
             self.refused += 1
             if self.refused % 100 == 1:
                 log.warning(
@@ -107,27 +127,34 @@ class GuardedServer(TcpWSGIServer):
                 )
             conn.close()
             return
-        self.channel_class(self, conn, addr, self.adj, map=self._map)
+        self.channel_class(self, conn, addr, self.adj, map=self._map, client=client)
+
+    def _client_of(self, addr) -> str | None:
+        """Who the per-client cap counts this connection against (None: not capped): the IPv4
+        address, or the /64 of an IPv6 one."""
+        if not self.per_client or not isinstance(addr, tuple):
+            return None
+        try:
+            address = ipaddress.ip_address(addr[0].split("%", 1)[0])
+        except ValueError:
+            return None
+        if address.version == 6 and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if any(address in network for network in self.uncapped):
+            return None
+        if address.version == 6:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        return str(address)
 
     def _open_from(self, client: str) -> int:
-        return sum(
-            1
-            for channel in list(self.active_channels.values())
-            if isinstance(channel.addr, tuple) and channel.addr[0] == client
-        )
-
-    def _capless(self, client: str) -> bool:
-        try:
-            address = ipaddress.ip_address(client)
-        except ValueError:
-            return False
-        return any(address in network for network in self.uncapped)
+        return sum(1 for channel in list(self.active_channels.values()) if getattr(channel, "client", None) == client)
 
     def maintenance(self, now):
         super().maintenance(now)
         for channel in list(self.active_channels.values()):
-            since = getattr(channel, "waiting_since", None)
-            if since is not None and now - since > self.header_timeout and not channel.requests:
+            if channel.will_close or not isinstance(channel, GuardedChannel):
+                continue
+            if channel.overdue(now, self.header_timeout, self.body_timeout):
                 channel.will_close = True
                 self.cut_off += 1
 
@@ -164,6 +191,7 @@ def make_server(app, config):
             sockinfo=sockinfo,
             per_client=config.max_connections_per_client,
             header_timeout=config.header_timeout,
+            body_timeout=config.body_timeout,
             uncapped=config.trusted_proxies,
         )
         for sockinfo in adj.listen

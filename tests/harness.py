@@ -45,6 +45,7 @@ BASE_ENV = {
     # the server forgets them: no per-client cap unless a test sets one (tests/robustness).
     "MAX_CONNECTIONS_PER_CLIENT": "0",
     "HEADER_TIMEOUT": "15",
+    "BODY_TIMEOUT": "60",
     "ORDER_RATE_LIMIT": "30 per minute",
     "STORAGE_LOCK_TIMEOUT": "5",
     "SERVER_THREADS": "8",

@@ -103,3 +103,17 @@ def test_the_attention_benchmark_runs_with_tiny_parameters(capsys):
     out = capsys.readouterr().out
     assert "attention items: " in out and "GET /metrics, median of 1:" in out
     assert "stuck_in_transit" in out and "qikink_on_hold" in out
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_the_slow_clients_benchmark_runs_with_tiny_parameters():
+    """bench/slow_clients.py: a few greedy sockets and 1 s deadlines (no timing is asserted)."""
+    command = [sys.executable, "-m", "bench.slow_clients", "--sockets", "12", "--slow", "2", "--every", "0.5"]
+    command += ["--give-up", "20", "--set", "MAX_CONNECTIONS_PER_CLIENT=8", "--set", "HEADER_TIMEOUT=1"]
+    command += ["--set", "BODY_TIMEOUT=1"]
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    assert "12 idle sockets from one address" in finished.stdout
+    assert "4 closed at once" in finished.stdout
+    assert "2 of 2 closed" in finished.stdout and "413 after" in finished.stdout

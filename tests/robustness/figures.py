@@ -20,6 +20,11 @@ FIGURES: dict = {
     "secrets_leaked": None,
     "greedy_sockets_refused": 0,
     "slow_sockets_cut_off": 0,
+    "slow_body_sockets_cut_off": 0,
+    "big_bodies_refused_unread": 0,
+    "caddy_slow_sockets_cut_off": 0,
+    "caddy_big_bodies_refused_unread": 0,
+    "caddy_connections_held": 0,
     "answered_during_attacks": 0,
 }
 
@@ -56,9 +61,18 @@ def rows() -> list[tuple[str, str]]:
         ("orders lost", str(f["orders_lost"])),
         ("orders duplicated", str(f["orders_duplicated"])),
         ("secrets leaked", "not scanned" if f["secrets_leaked"] is None else str(f["secrets_leaked"])),
+        ("one client's idle sockets", f"{f['greedy_sockets_refused']} over its cap closed at once (waitress)"),
         (
-            "greedy clients (one address)",
-            f"{f['greedy_sockets_refused']} sockets over the cap refused, {f['slow_sockets_cut_off']} slow-header "
-            f"sockets cut off, {f['answered_during_attacks']} other clients' requests answered meanwhile",
+            "header lines trickled",
+            f"{f['slow_sockets_cut_off']} sockets cut off at the header deadline (waitress), "
+            f"{f['caddy_slow_sockets_cut_off']} at Caddy's read_header",
         ),
+        ("a body trickled", f"{f['slow_body_sockets_cut_off']} sockets cut off at the body deadline (waitress)"),
+        (
+            "200 MiB Content-Length",
+            f"{f['big_bodies_refused_unread']} refused 413 before the body was sent (waitress), "
+            f"{f['caddy_big_bodies_refused_unread']} by Caddy",
+        ),
+        ("connections held through Caddy", f"{f['caddy_connections_held']} held, the server still answered"),
+        ("answered during these attacks", f"{f['answered_during_attacks']} other clients' requests"),
     ]

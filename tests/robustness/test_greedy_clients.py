@@ -1,6 +1,7 @@
 """One greedy client cannot make the server unreachable: against the real server (waitress with
 backend/serving.py's guards) on 127.0.0.1. The attacker connects from 127.0.0.2 (another loopback
-address), the customer from 127.0.0.1. Bounded: at most 250 sockets, each wait capped."""
+address), the customer from 127.0.0.1. Bounded: at most 250 sockets, each wait capped; the
+deadlines are short settings (2 s) so that the waits are too."""
 
 from __future__ import annotations
 
@@ -46,7 +47,9 @@ def customer_is_answered(server) -> bool:
 
 @pytest.fixture
 def server(tmp_path, start_server):
-    return start_server(make_data_dir(tmp_path / "data"), MAX_CONNECTIONS_PER_CLIENT=CAP, HEADER_TIMEOUT=2)
+    return start_server(
+        make_data_dir(tmp_path / "data"), MAX_CONNECTIONS_PER_CLIENT=CAP, HEADER_TIMEOUT=2, BODY_TIMEOUT=2
+    )
 
 
 def test_250_idle_sockets_from_one_client_hold_only_its_cap(server):
@@ -96,3 +99,52 @@ def test_a_connection_that_never_sends_a_request_is_closed_at_the_deadline(serve
         assert closed_by_server(silent, 30)
     finally:
         silent.close()
+
+
+def test_sockets_trickling_a_body_are_cut_off_at_the_body_deadline(server):
+    """Headers sent at once, then a body byte every half second: never silent, so waitress's own
+    timeout would keep them for ever."""
+    head = (
+        b"POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1000\r\n\r\n{"
+    )
+    sockets = [connect_from(ATTACKER, server.port) for _ in range(CAP)]
+    try:
+        for sock in sockets:
+            sock.sendall(head)
+        deadline = time.monotonic() + 30  # BODY_TIMEOUT is 2 s: every socket is closed well before
+        open_ = list(sockets)
+        while open_ and time.monotonic() < deadline:
+            for sock in list(open_):
+                try:
+                    sock.sendall(b" ")
+                except OSError:
+                    open_.remove(sock)
+            time.sleep(0.5)
+            assert customer_is_answered(server)
+        assert open_ == []
+        figures.add("slow_body_sockets_cut_off", len(sockets))
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_a_200_mib_body_is_refused_from_its_headers_alone(server):
+    """The issue's 200 MiB: the 413 comes before a byte of the body is sent, and the connection
+    is closed (the server reads none of it)."""
+    sock = connect_from(ATTACKER, server.port)
+    try:
+        sock.sendall(
+            b"POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(200 * 1024 * 1024).encode() + b"\r\n\r\n"
+        )
+        answer = b""
+        sock.settimeout(30)
+        while chunk := sock.recv(65536):
+            answer += chunk
+    finally:
+        sock.close()
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    assert b'"payload_too_large"' in answer
+    figures.add("big_bodies_refused_unread")
+    assert customer_is_answered(server)
