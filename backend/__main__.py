@@ -116,6 +116,7 @@ def _serve(args) -> int:
     app.extensions["shop"].upkeep.start()
     if config.alert_email:
         app.extensions["shop"].digest.start()
+    app.extensions["shop"].webhooks.start()
     try:
         _run(app, config, debug=args.debug)
     finally:

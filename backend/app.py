@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .storage.journal_store import JournalOrderStore
     from .storage.memory_store import MemoryOrderStore
     from .storage.postgres import PostgresOrderStore
+    from .webhooks.dispatcher import WebhookDispatcher
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Shop:
     upkeep: OrderUpkeep | None = None  # pending cancels decided, unconfirmed COD orders cancelled
     attention: Attention | None = None  # what needs a person now (GET /api/attention, the console)
     digest: AttentionDigest | None = None  # mailed to ALERT_EMAIL (started by `python -m backend`)
+    webhooks: WebhookDispatcher | None = None  # order events to the shop's endpoints (started by `python -m backend`)
     limiter: Limiter | None = None
     throttle: Throttle | None = None  # customer look-ups and wrong admin keys, per client
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
@@ -83,6 +85,9 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         products,
         qikink,
     )
+    from .api import (
+        webhooks as webhook_routes,
+    )
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .api.json_provider import OrjsonProvider
     from .api.proxies import TrustedProxyFix
@@ -102,11 +107,13 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .metrics.collector import ShopCollector
     from .metrics.requests import measure_requests
     from .models import is_order_id
+    from .orders.answers import admin_order
     from .orders.service import MAX_OPEN_ORDERS_PER_CLIENT, OrderService
     from .orders.upkeep import OrderUpkeep
     from .qikink import QikinkClient
     from .qikink.mapping import catalogue_problem
     from .storage import open_store
+    from .webhooks import build_dispatcher
 
     config = config or Config.from_env()
     app = Flask(__name__)
@@ -161,7 +168,10 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         # The tax invoice is issued at the supply: in the write that records Qikink's acceptance.
         fulfilment.sender.on_accepted = invoice_service.issue_at_supply
     upkeep = OrderUpkeep(order_service.cancellation, confirmations)
-    attention_list = Attention(store, thresholds=Thresholds.parse(config.attention_hours))
+    webhooks = build_dispatcher(
+        config, store, order_body=lambda order: admin_order(order, invoicing=order_service.invoicing)
+    )
+    attention_list = Attention(store, thresholds=Thresholds.parse(config.attention_hours), webhooks=webhooks.webhooks)
     digest = AttentionDigest(
         attention_list, emails.transport, to=config.alert_email, mail_from=config.mail_from, shop_url=config.shop_url
     )
@@ -179,6 +189,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         upkeep=upkeep,
         attention=attention_list,
         digest=digest,
+        webhooks=webhooks,
         throttle=Throttle(enabled=config.ratelimit_enabled),
         cors_origins=cors_origins,
     )
@@ -199,6 +210,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         confirm.bp,
         invoices.bp,
         qikink.bp,
+        webhook_routes.bp,
         pages.bp,
         docs.bp,
     ):

@@ -101,6 +101,9 @@ class Config:
     cod_review_above: Decimal | None = None  # None: no COD order waits for an admin
     public_url: str = ""  # empty: http://localhost:<port> (links in emails)
     alert_email: str = ""  # where the "needs attention" digest goes; empty: no digest
+    webhook_allow_private: bool = (
+        True  # WEBHOOK_ALLOW_PRIVATE: webhooks to private/loopback addresses (off in production)
+    )
     attention_hours: str = ""  # ATTENTION_HOURS: thresholds other than the defaults, e.g. "on_hold=12"
 
     smtp_url: str = field(default="", repr=False)  # empty: customer emails are written to the log
@@ -321,6 +324,10 @@ class Config:
             cod_review_above=_money("COD_REVIEW_ABOVE", review) if (review := get("COD_REVIEW_ABOVE")) else None,
             public_url=_public_url(get("PUBLIC_URL")),
             alert_email=_alert_email(get("ALERT_EMAIL")),
+            webhook_allow_private=_bool(
+                "WEBHOOK_ALLOW_PRIVATE",
+                get("WEBHOOK_ALLOW_PRIVATE") or ("false" if app_env == "production" else "true"),
+            ),
             attention_hours=_attention_hours(get("ATTENTION_HOURS")),
             **_seller(get),
         )

@@ -28,7 +28,8 @@ EVERY_SECONDS = 3600.0  # ...and mails at most once an hour
 
 
 def told_key(item: dict) -> str:
-    return f"{item['kind']}:{item['severity']}"
+    shop_wide = f":{item['subject']}" if item.get("order_id") is None else ""
+    return f"{item['kind']}:{item['severity']}{shop_wide}"
 
 
 class AttentionDigest(BackgroundThread):
@@ -54,6 +55,7 @@ class AttentionDigest(BackgroundThread):
         self.clock = clock
         self.interval = interval
         self.last_sent: float | None = None
+        self._shop_told: set[str] = set()
         self._init_thread()
 
     def run_pass(self) -> dict:
@@ -68,7 +70,7 @@ class AttentionDigest(BackgroundThread):
             return {"new": 0, "sent": False}  # another process of the fleet mails it
         try:
             items = self.attention.items()
-            new = [item for item in items if told_key(item) not in self._told(item["order_id"])]
+            new = [item for item in items if told_key(item) not in self._told(item)]
             if not new:
                 return {"new": 0, "sent": False}
             self.transport.send(self.message(new, items))
@@ -81,12 +83,17 @@ class AttentionDigest(BackgroundThread):
             if lock is not None:
                 lock.release()
 
-    def _told(self, order_id: str) -> list[str]:
-        order = self.store.get_order(order_id) or {}
+    def _told(self, item: dict) -> list[str] | set[str]:
+        if item["order_id"] is None:  # a shop-wide item (a webhook endpoint turned off)
+            return self._shop_told
+        order = self.store.get_order(item["order_id"]) or {}
         return order.get("attention_told") or []
 
     def _mark(self, item: dict) -> None:
         key = told_key(item)
+        if item["order_id"] is None:  # told once per process: after a restart it is mailed once more
+            self._shop_told.add(key)
+            return
 
         def mark(order):
             told = order.setdefault("attention_told", [])
@@ -112,9 +119,9 @@ class AttentionDigest(BackgroundThread):
         for item in sorted(new, key=lambda i: (i["severity"] != "critical", i["since"])):
             urgent = "URGENT: " if item["severity"] == "critical" else ""
             lines += [
-                f"{urgent}{item['order_id']}: {item['message']}",
+                f"{urgent}{item['order_id'] or item['subject']}: {item['message']}",
                 f"  What to do: {item['action']}",
-                f"  The order: {self.shop_url}{item['order_link']}",
+                f"  {'The order' if item['order_id'] else 'Where'}: {self.shop_url}{item['order_link']}",
             ]
             if item.get("link"):
                 lines.append(f"  Also: {item['link']}")

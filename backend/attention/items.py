@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from ..clock import timestamp_of
+from ..clock import iso_utc, timestamp_of
 from ..orders.lifecycle import OrderStatus, PaymentStatus, QikinkStatus
 from ..payments.records import payment_status
 from ..storage import OrderFilter, every_order
@@ -25,6 +25,7 @@ AT_ONCE = (
     "payment_mismatch",
     "email_failed",
     "refund_failed",
+    "webhook_disabled",
 )
 KINDS = (*DEFAULT_HOURS, *AT_ONCE)
 
@@ -33,9 +34,16 @@ class Attention:
     """The "needs attention" list of one shop's store."""
 
     def __init__(
-        self, store, *, thresholds: Thresholds | None = None, clock: Callable[[], float] = time.time, emails=None
+        self,
+        store,
+        *,
+        thresholds: Thresholds | None = None,
+        clock: Callable[[], float] = time.time,
+        emails=None,
+        webhooks=None,
     ):
         self.store = store
+        self.webhooks = webhooks  # the webhook endpoints (a turned-off one is an item)
         self.thresholds = thresholds or Thresholds()
         self.clock = clock
         self.emails_description = getattr(getattr(emails, "transport", None), "description", None)
@@ -48,7 +56,7 @@ class Attention:
         for item in self._candidates(now):
             if item is None:
                 continue
-            key = (item["kind"], item.get("order_id") or "")
+            key = (item["kind"], item.get("order_id") or item.get("subject") or "")
             found.setdefault(key, item)
         return sorted(found.values(), key=lambda item: item["since"], reverse=True)
 
@@ -90,6 +98,25 @@ class Attention:
             if payment_status(order) == PaymentStatus.REFUND_FAILED:
                 failed = _event(order, "refund_failed")
                 yield self._item(order, "refund_failed", failed["timestamp"] if failed else _since(order), now)
+        yield from self._turned_off_webhooks()
+
+    def _turned_off_webhooks(self) -> Iterable[dict]:
+        """Webhook endpoints the server turned off (410 Gone, or days of failures): shop-wide items."""
+        for endpoint in self.webhooks.endpoints() if self.webhooks is not None else ():
+            if endpoint["enabled"] or not endpoint["disabled_reason"]:
+                continue  # on, or turned off by staff
+            yield {
+                "kind": "webhook_disabled",
+                "order_id": None,
+                "subject": f"Webhook {endpoint['url']}",
+                "since": iso_utc(endpoint["disabled_at"]),
+                "severity": "critical",
+                "message": f"Order events no longer go to {endpoint['url']}: {endpoint['disabled_reason']}.",
+                "action": "Check the tool that receives them, then turn the endpoint on again in the console's "
+                "Webhooks panel: the events it missed are sent then, oldest first.",
+                "link": None,
+                "order_link": "/admin#webhooks",
+            }
 
     def recent(self, now: float) -> list[dict]:
         """The orders created in the last RECENT_DAYS, newest first (a page at a time, stopping at

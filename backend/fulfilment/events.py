@@ -2,6 +2,7 @@
 
 from ..clock import now_iso  # noqa: F401  (the one timestamp format; callers import it from here too)
 from ..orders import lifecycle
+from ..webhooks.events import queue_webhook
 
 # What the answer and the console say of an order Qikink already has: it has no cancel API.
 CANCEL_IN_DASHBOARD = (
@@ -26,10 +27,12 @@ EVENT_DESCRIPTIONS = {
 
 
 def add_event(order: dict, event: str, description: str, timestamp: str, location=None) -> bool:
-    """Record a fulfilment event once; False when it was already there."""
+    """Record a fulfilment event once (and its webhook event, if it is one); False when it was
+    already there."""
     events = order.setdefault("events", [])
     if any(e["event"] == event for e in events):
         return False
+    queue_webhook(order, event, description, timestamp)
     events.append({"event": event, "timestamp": timestamp, "location": location, "description": description})
     return True
 

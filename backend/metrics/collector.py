@@ -136,3 +136,12 @@ class ShopCollector:
         yield payments
         yield webhooks
         yield refunds
+        deliveries = CounterMetricFamily(
+            "shop_webhook_deliveries",
+            "Outgoing webhook attempts made by this process, by outcome (retrying: failed, tried again later)",
+            labels=["outcome"],
+        )
+        if self.shop.webhooks is not None:
+            for (outcome,), n in sorted(self.shop.webhooks.tally.snapshot().items()):
+                deliveries.add_metric([outcome], n)
+        yield deliveries

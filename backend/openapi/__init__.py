@@ -55,7 +55,7 @@ def build_document(skus) -> dict:
             {"name": "orders"},
             {"name": "payments", "description": "Prepaid orders are paid through Razorpay before they go to Qikink."},
             {"name": "qikink", "description": "The integration guide's five testing steps."},
-            {"name": "operations", "description": "Running the shop: what needs attention."},
+            {"name": "operations", "description": "Running the shop: what needs attention, webhooks for order events."},
             {"name": "docs"},
         ],
         "paths": paths(),

@@ -10,7 +10,11 @@ ITEM = {
     "required": ["kind", "order_id", "since", "severity", "message", "action", "link", "order_link"],
     "properties": {
         "kind": {"type": "string", "enum": list(KINDS)},
-        "order_id": {"type": "string"},
+        "order_id": {
+            "type": ["string", "null"],
+            "description": "null for a shop-wide item (a webhook endpoint turned off).",
+        },
+        "subject": {"type": "string", "description": "What a shop-wide item is about."},
         "since": {"type": "string", "format": "date-time", "description": "When the order entered this state."},
         "severity": {"type": "string", "enum": ["warning", "critical"]},
         "message": {"type": "string", "description": "What is wrong, in plain words."},
@@ -19,7 +23,7 @@ ITEM = {
             "type": ["string", "null"],
             "description": "Where to do it (Qikink's or Razorpay's dashboard, the courier's tracking), when elsewhere.",
         },
-        "order_link": {"type": "string", "description": "The order in the console."},
+        "order_link": {"type": "string", "description": "The order (or the panel) in the console."},
     },
 }
 

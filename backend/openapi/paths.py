@@ -13,6 +13,7 @@ from .payment_paths import payment_paths
 from .pincode_paths import pincode_paths
 from .product_paths import product_paths
 from .qikink_paths import qikink_paths
+from .webhook_paths import webhook_paths
 
 
 def paths() -> dict:
@@ -43,6 +44,7 @@ def every_path() -> dict:
         **pincode_paths(),
         **qikink_paths(),
         **attention_paths(),
+        **webhook_paths(),
         **docs_paths(),
     }
 

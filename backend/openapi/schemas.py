@@ -17,11 +17,12 @@ from .payment_schemas import payment_schemas
 from .pincode_schemas import pincode_schemas
 from .product_schemas import product_request_schemas, product_response_schemas
 from .qikink_schemas import qikink_response_schemas
+from .webhook_schemas import webhook_request_schemas
 
 
 def request_schemas(skus) -> dict:
     """Request bodies. `skus`: the catalogue's SKUs (an order line must name one of them)."""
-    return {**order_request_schemas(skus), **product_request_schemas()}
+    return {**order_request_schemas(skus), **product_request_schemas(), **webhook_request_schemas()}
 
 
 def response_schemas() -> dict:

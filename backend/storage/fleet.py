@@ -20,6 +20,8 @@ TOKEN_LOCK = 0x42485254_0003
 BUDGET_LOCK = 0x42485254_0004
 PAYMENTS_LOCK = 0x42485254_0005  # the payment worker's look-ups and expiries
 ATTENTION_LOCK = 0x42485254_0006  # the "needs attention" digest: one machine mails it
+WEBHOOKS_LOCK = 0x42485254_0007  # outgoing webhooks: one machine delivers (in order per order)
+LOCK_KEYS = {"qikink": WORKER_LOCK, "payments": PAYMENTS_LOCK, "attention": ATTENTION_LOCK, "webhooks": WEBHOOKS_LOCK}
 
 
 class LeaderLock:

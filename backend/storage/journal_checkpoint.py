@@ -53,6 +53,7 @@ def write_checkpoint(path: Path, index: JournalIndex, journal_id: str) -> None:
         "prices": index.prices,
         "seq": index.last_order_seq,
         "seqs": index.sequences,
+        "outbox": sorted(index.outbox),
     }
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
@@ -102,6 +103,7 @@ def load_checkpoint(path: Path, index: JournalIndex, journal_id: str | None, siz
         index.by_field[name] = {value: set(members) for value, members in groups.items()}
     index.keys, index.stock, index.prices = document["keys"], document["stock"], document["prices"]
     index.last_order_seq, index.sequences = document["seq"], document["seqs"]
+    index.outbox = set(document.get("outbox", ()))  # absent from checkpoints written before webhooks
     index.end, index.records = document["end"], document["records"]
     index.checkpoint_records = index.records
     return True

@@ -8,8 +8,9 @@ import os
 from .journal import Record
 from .order_fields import email_key, order_number
 
-# meta keys of an order record: the order's id and the fields the admin list filters on
-ORDER_ID, STATUS, QIKINK_STATUS, EMAIL = "id", "s", "q", "e"
+# meta keys of an order record: the order's id and the fields the admin list filters on; OUTBOX
+# present (1) while the order holds webhook events not yet fanned out (backend/webhooks)
+ORDER_ID, STATUS, QIKINK_STATUS, EMAIL, OUTBOX = "id", "s", "q", "e", "w"
 _FIELDS = (STATUS, QIKINK_STATUS, EMAIL)
 _POSITION_BITS = 32  # an order's (offset, length) packed in one int: length < 4 GiB
 
@@ -22,7 +23,7 @@ def order_meta(order: dict) -> dict:
         QIKINK_STATUS: order.get("qikink_status"),
         # As journals always held it for ASCII emails; any other is kept as it is: matched by nothing.
         EMAIL: email_key(order.get("customer_email")) or str(order.get("customer_email", "")),
-    }
+    } | ({OUTBOX: 1} if order.get("webhooks") else {})
 
 
 class JournalIndex:
@@ -44,6 +45,7 @@ class JournalIndex:
         self.last_order_seq = 0
         self.sequences: dict[str, int] = {}
         self.pairs: dict[tuple, int] = {}  # (status, qikink_status) → orders
+        self.outbox: set[int] = set()  # numbers of the orders holding webhook events not fanned out
         self._strings: dict[str, str] = {}  # one copy of each status text, shared by every order
         self.journal_id: str | None = None  # from the journal's first record; names its checkpoint
         self.checkpoint_records = 0  # records the last checkpoint covered
@@ -121,6 +123,10 @@ class JournalIndex:
                 members.add(number)
         self.pairs[fields[:2]] = self.pairs.get(fields[:2], 0) + 1
         self.orders[number] = ((offset << _POSITION_BITS) | length, *fields)
+        if meta.get(OUTBOX):
+            self.outbox.add(number)
+        else:
+            self.outbox.discard(number)
 
     def matching(self, status=None, qikink_status=None, email=None) -> tuple[list | None, int]:
         """(sets whose intersection is the matching order numbers, or None for all; how many match).

@@ -279,6 +279,14 @@ class JournalOrderStore(BatchCommit):
             total += 1
         return selected, total
 
+    def orders_with_outbox(self, limit: int = 100) -> list[dict]:
+        """Orders holding webhook events not yet fanned out (from the index: no scan)."""
+        index = self._fresh()
+        with self._memory_lock:
+            numbers = sorted(index.outbox, key=index.rank.__getitem__)[:limit]
+        found = (self._read(index, f"BHRT-{number}") for number in numbers)
+        return [order for order in found if order is not None]
+
     def count_by_qikink_status(self, matches: OrderFilter | None = None) -> dict[str, int]:
         """{qikink_status: orders} among the orders matching `matches`, from the index."""
         index = self._fresh()

@@ -140,6 +140,12 @@ class MemoryOrderStore:
         start = (page - 1) * per_page
         return [copy.deepcopy(o) for o in chosen[start : start + per_page]], len(chosen)
 
+    def orders_with_outbox(self, limit: int = 100) -> list[dict]:
+        """Orders holding webhook events not yet fanned out, oldest first."""
+        with self._lock:
+            found = [order for order in self._orders.values() if order.get("webhooks")][:limit]
+            return copy.deepcopy(found)
+
     def count_by_qikink_status(self, matches: OrderFilter | None = None) -> dict[str, int]:
         counts: dict[str, int] = {}
         with self._lock:

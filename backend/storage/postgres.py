@@ -273,11 +273,8 @@ class PostgresOrderStore:
 
     def order_ids(self) -> list[str]:
         """Every stored order id, newest first."""
-        return self._run(
-            lambda conn: [r[0] for r in conn.execute("SELECT order_id FROM orders ORDER BY seq DESC")],
-            "listing orders",
-            transaction=False,
-        )
+        sql = "SELECT order_id FROM orders ORDER BY seq DESC"
+        return self._run(lambda conn: [r[0] for r in conn.execute(sql)], "listing orders", transaction=False)
 
     def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
         """(orders on the page, total matching), newest first. An OrderFilter is run as SQL (on
@@ -305,6 +302,12 @@ class PostgresOrderStore:
             return [r[0] for r in rows], total
 
         return self._run(select, "listing orders", transaction=False)
+
+    def orders_with_outbox(self, limit: int = 100) -> list[dict]:
+        """Orders holding webhook events not yet fanned out (a partial index: migration 004)."""
+        sql = "SELECT doc FROM orders WHERE doc ? 'webhooks' ORDER BY seq LIMIT %s"
+        read = lambda conn: [row[0] for row in conn.execute(sql, (limit,)).fetchall()]  # noqa: E731
+        return self._run(read, "reading webhook events", transaction=False)
 
     def count_by_qikink_status(self, matches: OrderFilter | None = None) -> dict[str, int]:
         """{qikink_status: orders} among the orders matching `matches` (status and email), as SQL."""
@@ -353,11 +356,10 @@ class PostgresOrderStore:
     # --- what the servers of a fleet share ---------------------------------------------------
     def worker_lock(self, name: str = "qikink"):
         """Held by the one server doing a worker's rounds (`qikink`: sending orders and polling
-        Qikink, `payments`: payment look-ups and expiries)."""
-        from .fleet import ATTENTION_LOCK, PAYMENTS_LOCK, WORKER_LOCK, LeaderLock
+        Qikink, `payments`: look-ups and expiries, `attention`, `webhooks`)."""
+        from .fleet import LOCK_KEYS, LeaderLock
 
-        key = {"qikink": WORKER_LOCK, "payments": PAYMENTS_LOCK, "attention": ATTENTION_LOCK}[name]
-        return LeaderLock(self.url, connect_timeout=self.pool.kwargs["connect_timeout"], key=key)
+        return LeaderLock(self.url, connect_timeout=self.pool.kwargs["connect_timeout"], key=LOCK_KEYS[name])
 
     def token_store(self, client_id: str, client_secret: str):
         """The Qikink token every server of the fleet uses (minting one invalidates the last)."""

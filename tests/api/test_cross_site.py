@@ -31,6 +31,14 @@ ADMIN_ROUTES = {
     ("PATCH", "/api/products/<sku>"),
     ("POST", "/api/qikink/authenticate"),
     ("POST", "/api/qikink/sync"),
+    ("GET", "/api/webhooks"),
+    ("POST", "/api/webhooks"),
+    ("GET", "/api/webhooks/<endpoint_id>"),
+    ("PATCH", "/api/webhooks/<endpoint_id>"),
+    ("DELETE", "/api/webhooks/<endpoint_id>"),
+    ("POST", "/api/webhooks/<endpoint_id>/secret"),
+    ("GET", "/api/webhooks/<endpoint_id>/deliveries"),
+    ("POST", "/api/webhooks/deliveries/<int:delivery_id>/resend"),
 }
 FOREIGN_HOSTS = [
     "rebind.attacker.example:5000",
@@ -104,6 +112,8 @@ def every_route(app, order_id):
         "token": f"{order_id}.not-its-token",
         "pincode": "400001",
         "kind": "confirmation",
+        "endpoint_id": "ep_0123456789abcdef",
+        "delivery_id": "1",
     }
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda argument: samples[argument[1]], rule.rule)
