@@ -10,7 +10,7 @@ const RESULT_NAMES = {
 };
 const BUTTONS = ['check-connection', 'sync-now', 'retry-failed'];
 
-const panel = { session: null };
+const panel = { session: null, asked: 0 };
 
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -46,7 +46,7 @@ function showSummary(answer) {
   const [what, todo, tone] = summary(answer);
   const box = byId('qikink-summary');
   box.classList.toggle('ok', tone === 'ok');
-  box.replaceChildren(el('p', { className: 'problem' }, what), todo ? el('p', { className: 'todo' }, `What to do: ${todo}`) : null);
+  box.replaceChildren(el('p', { className: 'problem' }, what), ...(todo ? [el('p', { className: 'todo' }, `What to do: ${todo}`)] : []));
 }
 
 /** Qikink's 30 calls a minute: what was spent, what waits, how fresh the statuses are. */
@@ -69,8 +69,9 @@ function budgetFacts({ status, budget, queue, tracking }) {
 
 export async function loadConnection() {
   const { session } = panel;
+  const asked = ++panel.asked; // an older answer arriving late must not overwrite a newer one
   const answer = await session.guarded(() => session.client().getQikinkStatus(), problemIn('qikink-message'));
-  if (!answer) return;
+  if (!answer || asked !== panel.asked) return;
   showSummary(answer);
   byId('qikink-facts').replaceChildren(...facts([
     ['Status', CONNECTION_NAMES[answer.status] || answer.status],
@@ -92,9 +93,10 @@ async function qikinkAction(work) {
   byId('qikink').setAttribute('aria-busy', 'true');
   notify('qikink-message', '');
   await panel.session.guarded(work, problemIn('qikink-message'));
+  // The buttons wait for the panel's new state too: a second press must not race a stale answer.
+  await Promise.all([loadConnection(), panel.session.loadAttention()]);
   buttons.forEach((b) => { b.disabled = false; });
   byId('qikink').removeAttribute('aria-busy');
-  await Promise.all([loadConnection(), panel.session.loadAttention()]);
 }
 
 async function checkConnection() {

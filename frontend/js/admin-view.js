@@ -38,10 +38,12 @@ export function showProblem(id, error, { lead = '', hint = '', sentence = true }
   const words = explain(error);
   const box = byId(id);
   box.classList.remove('ok');
-  box.replaceChildren(
-    sentence || lead ? el('p', { className: 'problem' }, [lead, sentence ? words.say : ''].filter(Boolean).join(' ')) : null,
+  const what = [lead, sentence ? words.say : ''].filter(Boolean).join(' ');
+  box.replaceChildren(...[
+    what ? el('p', { className: 'problem' }, what) : null,
     el('p', { className: 'todo' }, `What to do: ${[words.todo, hint].filter(Boolean).join(' ')}`),
-    technical(words.detail));
+    technical(words.detail),
+  ].filter(Boolean));
 }
 
 /** showProblem as a callback for the console's error funnel: `guarded(work, problemIn('x-message'))`. */

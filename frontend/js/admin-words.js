@@ -89,6 +89,14 @@ function callOf(error) {
   }
 }
 
+function originOf(url) {
+  try {
+    return new URL(url, globalThis.location && globalThis.location.href).origin;
+  } catch {
+    return null; // a relative URL outside a browser
+  }
+}
+
 /** A ShopApiError (or anything thrown) as { say, todo, detail: [[label, value]] } for a shop owner. */
 export function explain(error) {
   const code = error && error.code;
@@ -105,7 +113,9 @@ export function explain(error) {
     ['Retry-After', error && error.retryAfter != null ? `${error.retryAfter} s` : null],
     ['Message', error && error.message],
   ].filter(([, value]) => value);
-  return { say: words.say, todo, detail };
+  // Which server was not heard: a console served elsewhere may be calling the wrong address.
+  const origin = ['network_error', 'timeout'].includes(code) && error.url && originOf(error.url);
+  return { say: origin ? words.say.replace(/\.$/, ` at ${origin}.`) : words.say, todo, detail };
 }
 
 /** Qikink's last error as the server keeps it (a line of text such as "Qikink non-JSON answer
