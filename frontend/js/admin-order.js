@@ -1,5 +1,6 @@
 // The admin console's page for one order: all that is known of it, and the address fix for an
 // order Qikink has not accepted. Customer text only ever goes into the page as text.
+import { EMAIL_NAMES, emailList } from './admin-emails.js';
 import { byId, facts, notify, qikinkName, statusName, technical, when } from './admin-view.js';
 import { explainQikinkError } from './admin-words.js';
 import { el, safeHref, say } from './dom.js';
@@ -69,9 +70,6 @@ function creditNoteLink(order) {
   return href ? el('a', { href, target: '_blank', rel: 'noopener' }, label) : '—';
 }
 
-const EMAIL_NAMES = {
-  confirm_cod: 'Please confirm (COD link)', confirmation: 'Order confirmation', shipped: 'Shipped', cancelled: 'Cancelled', refunded: 'Refunded',
-};
 const PAYMENT_STATUS_NAMES = {
   not_required: 'Not needed (cash on delivery)', awaiting_payment: 'Awaiting payment', paid: 'Paid',
   expired: 'Expired unpaid', refund_pending: 'Refund pending', refunded: 'Refunded',
@@ -146,30 +144,6 @@ async function confirmOrder() {
   }
 }
 
-function emailState(e) {
-  if (e.status === 'sent') {
-    return e.via === 'log'
-      ? `written to the server's log ${when(e.sent_at)}, not sent: no SMTP_URL is set, so no email leaves this shop`
-      : `sent ${when(e.sent_at)}`;
-  }
-  if (e.status === 'failed') {
-    return `not sent: the mail server refused it or could not be reached (gave up ${when(e.failed_at)}). `
-      + 'Check the address, then send it again.';
-  }
-  const tries = `${e.attempts} attempt${e.attempts === 1 ? '' : 's'}`;
-  return e.last_error ? `waiting to be sent (${tries} so far; the mail server has not taken it yet, it is tried again by itself)`
-    : `waiting to be sent (${tries})`;
-}
-
-function emailList(emails) {
-  if (!emails.length) return el('p', {}, 'None');
-  return el('ul', { className: 'emails' }, ...emails.map((e) => el('li', {},
-    `${EMAIL_NAMES[e.kind] || e.kind}: ${emailState(e)}`,
-    e.status === 'failed' ? el('button', { type: 'button', className: 'inline', onclick: () => resendEmail(e.kind) },
-      'Send again') : null,
-    e.last_error && e.status !== 'sent' ? technical([["The mail server's answer", e.last_error]]) : null)));
-}
-
 /** A failed email back to the outbox (after correcting the address, say). */
 async function resendEmail(kind) {
   try {
@@ -199,7 +173,7 @@ function renderOrder(order) {
       ['Placed', when(order.created_at)], ['Last change', when(order.updated_at)],
       ['Email', order.customer_email], ['Payment', PAYMENT_NAMES[order.payment_method] || order.payment_method],
       ['Total', totalText(order)], ['Invoice', invoiceLink(order)], ['Credit note', creditNoteLink(order)],
-      ['Qikink says', order.qikink_message || '—'],
+      ['Qikink says', (!CANCEL_NOTES[order.status] && order.qikink_message) || '—'],
     ]))),
     block('Payment', el('dl', { className: 'facts' }, ...facts([...paymentFacts(order), ...confirmationFacts(order)]))),
     block('Shipping address', ...addressLines(order.shipping_address)),
@@ -215,7 +189,7 @@ function renderOrder(order) {
     ]))),
     block('Timeline', el('ol', { className: 'timeline' }, ...order.events.map((e) => el('li', {},
       el('time', { dateTime: e.timestamp }, when(e.timestamp)), e.description || e.event)))),
-    block('Emails to the customer', emailList(order.emails || [])),
+    block('Emails to the customer', emailList(order.emails || [], resendEmail)),
   );
   renderAddressForm(order);
   renderCancel(order);
@@ -237,15 +211,21 @@ async function checkPayment() {
   }
 }
 
+// A cancel under way, said once on the order's page (the "Qikink says" fact leaves it to this note).
+const CANCEL_NOTES = {
+  cancel_requested: (order) => `Qikink already has this order and takes cancellations only in its dashboard: cancel `
+    + `order ${order.qikink_order_number} in Qikink's dashboard. It turns Cancelled here by itself when Qikink reports it.`,
+  cancel_pending: () => 'Cancel recorded. Qikink is not answering, so it is not yet known whether Qikink has this order; '
+    + 'it is not sent meanwhile, and the cancel is completed by itself as soon as Qikink answers.',
+};
+
 function renderCancel(order) {
   const cancellable = order.actions.includes('cancel');
   byId('cancel-panel').hidden = !cancellable;
   if (!cancellable) showCancelConfirm(false);
   const instruction = byId('cancel-instruction');
-  instruction.hidden = order.status !== 'cancel_requested';
-  instruction.textContent = order.status === 'cancel_requested'
-    ? `Qikink already has this order and takes cancellations only in its dashboard: cancel order ${order.qikink_order_number} `
-      + "in Qikink's dashboard. It turns Cancelled here by itself when Qikink reports it." : '';
+  instruction.textContent = CANCEL_NOTES[order.status] ? CANCEL_NOTES[order.status](order) : '';
+  instruction.hidden = !instruction.textContent;
 }
 
 function showCancelConfirm(confirming) {
@@ -267,11 +247,8 @@ async function cancelOrder() {
     button.disabled = false;
     showCancelConfirm(false);
   }
-  // "Cancel requested" is said once, by the instruction under the buttons (renderCancel).
-  notify('order-message', order.status === 'cancelled' ? 'Order cancelled; its stock is back.'
-    : order.status === 'cancel_pending'
-      ? 'Cancel recorded. Qikink is not answering, so it is not yet known whether Qikink has this order; it is '
-        + 'not sent meanwhile, and the cancel is completed by itself as soon as Qikink answers.' : '', 'ok');
+  // A cancel still under way is said once, by the note under the buttons (renderCancel).
+  notify('order-message', order.status === 'cancelled' ? 'Order cancelled; its stock is back.' : '', 'ok');
   await showOrder(page.orderId);
 }
 

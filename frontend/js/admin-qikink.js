@@ -10,7 +10,7 @@ const RESULT_NAMES = {
 };
 const BUTTONS = ['check-connection', 'sync-now', 'retry-failed'];
 
-const panel = { session: null, asked: 0 };
+const panel = { session: null, asked: 0, off: false };
 
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -73,6 +73,9 @@ export async function loadConnection() {
   const answer = await session.guarded(() => session.client().getQikinkStatus(), problemIn('qikink-message'));
   if (!answer || asked !== panel.asked) return;
   showSummary(answer);
+  // Qikink switched off: nothing to check or send (the summary says how to switch it on).
+  panel.off = answer.status === 'not_configured';
+  BUTTONS.forEach((id) => { byId(id).disabled = panel.off; });
   byId('qikink-facts').replaceChildren(...facts([
     ['Status', CONNECTION_NAMES[answer.status] || answer.status],
     ['Environment', answer.environment],
@@ -95,7 +98,7 @@ async function qikinkAction(work) {
   await panel.session.guarded(work, problemIn('qikink-message'));
   // The buttons wait for the panel's new state too: a second press must not race a stale answer.
   await Promise.all([loadConnection(), panel.session.loadAttention()]);
-  buttons.forEach((b) => { b.disabled = false; });
+  buttons.forEach((b) => { b.disabled = panel.off; });
   byId('qikink').removeAttribute('aria-busy');
 }
 

@@ -35,12 +35,12 @@ export const ERROR_WORDS = {
   internal_error: { say: "Something went wrong inside the shop's server.", todo: "Try again. If it happens again, send the Technical detail below to whoever looks after the server: the request id finds it in the server's log." },
   storage_unavailable: { say: 'The shop cannot save right now: its data folder is busy, full or not writable.', todo: 'Wait a few seconds and try again. If it lasts, check the disk space of the server.' },
   // Signing in.
-  unauthorized: { say: 'The admin key was not accepted.', todo: "Sign in again with the key from ADMIN_API_KEY in the server's .env." },
+  unauthorized: { say: 'The admin key was not accepted.', todo: "Sign in with the key set as ADMIN_API_KEY in the server's .env, exactly as written there." },
   cross_site_request: { say: "Without an admin key the console only works from the shop's own computer.", todo: "Sign in with the admin key (ADMIN_API_KEY in the server's .env) to use the console from here." },
   forbidden: { say: "Only the shop's staff may do this.", todo: 'Sign in with the admin key and try again.' },
   rate_limited: { say: 'Too many requests in a short time.', todo: 'Wait a little and try again.' },
   // Qikink.
-  qikink_unavailable: QIKINK_DOWN,
+  qikink_unavailable: QIKINK_DOWN, // also QIKINK_ENV=off, which the panel says before any button is pressed
   qikink_auth_failed: QIKINK_CREDENTIALS,
   qikink_error: QIKINK_REFUSED,
   // Orders.

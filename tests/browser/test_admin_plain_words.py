@@ -165,7 +165,7 @@ def test_a_wrong_admin_key_says_where_the_right_one_is(page):
     sign_in(page, "not-the-key")
     expect(page.get_by_text("That admin key is not right.")).to_be_visible()
     alert = page.get_by_role("region", name="Sign in").get_by_role("alert")
-    expect(alert).to_have_text(re.compile("^What to do: Sign in again with the key from ADMIN_API_KEY"))
+    expect(alert).to_have_text(re.compile("^What to do: Sign in with the key set as ADMIN_API_KEY"))
     open_detail(alert)
     for detail in ("unauthorized", "401", "req-401", "Admin key missing or wrong"):
         expect(alert.get_by_text(detail, exact=True)).to_be_visible()

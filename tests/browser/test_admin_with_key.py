@@ -70,7 +70,7 @@ def test_sign_in_keeps_the_key_in_this_tab_only(page, context, keyed_server):
     expect(page.get_by_text("That admin key is not right.")).to_be_visible()
     expect(page.get_by_label("Admin key")).to_have_attribute("aria-invalid", "true")
     refusal = page.get_by_role("region", name="Sign in").get_by_role("alert")
-    expect(refusal).to_contain_text("What to do: Sign in again with the key from ADMIN_API_KEY")
+    expect(refusal).to_contain_text("What to do: Sign in with the key set as ADMIN_API_KEY")
     refusal.get_by_text("Technical detail").click()
     expect(refusal.get_by_text("unauthorized", exact=True)).to_be_visible()
     expect(refusal.get_by_text("GET /api/orders?per_page=1", exact=True)).to_be_visible()
