@@ -47,7 +47,7 @@ class UntrustedHost(ApiError):
 
 
 class Unauthorized(ApiError):
-    status, code, message = 401, "unauthorized", "Admin key missing or wrong"
+    status, code, message = 401, "unauthorized", "Admin key missing or wrong (ADMIN_API_KEY in the server's .env)"
 
 
 class CrossSiteRequest(ApiError):

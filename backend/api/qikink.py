@@ -16,7 +16,7 @@ SYNC_ORDER_KEYS = ("pushed", "failed", "still_pending", "refreshed", "not_refres
 def _fulfilment():
     fulfilment = services().fulfilment
     if not fulfilment.enabled:
-        raise QikinkUnavailable("Qikink integration is off (QIKINK_ENV=off)")
+        raise QikinkUnavailable("Qikink is switched off on this server (QIKINK_ENV=off): orders are kept, not sent")
     return fulfilment
 
 
@@ -38,10 +38,15 @@ def authenticate():
         wait = max(1, math.ceil(exc.retry_after or 1))
         raise TooSoon(f"{exc.message}: try again in {wait} s", retry_after=wait) from None
     except QikinkAuthError as exc:
-        raise QikinkAuthFailed(f"Qikink refused the credentials: {exc.qikink_message or exc.message}") from None
+        raise QikinkAuthFailed(
+            f"Qikink refused the credentials ({exc.qikink_message or exc.message}): "
+            "check QIKINK_CLIENT_ID and QIKINK_CLIENT_SECRET"
+        ) from None
     except QikinkError as exc:
         if exc.transient:
-            raise QikinkUnavailable(f"Qikink cannot be reached: {exc.message}") from None
+            raise QikinkUnavailable(
+                f"Qikink is not answering right now ({exc.message}); orders are kept and sent when it answers"
+            ) from None
         raise QikinkFailed(f"Qikink answered with a failure: {exc.qikink_message or exc.message}") from None
     return {
         "status": "authenticated",

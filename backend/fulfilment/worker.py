@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 CATCH_UP_SECONDS = 30.0
 STOP_REASONS = {
     "budget": "Qikink's call budget (30 calls a minute) is spent for now; the worker goes on as it frees",
-    "qikink_unavailable": "Qikink did not answer; the worker tries again after the circuit breaker's cool-down",
+    "qikink_unavailable": "Qikink did not answer; the shop asks again by itself in a little while",
 }
 
 

@@ -1,12 +1,13 @@
 // "Needs attention", the console's first panel: every order a person must act on now, with why,
 // since when and what to do (GET /api/attention; the server decides what is listed and its words).
-import { byId, notify, when } from './admin-view.js';
+import { byId, notify, problemIn, when } from './admin-view.js';
 import { el, safeHref, say } from './dom.js';
 
 /** Show the list; `guarded` is the console's error funnel (401 → sign-in). */
 export async function loadAttention(client, guarded) {
-  const answer = await guarded(() => client.getAttention(), (m) => notify('attention-message', m));
+  const answer = await guarded(() => client.getAttention(), problemIn('attention-message'));
   if (!answer) return;
+  notify('attention-message', '');
   const items = [...answer.data].sort((a, b) => (a.severity === 'critical' ? 0 : 1) - (b.severity === 'critical' ? 0 : 1));
   const { total, critical } = answer.summary;
   say('attention-summary', total === 0

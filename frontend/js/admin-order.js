@@ -1,6 +1,8 @@
 // The admin console's page for one order: all that is known of it, and the address fix for an
 // order Qikink has not accepted. Customer text only ever goes into the page as text.
-import { byId, facts, notify, qikinkName, statusName, when } from './admin-view.js';
+import { EMAIL_NAMES, emailList } from './admin-emails.js';
+import { byId, facts, notify, qikinkName, statusName, technical, when } from './admin-view.js';
+import { explainQikinkError } from './admin-words.js';
 import { el, safeHref, say } from './dom.js';
 import { formatRupees } from './format.js';
 
@@ -68,9 +70,6 @@ function creditNoteLink(order) {
   return href ? el('a', { href, target: '_blank', rel: 'noopener' }, label) : '—';
 }
 
-const EMAIL_NAMES = {
-  confirm_cod: 'Please confirm (COD link)', confirmation: 'Order confirmation', shipped: 'Shipped', cancelled: 'Cancelled', refunded: 'Refunded',
-};
 const PAYMENT_STATUS_NAMES = {
   not_required: 'Not needed (cash on delivery)', awaiting_payment: 'Awaiting payment', paid: 'Paid',
   expired: 'Expired unpaid', refund_pending: 'Refund pending', refunded: 'Refunded',
@@ -139,23 +138,10 @@ async function confirmOrder() {
     notify('order-message', 'Order confirmed: it goes to Qikink now.', 'ok');
     renderOrder(order);
   } catch (error) {
-    page.session.refuse(error, (m) => notify('order-message', m));
+    page.session.refuse(error, page.session.problem('order-message', 'The order is not confirmed.'));
   } finally {
     button.disabled = false;
   }
-}
-
-function emailList(emails) {
-  if (!emails.length) return el('p', {}, 'None');
-  return el('ul', { className: 'emails' }, ...emails.map((e) => el('li', {},
-    `${EMAIL_NAMES[e.kind] || e.kind}: `,
-    e.status === 'sent' ? (e.via === 'log'
-      ? `written to the server's log ${when(e.sent_at)}, not sent: no SMTP_URL is set, so no email leaves this shop`
-      : `sent ${when(e.sent_at)}`)
-      : e.status === 'failed' ? `not sent, given up ${when(e.failed_at)} (${e.last_error})`
-        : `waiting to be sent (${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.last_error ? `; ${e.last_error}` : ''})`,
-    e.status === 'failed' ? el('button', { type: 'button', className: 'inline', onclick: () => resendEmail(e.kind) },
-      'Send again') : null)));
 }
 
 /** A failed email back to the outbox (after correcting the address, say). */
@@ -165,8 +151,17 @@ async function resendEmail(kind) {
     notify('order-message', `The ${EMAIL_NAMES[kind] || kind} email is being sent again.`, 'ok');
     renderOrder(order);
   } catch (error) {
-    page.session.refuse(error, (m) => notify('order-message', m));
+    page.session.refuse(error, page.session.problem('order-message', 'The email is not sent again.'));
   }
+}
+
+/** Why the last attempt to send failed: a refusal as Qikink worded it (it names what to fix),
+ * anything else in plain words with the server's line one click away. */
+function syncError(text) {
+  if (!text) return 'None';
+  const words = explainQikinkError(text);
+  if (words.kind === 'refused') return `Qikink refused it: “${text}”`;
+  return [words.say, technical([["Qikink's last answer, as the server logged it", text]])];
 }
 
 function renderOrder(order) {
@@ -178,7 +173,7 @@ function renderOrder(order) {
       ['Placed', when(order.created_at)], ['Last change', when(order.updated_at)],
       ['Email', order.customer_email], ['Payment', PAYMENT_NAMES[order.payment_method] || order.payment_method],
       ['Total', totalText(order)], ['Invoice', invoiceLink(order)], ['Credit note', creditNoteLink(order)],
-      ['Qikink says', order.qikink_message || '—'],
+      ['Qikink says', (!CANCEL_NOTES[order.status] && order.qikink_message) || '—'],
     ]))),
     block('Payment', el('dl', { className: 'facts' }, ...facts([...paymentFacts(order), ...confirmationFacts(order)]))),
     block('Shipping address', ...addressLines(order.shipping_address)),
@@ -189,12 +184,12 @@ function renderOrder(order) {
       el('div', { className: 'table-wrap' }, itemsTable(order))),
     block('Sending to Qikink', el('dl', { className: 'facts' }, ...facts([
       ['Attempts', String(sync.attempts)], ['Last attempt', when(sync.last_attempt_at)],
-      ['Last error', sync.last_error || 'None'], ['Next attempt', when(sync.next_attempt_at)],
+      ['Last error', syncError(sync.last_error)], ['Next attempt', when(sync.next_attempt_at)],
       ['Sent to Qikink', when(sync.synced_at)], ['Qikink order', order.qikink_shipment_id || '—'],
     ]))),
     block('Timeline', el('ol', { className: 'timeline' }, ...order.events.map((e) => el('li', {},
       el('time', { dateTime: e.timestamp }, when(e.timestamp)), e.description || e.event)))),
-    block('Emails to the customer', emailList(order.emails || [])),
+    block('Emails to the customer', emailList(order.emails || [], resendEmail)),
   );
   renderAddressForm(order);
   renderCancel(order);
@@ -210,21 +205,27 @@ async function checkPayment() {
     notify('order-message', `Razorpay asked: ${PAYMENT_STATUS_NAMES[order.payment_status] || order.payment_status}.`, 'ok');
     renderOrder(order);
   } catch (error) {
-    page.session.refuse(error, (m) => notify('order-message', m));
+    page.session.refuse(error, page.session.problem('order-message', 'Razorpay could not be asked.'));
   } finally {
     button.disabled = false;
   }
 }
+
+// A cancel under way, said once on the order's page (the "Qikink says" fact leaves it to this note).
+const CANCEL_NOTES = {
+  cancel_requested: (order) => `Qikink already has this order and takes cancellations only in its dashboard: cancel `
+    + `order ${order.qikink_order_number} in Qikink's dashboard. It turns Cancelled here by itself when Qikink reports it.`,
+  cancel_pending: () => 'Cancel recorded. Qikink is not answering, so it is not yet known whether Qikink has this order; '
+    + 'it is not sent meanwhile, and the cancel is completed by itself as soon as Qikink answers.',
+};
 
 function renderCancel(order) {
   const cancellable = order.actions.includes('cancel');
   byId('cancel-panel').hidden = !cancellable;
   if (!cancellable) showCancelConfirm(false);
   const instruction = byId('cancel-instruction');
-  instruction.hidden = order.status !== 'cancel_requested';
-  instruction.textContent = order.status === 'cancel_requested'
-    ? `Cancel requested: Qikink has no cancel API, so cancel order ${order.qikink_order_number} in Qikink's dashboard. `
-      + 'It turns Cancelled here when Qikink reports the cancellation.' : '';
+  instruction.textContent = CANCEL_NOTES[order.status] ? CANCEL_NOTES[order.status](order) : '';
+  instruction.hidden = !instruction.textContent;
 }
 
 function showCancelConfirm(confirming) {
@@ -240,18 +241,14 @@ async function cancelOrder() {
   try {
     order = (await page.session.client().cancelOrder(page.orderId)).data;
   } catch (error) {
-    const retry = error.code === 'order_busy' ? ' Try again in a few seconds.' : '';
-    page.session.refuse(error, (m) => notify('order-message', m + retry));
+    page.session.refuse(error, page.session.problem('order-message', 'The order is not cancelled.'));
     return;
   } finally {
     button.disabled = false;
     showCancelConfirm(false);
   }
-  notify('order-message', order.status === 'cancelled' ? 'Order cancelled; its stock is back.'
-    : order.status === 'cancel_pending'
-      ? 'Cancel recorded: Qikink cannot be asked whether it has this order right now. It is not sent meanwhile; '
-        + 'the cancel is completed as soon as Qikink answers.'
-      : "Cancel requested: now cancel it in Qikink's dashboard.", 'ok');
+  // A cancel still under way is said once, by the note under the buttons (renderCancel).
+  notify('order-message', order.status === 'cancelled' ? 'Order cancelled; its stock is back.' : '', 'ok');
   await showOrder(page.orderId);
 }
 
@@ -306,7 +303,7 @@ async function saveAddress(event) {
     await page.session.client().updateOrder(page.orderId, { shipping_address: { ...address, country: 'IN' } });
   } catch (error) {
     if (error.status === 422 && error.details.length) showAddressErrors(error.details);
-    else page.session.refuse(error, (m) => notify('address-message', m));
+    else page.session.refuse(error, page.session.problem('address-message', 'The address is not saved.'));
     return;
   } finally {
     button.disabled = false;
@@ -324,9 +321,10 @@ function stopRefresh() {
 /** Show one order; one waiting to be sent is re-read every few seconds until it moves on. */
 async function showOrder(orderId, refreshes = REFRESHES) {
   stopRefresh();
-  const order = await page.session.guarded(async () => (await page.session.client().getOrder(orderId)).data, (m) => {
+  const order = await page.session.guarded(async () => (await page.session.client().getOrder(orderId)).data, (error) => {
     say('order-heading', `Order ${orderId}`);
-    say('order-status', m);
+    say('order-status', 'This order could not be shown.');
+    page.session.problem('order-message')(error);
     byId('order-details').replaceChildren();
     byId('address-form').hidden = true;
   });
@@ -357,7 +355,8 @@ export function closeOrder() {
   page.orderId = null;
 }
 
-/** Wire the page to the console's session: { client(), refuse(error, show), guarded(work, show) }. */
+/** Wire the page to the console's session: { client(), refuse(error, show), guarded(work, show),
+ * problem(id, lead) (a `show` putting the error in plain words in the notice `id`) }. */
 export function initOrderPage(session) {
   page.session = session;
   byId('address-form').addEventListener('submit', saveAddress);

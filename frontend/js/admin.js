@@ -1,20 +1,18 @@
-// The admin console at /admin: sign-in, the Qikink connection and "Sync now", the orders (filters,
-// pages, counts per Qikink status) and product price and stock; one order's page is admin-order.js.
+// The admin console at /admin: sign-in, the orders (filters, pages, counts per Qikink status) and
+// product price and stock; the Qikink panel is admin-qikink.js, one order's page admin-order.js,
+// and what an error says to a shop owner admin-words.js.
 // Customer text only ever goes into the page as text (el() and textContent).
 import { loadAttention } from './admin-attention.js';
 import { createAdminClient } from './admin-client.js';
 import { closeOrder, initOrderPage, openOrder } from './admin-order.js';
-import { byId, facts, notify, qikinkName, statusName, when } from './admin-view.js';
+import { initQikinkPanel, loadConnection } from './admin-qikink.js';
+import { byId, notify, qikinkName, showProblem, statusName, when } from './admin-view.js';
 import { apiBaseUrl } from './config.js';
 import { el, say } from './dom.js';
 import { formatRupees } from './format.js';
 
 const KEY_STORAGE = 'shop.adminKey'; // sessionStorage: this tab only, gone when it closes
 const PER_PAGE = 20;
-const CONNECTION_NAMES = { connected: 'Connected', disconnected: 'Not connected', not_configured: 'Not configured' };
-const RESULT_NAMES = {
-  success: 'Everything went through', partial: 'Partly done: see below', error: 'Qikink could not be reached',
-};
 const SECTIONS = ['attention-panel', 'qikink', 'orders', 'products'];
 
 const state = {
@@ -29,26 +27,27 @@ function connect(key) {
   state.client = createAdminClient({ baseUrl: apiBaseUrl(), adminKey: key });
 }
 
-/** What went wrong, for shop staff. */
-function describe(error) {
-  if (error.isNetworkError) {
-    const base = state.client.baseUrl;
-    const elsewhere = base && new URL(base, window.location.href).origin !== window.location.origin;
-    return `Cannot reach the shop at ${base || 'this address'} (${error.message}).`
-      + (elsewhere ? ` If the server is running, its CORS_ORIGINS must include this page's address, ${window.location.origin}.` : '');
-  }
-  if (error.code === 'cross_site_request') return `${error.message}. Sign in with the admin key to use the console from here.`;
-  return error.message;
+/** More to do when the server is not heard from a page served elsewhere: it may be CORS. */
+function corsHint(error) {
+  if (!error.isNetworkError) return '';
+  const base = state.client.baseUrl;
+  const elsewhere = base && new URL(base, window.location.href).origin !== window.location.origin;
+  return elsewhere ? `If the server is running, its CORS_ORIGINS must include this page's address, ${window.location.origin}.` : '';
 }
 
+/** The console's way of showing a failed call in the notice `id` (plain words, detail a click away). */
+const problem = (id, lead = '') => (error) => showProblem(id, error, { lead, hint: corsHint(error) });
+
 // --- signing in --------------------------------------------------------------------------------
-function showSignIn(message = '') {
+/** The sign-in form, with why it is back (`error`) or a plain `message`. */
+function showSignIn({ error = null, message = '' } = {}) {
   closeOrder();
   byId('workspace').hidden = true;
   byId('sign-out').hidden = true;
   byId('sign-in').hidden = false;
   say('console-status', '');
-  notify('sign-in-message', message);
+  if (error) problem('sign-in-message')(error);
+  else notify('sign-in-message', message);
   byId('admin-key').focus();
 }
 
@@ -63,14 +62,14 @@ async function enterConsole() {
   await Promise.all([loadAttention(state.client, guarded), loadConnection(), loadOrders(), loadProducts()]);
 }
 
-/** An admin call refused: 401 brings back the sign-in form, anything else goes to `show`. */
+/** An admin call refused: 401 brings back the sign-in form, anything else goes to `show(error)`. */
 function refuse(error, show) {
   if (error.status === 401) {
     sessionStorage.removeItem(KEY_STORAGE);
     connect('');
-    showSignIn('The admin key is missing or no longer right: please sign in.');
+    showSignIn({ error });
   } else {
-    show(describe(error));
+    show(error);
   }
 }
 
@@ -105,9 +104,9 @@ async function signIn(event) {
       say('admin-key-error', 'That admin key is not right.');
       input.setAttribute('aria-invalid', 'true');
       input.focus();
-    } else {
-      notify('sign-in-message', describe(error));
     }
+    // A wrong key is said at the field: the notice adds only what to do and the detail.
+    showProblem('sign-in-message', error, { sentence: error.status !== 401, hint: corsHint(error) });
     return;
   }
   sessionStorage.setItem(KEY_STORAGE, key);
@@ -119,85 +118,7 @@ function signOut() {
   sessionStorage.removeItem(KEY_STORAGE);
   connect('');
   window.location.hash = '';
-  showSignIn('Signed out.');
-}
-
-// --- Qikink connection -------------------------------------------------------------------------
-async function loadConnection() {
-  const answer = await guarded(() => state.client.getQikinkStatus(), (m) => notify('qikink-message', m));
-  if (!answer) return;
-  byId('qikink-facts').replaceChildren(...facts([
-    ['Status', CONNECTION_NAMES[answer.status] || answer.status],
-    ['Environment', answer.environment],
-    ['Qikink API', answer.qikink_api || '—'],
-    ['Client ID', answer.client_id || '—'],
-    ['Token valid until', when(answer.token_valid_until)],
-    ['Orders waiting to be sent', answer.pending_orders === null ? '—' : String(answer.pending_orders)],
-    ['Last check', when(answer.last_check)],
-    ['Last error', answer.last_error || 'None'],
-    ...budgetFacts(answer),
-  ]));
-}
-
-/** Qikink's 30 calls a minute: what was spent, what waits, how fresh the statuses are. */
-function budgetFacts({ budget, queue, tracking }) {
-  if (!budget) return [];
-  const used = budget.last_minute;
-  const minutes = (seconds) => {
-    if (seconds === null) return '—';
-    return seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
-  };
-  return [
-    ['Qikink calls in the last minute', budget.per_minute === null ? `${budget.last_minute_total} (no limit)`
-      : `${budget.last_minute_total} of ${budget.per_minute}: ${used.create} new orders, ${used.tracking} tracking, `
-        + `${used.lookup} look-ups, ${used.token} token`],
-    ['Time to send the waiting orders', queue.pending ? `about ${minutes(queue.estimated_seconds_to_send_all)}` : '—'],
-    ['Orders in flight at Qikink', `${tracking.in_flight} (${tracking.due_now} due a status check)`],
-    ['Status age (median, oldest)', `${minutes(tracking.median_age_seconds)}, ${minutes(tracking.oldest_age_seconds)}`
-      + ` (target ${minutes(tracking.freshness_target_seconds)})`],
-  ];
-}
-
-/** Run one of the panel's buttons: the others wait, the outcome is announced. */
-async function qikinkAction(work) {
-  const buttons = ['check-connection', 'sync-now', 'retry-failed'].map(byId);
-  buttons.forEach((b) => { b.disabled = true; });
-  byId('qikink').setAttribute('aria-busy', 'true');
-  notify('qikink-message', '');
-  await guarded(work, (m) => notify('qikink-message', m));
-  buttons.forEach((b) => { b.disabled = false; });
-  byId('qikink').removeAttribute('aria-busy');
-  await Promise.all([loadConnection(), loadAttention(state.client, guarded)]);
-}
-
-async function checkConnection() {
-  const answer = await state.client.authenticate();
-  notify('qikink-message', `Connected to Qikink at ${answer.api_endpoint}. The access token is valid until `
-    + `${when(answer.token_valid_until)}.`, 'ok');
-}
-
-async function syncNow(retryFailed) {
-  const report = await state.client.syncNow({ retryFailed });
-  const { orders, products } = report;
-  const invalid = products.invalid.map((p) => `${p.sku}: ${p.problem}`).join('; ');
-  byId('sync-report-facts').replaceChildren(...facts([
-    ['Sync', `${report.sync_id}, ${when(report.timestamp)}`],
-    ['Result', RESULT_NAMES[report.qikink_integration.status] || report.qikink_integration.status],
-    ['Products ready for Qikink', String(products.valid)],
-    ['Products Qikink cannot make', invalid || 'None'],
-    ['Orders sent to Qikink', String(orders.pushed)],
-    ['Orders Qikink refused', String(orders.failed)],
-    ['Orders still waiting', String(orders.still_pending)],
-    ['Orders with a fresh status', String(orders.refreshed)],
-    ...(orders.not_refreshed ? [['Orders left for the worker', String(orders.not_refreshed)]] : []),
-    ...(orders.reasons && orders.reasons.length ? [['Why', orders.reasons.join(' ')]] : []),
-    ...(report.qikink_integration.last_error ? [['Last error', report.qikink_integration.last_error]] : []),
-  ]));
-  byId('sync-report').hidden = false;
-  notify('qikink-message', `Sync finished: ${orders.pushed} order${orders.pushed === 1 ? '' : 's'} sent to Qikink.`
-    + (orders.refreshed ? ` ${orders.refreshed} in flight checked with Qikink.` : ''),
-    report.qikink_integration.status === 'success' ? 'ok' : '');
-  await loadOrders();
+  showSignIn({ message: 'Signed out.' });
 }
 
 // --- orders ------------------------------------------------------------------------------------
@@ -247,8 +168,12 @@ async function loadOrders() {
   say('orders-status', 'Loading orders…');
   const answer = await guarded(() => state.client.listOrders({
     ...state.filters, page: state.page, per_page: PER_PAGE, counts: 'qikink_status',
-  }), (m) => say('orders-status', m));
+  }), (error) => {
+    say('orders-status', 'The orders could not be loaded.');
+    problem('orders-message')(error);
+  });
   if (!answer) return;
+  notify('orders-message', '');
   const { total } = answer.pagination;
   const pages = Math.max(1, Math.ceil(total / PER_PAGE));
   renderCounts(answer.counts.qikink_status);
@@ -327,7 +252,7 @@ async function saveProduct(sku, label, inputs, button) {
       const named = error.details.map((d) => `${d.field === 'stock_quantity' ? 'Stock' : 'Price'} ${d.message}`);
       notify('products-message', `${label} not saved: ${named.join('; ')}.`);
     } else {
-      refuse(error, (m) => notify('products-message', `${label} not saved: ${m}`));
+      refuse(error, problem('products-message', `${label} not saved.`));
     }
   } finally {
     button.disabled = false;
@@ -335,7 +260,7 @@ async function saveProduct(sku, label, inputs, button) {
 }
 
 async function loadProducts() {
-  const answer = await guarded(() => state.client.listProducts(), (m) => notify('products-message', m));
+  const answer = await guarded(() => state.client.listProducts(), problem('products-message'));
   if (answer) byId('products-body').replaceChildren(...answer.data.map(productRow));
 }
 
@@ -343,13 +268,13 @@ async function loadProducts() {
 async function start() {
   byId('sign-in-form').addEventListener('submit', signIn);
   byId('sign-out').addEventListener('click', signOut);
-  byId('check-connection').addEventListener('click', () => qikinkAction(checkConnection));
-  byId('sync-now').addEventListener('click', () => qikinkAction(() => syncNow(false)));
-  byId('retry-failed').addEventListener('click', () => qikinkAction(() => syncNow(true)));
+  initQikinkPanel({
+    client: () => state.client, guarded, loadOrders, loadAttention: () => loadAttention(state.client, guarded),
+  });
   byId('order-filters').addEventListener('submit', filterOrders);
   byId('previous-page').addEventListener('click', () => turnPage(-1));
   byId('next-page').addEventListener('click', () => turnPage(1));
-  initOrderPage({ client: () => state.client, refuse, guarded });
+  initOrderPage({ client: () => state.client, refuse, guarded, problem });
   window.addEventListener('hashchange', route);
   connect(state.key);
   try {
@@ -357,7 +282,7 @@ async function start() {
   } catch (error) {
     if (error.status === 401) sessionStorage.removeItem(KEY_STORAGE);
     connect('');
-    showSignIn(error.status === 401 ? '' : describe(error));
+    showSignIn(error.status === 401 ? {} : { error });
     return;
   }
   await enterConsole();

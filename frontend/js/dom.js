@@ -1,14 +1,14 @@
 // Building DOM nodes from data: text always goes in as text (textContent), never as HTML.
 
 /** `el('p', { className: 'x', hidden: false }, 'text', child)`: properties are set on the node
- * (`dataset` and `attrs` are merged in); strings become text nodes. */
+ * (`dataset` and `attrs` are merged in); strings become text nodes, arrays of children are spread. */
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   const { dataset, attrs, ...rest } = props;
   Object.assign(node, rest);
   Object.assign(node.dataset, dataset || {});
   for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
-  node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
+  node.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
   return node;
 }
 

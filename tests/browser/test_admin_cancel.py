@@ -53,6 +53,11 @@ def test_an_order_at_qikink_is_cancel_requested_until_qikink_cancels_it(page, sh
     page.get_by_role("button", name="Yes, cancel this order").click()
     expect(page.locator("#order-status")).to_contain_text("Cancel requested")
     expect(page.get_by_role("note")).to_contain_text(f"cancel order {order_id.replace('-', '')} in Qikink's dashboard")
+    # Said once (issue 25): the instruction, and the timeline's entry; not again in a message above
+    # it nor in the summary's "Qikink says".
+    order_page = page.get_by_role("region", name=f"Order {order_id}")
+    expect(order_page.get_by_role("listitem").filter(has_text="Cancellation requested")).to_be_visible()
+    expect(order_page.get_by_text(re.compile("in Qikink's dashboard"))).to_have_count(2)
     requests.post(
         f"{shop_server.emulator.url}/_emulator/orders/{placed['qikink_shipment_id']}/cancel", timeout=5
     ).raise_for_status()

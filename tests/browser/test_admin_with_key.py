@@ -69,6 +69,11 @@ def test_sign_in_keeps_the_key_in_this_tab_only(page, context, keyed_server):
     sign_in(page, "not-the-key-not-the-key")
     expect(page.get_by_text("That admin key is not right.")).to_be_visible()
     expect(page.get_by_label("Admin key")).to_have_attribute("aria-invalid", "true")
+    refusal = page.get_by_role("region", name="Sign in").get_by_role("alert")
+    expect(refusal).to_contain_text("What to do: Sign in with the key set as ADMIN_API_KEY")
+    refusal.get_by_text("Technical detail").click()
+    expect(refusal.get_by_text("unauthorized", exact=True)).to_be_visible()
+    expect(refusal.get_by_text("GET /api/orders?per_page=1", exact=True)).to_be_visible()
 
     sign_in(page, ADMIN_KEY)
     expect(page.get_by_role("heading", name="Qikink connection")).to_be_visible()
@@ -159,9 +164,9 @@ def test_the_console_from_another_origin_works_with_a_key_only_where_cors_allows
 
     page.goto(refused_url + "/admin.html")
     sign_in(page, ADMIN_KEY)
-    expect(page.get_by_role("alert").filter(has_text=f"Cannot reach the shop at {keyed_server.url}")).to_contain_text(
-        f"CORS_ORIGINS must include this page's address, {refused_url}"
-    )
+    expect(
+        page.get_by_role("alert").filter(has_text=f"The console cannot reach the shop's server at {keyed_server.url}.")
+    ).to_contain_text(f"CORS_ORIGINS must include this page's address, {refused_url}")
     expect(page.get_by_role("heading", name="Qikink connection")).to_be_hidden()
 
 
