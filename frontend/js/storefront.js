@@ -2,9 +2,11 @@
 import { apiBaseUrl } from './config.js';
 import { wireResendButton } from './confirm-link.js';
 import { el, say } from './dom.js';
-import { formatRupees, toPaise } from './format.js';
+import { formatDeliveryRange, formatRupees, toPaise } from './format.js';
 import { payWithCheckout } from './payment.js';
+import { groupDesigns, renderCard } from './product-card.js';
 import { createShopClient } from './shop-client.js';
+import { openSizeChart, setUpSizeChart } from './size-chart.js';
 
 const CART_KEY = 'shop.cart';
 const LAST_ORDER_KEY = 'shop.lastOrder';
@@ -32,7 +34,10 @@ const AWAITING_CONFIRMATION = 'We have emailed you a link: open it and press "Co
   + 'We keep its T-shirts for you until then; if it is not confirmed in time, it is cancelled and nothing is charged.';
 
 const client = createShopClient({ baseUrl: apiBaseUrl() });
-const state = { products: new Map(), designs: [], cart: loadCart(), charges: null, submitting: false, paying: null, confirming: null };
+const state = {
+  products: new Map(), designs: [], cart: loadCart(), charges: null, sizeCharts: new Map(), delivery: null,
+  submitting: false, paying: null, confirming: null,
+};
 
 function loadCart() {
   try {
@@ -48,59 +53,35 @@ function saveCart() {
   localStorage.setItem(CART_KEY, JSON.stringify(state.cart.map(({ sku, quantity }) => ({ sku, quantity }))));
 }
 
-/** Products grouped into designs (one card each), sizes in catalogue order. */
-function groupDesigns(products) {
-  const designs = new Map();
-  for (const product of products) {
-    if (!designs.has(product.name)) designs.set(product.name, []);
-    designs.get(product.name).push(product);
-  }
-  return [...designs.entries()].map(([name, sizes]) => ({ name, sizes }));
-}
-
 function sizeLabel(product) {
   return product.size ? `${product.name} (${product.size})` : product.name;
 }
 
+/** The catalogue and what goes with it; charges, size charts and the delivery estimate are
+ * extras: without them the shop still sells (the summary says "added by the shop", no chart). */
 async function loadCatalogue() {
-  const [answer, charges] = await Promise.all([client.listProducts(), client.getCharges().catch(() => null)]);
+  const [answer, charges, charts, delivery] = await Promise.all([client.listProducts(),
+    client.getCharges().catch(() => null), client.listSizeCharts().catch(() => null),
+    client.getDeliveryEstimate().catch(() => null)]);
   state.products = new Map(answer.data.map((p) => [p.sku, p]));
   state.designs = groupDesigns(answer.data);
   state.charges = charges && charges.data;
+  state.sizeCharts = new Map((charts ? charts.data : []).map((chart) => [chart.id, chart]));
+  state.delivery = delivery && delivery.data;
 }
 
 function renderCatalogue() {
   const list = document.getElementById('catalogue');
-  list.replaceChildren(...state.designs.map(renderCard));
+  const withChart = (design) => ({
+    ...design, sizes: design.sizes.map((p) => (state.sizeCharts.has(p.size_chart) ? p : { ...p, size_chart: null })),
+  });
+  list.replaceChildren(...state.designs.map((design, index) => renderCard(withChart(design), index, {
+    onAdd: addToCart,
+    onSizeChart: (shown, opener) => openSizeChart(state.sizeCharts.get(shown.sizes[0].size_chart), shown, opener),
+    delivery: state.delivery,
+  })));
   say('catalogue-status', state.designs.length ? '' : 'No T-shirts for sale just now.');
   document.getElementById('catalogue-status').hidden = state.designs.length > 0;
-}
-
-function renderCard(design, index) {
-  const headingId = `design-${index}`;
-  const selectId = `size-${index}`;
-  const available = design.sizes.filter((p) => p.in_stock);
-  const first = available[0] || design.sizes[0];
-  const price = el('p', { className: 'price' }, formatRupees(first.price));
-  const select = el('select', { id: selectId, name: 'size', disabled: !available.length },
-    ...design.sizes.map((p) => el('option', { value: p.sku, disabled: !p.in_stock, selected: p === first },
-      p.in_stock ? (p.size || 'One size') : `${p.size || 'One size'} (sold out)`)));
-  const button = el('button', { type: 'button', className: 'primary', disabled: !available.length },
-    available.length ? 'Add to cart' : 'Sold out');
-  select.addEventListener('change', () => {
-    price.textContent = formatRupees(state.products.get(select.value).price);
-  });
-  button.addEventListener('click', () => addToCart(select.value));
-  return el('article', { className: 'card', attrs: { 'aria-labelledby': headingId } },
-    el('div', { className: 'art', dataset: { print: (first.print || '').toLowerCase() }, attrs: { 'aria-hidden': 'true' } },
-      el('span', {}, first.print || '')),
-    el('h3', { id: headingId }, design.name),
-    first.print ? el('p', { className: 'print' }, `${first.print} print · ${first.category}`) : null,
-    el('p', { className: 'description' }, first.description || ''),
-    price,
-    el('div', { className: 'buy' },
-      el('div', { className: 'field' }, el('label', { htmlFor: selectId }, 'Size'), select),
-      button));
 }
 
 function addToCart(sku) {
@@ -110,8 +91,13 @@ function addToCart(sku) {
   saveCart();
   renderCart();
   say('cart-notice', '');
-  say('catalogue-status', `Added ${sizeLabel(state.products.get(sku))} to your cart.`);
-  document.getElementById('catalogue-status').hidden = false;
+  const count = cartCount();
+  say('cart-announcement', `Added ${sizeLabel(state.products.get(sku))} to your cart. `
+    + `${count} item${count === 1 ? '' : 's'} in your cart.`);
+}
+
+function cartCount(lines = pricedLines()) {
+  return lines.reduce((n, l) => n + l.quantity, 0);
 }
 
 function setQuantity(sku, quantity) {
@@ -132,8 +118,12 @@ function renderCart() {
   const lines = pricedLines();
   const totalPaise = lines.reduce((sum, l) => sum + toPaise(l.product.price) * l.quantity, 0);
   document.getElementById('cart-lines').replaceChildren(...lines.map(renderCartLine));
+  const count = cartCount(lines);
   say('cart-total', formatRupees(totalPaise / 100));
-  say('cart-count', String(lines.reduce((n, l) => n + l.quantity, 0)));
+  say('cart-count', String(count));
+  say('cart-bar-count', `${count} item${count === 1 ? '' : 's'} · ${formatRupees(totalPaise / 100)}`);
+  document.getElementById('cart-bar').hidden = count === 0;
+  say('cart-delivery', state.delivery && count ? `${formatDeliveryRange(state.delivery)} if you order today.` : '');
   document.getElementById('cart-empty').hidden = lines.length > 0;
   renderSummary(totalPaise);
 }
@@ -442,6 +432,7 @@ function followOtherTabs(event) {
 }
 
 async function start() {
+  setUpSizeChart();
   document.getElementById('checkout-form').addEventListener('submit', placeOrder);
   document.getElementById('pay-now').addEventListener('click', () => pay());
   document.getElementById('payment').addEventListener('change', () => renderSummary());
