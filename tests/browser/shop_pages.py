@@ -67,3 +67,19 @@ def serious_violations(page) -> list[str]:
         for v in violations
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def wider_than_the_viewport(page) -> list[str]:
+    """Every element reaching past the viewport's right edge, or wider than it (a phone's page
+    must not scroll sideways); the document's own scroll width counts too."""
+    return page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const wide = [...document.querySelectorAll('body *')].filter((node) => {
+            const box = node.getBoundingClientRect();
+            return box.width > width + 0.5 || box.right > width + 0.5;
+          }).map((node) => `${node.tagName.toLowerCase()}#${node.id}.${node.className}`);
+          if (document.documentElement.scrollWidth > width) wide.push(`document: ${document.documentElement.scrollWidth}px`);
+          return wide;
+        }"""
+    )
