@@ -15,8 +15,8 @@ export function groupDesigns(products) {
   return [...designs.entries()].map(([name, sizes]) => ({ name, sizes }));
 }
 
-/** The card of `design`; `onAdd(sku)` adds to the cart, `onSizeChart(design, opener)` opens the
- * chart (only offered when the design has one), `delivery` is the estimate (or null). */
+/** The card of `design`; `onAdd(sku)` adds to the cart, `onSizeChart(chartId, design, opener)`
+ * opens its chart (offered only when it has one), `delivery` is the estimate (or null). */
 export function renderCard(design, index, { onAdd, onSizeChart, delivery }) {
   const headingId = `design-${index}`;
   const selectId = `size-${index}`;
@@ -38,7 +38,7 @@ export function renderCard(design, index, { onAdd, onSizeChart, delivery }) {
   });
   const chart = first.size_chart ? el('button', { type: 'button', className: 'text-button' }, 'Size chart',
     el('span', { className: 'visually-hidden' }, ` for ${design.name}`)) : null;
-  chart?.addEventListener('click', () => onSizeChart(design, chart));
+  chart?.addEventListener('click', () => onSizeChart(first.size_chart, design, chart));
   return el('article', { className: 'card', attrs: { 'aria-labelledby': headingId } },
     el('div', { className: 'art', dataset: { print: (first.print || '').toLowerCase() }, attrs: { 'aria-hidden': 'true' } },
       el('span', {}, first.print || '')),

@@ -77,7 +77,7 @@ function renderCatalogue() {
   });
   list.replaceChildren(...state.designs.map((design, index) => renderCard(withChart(design), index, {
     onAdd: addToCart,
-    onSizeChart: (shown, opener) => openSizeChart(state.sizeCharts.get(shown.sizes[0].size_chart), shown, opener),
+    onSizeChart: (chartId, shown, opener) => openSizeChart(state.sizeCharts.get(chartId), shown, opener),
     delivery: state.delivery,
   })));
   say('catalogue-status', state.designs.length ? '' : 'No T-shirts for sale just now.');

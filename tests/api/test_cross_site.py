@@ -104,6 +104,7 @@ def every_route(app, order_id):
         "token": f"{order_id}.not-its-token",
         "pincode": "400001",
         "kind": "confirmation",
+        "chart_id": "unisex-classic-tee",
     }
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda argument: samples[argument[1]], rule.rule)
