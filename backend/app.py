@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .billing.invoice import InvoiceService
     from .config import Config
     from .customer_email import EmailSender
+    from .delivery_estimate import DeliveryEstimate
     from .fulfilment import Fulfilment
     from .fulfilment.off import QikinkOff
     from .orders.confirmation import CodConfirmations
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .storage.memory_store import MemoryOrderStore
     from .storage.postgres import PostgresOrderStore
     from .webhooks.dispatcher import WebhookDispatcher
+    from .storage.size_charts import SizeCharts
 
 
 @dataclass
@@ -52,6 +54,8 @@ class Shop:
     limiter: Limiter | None = None
     throttle: Throttle | None = None  # customer look-ups and wrong admin keys, per client
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
+    size_charts: SizeCharts | None = None  # garment measurements per garment type (SIZE_CHARTS_FILE)
+    delivery: DeliveryEstimate | None = None  # "Delivered by 9–14 Dec" (DELIVERY_PRINT_DAYS, _TRANSIT_DAYS)
 
 
 def _origin_pattern(origin: str):
@@ -73,6 +77,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         access_log,
         attention,
         confirm,
+        delivery,
         docs,
         health,
         invoices,
@@ -84,10 +89,9 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         pincodes,
         products,
         qikink,
+        size_charts,
     )
-    from .api import (
-        webhooks as webhook_routes,
-    )
+    from .api import webhooks as webhook_routes
     from .api.cors import ALLOW_HEADERS, EXPOSE_HEADERS, cors_resources
     from .api.json_provider import OrjsonProvider
     from .api.proxies import TrustedProxyFix
@@ -100,6 +104,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .billing.invoice import InvoiceService, Seller
     from .config import Config
     from .customer_email import EmailSender, transport_from_config
+    from .delivery_estimate import DeliveryEstimate
     from .errors import NotFound, StartupError, register_error_handlers
     from .fulfilment import Fulfilment
     from .fulfilment.off import QikinkOff
@@ -114,6 +119,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .qikink.mapping import catalogue_problem
     from .storage import open_store
     from .webhooks import build_dispatcher
+    from .storage.size_charts import load_size_charts
 
     config = config or Config.from_env()
     app = Flask(__name__)
@@ -126,6 +132,10 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     problem = catalogue_problem(store.catalogue)
     if problem:
         raise StartupError(f"Catalogue file {config.catalogue_file}, {problem}")
+    charts = load_size_charts(config.size_charts_file)
+    problem = charts.catalogue_problem(store.catalogue)
+    if problem:
+        raise StartupError(f"Catalogue file {config.catalogue_file}, {problem} ({config.size_charts_file})")
     client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
     emails = EmailSender(config, store, transport_from_config(config))
     fulfilment = Fulfilment(config, store, client, emails=emails) if client is not None else QikinkOff(config, store)
@@ -192,6 +202,8 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         webhooks=webhooks,
         throttle=Throttle(enabled=config.ratelimit_enabled),
         cors_origins=cors_origins,
+        size_charts=charts,
+        delivery=DeliveryEstimate.from_config(config),
     )
     app.extensions["shop"] = shop
     registry = CollectorRegistry(auto_describe=False)  # per app: tests build many
@@ -204,6 +216,8 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         attention.bp,
         metrics.bp,
         products.bp,
+        size_charts.bp,
+        delivery.bp,
         pincodes.bp,
         orders.bp,
         payments.bp,

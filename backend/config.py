@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from .delivery_estimate import DEFAULT_PRINT_DAYS, DEFAULT_TRANSIT_DAYS
 from .settings_checks import (  # noqa: F401  (ConfigError is imported from here everywhere)
     MONEY_SETTING_MAX,
     ConfigError,
@@ -15,6 +16,7 @@ from .settings_checks import (  # noqa: F401  (ConfigError is imported from here
     _attention_hours,
     _bool,
     _choice,
+    _day_range,
     _money,
     _number,
     _public_url,
@@ -46,6 +48,7 @@ class Config:
 
     data_dir: Path = PROJECT_ROOT / "data"
     catalogue_path: Path | None = None  # default: <data_dir>/products.json
+    size_charts_path: Path | None = None  # SIZE_CHARTS_FILE; default: the project's data/size_charts.json
     host: str = "127.0.0.1"
     port: int = 5000
     app_env: str = "development"
@@ -120,6 +123,9 @@ class Config:
     shipping_fee: Decimal = Decimal("0")
     free_shipping_above: Decimal | None = None  # None: shipping is never free
     cod_fee: Decimal = Decimal("0")
+    # (fewest, most) days: printing in working days, then transit (DELIVERY_PRINT_DAYS, DELIVERY_TRANSIT_DAYS)
+    delivery_print_days: tuple[int, int] = DEFAULT_PRINT_DAYS
+    delivery_transit_days: tuple[int, int] = DEFAULT_TRANSIT_DAYS
     seller_legal_name: str = ""  # the four seller settings: all set, or none (then no invoices)
     seller_gstin: str = ""
     seller_address: str = ""
@@ -138,6 +144,11 @@ class Config:
     @property
     def catalogue_file(self) -> Path:
         return self.catalogue_path or (self.data_dir / "products.json")
+
+    @property
+    def size_charts_file(self) -> Path:
+        """The size charts ship with the code (they describe Qikink's garments), not with the data."""
+        return self.size_charts_path or (PROJECT_ROOT / "data" / "size_charts.json")
 
     def with_overrides(self, **changes) -> Config:
         """A copy with some settings changed (tests, command-line flags)."""
@@ -161,6 +172,7 @@ class Config:
         if not data_dir.is_absolute():
             data_dir = PROJECT_ROOT / data_dir
         catalogue = get("CATALOGUE_FILE")
+        size_charts = get("SIZE_CHARTS_FILE")
 
         app_env = get("APP_ENV", "development").lower()
         if app_env not in ("development", "production", "test"):
@@ -250,6 +262,7 @@ class Config:
         return cls(
             data_dir=data_dir,
             catalogue_path=Path(catalogue) if catalogue else None,
+            size_charts_path=Path(size_charts) if size_charts else None,
             host=get("HOST", "127.0.0.1"),
             port=port,
             app_env=app_env,
@@ -318,6 +331,10 @@ class Config:
             shipping_fee=_money("SHIPPING_FEE", get("SHIPPING_FEE") or "0"),
             free_shipping_above=_money("FREE_SHIPPING_ABOVE", free) if (free := get("FREE_SHIPPING_ABOVE")) else None,
             cod_fee=_money("COD_FEE", get("COD_FEE") or "0"),
+            delivery_print_days=_day_range("DELIVERY_PRINT_DAYS", get("DELIVERY_PRINT_DAYS"), DEFAULT_PRINT_DAYS),
+            delivery_transit_days=_day_range(
+                "DELIVERY_TRANSIT_DAYS", get("DELIVERY_TRANSIT_DAYS"), DEFAULT_TRANSIT_DAYS
+            ),
             cod_confirmation=_choice("COD_CONFIRMATION", get("COD_CONFIRMATION") or "email", ("email", "off")),
             cod_confirm_hours=_number("COD_CONFIRM_HOURS", get("COD_CONFIRM_HOURS") or "24", float, 0.01),
             cod_max_order_value=_money("COD_MAX_ORDER_VALUE", cap) if (cap := get("COD_MAX_ORDER_VALUE")) else None,

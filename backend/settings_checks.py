@@ -49,6 +49,20 @@ def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _day_range(name: str, raw: str, default: tuple[int, int]) -> tuple[int, int]:
+    """Days as "2-3" (fewest-most) or "3" (exactly); empty: `default`."""
+    if not raw:
+        return default
+    match = re.fullmatch(r"\s*([0-9]{1,2})\s*(?:[-–]\s*([0-9]{1,2})\s*)?", raw)
+    if not match:
+        raise ConfigError(f"{name} must be a number of days or a range like 2-3, not {raw!r}")
+    low = int(match.group(1))
+    high = int(match.group(2) or low)
+    if high < low:
+        raise ConfigError(f"{name}: the first number of days ({low}) must not be more than the second ({high})")
+    return low, high
+
+
 def _seller(get) -> dict:
     from .billing.seller_settings import seller_settings
 

@@ -1,7 +1,8 @@
 """Screenshots of the real pages for the README: `.venv/bin/python scripts/screenshots.py`.
 
 Starts the real server (with its Qikink emulator) on free ports in a temporary data folder,
-drives Chromium like a customer and writes docs/storefront.png, docs/checkout-errors.png and
+drives Chromium like a customer and writes docs/storefront.png, docs/size-chart.png, the phone's
+docs/storefront-phone.png and docs/size-chart-phone.png (390 px), docs/checkout-errors.png and
 docs/tracking.png. Needs the test packages (run-tests installs them) and Chromium.
 """
 
@@ -23,6 +24,14 @@ from tests.browser.shop_server import find_chromium, start_shop_server  # noqa: 
 DOCS = ROOT / "docs"
 
 
+def size_chart(page, path: Path) -> None:
+    """The Heritage Print T-Shirt's size chart, open over the page."""
+    page.get_by_role("article", name="Heritage Print T-Shirt").get_by_role("button", name="Size chart").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.screenshot(path=path)
+    page.keyboard.press("Escape")
+
+
 def main() -> int:
     chromium = find_chromium()
     if chromium is None:
@@ -40,7 +49,21 @@ def main() -> int:
             add_to_cart(page, "Heritage Print T-Shirt", "L")
             add_to_cart(page, "Warli Village Tee")
             add_to_cart(page, "Warli Village Tee")
+            expect(page.get_by_role("button", name="Added")).to_have_count(0)  # "Added ✓" gone again
             page.screenshot(path=DOCS / "storefront.png", full_page=True)
+            size_chart(page, DOCS / "size-chart.png")
+
+            phone = browser.new_page(
+                viewport={"width": 390, "height": 844}, locale="en-IN", timezone_id="Asia/Kolkata", base_url=server.url
+            )
+            phone.goto("/")
+            add_to_cart(phone, "Heritage Print T-Shirt", "L")
+            add_to_cart(phone, "Warli Village Tee")
+            expect(phone.get_by_role("button", name="Added")).to_have_count(0)
+            phone.get_by_role("article", name="Warli Village Tee").scroll_into_view_if_needed()
+            phone.screenshot(path=DOCS / "storefront-phone.png")
+            size_chart(phone, DOCS / "size-chart-phone.png")
+            phone.close()
 
             fill_checkout(page, "asha@example", **{"PIN code": "012345", "Mobile number": "12345", "City": ""})
             page.get_by_role("button", name="Place order").click()

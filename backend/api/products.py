@@ -13,9 +13,10 @@ bp = Blueprint("products", __name__, url_prefix="/api/products")
 @bp.get("")
 def list_products():
     category = request.args.get("category")
+    shop = services()
     products = [
-        public_product(p)
-        for p in services().store.products().values()
+        public_product(p, shop.size_charts)
+        for p in shop.store.products().values()
         if category is None or p["category"].lower() == category.strip().lower()
     ]
     return {"status": "success", "data": products, "count": len(products)}
@@ -26,7 +27,7 @@ def get_product(sku):
     product = services().store.products().get(sku)
     if product is None:
         raise NotFound(f"No product with SKU {sku}")
-    return {"status": "success", "data": public_product(product)}
+    return {"status": "success", "data": public_product(product, services().size_charts)}
 
 
 @bp.patch("/<sku>")
@@ -36,4 +37,4 @@ def patch_product(sku):
         raise NotFound(f"No product with SKU {sku}")
     changes = validate_product_patch(json_body())
     product = services().store.update_product(sku, changes)
-    return {"status": "success", "data": public_product(product)}
+    return {"status": "success", "data": public_product(product, services().size_charts)}

@@ -196,6 +196,43 @@ PRODUCT = {
     "manufacturer": "Qikink",
     "origin": "India",
     "in_stock": True,
+    "size_chart": "unisex-classic-tee",
+    "size": "M",
+    "print": "Madhubani",
+}
+SIZE_CHART = {
+    "id": "unisex-classic-tee",
+    "name": "Unisex classic T-shirt",
+    "fit": "Regular fit, round neck, half sleeves",
+    "fabric": "100% cotton, 180 GSM",
+    "measurements": ["chest", "length", "shoulder", "sleeve"],
+    "sizes": [
+        {
+            "size": "M",
+            "inches": {"chest": 40, "length": 28, "shoulder": 17.5, "sleeve": 8},
+            "cm": {"chest": 101.5, "length": 71, "shoulder": 44.5, "sleeve": 20.5},
+        },
+        {
+            "size": "L",
+            "inches": {"chest": 42, "length": 29, "shoulder": 18.5, "sleeve": 8.25},
+            "cm": {"chest": 106.5, "length": 73.5, "shoulder": 47, "sleeve": 21},
+        },
+    ],
+    "tolerance": {"inches": 0.5, "cm": 1.3},
+    "how_to_measure": {
+        "advice": "Lay a T-shirt that fits you well flat, measure it as below and pick the size closest to it.",
+        "chest": "Straight across from armpit to armpit, then doubled.",
+        "length": "From the highest point of the shoulder, next to the collar, straight down to the hem.",
+        "shoulder": "Across the back, from one shoulder seam to the other.",
+        "sleeve": "From the shoulder seam to the end of the sleeve.",
+    },
+}
+DELIVERY_ESTIMATE = {
+    "ordered_on": "2026-12-04",
+    "earliest": "2026-12-11",
+    "latest": "2026-12-16",
+    "print_days": {"min": 2, "max": 3},
+    "transit_days": {"min": 3, "max": 7},
 }
 QIKINK_STATUS = {
     "status": "connected",

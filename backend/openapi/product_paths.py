@@ -1,4 +1,4 @@
-"""The catalogue's paths: /api/products and /api/products/{sku}."""
+"""The catalogue's paths: /api/products, /api/products/{sku}, the size charts and the delivery estimate."""
 
 from __future__ import annotations
 
@@ -44,5 +44,53 @@ def product_paths() -> dict:
                 "requestBody": body("ProductPatch", {"both": ("New price and stock", examples.PRODUCT_PATCH)}),
                 "responses": {**ok("ProductAnswer", "Changed."), **errors(400, 401, 404, 413, 415, 422, 503)},
             },
+        },
+        "/api/size-charts": {
+            "get": {
+                "operationId": "listSizeCharts",
+                "tags": ["products"],
+                "summary": "Every size chart",
+                "description": "Garment measurements per garment type (SIZE_CHARTS_FILE). A product's "
+                "`size_chart` names its chart: its category's, or one its catalogue entry chose.",
+                "responses": {**ok("SizeChartList", "Every chart."), **errors()},
+            }
+        },
+        "/api/size-charts/{chart_id}": {
+            "parameters": [
+                {
+                    "name": "chart_id",
+                    "in": "path",
+                    "required": True,
+                    "description": "A chart's id, as a product's `size_chart` gives it.",
+                    "schema": {"type": "string", "examples": ["unisex-classic-tee"]},
+                }
+            ],
+            "get": {
+                "operationId": "getSizeChart",
+                "tags": ["products"],
+                "summary": "One size chart",
+                "responses": {
+                    **ok("SizeChartAnswer", "The chart.", {"status": "success", "data": examples.SIZE_CHART}),
+                    **errors(404),
+                },
+            },
+        },
+        "/api/delivery-estimate": {
+            "get": {
+                "operationId": "getDeliveryEstimate",
+                "tags": ["products"],
+                "summary": "When an order placed today should arrive",
+                "description": "Today in India, plus DELIVERY_PRINT_DAYS working days (Monday to Friday) "
+                "of printing, plus DELIVERY_TRANSIT_DAYS calendar days with the courier: the earliest "
+                "date from the fewest days, the latest from the most. Public holidays are not counted.",
+                "responses": {
+                    **ok(
+                        "DeliveryEstimateAnswer",
+                        "The estimate.",
+                        {"status": "success", "data": examples.DELIVERY_ESTIMATE},
+                    ),
+                    **errors(),
+                },
+            }
         },
     }

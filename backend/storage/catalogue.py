@@ -41,6 +41,9 @@ def load_catalogue(path: Path) -> dict[str, dict]:
         stock = product.get("stock_quantity")
         if not isinstance(stock, int) or isinstance(stock, bool) or stock < 0:
             raise StoreStartupError(f"{where} ({sku}): stock_quantity must be a whole number ≥ 0")
+        chart = product.get("size_chart")
+        if chart is not None and (not isinstance(chart, str) or not chart.strip()):
+            raise StoreStartupError(f"{where} ({sku}): size_chart must name a size chart")
         product = dict(product)
         product["price"] = Decimal(str(price))
         product.setdefault("manufacturer", "Qikink")

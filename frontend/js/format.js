@@ -23,3 +23,15 @@ export function formatDateTime(iso) {
 export function formatTime(date) {
   return TIME.format(date);
 }
+
+const DAY_MONTH = new Intl.DateTimeFormat('en-IN', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const DAY = new Intl.DateTimeFormat('en-IN', { day: 'numeric', timeZone: 'UTC' });
+
+/** "Delivered by 9–14 Dec" (or "29 Dec – 3 Jan") from GET /api/delivery-estimate's dates. */
+export function formatDeliveryRange({ earliest, latest }) {
+  const [from, to] = [new Date(`${earliest}T00:00:00Z`), new Date(`${latest}T00:00:00Z`)];
+  if (earliest === latest) return `Delivered by ${DAY_MONTH.format(to)}`;
+  const sameMonth = from.getUTCMonth() === to.getUTCMonth();
+  return sameMonth ? `Delivered by ${DAY.format(from)}–${DAY_MONTH.format(to)}`
+    : `Delivered by ${DAY_MONTH.format(from)} – ${DAY_MONTH.format(to)}`;
+}

@@ -295,6 +295,10 @@ export function createShopClient({
     getQikinkFulfillmentStatus: (orderId, email) => get(`/api/qikink/fulfillment/${encode(orderId)}`, { email }),
     getQikinkStatus: () => get('/api/qikink/status'),
     getCharges: () => get('/api/charges'),
+    /** Every size chart (a product's `size_chart` is one's id), inches and centimetres. */
+    listSizeCharts: () => get('/api/size-charts'),
+    /** The earliest and latest delivery dates of an order placed today. */
+    getDeliveryEstimate: () => get('/api/delivery-estimate'),
     /** India Post's state(s) and district of a PIN code (404 when it has none). */
     getPincode: (pincode) => get(`/api/pincodes/${encode(pincode)}`),
     /** The printable invoice's address (a page to open, not JSON to fetch). */

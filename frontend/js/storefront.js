@@ -1,22 +1,18 @@
 // The storefront at /: catalogue, cart (SKU and quantity in localStorage), checkout, confirmation.
+import {
+  clearErrors, fillFromPincode, readForm, sentence, showAddressMismatch, showFieldErrors,
+} from './checkout-form.js';
 import { apiBaseUrl } from './config.js';
 import { wireResendButton } from './confirm-link.js';
 import { el, say } from './dom.js';
-import { formatRupees, toPaise } from './format.js';
+import { formatDeliveryRange, formatRupees, toPaise } from './format.js';
 import { payWithCheckout } from './payment.js';
+import { groupDesigns, renderCard } from './product-card.js';
 import { createShopClient } from './shop-client.js';
+import { openSizeChart, setUpSizeChart } from './size-chart.js';
 
 const CART_KEY = 'shop.cart';
 const LAST_ORDER_KEY = 'shop.lastOrder';
-const FIELD_IDS = {
-  customer_email: 'email', 'shipping_address.name': 'name', 'shipping_address.line1': 'line1',
-  'shipping_address.line2': 'line2', 'shipping_address.city': 'city', 'shipping_address.state': 'state',
-  'shipping_address.pincode': 'pincode', 'shipping_address.phone': 'phone', payment_method: 'payment',
-};
-const FIELD_NAMES = {
-  email: 'Email', name: 'Full name', line1: 'Address line 1', line2: 'Address line 2', city: 'City',
-  state: 'State', pincode: 'PIN code', phone: 'Mobile number', payment: 'Payment',
-};
 const NEXT_STEP = {
   synced: 'We have sent your order to our printer. It will be printed and handed to a courier in a few days; '
     + 'the courier and tracking number appear on the tracking page as soon as it ships.',
@@ -32,7 +28,10 @@ const AWAITING_CONFIRMATION = 'We have emailed you a link: open it and press "Co
   + 'We keep its T-shirts for you until then; if it is not confirmed in time, it is cancelled and nothing is charged.';
 
 const client = createShopClient({ baseUrl: apiBaseUrl() });
-const state = { products: new Map(), designs: [], cart: loadCart(), charges: null, submitting: false, paying: null, confirming: null };
+const state = {
+  products: new Map(), designs: [], cart: loadCart(), charges: null, sizeCharts: new Map(), delivery: null,
+  submitting: false, paying: null, confirming: null,
+};
 
 function loadCart() {
   try {
@@ -48,59 +47,35 @@ function saveCart() {
   localStorage.setItem(CART_KEY, JSON.stringify(state.cart.map(({ sku, quantity }) => ({ sku, quantity }))));
 }
 
-/** Products grouped into designs (one card each), sizes in catalogue order. */
-function groupDesigns(products) {
-  const designs = new Map();
-  for (const product of products) {
-    if (!designs.has(product.name)) designs.set(product.name, []);
-    designs.get(product.name).push(product);
-  }
-  return [...designs.entries()].map(([name, sizes]) => ({ name, sizes }));
-}
-
 function sizeLabel(product) {
   return product.size ? `${product.name} (${product.size})` : product.name;
 }
 
+/** The catalogue and what goes with it; charges, size charts and the delivery estimate are
+ * extras: without them the shop still sells (the summary says "added by the shop", no chart). */
 async function loadCatalogue() {
-  const [answer, charges] = await Promise.all([client.listProducts(), client.getCharges().catch(() => null)]);
+  const [answer, charges, charts, delivery] = await Promise.all([client.listProducts(),
+    client.getCharges().catch(() => null), client.listSizeCharts().catch(() => null),
+    client.getDeliveryEstimate().catch(() => null)]);
   state.products = new Map(answer.data.map((p) => [p.sku, p]));
   state.designs = groupDesigns(answer.data);
   state.charges = charges && charges.data;
+  state.sizeCharts = new Map((charts ? charts.data : []).map((chart) => [chart.id, chart]));
+  state.delivery = delivery && delivery.data;
 }
 
 function renderCatalogue() {
   const list = document.getElementById('catalogue');
-  list.replaceChildren(...state.designs.map(renderCard));
+  const withChart = (design) => ({
+    ...design, sizes: design.sizes.map((p) => (state.sizeCharts.has(p.size_chart) ? p : { ...p, size_chart: null })),
+  });
+  list.replaceChildren(...state.designs.map((design, index) => renderCard(withChart(design), index, {
+    onAdd: addToCart,
+    onSizeChart: (chartId, shown, opener) => openSizeChart(state.sizeCharts.get(chartId), shown, opener),
+    delivery: state.delivery,
+  })));
   say('catalogue-status', state.designs.length ? '' : 'No T-shirts for sale just now.');
   document.getElementById('catalogue-status').hidden = state.designs.length > 0;
-}
-
-function renderCard(design, index) {
-  const headingId = `design-${index}`;
-  const selectId = `size-${index}`;
-  const available = design.sizes.filter((p) => p.in_stock);
-  const first = available[0] || design.sizes[0];
-  const price = el('p', { className: 'price' }, formatRupees(first.price));
-  const select = el('select', { id: selectId, name: 'size', disabled: !available.length },
-    ...design.sizes.map((p) => el('option', { value: p.sku, disabled: !p.in_stock, selected: p === first },
-      p.in_stock ? (p.size || 'One size') : `${p.size || 'One size'} (sold out)`)));
-  const button = el('button', { type: 'button', className: 'primary', disabled: !available.length },
-    available.length ? 'Add to cart' : 'Sold out');
-  select.addEventListener('change', () => {
-    price.textContent = formatRupees(state.products.get(select.value).price);
-  });
-  button.addEventListener('click', () => addToCart(select.value));
-  return el('article', { className: 'card', attrs: { 'aria-labelledby': headingId } },
-    el('div', { className: 'art', dataset: { print: (first.print || '').toLowerCase() }, attrs: { 'aria-hidden': 'true' } },
-      el('span', {}, first.print || '')),
-    el('h3', { id: headingId }, design.name),
-    first.print ? el('p', { className: 'print' }, `${first.print} print · ${first.category}`) : null,
-    el('p', { className: 'description' }, first.description || ''),
-    price,
-    el('div', { className: 'buy' },
-      el('div', { className: 'field' }, el('label', { htmlFor: selectId }, 'Size'), select),
-      button));
 }
 
 function addToCart(sku) {
@@ -110,8 +85,13 @@ function addToCart(sku) {
   saveCart();
   renderCart();
   say('cart-notice', '');
-  say('catalogue-status', `Added ${sizeLabel(state.products.get(sku))} to your cart.`);
-  document.getElementById('catalogue-status').hidden = false;
+  const count = cartCount();
+  say('cart-announcement', `Added ${sizeLabel(state.products.get(sku))} to your cart. `
+    + `${count} item${count === 1 ? '' : 's'} in your cart.`);
+}
+
+function cartCount(lines = pricedLines()) {
+  return lines.reduce((n, l) => n + l.quantity, 0);
 }
 
 function setQuantity(sku, quantity) {
@@ -132,8 +112,12 @@ function renderCart() {
   const lines = pricedLines();
   const totalPaise = lines.reduce((sum, l) => sum + toPaise(l.product.price) * l.quantity, 0);
   document.getElementById('cart-lines').replaceChildren(...lines.map(renderCartLine));
+  const count = cartCount(lines);
   say('cart-total', formatRupees(totalPaise / 100));
-  say('cart-count', String(lines.reduce((n, l) => n + l.quantity, 0)));
+  say('cart-count', String(count));
+  say('cart-bar-count', `${count} item${count === 1 ? '' : 's'} · ${formatRupees(totalPaise / 100)}`);
+  document.getElementById('cart-bar').hidden = count === 0;
+  say('cart-delivery', state.delivery && count ? `${formatDeliveryRange(state.delivery)} if you order today.` : '');
   document.getElementById('cart-empty').hidden = lines.length > 0;
   renderSummary(totalPaise);
 }
@@ -181,86 +165,6 @@ function renderCartLine({ sku, quantity, product }, index) {
       input),
     el('span', { className: 'cart-price' }, formatRupees((toPaise(product.price) * quantity) / 100)),
     remove);
-}
-
-function readForm() {
-  const value = (id) => document.getElementById(id).value.trim();
-  return {
-    email: value('email'),
-    address: {
-      name: value('name'), line1: value('line1'), line2: value('line2'), city: value('city'),
-      state: value('state'), pincode: value('pincode'), phone: value('phone'), country: 'IN',
-    },
-    paymentMethod: value('payment'),
-  };
-}
-
-function clearErrors() {
-  for (const id of Object.values(FIELD_IDS)) {
-    say(`${id}-error`, '');
-    document.getElementById(id).removeAttribute('aria-invalid');
-  }
-  say('checkout-message', '');
-  say('cart-notice', '');
-}
-
-function sentence(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** The server's 422 details next to their fields; item problems in the cart. */
-function showFieldErrors(details) {
-  const cartProblems = [];
-  let first = null;
-  for (const { field, message } of details) {
-    const id = FIELD_IDS[field];
-    if (!id) {
-      cartProblems.push(`${field}: ${message}`);
-      continue;
-    }
-    say(`${id}-error`, `${FIELD_NAMES[id]} ${message}`);
-    document.getElementById(id).setAttribute('aria-invalid', 'true');
-    first = first || document.getElementById(id);
-  }
-  say('cart-notice', cartProblems.join(' '));
-  say('checkout-message', 'Please correct the highlighted details and press Place order again.');
-  (first || document.getElementById('checkout-message')).focus();
-}
-
-/** 400 address_mismatch: the PIN code does not exist, or lies in another state (India Post). */
-function showAddressMismatch(details) {
-  for (const { field, message } of details) {
-    const id = FIELD_IDS[field] || 'pincode';
-    say(`${id}-error`, sentence(message));
-    document.getElementById(id).setAttribute('aria-invalid', 'true');
-  }
-  say('checkout-message', 'Please check the PIN code and state, then press Place order again.');
-  document.getElementById(FIELD_IDS[details[0]?.field] || 'pincode').focus();
-}
-
-/** As a PIN code is typed: India Post's state, and its district as the city while that is empty
- * (or still the one filled in here); the customer may correct either. */
-async function fillFromPincode() {
-  const input = document.getElementById('pincode');
-  const pincode = input.value.trim();
-  say('pincode-hint', '6 digits');
-  if (!/^[1-9][0-9]{5}$/.test(pincode)) return;
-  let place;
-  try {
-    place = (await client.getPincode(pincode)).data;
-  } catch (error) {
-    if (error.status === 404) say('pincode-hint', 'We cannot find this PIN code: please check it.');
-    return;
-  }
-  if (input.value.trim() !== pincode) return; // typed on meanwhile
-  if (place.state) document.getElementById('state').value = place.state;
-  const city = document.getElementById('city');
-  if (place.district && (!city.value.trim() || city.dataset.filled === 'yes')) {
-    city.value = place.district;
-    city.dataset.filled = 'yes';
-  }
-  say('pincode-hint', place.state ? `${place.district ? `${place.district}, ` : ''}${place.state}`
-    : `This PIN code is in ${place.states.join(' or ')}: choose your state.`);
 }
 
 /** A 409 (a price changed, stock ran short): reload the catalogue, fit the cart to what is for
@@ -442,10 +346,11 @@ function followOtherTabs(event) {
 }
 
 async function start() {
+  setUpSizeChart();
   document.getElementById('checkout-form').addEventListener('submit', placeOrder);
   document.getElementById('pay-now').addEventListener('click', () => pay());
   document.getElementById('payment').addEventListener('change', () => renderSummary());
-  document.getElementById('pincode').addEventListener('input', fillFromPincode);
+  document.getElementById('pincode').addEventListener('input', () => fillFromPincode(client));
   document.getElementById('city').addEventListener('input', (event) => { event.target.dataset.filled = 'no'; });
   window.addEventListener('storage', followOtherTabs);
   renderCart();

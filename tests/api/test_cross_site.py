@@ -114,6 +114,7 @@ def every_route(app, order_id):
         "kind": "confirmation",
         "endpoint_id": "ep_0123456789abcdef",
         "delivery_id": "1",
+        "chart_id": "unisex-classic-tee",
     }
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda argument: samples[argument[1]], rule.rule)

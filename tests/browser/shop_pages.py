@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -29,7 +30,8 @@ def add_to_cart(page, design: str, size: str | None = None):
     card = page.get_by_role("article", name=design)
     if size:
         card.get_by_label("Size").select_option(label=size)
-    card.get_by_role("button", name="Add to cart").click()
+    # Just pressed, the button says "Added ✓" for a moment; pressing it then adds one more.
+    card.get_by_role("button", name=re.compile(r"^Add(ed| to cart)")).click()
 
 
 def fill_checkout(page, email: str, *, state: str = "Maharashtra", payment: str | None = None, **fields):
@@ -65,3 +67,19 @@ def serious_violations(page) -> list[str]:
         for v in violations
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def wider_than_the_viewport(page) -> list[str]:
+    """Every element reaching past the viewport's right edge, or wider than it (a phone's page
+    must not scroll sideways); the document's own scroll width counts too."""
+    return page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const wide = [...document.querySelectorAll('body *')].filter((node) => {
+            const box = node.getBoundingClientRect();
+            return box.width > width + 0.5 || box.right > width + 0.5;
+          }).map((node) => `${node.tagName.toLowerCase()}#${node.id}.${node.className}`);
+          if (document.documentElement.scrollWidth > width) wide.push(`document: ${document.documentElement.scrollWidth}px`);
+          return wide;
+        }"""
+    )

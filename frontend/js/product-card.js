@@ -1,0 +1,66 @@
+// One card per design on the storefront: art, name, price with its taxes and delivery, size
+// picker, "Size chart" and "Add to cart" with visible feedback.
+import { el } from './dom.js';
+import { formatDeliveryRange, formatRupees } from './format.js';
+
+const ADDED_FOR_MS = 2000;
+
+/** Products grouped into designs (one card each), sizes in catalogue order. */
+export function groupDesigns(products) {
+  const designs = new Map();
+  for (const product of products) {
+    if (!designs.has(product.name)) designs.set(product.name, []);
+    designs.get(product.name).push(product);
+  }
+  return [...designs.entries()].map(([name, sizes]) => ({ name, sizes }));
+}
+
+/** The card of `design`; `onAdd(sku)` adds to the cart, `onSizeChart(chartId, design, opener)`
+ * opens its chart (offered only when it has one), `delivery` is the estimate (or null). */
+export function renderCard(design, index, { onAdd, onSizeChart, delivery }) {
+  const headingId = `design-${index}`;
+  const selectId = `size-${index}`;
+  const available = design.sizes.filter((p) => p.in_stock);
+  const first = available[0] || design.sizes[0];
+  const bySku = new Map(design.sizes.map((p) => [p.sku, p]));
+  const price = el('span', {}, formatRupees(first.price));
+  const select = el('select', { id: selectId, name: 'size', disabled: !available.length },
+    ...design.sizes.map((p) => el('option', { value: p.sku, disabled: !p.in_stock, selected: p === first },
+      p.in_stock ? (p.size || 'One size') : `${p.size || 'One size'} (sold out)`)));
+  const button = el('button', { type: 'button', className: 'primary add', disabled: !available.length },
+    available.length ? 'Add to cart' : 'Sold out');
+  select.addEventListener('change', () => {
+    price.textContent = formatRupees(bySku.get(select.value).price);
+  });
+  button.addEventListener('click', () => {
+    onAdd(select.value);
+    showAdded(button);
+  });
+  const chart = first.size_chart ? el('button', { type: 'button', className: 'text-button' }, 'Size chart',
+    el('span', { className: 'visually-hidden' }, ` for ${design.name}`)) : null;
+  chart?.addEventListener('click', () => onSizeChart(first.size_chart, design, chart));
+  return el('article', { className: 'card', attrs: { 'aria-labelledby': headingId } },
+    el('div', { className: 'art', dataset: { print: (first.print || '').toLowerCase() }, attrs: { 'aria-hidden': 'true' } },
+      el('span', {}, first.print || '')),
+    el('h3', { id: headingId }, design.name),
+    first.print ? el('p', { className: 'print' }, `${first.print} print · ${first.category}`) : null,
+    el('p', { className: 'description' }, first.description || ''),
+    el('p', { className: 'price' }, price, el('span', { className: 'taxes' }, 'Inclusive of all taxes')),
+    delivery ? el('p', { className: 'delivery' }, formatDeliveryRange(delivery)) : null,
+    el('div', { className: 'buy' },
+      el('div', { className: 'field' },
+        el('span', { className: 'size-label' }, el('label', { htmlFor: selectId }, 'Size'), chart),
+        select),
+      button));
+}
+
+/** "Added ✓" on the button for a moment (the cart's live region says it to screen readers). */
+function showAdded(button) {
+  clearTimeout(Number(button.dataset.timer));
+  button.replaceChildren('Added ', el('span', { attrs: { 'aria-hidden': 'true' } }, '✓'));
+  button.classList.add('added');
+  button.dataset.timer = String(setTimeout(() => {
+    button.textContent = 'Add to cart';
+    button.classList.remove('added');
+  }, ADDED_FOR_MS));
+}
