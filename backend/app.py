@@ -29,8 +29,8 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .storage.journal_store import JournalOrderStore
     from .storage.memory_store import MemoryOrderStore
     from .storage.postgres import PostgresOrderStore
-    from .webhooks.dispatcher import WebhookDispatcher
     from .storage.size_charts import SizeCharts
+    from .webhooks.dispatcher import WebhookDispatcher
 
 
 @dataclass
@@ -118,8 +118,8 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .qikink import QikinkClient
     from .qikink.mapping import catalogue_problem
     from .storage import open_store
-    from .webhooks import build_dispatcher
     from .storage.size_charts import load_size_charts
+    from .webhooks import build_dispatcher
 
     config = config or Config.from_env()
     app = Flask(__name__)
