@@ -80,6 +80,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         pages,
         payments,
         pincodes,
+        policies,
         products,
         qikink,
     )
@@ -200,6 +201,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         invoices.bp,
         qikink.bp,
         pages.bp,
+        policies.bp,
         docs.bp,
     ):
         app.register_blueprint(blueprint)

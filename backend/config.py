@@ -15,6 +15,7 @@ from .settings_checks import (  # noqa: F401  (ConfigError is imported from here
     _attention_hours,
     _bool,
     _choice,
+    _contact,
     _money,
     _number,
     _public_url,
@@ -121,6 +122,13 @@ class Config:
     seller_gstin: str = ""
     seller_address: str = ""
     seller_state: str = ""
+    # The policy pages' contacts (each optional; a missing one is a placeholder and a warning).
+    shop_email: str = ""
+    shop_phone: str = ""
+    grievance_officer_name: str = ""
+    grievance_officer_email: str = ""
+    grievance_officer_phone: str = ""
+    damage_report_days: int | None = None  # DAMAGE_REPORT_DAYS: days to report a damaged print; None: unset
 
     @property
     def database_url_display(self) -> str:
@@ -323,4 +331,8 @@ class Config:
             alert_email=_alert_email(get("ALERT_EMAIL")),
             attention_hours=_attention_hours(get("ATTENTION_HOURS")),
             **_seller(get),
+            **_contact(get),
+            damage_report_days=_number("DAMAGE_REPORT_DAYS", days, int, 1)
+            if (days := get("DAMAGE_REPORT_DAYS"))
+            else None,
         )

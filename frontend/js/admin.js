@@ -1,7 +1,7 @@
 // The admin console at /admin: sign-in, the Qikink connection and "Sync now", the orders (filters,
 // pages, counts per Qikink status) and product price and stock; one order's page is admin-order.js.
 // Customer text only ever goes into the page as text (el() and textContent).
-import { loadAttention } from './admin-attention.js';
+import { loadAttention, loadSellerWarning } from './admin-attention.js';
 import { createAdminClient } from './admin-client.js';
 import { closeOrder, initOrderPage, openOrder } from './admin-order.js';
 import { byId, facts, notify, qikinkName, statusName, when } from './admin-view.js';
@@ -60,7 +60,9 @@ async function enterConsole() {
     ? 'Signed in with the admin key. This tab forgets it when you close it.'
     : 'The shop has no admin key set, so the console works without signing in, from this computer only.');
   route();
-  await Promise.all([loadAttention(state.client, guarded), loadConnection(), loadOrders(), loadProducts()]);
+  await Promise.all([
+    loadAttention(state.client, guarded), loadSellerWarning(state.client), loadConnection(), loadOrders(), loadProducts(),
+  ]);
 }
 
 /** An admin call refused: 401 brings back the sign-in form, anything else goes to `show`. */

@@ -295,6 +295,9 @@ export function createShopClient({
     getQikinkFulfillmentStatus: (orderId, email) => get(`/api/qikink/fulfillment/${encode(orderId)}`, { email }),
     getQikinkStatus: () => get('/api/qikink/status'),
     getCharges: () => get('/api/charges'),
+    /** The seller's public details (legal name, address, GSTIN, contacts, grievance officer); null
+     * where a setting is not set, listed in missing_settings. */
+    getSeller: () => get('/api/seller'),
     /** India Post's state(s) and district of a PIN code (404 when it has none). */
     getPincode: (pincode) => get(`/api/pincodes/${encode(pincode)}`),
     /** The printable invoice's address (a page to open, not JSON to fetch). */
