@@ -12,7 +12,7 @@ EXAMPLE = {
         "legal_name": "Bharat Heritage Prints Private Limited",
         "address": "4th Floor, 21 Linking Road, Bandra West, Mumbai 400050",
         "state": "Maharashtra",
-        "gstin": "27AAACB1234C1Z5",
+        "gstin": "27AAPFU0939F1ZV",
         "email": "help@bharatheritage.in",
         "phone": "+91 98765 43210",
         "grievance_officer": {"name": "Asha Verma", "email": "grievance@bharatheritage.in", "phone": "+91 98765 43211"},
