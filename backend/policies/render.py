@@ -45,9 +45,7 @@ def root_of(path: str) -> str:
 def render_policy(slug: str, config, *, path: str) -> str:
     """The page at /<slug> (one of POLICY_PAGES) for this shop's settings."""
     template, title = POLICY_PAGES[slug]
-    return _env.get_template(template).render(
-        title=title, slug=slug, **_context(config, path), payment_window=config.payment_window_minutes
-    )
+    return _env.get_template(template).render(title=title, slug=slug, **_context(config, path))
 
 
 def render_not_found(config, *, path: str) -> str:
