@@ -21,6 +21,9 @@ def _html(document: str, status: int = 200) -> Response:
     response = Response(document, status=status, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PAGE_CSP
     response.cache_control.no_cache = True  # settings change with a restart: always revalidate
+    if status == 200:
+        response.add_etag()
+        response.make_conditional(request)  # a revalidation of an unchanged page is a body-less 304
     return response
 
 

@@ -71,6 +71,8 @@ def test_each_page_shows_the_sellers_details_from_the_settings(seller_client, sl
     for value in SHOWN[slug]:
         assert value in words, (slug, value)
     assert "not set yet" not in words and "placeholder" not in html
+    again = seller_client.get(f"/{slug}", headers={"If-None-Match": answer.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
 
 
 @pytest.mark.parametrize("slug", POLICY_PAGES)
