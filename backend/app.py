@@ -87,6 +87,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         pages,
         payments,
         pincodes,
+        policies,
         products,
         qikink,
         size_charts,
@@ -226,6 +227,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         qikink.bp,
         webhook_routes.bp,
         pages.bp,
+        policies.bp,
         docs.bp,
     ):
         app.register_blueprint(blueprint)

@@ -7,6 +7,7 @@ import sys
 from .billing.charges import banner_lines
 from .config import mask_url_password
 from .hosts import EVERY_ADDRESS, LOOPBACK_NAMES, answered_hosts
+from .policies.details import missing_settings, warning
 
 
 def symbols(stream=None) -> tuple[str, str]:
@@ -89,6 +90,8 @@ def print_banner(config, fulfilment, *, emulator_url: str | None, stream=None) -
         say(ok, "Admin routes: loopback only (no ADMIN_API_KEY set; only this machine may call them)")
     for line in banner_lines(config):
         say(ok, line)
+    for good, line in policy_lines(config):
+        say(ok if good else fail, line)
     answered = answered_hosts(config)
     if len(answered) > len(LOOPBACK_NAMES):
         say(ok, "Host names answered: " + ", ".join(answered))
@@ -158,6 +161,14 @@ def cod_lines(config) -> list[tuple[bool, str]]:
         words += f"; none above ₹{config.cod_max_order_value:,.2f}"
     lines = [(True, words), (True, f"Links in emails point to {config.shop_url} (PUBLIC_URL)")]
     return lines
+
+
+def policy_lines(config) -> list[tuple[bool, str]]:
+    """Whether the policy pages have every seller detail India's e-commerce rules ask for."""
+    problem = warning(missing_settings(config))
+    if problem:
+        return [(False, f"WARNING: {problem}")]
+    return [(True, "Policy pages: seller, contact and grievance officer details set (/contact)")]
 
 
 def pages_lines(config) -> list[str]:

@@ -16,6 +16,7 @@ from .settings_checks import (  # noqa: F401  (ConfigError is imported from here
     _attention_hours,
     _bool,
     _choice,
+    _contact,
     _day_range,
     _money,
     _number,
@@ -130,6 +131,13 @@ class Config:
     seller_gstin: str = ""
     seller_address: str = ""
     seller_state: str = ""
+    # The policy pages' contacts (each optional; a missing one is a placeholder and a warning).
+    shop_email: str = ""
+    shop_phone: str = ""
+    grievance_officer_name: str = ""
+    grievance_officer_email: str = ""
+    grievance_officer_phone: str = ""
+    damage_report_days: int | None = None  # DAMAGE_REPORT_DAYS: days to report a damaged print; None: unset
 
     @property
     def database_url_display(self) -> str:
@@ -347,4 +355,8 @@ class Config:
             ),
             attention_hours=_attention_hours(get("ATTENTION_HOURS")),
             **_seller(get),
+            **_contact(get),
+            damage_report_days=_number("DAMAGE_REPORT_DAYS", days, int, 1)
+            if (days := get("DAMAGE_REPORT_DAYS"))
+            else None,
         )

@@ -72,6 +72,32 @@ def _seller(get) -> dict:
         raise ConfigError(str(exc)) from None
 
 
+_EMAIL = re.compile(r"[^<>@\s,;]+@[^<>@\s,;]+\.[^<>@\s,;]+")
+# A phone number as a customer dials it: digits, spaces, hyphens, a leading +, 8 to 15 digits.
+_PHONE = re.compile(r"\+?[0-9][0-9 -]{6,18}[0-9]")
+CONTACT_SETTINGS = {
+    "SHOP_EMAIL": "shop_email",
+    "SHOP_PHONE": "shop_phone",
+    "GRIEVANCE_OFFICER_NAME": "grievance_officer_name",
+    "GRIEVANCE_OFFICER_EMAIL": "grievance_officer_email",
+    "GRIEVANCE_OFFICER_PHONE": "grievance_officer_phone",
+}
+
+
+def _contact(get) -> dict:
+    """SHOP_EMAIL, SHOP_PHONE and the grievance officer's GRIEVANCE_OFFICER_NAME, _EMAIL, _PHONE:
+    each optional (the policy pages show a placeholder for a missing one), checked when set."""
+    values = {field: get(name) for name, field in CONTACT_SETTINGS.items()}
+    for name, field in CONTACT_SETTINGS.items():
+        value = values[field]
+        if value and name.endswith("_EMAIL") and not _EMAIL.fullmatch(value):
+            raise ConfigError(f"{name} must be one email address, e.g. help@example.in, not {value!r}")
+        digits = re.sub(r"\D", "", value)
+        if value and name.endswith("_PHONE") and not (_PHONE.fullmatch(value) and 8 <= len(digits) <= 15):
+            raise ConfigError(f"{name} must be a phone number, e.g. +91 98765 43210, not {value!r}")
+    return values
+
+
 def _trusted_proxies(raw: str | None) -> tuple[str, ...]:
     networks = []
     for part in (raw or "").split(","):
@@ -87,7 +113,7 @@ def _trusted_proxies(raw: str | None) -> tuple[str, ...]:
 
 def _alert_email(raw: str | None) -> str:
     value = (raw or "").strip()
-    if value and not re.fullmatch(r"[^<>@\s,;]+@[^<>@\s,;]+\.[^<>@\s,;]+", value):
+    if value and not _EMAIL.fullmatch(value):
         raise ConfigError(f"ALERT_EMAIL must be one email address, e.g. owner@example.in, not {value!r}")
     return value
 

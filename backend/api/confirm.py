@@ -12,6 +12,7 @@ from ..customer_email.messages import local_time
 from ..errors import NotAwaitingConfirmation
 from ..orders.answers import admin_order
 from ..orders.confirmation import CodConfirmations
+from ..policies.render import render_footer
 from . import require_admin, services
 from .pages import PAGE_CSP
 
@@ -157,7 +158,7 @@ def _page(heading: str, body: list[str], *, status: int = 200) -> Response:
         "<link rel='stylesheet' href='/css/shop.css'></head><body>"
         f"<header class='site-header'><a href='/' class='brand'>{SHOP_NAME}</a></header>"
         f"<main id='main' class='confirm-page panel'><h1>{html.escape(heading)}</h1>{''.join(body)}</main>"
-        "</body></html>"
+        f"{render_footer(services().config, path=request.path)}</body></html>"
     )
     response = Response(document, status=status, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PAGE_CSP

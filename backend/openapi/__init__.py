@@ -54,6 +54,7 @@ def build_document(skus) -> dict:
             {"name": "products"},
             {"name": "orders"},
             {"name": "payments", "description": "Prepaid orders are paid through Razorpay before they go to Qikink."},
+            {"name": "shop", "description": "The seller's details the policy pages show."},
             {"name": "qikink", "description": "The integration guide's five testing steps."},
             {"name": "operations", "description": "Running the shop: what needs attention, webhooks for order events."},
             {"name": "docs"},

@@ -13,6 +13,7 @@ from .payment_paths import payment_paths
 from .pincode_paths import pincode_paths
 from .product_paths import product_paths
 from .qikink_paths import qikink_paths
+from .seller_paths import seller_paths
 from .webhook_paths import webhook_paths
 
 
@@ -42,6 +43,7 @@ def every_path() -> dict:
         **payment_paths(),
         **confirmation_paths(),
         **pincode_paths(),
+        **seller_paths(),
         **qikink_paths(),
         **attention_paths(),
         **webhook_paths(),

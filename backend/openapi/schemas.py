@@ -17,6 +17,7 @@ from .payment_schemas import payment_schemas
 from .pincode_schemas import pincode_schemas
 from .product_schemas import product_request_schemas, product_response_schemas
 from .qikink_schemas import qikink_response_schemas
+from .seller_schemas import seller_schemas
 from .webhook_schemas import webhook_request_schemas
 
 
@@ -48,6 +49,7 @@ def response_schemas() -> dict:
         **order_response_schemas(),
         **payment_schemas(),
         **pincode_schemas(),
+        **seller_schemas(),
         **qikink_response_schemas(),
     }
 

@@ -30,3 +30,18 @@ export async function loadAttention(client, guarded) {
             ? "Razorpay's dashboard" : "The courier's tracking") : null));
   }));
 }
+
+/** Warn when the policy pages lack seller details the e-commerce rules require (GET /api/seller). */
+export async function loadSellerWarning(client) {
+  let missing = [];
+  try {
+    missing = (await client.getSeller()).data.missing_settings;
+  } catch {
+    return; // the other panels already say when the shop cannot be reached
+  }
+  say('settings-warning', missing.length
+    ? `Shop settings: the policy pages (shipping, returns, cancellation, privacy, terms, contact) lack seller details `
+      + `India's e-commerce rules require and show a placeholder instead. Set ${missing.join(', ')} in the server's .env `
+      + 'and restart it.'
+    : '');
+}

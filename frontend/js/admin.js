@@ -2,7 +2,7 @@
 // product price and stock; the Qikink panel is admin-qikink.js, one order's page admin-order.js,
 // and what an error says to a shop owner admin-words.js.
 // Customer text only ever goes into the page as text (el() and textContent).
-import { loadAttention } from './admin-attention.js';
+import { loadAttention, loadSellerWarning } from './admin-attention.js';
 import { createAdminClient } from './admin-client.js';
 import { closeOrder, initOrderPage, openOrder } from './admin-order.js';
 import { initQikinkPanel, loadConnection } from './admin-qikink.js';
@@ -59,7 +59,9 @@ async function enterConsole() {
     ? 'Signed in with the admin key. This tab forgets it when you close it.'
     : 'The shop has no admin key set, so the console works without signing in, from this computer only.');
   route();
-  await Promise.all([loadAttention(state.client, guarded), loadConnection(), loadOrders(), loadProducts()]);
+  await Promise.all([
+    loadAttention(state.client, guarded), loadSellerWarning(state.client), loadConnection(), loadOrders(), loadProducts(),
+  ]);
 }
 
 /** An admin call refused: 401 brings back the sign-in form, anything else goes to `show(error)`. */

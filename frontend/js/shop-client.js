@@ -299,6 +299,9 @@ export function createShopClient({
     listSizeCharts: () => get('/api/size-charts'),
     /** The earliest and latest delivery dates of an order placed today. */
     getDeliveryEstimate: () => get('/api/delivery-estimate'),
+    /** The seller's public details (legal name, address, GSTIN, contacts, grievance officer); null
+     * where a setting is not set, listed in missing_settings. */
+    getSeller: () => get('/api/seller'),
     /** India Post's state(s) and district of a PIN code (404 when it has none). */
     getPincode: (pincode) => get(`/api/pincodes/${encode(pincode)}`),
     /** The printable invoice's address (a page to open, not JSON to fetch). */
