@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .orders.upkeep import OrderUpkeep
     from .payments.service import PaymentService
     from .payments.worker import PaymentWorker
+    from .photos.service import PhotoService
     from .storage.journal_store import JournalOrderStore
     from .storage.memory_store import MemoryOrderStore
     from .storage.postgres import PostgresOrderStore
@@ -56,6 +57,7 @@ class Shop:
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
     size_charts: SizeCharts | None = None  # garment measurements per garment type (SIZE_CHARTS_FILE)
     delivery: DeliveryEstimate | None = None  # "Delivered by 9–14 Dec" (DELIVERY_PRINT_DAYS, _TRANSIT_DAYS)
+    photos: PhotoService | None = None  # the designs' photos, kept beside the orders
 
 
 def _origin_pattern(origin: str):
@@ -86,6 +88,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         orders,
         pages,
         payments,
+        photos,
         pincodes,
         policies,
         products,
@@ -116,6 +119,8 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .orders.answers import admin_order
     from .orders.service import MAX_OPEN_ORDERS_PER_CLIENT, OrderService
     from .orders.upkeep import OrderUpkeep
+    from .photos.service import PhotoService, design_of
+    from .photos.store import open_photo_store
     from .qikink import QikinkClient
     from .qikink.mapping import catalogue_problem
     from .storage import open_store
@@ -205,6 +210,10 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         cors_origins=cors_origins,
         size_charts=charts,
         delivery=DeliveryEstimate.from_config(config),
+        photos=PhotoService(
+            open_photo_store(store, config.data_dir),
+            lambda: {design_of(product) for product in store.products().values()},
+        ),
     )
     app.extensions["shop"] = shop
     registry = CollectorRegistry(auto_describe=False)  # per app: tests build many
@@ -217,6 +226,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         attention.bp,
         metrics.bp,
         products.bp,
+        photos.bp,
         size_charts.bp,
         delivery.bp,
         pincodes.bp,

@@ -152,6 +152,16 @@ class UnsupportedMediaType(ApiError):
     status, code, message = 415, "unsupported_media_type", "Send the body as application/json"
 
 
+class PhotoTooLarge(ApiError):
+    status, code, message = 413, "photo_too_large", "A photo may be at most 8 MB"
+
+
+class UnsupportedPhoto(ApiError):
+    """An upload whose bytes are not a JPEG, PNG or WebP image, whatever its name or type said."""
+
+    status, code, message = 415, "unsupported_photo_type", "The file is not a JPEG, PNG or WebP image"
+
+
 class AddressNotInDirectory(ApiError):
     """A structured address India Post's directory contradicts: no such PIN code, or another state."""
 

@@ -32,6 +32,8 @@ from waitress.channel import HTTPChannel
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
+from .photos.service import UPLOAD_LIMIT as PHOTO_UPLOAD_BYTES
+
 log = logging.getLogger(__name__)
 
 CONNECTION_LIMIT = 500  # slots for everyone (waitress' default is 100; each idle socket costs ~nothing)
@@ -169,8 +171,9 @@ def make_server(app, config):
         connection_limit=CONNECTION_LIMIT,
         channel_timeout=CHANNEL_TIMEOUT,
         cleanup_interval=CLEANUP_INTERVAL,
-        # The app's own limit, enforced from Content-Length before any of the body is read.
-        max_request_body_size=config.max_body_bytes + 1,
+        # The app's largest limit (a photo's upload; every other route keeps MAX_CONTENT_LENGTH),
+        # enforced from Content-Length before any of the body is read.
+        max_request_body_size=max(config.max_body_bytes, PHOTO_UPLOAD_BYTES) + 1,
         # A request line and headers beyond 16 KiB are no browser's or tool's (waitress: 256 KiB).
         max_request_header_size=16 * 1024,
         # X-Forwarded-* are judged by the app (backend/api/proxies.py: TRUSTED_PROXIES, networks

@@ -4,6 +4,7 @@ from flask import Blueprint, request
 
 from ..errors import NotFound
 from ..models import validate_product_patch
+from ..photos.service import design_of
 from ..products_view import public_product
 from . import json_body, require_admin, services
 
@@ -14,8 +15,9 @@ bp = Blueprint("products", __name__, url_prefix="/api/products")
 def list_products():
     category = request.args.get("category")
     shop = services()
+    photos = shop.photos.by_design()
     products = [
-        public_product(p, shop.size_charts)
+        {**public_product(p, shop.size_charts), "photos": photos.get(design_of(p), [])}
         for p in shop.store.products().values()
         if category is None or p["category"].lower() == category.strip().lower()
     ]
@@ -27,7 +29,8 @@ def get_product(sku):
     product = services().store.products().get(sku)
     if product is None:
         raise NotFound(f"No product with SKU {sku}")
-    return {"status": "success", "data": public_product(product, services().size_charts)}
+    photos = services().photos.by_design().get(design_of(product), [])
+    return {"status": "success", "data": {**public_product(product, services().size_charts), "photos": photos}}
 
 
 @bp.patch("/<sku>")
