@@ -49,5 +49,17 @@ export function createAdminClient({ adminKey = '', headers = {}, ...options } = 
     authenticate: () => call('/api/qikink/authenticate', { method: 'POST' }),
     /** PATCH price and/or stock_quantity of a product. */
     updateProduct: (sku, changes) => call(`/api/products/${encode(sku)}`, { method: 'PATCH', body: changes }),
+    /** The photos of a design (every design's without one). */
+    listPhotos: (design) => call('/api/photos', { query: { design } }),
+    /** Upload a photo: `file` (a File or Blob: JPEG, PNG or WebP, at most 8 MB), design, alt text, optional colour. */
+    uploadPhoto: ({ file, design, alt, colour = '' }) => {
+      const form = new FormData();
+      form.append('file', file);
+      form.append('design', design);
+      form.append('alt', alt);
+      if (colour) form.append('colour', colour);
+      return call('/api/photos', { method: 'POST', body: form, retry: false });
+    },
+    deletePhoto: (photoId) => call(`/api/photos/${encode(photoId)}`, { method: 'DELETE' }),
   };
 }

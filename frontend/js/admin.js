@@ -5,6 +5,7 @@
 import { loadAttention, loadSellerWarning } from './admin-attention.js';
 import { createAdminClient } from './admin-client.js';
 import { closeOrder, initOrderPage, openOrder } from './admin-order.js';
+import { initPhotosPanel, loadPhotoDesigns } from './admin-photos.js';
 import { initQikinkPanel, loadConnection } from './admin-qikink.js';
 import { byId, notify, qikinkName, showProblem, statusName, when } from './admin-view.js';
 import { apiBaseUrl } from './config.js';
@@ -13,7 +14,7 @@ import { formatRupees } from './format.js';
 
 const KEY_STORAGE = 'shop.adminKey'; // sessionStorage: this tab only, gone when it closes
 const PER_PAGE = 20;
-const SECTIONS = ['attention-panel', 'qikink', 'orders', 'products'];
+const SECTIONS = ['attention-panel', 'qikink', 'orders', 'products', 'photos'];
 
 const state = {
   key: sessionStorage.getItem(KEY_STORAGE) || '',
@@ -263,7 +264,10 @@ async function saveProduct(sku, label, inputs, button) {
 
 async function loadProducts() {
   const answer = await guarded(() => state.client.listProducts(), problem('products-message'));
-  if (answer) byId('products-body').replaceChildren(...answer.data.map(productRow));
+  if (answer) {
+    byId('products-body').replaceChildren(...answer.data.map(productRow));
+    await loadPhotoDesigns(answer.data);
+  }
 }
 
 // --- start -------------------------------------------------------------------------------------
@@ -277,6 +281,7 @@ async function start() {
   byId('previous-page').addEventListener('click', () => turnPage(-1));
   byId('next-page').addEventListener('click', () => turnPage(1));
   initOrderPage({ client: () => state.client, refuse, guarded, problem });
+  initPhotosPanel({ client: () => state.client, refuse, guarded, problem });
   window.addEventListener('hashchange', route);
   connect(state.key);
   try {

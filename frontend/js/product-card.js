@@ -4,6 +4,8 @@ import { el } from './dom.js';
 import { formatDeliveryRange, formatRupees } from './format.js';
 
 const ADDED_FOR_MS = 2000;
+// How wide a card's photo shows: one column on a phone, two or three beside the cart on a computer.
+const PHOTO_SIZES = '(min-width: 960px) 19rem, (min-width: 640px) 45vw, 92vw';
 
 /** Products grouped into designs (one card each), sizes in catalogue order. */
 export function groupDesigns(products) {
@@ -15,9 +17,25 @@ export function groupDesigns(products) {
   return [...designs.entries()].map(([name, sizes]) => ({ name, sizes }));
 }
 
+/** A photo as <picture>: WebP for browsers that take it, JPEG for the rest, each at 400, 800 and
+ * 1600 px; `eager` for the first card (the page's largest paint), lazy for the others. */
+export function renderPhoto(photo, { eager = false, baseUrl = '' } = {}) {
+  const absolute = (srcset) => srcset.split(', ').map((entry) => baseUrl + entry).join(', ');
+  const img = el('img', {
+    src: baseUrl + photo.src, alt: photo.alt, width: photo.width, height: photo.height,
+    loading: eager ? 'eager' : 'lazy', decoding: 'async',
+    attrs: { srcset: absolute(photo.srcset['image/jpeg']), sizes: PHOTO_SIZES },
+  });
+  if (eager) img.setAttribute('fetchpriority', 'high');
+  return el('picture', { className: 'photo' },
+    el('source', { type: 'image/webp', attrs: { srcset: absolute(photo.srcset['image/webp']), sizes: PHOTO_SIZES } }),
+    img);
+}
+
 /** The card of `design`; `onAdd(sku)` adds to the cart, `onSizeChart(chartId, design, opener)`
- * opens its chart (offered only when it has one), `delivery` is the estimate (or null). */
-export function renderCard(design, index, { onAdd, onSizeChart, delivery }) {
+ * opens its chart (offered only when it has one), `delivery` is the estimate (or null); a design
+ * with photos shows its first (`photoBase`: the API's address), else its pattern tile. */
+export function renderCard(design, index, { onAdd, onSizeChart, delivery, photoBase = '' }) {
   const headingId = `design-${index}`;
   const selectId = `size-${index}`;
   const available = design.sizes.filter((p) => p.in_stock);
@@ -39,9 +57,11 @@ export function renderCard(design, index, { onAdd, onSizeChart, delivery }) {
   const chart = first.size_chart ? el('button', { type: 'button', className: 'text-button' }, 'Size chart',
     el('span', { className: 'visually-hidden' }, ` for ${design.name}`)) : null;
   chart?.addEventListener('click', () => onSizeChart(first.size_chart, design, chart));
+  const photo = (first.photos || [])[0];
   return el('article', { className: 'card', attrs: { 'aria-labelledby': headingId } },
-    el('div', { className: 'art', dataset: { print: (first.print || '').toLowerCase() }, attrs: { 'aria-hidden': 'true' } },
-      el('span', {}, first.print || '')),
+    photo ? renderPhoto(photo, { eager: index === 0, baseUrl: photoBase })
+      : el('div', { className: 'art', dataset: { print: (first.print || '').toLowerCase() }, attrs: { 'aria-hidden': 'true' } },
+        el('span', {}, first.print || '')),
     el('h3', { id: headingId }, design.name),
     first.print ? el('p', { className: 'print' }, `${first.print} print · ${first.category}`) : null,
     el('p', { className: 'description' }, first.description || ''),

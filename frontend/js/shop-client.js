@@ -149,7 +149,9 @@ export function createShopClient({
     const url = base + path + (params.toString() ? `?${params}` : '');
     const allHeaders = { Accept: 'application/json', ...defaultHeaders, ...headers };
     let text;
-    if (body !== undefined) {
+    if (typeof FormData !== 'undefined' && body instanceof FormData) {
+      text = body; // multipart: fetch writes the Content-Type with its boundary
+    } else if (body !== undefined) {
       allHeaders['Content-Type'] = 'application/json';
       text = JSON.stringify(body);
     }

@@ -73,6 +73,7 @@ function renderCatalogue() {
     onAdd: addToCart,
     onSizeChart: (chartId, shown, opener) => openSizeChart(state.sizeCharts.get(chartId), shown, opener),
     delivery: state.delivery,
+    photoBase: client.baseUrl,
   })));
   say('catalogue-status', state.designs.length ? '' : 'No T-shirts for sale just now.');
   document.getElementById('catalogue-status').hidden = state.designs.length > 0;
