@@ -152,6 +152,10 @@ class UnsupportedMediaType(ApiError):
     status, code, message = 415, "unsupported_media_type", "Send the body as application/json"
 
 
+class TooManyPhotos(ApiError):
+    status, code, message = 409, "too_many_photos", "The design has as many photos as it may have; delete one first"
+
+
 class PhotoTooLarge(ApiError):
     status, code, message = 413, "photo_too_large", "A photo may be at most 8 MB"
 

@@ -185,6 +185,11 @@ def _text(problems: Problems, field: str, value, *, required=True, max_len=200, 
     return value
 
 
+def text_field(problems: Problems, field: str, value, *, required=True, max_len=200) -> str:
+    """A text field checked as every other one: length, required, no control characters; trimmed."""
+    return _text(problems, field, value, required=required, max_len=max_len)
+
+
 def same_email(given, stored: str) -> bool:
     """Does `given` (what a customer typed, e.g. ?email=) name the order's email? Compared as
     `email_key` says: ASCII letters without case, nothing else folded (no Kelvin sign for "k")."""

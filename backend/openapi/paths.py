@@ -10,6 +10,7 @@ from .fields import ref
 from .operations import JSON, errors, ok
 from .order_paths import order_paths
 from .payment_paths import payment_paths
+from .photo_paths import photo_paths
 from .pincode_paths import pincode_paths
 from .product_paths import product_paths
 from .qikink_paths import qikink_paths
@@ -39,6 +40,7 @@ def every_path() -> dict:
             }
         },
         **product_paths(),
+        **photo_paths(),
         **order_paths(),
         **payment_paths(),
         **confirmation_paths(),

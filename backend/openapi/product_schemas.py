@@ -62,6 +62,11 @@ def product_response_schemas() -> dict:
                 },
                 "size": {"type": "string"},
                 "print": {"type": "string"},
+                "photos": {
+                    "type": "array",
+                    "items": ref("Photo"),
+                    "description": "The photos of the product's design (GET /api/products and /api/products/{sku}).",
+                },
             },
         ),
         "ProductList": obj(

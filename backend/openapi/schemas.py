@@ -14,6 +14,7 @@ from .fields import core, obj
 from .order_request_schemas import order_request_schemas
 from .order_schemas import order_response_schemas, order_status_schemas
 from .payment_schemas import payment_schemas
+from .photo_schemas import photo_request_schemas, photo_response_schemas
 from .pincode_schemas import pincode_schemas
 from .product_schemas import product_request_schemas, product_response_schemas
 from .qikink_schemas import qikink_response_schemas
@@ -23,7 +24,12 @@ from .webhook_schemas import webhook_request_schemas
 
 def request_schemas(skus) -> dict:
     """Request bodies. `skus`: the catalogue's SKUs (an order line must name one of them)."""
-    return {**order_request_schemas(skus), **product_request_schemas(), **webhook_request_schemas()}
+    return {
+        **order_request_schemas(skus),
+        **product_request_schemas(),
+        **photo_request_schemas(skus),
+        **webhook_request_schemas(),
+    }
 
 
 def response_schemas() -> dict:
@@ -46,6 +52,7 @@ def response_schemas() -> dict:
             },
         ),
         **product_response_schemas(),
+        **photo_response_schemas(),
         **order_response_schemas(),
         **payment_schemas(),
         **pincode_schemas(),

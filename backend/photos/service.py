@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from ..config import PROJECT_ROOT
-from ..errors import NotFound, UnsupportedPhoto, ValidationError
+from ..errors import NotFound, TooManyPhotos, UnsupportedPhoto, ValidationError
+from ..models import Problems, text_field
 from . import images
 from .store import PhotoStore
 
@@ -24,7 +25,8 @@ UPLOAD_LIMIT = MAX_BYTES + 64 * 1024
 MAX_PER_DESIGN = 24
 MAX_ALT = 250
 MOCKUPS_DIR = PROJECT_ROOT / "data" / "mockups"
-_COLOUR = re.compile(r"[A-Za-z][A-Za-z -]{0,39}")
+COLOUR_CORE = r"[A-Za-z][A-Za-z -]{0,39}"
+_COLOUR = re.compile(COLOUR_CORE)
 _HASH = re.compile(r"[0-9a-f]{32}")
 
 
@@ -92,18 +94,19 @@ class PhotoService:
     # --- the console's calls -------------------------------------------------------------------
     def upload(self, data: bytes, *, design: str, colour: str | None, alt: str) -> dict:
         """Check the fields and the image, clean it, keep it: the new photo's record."""
-        design, alt, colour = (design or "").strip(), " ".join((alt or "").split()), (colour or "").strip() or None
-        if design not in self._designs():
-            raise _invalid("design", "must be one of the catalogue's designs (e.g. BHRT-001)")
-        if not alt:
-            raise _invalid("alt", "is required: describe the photo for people who cannot see it")
-        if len(alt) > MAX_ALT or any(ord(c) < 32 for c in alt):
-            raise _invalid("alt", f"must be at most {MAX_ALT} characters of text")
+        problems = Problems()
+        if not design:
+            problems.add("design", "is required")
+        elif design not in self._designs():  # exactly, as the document's enum says
+            problems.add("design", "must be one of the catalogue's designs (e.g. BHRT-001)")
+        alt = " ".join(text_field(problems, "alt", alt, max_len=MAX_ALT).split())
+        colour = text_field(problems, "colour", colour, required=False, max_len=64) or None
         if colour is not None and not _COLOUR.fullmatch(colour):
-            raise _invalid("colour", "must be a colour's name: letters, spaces and hyphens, at most 40")
+            problems.add("colour", "must be a colour's name: letters, spaces and hyphens, at most 40")
+        problems.raise_if_any()
         self.ensure_seeded()
         if len(self.store.photos(design)) >= MAX_PER_DESIGN:
-            raise _invalid("design", f"already has {MAX_PER_DESIGN} photos: delete one first")
+            raise TooManyPhotos(f"{design} already has {MAX_PER_DESIGN} photos: delete one first")
         try:
             photo = images.clean(data)
         except images.PhotoRefused as refused:

@@ -1,14 +1,17 @@
 """Schemathesis hooks for our runs (the live CLI run loads this file through SCHEMATHESIS_HOOKS).
 
-Two order rules no JSON Schema can state:
+Three rules no JSON Schema can state:
 - lines with the same SKU are merged and their total must be at most MAX_QUANTITY. A generated
   "valid" order breaking it is rightly refused with 422, so such bodies are not generated as valid
   ones; test_validation.py checks the rule itself;
 - a structured address's PIN code must exist and lie in its state (India Post's directory): a
   generated "valid" address gets a PIN code of its state (agree_with_directory);
-  tests/orders/test_pincodes.py checks the rule itself.
+  tests/orders/test_pincodes.py checks the rule itself;
+- an uploaded photo must be an image by its content: a generated "valid" upload gets a real PNG
+  (small_png); tests/api/test_photos_api.py checks the rule itself.
 """
 
+import io
 from collections import Counter
 
 import schemathesis
@@ -66,8 +69,27 @@ def agree_with_directory(body) -> None:
     address["pincode"] = int(found) if isinstance(pincode, int) else found  # the type generated
 
 
+def small_png() -> bytes:
+    """A real photo for a generated upload: the document describes the file as bytes, but only an
+    image (checked by its content) is valid, which no schema can state."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (185, 28, 28)).save(out, "PNG")
+    return out.getvalue()
+
+
 @schemathesis.hook
 def map_case(context, case):
+    if (
+        case.meta is not None
+        and case.meta.generation.mode == GenerationMode.POSITIVE
+        and case.operation.path == "/api/photos"
+        and case.operation.method.upper() == "POST"
+        and isinstance(case.body, dict)
+        and "file" in case.body
+    ):
+        case.body["file"] = small_png()
     if (
         case.meta is not None
         and case.meta.generation.mode == GenerationMode.POSITIVE
