@@ -163,6 +163,8 @@ class FilePhotoStore:
             return None
 
     def save_copy(self, content_hash, width, fmt, data):
+        if not (self.folder / content_hash).exists():  # deleted meanwhile: nothing to keep it for
+            return
         # sync_dir off: a copy lost to a power cut is only made again.
         atomic_write(self.copies / f"{content_hash}-{width}.{fmt}", data, sync_dir=False)
 
