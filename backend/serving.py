@@ -22,6 +22,8 @@ before the 413 (its `max_request_body_size` is 1 GiB). So:
 
 from __future__ import annotations
 
+import copy
+import functools
 import ipaddress
 import json
 import logging
@@ -29,6 +31,7 @@ import time
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
@@ -52,17 +55,38 @@ class JsonErrorTask(ErrorTask):
 
     def execute(self):
         error = self.request.error
+        code = ERROR_CODES.get(error.code, "bad_request")
+        # The limit of this request's path (RouteLimitedParser), not the server's largest.
         message = {
-            413: f"Request body is too large (at most {self.channel.server.adj.max_request_body_size - 1} bytes)",
+            413: f"Request body is too large (at most {self.request.adj.max_request_body_size - 1} bytes)",
         }.get(error.code, f"{error.reason}: {error.body}")
-        body = json.dumps(
-            {"status": "error", "error": {"code": ERROR_CODES.get(error.code, "bad_request"), "message": message}}
-        ).encode()
+        if error.code == 413 and getattr(self.request, "path", None) in LARGE_BODY_PATHS:
+            code, message = "photo_too_large", "A photo may be at most 8 MB"
+        body = json.dumps({"status": "error", "error": {"code": code, "message": message}}).encode()
         self.status = f"{error.code} {error.reason}"
         self.response_headers.extend([("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")])
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
+
+
+# The only paths whose bodies may be larger than MAX_CONTENT_LENGTH (backend/api/photos.py).
+LARGE_BODY_PATHS = frozenset({"/api/photos"})
+
+
+class RouteLimitedParser(HTTPRequestParser):
+    """waitress's request parser with a body limit by path: Adjustments' (a photo's upload) for
+    LARGE_BODY_PATHS, `small_adj`'s (the app's own limit) for every other one, so that no other
+    route reads, or buffers, more than before. Told once the headers are in, before any body."""
+
+    def __init__(self, adj, small_adj):
+        super().__init__(adj)
+        self._small_adj = small_adj
+
+    def parse_header(self, header_plus):
+        super().parse_header(header_plus)
+        if self.path not in LARGE_BODY_PATHS:
+            self.adj = self._small_adj
 
 
 class GuardedChannel(HTTPChannel):
@@ -73,6 +97,7 @@ class GuardedChannel(HTTPChannel):
 
     def __init__(self, server, sock, addr, adj, map=None, client=None):
         super().__init__(server, sock, addr, adj, map)
+        self.parser_class = server.parser_class
         self.client = client
         self.waiting_since: float | None = time.time()  # a new connection owes its first request
         self.body_since: float | None = None  # the headers of the request being read came in then
@@ -100,7 +125,14 @@ class GuardedServer(TcpWSGIServer):
     channel_class = GuardedChannel
 
     def __init__(
-        self, *args, per_client: int, header_timeout: float, body_timeout: float = BODY_TIMEOUT, uncapped=(), **kwargs
+        self,
+        *args,
+        per_client: int,
+        header_timeout: float,
+        body_timeout: float = BODY_TIMEOUT,
+        uncapped=(),
+        small_body: int | None = None,
+        **kwargs,
     ):
         self.per_client = per_client
         self.header_timeout = header_timeout
@@ -109,6 +141,9 @@ class GuardedServer(TcpWSGIServer):
         self.refused = 0  # connections closed at accept: over the per-client cap
         self.cut_off = 0  # connections closed at the header or body deadline
         super().__init__(*args, **kwargs)
+        small_adj = copy.copy(self.adj)
+        small_adj.max_request_body_size = small_body or self.adj.max_request_body_size
+        self.parser_class = functools.partial(RouteLimitedParser, small_adj=small_adj)
 
     def handle_accept(self):
         try:
@@ -171,8 +206,8 @@ def make_server(app, config):
         connection_limit=CONNECTION_LIMIT,
         channel_timeout=CHANNEL_TIMEOUT,
         cleanup_interval=CLEANUP_INTERVAL,
-        # The app's largest limit (a photo's upload; every other route keeps MAX_CONTENT_LENGTH),
-        # enforced from Content-Length before any of the body is read.
+        # The app's largest limit (a photo's upload: RouteLimitedParser keeps every other path to
+        # MAX_CONTENT_LENGTH), enforced from Content-Length before any of the body is read.
         max_request_body_size=max(config.max_body_bytes, PHOTO_UPLOAD_BYTES) + 1,
         # A request line and headers beyond 16 KiB are no browser's or tool's (waitress: 256 KiB).
         max_request_header_size=16 * 1024,
@@ -196,6 +231,7 @@ def make_server(app, config):
             header_timeout=config.header_timeout,
             body_timeout=config.body_timeout,
             uncapped=config.trusted_proxies,
+            small_body=config.max_body_bytes + 1,
         )
         for sockinfo in adj.listen
     ]

@@ -29,6 +29,8 @@ ADMIN_ROUTES = {
     ("POST", "/api/orders/<order_id>/confirm"),
     ("POST", "/api/orders/<order_id>/payment/check"),
     ("PATCH", "/api/products/<sku>"),
+    ("POST", "/api/photos"),
+    ("DELETE", "/api/photos/<photo_id>"),
     ("POST", "/api/qikink/authenticate"),
     ("POST", "/api/qikink/sync"),
     ("GET", "/api/webhooks"),
@@ -115,6 +117,10 @@ def every_route(app, order_id):
         "endpoint_id": "ep_0123456789abcdef",
         "delivery_id": "1",
         "chart_id": "unisex-classic-tee",
+        "photo_id": "ph_0123456789abcdef",
+        "content_hash": "0" * 32,
+        "width": "800",
+        "fmt": "jpg",
     }
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda argument: samples[argument[1]], rule.rule)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import select
 import socket
@@ -501,6 +502,42 @@ def test_ten_megabyte_body_is_413_before_it_is_sent(live):
     assert_envelope(status, headers, body, 413)
     assert json.loads(body)["error"]["code"] == "payload_too_large"
     assert stock(live) == before
+
+
+def test_only_the_photo_upload_takes_a_body_over_64_kib(live):
+    """waitress's limit is the photo upload's on /api/photos alone: a 9 MB upload is refused from
+    its Content-Length, a 200 KiB photo is taken, and every other path keeps 64 KiB."""
+    request = (
+        b"POST /api/photos HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+        b"Connection: close\r\nContent-Length: " + str(9 * 1024 * 1024).encode() + b"\r\n\r\n"
+    )
+    status, headers, body = raw_request(live, request)
+    assert_envelope(status, headers, body, 413)
+    assert json.loads(body)["error"]["code"] == "photo_too_large"
+
+    import random
+
+    from PIL import Image
+
+    noise = random.Random(26).randbytes(300 * 300 * 3)  # noise does not compress: ~270 KB as PNG
+    photo = io.BytesIO()
+    Image.frombytes("RGB", (300, 300), noise).save(photo, "PNG")
+    assert len(photo.getvalue()) > 200 * 1024
+    answer = live.post(
+        "/api/photos",
+        files={"file": ("noise.png", photo.getvalue(), "image/png")},
+        data={"design": "BHRT-002", "alt": "Noise"},
+        headers=ADMIN,
+    )
+    assert answer.status_code == 201, answer.text
+
+    request = (
+        b"POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Connection: close\r\nContent-Length: " + str(100 * 1024).encode() + b"\r\n\r\n"
+    )
+    status, headers, body = raw_request(live, request)
+    assert_envelope(status, headers, body, 413)
+    assert json.loads(body)["error"]["message"] == "Request body is too large (at most 65536 bytes)"
 
 
 def test_a_chunked_body_is_413_once_it_passes_the_limit(live):
