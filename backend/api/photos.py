@@ -58,11 +58,7 @@ def list_photos():
 
 @bp.get("/api/photos/<photo_id>")
 def get_photo(photo_id):
-    _photos().ensure_seeded()
-    record = _photos().store.photo(photo_id)
-    if record is None:
-        raise NotFound(f"No photo with id {photo_id}")
-    return {"status": "success", "data": public_photo(record)}
+    return {"status": "success", "data": public_photo(_photos().photo(photo_id))}
 
 
 @bp.delete("/api/photos/<photo_id>")

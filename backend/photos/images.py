@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -17,6 +18,11 @@ MAX_PIXELS = 40_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 MAX_SIDE = 12_000  # a 1 × 40,000,000 strip is no photo either
 WIDTHS = (400, 800, 1600)
+# The kept photo's longest side: twice the widest copy (enough for any later, larger size), and a
+# 50-megapixel upload costs its decoding once rather than on every copy.
+MASTER_MAX = 3200
+# Decoding a 40-megapixel photo takes ~160 MB a copy of its pixels: two uploads at a time at most.
+_DECODING = threading.BoundedSemaphore(2)
 FORMATS = {"webp": "image/webp", "jpg": "image/jpeg"}
 BACKGROUND = (255, 255, 255)  # what a transparent PNG is laid on for JPEG
 
@@ -81,18 +87,28 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
 
 def clean(data: bytes) -> CleanPhoto:
-    """Check `data` by its content and re-encode it: EXIF orientation applied, then every byte of
-    metadata (EXIF with GPS, XMP, ICC, comments) left behind. Raises PhotoRefused."""
+    """Check `data` by its content and re-encode it: EXIF orientation applied, at most MASTER_MAX
+    pixels on its longest side, then every byte of metadata (EXIF with GPS, XMP, ICC, comments)
+    left behind. Raises PhotoRefused."""
     image = _open_checked(data)
+    with _DECODING:
+        return _clean(image)
+
+
+def _clean(image: Image.Image) -> CleanPhoto:
     source_format = image.format
     try:
         image.seek(0)  # an animated WebP or PNG: its first frame
+        if source_format == "JPEG":
+            image.draft(image.mode, (MASTER_MAX, MASTER_MAX))  # decode a huge JPEG at 1/2, 1/4 or 1/8
         image.load()
         image = ImageOps.exif_transpose(image)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise PhotoRefused("type", "The image could not be decoded") from None
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     image = _to_srgb(image.convert("RGBA" if has_alpha else "RGB"))
+    if max(image.size) > MASTER_MAX:
+        image.thumbnail((MASTER_MAX, MASTER_MAX), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     # A fresh image from the pixels alone: nothing of the upload's info dict travels with it.
     pixels = Image.frombytes(image.mode, image.size, image.tobytes())

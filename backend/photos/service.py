@@ -120,6 +120,13 @@ class PhotoService:
         self.ensure_seeded()
         return self.store.photos(design)
 
+    def photo(self, photo_id: str) -> dict:
+        self.ensure_seeded()
+        record = self.store.photo(photo_id)
+        if record is None:
+            raise NotFound(f"No photo with id {photo_id}")
+        return record
+
     def delete(self, photo_id: str) -> dict:
         self.ensure_seeded()  # else a first-start seed could bring a deleted sample back
         record = self.store.delete(photo_id)

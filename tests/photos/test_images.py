@@ -81,3 +81,9 @@ def test_a_transparent_png_gets_a_white_background_as_jpeg_and_keeps_its_alpha_a
     clean = images.clean(image_bytes("PNG", size=(40, 40), colour=(0, 0, 0, 0), mode="RGBA"))
     assert opened(images.resize(clean.data, 400, "jpg")).getpixel((5, 5)) == pytest.approx((255, 255, 255), abs=2)
     assert opened(images.resize(clean.data, 400, "webp")).mode == "RGBA"
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_photo_larger_than_needed_is_kept_at_3200_px_on_its_longest_side(fmt):
+    clean = images.clean(image_bytes(fmt, size=(6400, 4000)))
+    assert (clean.width, clean.height) == (3200, 2000) == opened(clean.data).size
