@@ -95,12 +95,13 @@ def small_png() -> bytes:
 
 
 def body_mode(case):
-    """How the body was generated: a case of another mode (the stateful phase's) may hold a body
-    made invalid on purpose, which must stay invalid."""
+    """How the body was generated: negative when the case is (whatever part of it was made invalid:
+    a negative case's valid-looking body must not be turned into an accepted upload) or its body is."""
     if case.meta is None:
         return None
     body = case.meta.components.get(ParameterLocation.BODY)
-    return body.mode if body is not None else case.meta.generation.mode
+    modes = {case.meta.generation.mode, body.mode if body is not None else case.meta.generation.mode}
+    return GenerationMode.NEGATIVE if GenerationMode.NEGATIVE in modes else GenerationMode.POSITIVE
 
 
 @schemathesis.hook
