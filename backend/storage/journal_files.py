@@ -67,6 +67,8 @@ def write_compacted(journal: Path, index, stock: dict) -> None:
                 order_id = f"BHRT-{number}"
                 status, qikink_status, email = index.fields(number)
                 meta = {"id": order_id, "s": status, "q": qikink_status, "e": email}
+                if number in index.outbox:
+                    meta["w"] = 1  # webhook events still to fan out (journal_index.OUTBOX)
                 for key_hash in keys.get(order_id, ()):
                     meta["k"] = key_hash  # an order has at most one key; a second would need its own record
                 offset, length = index.where(order_id)

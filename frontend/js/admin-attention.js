@@ -19,12 +19,14 @@ export async function loadAttention(client, guarded) {
     return el('li', { className: `attention-item ${item.severity}` },
       el('p', { className: 'attention-head' },
         el('strong', {}, item.severity === 'critical' ? 'Urgent · ' : ''),
-        `${item.order_id} · since ${when(item.since)}`),
+        `${item.order_id || item.subject} · since ${when(item.since)}`),
       el('p', {}, item.message),
       el('p', { className: 'attention-action' }, `What to do: ${item.action}`),
       // The links do not repeat the order id: the orders list below has the link named by it.
       el('p', { className: 'attention-links' },
-        el('a', { href: `#order/${encodeURIComponent(item.order_id)}` }, 'Open the order'),
+        item.order_id
+          ? el('a', { href: `#order/${encodeURIComponent(item.order_id)}` }, 'Open the order')
+          : el('a', { href: item.order_link.replace(/^\/admin/, '') }, 'Open the panel'),
         outside ? el('a', { href: outside, target: '_blank', rel: 'noopener noreferrer' },
           outside.includes('qikink') ? "Qikink's dashboard" : outside.includes('razorpay')
             ? "Razorpay's dashboard" : "The courier's tracking") : null));

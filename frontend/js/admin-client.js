@@ -47,6 +47,20 @@ export function createAdminClient({ adminKey = '', headers = {}, ...options } = 
     }),
     /** Check the Qikink credentials (mints a token only when none is valid). */
     authenticate: () => call('/api/qikink/authenticate', { method: 'POST' }),
+    /** Webhook endpoints for order events: [{id, url, events, enabled, disabled_reason, deliveries}]. */
+    listWebhooks: () => call('/api/webhooks'),
+    /** Add an endpoint ({url, events, description}); the answer holds its `secret`, shown this once. */
+    addWebhook: (endpoint) => call('/api/webhooks', { method: 'POST', body: endpoint }),
+    /** PATCH url, events, description and/or enabled (turning one on sends the events it missed). */
+    changeWebhook: (id, changes) => call(`/api/webhooks/${encode(id)}`, { method: 'PATCH', body: changes }),
+    deleteWebhook: (id) => call(`/api/webhooks/${encode(id)}`, { method: 'DELETE' }),
+    /** A new signing secret (in the answer, this once); the old one stops working at once. */
+    rotateWebhookSecret: (id) => call(`/api/webhooks/${encode(id)}/secret`, { method: 'POST' }),
+    /** An endpoint's deliveries, newest first. */
+    listWebhookDeliveries: (id, limit = 20) => call(`/api/webhooks/${encode(id)}/deliveries`, { query: { limit } }),
+    /** Send a delivery again, from the first attempt of the schedule. */
+    resendWebhookDelivery: (deliveryId) => call(`/api/webhooks/deliveries/${encode(deliveryId)}/resend`,
+      { method: 'POST' }),
     /** PATCH price and/or stock_quantity of a product. */
     updateProduct: (sku, changes) => call(`/api/products/${encode(sku)}`, { method: 'PATCH', body: changes }),
   };
