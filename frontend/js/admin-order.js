@@ -181,7 +181,8 @@ function renderOrder(order) {
       ['Courier', order.courier || '—'], ['AWB number', order.tracking_id || '—'], ['Tracking', trackingLink(order)],
     ]))),
     el('section', { className: 'order-block wide' }, el('h3', {}, 'Items'),
-      el('div', { className: 'table-wrap' }, itemsTable(order))),
+      el('div', { className: 'table-wrap', tabIndex: 0, attrs: { role: 'region', 'aria-label': 'Items table' } },
+        itemsTable(order))),
     block('Sending to Qikink', el('dl', { className: 'facts' }, ...facts([
       ['Attempts', String(sync.attempts)], ['Last attempt', when(sync.last_attempt_at)],
       ['Last error', syncError(sync.last_error)], ['Next attempt', when(sync.next_attempt_at)],

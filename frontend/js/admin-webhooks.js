@@ -145,7 +145,8 @@ async function loadLog(endpoint, box, opener) {
     box.replaceChildren(el('p', { className: 'hint' }, 'Nothing sent to this endpoint yet.'));
     return;
   }
-  box.replaceChildren(el('div', { className: 'table-wrap' }, el('table', {},
+  const wrap = { className: 'table-wrap', tabIndex: 0, attrs: { role: 'region', 'aria-label': 'Delivery log' } };
+  box.replaceChildren(el('div', wrap, el('table', {},
     el('caption', {}, `Latest deliveries to ${endpoint.url}`),
     el('thead', {}, el('tr', {}, ...['Event', 'Order', 'Status', 'Tries', 'Last answer', ''].map((h) =>
       el('th', { scope: 'col' }, h)))),
