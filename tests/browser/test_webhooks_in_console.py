@@ -10,7 +10,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.shop_pages import unique_email
-from tests.browser.shop_server import start_shop_server
+from tests.browser.shop_server import own_shop_server
 from tests.conftest import order_body
 from tests.harness import wait_until
 from tests.webhooks.receiver import Receiver
@@ -21,10 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def webhook_server(tmp_path_factory):
     """A server of this module's own: its endpoint must not receive other modules' orders."""
-    folder = tmp_path_factory.mktemp("webhook-shop")
-    server = start_shop_server(folder / "data", folder)
-    yield server
-    server.stop()
+    with own_shop_server(tmp_path_factory, "webhook-shop") as server:
+        yield server
 
 
 @pytest.fixture
