@@ -12,7 +12,8 @@ export async function loadAttention(client, guarded) {
   const { total, critical } = answer.summary;
   say('attention-summary', total === 0
     ? 'Nothing needs you right now. Orders that get stuck show up here (and by email with ALERT_EMAIL).'
-    : `${total} order${total === 1 ? '' : 's'} need${total === 1 ? 's' : ''} you${critical ? `, ${critical} urgent` : ''}.`);
+    : `${total} ${items.every((item) => item.order_id) ? 'order' : 'thing'}${total === 1 ? ' needs' : 's need'} you`
+      + `${critical ? `, ${critical} urgent` : ''}.`);
   byId('attention-panel').classList.toggle('calm', total === 0);
   byId('attention-list').replaceChildren(...items.map((item) => {
     const outside = item.link && safeHref(item.link);
