@@ -15,6 +15,7 @@ from datetime import datetime
 
 import requests
 
+from ..tally import Tally
 from .auth import HmacSigner, TokenCache, TokenInfo
 from .budget import CallBudget
 from .errors import (
@@ -117,6 +118,7 @@ class QikinkClient:
         jitter=random.random,
         token_store=None,
         tokens: TokenCache | None = None,
+        tally: Tally | None = None,
     ):
         self.config = config
         self._session = session or _session_for(config.api_base)
@@ -136,6 +138,7 @@ class QikinkClient:
             mint=self._mint,
             sleep=sleep,
             jitter=jitter,
+            tally=tally,
         )
 
     @property
@@ -146,6 +149,11 @@ class QikinkClient:
     @budget.setter
     def budget(self, budget: CallBudget) -> None:
         self.transport.budget = budget
+
+    @property
+    def tally(self) -> Tally:
+        """Calls made by this client and its siblings, by kind and outcome (GET /metrics)."""
+        return self.transport.tally
 
     @classmethod
     def from_config(cls, settings, store=None) -> "QikinkClient":
@@ -193,6 +201,7 @@ class QikinkClient:
             budget=self.budget,
             jitter=self._jitter,
             tokens=self._tokens,
+            tally=self.tally,
         )
         sibling._owns_session = False
         return sibling

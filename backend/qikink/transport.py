@@ -14,6 +14,7 @@ import re
 import requests
 
 from ..retry import backoff_delay
+from ..tally import Tally
 from .auth import TokenInfo
 from .errors import (
     QikinkAuthError,
@@ -46,6 +47,20 @@ def to_int(value):
         return None
 
 
+def _outcome(error: QikinkError) -> str:
+    """A failed call's outcome, as /metrics counts it."""
+    for kind, name in (
+        (QikinkRateLimited, "rate_limited"),
+        (QikinkDuplicateOrder, "duplicate"),
+        (QikinkAuthError, "auth_refused"),
+        (QikinkUnavailable, "unavailable"),
+        (QikinkValidationError, "refused"),
+    ):
+        if isinstance(error, kind):
+            return name
+    return "error"
+
+
 def _retry_after(response):
     try:
         return max(float(response.headers.get("Retry-After", "")), 0.0)
@@ -56,7 +71,7 @@ def _retry_after(response):
 class QikinkTransport:
     """Budget, token, signing, timeouts, retries and the judging of answers, for QikinkClient."""
 
-    def __init__(self, config, *, session, budget, tokens, signer, mint, sleep, jitter):
+    def __init__(self, config, *, session, budget, tokens, signer, mint, sleep, jitter, tally=None):
         self.config = config  # QikinkConfig: base URL, credentials, timeouts, retries, backoff
         self.session = session
         self.budget = budget  # the account's CallBudget
@@ -65,6 +80,7 @@ class QikinkTransport:
         self.mint = mint  # mint(wait=...) → TokenInfo: the client's token call
         self.sleep = sleep
         self.jitter = jitter
+        self.tally = tally or Tally()  # calls made, by kind and outcome (GET /metrics)
 
     def request(
         self,
@@ -145,10 +161,18 @@ class QikinkTransport:
                 timeout=(self.config.connect_timeout, self.config.read_timeout),
             )
         except requests.Timeout as exc:
+            self.tally.add(kind, "timeout")
             raise QikinkUnavailable(f"Qikink timed out ({type(exc).__name__})", call=call) from None
         except requests.RequestException as exc:
+            self.tally.add(kind, "unreachable")
             raise QikinkUnavailable(f"Qikink unreachable ({type(exc).__name__})", call=call) from None
-        return self._parse(response, call)
+        try:
+            body = self._parse(response, call)
+        except QikinkError as exc:
+            self.tally.add(kind, _outcome(exc))
+            raise
+        self.tally.add(kind, "ok")
+        return body
 
     def _parse(self, response, call):
         """Judge the body as well as the status: Qikink reports many failures with a 200."""
