@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from backend import create_app
-from backend.banner import print_banner
+from backend.cli.banner import print_banner
 from backend.config import Config, ConfigError
 from tests.conftest import order_body
 from tests.harness import ServerProcess, free_port

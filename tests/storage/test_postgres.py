@@ -384,7 +384,7 @@ def test_storage_errors_during_a_request_are_503(pg_config, pg_store):
 def test_banner_and_config_never_show_the_database_password(tmp_path):
     import io
 
-    from backend.banner import print_banner
+    from backend.cli.banner import print_banner
 
     config = Config.from_env(
         {
