@@ -16,7 +16,7 @@ from .atomic import remove_temp_files
 from .errors import ProductMissing, StoreStartupError, StoreUnavailable
 from .group_commit import GroupCommit, PendingChange, PendingCreate
 from .journal import Record, encode, price_text, read_records
-from .journal_batch import BatchCommit
+from .journal_batch import BatchWriter
 from .journal_checkpoint import CHECKPOINT_EVERY, CHECKPOINT_NAME, journal_id_of, load_checkpoint, write_checkpoint
 from .journal_files import (
     JOURNAL_NAME,
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 COMPACT_AFTER_SUPERSEDED = 20_000  # and more superseded records than live orders
 
 
-class JournalOrderStore(BatchCommit):
+class JournalOrderStore:
     """Orders, stock, prices and Idempotency-Keys in one append-only journal of JSON lines."""
 
     def __init__(self, data_dir: Path, catalogue: dict[str, dict], *, lock_timeout: float = 5.0, clock=time.time):
@@ -57,6 +57,14 @@ class JournalOrderStore(BatchCommit):
                 raise PermissionError(errno.EACCES, "not writable", str(self.data_dir))
             self.lock = StoreLock(self.data_dir / ".store.lock", lock_timeout)
             self._group = GroupCommit(self.lock)
+            self._batches = BatchWriter(
+                catalogue=catalogue,
+                fresh_index=lambda: self._fresh(locked=True),
+                read=self._read,
+                product=self._product,
+                stock_of=self._stock_of,
+                append=self._append,
+            )
             with self.lock.hold():
                 remove_temp_files(self.data_dir)
                 self.quarantined.extend(migrate_if_needed(self.data_dir, catalogue))
@@ -213,7 +221,7 @@ class JournalOrderStore(BatchCommit):
         order_id)` returns `(order, taken)` or raises (nothing changes). Orders arriving together
         are group-committed: one append and one fsync for the batch. Returns `(order, created)`."""
         pending = PendingCreate(build, hash_key(idempotency_key) if idempotency_key else None)
-        return self._group.run(pending, self._commit_batch)
+        return self._group.run(pending, self._batches.commit)
 
     def _read(self, index: JournalIndex, order_id: str) -> dict | None:
         where = index.where(order_id)
@@ -243,13 +251,13 @@ class JournalOrderStore(BatchCommit):
         stock (`tx.return_stock`) and draw numbers (`tx.next_number`), or return False (nothing is
         written). The order, its stock and its numbers are one record: all or nothing. Changes and
         new orders arriving together are group-committed (journal_batch.py)."""
-        return self._group.run(PendingChange(order_id, mutate), self._commit_batch)
+        return self._group.run(PendingChange(order_id, mutate), self._batches.commit)
 
     def update_orders(self, changes) -> list:
         """Several `update_order(order_id, mutate)` queued together, so they share one append and
         one fsync: each one's order, or the exception it raised."""
         pendings = [PendingChange(order_id, lambda order, tx, m=mutate: m(order)) for order_id, mutate in changes]
-        return self._group.run_many(pendings, self._commit_batch)
+        return self._group.run_many(pendings, self._batches.commit)
 
     def update_order(self, order_id: str, mutate) -> dict:
         """Read-modify-write one order; `mutate(order)` may return False (nothing is written)."""
