@@ -218,9 +218,6 @@ class Fulfilment:
         if self.enabled:
             self.worker.start()
 
-    def stop_worker(self) -> None:
-        self.worker.stop()
-
     def close(self) -> None:
         self.worker.stop()
         self.push.close()

@@ -48,8 +48,5 @@ class QikinkOff(SendsNothing):
     def start_worker(self) -> None:
         pass
 
-    def stop_worker(self) -> None:
-        pass
-
     def close(self) -> None:
         pass

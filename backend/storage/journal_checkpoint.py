@@ -23,10 +23,6 @@ CHECKPOINT_EVERY = 20_000  # records appended between two checkpoints (writing o
 FORMAT = 1
 
 
-def new_journal_id() -> str:
-    return secrets.token_hex(8)
-
-
 def write_checkpoint(path: Path, index: JournalIndex, journal_id: str) -> None:
     """Save `index` (under the store's lock) as the checkpoint of journal `journal_id`."""
     texts: dict = {}

@@ -294,11 +294,6 @@ class JournalOrderStore(BatchCommit):
             return index.count_by_qikink_status(**(matches.fields() if matches is not None else {}))
 
     # --- upkeep ----------------------------------------------------------------------------------
-    def recover(self) -> None:
-        """At start-up: the journal needs nothing settled (a record is whole or cut at load)."""
-        with self.lock.hold():
-            self._fresh(locked=True)
-
     def compact(self) -> dict:
         """Rewrite the journal as one record per order (plus one for stock, prices and sequences),
         atomically; other processes notice the new file and reload it."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from contextlib import contextmanager
 from decimal import Decimal
 
 from .errors import OrderMissing, ProductMissing, outcomes
@@ -49,11 +48,6 @@ class MemoryOrderStore:
         self._sequences: dict[str, int] = {}
         self._orders: dict[str, dict] = {}
         self._keys: dict[str, str] = {}
-
-    @contextmanager
-    def _locked(self):
-        with self._lock:
-            yield
 
     def _stock_of(self, sku: str) -> int:
         return int(self._stock.get(sku, self.catalogue.get(sku, {}).get("stock_quantity", 0)))
@@ -153,9 +147,6 @@ class MemoryOrderStore:
                 if matches is None or matches(order):
                     counts[order["qikink_status"]] = counts.get(order["qikink_status"], 0) + 1
         return counts
-
-    def recover(self) -> None:
-        """Nothing to settle: a change here is whole or absent."""
 
     def check_writable(self) -> str | None:
         return None

@@ -342,9 +342,6 @@ class PostgresOrderStore:
 
         return self._run(scan, "listing orders", transaction=False)
 
-    def recover(self) -> None:
-        """Nothing to settle: a transaction a crash interrupted was rolled back by PostgreSQL."""
-
     def check_writable(self) -> str | None:
         """None when the database answers, else the reason."""
         try:
