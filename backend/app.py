@@ -26,9 +26,7 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .orders.upkeep import OrderUpkeep
     from .payments.service import PaymentService
     from .payments.worker import PaymentWorker
-    from .storage.journal_store import JournalOrderStore
-    from .storage.memory_store import MemoryOrderStore
-    from .storage.postgres import PostgresOrderStore
+    from .storage.interface import OrderStore
     from .storage.size_charts import SizeCharts
     from .webhooks.dispatcher import WebhookDispatcher
 
@@ -38,7 +36,7 @@ class Shop:
     """The services one app uses, built once by create_app and found in app.extensions["shop"]."""
 
     config: Config
-    store: JournalOrderStore | MemoryOrderStore | PostgresOrderStore
+    store: OrderStore  # the journal, PostgreSQL, or the in-memory twin under test
     orders: OrderService
     fulfilment: Fulfilment | QikinkOff | None = None  # QikinkOff when QIKINK_ENV=off
     charges: ChargeSettings | None = None

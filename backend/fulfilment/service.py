@@ -227,7 +227,7 @@ def run_once(config) -> int:
     fulfilment = Fulfilment(
         config, store, QikinkClient.from_config(config, store)
     )  # with PostgreSQL: the fleet's token
-    lock = store.worker_lock()
+    lock = store.fleet.worker_lock()
     try:
         lock.acquire(timeout=60)
     except Timeout:

@@ -153,7 +153,7 @@ class SyncWorker(BackgroundThread):
 
     # --- the thread ----------------------------------------------------------------------------
     def _work(self) -> None:
-        lock = self.store.worker_lock()  # a file lock, or a PostgreSQL advisory lock for a fleet
+        lock = self.store.fleet.worker_lock()  # a file lock, or a PostgreSQL advisory lock for a fleet
         while not self._stop.is_set():
             wait = self.config.sync_interval
             try:

@@ -154,12 +154,12 @@ class QikinkClient(RequestFunnel):
         budget = CallBudget(
             config.rate_limit_per_minute,
             path=settings.data_dir / "qikink-budget.json",
-            window=store.call_window(client_id) if store is not None else None,
+            window=store.fleet.call_window(client_id) if store is not None else None,
             account=client_id,
             create_reserve=settings.qikink_create_reserve_per_minute,
         )
         return cls(
-            config, budget=budget, token_store=store.token_store(client_id, secret) if store is not None else None
+            config, budget=budget, token_store=store.fleet.token_store(client_id, secret) if store is not None else None
         )
 
     def without_retries(self) -> "QikinkClient":

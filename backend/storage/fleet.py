@@ -1,5 +1,6 @@
-"""What the servers sharing one PostgreSQL database share besides orders: which of them runs the
-sync worker (an advisory lock), and the one Qikink access token (minting one invalidates the last)."""
+"""What the servers sharing one PostgreSQL database share besides orders (PostgresFleet, the
+store's `fleet`): which of them runs each worker (an advisory lock), the one Qikink access token
+(minting one invalidates the last) and the Qikink call budget's window."""
 
 from __future__ import annotations
 
@@ -185,3 +186,25 @@ class PostgresCallWindow:
             return result
 
         return self.store._run(work, "use the Qikink call budget")
+
+
+class PostgresFleet:
+    """The Fleet of the servers on one PostgreSQL database (storage.interface.Fleet)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def worker_lock(self, name: str = "qikink") -> LeaderLock:
+        """Held by the one server doing a worker's rounds (`qikink`: sending orders and polling
+        Qikink, `payments`: look-ups and expiries, `attention`: the digest, `webhooks`: deliveries)."""
+        return LeaderLock(
+            self.store.url, connect_timeout=self.store.pool.kwargs["connect_timeout"], key=LOCK_KEYS[name]
+        )
+
+    def token_store(self, client_id: str, client_secret: str) -> PostgresTokenStore:
+        """The Qikink token every server of the fleet uses (minting one invalidates the last)."""
+        return PostgresTokenStore(self.store, client_id, client_secret)
+
+    def call_window(self, account: str) -> PostgresCallWindow:
+        """The window of the Qikink call budget, shared by the fleet (30 calls a minute per account)."""
+        return PostgresCallWindow(self.store, account)

@@ -31,6 +31,7 @@ from .journal_files import (
 from .journal_index import JournalIndex
 from .journal_transaction import write_failed as _write_failed
 from .layout_migration import migrate_if_needed
+from .local_fleet import OneMachine
 from .locking import StoreLock
 from .order_fields import hash_key, is_order_id
 from .order_filter import OrderFilter
@@ -50,6 +51,7 @@ class JournalOrderStore(BatchCommit):
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / JOURNAL_NAME
         self.checkpoint_path = self.data_dir / CHECKPOINT_NAME
+        self.fleet = OneMachine(self.data_dir)  # the worker lock files; nothing else is shared
         self._memory_lock = threading.RLock()  # the index: one thread changes it while others query it
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -322,20 +324,6 @@ class JournalOrderStore(BatchCommit):
             end, fd, orders = index.end, os.dup(index.fd), len(index.orders)
         write_backup(fd, end, destination, catalogue_file)
         return {"bytes": end, "orders": orders, "to": str(destination)}
-
-    def worker_lock(self, name: str = "qikink"):
-        """Held by the one process doing a worker's rounds (`qikink`: sending and polling,
-        `payments`: look-ups and expiries) for this data directory."""
-        from filelock import FileLock
-
-        file = ".worker.lock" if name == "qikink" else f".{name}-worker.lock"
-        return FileLock(str(self.data_dir / file), thread_local=False)
-
-    def token_store(self, client_id: str, client_secret: str):
-        return None
-
-    def call_window(self, account: str):
-        return None
 
     def check_writable(self) -> str | None:
         return writable_problem(self.path)

@@ -9,6 +9,7 @@ import time
 from decimal import Decimal
 
 from .errors import OrderMissing, ProductMissing, outcomes
+from .local_fleet import OneMachine
 from .order_fields import hash_key, is_order_id, new_order_number
 from .order_filter import OrderFilter
 
@@ -42,6 +43,7 @@ class MemoryOrderStore:
         self.catalogue = catalogue
         self.clock = clock
         self.quarantined: list[dict] = []
+        self.fleet = OneMachine()  # one process: no worker lock, nothing shared
         self._lock = threading.RLock()
         self._stock: dict[str, int] = {}
         self._prices: dict[str, Decimal] = {}
@@ -149,13 +151,4 @@ class MemoryOrderStore:
         return counts
 
     def check_writable(self) -> str | None:
-        return None
-
-    def worker_lock(self, name: str = "qikink"):
-        return None
-
-    def token_store(self, client_id: str, client_secret: str):
-        return None
-
-    def call_window(self, account: str):
-        return None
+        return None  # memory is always writable

@@ -29,6 +29,7 @@ from .errors import (
     StoreWriteFailed,
     outcomes,
 )
+from .fleet import PostgresFleet
 from .memory_store import OrderTransaction
 from .migrations import migrate
 from .order_fields import email_key, hash_key, is_order_id, new_order_number
@@ -72,6 +73,7 @@ class PostgresOrderStore:
         self.clock = clock
         self.url = url
         self.quarantined: list[dict] = []  # the database has no unreadable files to set aside
+        self.fleet = PostgresFleet(self)  # the servers on this database: worker locks, token, call window
 
         def add_new_products(conn):  # a SKU new to the catalogue starts with the catalogue's stock
             with conn.cursor() as cursor:
@@ -349,26 +351,6 @@ class PostgresOrderStore:
         except StoreUnavailable as exc:
             return exc.message
         return None
-
-    # --- what the servers of a fleet share ---------------------------------------------------
-    def worker_lock(self, name: str = "qikink"):
-        """Held by the one server doing a worker's rounds (`qikink`: sending orders and polling
-        Qikink, `payments`: look-ups and expiries, `attention`, `webhooks`)."""
-        from .fleet import LOCK_KEYS, LeaderLock
-
-        return LeaderLock(self.url, connect_timeout=self.pool.kwargs["connect_timeout"], key=LOCK_KEYS[name])
-
-    def token_store(self, client_id: str, client_secret: str):
-        """The Qikink token every server of the fleet uses (minting one invalidates the last)."""
-        from .fleet import PostgresTokenStore
-
-        return PostgresTokenStore(self, client_id, client_secret)
-
-    def call_window(self, account: str):
-        """The window of the Qikink call budget, shared by the fleet (30 calls a minute per account)."""
-        from .fleet import PostgresCallWindow
-
-        return PostgresCallWindow(self, account)
 
     def close(self) -> None:
         self.pool.close()

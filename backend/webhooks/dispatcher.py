@@ -161,7 +161,7 @@ class WebhookDispatcher(BackgroundThread):
         return {"fanned_out": fanned, "attempts": delivered}
 
     def _work(self) -> None:
-        lock = self.store.worker_lock("webhooks")  # None: an in-memory store (one process)
+        lock = self.store.fleet.worker_lock("webhooks")  # None: an in-memory store (one process)
         while not self._stop.is_set():
             leader = lock is None
             try:
