@@ -75,13 +75,13 @@ def run(args) -> int:
             report = check_data_dir(config.data_dir, load_catalogue(config.catalogue_file))
             print(json.dumps(report, indent=2))
             return 1 if report["problems"] else 0
-        store = JournalOrderStore(
+        journal = JournalOrderStore(
             config.data_dir, load_catalogue(config.catalogue_file), lock_timeout=max(config.lock_timeout, 30)
         )
         if args.store_command == "compact":
-            report = store.compact()
+            report = journal.compact()
         else:
-            report = store.backup(args.destination.resolve(), config.catalogue_file)
+            report = journal.backup(args.destination.resolve(), config.catalogue_file)
         print(json.dumps(report, indent=2))
         return 0
     command = args.orders_command
@@ -170,7 +170,7 @@ def _issue_invoices(config: Config, *, dry_run: bool) -> int:
     # Issuing an invoice reads the order and the GST rules only: no payment gateway needed (and the
     # local Razorpay emulator, the default, runs only inside the server).
     shop = create_app(replace(config, payments_env="off")).extensions["shop"]
-    if shop.invoices is None or not shop.invoices.issuing:
+    if not shop.invoices.issuing:
         print("This shop issues no invoices: GST rates in the catalogue and the SHOP_* settings are needed")
         return 1
     issued = shop.invoices.issue_missing(dry_run=dry_run)

@@ -121,7 +121,8 @@ class Attention:
     def recent(self, now: float) -> list[dict]:
         """The orders created in the last RECENT_DAYS, newest first (a page at a time, stopping at
         the first older one)."""
-        cutoff, page, found = now - RECENT_DAYS * DAY, 1, []
+        cutoff, page = now - RECENT_DAYS * DAY, 1
+        found: list[dict] = []
         while True:
             chunk, total = self.store.list_orders(None, page=page, per_page=200)
             for order in chunk:

@@ -9,6 +9,7 @@ from ..clock import iso_utc, timestamp_of
 from ..errors import NotFound, OrderBusy
 from ..models import is_order_id
 from ..orders import lifecycle
+from ..orders.dispatch import LookUp
 from ..qikink import QikinkError
 from ..qikink.mapping import mapping_problem
 from .circuit_breaker import CircuitBreaker
@@ -154,7 +155,7 @@ class Fulfilment:
         self.index.note(order)
         self.worker.wake()
 
-    def confirm_not_sent(self, order_id: str) -> str:
+    def confirm_not_sent(self, order_id: str) -> LookUp:
         """Before cancelling an order an earlier attempt may have sent: ask Qikink now, as the
         claim holder. "asked" (a found order is recorded as synced), or "busy" when someone else
         holds the claim or it is no longer pending. OrderBusy when Qikink cannot say."""
@@ -228,6 +229,7 @@ def run_once(config) -> int:
         config, store, QikinkClient.from_config(config, store)
     )  # with PostgreSQL: the fleet's token
     lock = store.fleet.worker_lock()
+    assert lock is not None, "a store on disk or in a database always has a worker lock"
     try:
         lock.acquire(timeout=60)
     except Timeout:

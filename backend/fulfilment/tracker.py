@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from ..billing.credit_note import issue_credit_note
 from ..clock import iso_utc, now_iso
@@ -134,7 +135,7 @@ class StatusTracker:
     def sweep(self, *, max_calls: int | None = None) -> dict:
         """Refresh due orders, most overdue first, until none is due or the budget or Qikink says
         stop. Returns what it did and, when it stopped early, why."""
-        report = {"refreshed": 0, "calls": 0, "pages": 0, "stopped": None}
+        report: dict[str, Any] = {"refreshed": 0, "calls": 0, "pages": 0, "stopped": None}
         refreshed: set[str] = set()
         started = self.clock()
         while max_calls is None or report["calls"] < max_calls:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 from filelock import Timeout
 
@@ -78,7 +79,7 @@ class SyncWorker(BackgroundThread):
     def run_pass(self, *, force: bool = False, retry_failed: bool = False) -> dict:
         """Send due orders (all pending ones when forced), then refresh orders in flight."""
         self.catch_up(now=force)
-        report = {
+        report: dict[str, Any] = {
             "pushed": 0,
             "failed": 0,
             "still_pending": 0,

@@ -80,6 +80,7 @@ class OrderCancellation:
         may have reached Qikink (a timeout, a crash), the dispatcher asks Qikink first."""
         deadline = self.clock() + self.wait
         looked = None  # after asking the dispatcher whether Qikink has it: "asked" or "cannot"
+        busy: OrderBusy
         while True:
             try:
                 order = self.store.transact_order(

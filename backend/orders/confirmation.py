@@ -219,7 +219,9 @@ class CodConfirmations:
 
     def _over(self, confirmation: dict) -> bool:
         expires_at = confirmation.get("expires_at")
-        return bool(expires_at) and self.clock() >= timestamp_of(expires_at)
+        if not expires_at:
+            return False
+        return self.clock() >= timestamp_of(expires_at)
 
     def _confirm(self, order_id: str, *, by: str) -> dict:
         timestamp = now_iso(self.clock)

@@ -231,7 +231,7 @@ class PaymentService:
         if payment.get("status") == "authorized":
             payment = self._capture(order_id, payment)
         timestamp = now_iso(self.clock)
-        outcome = {}
+        outcome: dict = {}
 
         def apply(order, tx):
             outcome.update(paid=False, refund=False)
@@ -364,7 +364,7 @@ class PaymentService:
         log.info("Order %s expired unpaid", order_id)
         return order
 
-    def check(self, order_id: str) -> dict:
+    def check(self, order_id: str) -> dict | None:
         """An admin's "Check payment": ask Razorpay now, send any refund due."""
         order = self.look_up(order_id)
         if order is not None and records.pending_refunds(order):

@@ -7,13 +7,17 @@ with capped, jittered backoff; `_send` is one HTTP attempt; `_parse` and `_class
 into its body or into a typed QikinkError (Qikink reports many failures with a 200).
 """
 
+from __future__ import annotations
+
 import logging
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import requests
 
 from ..retry import backoff_delay
-from .auth import TokenInfo
+from .auth import TokenCache, TokenInfo
 from .errors import (
     QikinkAuthError,
     QikinkDuplicateOrder,
@@ -22,6 +26,11 @@ from .errors import (
     QikinkUnavailable,
     QikinkValidationError,
 )
+
+if TYPE_CHECKING:
+    from .auth import HmacSigner
+    from .budget import CallBudget
+    from .client import QikinkConfig
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +63,19 @@ def _retry_after(response):
 
 class RequestFunnel:
     """Budget, token, signing, timeouts, retries and the judging of answers, for QikinkClient."""
+
+    # The host's attributes it uses (QikinkClient sets them), named for the type checker.
+    config: QikinkConfig
+    budget: CallBudget
+    _session: requests.Session
+    _signer: HmacSigner | None
+    _tokens: TokenCache
+    _sleep: Callable[[float], None]
+    _jitter: Callable[[], float]
+
+    if TYPE_CHECKING:
+
+        def _mint(self, wait: bool = True, apart: float = 0.0) -> TokenInfo: ...
 
     def _request(
         self,

@@ -157,7 +157,7 @@ def read_json(path: Path, expect: type = dict, *, decimals: bool = False):
 
 def remove_temp_files(directory: Path) -> list[Path]:
     """Delete the temp files a crash left behind (they never hold acknowledged data)."""
-    removed = []
+    removed: list[Path] = []
     if not directory.is_dir():
         return removed
     with os.scandir(directory) as entries:

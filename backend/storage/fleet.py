@@ -59,7 +59,8 @@ class LeaderLock:
                         connect_timeout=self.connect_timeout,
                         application_name="bhrt-worker-leader",
                     )
-                if self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0]:
+                taken = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
+                if taken and taken[0]:
                     self._held = True
                     log.info("This server is now the sync worker of the fleet")
                     return

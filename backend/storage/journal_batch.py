@@ -8,12 +8,17 @@ the append is durable; when it fails, every queued call of the batch gets the er
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .atomic import dumps, loads
 from .errors import OrderMissing
 from .group_commit import PendingChange, PendingCreate
 from .journal_index import order_meta
 from .journal_transaction import Products, Transaction
 from .order_fields import check_order, is_order_id, new_order_number
+
+if TYPE_CHECKING:
+    from .journal_index import JournalIndex
 
 
 class _Batch:
@@ -55,9 +60,18 @@ class _Batch:
 class BatchCommit:
     """The journal store's `_commit_batch` (mixed into JournalOrderStore)."""
 
+    if TYPE_CHECKING:  # the host's methods it uses (JournalOrderStore's), named for the type checker
+
+        def _fresh(self, *, locked: bool = False) -> JournalIndex: ...
+
+        def _append(self, entries: list[tuple[dict, bytes]]) -> None: ...
+
+        def _read(self, index: JournalIndex, order_id: str) -> dict | None: ...
+
     def _commit_batch(self, batch: list[PendingCreate]) -> None:
         state = _Batch(self, self._fresh(locked=True))
-        answers, deferred = [], []
+        answers: list[tuple[PendingCreate, Any]] = []
+        deferred: list[PendingCreate] = []
         for pending in batch:
             try:
                 if isinstance(pending, PendingChange):

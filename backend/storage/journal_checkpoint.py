@@ -26,7 +26,7 @@ FORMAT = 1
 def write_checkpoint(path: Path, index: JournalIndex, journal_id: str) -> None:
     """Save `index` (under the store's lock) as the checkpoint of journal `journal_id`."""
     texts: dict = {}
-    columns = {name: [] for name in _FIELDS}
+    columns: dict[str, list] = {name: [] for name in _FIELDS}
     positions = []
     for number in index.numbers:
         entry = index.orders[number]

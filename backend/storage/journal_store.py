@@ -200,7 +200,7 @@ class JournalOrderStore(BatchCommit):
             raise ProductMissing(f"No product with SKU {sku}")
         with self.lock.hold():
             index = self._fresh(locked=True)
-            meta = {}
+            meta: dict[str, dict] = {}
             if "price" in changes:
                 meta["price"] = {sku: price_text(changes["price"])}
             if "stock_quantity" in changes:

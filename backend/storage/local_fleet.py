@@ -17,7 +17,8 @@ class OneMachine:
 
     def worker_lock(self, name: str = "qikink") -> WorkerLock | None:
         """A lock file in the data directory per worker (`qikink`: sending and polling, `payments`:
-        look-ups and expiries, `attention`: the digest, `webhooks`: deliveries); None in memory, where one process is all."""
+        look-ups and expiries, `attention`: the digest, `webhooks`: deliveries); None in memory,
+        where one process is all."""
         if self.data_dir is None:
             return None
         from filelock import FileLock

@@ -314,9 +314,10 @@ class PostgresOrderStore:
     def count_by_qikink_status(self, matches: OrderFilter | None = None) -> dict[str, int]:
         """{qikink_status: orders} among the orders matching `matches` (status and email), as SQL."""
         where, params = [], []
-        if getattr(matches, "status", None) is not None:
+        status = getattr(matches, "status", None)
+        if status is not None:
             where.append("status = %s")
-            params.append(matches.status)
+            params.append(status)
         if getattr(matches, "email", None) is not None:
             _match_email(matches, where, params)
         condition = f"WHERE {' AND '.join(where)}" if where else ""

@@ -93,7 +93,7 @@ class WebhookDispatcher(BackgroundThread):
             due = self.webhooks.due(self.clock(), BATCH)
             if not due:
                 break
-            endpoints = {}
+            endpoints: dict[str, dict | None] = {}
             for delivery in due:
                 endpoint = endpoints.get(delivery["endpoint_id"]) or self.webhooks.endpoint(delivery["endpoint_id"])
                 if endpoint is None or not endpoint["enabled"]:
