@@ -10,6 +10,7 @@ from ..clock import iso_utc, timestamp_of
 from ..orders.lifecycle import OrderStatus, PaymentStatus, QikinkStatus
 from ..payments.records import payment_status
 from ..storage import OrderFilter, every_order
+from ..storage.interface import OrderStore
 from .thresholds import DAY, DEFAULT_HOURS, HOUR, Thresholds
 
 RECENT_DAYS = 14  # failed emails and refunds are looked for among the orders of the last two weeks
@@ -35,7 +36,7 @@ class Attention:
 
     def __init__(
         self,
-        store,
+        store: OrderStore,
         *,
         thresholds: Thresholds | None = None,
         clock: Callable[[], float] = time.time,

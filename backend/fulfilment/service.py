@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from ..clock import iso_utc, timestamp_of
 from ..errors import NotFound, OrderBusy
@@ -12,6 +13,7 @@ from ..orders import lifecycle
 from ..orders.dispatch import LookUp
 from ..qikink import QikinkError
 from ..qikink.mapping import mapping_problem
+from ..storage.interface import OrderStore
 from .circuit_breaker import CircuitBreaker
 from .health import QikinkHealth
 from .index import OrderIndex
@@ -19,6 +21,10 @@ from .push import OrderPush
 from .sender import OrderSender
 from .tracker import StatusTracker
 from .worker import CATCH_UP_SECONDS, SyncWorker
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..qikink import QikinkClient
 
 
 def tracking_freshness(config) -> float:
@@ -36,9 +42,9 @@ class Fulfilment:
 
     def __init__(
         self,
-        config,
-        store,
-        client,
+        config: Config,
+        store: OrderStore,
+        client: QikinkClient,
         *,
         clock=time.time,
         poll_interval: float | None = None,

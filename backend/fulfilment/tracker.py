@@ -20,6 +20,7 @@ from ..orders import lifecycle
 from ..orders.lifecycle import OrderStatus as S
 from ..qikink import QikinkError, QikinkNotFound, QikinkRateLimited
 from ..qikink.mapping import is_terminal_raw, to_fulfilment
+from ..storage.interface import OrderStore
 from .events import EVENT_DESCRIPTIONS, add_event, fulfilment_body
 from .sync_state import SyncState
 
@@ -33,7 +34,7 @@ VIEW_REFRESH_SECONDS = 60.0
 class StatusTracker:
     """Folds Qikink's view of orders into ours: polls by page, reads by id, serves the view."""
 
-    def __init__(self, store, client, health, index, *, clock=time.time, emails=None):
+    def __init__(self, store: OrderStore, client, health, index, *, clock=time.time, emails=None):
         self.store = store
         self.emails = emails or NoEmails()
         self.client = client
@@ -104,7 +105,7 @@ class StatusTracker:
         return order
 
     # --- one order, by id ----------------------------------------------------------------------
-    def refresh(self, order_id: str, *, wait: bool = False) -> dict:
+    def refresh(self, order_id: str, *, wait: bool = False) -> dict | None:
         """Read one order from Qikink by its id and store what changed. Raises QikinkError (a
         QikinkRateLimited when the call budget has no room for tracking now)."""
         order = self.store.get_order(order_id)

@@ -18,6 +18,7 @@ from filelock import Timeout
 from ..background import BackgroundThread
 from ..orders import lifecycle
 from ..orders.lifecycle import QikinkStatus as Q
+from ..storage.interface import OrderStore
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class SyncWorker(BackgroundThread):
     def __init__(
         self,
         config,
-        store,
+        store: OrderStore,
         health,
         sender,
         tracker,

@@ -29,6 +29,7 @@ from ..errors import NotAwaitingConfirmation, NotFound, TooSoon
 from ..fulfilment.events import add_event, now_iso
 from ..fulfilment.sync_state import SyncState
 from ..storage import OrderFilter, every_order
+from ..storage.interface import OrderStore
 from . import lifecycle
 from .lifecycle import OrderStatus
 
@@ -91,7 +92,7 @@ class CodConfirmations:
 
     def __init__(
         self,
-        store,
+        store: OrderStore,
         *,
         dispatcher,
         emails,

@@ -37,6 +37,7 @@ from ..fulfilment.events import add_event
 from ..fulfilment.sync_state import SyncState
 from ..orders import lifecycle
 from ..orders.dispatch import Dispatcher, SendsNothing
+from ..storage.interface import OrderStore
 from ..tally import Tally
 from . import records
 from .client import BadRequest, RazorpayError
@@ -60,7 +61,7 @@ class PaymentService:
 
     def __init__(
         self,
-        store,
+        store: OrderStore,
         client,
         *,
         key_id: str,
@@ -198,7 +199,7 @@ class PaymentService:
         return details
 
     # --- settling --------------------------------------------------------------------------------
-    def checkout_answer(self, order_id: str, body: dict) -> dict:
+    def checkout_answer(self, order_id: str, body: dict) -> dict | None:
         """The checkout's signed answer, verified against the Razorpay order id kept on our order
         (never one taken from the request); then the payment is read from Razorpay and settled."""
         order = self.store.get_order(order_id)

@@ -12,8 +12,12 @@ import secrets
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import requests
+
+if TYPE_CHECKING:  # the types only
+    from ..storage.interface import OrderStore, SharedToken
 
 from .auth import HmacSigner, TokenCache, TokenInfo
 from .budget import CallBudget
@@ -114,7 +118,7 @@ class QikinkClient(RequestFunnel):
         clock=time.time,
         budget: CallBudget | None = None,
         jitter=random.random,
-        token_store=None,
+        token_store: "SharedToken | None" = None,
     ):
         self.config = config
         self._session = session or _session_for(config.api_base)
@@ -129,7 +133,7 @@ class QikinkClient(RequestFunnel):
         self._signer = HmacSigner(config.client_secret, clock=clock) if config.sign_requests else None
 
     @classmethod
-    def from_config(cls, settings, store=None) -> "QikinkClient":
+    def from_config(cls, settings, store: "OrderStore | None" = None) -> "QikinkClient":
         """The client the server uses for its settings (backend.config.Config): one call budget
         per account, shared through the data directory by every process that uses it. With a
         `store` shared by several servers (PostgreSQL), the token is kept there so that the fleet

@@ -24,6 +24,7 @@ from filelock import Timeout
 
 from ..background import BackgroundThread
 from ..clock import iso_utc, timestamp_of
+from ..storage.interface import OrderStore
 from ..tally import Tally
 from .events import OUTBOX
 from .store import DELIVERED, FAILED, PENDING
@@ -44,7 +45,9 @@ class WebhookDispatcher(BackgroundThread):
 
     THREAD_NAME = "webhooks"
 
-    def __init__(self, store, webhooks, poster, *, order_body, clock=time.time, schedule=SCHEDULE, interval=INTERVAL):
+    def __init__(
+        self, store: OrderStore, webhooks, poster, *, order_body, clock=time.time, schedule=SCHEDULE, interval=INTERVAL
+    ):
         self.store = store  # the order store (the outboxes)
         self.webhooks = webhooks  # endpoints and deliveries (store.py)
         self.poster = poster
