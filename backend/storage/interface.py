@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
 if TYPE_CHECKING:
     from .memory_store import OrderTransaction
@@ -24,6 +24,8 @@ BuildOrder = Callable[[dict[str, dict], str], tuple[dict, dict[str, int]]]
 MutateOrder = Callable[[dict, "OrderTransaction"], "bool | None"]
 # mutate(order), the same without the transaction (update_order)
 MutateOnly = Callable[[dict], "bool | None"]
+# which orders list_orders answers: an OrderFilter (from an index or as SQL), any predicate, or all
+OrderMatcher: TypeAlias = "OrderFilter | Callable[[dict], bool] | None"
 
 
 class WorkerLock(Protocol):
@@ -117,9 +119,7 @@ class OrderStore(Protocol):
         """Every stored order id, newest first."""
         ...
 
-    def list_orders(
-        self, matches: OrderFilter | Callable[[dict], bool] | None = None, *, page: int = 1, per_page: int = 50
-    ) -> tuple[list[dict], int]:
+    def list_orders(self, matches: OrderMatcher = None, *, page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
         """(orders on the page, total matching), newest first."""
         ...
 

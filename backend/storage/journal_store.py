@@ -9,12 +9,14 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
 from .atomic import remove_temp_files
 from .errors import ProductMissing, StoreStartupError, StoreUnavailable
 from .group_commit import GroupCommit, PendingChange, PendingCreate
+from .interface import BuildOrder, MutateOnly, MutateOrder, OrderMatcher
 from .journal import Record, encode, price_text, read_records
 from .journal_batch import BatchCommit
 from .journal_checkpoint import CHECKPOINT_EVERY, CHECKPOINT_NAME, journal_id_of, load_checkpoint, write_checkpoint
@@ -210,7 +212,7 @@ class JournalOrderStore(BatchCommit):
             return self._product(index, sku)
 
     # --- orders --------------------------------------------------------------------------------
-    def create_order(self, build, *, idempotency_key: str | None = None):
+    def create_order(self, build: BuildOrder, *, idempotency_key: str | None = None) -> tuple[dict, bool]:
         """Save a new order with the stock it takes, durably, in one record. `build(products,
         order_id)` returns `(order, taken)` or raises (nothing changes). Orders arriving together
         are group-committed: one append and one fsync for the batch. Returns `(order, created)`."""
@@ -240,20 +242,20 @@ class JournalOrderStore(BatchCommit):
             return None
         return self._read(self._fresh(), order_id)
 
-    def transact_order(self, order_id: str, mutate) -> dict:
+    def transact_order(self, order_id: str, mutate: MutateOrder) -> dict:
         """Change one order under the lock: `mutate(order, tx)` changes it in place, may return
         stock (`tx.return_stock`) and draw numbers (`tx.next_number`), or return False (nothing is
         written). The order, its stock and its numbers are one record: all or nothing. Changes and
         new orders arriving together are group-committed (journal_batch.py)."""
         return self._group.run(PendingChange(order_id, mutate), self._commit_batch)
 
-    def update_orders(self, changes) -> list:
+    def update_orders(self, changes: Iterable[tuple[str, MutateOnly]]) -> list:
         """Several `update_order(order_id, mutate)` queued together, so they share one append and
         one fsync: each one's order, or the exception it raised."""
         pendings = [PendingChange(order_id, lambda order, tx, m=mutate: m(order)) for order_id, mutate in changes]
         return self._group.run_many(pendings, self._commit_batch)
 
-    def update_order(self, order_id: str, mutate) -> dict:
+    def update_order(self, order_id: str, mutate: MutateOnly) -> dict:
         """Read-modify-write one order; `mutate(order)` may return False (nothing is written)."""
         return self.transact_order(order_id, lambda order, tx: mutate(order))
 
@@ -261,7 +263,7 @@ class JournalOrderStore(BatchCommit):
         """Every stored order id, newest first."""
         return [f"BHRT-{number}" for number in reversed(self._fresh().numbers)]
 
-    def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
+    def list_orders(self, matches: OrderMatcher = None, *, page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
         """(orders on the page, total matching), newest first; an OrderFilter is answered from the index."""
         index = self._fresh()
         start = (page - 1) * per_page

@@ -6,9 +6,11 @@ from __future__ import annotations
 import copy
 import threading
 import time
+from collections.abc import Iterable
 from decimal import Decimal
 
 from .errors import OrderMissing, ProductMissing, outcomes
+from .interface import BuildOrder, MutateOnly, MutateOrder, OrderMatcher
 from .local_fleet import OneMachine
 from .order_fields import hash_key, is_order_id, new_order_number
 from .order_filter import OrderFilter
@@ -74,7 +76,7 @@ class MemoryOrderStore:
                 self._stock[sku] = int(changes["stock_quantity"])
             return self._product(sku)
 
-    def create_order(self, build, *, idempotency_key: str | None = None):
+    def create_order(self, build: BuildOrder, *, idempotency_key: str | None = None) -> tuple[dict, bool]:
         """Save a new order with the stock it takes; `(order, created)`, the existing order for a used key."""
         key_hash = hash_key(idempotency_key) if idempotency_key else None
         with self._lock:
@@ -102,7 +104,7 @@ class MemoryOrderStore:
         order = self._orders.get(order_id)
         return copy.deepcopy(order) if order is not None else None
 
-    def transact_order(self, order_id: str, mutate) -> dict:
+    def transact_order(self, order_id: str, mutate: MutateOrder) -> dict:
         """`mutate(order, tx)` changes the order, may give stock back and draw numbers; all commit
         together, or nothing when it returns False or raises."""
         with self._lock:
@@ -118,10 +120,10 @@ class MemoryOrderStore:
             self._orders[order_id] = copy.deepcopy(order)
             return order
 
-    def update_order(self, order_id: str, mutate) -> dict:
+    def update_order(self, order_id: str, mutate: MutateOnly) -> dict:
         return self.transact_order(order_id, lambda order, _tx: mutate(order))
 
-    def update_orders(self, changes) -> list:
+    def update_orders(self, changes: Iterable[tuple[str, MutateOnly]]) -> list:
         """Several `update_order(order_id, mutate)` at once: each one's order, or the exception it raised."""
         return outcomes(self.update_order, changes)
 
@@ -129,7 +131,7 @@ class MemoryOrderStore:
         """Newest first: the dict keeps the order they were created in (ids are random)."""
         return list(reversed(self._orders))
 
-    def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
+    def list_orders(self, matches: OrderMatcher = None, *, page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
         """(orders on the page, total matching), newest first."""
         with self._lock:
             chosen = [self._orders[i] for i in self.order_ids() if matches is None or matches(self._orders[i])]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import time
+from collections.abc import Iterable
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ from .errors import (
     outcomes,
 )
 from .fleet import PostgresFleet
+from .interface import BuildOrder, MutateOnly, MutateOrder, OrderMatcher
 from .memory_store import OrderTransaction
 from .migrations import migrate
 from .order_fields import email_key, hash_key, is_order_id, new_order_number
@@ -154,7 +156,7 @@ class PostgresOrderStore:
         return self._run(update, f"updating product {sku}")
 
     # --- orders ------------------------------------------------------------------------------
-    def create_order(self, build, *, idempotency_key: str | None = None):
+    def create_order(self, build: BuildOrder, *, idempotency_key: str | None = None) -> tuple[dict, bool]:
         """Save a new order and take its stock in one transaction; see OrderStore.create_order."""
         key_hash = hash_key(idempotency_key) if idempotency_key else None
 
@@ -229,16 +231,16 @@ class PostgresOrderStore:
 
         return self._run(read, f"reading order {order_id}", transaction=False)
 
-    def update_order(self, order_id: str, mutate) -> dict:
+    def update_order(self, order_id: str, mutate: MutateOnly) -> dict:
         """Read-modify-write one order with its row locked. `mutate(order)` changes it in place and
         may return False to say nothing changed (then nothing is written)."""
         return self.transact_order(order_id, lambda order, _tx: mutate(order))
 
-    def update_orders(self, changes) -> list:
+    def update_orders(self, changes: Iterable[tuple[str, MutateOnly]]) -> list:
         """Several `update_order(order_id, mutate)` at once: each one's order, or the exception it raised."""
         return outcomes(self.update_order, changes)
 
-    def transact_order(self, order_id: str, mutate) -> dict:
+    def transact_order(self, order_id: str, mutate: MutateOrder) -> dict:
         """Change one order, its stock returns and its sequence numbers in one transaction; see
         OrderStore.transact_order. A sequence's row stays locked until the commit, so numbers
         are drawn one transaction at a time and a rolled-back one is drawn again: no gaps."""
@@ -278,7 +280,7 @@ class PostgresOrderStore:
         sql = "SELECT order_id FROM orders ORDER BY seq DESC"
         return self._run(lambda conn: [r[0] for r in conn.execute(sql)], "listing orders", transaction=False)
 
-    def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
+    def list_orders(self, matches: OrderMatcher = None, *, page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
         """(orders on the page, total matching), newest first. An OrderFilter is run as SQL (on
         indexed columns); any other predicate is applied to each order in turn."""
         offset = (page - 1) * per_page
