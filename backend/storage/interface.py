@@ -133,3 +133,16 @@ class OrderStore(Protocol):
     def check_writable(self) -> str | None:
         """None when a change can be saved now, else the reason (GET /api/health)."""
         ...
+
+
+if TYPE_CHECKING:  # mypy holds each implementation to its Protocol here (nothing of it runs)
+    from .fleet import PostgresFleet
+    from .journal_store import JournalOrderStore
+    from .local_fleet import OneMachine
+    from .memory_store import MemoryOrderStore
+    from .postgres import PostgresOrderStore
+
+    def _implementations(
+        journal: JournalOrderStore, memory: MemoryOrderStore, postgres: PostgresOrderStore
+    ) -> tuple[list[OrderStore], list[Fleet]]:
+        return [journal, memory, postgres], [OneMachine(), PostgresFleet(postgres)]
