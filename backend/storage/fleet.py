@@ -62,7 +62,7 @@ class LeaderLock:
                 taken = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
                 if taken and taken[0]:
                     self._held = True
-                    log.info("This server is now the sync worker of the fleet")
+                    log.info("This server is now the %s worker of the fleet", self._worker_name())
                     return
             except psycopg.Error as exc:
                 log.warning("Cannot reach PostgreSQL for the worker lock: %s", type(exc).__name__)
@@ -70,6 +70,12 @@ class LeaderLock:
             if time.monotonic() >= deadline:
                 raise Timeout(f"advisory lock {self.key}")
             time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+
+    def _worker_name(self) -> str:
+        """Which worker this lock elects: each logs its own line (a test looks for the sync worker's)."""
+        if self.key == WORKER_LOCK:
+            return "sync"
+        return next((name for name, key in LOCK_KEYS.items() if key == self.key), str(self.key))
 
     def release(self) -> None:
         if self._conn is not None:
