@@ -238,8 +238,9 @@ def register_error_handlers(app: Flask) -> None:
         else:
             api_error = cls()
         response = api_error.to_response()
-        if cls is MethodNotAllowed and getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods)
+        allowed = getattr(error, "valid_methods", None)
+        if cls is MethodNotAllowed and allowed:
+            response.headers["Allow"] = ", ".join(allowed)
         for name, value in (getattr(error, "response", None) or _NoHeaders).headers.items():
             if name.lower() in ("retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"):
                 response.headers[name] = value

@@ -144,7 +144,7 @@ def _issue_invoices(config: Config, *, dry_run: bool) -> int:
     # Issuing an invoice reads the order and the GST rules only: no payment gateway needed (and the
     # local Razorpay emulator, the default, runs only inside the server).
     shop = create_app(replace(config, payments_env="off")).extensions["shop"]
-    if shop.invoices is None or not shop.invoices.issuing:
+    if not shop.invoices.issuing:
         print("This shop issues no invoices: GST rates in the catalogue and the SHOP_* settings are needed")
         return 1
     issued = shop.invoices.issue_missing(dry_run=dry_run)

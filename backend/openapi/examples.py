@@ -1,6 +1,8 @@
 """Examples for the OpenAPI document, taken from the integration guide's testing steps (in the
 form api.md corrects them to)."""
 
+from typing import Any
+
 GUIDE_ORDER = {
     "customer_email": "test@bharat.com",
     "shipping_address": "Test Address, Delhi",
@@ -98,7 +100,7 @@ _SELLER = {
     "state": "Maharashtra",
     "state_code": "27",
 }
-INVOICE = {
+INVOICE: dict[str, Any] = {
     "status": "success",
     "data": {
         "invoice_number": "INV/26-27/000001",

@@ -98,7 +98,7 @@ NOT_AT_QIKINK = frozenset({Q.ACTION_REQUIRED, Q.SYNC_PENDING, Q.SYNC_FAILED})
 WAITING_FOR_ADMIN = frozenset({Q.ACTION_REQUIRED, Q.SYNC_FAILED})
 
 # Detours off the happy path: which statuses may enter them, and where they may resume.
-_DETOURS = {
+_DETOURS: dict[str, tuple[set[OrderStatus], OrderStatus]] = {
     S.ON_HOLD: ({S.PENDING, S.CONFIRMED, S.PROCESSING}, S.CONFIRMED),
     S.ACTION_REQUIRED: ({S.PENDING, S.CONFIRMED, S.PROCESSING, S.READY_TO_SHIP, S.ON_HOLD}, S.CONFIRMED),
     S.EXCEPTION: ({S.READY_TO_SHIP, S.IN_TRANSIT, S.OUT_FOR_DELIVERY}, S.IN_TRANSIT),
@@ -189,7 +189,7 @@ def may_cancel(order: dict, *, admin: bool) -> bool:
 
 def actions(order: dict, *, admin: bool) -> list[str]:
     """What this caller (the customer, or staff) may do with the order now, for the pages."""
-    allowed = []
+    allowed: list[str] = []
     if may_cancel(order, admin=admin):
         allowed.append(Action.CANCEL)
     if admin and may_edit(order):

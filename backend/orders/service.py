@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..payments.records import payment_status as stored_payment_status
 from ..storage import OrderFilter, every_order
+from ..storage.interface import OrderStore
 from . import lifecycle
 from .answers import created_answer
 from .cancel import CANCEL_WAIT_SECONDS, OrderCancellation
@@ -76,7 +77,7 @@ class OrderService:
 
     def __init__(
         self,
-        store,
+        store: OrderStore,
         *,
         dispatcher: Dispatcher | None = None,
         emails=None,

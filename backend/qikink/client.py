@@ -12,10 +12,15 @@ import secrets
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import requests
 
 from ..tally import Tally
+
+if TYPE_CHECKING:  # the types only
+    from ..storage.interface import OrderStore, SharedToken
+
 from .auth import HmacSigner, TokenCache, TokenInfo
 from .budget import CallBudget
 from .errors import (
@@ -116,7 +121,7 @@ class QikinkClient:
         clock=time.time,
         budget: CallBudget | None = None,
         jitter=random.random,
-        token_store=None,
+        token_store: "SharedToken | None" = None,
         tokens: TokenCache | None = None,
         tally: Tally | None = None,
     ):
@@ -156,7 +161,7 @@ class QikinkClient:
         return self.transport.tally
 
     @classmethod
-    def from_config(cls, settings, store=None) -> "QikinkClient":
+    def from_config(cls, settings, store: "OrderStore | None" = None) -> "QikinkClient":
         """The client the server uses for its settings (backend.config.Config): one call budget
         per account, shared through the data directory by every process that uses it. With a
         `store` shared by several servers (PostgreSQL), the token is kept there so that the fleet
@@ -181,12 +186,12 @@ class QikinkClient:
         budget = CallBudget(
             config.rate_limit_per_minute,
             path=settings.data_dir / "qikink-budget.json",
-            window=store.call_window(client_id) if store is not None else None,
+            window=store.fleet.call_window(client_id) if store is not None else None,
             account=client_id,
             create_reserve=settings.qikink_create_reserve_per_minute,
         )
         return cls(
-            config, budget=budget, token_store=store.token_store(client_id, secret) if store is not None else None
+            config, budget=budget, token_store=store.fleet.token_store(client_id, secret) if store is not None else None
         )
 
     def without_retries(self) -> "QikinkClient":

@@ -8,8 +8,11 @@ again once when Qikink refuses it) and retries transient failures with capped, j
 QikinkError (Qikink reports many failures with a 200).
 """
 
+from __future__ import annotations
+
 import logging
 import re
+from typing import TYPE_CHECKING
 
 import requests
 
@@ -24,6 +27,9 @@ from .errors import (
     QikinkUnavailable,
     QikinkValidationError,
 )
+
+if TYPE_CHECKING:
+    pass
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,17 @@ the append is durable; when it fails, every queued call of the batch gets the er
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .atomic import dumps, loads
 from .errors import OrderMissing
 from .group_commit import PendingChange, PendingCreate
 from .journal_index import order_meta
 from .journal_transaction import Products, Transaction
 from .order_fields import check_order, is_order_id, new_order_number
+
+if TYPE_CHECKING:
+    pass
 
 
 class _Batch:
@@ -67,7 +72,8 @@ class BatchWriter:
 
     def commit(self, batch: list[PendingCreate]) -> None:
         state = _Batch(self, self.fresh_index())
-        answers, deferred = [], []
+        answers: list[tuple[PendingCreate, Any]] = []
+        deferred: list[PendingCreate] = []
         for pending in batch:
             try:
                 if isinstance(pending, PendingChange):

@@ -128,7 +128,8 @@ def create_journal(path: Path) -> None:
 
 def apply_records(index, found) -> tuple[list, BadBytes | None]:
     """Apply every record of `found` to `index`; (bad stretches with records after them, the torn tail or None)."""
-    corrupt, pending = [], []
+    corrupt: list[BadBytes] = []
+    pending: list = []
     apply = index.apply
     for item in found:
         if type(item) is Record:

@@ -65,7 +65,9 @@ def url_problem(url: str, *, allow_private: bool, require_https: bool) -> str | 
     if allow_private:
         return None
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port or 443, type=socket.SOCK_STREAM)}
+        addresses = {
+            str(info[4][0]) for info in socket.getaddrinfo(parts.hostname, port or 443, type=socket.SOCK_STREAM)
+        }
     except (OSError, UnicodeError):
         return f"has a host name that does not resolve ({parts.hostname})"
     if not all(is_public(address) for address in addresses):
