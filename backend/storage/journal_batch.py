@@ -8,7 +8,7 @@ the append is durable; when it fails, every queued call of the batch gets the er
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .atomic import dumps, loads
 from .errors import OrderMissing
@@ -16,9 +16,6 @@ from .group_commit import PendingChange, PendingCreate
 from .journal_index import order_meta
 from .journal_transaction import Products, Transaction
 from .order_fields import check_order, is_order_id, new_order_number
-
-if TYPE_CHECKING:
-    pass
 
 
 class _Batch:
