@@ -38,18 +38,21 @@ export function replacementFacts(order) {
   return facts;
 }
 
-/** The sizes an item may be exchanged for: products of the same name (the design's other sizes). */
+/** The sizes an item may be exchanged for: products of the same name (the design's other sizes),
+ * the first other size in stock chosen. */
 function sizeChoices(item) {
   const same = form.products.filter((p) => p.name === item.name);
-  return (same.length ? same : [{ sku: item.sku, size: '', stock_quantity: null }]).map((p) => el('option',
-    { value: p.sku, selected: p.sku === item.sku, disabled: p.stock_quantity === 0 },
-    `${p.size || p.sku}${p.stock_quantity === null || p.stock_quantity === undefined ? '' : ` (${p.stock_quantity} in stock)`}`));
+  const choices = same.length ? same : [{ sku: item.sku, size: '', stock_quantity: null }];
+  const other = choices.find((p) => p.sku !== item.sku && p.stock_quantity !== 0);
+  const chosen = other ? other.sku : item.sku;
+  return choices.map((p) => el('option', { value: p.sku, selected: p.sku === chosen, disabled: p.stock_quantity === 0 },
+    `${p.size || p.sku}${typeof p.stock_quantity === 'number' ? ` (${p.stock_quantity} in stock)` : ''}`));
 }
 
 function exchangeLines(order) {
   return order.items.map((item, index) => {
     const current = (form.products.find((p) => p.sku === item.sku) || {}).size || item.sku;
-    return el('div', { className: 'field-row' },
+    return el('div', { className: 'field-row replacement-line' },
       el('div', { className: 'field' },
         el('label', { htmlFor: `replacement-sku-${index}` }, `New size for ${item.name} (was ${current})`),
         el('select', { id: `replacement-sku-${index}`, name: 'sku' }, ...sizeChoices(item))),
@@ -111,7 +114,8 @@ async function placeReplacement(event) {
   }
   closeForm();
   const created = answer.data;
-  notify('order-message', `Replacement ${created.order_id} placed at the shop's cost: ${answer.message}.`, 'ok');
+  const where = created.qikink_status === 'synced' ? 'sent to Qikink' : 'queued for Qikink';
+  notify('order-message', `Replacement ${created.order_id} placed at the shop's cost and ${where}.`, 'ok');
   await form.onPlaced();
 }
 
