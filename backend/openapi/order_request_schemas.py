@@ -140,6 +140,8 @@ def order_request_schemas(skus) -> dict:
             "original's). The replacement costs the customer nothing (total 0, no payment, no invoice).",
             "required": ["reason"],
             "additionalProperties": False,
+            "if": {"properties": {"reason": {"const": "exchange_size"}}},
+            "then": {"required": ["reason", "items"]},
             "properties": {
                 "reason": {"type": "string", "enum": list(REPLACEMENT_REASONS)},
                 "items": {
