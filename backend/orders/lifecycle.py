@@ -213,11 +213,11 @@ def replacement_problem(order: dict, reason: str, now: float) -> str | None:
     delivered; reshipped while returning, or within RETURN_KEPT_DAYS of its return."""
     if order["status"] not in _REPLACEABLE_FROM[reason]:
         wanted = " or ".join(sorted(_REPLACEABLE_FROM[reason]))
-        return f"Order {order['order_id']} is {order['status']}: a {reason.replace('_', ' ')} needs it {wanted}"
+        return f"This order is {order['status']}: a {reason.replace('_', ' ')} needs it {wanted}"
     back = returned_at(order) if order["status"] == S.RETURNED else None
     if back is not None and now - datetime.fromisoformat(back).timestamp() > RETURN_KEPT_DAYS * 86400:
         return (
-            f"Order {order['order_id']} came back more than {RETURN_KEPT_DAYS} days ago: Qikink no longer "
+            f"This order came back more than {RETURN_KEPT_DAYS} days ago: Qikink no longer "
             "keeps the parcel; place a new order instead"
         )
     return None
