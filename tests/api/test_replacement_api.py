@@ -12,7 +12,7 @@ import pytest
 
 from backend import create_app
 from tests.api.test_invoice_api import SELLER
-from tests.conftest import order_body
+from tests.conftest import ADDRESS, order_body
 from tests.fulfilment.test_fulfilment import counters, fulfilment_of, number, qikink_client, set_status, settings
 from tests.payment_flow.fake_razorpay import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FakeRazorpay
 from tests.support import assert_error
@@ -210,3 +210,20 @@ def test_one_idempotency_key_makes_one_replacement(shop, emu):
         headers={**ADMIN, "Idempotency-Key": "exchange-1"},
     )
     assert_error(as_order, 409, "idempotency_conflict")
+
+
+def test_a_reship_goes_to_a_corrected_address_checked_against_the_directory_and_needs_stock(shop, emu):
+    original = move(shop, emu, place(shop), "In-Transit", "RTO Initiated")
+    delhi = {**ADDRESS, "line1": "4 Janpath", "city": "New Delhi", "state": "Delhi", "pincode": "110001"}
+    wrong = replace(
+        shop, original["order_id"], {"reason": "reship", "shipping_address": {**delhi, "pincode": "400001"}}
+    )
+    assert_error(wrong, 400, "address_mismatch")
+    api(shop, "patch", "/api/products/BHRT-001-M", json={"stock_quantity": 1}, headers=ADMIN)
+    short = replace(shop, original["order_id"], {"reason": "reship", "shipping_address": delhi})
+    assert assert_error(short, 409, "out_of_stock")["details"][0]["available"] == 1
+    assert read(shop, original["order_id"])["replacements"] == [], "nothing placed, nothing linked"
+    api(shop, "patch", "/api/products/BHRT-001-M", json={"stock_quantity": 5}, headers=ADMIN)
+    new = replace(shop, original["order_id"], {"reason": "reship", "shipping_address": delhi}).get_json()["data"]
+    assert new["shipping_address"]["city"] == "New Delhi" and new["qikink_status"] == "synced"
+    assert stock(shop, "BHRT-001-M") == 3
