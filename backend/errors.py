@@ -120,6 +120,10 @@ class NotCancellable(ApiError):
     status, code, message = 409, "not_cancellable", "This order can no longer be cancelled"
 
 
+class NotReplaceable(ApiError):
+    status, code, message = 409, "not_replaceable", "This order cannot be replaced now"
+
+
 class Retryable(ApiError):
     """An error worth trying again after `retry_after` seconds (the Retry-After header)."""
 

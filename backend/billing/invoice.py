@@ -205,6 +205,9 @@ class InvoiceService:
             return (
                 "This shop issues no invoices yet: SHOP_LEGAL_NAME, SHOP_GSTIN, SHOP_ADDRESS and SHOP_STATE are not set"
             )
+        if lifecycle.is_replacement(order):
+            replaced = order["replacement_of"]
+            return f"Order {order['order_id']} replaces order {replaced} at the shop's cost: it has no invoice"
         if lifecycle.is_cancelled(order):
             return f"Order {order['order_id']} was cancelled before it was supplied, so it has no invoice"
         if not isinstance(order.get("shipping_address"), dict):
@@ -223,6 +226,8 @@ class InvoiceService:
         if self.rules is None or self.seller is None:  # not issuing
             return False
         if order.get("invoice") or lifecycle.is_cancelling(order):
+            return False
+        if lifecycle.is_replacement(order):  # nothing is sold: the shop pays Qikink for it
             return False
         if not isinstance(order.get("shipping_address"), dict):
             return False
@@ -247,6 +252,7 @@ class InvoiceService:
             if not order.get("invoice")
             and not lifecycle.is_cancelling(order)
             and not lifecycle.is_cancelled(order)
+            and not lifecycle.is_replacement(order)
             and isinstance(order.get("shipping_address"), dict)
         ]
         due.sort(key=lambda order: order.get("created_at") or "")

@@ -308,3 +308,5 @@ VALIDATION_ERROR = {
         "details": [{"field": "items[0].quantity", "message": "must be an integer between 1 and 99"}],
     },
 }
+
+EXCHANGE_SIZE = {"reason": "exchange_size", "items": [{"sku": "BHRT-001-L", "quantity": 1}], "note": "M was tight"}

@@ -32,6 +32,10 @@ export function createAdminClient({ adminKey = '', headers = {}, ...options } = 
     /** Cancel an order: cancelled at once before Qikink has it, else cancel_requested (cancel it in
      * Qikink's dashboard); 409 not_cancellable once packed, 409 order_busy while it is being sent. */
     cancelOrder: (orderId) => call(`/api/orders/${encode(orderId)}/cancel`, { method: 'POST', retry: true }),
+    /** A replacement at the shop's cost: { reason: 'exchange_size' | 'reship', items?, note? }. One
+     * Idempotency-Key per form makes a retry (or a double click) safe. */
+    replaceOrder: (orderId, body, key) => call(`/api/orders/${encode(orderId)}/replacement`,
+      { method: 'POST', body, headers: { 'Idempotency-Key': key }, retry: true }),
     /** Ask Razorpay about this order now: settles a payment it has, sends any refund due. */
     /** Confirm a cash-on-delivery order awaiting confirmation (a phone call, a review). */
     confirmOrder: (orderId) => call(`/api/orders/${encode(orderId)}/confirm`, { method: 'POST', retry: true }),

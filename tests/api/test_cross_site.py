@@ -28,6 +28,7 @@ ADMIN_ROUTES = {
     ("PATCH", "/api/orders/<order_id>"),
     ("POST", "/api/orders/<order_id>/confirm"),
     ("POST", "/api/orders/<order_id>/payment/check"),
+    ("POST", "/api/orders/<order_id>/replacement"),
     ("PATCH", "/api/products/<sku>"),
     ("POST", "/api/qikink/authenticate"),
     ("POST", "/api/qikink/sync"),

@@ -38,7 +38,7 @@ def filter_case(context, case) -> bool:
         case.meta is not None
         and case.meta.generation.mode == GenerationMode.POSITIVE
         and case.operation.method.upper() == "POST"
-        and case.operation.path == "/api/orders"
+        and case.operation.path in ("/api/orders", "/api/orders/{order_id}/replacement")
         and breaks_merged_quantity(case.body)
     )
 
@@ -71,7 +71,7 @@ def map_case(context, case):
     if (
         case.meta is not None
         and case.meta.generation.mode == GenerationMode.POSITIVE
-        and case.operation.path in ("/api/orders", "/api/orders/{order_id}")
+        and case.operation.path in ("/api/orders", "/api/orders/{order_id}", "/api/orders/{order_id}/replacement")
         and case.operation.method.upper() in ("POST", "PATCH")
     ):
         agree_with_directory(case.body)
