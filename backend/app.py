@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .orders.upkeep import OrderUpkeep
     from .payments.service import PaymentService
     from .payments.worker import PaymentWorker
+    from .storage.designs import Designs
     from .storage.journal_store import JournalOrderStore
     from .storage.memory_store import MemoryOrderStore
     from .storage.postgres import PostgresOrderStore
@@ -55,6 +56,7 @@ class Shop:
     throttle: Throttle | None = None  # customer look-ups and wrong admin keys, per client
     cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
     size_charts: SizeCharts | None = None  # garment measurements per garment type (SIZE_CHARTS_FILE)
+    designs: Designs | None = None  # the catalogue's SKUs grouped into designs (GET /api/designs)
     delivery: DeliveryEstimate | None = None  # "Delivered by 9–14 Dec" (DELIVERY_PRINT_DAYS, _TRANSIT_DAYS)
 
 
@@ -78,6 +80,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         attention,
         confirm,
         delivery,
+        designs,
         docs,
         health,
         invoices,
@@ -119,6 +122,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .qikink import QikinkClient
     from .qikink.mapping import catalogue_problem
     from .storage import open_store
+    from .storage.designs import load_designs
     from .storage.size_charts import load_size_charts
     from .webhooks import build_dispatcher
 
@@ -137,6 +141,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     problem = charts.catalogue_problem(store.catalogue)
     if problem:
         raise StartupError(f"Catalogue file {config.catalogue_file}, {problem} ({config.size_charts_file})")
+    design_list = load_designs(config.catalogue_file, store.catalogue)
     client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
     emails = EmailSender(config, store, transport_from_config(config))
     fulfilment = Fulfilment(config, store, client, emails=emails) if client is not None else QikinkOff(config, store)
@@ -204,6 +209,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         throttle=Throttle(enabled=config.ratelimit_enabled),
         cors_origins=cors_origins,
         size_charts=charts,
+        designs=design_list,
         delivery=DeliveryEstimate.from_config(config),
     )
     app.extensions["shop"] = shop
@@ -218,6 +224,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         metrics.bp,
         products.bp,
         size_charts.bp,
+        designs.bp,
         delivery.bp,
         pincodes.bp,
         orders.bp,
