@@ -33,8 +33,22 @@ def public_design(design: dict, products: dict[str, dict], size_charts: SizeChar
     view["in_stock"] = any(v["in_stock"] for v in variants)
     first = products[design["skus"][0]]
     view["size_chart"] = size_charts.chart_id_for(first) if size_charts else None
-    view["photos"] = design["photos"]
+    view["photos"] = design_photos(design, products)
     return view
+
+
+def design_photos(design: dict, products: dict[str, dict]) -> list:
+    """The design's own photos, then its variants' (`photos` on a product; each marked with its
+    variant's colour when it names none), each once: the product page shows the chosen colour's."""
+    photos = list(design["photos"])
+    for sku in design["skus"]:
+        product = products[sku]
+        for photo in product.get("photos") or []:
+            if isinstance(photo, dict) and product.get("colour") and "colour" not in photo:
+                photo = {**photo, "colour": product["colour"]}
+            if photo not in photos:
+                photos.append(photo)
+    return photos
 
 
 def public_designs(designs: Designs, products: dict[str, dict], size_charts: SizeCharts | None = None) -> list[dict]:

@@ -6,12 +6,13 @@ import { formatDeliveryRange, formatRupees } from './format.js';
 const ADDED_FOR_MS = 2000;
 
 /** Products grouped into designs (one card each, by their `design`), sizes in catalogue order;
- * `slugs` (design id → slug, from GET /api/designs) gives each its product page. */
-export function groupDesigns(products, slugs = new Map()) {
+ * `slugs` (design id → slug, from GET /api/designs) gives each its product page's address `pageOf(slug)`. */
+export function groupDesigns(products, slugs = new Map(), pageOf = (slug) => `/p/${encodeURIComponent(slug)}`) {
   const designs = new Map();
   for (const product of products) {
     const id = product.design || product.name;
-    if (!designs.has(id)) designs.set(id, { id, name: product.name, slug: slugs.get(id) || null, sizes: [] });
+    const href = slugs.has(id) ? pageOf(slugs.get(id)) : null;
+    if (!designs.has(id)) designs.set(id, { id, name: product.name, href, sizes: [] });
     designs.get(id).sizes.push(product);
   }
   return [...designs.values()];
@@ -50,8 +51,7 @@ export function renderCard(design, index, { onAdd, onSizeChart, delivery }) {
   return el('article', { className: 'card', attrs: { 'aria-labelledby': headingId } },
     el('div', { className: 'art', dataset: { print: (first.print || '').toLowerCase() }, attrs: { 'aria-hidden': 'true' } },
       el('span', {}, first.print || '')),
-    el('h3', { id: headingId }, design.slug ? el('a', { href: `/p/${encodeURIComponent(design.slug)}` }, design.name)
-      : design.name),
+    el('h3', { id: headingId }, design.href ? el('a', { href: design.href }, design.name) : design.name),
     first.print ? el('p', { className: 'print' }, `${first.print} print · ${first.category}`) : null,
     el('p', { className: 'description' }, first.description || ''),
     el('p', { className: 'price' }, price, el('span', { className: 'taxes' }, 'Inclusive of all taxes')),

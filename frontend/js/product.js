@@ -2,6 +2,7 @@
 // (sold-out variants disabled), price and SKU of the chosen variant, details, size chart,
 // delivery estimate, and "Add to cart" into the storefront's cart (cart-store.js).
 import { addToStoredCart, CART_KEY, loadCart } from './cart-store.js';
+import { categoryName } from './catalogue-filter.js';
 import { apiBaseUrl } from './config.js';
 import { el, safeHref, say } from './dom.js';
 import { formatDeliveryRange, formatRupees, toPaise } from './format.js';
@@ -114,7 +115,7 @@ function renderDetails(delivery) {
   const { design } = state;
   document.title = `${design.name} · Bharat Heritage Prints`;
   say('product-name', design.name);
-  say('product-print', [design.print && `${design.print} print`, design.category].filter(Boolean).join(' · '));
+  say('product-print', [design.print && `${design.print} print`, categoryName(design.category)].filter(Boolean).join(' · '));
   say('product-story', design.story);
   say('product-delivery', delivery ? `${formatDeliveryRange(delivery)} if you order today.` : '');
   const rows = [['Fabric', design.fabric], ['Weight', design.gsm ? `${design.gsm} GSM` : null],

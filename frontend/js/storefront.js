@@ -40,8 +40,12 @@ function saveCart() {
   storeCart(state.cart);
 }
 
+/** "Warli Village Tee (M)", or "Heritage Print T-Shirt (Black, M)" when its design has more colours. */
 function sizeLabel(product) {
-  return product.size ? `${product.name} (${product.size})` : product.name;
+  const design = state.designs.find((d) => d.sizes.includes(product));
+  const colours = new Set((design ? design.sizes : [product]).map((p) => p.colour));
+  const choice = [colours.size > 1 ? product.colour : null, product.size].filter(Boolean).join(', ');
+  return choice ? `${product.name} (${choice})` : product.name;
 }
 
 /** The catalogue and what goes with it; charges, size charts and the delivery estimate are
@@ -51,10 +55,16 @@ async function loadCatalogue() {
     client.getCharges().catch(() => null), client.listSizeCharts().catch(() => null),
     client.getDeliveryEstimate().catch(() => null), client.listDesigns().catch(() => null)]);
   state.products = new Map(answer.data.map((p) => [p.sku, p]));
-  state.designs = groupDesigns(answer.data, new Map((designs ? designs.data : []).map((d) => [d.id, d.slug])));
+  state.designs = groupDesigns(answer.data, new Map((designs ? designs.data : []).map((d) => [d.id, d.slug])),
+    productHref);
   state.charges = charges && charges.data;
   state.sizeCharts = new Map((charts ? charts.data : []).map((chart) => [chart.id, chart]));
   state.delivery = delivery && delivery.data;
+}
+
+/** A design's page: /p/<slug> from this server, product.html?slug= where frontend/ is served elsewhere. */
+function productHref(slug) {
+  return apiBaseUrl() ? `product.html?slug=${encodeURIComponent(slug)}` : `/p/${encodeURIComponent(slug)}`;
 }
 
 function renderCatalogue() {

@@ -85,3 +85,14 @@ def test_the_shipped_catalogue_describes_every_design():
     document = json.loads((ROOT / "data" / "products.json").read_text(encoding="utf-8"))
     described = {entry["id"] for entry in document["designs"]}
     assert {design_id_of(p["sku"], p) for p in document["products"]} == described
+
+
+def test_a_designs_photos_gather_its_variants_photos_with_their_colour():
+    from backend.designs_view import design_photos
+
+    design = {"photos": [{"url": "/a.jpg"}], "skus": ["A-M", "A-L"]}
+    products = {
+        "A-M": {"colour": "Black", "photos": [{"url": "/b.jpg"}]},
+        "A-L": {"colour": "Black", "photos": [{"url": "/b.jpg"}]},
+    }
+    assert design_photos(design, products) == [{"url": "/a.jpg"}, {"url": "/b.jpg", "colour": "Black"}]
