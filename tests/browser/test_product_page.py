@@ -95,6 +95,14 @@ def test_choosing_colour_and_size_changes_price_and_sku_and_a_sold_out_size_is_d
     expect(page.get_by_role("button", name="Add to cart")).to_be_enabled()
 
 
+def test_a_design_sold_out_in_every_size_says_so_and_cannot_be_added(page):
+    page.goto("/p/phulkari-pocket-tee")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Phulkari Pocket Tee")
+    expect(page.get_by_role("radio", name="XL (sold out)")).to_be_disabled()
+    expect(page.get_by_role("button", name="Sold out")).to_be_disabled()
+    expect(page.locator("#product-sku")).to_have_text("SKU BHRT-007-XL")
+
+
 def test_the_size_chart_dialog_opens_from_the_product_page(page):
     page.goto("/p/heritage-print-t-shirt")
     page.get_by_role("button", name="Size chart for Heritage Print T-Shirt").click()
