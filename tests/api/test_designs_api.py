@@ -96,3 +96,15 @@ def test_a_designs_photos_gather_its_variants_photos_with_their_colour():
         "A-L": {"colour": "Black", "photos": [{"url": "/b.jpg"}]},
     }
     assert design_photos(design, products) == [{"url": "/a.jpg"}, {"url": "/b.jpg", "colour": "Black"}]
+
+
+@pytest.mark.parametrize("field", ["design", "colour"])
+def test_a_catalogue_with_a_design_or_colour_that_is_not_text_stops_the_start(tmp_path, field):
+    from backend.storage.catalogue import load_catalogue
+
+    document = json.loads((ROOT / "data" / "products.json").read_text(encoding="utf-8"))
+    document["products"][0][field] = 7
+    path = tmp_path / "products.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(StoreStartupError, match=f"{field} must be text"):
+        load_catalogue(path)
