@@ -26,8 +26,10 @@ USER_AGENT = "BHRT-Shop-Webhooks/1"
 CONNECT_TIMEOUT, READ_TIMEOUT = 3.05, 10.0
 ANSWER_BYTES = 500  # of the receiver's answer, kept in the delivery log
 # http(s), a host name or IPv4 address, an optional port, then a path and query in printable ASCII
-# (no user name or password, no spaces).
-URL_RE = re.compile(r"https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?(/[!-~]*)?")
+# (no user name or password, no spaces). The port is 0-65535 in the pattern itself: the OpenAPI
+# document publishes it, and a client that follows it must not be refused by urlsplit afterwards.
+PORT = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
+URL_RE = re.compile(rf"https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:{PORT})?(/[!-~]*)?")
 
 
 class PrivateAddress(Exception):

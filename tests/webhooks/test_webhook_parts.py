@@ -82,6 +82,8 @@ def test_only_public_addresses_are_public(address, public):
         ("https://user:pw@hooks.example.in/x", True, False, "must be an http:// or https:// URL"),
         ("https://hooks.example.in/a b", True, False, "must be an http:// or https:// URL"),
         ("https://no-such-host.invalid/x", False, False, "does not resolve"),
+        ("http://hooks.example.in:65535/x", True, False, None),
+        ("http://hooks.example.in:82760/x", True, False, "must be an http:// or https:// URL"),
     ],
 )
 def test_url_rules(url, allow_private, https, problem):
