@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .orders.upkeep import OrderUpkeep
     from .payments.service import PaymentService
     from .payments.worker import PaymentWorker
+    from .storage.designs import Designs
     from .storage.interface import OrderStore
     from .storage.size_charts import SizeCharts
     from .webhooks.dispatcher import WebhookDispatcher
@@ -52,6 +53,7 @@ class Shop:
     payments: PaymentService | None = None  # None when PAYMENTS_ENV=off
     payment_worker: PaymentWorker | None = None  # look-ups, expiries, refunds (started by `python -m backend`)
     confirmations: CodConfirmations | None = None  # None when COD_CONFIRMATION=off
+    designs: Designs | None = None  # the catalogue's SKUs grouped into designs (GET /api/designs)
     limiter: Limiter | None = None  # set once the app exists (flask-limiter needs it)
     cors_origins: tuple[str | re.Pattern[str], ...] = ()  # CORS_ORIGINS as flask-cors matches them
 
@@ -76,6 +78,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         attention,
         confirm,
         delivery,
+        designs,
         docs,
         health,
         invoices,
@@ -117,6 +120,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .qikink import QikinkClient
     from .qikink.mapping import catalogue_problem
     from .storage import open_store
+    from .storage.designs import load_designs
     from .storage.size_charts import load_size_charts
     from .webhooks import build_dispatcher
 
@@ -135,6 +139,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     problem = charts.catalogue_problem(store.catalogue)
     if problem:
         raise StartupError(f"Catalogue file {config.catalogue_file}, {problem} ({config.size_charts_file})")
+    design_list = load_designs(config.catalogue_file, store.catalogue)
     client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
     emails = EmailSender(config, store, transport_from_config(config))
     fulfilment = Fulfilment(config, store, client, emails=emails) if client is not None else QikinkOff(config, store)
@@ -202,6 +207,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         throttle=Throttle(enabled=config.ratelimit_enabled),
         cors_origins=cors_origins,
         size_charts=charts,
+        designs=design_list,
         delivery=DeliveryEstimate.from_config(config),
     )
     app.extensions["shop"] = shop
@@ -216,6 +222,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         metrics.bp,
         products.bp,
         size_charts.bp,
+        designs.bp,
         delivery.bp,
         pincodes.bp,
         orders.bp,

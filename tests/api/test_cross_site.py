@@ -116,6 +116,7 @@ def every_route(app, order_id):
         "endpoint_id": "ep_0123456789abcdef",
         "delivery_id": "1",
         "chart_id": "unisex-classic-tee",
+        "slug": "heritage-print-t-shirt",
     }
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda argument: samples[argument[1]], rule.rule)

@@ -27,6 +27,8 @@ def placed(shop_server):
     "path",
     [
         "/",
+        "/p/heritage-print-t-shirt",
+        "/p/phulkari-pocket-tee",
         "/track.html?order={order_id}&email={email}",
         "/admin",
         "/admin#order/{order_id}",

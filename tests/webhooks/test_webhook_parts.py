@@ -85,6 +85,7 @@ def test_only_public_addresses_are_public(address, public):
         ("http://hooks.example.in:82760/x", True, False, "must be an http:// or https:// URL"),
         ("http://" + "a" * 64 + ".example.in/x", True, False, "must be an http:// or https:// URL"),
         ("http://a.b.c.d.e.example.in/x", True, False, "must be an http:// or https:// URL"),
+        ("http://hooks.example.in:65535/x", True, False, None),
     ],
 )
 def test_url_rules(url, allow_private, https, problem):
