@@ -27,9 +27,8 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .payments.service import PaymentService
     from .payments.worker import PaymentWorker
     from .photos.service import PhotoService
-    from .storage.journal_store import JournalOrderStore
-    from .storage.memory_store import MemoryOrderStore
-    from .storage.postgres import PostgresOrderStore
+    from .storage.designs import Designs
+    from .storage.interface import OrderStore
     from .storage.size_charts import SizeCharts
     from .webhooks.dispatcher import WebhookDispatcher
 
@@ -39,28 +38,29 @@ class Shop:
     """The services one app uses, built once by create_app and found in app.extensions["shop"]."""
 
     config: Config
-    store: JournalOrderStore | MemoryOrderStore | PostgresOrderStore
+    store: OrderStore  # the journal, PostgreSQL, or the in-memory twin under test
     orders: OrderService
-    fulfilment: Fulfilment | QikinkOff | None = None  # QikinkOff when QIKINK_ENV=off
-    charges: ChargeSettings | None = None
-    invoices: InvoiceService | None = None
-    emails: EmailSender | None = None  # its thread is started by `python -m backend`
+    fulfilment: Fulfilment | QikinkOff  # QikinkOff when QIKINK_ENV=off
+    charges: ChargeSettings
+    invoices: InvoiceService
+    emails: EmailSender  # its thread is started by `python -m backend`
+    upkeep: OrderUpkeep  # pending cancels decided, unconfirmed COD orders cancelled
+    attention: Attention  # what needs a person now (GET /api/attention, the console)
+    digest: AttentionDigest  # mailed to ALERT_EMAIL (started by `python -m backend`)
+    throttle: Throttle  # customer look-ups and wrong admin keys, per client
+    webhooks: WebhookDispatcher  # order events to the shop's endpoints (started by `python -m backend`)
+    size_charts: SizeCharts  # garment measurements per garment type (SIZE_CHARTS_FILE)
+    delivery: DeliveryEstimate  # "Delivered by 9–14 Dec" (DELIVERY_PRINT_DAYS, _TRANSIT_DAYS)
     payments: PaymentService | None = None  # None when PAYMENTS_ENV=off
     payment_worker: PaymentWorker | None = None  # look-ups, expiries, refunds (started by `python -m backend`)
     confirmations: CodConfirmations | None = None  # None when COD_CONFIRMATION=off
-    upkeep: OrderUpkeep | None = None  # pending cancels decided, unconfirmed COD orders cancelled
-    attention: Attention | None = None  # what needs a person now (GET /api/attention, the console)
-    digest: AttentionDigest | None = None  # mailed to ALERT_EMAIL (started by `python -m backend`)
-    webhooks: WebhookDispatcher | None = None  # order events to the shop's endpoints (started by `python -m backend`)
-    limiter: Limiter | None = None
-    throttle: Throttle | None = None  # customer look-ups and wrong admin keys, per client
-    cors_origins: tuple = ()  # CORS_ORIGINS as flask-cors matches them (strings and regexes)
-    size_charts: SizeCharts | None = None  # garment measurements per garment type (SIZE_CHARTS_FILE)
-    delivery: DeliveryEstimate | None = None  # "Delivered by 9–14 Dec" (DELIVERY_PRINT_DAYS, _TRANSIT_DAYS)
+    designs: Designs | None = None  # the catalogue's SKUs grouped into designs (GET /api/designs)
     photos: PhotoService | None = None  # the designs' photos, kept beside the orders
+    limiter: Limiter | None = None  # set once the app exists (flask-limiter needs it)
+    cors_origins: tuple[str | re.Pattern[str], ...] = ()  # CORS_ORIGINS as flask-cors matches them
 
 
-def _origin_pattern(origin: str):
+def _origin_pattern(origin: str) -> str | re.Pattern[str]:
     """`http://localhost:*` → a regex that matches that host on any port; a bare `*` (any origin,
     refused in production) is left for flask-cors, which reads it as allow-all."""
     if "*" not in origin or origin == "*":
@@ -80,6 +80,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         attention,
         confirm,
         delivery,
+        designs,
         docs,
         health,
         invoices,
@@ -124,6 +125,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .qikink import QikinkClient
     from .qikink.mapping import catalogue_problem
     from .storage import open_store
+    from .storage.designs import load_designs
     from .storage.size_charts import load_size_charts
     from .webhooks import build_dispatcher
 
@@ -142,6 +144,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     problem = charts.catalogue_problem(store.catalogue)
     if problem:
         raise StartupError(f"Catalogue file {config.catalogue_file}, {problem} ({config.size_charts_file})")
+    design_list = load_designs(config.catalogue_file, store.catalogue)
     client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
     emails = EmailSender(config, store, transport_from_config(config))
     fulfilment = Fulfilment(config, store, client, emails=emails) if client is not None else QikinkOff(config, store)
@@ -180,7 +183,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         open_orders_per_client=MAX_OPEN_ORDERS_PER_CLIENT if config.ratelimit_enabled else None,
     )
     invoice_service = InvoiceService(order_service, gst_rules, seller)
-    if client is not None and invoice_service.issuing:
+    if isinstance(fulfilment, Fulfilment) and invoice_service.issuing:  # Qikink is on
         # The tax invoice is issued at the supply: in the write that records Qikink's acceptance.
         fulfilment.sender.on_accepted = invoice_service.issue_at_supply
     upkeep = OrderUpkeep(order_service.cancellation, confirmations)
@@ -209,6 +212,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         throttle=Throttle(enabled=config.ratelimit_enabled),
         cors_origins=cors_origins,
         size_charts=charts,
+        designs=design_list,
         delivery=DeliveryEstimate.from_config(config),
         photos=PhotoService(
             open_photo_store(store, config.data_dir),
@@ -228,6 +232,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         products.bp,
         photos.bp,
         size_charts.bp,
+        designs.bp,
         delivery.bp,
         pincodes.bp,
         orders.bp,
@@ -259,7 +264,9 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         shop.throttle.lookup_answered(response.status_code)
         return response
 
-    app.wsgi_app = TrustedProxyFix(pages.SecurityHeaders(app.wsgi_app), config.trusted_proxies)
+    app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]  # Flask's documented way to add middleware
+        pages.SecurityHeaders(app.wsgi_app), config.trusted_proxies
+    )
 
     CORS(
         app,
@@ -282,7 +289,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     )
     shop.limiter = limiter  # flask-limiter holds only a weak reference to itself
     if config.ratelimit_enabled:  # off, the limiter's wrapper would still cost ~0.08 ms an order
-        app.view_functions["orders.create_order"] = limiter.limit(config.order_rate_limit)(
+        app.view_functions["orders.create_order"] = limiter.limit(config.order_rate_limit)(  # type: ignore[assignment]
             app.view_functions["orders.create_order"]
         )
     return app

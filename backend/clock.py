@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from typing import overload
 
 IST = timezone(timedelta(hours=5, minutes=30))  # India Standard Time: the dates on invoices and credit notes
 
@@ -14,6 +15,12 @@ def utc_now(clock=time.time) -> datetime:
     return datetime.fromtimestamp(clock(), UTC)
 
 
+@overload
+def iso_utc(moment: float | datetime) -> str: ...
+@overload
+def iso_utc(moment: None) -> None: ...
+@overload
+def iso_utc(moment: float | datetime | None) -> str | None: ...
 def iso_utc(moment: float | datetime | None) -> str | None:
     """A Unix timestamp or an aware datetime in the one format; None stays None."""
     if moment is None:

@@ -120,6 +120,10 @@ class NotCancellable(ApiError):
     status, code, message = 409, "not_cancellable", "This order can no longer be cancelled"
 
 
+class NotReplaceable(ApiError):
+    status, code, message = 409, "not_replaceable", "This order cannot be replaced now"
+
+
 class Retryable(ApiError):
     """An error worth trying again after `retry_after` seconds (the Retry-After header)."""
 
@@ -252,8 +256,9 @@ def register_error_handlers(app: Flask) -> None:
         else:
             api_error = cls()
         response = api_error.to_response()
-        if cls is MethodNotAllowed and getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods)
+        allowed = getattr(error, "valid_methods", None)
+        if cls is MethodNotAllowed and allowed:
+            response.headers["Allow"] = ", ".join(allowed)
         for name, value in (getattr(error, "response", None) or _NoHeaders).headers.items():
             if name.lower() in ("retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"):
                 response.headers[name] = value

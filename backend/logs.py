@@ -59,7 +59,7 @@ def configure(log_format: str = "text") -> None:
     if any(not getattr(h, "bhrt_handler", False) for h in root.handlers):
         return
     handler = logging.StreamHandler()
-    handler.bhrt_handler = True
+    handler.bhrt_handler = True  # type: ignore[attr-defined]  # marks our own handler
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from decimal import Decimal
+from typing import TypeGuard
 
 from .errors import InvalidJson, ValidationError
 from .storage.order_fields import ORDER_ID_RE, SKU_RE, email_key, is_order_id  # noqa: F401  (storage needs them too)
@@ -88,7 +89,12 @@ IDEMPOTENCY_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 # Devanagari and other Indian scripts need them in ordinary names (a chillu, a half form).
 # The plane-1 and plane-14 ones are literal characters: one syntax for Python, the OpenAPI validator
 # and ECMAScript's Unicode mode. tests/security checks this against Python's own Unicode tables.
-_ASTRAL_FORMAT = ((0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3))
+_ASTRAL_FORMAT: tuple[tuple[int, int], ...] = (
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+)
 _ASTRAL_FORMAT += ((0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F))
 CONTROL_CHARS = (
     r"\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f"
@@ -197,11 +203,11 @@ def same_email(given, stored: str) -> bool:
     return key is not None and key == email_key(stored)
 
 
-def is_number(value) -> bool:
+def is_number(value) -> TypeGuard[int | Decimal]:
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
 
 
-def is_integral(value) -> bool:
+def is_integral(value) -> TypeGuard[int | Decimal]:
     """A JSON integer, also written as 5.0 (JSON Schema's `integer` includes it)."""
     return is_number(value) and to_decimal(value) == to_decimal(value).to_integral_value()
 
@@ -344,7 +350,7 @@ def validate_items(problems: Problems, value, catalogue: dict) -> list[dict]:
 def validate_product_patch(body: dict) -> dict:
     """`price` and/or `stock_quantity` for PATCH /api/products/<sku>."""
     problems = Problems()
-    changes = {}
+    changes: dict[str, Decimal | int] = {}
     unknown = sorted(set(body) - set(PRODUCT_PATCH_FIELDS))
     for key in unknown:
         problems.add(key, "cannot be changed (only price and stock_quantity)")
@@ -359,9 +365,9 @@ def validate_product_patch(body: dict) -> dict:
             changes["price"] = to_decimal(price).quantize(Decimal("0.01"))
     if "stock_quantity" in body:
         stock = body["stock_quantity"]
-        low, high = STOCK_RANGE
-        if not is_integral(stock) or not low <= stock <= high:
-            problems.add("stock_quantity", f"must be an integer between {low} and {high}")
+        fewest, most = STOCK_RANGE
+        if not is_integral(stock) or not fewest <= stock <= most:
+            problems.add("stock_quantity", f"must be an integer between {fewest} and {most}")
         else:
             changes["stock_quantity"] = int(stock)
     if not changes and not problems.items:

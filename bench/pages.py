@@ -2,8 +2,11 @@
 `.venv/bin/python -m bench.pages [loads]` (default 20 loads; needs Chromium and the test packages).
 
 Weight: the bytes of HTML, CSS and JS each page loads, as served (no compression), counted from
-the browser's own requests. Time to first product: from navigation start to the first product
-card in the DOM, with a fresh cache each load, against the real server on 127.0.0.1.
+the browser's own requests, and the images besides. Time to first product: from navigation start
+to the first product card in the DOM, with a fresh cache each load, against the real server on
+127.0.0.1. Largest contentful paint on a phone: a 390 px viewport, the CPU slowed down 4× and
+DevTools' "Fast 3G" network (562.5 ms round trip, 1.44 Mbit/s down, 675 kbit/s up), through the
+Chrome DevTools Protocol; LCP from the browser's own PerformanceObserver.
 """
 
 from __future__ import annotations
@@ -25,6 +28,18 @@ FIRST_CARD = """new Promise((resolve) => {
   }).observe(document, { childList: true, subtree: true });
 })"""
 TEXT_TYPES = ("text/html", "text/css", "text/javascript")
+FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 1.44e6 / 8, "uploadThroughput": 675e3 / 8}
+LCP = """new Promise((resolve) => {
+  let last = null;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) last = entry;
+  }).observe({ type: 'largest-contentful-paint', buffered: true });
+  // LCP is final once the page is loaded and settled: wait for load, then a quiet second.
+  const done = () => setTimeout(() => resolve(last && {
+    ms: last.startTime, element: last.element ? last.element.tagName.toLowerCase() : null,
+    url: last.url || null }), 1000);
+  if (document.readyState === 'complete') done(); else addEventListener('load', done);
+})"""
 
 
 def page_weight(browser, url: str) -> dict:
@@ -34,7 +49,7 @@ def page_weight(browser, url: str) -> dict:
 
     def count(response):
         kind = (response.headers.get("content-type") or "").split(";")[0]
-        if kind in TEXT_TYPES:
+        if kind in TEXT_TYPES or kind.startswith("image/"):
             sizes[response.url] = (kind, len(response.body()))
 
     page.on("response", count)
@@ -42,8 +57,26 @@ def page_weight(browser, url: str) -> dict:
     page.close()
     totals = {kind: 0 for kind in TEXT_TYPES}
     for kind, size in sizes.values():
-        totals[kind] += size
-    return {"files": len(sizes), **totals, "total": sum(totals.values())}
+        if kind in totals:
+            totals[kind] += size
+    images = sum(size for kind, size in sizes.values() if kind.startswith("image/"))
+    return {"files": len(sizes), **totals, "total": sum(totals.values()), "images": images}
+
+
+def phone_lcp(browser, url: str, loads: int) -> list[dict]:
+    """Largest contentful paint of `url` on a throttled phone, a fresh cache each load."""
+    found = []
+    for _ in range(loads):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", FAST_3G)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        page.goto(url, wait_until="commit")
+        found.append(page.evaluate(LCP))
+        context.close()
+    return found
 
 
 def first_product_ms(browser, url: str, loads: int) -> list[float]:
@@ -70,13 +103,22 @@ def main(argv=None) -> int:
             for path in ("/", "/track"):
                 weight = page_weight(browser, server.url + path)
                 print(
-                    f"{path:7} {weight['files']} files, {weight['total']:,} bytes "
-                    f"(HTML {weight['text/html']:,}, CSS {weight['text/css']:,}, JS {weight['text/javascript']:,})"
+                    f"{path:7} {weight['total']:,} bytes of HTML, CSS and JS "
+                    f"(HTML {weight['text/html']:,}, CSS {weight['text/css']:,}, JS {weight['text/javascript']:,}); "
+                    f"images {weight['images']:,} bytes; {weight['files']} files"
                 )
             times = first_product_ms(browser, server.url + "/", loads)
             print(
                 f"first product rendered: median {statistics.median(times):.0f} ms, "
                 f"min {min(times):.0f}, max {max(times):.0f} ({loads} loads, fresh cache each)"
+            )
+            paints = phone_lcp(browser, server.url + "/", max(3, loads // 4))
+            values = [p["ms"] for p in paints if p]
+            last = paints[-1] or {}
+            print(
+                f"largest contentful paint, phone (4x CPU, Fast 3G): median {statistics.median(values):.0f} ms, "
+                f"max {max(values):.0f} ({len(values)} loads); "
+                f"the element: {last.get('element')} {last.get('url') or ''}"
             )
         finally:
             browser.close()

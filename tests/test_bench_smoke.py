@@ -117,3 +117,14 @@ def test_the_slow_clients_benchmark_runs_with_tiny_parameters():
     assert "12 idle sockets from one address" in finished.stdout
     assert "4 closed at once" in finished.stdout
     assert "2 of 2 closed" in finished.stdout and "413 after" in finished.stdout
+
+
+@pytest.mark.slow
+def test_the_webhooks_benchmark_runs_with_tiny_parameters(capsys):
+    """bench/webhooks.py: a few orders, each fault once (no timing is asserted)."""
+    from bench.webhooks import main
+
+    assert main(["--orders", "6", "--fail-share", "0.2", "--down-seconds", "0.5"]) == 0
+    out = capsys.readouterr().out
+    for scenario in ("healthy receiver:", "20% of deliveries answered 500:", "receiver down 0.5 s:"):
+        assert scenario in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+from typing import TYPE_CHECKING
 
 from flask import current_app, g, request
 
@@ -11,8 +12,11 @@ from ..errors import CrossSiteRequest, Unauthorized, UnsupportedMediaType, Valid
 from ..models import BOOLEAN_WORDS, parse_json_body
 from .cors import is_null_origin
 
+if TYPE_CHECKING:  # the type only: app.py imports this package when it builds an app
+    from ..app import Shop
 
-def services():
+
+def services() -> Shop:
     """The services `create_app` built for this app."""
     return current_app.extensions["shop"]
 

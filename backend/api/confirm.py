@@ -136,7 +136,7 @@ def _order_page(order: dict, state: str, token: str) -> Response:
             )
         )
     else:
-        body.append(_p(words))
+        body.append(_p(words or ""))  # every state but "open" has its words
     track = f"/track?order={esc(order['order_id'], quote=True)}"
     body.append(f"<p><a href='{track}'>Follow this order on the tracking page</a></p>")
     return _page(heading, body)

@@ -26,6 +26,7 @@ PAGE_CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 def viewer_dir() -> Path:
     """swagger-ui-dist's files inside the installed swagger-ui-py package (not imported: only its files are used)."""
     spec = importlib.util.find_spec("swagger_ui")
+    assert spec is not None and spec.submodule_search_locations, "swagger-ui-py is in requirements.txt"
     return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 

@@ -80,6 +80,18 @@ def cancel_order(order_id):
     return {"status": "success", "message": message, "data": _answer(order, admin=admin)}
 
 
+@bp.post("/<order_id>/replacement")
+def replace_order(order_id):
+    """Staff: an exchange of size or a reship, at the shop's cost, linked to this order."""
+    require_admin()
+    key = request.headers.get("Idempotency-Key")
+    outcome = services().orders.replace(order_id, json_body(), key.strip(" \t") if key is not None else None)
+    headers = {"Location": f"/api/orders/{outcome.order['order_id']}"}
+    if not outcome.created:
+        headers["Idempotent-Replayed"] = "true"
+    return outcome.body, outcome.status, headers
+
+
 def _answer(order: dict, *, admin: bool, summary: bool = False) -> dict:
     """The order as this caller reads it: staff see its events and sending (unless `summary`)."""
     invoicing = services().orders.invoicing

@@ -25,6 +25,7 @@ PAGES = {
     "/track.html": "track.html",
     "/admin": "admin.html",
     "/admin.html": "admin.html",
+    "/product.html": "product.html",  # ?slug=…, for frontend/ served by another static server
 }
 ASSET_FOLDERS = ("css", "js", "img")
 TYPES = {
@@ -86,6 +87,15 @@ for _path, _file in PAGES.items():
     bp.add_url_rule(
         _path, endpoint=f"page{_path.replace('/', '_').replace('.', '_')}", view_func=_page(_file), methods=["GET"]
     )
+
+
+@bp.get("/p/<slug>")
+def product_page(slug):
+    """A design's page (frontend/product.html reads the slug from the address); an unknown slug
+    is the 404 page, so a shared link to a design no longer sold says so at once."""
+    if current_app.extensions["shop"].designs.by_slug(slug) is None:
+        raise NotFound(f"No design {slug}")
+    return _send(FRONTEND_DIR, "product.html")
 
 
 @bp.get(f"/<any({', '.join(ASSET_FOLDERS)}):folder>/<path:name>")

@@ -6,6 +6,8 @@ rotates it, never again: staff copy it into the receiving tool once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, request
 
 from ..errors import NotFound, ValidationError
@@ -27,7 +29,8 @@ def _hub():
 
 def _fields(body: dict, *, partial: bool) -> dict:
     """The endpoint fields of a POST or PATCH body, checked; 422 naming every bad field."""
-    problems, changes = [], {}
+    problems: list[dict] = []
+    changes: dict[str, Any] = {}
     config = services().config
     if "url" in body or not partial:
         url = body.get("url")

@@ -62,7 +62,7 @@ class AttentionDigest(BackgroundThread):
         """Mail the digest when it is due and something is new: {"new": n, "sent": bool}."""
         if not self.to or (self.last_sent is not None and self.clock() - self.last_sent < EVERY_SECONDS):
             return {"new": 0, "sent": False}
-        lock = self.store.worker_lock("attention")  # None: an in-memory store (one process)
+        lock = self.store.fleet.worker_lock("attention")  # None: an in-memory store (one process)
         try:
             if lock is not None:
                 lock.acquire(timeout=0)

@@ -10,6 +10,7 @@ from ..clock import iso_utc, timestamp_of
 from ..orders.lifecycle import OrderStatus, PaymentStatus, QikinkStatus
 from ..payments.records import payment_status
 from ..storage import OrderFilter, every_order
+from ..storage.interface import OrderStore
 from .thresholds import DAY, DEFAULT_HOURS, HOUR, Thresholds
 
 RECENT_DAYS = 14  # failed emails and refunds are looked for among the orders of the last two weeks
@@ -35,7 +36,7 @@ class Attention:
 
     def __init__(
         self,
-        store,
+        store: OrderStore,
         *,
         thresholds: Thresholds | None = None,
         clock: Callable[[], float] = time.time,
@@ -121,7 +122,8 @@ class Attention:
     def recent(self, now: float) -> list[dict]:
         """The orders created in the last RECENT_DAYS, newest first (a page at a time, stopping at
         the first older one)."""
-        cutoff, page, found = now - RECENT_DAYS * DAY, 1, []
+        cutoff, page = now - RECENT_DAYS * DAY, 1
+        found: list[dict] = []
         while True:
             chunk, total = self.store.list_orders(None, page=page, per_page=200)
             for order in chunk:

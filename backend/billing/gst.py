@@ -205,7 +205,7 @@ def _schedule(raw, where: str) -> Schedule:
         parsed.append(Slab(_rate(slab.get("rate"), f"{where}.slabs[{index}].rate"), limit))
     if parsed[-1].max_unit_value is not None or any(s.max_unit_value is None for s in parsed[:-1]):
         raise ValueError(f"{where}.slabs: only the last slab, and it must, have no max_unit_value")
-    limits = [s.max_unit_value for s in parsed[:-1]]
+    limits = [s.max_unit_value for s in parsed[:-1] if s.max_unit_value is not None]  # all of them (checked above)
     if limits != sorted(limits):
         raise ValueError(f"{where}.slabs: max_unit_value must increase from slab to slab")
     return Schedule(start, tuple(parsed))

@@ -174,7 +174,7 @@ def build_invoice(
 class InvoiceService:
     """Issues each order's invoice once, numbered gap-free, and reads it back afterwards."""
 
-    def __init__(self, orders, rules: GstRules, seller: Seller | None, *, clock=time.time):
+    def __init__(self, orders, rules: GstRules | None, seller: Seller | None, *, clock=time.time):
         self.orders = orders  # the OrderService: its get() is the access rule (admin, or ?email=)
         self.store = orders.store
         self.rules = rules
@@ -205,6 +205,9 @@ class InvoiceService:
             return (
                 "This shop issues no invoices yet: SHOP_LEGAL_NAME, SHOP_GSTIN, SHOP_ADDRESS and SHOP_STATE are not set"
             )
+        if lifecycle.is_replacement(order):
+            replaced = order["replacement_of"]
+            return f"Order {order['order_id']} replaces order {replaced} at the shop's cost: it has no invoice"
         if lifecycle.is_cancelled(order):
             return f"Order {order['order_id']} was cancelled before it was supplied, so it has no invoice"
         if not isinstance(order.get("shipping_address"), dict):
@@ -220,7 +223,11 @@ class InvoiceService:
         """In the transaction that records Qikink's acceptance of the order: its invoice, numbered
         from this financial year's sequence and dated now. False (nothing issued) when the shop
         issues no invoices, the order has one, cannot have one, or is being cancelled."""
-        if not self.issuing or order.get("invoice") or lifecycle.is_cancelling(order):
+        if self.rules is None or self.seller is None:  # not issuing
+            return False
+        if order.get("invoice") or lifecycle.is_cancelling(order):
+            return False
+        if lifecycle.is_replacement(order):  # nothing is sold: the shop pays Qikink for it
             return False
         if not isinstance(order.get("shipping_address"), dict):
             return False
@@ -245,6 +252,7 @@ class InvoiceService:
             if not order.get("invoice")
             and not lifecycle.is_cancelling(order)
             and not lifecycle.is_cancelled(order)
+            and not lifecycle.is_replacement(order)
             and isinstance(order.get("shipping_address"), dict)
         ]
         due.sort(key=lambda order: order.get("created_at") or "")
@@ -252,7 +260,8 @@ class InvoiceService:
             return [order["order_id"] for order in due]
         issued = []
         for order in due:
-            timestamp, drawn = now_iso(self.clock), []
+            timestamp = now_iso(self.clock)
+            drawn: list[bool] = []
 
             def issue(stored, tx, timestamp=timestamp, drawn=drawn):
                 drawn.append(self.issue_at_supply(stored, tx, timestamp))

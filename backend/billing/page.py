@@ -24,7 +24,7 @@ def indian_amount(value) -> str:
     amount = Decimal(str(value)).quantize(Decimal("0.01"))
     sign, whole, paise = ("-" if amount < 0 else ""), *f"{abs(amount):.2f}".split(".")
     head, tail = whole[:-3], whole[-3:]
-    groups = []
+    groups: list[str] = []
     while len(head) > 2:
         groups.insert(0, head[-2:])
         head = head[:-2]

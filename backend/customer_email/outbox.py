@@ -33,6 +33,7 @@ import uuid
 from ..background import BackgroundThread
 from ..clock import now_iso, timestamp_of
 from ..retry import backoff_delay
+from ..storage.interface import OrderStore
 from ..tally import Tally
 from .messages import KINDS, draft
 from .transport import EmailNotSent, LogTransport
@@ -97,7 +98,7 @@ class EmailSender(BackgroundThread):
     def __init__(
         self,
         config,
-        store,
+        store: OrderStore,
         transport=None,
         *,
         clock=time.time,

@@ -48,7 +48,7 @@ class SmtpTransport:
     def __init__(self, url: str, *, timeout: float = 10.0, tls_context: ssl.SSLContext | None = None):
         parts = urlsplit(url)
         self.implicit_tls = parts.scheme.lower() == "smtps"
-        self.host = parts.hostname
+        self.host = parts.hostname or ""  # settings_checks refuses an SMTP_URL without one
         self.port = parts.port or (465 if self.implicit_tls else 587)
         self.username = unquote(parts.username) if parts.username else None
         self._password = unquote(parts.password) if parts.password else None
@@ -67,6 +67,7 @@ class SmtpTransport:
         if isinstance(message, Draft):
             message = message.message()
         try:
+            connection: smtplib.SMTP
             if self.implicit_tls:
                 connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self.tls_context)
             else:

@@ -77,8 +77,8 @@ class OrderIndex:
             self.pending.pop(order_id, None)
             self.placed.pop(order_id, None)
             self.waiting.discard(order_id)
-            shipment = order.get("qikink_shipment_id")
-            shipment = int(shipment) if str(shipment or "").isdigit() else None
+            shipment_text = str(order.get("qikink_shipment_id") or "")
+            shipment = int(shipment_text) if shipment_text.isdigit() else None
             if shipment is not None and shipment not in self.by_shipment and order_id not in self.tracked:
                 position = bisect.bisect_left(self.shipments, shipment)
                 if position == len(self.shipments) or self.shipments[position] != shipment:

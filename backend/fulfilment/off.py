@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import NotFound
 from ..models import is_order_id
 from ..orders.dispatch import SendsNothing
+from ..storage.interface import OrderStore
 from .events import fulfilment_body
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 
 class QikinkOff(SendsNothing):
@@ -15,7 +21,7 @@ class QikinkOff(SendsNothing):
     enabled = False
     last_error = None
 
-    def __init__(self, config, store):
+    def __init__(self, config: Config, store: OrderStore):
         self.config = config
         self.store = store
 
@@ -46,9 +52,6 @@ class QikinkOff(SendsNothing):
         pass
 
     def start_worker(self) -> None:
-        pass
-
-    def stop_worker(self) -> None:
         pass
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from ..orders import lifecycle
+from ..storage.interface import OrderStore
 from .sync_state import SyncState
 
 log = logging.getLogger(__name__)
@@ -15,7 +16,7 @@ log = logging.getLogger(__name__)
 class OrderPush:
     """Sends a new order through the sender's claim/send/record, waiting at most the push budget."""
 
-    def __init__(self, config, store, sender, health, index):
+    def __init__(self, config, store: OrderStore, sender, health, index):
         self.config = config
         self.store = store
         self.sender = sender

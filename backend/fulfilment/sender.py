@@ -17,14 +17,20 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..clock import now_iso
 from ..orders import lifecycle
 from ..qikink import QikinkError, QikinkRateLimited, QikinkValidationError
 from ..qikink.mapping import MappingError, to_qikink_order
 from ..retry import backoff_delay
+from ..storage.interface import OrderStore
 from .events import CANCEL_IN_DASHBOARD, EVENT_DESCRIPTIONS, add_event
 from .sync_state import SyncState
+
+if TYPE_CHECKING:
+    from ..storage.memory_store import OrderTransaction
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +40,10 @@ BACKOFF_CAP = 10 * 60.0
 class OrderSender:
     """Claims, sends and records orders (the order request's own quick attempt: push.py)."""
 
-    def __init__(self, config, store, client, health, index, *, clock=time.time):
+    def __init__(self, config, store: OrderStore, client, health, index, *, clock=time.time):
         # Called in the transaction that records Qikink's acceptance: (order, tx, timestamp). The
         # app sets it to issue the GST invoice at the supply (InvoiceService.issue_at_supply).
-        self.on_accepted = None
+        self.on_accepted: Callable[[dict, OrderTransaction, str], bool] | None = None
         self.config = config
         self.store = store
         self.client = client

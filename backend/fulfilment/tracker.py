@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from ..billing.credit_note import issue_credit_note
 from ..clock import iso_utc, now_iso
@@ -19,6 +20,7 @@ from ..orders import lifecycle
 from ..orders.lifecycle import OrderStatus as S
 from ..qikink import QikinkError, QikinkNotFound, QikinkRateLimited
 from ..qikink.mapping import is_terminal_raw, to_fulfilment
+from ..storage.interface import OrderStore
 from .events import EVENT_DESCRIPTIONS, add_event, fulfilment_body
 from .sync_state import SyncState
 
@@ -32,7 +34,7 @@ VIEW_REFRESH_SECONDS = 60.0
 class StatusTracker:
     """Folds Qikink's view of orders into ours: polls by page, reads by id, serves the view."""
 
-    def __init__(self, store, client, health, index, *, clock=time.time, emails=None):
+    def __init__(self, store: OrderStore, client, health, index, *, clock=time.time, emails=None):
         self.store = store
         self.emails = emails or NoEmails()
         self.client = client
@@ -103,7 +105,7 @@ class StatusTracker:
         return order
 
     # --- one order, by id ----------------------------------------------------------------------
-    def refresh(self, order_id: str, *, wait: bool = False) -> dict:
+    def refresh(self, order_id: str, *, wait: bool = False) -> dict | None:
         """Read one order from Qikink by its id and store what changed. Raises QikinkError (a
         QikinkRateLimited when the call budget has no room for tracking now)."""
         order = self.store.get_order(order_id)
@@ -134,7 +136,7 @@ class StatusTracker:
     def sweep(self, *, max_calls: int | None = None) -> dict:
         """Refresh due orders, most overdue first, until none is due or the budget or Qikink says
         stop. Returns what it did and, when it stopped early, why."""
-        report = {"refreshed": 0, "calls": 0, "pages": 0, "stopped": None}
+        report: dict[str, Any] = {"refreshed": 0, "calls": 0, "pages": 0, "stopped": None}
         refreshed: set[str] = set()
         started = self.clock()
         while max_calls is None or report["calls"] < max_calls:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 from filelock import Timeout
 
 from ..background import BackgroundThread
 from ..orders import lifecycle
 from ..orders.lifecycle import QikinkStatus as Q
+from ..storage.interface import OrderStore
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ class SyncWorker(BackgroundThread):
     def __init__(
         self,
         config,
-        store,
+        store: OrderStore,
         health,
         sender,
         tracker,
@@ -78,7 +80,7 @@ class SyncWorker(BackgroundThread):
     def run_pass(self, *, force: bool = False, retry_failed: bool = False) -> dict:
         """Send due orders (all pending ones when forced), then refresh orders in flight."""
         self.catch_up(now=force)
-        report = {
+        report: dict[str, Any] = {
             "pushed": 0,
             "failed": 0,
             "still_pending": 0,
@@ -153,7 +155,7 @@ class SyncWorker(BackgroundThread):
 
     # --- the thread ----------------------------------------------------------------------------
     def _work(self) -> None:
-        lock = self.store.worker_lock()  # a file lock, or a PostgreSQL advisory lock for a fleet
+        lock = self.store.fleet.worker_lock()  # a file lock, or a PostgreSQL advisory lock for a fleet
         while not self._stop.is_set():
             wait = self.config.sync_interval
             try:

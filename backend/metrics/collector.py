@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
@@ -10,6 +11,9 @@ from ..attention.items import KINDS
 from ..clock import timestamp_of
 from ..orders.lifecycle import ORDER_STATUSES, QIKINK_STATUSES, OrderStatus, QikinkStatus
 from ..storage import OrderFilter
+
+if TYPE_CHECKING:
+    from ..app import Shop
 
 # The states an order waits in for someone (the customer, the shop, Qikink): the age of the oldest.
 WAITING = (
@@ -26,7 +30,7 @@ WAITING = (
 class ShopCollector:
     """A prometheus_client collector over one app's services (`Shop`)."""
 
-    def __init__(self, shop, *, clock=time.time):
+    def __init__(self, shop: Shop, *, clock=time.time):
         self.shop = shop
         self.clock = clock
 
@@ -68,7 +72,7 @@ class ShopCollector:
         yield oldest
 
     def _attention(self):
-        items = self.shop.attention.items() if self.shop.attention is not None else []
+        items = self.shop.attention.items()
         family = GaugeMetricFamily(
             "shop_attention_items", "Orders that need a person now (GET /api/attention)", labels=["kind", "severity"]
         )
@@ -117,9 +121,8 @@ class ShopCollector:
         emails = CounterMetricFamily(
             "shop_emails", "Customer emails handled by this process, by kind and outcome", labels=["kind", "outcome"]
         )
-        if self.shop.emails is not None:
-            for (kind, outcome), n in sorted(self.shop.emails.tally.snapshot().items()):
-                emails.add_metric([kind, outcome], n)
+        for (kind, outcome), n in sorted(self.shop.emails.tally.snapshot().items()):
+            emails.add_metric([kind, outcome], n)
         yield emails
         payments = CounterMetricFamily(
             "shop_payments", "Payments settled by this process, by outcome", labels=["outcome"]
@@ -141,7 +144,6 @@ class ShopCollector:
             "Outgoing webhook attempts made by this process, by outcome (retrying: failed, tried again later)",
             labels=["outcome"],
         )
-        if self.shop.webhooks is not None:
-            for (outcome,), n in sorted(self.shop.webhooks.tally.snapshot().items()):
-                deliveries.add_metric([outcome], n)
+        for (outcome,), n in sorted(self.shop.webhooks.tally.snapshot().items()):
+            deliveries.add_metric([outcome], n)
         yield deliveries

@@ -1,6 +1,8 @@
 """Examples for the OpenAPI document, taken from the integration guide's testing steps (in the
 form api.md corrects them to)."""
 
+from typing import Any
+
 GUIDE_ORDER = {
     "customer_email": "test@bharat.com",
     "shipping_address": "Test Address, Delhi",
@@ -98,7 +100,7 @@ _SELLER = {
     "state": "Maharashtra",
     "state_code": "27",
 }
-INVOICE = {
+INVOICE: dict[str, Any] = {
     "status": "success",
     "data": {
         "invoice_number": "INV/26-27/000001",
@@ -199,6 +201,32 @@ PRODUCT = {
     "size_chart": "unisex-classic-tee",
     "size": "M",
     "print": "Madhubani",
+    "design": "BHRT-001",
+    "colour": "White",
+}
+DESIGN = {
+    "id": "BHRT-001",
+    "slug": "heritage-print-t-shirt",
+    "name": "Heritage Print T-Shirt",
+    "story": "Madhubani painting began on the mud walls of Mithila homes for weddings and festivals.",
+    "fabric": "100% combed cotton, bio-washed",
+    "gsm": 180,
+    "fit": "Regular fit",
+    "care": "Machine wash cold, inside out; do not bleach; dry in shade; do not iron on the print",
+    "category": "mens",
+    "hsn": "6109",
+    "print": "Madhubani",
+    "categories": ["mens"],
+    "variants": [
+        {"sku": "BHRT-001-M", "colour": "White", "size": "M", "price": 1299, "stock_quantity": 15, "in_stock": True},
+        {"sku": "BHRT-001-L", "colour": "White", "size": "L", "price": 1299, "stock_quantity": 0, "in_stock": False},
+    ],
+    "colours": ["White"],
+    "sizes": ["M", "L"],
+    "price_range": {"min": 1299, "max": 1299},
+    "in_stock": True,
+    "size_chart": "unisex-classic-tee",
+    "photos": [],
 }
 SIZE_CHART = {
     "id": "unisex-classic-tee",
@@ -306,3 +334,5 @@ VALIDATION_ERROR = {
         "details": [{"field": "items[0].quantity", "message": "must be an integer between 1 and 99"}],
     },
 }
+
+EXCHANGE_SIZE = {"reason": "exchange_size", "items": [{"sku": "BHRT-001-L", "quantity": 1}], "note": "M was tight"}

@@ -9,7 +9,7 @@ from .error_schemas import error_codes
 from .fields import ref
 from .schemas import parameter_schemas
 
-ADMIN = [{"adminBearer": []}, {"adminKey": []}]
+ADMIN: list[dict[str, list]] = [{"adminBearer": []}, {"adminKey": []}]
 JSON = "application/json"
 
 

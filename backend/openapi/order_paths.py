@@ -189,6 +189,51 @@ def order_paths() -> dict:
                 "responses": {**ok("Charges", "The charge settings.", examples.CHARGES), **errors()},
             }
         },
+        "/api/orders/{order_id}/replacement": {
+            "parameters": [order_id],
+            "post": {
+                "operationId": "replaceOrder",
+                "tags": ["orders"],
+                "summary": "Exchange a size or reship an order, at the shop's cost (admin)",
+                "description": "A new order linked to this one (`replacement_of`; this order's `replacements`), "
+                "for the same customer and address (or `shipping_address`), every amount 0: no payment, no COD "
+                "confirmation, no invoice; the shop pays Qikink from its wallet. Stock is taken and the order "
+                "is sent to Qikink like any other. `exchange_size` needs the order `delivered`; `reship` needs it "
+                "`rto_initiated` or `returned` (within 100 days of the return: Qikink keeps returns that long); "
+                "otherwise 409 `not_replaceable` with the reason, as while another replacement is on its way "
+                "(unless `force`). The order's `actions` say which are allowed now. With an Idempotency-Key a "
+                "repeat answers the first replacement.",
+                "security": ADMIN,
+                "parameters": [
+                    param(
+                        "Idempotency-Key",
+                        "header",
+                        "1-255 visible ASCII characters; a double click makes one replacement.",
+                        "idempotency_key",
+                    )
+                ],
+                "requestBody": body(
+                    "ReplacementRequest",
+                    {
+                        "exchange": ("Another size of a delivered order", examples.EXCHANGE_SIZE),
+                        "reship": ("A returned order sent again", {"reason": "reship", "note": "Customer was away"}),
+                    },
+                ),
+                "responses": {
+                    **ok("OrderCreated", "The replacement, created and handed to Qikink.", status="201"),
+                    **errors(
+                        400,
+                        401,
+                        404,
+                        413,
+                        415,
+                        422,
+                        503,
+                        only={409: ["not_replaceable", "out_of_stock", "idempotency_conflict"]},
+                    ),
+                },
+            },
+        },
         "/api/orders/{order_id}/cancel": {
             "parameters": [order_id],
             "post": {

@@ -4,6 +4,8 @@ backend/models.py checks them with."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..models import (
     ADDRESS_REQUIRED,
     ADDRESS_TEXT_MAX,
@@ -20,6 +22,8 @@ from ..models import (
     STATE_ALIASES,
     STATES,
 )
+from ..orders.lifecycle import REPLACEMENT_REASONS
+from ..orders.replacement import NOTE_MAX as REPLACEMENT_NOTE_MAX
 from .fields import core, country_pattern, nullable, number, phone_pattern, ref, text, trimmed
 
 
@@ -90,7 +94,7 @@ def order_request_schemas(skus) -> dict:
         "examples": ["test@bharat.com"],
     }
     low, high = LINE_PRICE_RANGE
-    line = {
+    line: dict[str, Any] = {
         "type": "object",
         "required": ["sku", "quantity"],
         "properties": {
@@ -129,6 +133,37 @@ def order_request_schemas(skus) -> dict:
                 "shipping_address": {"oneOf": [ref("Address"), ref("PlainAddress")]},
                 "payment_method": payment,
                 "items": {"type": "array", "minItems": 1, "maxItems": MAX_ITEMS, "items": ref("OrderLine")},
+            },
+        },
+        "ReplacementRequest": {
+            "type": "object",
+            "description": "A replacement at the shop's cost: `exchange_size` for a delivered order (items: "
+            "the sizes to send instead), `reship` for one returning or returned (items default to the "
+            "original's). The replacement costs the customer nothing (total 0, no payment, no invoice).",
+            "required": ["reason"],
+            "additionalProperties": False,
+            "if": {"properties": {"reason": {"const": "exchange_size"}}},
+            "then": {"required": ["reason", "items"]},
+            "properties": {
+                "reason": {"type": "string", "enum": list(REPLACEMENT_REASONS)},
+                "items": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_ITEMS,
+                    "items": {
+                        "type": "object",
+                        "required": ["sku", "quantity"],
+                        "additionalProperties": False,
+                        "properties": {"sku": line["properties"]["sku"], "quantity": line["properties"]["quantity"]},
+                    },
+                },
+                "note": {"type": "string", "maxLength": REPLACEMENT_NOTE_MAX, "description": "For staff only."},
+                "shipping_address": {**ref("Address"), "description": "A corrected address (default: the order's)."},
+                "force": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "Place it although another replacement of the order is on its way.",
+                },
             },
         },
         "OrderPatch": {

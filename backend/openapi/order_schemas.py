@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..models import ADDRESS_REQUIRED, ORDER_ID_RE, PAYMENT_METHODS
 from ..orders.answers import INTEGRATION_STATUS
-from ..orders.lifecycle import ACTIONS, ORDER_STATUSES, QIKINK_STATUSES
+from ..orders.lifecycle import ACTIONS, ORDER_STATUSES, QIKINK_STATUSES, REPLACEMENT_REASONS
 from ..orders.service import PAGE_RANGE, PER_PAGE_RANGE
 from .confirm_schemas import order_confirmation_field
 from .fields import COUNT, MONEY, STRING_OR_NULL, SUCCESS, obj, ref
@@ -32,7 +32,8 @@ def order_guidance() -> dict:
             "uniqueItems": True,
             "description": "What the reader may do now: `cancel` (POST /api/orders/{order_id}/cancel; for "
             "a customer only while Qikink does not have the order, for staff until Qikink packs it) and, "
-            "for staff, `edit` (PATCH /api/orders/{order_id}, while Qikink has not accepted it).",
+            "for staff, `edit` (PATCH /api/orders/{order_id}, while Qikink has not accepted it), and "
+            "`exchange_size` or `reship` (POST /api/orders/{order_id}/replacement).",
         },
         "documents": obj(
             ("invoice", "credit_note"),
@@ -113,10 +114,23 @@ def order_response_schemas() -> dict:
             "(GET /api/orders/{order_id}/credit-note).",
         },
     }
+    order_id_or_null = {"type": ["string", "null"], "pattern": ORDER_ID_RE.pattern}
+    links = {
+        "replacement_of": {
+            **order_id_or_null,
+            "description": "The order this one replaces at the shop's cost (total 0: no payment, no invoice).",
+        },
+        "replacement_reason": {"type": ["string", "null"], "enum": [*REPLACEMENT_REASONS, None]},
+        "replacements": {
+            "type": "array",
+            "items": {"type": "string", "pattern": ORDER_ID_RE.pattern},
+            "description": "The orders sent to replace this one (POST /api/orders/{order_id}/replacement).",
+        },
+    }
     return {
         "Order": obj(
             (*order_fields, *payment, "actions", "documents"),
-            {**order_fields, **payment, **confirmation, **documents, **order_guidance()},
+            {**order_fields, **payment, **confirmation, **documents, **links, **order_guidance()},
         ),
         "Charges": obj(
             ("status", "data"),

@@ -1,4 +1,5 @@
-"""The catalogue's paths: /api/products, /api/products/{sku}, the size charts and the delivery estimate."""
+"""The catalogue's paths: /api/products, /api/products/{sku}, /api/designs, the size charts and the
+delivery estimate."""
 
 from __future__ import annotations
 
@@ -43,6 +44,44 @@ def product_paths() -> dict:
                 "security": ADMIN,
                 "requestBody": body("ProductPatch", {"both": ("New price and stock", examples.PRODUCT_PATCH)}),
                 "responses": {**ok("ProductAnswer", "Changed."), **errors(400, 401, 404, 413, 415, 422, 503)},
+            },
+        },
+        "/api/designs": {
+            "get": {
+                "operationId": "listDesigns",
+                "tags": ["products"],
+                "summary": "The catalogue by design, each with its variants (colours × sizes)",
+                "description": "Every SKU of /api/products is a variant of exactly one design, with its own "
+                "price and stock. A design's `slug` names its product page, /p/{slug}.",
+                "parameters": [
+                    {
+                        "name": "category",
+                        "in": "query",
+                        "description": "Only this category (any case).",
+                        "schema": {"type": "string", "examples": ["mens", "womens", "unisex"]},
+                    }
+                ],
+                "responses": {**ok("DesignList", "Every design (or those of the category)."), **errors()},
+            }
+        },
+        "/api/designs/{slug}": {
+            "parameters": [
+                {
+                    "name": "slug",
+                    "in": "path",
+                    "required": True,
+                    "description": "A design's slug, as its product page's address /p/{slug} has it.",
+                    "schema": {"type": "string", "examples": ["heritage-print-t-shirt"]},
+                }
+            ],
+            "get": {
+                "operationId": "getDesign",
+                "tags": ["products"],
+                "summary": "One design with its variants",
+                "responses": {
+                    **ok("DesignAnswer", "The design.", {"status": "success", "data": examples.DESIGN}),
+                    **errors(404),
+                },
             },
         },
         "/api/size-charts": {

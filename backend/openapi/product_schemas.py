@@ -3,8 +3,10 @@ answers (GET /api/products, GET /api/products/{sku})."""
 
 from __future__ import annotations
 
+from ..designs_view import DETAIL_FIELDS, VARIANT_FIELDS
 from ..models import PRODUCT_PATCH_FIELDS, PRODUCT_PRICE_RANGE, SKU_RE, STOCK_RANGE
 from ..products_view import PUBLIC_FIELDS
+from ..storage.designs import SLUG_RE
 from ..storage.size_charts import HOW_TO_MEASURE_KEYS, MEASUREMENTS
 from .fields import COUNT, MONEY, STRING_OR_NULL, SUCCESS, number, obj, ref
 
@@ -67,6 +69,12 @@ def product_response_schemas() -> dict:
                     "items": ref("Photo"),
                     "description": "The photos of the product's design (GET /api/products and /api/products/{sku}).",
                 },
+                "design": {
+                    "type": "string",
+                    "description": "The id of the design this SKU is a variant of (GET /api/designs).",
+                    "examples": ["BHRT-001"],
+                },
+                "colour": {**STRING_OR_NULL, "examples": ["White"]},
             },
         ),
         "ProductList": obj(
@@ -74,8 +82,61 @@ def product_response_schemas() -> dict:
             {"status": SUCCESS, "data": {"type": "array", "items": ref("Product")}, "count": COUNT},
         ),
         "ProductAnswer": obj(("status", "data"), {"status": SUCCESS, "data": ref("Product")}),
+        **design_schemas(),
         **size_chart_schemas(),
         **delivery_schemas(),
+    }
+
+
+def design_schemas() -> dict:
+    """A design (details, variants, price range) and the answers holding designs."""
+    text_or_null = STRING_OR_NULL
+    variant = obj(
+        VARIANT_FIELDS,
+        {
+            "sku": {"type": "string", "pattern": SKU_RE.pattern},
+            "colour": text_or_null,
+            "size": text_or_null,
+            "price": MONEY,
+            "stock_quantity": COUNT,
+            "in_stock": {"type": "boolean", "description": "False: sold out (shown, not orderable)."},
+        },
+    )
+    names = {"type": "array", "items": {"type": "string"}}
+    return {
+        "Design": obj(
+            (*DETAIL_FIELDS, "categories", "variants", "colours", "sizes", "price_range", "in_stock", "size_chart"),
+            {
+                "id": {"type": "string", "examples": ["BHRT-001"]},
+                "slug": {"type": "string", "pattern": SLUG_RE.pattern, "examples": ["heritage-print-t-shirt"]},
+                "name": {"type": "string"},
+                "story": {"type": "string"},
+                "fabric": text_or_null,
+                "gsm": {
+                    "type": ["integer", "null"],
+                    "minimum": 1,
+                    "description": "Fabric weight, grams a square metre.",
+                },
+                "fit": text_or_null,
+                "care": text_or_null,
+                "category": {"type": "string"},
+                "hsn": text_or_null,
+                "print": text_or_null,
+                "categories": names,
+                "variants": {"type": "array", "minItems": 1, "items": variant},
+                "colours": {**names, "description": "The variants' colours, in catalogue order."},
+                "sizes": {**names, "description": "The variants' sizes, in catalogue order."},
+                "price_range": obj(("min", "max"), {"min": MONEY, "max": MONEY}),
+                "in_stock": {"type": "boolean", "description": "Whether any variant can be ordered."},
+                "size_chart": STRING_OR_NULL,
+                "photos": {"type": "array", "description": "The design's photos (none until some are added)."},
+            },
+        ),
+        "DesignList": obj(
+            ("status", "data", "count"),
+            {"status": SUCCESS, "data": {"type": "array", "items": ref("Design")}, "count": COUNT},
+        ),
+        "DesignAnswer": obj(("status", "data"), {"status": SUCCESS, "data": ref("Design")}),
     }
 
 

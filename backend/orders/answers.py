@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..billing.charges import stored_charges
 from ..billing.credit_note import credit_note_problem
 from ..clock import iso_utc
@@ -11,6 +13,18 @@ from ..payments.records import public_payment
 from . import lifecycle
 from .confirmation import public_confirmation
 from .lifecycle import QikinkStatus as Q
+
+
+@dataclass
+class PlaceOutcome:
+    """What placing an order came to: the order, whether this request created it, and the answer
+    (status and body) to give; a replay gives the first request's answer again."""
+
+    order: dict
+    created: bool
+    status: int
+    body: dict
+
 
 PUBLIC_ORDER_FIELDS = (
     "order_id",
@@ -68,8 +82,18 @@ def public_order(order: dict, *, admin: bool = False, invoicing: bool = False) -
         | public_payment(order)
         | public_confirmation(order)
         | document_numbers(order)
+        | replacement_links(order)
         | {"actions": lifecycle.actions(order, admin=admin), "documents": document_links(order, invoicing=invoicing)}
     )
+
+
+def replacement_links(order: dict) -> dict:
+    """How the order is tied to others: the order it replaces (and why), and its replacements."""
+    return {
+        "replacement_of": order.get("replacement_of"),
+        "replacement_reason": order.get("replacement_reason"),
+        "replacements": list(order.get("replacements") or []),
+    }
 
 
 def document_numbers(order: dict) -> dict:
@@ -102,6 +126,7 @@ def admin_order(order: dict, *, invoicing: bool = False) -> dict:
     return {
         **public_order(order, admin=True, invoicing=invoicing),
         "events": order.get("events", []),
+        "replacement_note": order.get("replacement_note"),
         "emails": public_emails(order),
         "sync": {
             "attempts": sync.attempts,

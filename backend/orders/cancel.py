@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from functools import partial
 
 from ..billing.credit_note import issue_credit_note
 from ..customer_email.outbox import NoEmails, queue_email
@@ -14,6 +15,7 @@ from ..fulfilment.events import CANCEL_IN_DASHBOARD, add_event, now_iso
 from ..fulfilment.sync_state import SyncState
 from ..payments.records import add_refund
 from ..storage import OrderFilter, every_order
+from ..storage.interface import OrderStore
 from . import lifecycle
 from .dispatch import Dispatcher, SendsNothing
 from .lifecycle import PaymentStatus
@@ -49,7 +51,7 @@ class OrderCancellation:
 
     def __init__(
         self,
-        store,
+        store: OrderStore,
         *,
         dispatcher: Dispatcher | None = None,
         emails=None,
@@ -80,11 +82,10 @@ class OrderCancellation:
         may have reached Qikink (a timeout, a crash), the dispatcher asks Qikink first."""
         deadline = self.clock() + self.wait
         looked = None  # after asking the dispatcher whether Qikink has it: "asked" or "cannot"
+        busy: OrderBusy
         while True:
             try:
-                order = self.store.transact_order(
-                    order_id, lambda o, tx, looked=looked: self._cancel(o, tx, admin=admin, looked=looked)
-                )
+                order = self.store.transact_order(order_id, partial(self._cancel, admin=admin, looked=looked))
                 break
             except _AskQikinkFirst:
                 try:

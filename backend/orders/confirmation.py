@@ -29,6 +29,7 @@ from ..errors import NotAwaitingConfirmation, NotFound, TooSoon
 from ..fulfilment.events import add_event, now_iso
 from ..fulfilment.sync_state import SyncState
 from ..storage import OrderFilter, every_order
+from ..storage.interface import OrderStore
 from . import lifecycle
 from .lifecycle import OrderStatus
 
@@ -91,7 +92,7 @@ class CodConfirmations:
 
     def __init__(
         self,
-        store,
+        store: OrderStore,
         *,
         dispatcher,
         emails,
@@ -219,7 +220,9 @@ class CodConfirmations:
 
     def _over(self, confirmation: dict) -> bool:
         expires_at = confirmation.get("expires_at")
-        return bool(expires_at) and self.clock() >= timestamp_of(expires_at)
+        if not expires_at:
+            return False
+        return self.clock() >= timestamp_of(expires_at)
 
     def _confirm(self, order_id: str, *, by: str) -> dict:
         timestamp = now_iso(self.clock)

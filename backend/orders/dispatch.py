@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 # What asking Qikink whether it has an order came to: "asked" (it said), "cannot" (it cannot be
 # asked: no Qikink), "busy" (not now: try again shortly).
@@ -39,3 +39,11 @@ class SendsNothing:
 
     def confirm_not_sent(self, order_id: str) -> LookUp:
         return "cannot"  # no Qikink to ask
+
+
+if TYPE_CHECKING:  # mypy holds each implementation to the Protocol here (nothing of it runs)
+    from ..fulfilment.off import QikinkOff
+    from ..fulfilment.service import Fulfilment
+
+    def _implementations(fulfilment: Fulfilment, off: QikinkOff) -> list[Dispatcher]:
+        return [fulfilment, off, SendsNothing()]

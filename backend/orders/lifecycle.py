@@ -18,6 +18,8 @@ these rules.
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -73,6 +75,8 @@ class Action(StrEnum):
     PAY = "pay"  # a prepaid order awaiting payment: open the checkout (again)
     CONFIRM = "confirm"  # a COD order awaiting confirmation: an admin's (the customer's is the emailed link)
     RESEND_CONFIRMATION = "resend_confirmation"  # the customer's: the emailed link again (rate-limited)
+    EXCHANGE_SIZE = "exchange_size"  # an admin's: a delivered order's replacement in other sizes, at the shop's cost
+    RESHIP = "reship"  # an admin's: a returned (or returning) order sent again, at the shop's cost
 
 
 S, Q, P = OrderStatus, QikinkStatus, PaymentStatus
@@ -97,8 +101,15 @@ NOT_AT_QIKINK = frozenset({Q.ACTION_REQUIRED, Q.SYNC_PENDING, Q.SYNC_FAILED})
 # Waiting for a person before it can be sent.
 WAITING_FOR_ADMIN = frozenset({Q.ACTION_REQUIRED, Q.SYNC_FAILED})
 
+# Qikink keeps a returned parcel this many days: a reship within them reuses the printed goods.
+RETURN_KEPT_DAYS = 100
+# A replacement may be asked for a delivered order (other sizes: Qikink exchanges nothing) or for
+# one coming back or back (sent again). Not for a delivery exception: the courier may still deliver.
+REPLACEMENT_REASONS = ("exchange_size", "reship")
+_REPLACEABLE_FROM = {"exchange_size": {S.DELIVERED}, "reship": {S.RTO_INITIATED, S.RETURNED}}
+
 # Detours off the happy path: which statuses may enter them, and where they may resume.
-_DETOURS = {
+_DETOURS: dict[str, tuple[set[OrderStatus], OrderStatus]] = {
     S.ON_HOLD: ({S.PENDING, S.CONFIRMED, S.PROCESSING}, S.CONFIRMED),
     S.ACTION_REQUIRED: ({S.PENDING, S.CONFIRMED, S.PROCESSING, S.READY_TO_SHIP, S.ON_HOLD}, S.CONFIRMED),
     S.EXCEPTION: ({S.READY_TO_SHIP, S.IN_TRANSIT, S.OUT_FOR_DELIVERY}, S.IN_TRANSIT),
@@ -187,9 +198,34 @@ def may_cancel(order: dict, *, admin: bool) -> bool:
     return admin or not_at_qikink(order)
 
 
-def actions(order: dict, *, admin: bool) -> list[str]:
+def is_replacement(order: dict) -> bool:
+    """Sent in place of another order at the shop's cost: nothing to pay, no invoice to issue."""
+    return bool(order.get("replacement_of"))
+
+
+def returned_at(order: dict) -> str | None:
+    """When the parcel came back to Qikink (its `returned` event), or None."""
+    return next((e["timestamp"] for e in order.get("events") or [] if e.get("event") == S.RETURNED), None)
+
+
+def replacement_problem(order: dict, reason: str, now: float) -> str | None:
+    """Why this order cannot be replaced for `reason` now (None: it can): exchanged once
+    delivered; reshipped while returning, or within RETURN_KEPT_DAYS of its return."""
+    if order["status"] not in _REPLACEABLE_FROM[reason]:
+        wanted = " or ".join(sorted(_REPLACEABLE_FROM[reason]))
+        return f"This order is {order['status']}: a {reason.replace('_', ' ')} needs it {wanted}"
+    back = returned_at(order) if order["status"] == S.RETURNED else None
+    if back is not None and now - datetime.fromisoformat(back).timestamp() > RETURN_KEPT_DAYS * 86400:
+        return (
+            f"This order came back more than {RETURN_KEPT_DAYS} days ago: Qikink no longer "
+            "keeps the parcel; place a new order instead"
+        )
+    return None
+
+
+def actions(order: dict, *, admin: bool, now: float | None = None) -> list[str]:
     """What this caller (the customer, or staff) may do with the order now, for the pages."""
-    allowed = []
+    allowed: list[str] = []
     if may_cancel(order, admin=admin):
         allowed.append(Action.CANCEL)
     if admin and may_edit(order):
@@ -204,6 +240,9 @@ def actions(order: dict, *, admin: bool) -> list[str]:
         and not (order.get("cod_confirmation") or {}).get("customer_confirmed_at")
     ):
         allowed.append(Action.RESEND_CONFIRMATION)
+    if admin:
+        moment = time.time() if now is None else now
+        allowed.extend(Action(r) for r in REPLACEMENT_REASONS if replacement_problem(order, r, moment) is None)
     return allowed
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ipaddress
 import logging
 import time
-from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import india_post
@@ -37,11 +36,13 @@ from ..models import (
 )
 from ..payments.records import payment_status as stored_payment_status
 from ..storage import OrderFilter, every_order
+from ..storage.interface import OrderStore
 from . import lifecycle
-from .answers import created_answer
+from .answers import PlaceOutcome, created_answer
 from .cancel import CANCEL_WAIT_SECONDS, OrderCancellation
 from .dispatch import Dispatcher, SendsNothing
 from .placing import order_builder
+from .replacement import OrderReplacements
 
 log = logging.getLogger(__name__)
 
@@ -59,24 +60,13 @@ MAX_OPEN_ORDERS_PER_EMAIL = 3
 MAX_OPEN_ORDERS_PER_CLIENT = 10
 
 
-@dataclass
-class PlaceOutcome:
-    """What placing an order came to: the order, whether this request created it, and the answer
-    (status and body) to give; a replay gives the first request's answer again."""
-
-    order: dict
-    created: bool
-    status: int
-    body: dict
-
-
 class OrderService:
     """Business rules for orders, on top of an OrderStore; orders are handed on to fulfilment
     through the dispatcher (`Fulfilment` when Qikink is on, one that sends nothing when off)."""
 
     def __init__(
         self,
-        store,
+        store: OrderStore,
         *,
         dispatcher: Dispatcher | None = None,
         emails=None,
@@ -222,10 +212,7 @@ class OrderService:
         """Validate and save a new order, without handing it on. Returns `(order, created)`;
         `created` False is a replay. `sync_claim` (a dispatcher's new_claim) is saved with a
         sendable order."""
-        if idempotency_key is not None and not IDEMPOTENCY_KEY_RE.fullmatch(idempotency_key):
-            raise ValidationError.from_fields(
-                [{"field": "Idempotency-Key", "message": "must be 1 to 255 visible ASCII characters"}]
-            )
+        self._check_key(idempotency_key)
         request = self.validate_new(body, admin=admin)
         request["client"] = None if admin else client  # staff's orders (a phone order) are not counted
         if idempotency_key is None or self.store.find_by_idempotency_key(idempotency_key) is None:
@@ -242,6 +229,18 @@ class OrderService:
                     details=[{"field": "Idempotency-Key", "message": "used before with another body"}]
                 )
         return order, created
+
+    def replace(self, order_id: str, body: dict, idempotency_key: str | None = None) -> PlaceOutcome:
+        """Staff: a replacement of `order_id` at the shop's cost (see replacement.py)."""
+        self._check_key(idempotency_key)
+        return OrderReplacements(self).replace(order_id, body, idempotency_key)
+
+    @staticmethod
+    def _check_key(idempotency_key: str | None) -> None:
+        if idempotency_key is not None and not IDEMPOTENCY_KEY_RE.fullmatch(idempotency_key):
+            raise ValidationError.from_fields(
+                [{"field": "Idempotency-Key", "message": "must be 1 to 255 visible ASCII characters"}]
+            )
 
     def stored_response(self, order: dict) -> dict | None:
         """The first complete answer kept for an idempotent request, waiting briefly while the

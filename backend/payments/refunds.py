@@ -15,6 +15,8 @@ from collections.abc import Callable
 from ..clock import now_iso
 from ..customer_email.outbox import NoEmails, queue_email
 from ..fulfilment.events import add_event
+from ..storage.errors import OrderMissing
+from ..storage.interface import OrderStore
 from ..tally import Tally
 from . import records
 from .client import RazorpayError
@@ -25,7 +27,7 @@ log = logging.getLogger(__name__)
 class Refunds:
     """Sends and follows the refunds recorded on orders."""
 
-    def __init__(self, store, client, *, emails=None, clock: Callable[[], float] = time.time):
+    def __init__(self, store: OrderStore, client, *, emails=None, clock: Callable[[], float] = time.time):
         self.store = store
         self.client = client
         self.emails = emails or NoEmails()
@@ -37,7 +39,7 @@ class Refunds:
         """Send each pending refund of the order exactly once: one that was tried before is
         looked up first (same idempotency key on every call as well)."""
         self.queue.add(order_id)
-        order = self.store.get_order(order_id)
+        order = self._stored(order_id)
         for refund in records.pending_refunds(order):
             if refund.get("id"):
                 continue  # Razorpay has it; its webhook or the worker's look-up will say processed
@@ -63,9 +65,16 @@ class Refunds:
                     exc,
                 )
                 self._note_refund(order_id, refund["payment_id"], error=str(exc), failed=final)
-        order = self.store.get_order(order_id)
+        order = self._stored(order_id)
         if not any(not r.get("id") for r in records.pending_refunds(order)):
             self.queue.discard(order_id)
+        return order
+
+    def _stored(self, order_id: str) -> dict:
+        """The order as stored (a refund is only ever queued for an order, and orders are never deleted)."""
+        order = self.store.get_order(order_id)
+        if order is None:
+            raise OrderMissing(f"No order {order_id}")
         return order
 
     def _existing_refund(self, refund: dict) -> dict | None:

@@ -37,6 +37,7 @@ from ..fulfilment.events import add_event
 from ..fulfilment.sync_state import SyncState
 from ..orders import lifecycle
 from ..orders.dispatch import Dispatcher, SendsNothing
+from ..storage.interface import OrderStore
 from ..tally import Tally
 from . import records
 from .client import BadRequest, RazorpayError
@@ -60,7 +61,7 @@ class PaymentService:
 
     def __init__(
         self,
-        store,
+        store: OrderStore,
         client,
         *,
         key_id: str,
@@ -198,7 +199,7 @@ class PaymentService:
         return details
 
     # --- settling --------------------------------------------------------------------------------
-    def checkout_answer(self, order_id: str, body: dict) -> dict:
+    def checkout_answer(self, order_id: str, body: dict) -> dict | None:
         """The checkout's signed answer, verified against the Razorpay order id kept on our order
         (never one taken from the request); then the payment is read from Razorpay and settled."""
         order = self.store.get_order(order_id)
@@ -231,7 +232,7 @@ class PaymentService:
         if payment.get("status") == "authorized":
             payment = self._capture(order_id, payment)
         timestamp = now_iso(self.clock)
-        outcome = {}
+        outcome: dict = {}
 
         def apply(order, tx):
             outcome.update(paid=False, refund=False)
@@ -364,7 +365,7 @@ class PaymentService:
         log.info("Order %s expired unpaid", order_id)
         return order
 
-    def check(self, order_id: str) -> dict:
+    def check(self, order_id: str) -> dict | None:
         """An admin's "Check payment": ask Razorpay now, send any refund due."""
         order = self.look_up(order_id)
         if order is not None and records.pending_refunds(order):

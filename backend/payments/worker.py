@@ -114,7 +114,7 @@ class PaymentWorker(BackgroundThread):
                 log.warning("Refund for %s not sent: %s", order_id, exc)
 
     def _work(self) -> None:
-        lock = self.store.worker_lock("payments")
+        lock = self.store.fleet.worker_lock("payments")
         while not self._stop.is_set():
             try:
                 if lock is not None and not lock.is_locked:

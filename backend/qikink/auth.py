@@ -7,9 +7,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import requests
+
+if TYPE_CHECKING:  # the type only: Qikink's client reads no storage
+    from ..storage.interface import SharedToken
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +44,7 @@ class TokenCache:
     lock before any mint.
     """
 
-    def __init__(self, *, clock=time.time, renew_early=RENEW_EARLY_SECONDS, shared=None):
+    def __init__(self, *, clock=time.time, renew_early=RENEW_EARLY_SECONDS, shared: "SharedToken | None" = None):
         self._clock = clock
         self._renew_early = renew_early
         self._lock = threading.Lock()

@@ -22,8 +22,12 @@ import math
 import os
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
+
+if TYPE_CHECKING:  # the type only: the budget reads no storage
+    from ..storage.interface import CallWindow
 
 from .errors import QikinkRateLimited
 
@@ -108,7 +112,7 @@ class CallBudget:
         per_minute: int,
         *,
         path=None,
-        window=None,
+        window: CallWindow | None = None,
         account: str = "",
         clock=time.time,
         sleep=time.sleep,

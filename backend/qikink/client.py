@@ -12,8 +12,14 @@ import secrets
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import requests
+
+from ..tally import Tally
+
+if TYPE_CHECKING:  # the types only
+    from ..storage.interface import OrderStore, SharedToken
 
 from .auth import HmacSigner, TokenCache, TokenInfo
 from .budget import CallBudget
@@ -25,7 +31,7 @@ from .errors import (
     QikinkRateLimited,
     QikinkUnavailable,
 )
-from .transport import TOKEN_PATH, RequestFunnel, to_int
+from .transport import TOKEN_PATH, QikinkTransport, to_int
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +103,13 @@ def _session_for(api_base: str) -> requests.Session:
     return session
 
 
-class QikinkClient(RequestFunnel):
+class QikinkClient:
     """Speaks Qikink's API through one request funnel with retries, token cache and call budget.
 
     Every call names its kind (token, create, lookup, tracking) and takes its place in the
     account's CallBudget first, so tracking never spends the calls that new orders need.
-    The funnel itself (retries, one HTTP attempt, judging the answer) is RequestFunnel, transport.py.
+    How a call is made (retries, one HTTP attempt, judging the answer) is its QikinkTransport
+    (transport.py).
     """
 
     def __init__(
@@ -114,7 +121,9 @@ class QikinkClient(RequestFunnel):
         clock=time.time,
         budget: CallBudget | None = None,
         jitter=random.random,
-        token_store=None,
+        token_store: "SharedToken | None" = None,
+        tokens: TokenCache | None = None,
+        tally: Tally | None = None,
     ):
         self.config = config
         self._session = session or _session_for(config.api_base)
@@ -122,14 +131,37 @@ class QikinkClient(RequestFunnel):
         self._sleep = sleep
         self._clock = clock
         self._jitter = jitter
-        self._tokens = TokenCache(clock=clock, shared=token_store)  # token_store: one token for a fleet
-        self.budget = budget or CallBudget(
-            config.rate_limit_per_minute, account=config.client_id, clock=clock, sleep=sleep
-        )
+        self._tokens = tokens or TokenCache(clock=clock, shared=token_store)  # token_store: one for a fleet
         self._signer = HmacSigner(config.client_secret, clock=clock) if config.sign_requests else None
+        self.transport = QikinkTransport(
+            config,
+            session=self._session,
+            budget=budget
+            or CallBudget(config.rate_limit_per_minute, account=config.client_id, clock=clock, sleep=sleep),
+            tokens=self._tokens,
+            signer=self._signer,
+            mint=self._mint,
+            sleep=sleep,
+            jitter=jitter,
+            tally=tally,
+        )
+
+    @property
+    def budget(self) -> CallBudget:
+        """The account's call budget (the transport's: every call takes its place in it first)."""
+        return self.transport.budget
+
+    @budget.setter
+    def budget(self, budget: CallBudget) -> None:
+        self.transport.budget = budget
+
+    @property
+    def tally(self) -> Tally:
+        """Calls made by this client and its siblings, by kind and outcome (GET /metrics)."""
+        return self.transport.tally
 
     @classmethod
-    def from_config(cls, settings, store=None) -> "QikinkClient":
+    def from_config(cls, settings, store: "OrderStore | None" = None) -> "QikinkClient":
         """The client the server uses for its settings (backend.config.Config): one call budget
         per account, shared through the data directory by every process that uses it. With a
         `store` shared by several servers (PostgreSQL), the token is kept there so that the fleet
@@ -154,12 +186,12 @@ class QikinkClient(RequestFunnel):
         budget = CallBudget(
             config.rate_limit_per_minute,
             path=settings.data_dir / "qikink-budget.json",
-            window=store.call_window(client_id) if store is not None else None,
+            window=store.fleet.call_window(client_id) if store is not None else None,
             account=client_id,
             create_reserve=settings.qikink_create_reserve_per_minute,
         )
         return cls(
-            config, budget=budget, token_store=store.token_store(client_id, secret) if store is not None else None
+            config, budget=budget, token_store=store.fleet.token_store(client_id, secret) if store is not None else None
         )
 
     def without_retries(self) -> "QikinkClient":
@@ -173,8 +205,9 @@ class QikinkClient(RequestFunnel):
             clock=self._clock,
             budget=self.budget,
             jitter=self._jitter,
+            tokens=self._tokens,
+            tally=self.tally,
         )
-        sibling._tokens = self._tokens
         sibling._owns_session = False
         return sibling
 
@@ -211,7 +244,7 @@ class QikinkClient(RequestFunnel):
         return self._tokens.peek() is not None
 
     def _mint(self, wait=True, apart=0.0) -> TokenInfo:
-        body = self._request(
+        body = self.transport.request(
             "POST",
             TOKEN_PATH,
             form={"ClientId": self.config.client_id, "client_secret": self.config.client_secret},
@@ -242,7 +275,9 @@ class QikinkClient(RequestFunnel):
         attempts = 1 + max(self.config.max_retries, 0)
         for attempt in range(attempts):
             try:
-                body = self._request("POST", CREATE_PATH, json_body=payload, retry=False, wait=wait, kind="create")
+                body = self.transport.request(
+                    "POST", CREATE_PATH, json_body=payload, retry=False, wait=wait, kind="create"
+                )
                 order_id = body.get("order_id") if isinstance(body, dict) else None
                 if order_id in (None, ""):
                     raise QikinkUnavailable(
@@ -272,7 +307,7 @@ class QikinkClient(RequestFunnel):
                         return {"order_id": str(found.get("order_id")), "existing": True, "raw": found}
                 if attempt + 1 >= attempts or (isinstance(exc, QikinkRateLimited) and not wait):
                     raise
-                delay = self._backoff(attempt, exc)
+                delay = self.transport.backoff(attempt, exc)
                 log.warning("Create of %s failed (%s); resending in %.2fs", number, exc, delay)
                 self._sleep(delay)
         raise AssertionError("unreachable")
@@ -290,7 +325,7 @@ class QikinkClient(RequestFunnel):
 
     def get_order(self, qikink_order_id: str, *, wait: bool = True, kind: str = "tracking") -> dict:
         """One order by Qikink's id (the answer may be a one-element array or an object)."""
-        body = self._request("GET", ORDER_PATH, params={"id": str(qikink_order_id)}, wait=wait, kind=kind)
+        body = self.transport.request("GET", ORDER_PATH, params={"id": str(qikink_order_id)}, wait=wait, kind=kind)
         if isinstance(body, list):
             body = body[0] if body else None
         if not isinstance(body, dict) or not body:
@@ -299,7 +334,7 @@ class QikinkClient(RequestFunnel):
 
     def list_orders(self, page_no: int = 1, *, wait: bool = True, kind: str = "tracking") -> list[dict]:
         """One page of 10 orders, newest first; empty past the end."""
-        body = self._request("GET", ORDER_PATH, params={"page_no": str(page_no)}, wait=wait, kind=kind)
+        body = self.transport.request("GET", ORDER_PATH, params={"page_no": str(page_no)}, wait=wait, kind=kind)
         if isinstance(body, dict):
             return [body] if body.get("order_id") is not None else []
         if not isinstance(body, list):

@@ -86,7 +86,7 @@ def qikink_order_number(order_id: str) -> str:
     return str(order_id).replace("-", "")
 
 
-def split_name(name: str) -> tuple[str, str]:
+def split_name(name: str | None) -> tuple[str, str]:
     """(first_name, last_name): the last word is the last name; a single word has none."""
     words = str(name or "").split()
     if len(words) <= 1:
@@ -94,7 +94,7 @@ def split_name(name: str) -> tuple[str, str]:
     return (" ".join(words[:-1]), words[-1])
 
 
-def split_address(line1: str, line2: str = "") -> tuple[str, str]:
+def split_address(line1: str | None, line2: str | None = "") -> tuple[str, str]:
     """(address1, address2): address1 at most 90 characters, overflow moved to address2."""
     line1 = " ".join(str(line1 or "").split())
     line2 = " ".join(str(line2 or "").split())

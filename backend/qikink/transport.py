@@ -1,18 +1,23 @@
-"""The request funnel of QikinkClient: every call to Qikink goes through it, and it judges the answers.
+"""The transport every call to Qikink goes through, and the judge of its answers.
 
-`RequestFunnel` is mixed into QikinkClient (client.py) and uses the client's attributes: `config`,
-`budget`, `_session`, `_signer`, `_tokens`, `_sleep`, `_jitter` and `_mint`. `_request` takes the
-call budget, the token (minting again once when Qikink refuses it) and retries transient failures
-with capped, jittered backoff; `_send` is one HTTP attempt; `_parse` and `_classify` turn an answer
-into its body or into a typed QikinkError (Qikink reports many failures with a 200).
+QikinkClient (client.py) holds one, the way httpx's client holds a transport: the client knows
+Qikink's calls (token, create, look-up, list), the transport how to make one. `request` takes the
+call budget, the token (from the client's TokenCache, minted by the client's `mint` and minted
+again once when Qikink refuses it) and retries transient failures with capped, jittered backoff;
+`_send` is one HTTP attempt; `_parse` and `_classify` turn an answer into its body or into a typed
+QikinkError (Qikink reports many failures with a 200).
 """
+
+from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
 
 import requests
 
 from ..retry import backoff_delay
+from ..tally import Tally
 from .auth import TokenInfo
 from .errors import (
     QikinkAuthError,
@@ -22,6 +27,9 @@ from .errors import (
     QikinkUnavailable,
     QikinkValidationError,
 )
+
+if TYPE_CHECKING:
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +53,20 @@ def to_int(value):
         return None
 
 
+def _outcome(error: QikinkError) -> str:
+    """A failed call's outcome, as /metrics counts it."""
+    for kind, name in (
+        (QikinkRateLimited, "rate_limited"),
+        (QikinkDuplicateOrder, "duplicate"),
+        (QikinkAuthError, "auth_refused"),
+        (QikinkUnavailable, "unavailable"),
+        (QikinkValidationError, "refused"),
+    ):
+        if isinstance(error, kind):
+            return name
+    return "error"
+
+
 def _retry_after(response):
     try:
         return max(float(response.headers.get("Retry-After", "")), 0.0)
@@ -52,10 +74,21 @@ def _retry_after(response):
         return DEFAULT_RETRY_AFTER
 
 
-class RequestFunnel:
+class QikinkTransport:
     """Budget, token, signing, timeouts, retries and the judging of answers, for QikinkClient."""
 
-    def _request(
+    def __init__(self, config, *, session, budget, tokens, signer, mint, sleep, jitter, tally=None):
+        self.config = config  # QikinkConfig: base URL, credentials, timeouts, retries, backoff
+        self.session = session
+        self.budget = budget  # the account's CallBudget
+        self.tokens = tokens  # the account's TokenCache
+        self.signer = signer  # HmacSigner, or None when signing is off
+        self.mint = mint  # mint(wait=...) → TokenInfo: the client's token call
+        self.sleep = sleep
+        self.jitter = jitter
+        self.tally = tally or Tally()  # calls made, by kind and outcome (GET /metrics)
+
+    def request(
         self,
         method,
         path,
@@ -79,7 +112,7 @@ class RequestFunnel:
             try:
                 return self._send(method, path, params, json_body, form, token, wait, kind, apart)
             except _TokenRefused as exc:
-                self._tokens.invalidate(token.token)
+                self.tokens.invalidate(token.token)
                 # Qikink checks the token before anything else, so a refused call (a create too)
                 # was not acted on: mint once and send it again. A second refusal is reported.
                 if reminted:
@@ -95,15 +128,15 @@ class RequestFunnel:
                 attempt += 1
                 if not exc.transient or attempt >= attempts or (isinstance(exc, QikinkRateLimited) and not wait):
                     raise
-                delay = self._backoff(attempt - 1, exc)
+                delay = self.backoff(attempt - 1, exc)
                 log.warning("%s failed (%s); retry %d/%d in %.2fs", exc.call, exc, attempt, attempts - 1, delay)
-                self._sleep(delay)
+                self.sleep(delay)
 
     def _token_for_call(self, wait=True) -> TokenInfo:
         """The token to send with a call (minting it if needed, under the shared lock)."""
-        return self._tokens.get(lambda: self._mint(wait=wait))
+        return self.tokens.get(lambda: self.mint(wait=wait))
 
-    def _backoff(self, attempt, exc) -> float:
+    def backoff(self, attempt, exc) -> float:
         """Capped exponential backoff with jitter; honours Retry-After on rate limits."""
         retry_after = exc.retry_after if isinstance(exc, QikinkRateLimited) else None
         return backoff_delay(
@@ -112,7 +145,7 @@ class RequestFunnel:
             cap=self.config.backoff_cap,
             retry_after=retry_after,
             max_retry_after=DEFAULT_RETRY_AFTER,
-            jitter=self._jitter,
+            jitter=self.jitter,
         )
 
     def _send(self, method, path, params, json_body, form, token, wait, kind, apart=0.0):
@@ -123,21 +156,29 @@ class RequestFunnel:
         if token is not None:
             headers.update({"ClientId": self.config.client_id, "Accesstoken": token.token})
         try:
-            response = self._session.request(
+            response = self.session.request(
                 method,
                 self.config.api_base + path,
                 params=params,
                 json=json_body,
                 data=form,
                 headers=headers,
-                auth=self._signer,
+                auth=self.signer,
                 timeout=(self.config.connect_timeout, self.config.read_timeout),
             )
         except requests.Timeout as exc:
+            self.tally.add(kind, "timeout")
             raise QikinkUnavailable(f"Qikink timed out ({type(exc).__name__})", call=call) from None
         except requests.RequestException as exc:
+            self.tally.add(kind, "unreachable")
             raise QikinkUnavailable(f"Qikink unreachable ({type(exc).__name__})", call=call) from None
-        return self._parse(response, call)
+        try:
+            body = self._parse(response, call)
+        except QikinkError as exc:
+            self.tally.add(kind, _outcome(exc))
+            raise
+        self.tally.add(kind, "ok")
+        return body
 
     def _parse(self, response, call):
         """Judge the body as well as the status: Qikink reports many failures with a 200."""

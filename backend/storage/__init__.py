@@ -2,14 +2,24 @@
 and their own errors. Knows nothing of HTTP."""
 
 from .catalogue import load_catalogue
+from .interface import Fleet, OrderStore
 from .journal_store import JournalOrderStore
 from .memory_store import MemoryOrderStore
 from .order_filter import OrderFilter, every_order
 
-__all__ = ["JournalOrderStore", "MemoryOrderStore", "OrderFilter", "every_order", "load_catalogue", "open_store"]
+__all__ = [
+    "Fleet",
+    "JournalOrderStore",
+    "MemoryOrderStore",
+    "OrderFilter",
+    "OrderStore",
+    "every_order",
+    "load_catalogue",
+    "open_store",
+]
 
 
-def open_store(config):
+def open_store(config) -> OrderStore:
     """PostgreSQL when DATABASE_URL is set, else the journal store in `config.data_dir` (raises
     StoreStartupError naming any unusable file, or a database that cannot be reached)."""
     if config.database_url:

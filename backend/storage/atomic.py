@@ -155,22 +155,9 @@ def read_json(path: Path, expect: type = dict, *, decimals: bool = False):
     return value
 
 
-def quarantine(path: Path, problem: str) -> Path:
-    """Move a corrupt file aside as `<name>.corrupt-<timestamp>`; it is never deleted."""
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    counter = 1
-    while target.exists():
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
-        counter += 1
-    os.replace(path, target)
-    log.error("Quarantined %s as %s: %s", path, target.name, problem)
-    return target
-
-
 def remove_temp_files(directory: Path) -> list[Path]:
     """Delete the temp files a crash left behind (they never hold acknowledged data)."""
-    removed = []
+    removed: list[Path] = []
     if not directory.is_dir():
         return removed
     with os.scandir(directory) as entries:

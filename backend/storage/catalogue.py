@@ -44,6 +44,10 @@ def load_catalogue(path: Path) -> dict[str, dict]:
         chart = product.get("size_chart")
         if chart is not None and (not isinstance(chart, str) or not chart.strip()):
             raise StoreStartupError(f"{where} ({sku}): size_chart must name a size chart")
+        for field in ("design", "colour"):
+            value = product.get(field)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise StoreStartupError(f"{where} ({sku}): {field} must be text")
         product = dict(product)
         product["price"] = Decimal(str(price))
         product.setdefault("manufacturer", "Qikink")

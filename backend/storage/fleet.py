@@ -1,5 +1,6 @@
-"""What the servers sharing one PostgreSQL database share besides orders: which of them runs the
-sync worker (an advisory lock), and the one Qikink access token (minting one invalidates the last)."""
+"""What the servers sharing one PostgreSQL database share besides orders (PostgresFleet, the
+store's `fleet`): which of them runs each worker (an advisory lock), the one Qikink access token
+(minting one invalidates the last) and the Qikink call budget's window."""
 
 from __future__ import annotations
 
@@ -58,9 +59,10 @@ class LeaderLock:
                         connect_timeout=self.connect_timeout,
                         application_name="bhrt-worker-leader",
                     )
-                if self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0]:
+                taken = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
+                if taken and taken[0]:
                     self._held = True
-                    log.info("This server is now the sync worker of the fleet")
+                    log.info("This server is now the %s worker of the fleet", self._worker_name())
                     return
             except psycopg.Error as exc:
                 log.warning("Cannot reach PostgreSQL for the worker lock: %s", type(exc).__name__)
@@ -68,6 +70,12 @@ class LeaderLock:
             if time.monotonic() >= deadline:
                 raise Timeout(f"advisory lock {self.key}")
             time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+
+    def _worker_name(self) -> str:
+        """Which worker this lock elects: each logs its own line (a test looks for the sync worker's)."""
+        if self.key == WORKER_LOCK:
+            return "sync"
+        return next((name for name, key in LOCK_KEYS.items() if key == self.key), str(self.key))
 
     def release(self) -> None:
         if self._conn is not None:
@@ -185,3 +193,25 @@ class PostgresCallWindow:
             return result
 
         return self.store._run(work, "use the Qikink call budget")
+
+
+class PostgresFleet:
+    """The Fleet of the servers on one PostgreSQL database (storage.interface.Fleet)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def worker_lock(self, name: str = "qikink") -> LeaderLock:
+        """Held by the one server doing a worker's rounds (`qikink`: sending orders and polling
+        Qikink, `payments`: look-ups and expiries, `attention`: the digest, `webhooks`: deliveries)."""
+        return LeaderLock(
+            self.store.url, connect_timeout=self.store.pool.kwargs["connect_timeout"], key=LOCK_KEYS[name]
+        )
+
+    def token_store(self, client_id: str, client_secret: str) -> PostgresTokenStore:
+        """The Qikink token every server of the fleet uses (minting one invalidates the last)."""
+        return PostgresTokenStore(self.store, client_id, client_secret)
+
+    def call_window(self, account: str) -> PostgresCallWindow:
+        """The window of the Qikink call budget, shared by the fleet (30 calls a minute per account)."""
+        return PostgresCallWindow(self.store, account)

@@ -5,6 +5,8 @@ any is answered."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
+from typing import Any
 
 
 class PendingCreate:
@@ -14,7 +16,8 @@ class PendingCreate:
 
     def __init__(self, build, key_hash: str | None):
         self.build, self.key_hash = build, key_hash
-        self.result, self.error = None, None
+        self.result: Any = None
+        self.error: BaseException | None = None
         self.done = False
         self._wake = threading.Event()  # set when answered, or when it is this call's turn to commit
 
@@ -63,12 +66,12 @@ class GroupCommit:
         self._settle(pending, commit)
         return pending.outcome()
 
-    def run_many(self, pendings: list[PendingCreate], commit) -> list:
+    def run_many(self, pendings: Sequence[PendingCreate], commit) -> list:
         """Queue several calls together (one batch, unless the queue is being committed) and see
         them all committed; each one's result, or the exception it raised."""
         with self._turn:
             self.queue.extend(pendings)
-        results = []
+        results: list = []
         for pending in pendings:
             self._settle(pending, commit)
             results.append(pending.error if pending.error is not None else pending.result)

@@ -8,6 +8,8 @@ the append is durable; when it fails, every queued call of the batch gets the er
 
 from __future__ import annotations
 
+from typing import Any
+
 from .atomic import dumps, loads
 from .errors import OrderMissing
 from .group_commit import PendingChange, PendingCreate
@@ -19,9 +21,9 @@ from .order_fields import check_order, is_order_id, new_order_number
 class _Batch:
     """What the batch has changed so far, over the index: orders, stock and sequences."""
 
-    def __init__(self, store, index):
-        self.store, self.index = store, index
-        self.products = Products(lambda sku: store._product(index, sku))
+    def __init__(self, writer: BatchWriter, index):
+        self.writer, self.index = writer, index
+        self.products = Products(lambda sku: writer.product(index, sku))
         self.other_stock: dict[str, int] = {}  # SKUs no longer in the catalogue
         self.sequences = dict(index.sequences)
         self.orders: dict[str, bytes] = {}  # order id -> its JSON as this batch last wrote it
@@ -31,12 +33,12 @@ class _Batch:
         self.keys: set[str] = set()
 
     def stock_of(self, sku: str) -> int:
-        if sku in self.store.catalogue:
+        if sku in self.writer.catalogue:
             return self.products[sku]["stock_quantity"]
-        return self.other_stock.get(sku, self.store._stock_of(self.index, sku))
+        return self.other_stock.get(sku, self.writer.stock_of(self.index, sku))
 
     def set_stock(self, sku: str, quantity: int) -> None:
-        if sku in self.store.catalogue:
+        if sku in self.writer.catalogue:
             self.products[sku]["stock_quantity"] = quantity
         else:
             self.other_stock[sku] = quantity
@@ -44,7 +46,7 @@ class _Batch:
     def read(self, order_id: str) -> dict | None:
         if order_id in self.orders:
             return loads(self.orders[order_id])
-        return self.store._read(self.index, order_id)
+        return self.writer.read(self.index, order_id)
 
     def write(self, order: dict, meta: dict) -> None:
         order_json = dumps(order)
@@ -52,28 +54,39 @@ class _Batch:
         self.lines.append((meta, order_json))
 
 
-class BatchCommit:
-    """The journal store's `_commit_batch` (mixed into JournalOrderStore)."""
+class BatchWriter:
+    """Commits one group of queued calls for the journal store (GroupCommit's `commit`). The store
+    hands it what it needs: its catalogue, the index brought up to date under the lock, reading an
+    order and a product from an index, and the durable append of the batch's lines."""
 
-    def _commit_batch(self, batch: list[PendingCreate]) -> None:
-        state = _Batch(self, self._fresh(locked=True))
-        answers, deferred = [], []
+    def __init__(self, *, catalogue, fresh_index, read, product, stock_of, append):
+        self.catalogue = catalogue
+        self.fresh_index = fresh_index  # () -> the JournalIndex, current (the store's lock is held)
+        self.read = read  # (index, order_id) -> order or None
+        self.product = product  # (index, sku) -> product with price and stock
+        self.stock_of = stock_of  # (index, sku) -> stock, also of a SKU gone from the catalogue
+        self.append = append  # [(meta, order_json)] -> None, durable when it returns
+
+    def commit(self, batch: list[PendingCreate]) -> None:
+        state = _Batch(self, self.fresh_index())
+        answers: list[tuple[PendingCreate, Any]] = []
+        deferred: list[PendingCreate] = []
         for pending in batch:
             try:
                 if isinstance(pending, PendingChange):
-                    answers.append((pending, self._change_in_batch(state, pending)))
+                    answers.append((pending, self._change(state, pending)))
                     continue
                 if pending.key_hash and pending.key_hash in state.keys:
                     deferred.append(pending)  # the same key twice in one batch: the next batch replays it
                     continue
-                created = self._create_in_batch(state, pending)
+                created = self._create(state, pending)
                 if created is not None:
                     answers.append((pending, created))
             except Exception as exc:  # this call's own problem (a refused build or change): only it fails
                 pending.fail(exc)
         if state.lines:
             try:
-                self._append(state.lines)
+                self.append(state.lines)
             except Exception as exc:
                 for pending in [p for p, _ in answers] + deferred:
                     pending.fail(exc)
@@ -81,15 +94,15 @@ class BatchCommit:
         for pending, answer in answers:
             pending.finish(answer)
         if deferred:
-            self._commit_batch(deferred)
+            self.commit(deferred)
 
-    def _create_in_batch(self, state: _Batch, pending: PendingCreate):
+    def _create(self, state: _Batch, pending: PendingCreate):
         """(order, True) for a new order written to the batch, or None when the call is answered
         already (its Idempotency-Key's order)."""
         index = state.index
         if pending.key_hash:
             existing = index.keys.get(pending.key_hash)
-            order = self._read(index, existing) if existing is not None else None
+            order = self.read(index, existing) if existing is not None else None
             if order is not None:
                 pending.finish((order, False))
                 return None
@@ -108,7 +121,7 @@ class BatchCommit:
         state.write(order, meta)
         return order, True
 
-    def _change_in_batch(self, state: _Batch, pending: PendingChange) -> dict:
+    def _change(self, state: _Batch, pending: PendingChange) -> dict:
         """The order after `mutate(order, tx)`, written to the batch unless it returned False."""
         order_id = pending.order_id
         order = state.read(order_id) if is_order_id(order_id) else None

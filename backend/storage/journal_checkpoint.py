@@ -23,14 +23,10 @@ CHECKPOINT_EVERY = 20_000  # records appended between two checkpoints (writing o
 FORMAT = 1
 
 
-def new_journal_id() -> str:
-    return secrets.token_hex(8)
-
-
 def write_checkpoint(path: Path, index: JournalIndex, journal_id: str) -> None:
     """Save `index` (under the store's lock) as the checkpoint of journal `journal_id`."""
     texts: dict = {}
-    columns = {name: [] for name in _FIELDS}
+    columns: dict[str, list] = {name: [] for name in _FIELDS}
     positions = []
     for number in index.numbers:
         entry = index.orders[number]

@@ -67,6 +67,8 @@ def write_compacted(journal: Path, index, stock: dict) -> None:
                 order_id = f"BHRT-{number}"
                 status, qikink_status, email = index.fields(number)
                 meta = {"id": order_id, "s": status, "q": qikink_status, "e": email}
+                if number in index.outbox:
+                    meta["w"] = 1  # webhook events still to fan out (journal_index.OUTBOX)
                 for key_hash in keys.get(order_id, ()):
                     meta["k"] = key_hash  # an order has at most one key; a second would need its own record
                 offset, length = index.where(order_id)
@@ -126,7 +128,8 @@ def create_journal(path: Path) -> None:
 
 def apply_records(index, found) -> tuple[list, BadBytes | None]:
     """Apply every record of `found` to `index`; (bad stretches with records after them, the torn tail or None)."""
-    corrupt, pending = [], []
+    corrupt: list[BadBytes] = []
+    pending: list = []
     apply = index.apply
     for item in found:
         if type(item) is Record:

@@ -38,7 +38,7 @@ class JournalIndex:
         self.orders: dict[int, tuple] = {}  # number → (position, status, qikink_status, email)
         self.numbers: list[int] = []  # order numbers, in the order the orders were created
         self.rank: dict[int, int] = {}  # number → its place in `numbers` (ids are random: not by value)
-        self.by_field: dict[str, dict[str, set]] = {name: {} for name in _FIELDS}
+        self.by_field: dict[str, dict[str | None, set[int]]] = {name: {} for name in _FIELDS}
         self.keys: dict[str, str] = {}  # Idempotency-Key hash → order id
         self.stock: dict[str, int] = {}
         self.prices: dict[str, str] = {}
@@ -132,7 +132,8 @@ class JournalIndex:
         """(sets whose intersection is the matching order numbers, or None for all; how many match).
         Large sets are never intersected here: a temporary set of 100,000 numbers would be kept by
         the allocator of every server thread that built one (about 50 MB for 8 threads)."""
-        by_field, empty = self.by_field, set()
+        by_field = self.by_field
+        empty: set[int] = set()
         if email:
             key = email_key(email)  # not ASCII: no order's
             chosen = by_field[EMAIL].get(key, empty) if key is not None else empty  # one customer's orders: few
@@ -183,7 +184,7 @@ class JournalIndex:
         if email:
             sets, _ = self.matching(status, qikink_status, email)
             counts: dict[str, int] = {}
-            for number in sets[0]:
+            for number in sets[0] if sets is not None else ():  # with an email, sets is never None
                 value = self.orders[number][2]
                 counts[value] = counts.get(value, 0) + 1
             return counts

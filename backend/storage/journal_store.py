@@ -9,14 +9,16 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
 from .atomic import remove_temp_files
 from .errors import ProductMissing, StoreStartupError, StoreUnavailable
 from .group_commit import GroupCommit, PendingChange, PendingCreate
+from .interface import BuildOrder, MutateOnly, MutateOrder, OrderMatcher
 from .journal import Record, encode, price_text, read_records
-from .journal_batch import BatchCommit
+from .journal_batch import BatchWriter
 from .journal_checkpoint import CHECKPOINT_EVERY, CHECKPOINT_NAME, journal_id_of, load_checkpoint, write_checkpoint
 from .journal_files import (
     JOURNAL_NAME,
@@ -31,6 +33,7 @@ from .journal_files import (
 from .journal_index import JournalIndex
 from .journal_transaction import write_failed as _write_failed
 from .layout_migration import migrate_if_needed
+from .local_fleet import OneMachine
 from .locking import StoreLock
 from .order_fields import hash_key, is_order_id
 from .order_filter import OrderFilter
@@ -40,7 +43,7 @@ log = logging.getLogger(__name__)
 COMPACT_AFTER_SUPERSEDED = 20_000  # and more superseded records than live orders
 
 
-class JournalOrderStore(BatchCommit):
+class JournalOrderStore:
     """Orders, stock, prices and Idempotency-Keys in one append-only journal of JSON lines."""
 
     def __init__(self, data_dir: Path, catalogue: dict[str, dict], *, lock_timeout: float = 5.0, clock=time.time):
@@ -50,6 +53,7 @@ class JournalOrderStore(BatchCommit):
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / JOURNAL_NAME
         self.checkpoint_path = self.data_dir / CHECKPOINT_NAME
+        self.fleet = OneMachine(self.data_dir)  # the worker lock files; nothing else is shared
         self._memory_lock = threading.RLock()  # the index: one thread changes it while others query it
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -57,6 +61,14 @@ class JournalOrderStore(BatchCommit):
                 raise PermissionError(errno.EACCES, "not writable", str(self.data_dir))
             self.lock = StoreLock(self.data_dir / ".store.lock", lock_timeout)
             self._group = GroupCommit(self.lock)
+            self._batches = BatchWriter(
+                catalogue=catalogue,
+                fresh_index=lambda: self._fresh(locked=True),
+                read=self._read,
+                product=self._product,
+                stock_of=self._stock_of,
+                append=self._append,
+            )
             with self.lock.hold():
                 remove_temp_files(self.data_dir)
                 self.quarantined.extend(migrate_if_needed(self.data_dir, catalogue))
@@ -198,7 +210,7 @@ class JournalOrderStore(BatchCommit):
             raise ProductMissing(f"No product with SKU {sku}")
         with self.lock.hold():
             index = self._fresh(locked=True)
-            meta = {}
+            meta: dict[str, dict] = {}
             if "price" in changes:
                 meta["price"] = {sku: price_text(changes["price"])}
             if "stock_quantity" in changes:
@@ -208,12 +220,12 @@ class JournalOrderStore(BatchCommit):
             return self._product(index, sku)
 
     # --- orders --------------------------------------------------------------------------------
-    def create_order(self, build, *, idempotency_key: str | None = None):
+    def create_order(self, build: BuildOrder, *, idempotency_key: str | None = None) -> tuple[dict, bool]:
         """Save a new order with the stock it takes, durably, in one record. `build(products,
         order_id)` returns `(order, taken)` or raises (nothing changes). Orders arriving together
         are group-committed: one append and one fsync for the batch. Returns `(order, created)`."""
         pending = PendingCreate(build, hash_key(idempotency_key) if idempotency_key else None)
-        return self._group.run(pending, self._commit_batch)
+        return self._group.run(pending, self._batches.commit)
 
     def _read(self, index: JournalIndex, order_id: str) -> dict | None:
         where = index.where(order_id)
@@ -238,20 +250,20 @@ class JournalOrderStore(BatchCommit):
             return None
         return self._read(self._fresh(), order_id)
 
-    def transact_order(self, order_id: str, mutate) -> dict:
+    def transact_order(self, order_id: str, mutate: MutateOrder) -> dict:
         """Change one order under the lock: `mutate(order, tx)` changes it in place, may return
         stock (`tx.return_stock`) and draw numbers (`tx.next_number`), or return False (nothing is
         written). The order, its stock and its numbers are one record: all or nothing. Changes and
         new orders arriving together are group-committed (journal_batch.py)."""
-        return self._group.run(PendingChange(order_id, mutate), self._commit_batch)
+        return self._group.run(PendingChange(order_id, mutate), self._batches.commit)
 
-    def update_orders(self, changes) -> list:
+    def update_orders(self, changes: Iterable[tuple[str, MutateOnly]]) -> list:
         """Several `update_order(order_id, mutate)` queued together, so they share one append and
         one fsync: each one's order, or the exception it raised."""
         pendings = [PendingChange(order_id, lambda order, tx, m=mutate: m(order)) for order_id, mutate in changes]
-        return self._group.run_many(pendings, self._commit_batch)
+        return self._group.run_many(pendings, self._batches.commit)
 
-    def update_order(self, order_id: str, mutate) -> dict:
+    def update_order(self, order_id: str, mutate: MutateOnly) -> dict:
         """Read-modify-write one order; `mutate(order)` may return False (nothing is written)."""
         return self.transact_order(order_id, lambda order, tx: mutate(order))
 
@@ -259,7 +271,7 @@ class JournalOrderStore(BatchCommit):
         """Every stored order id, newest first."""
         return [f"BHRT-{number}" for number in reversed(self._fresh().numbers)]
 
-    def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
+    def list_orders(self, matches: OrderMatcher = None, *, page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
         """(orders on the page, total matching), newest first; an OrderFilter is answered from the index."""
         index = self._fresh()
         start = (page - 1) * per_page
@@ -294,11 +306,6 @@ class JournalOrderStore(BatchCommit):
             return index.count_by_qikink_status(**(matches.fields() if matches is not None else {}))
 
     # --- upkeep ----------------------------------------------------------------------------------
-    def recover(self) -> None:
-        """At start-up: the journal needs nothing settled (a record is whole or cut at load)."""
-        with self.lock.hold():
-            self._fresh(locked=True)
-
     def compact(self) -> dict:
         """Rewrite the journal as one record per order (plus one for stock, prices and sequences),
         atomically; other processes notice the new file and reload it."""
@@ -327,20 +334,6 @@ class JournalOrderStore(BatchCommit):
             end, fd, orders = index.end, os.dup(index.fd), len(index.orders)
         write_backup(fd, end, destination, catalogue_file)
         return {"bytes": end, "orders": orders, "to": str(destination)}
-
-    def worker_lock(self, name: str = "qikink"):
-        """Held by the one process doing a worker's rounds (`qikink`: sending and polling,
-        `payments`: look-ups and expiries) for this data directory."""
-        from filelock import FileLock
-
-        file = ".worker.lock" if name == "qikink" else f".{name}-worker.lock"
-        return FileLock(str(self.data_dir / file), thread_local=False)
-
-    def token_store(self, client_id: str, client_secret: str):
-        return None
-
-    def call_window(self, account: str):
-        return None
 
     def check_writable(self) -> str | None:
         return writable_problem(self.path)

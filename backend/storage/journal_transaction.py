@@ -12,12 +12,13 @@ log = logging.getLogger(__name__)
 
 
 def write_failed(action: str, exc: OSError) -> StoreWriteFailed:
-    reason = {
+    reasons: dict[int | None, str] = {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is exhausted",
         errno.EROFS: "the disk is read-only",
         errno.EIO: "a disk I/O error",
-    }.get(exc.errno, exc.strerror or str(exc))
+    }
+    reason = reasons.get(exc.errno, exc.strerror or str(exc))
     log.error("Storage failure while %s: %s", action, exc)
     return StoreWriteFailed(f"Could not save the data ({reason}); nothing was changed, try again shortly")
 

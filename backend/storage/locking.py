@@ -15,7 +15,7 @@ POLL_SECONDS = 0.002
 try:
     import fcntl
 except ImportError:  # Windows: filelock's msvcrt lock
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 
 class _FlockFile:
@@ -47,6 +47,7 @@ class _FlockFile:
                 time.sleep(POLL_SECONDS)
 
     def release(self) -> None:
+        assert self._fd is not None, "released before it was acquired"
         fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 

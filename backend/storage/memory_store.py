@@ -6,10 +6,12 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from contextlib import contextmanager
+from collections.abc import Iterable
 from decimal import Decimal
 
 from .errors import OrderMissing, ProductMissing, outcomes
+from .interface import BuildOrder, MutateOnly, MutateOrder, OrderMatcher
+from .local_fleet import OneMachine
 from .order_fields import hash_key, is_order_id, new_order_number
 from .order_filter import OrderFilter
 
@@ -43,17 +45,13 @@ class MemoryOrderStore:
         self.catalogue = catalogue
         self.clock = clock
         self.quarantined: list[dict] = []
+        self.fleet = OneMachine()  # one process: no worker lock, nothing shared
         self._lock = threading.RLock()
         self._stock: dict[str, int] = {}
         self._prices: dict[str, Decimal] = {}
         self._sequences: dict[str, int] = {}
         self._orders: dict[str, dict] = {}
         self._keys: dict[str, str] = {}
-
-    @contextmanager
-    def _locked(self):
-        with self._lock:
-            yield
 
     def _stock_of(self, sku: str) -> int:
         return int(self._stock.get(sku, self.catalogue.get(sku, {}).get("stock_quantity", 0)))
@@ -78,7 +76,7 @@ class MemoryOrderStore:
                 self._stock[sku] = int(changes["stock_quantity"])
             return self._product(sku)
 
-    def create_order(self, build, *, idempotency_key: str | None = None):
+    def create_order(self, build: BuildOrder, *, idempotency_key: str | None = None) -> tuple[dict, bool]:
         """Save a new order with the stock it takes; `(order, created)`, the existing order for a used key."""
         key_hash = hash_key(idempotency_key) if idempotency_key else None
         with self._lock:
@@ -106,7 +104,7 @@ class MemoryOrderStore:
         order = self._orders.get(order_id)
         return copy.deepcopy(order) if order is not None else None
 
-    def transact_order(self, order_id: str, mutate) -> dict:
+    def transact_order(self, order_id: str, mutate: MutateOrder) -> dict:
         """`mutate(order, tx)` changes the order, may give stock back and draw numbers; all commit
         together, or nothing when it returns False or raises."""
         with self._lock:
@@ -122,10 +120,10 @@ class MemoryOrderStore:
             self._orders[order_id] = copy.deepcopy(order)
             return order
 
-    def update_order(self, order_id: str, mutate) -> dict:
+    def update_order(self, order_id: str, mutate: MutateOnly) -> dict:
         return self.transact_order(order_id, lambda order, _tx: mutate(order))
 
-    def update_orders(self, changes) -> list:
+    def update_orders(self, changes: Iterable[tuple[str, MutateOnly]]) -> list:
         """Several `update_order(order_id, mutate)` at once: each one's order, or the exception it raised."""
         return outcomes(self.update_order, changes)
 
@@ -133,7 +131,7 @@ class MemoryOrderStore:
         """Newest first: the dict keeps the order they were created in (ids are random)."""
         return list(reversed(self._orders))
 
-    def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
+    def list_orders(self, matches: OrderMatcher = None, *, page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
         """(orders on the page, total matching), newest first."""
         with self._lock:
             chosen = [self._orders[i] for i in self.order_ids() if matches is None or matches(self._orders[i])]
@@ -154,17 +152,5 @@ class MemoryOrderStore:
                     counts[order["qikink_status"]] = counts.get(order["qikink_status"], 0) + 1
         return counts
 
-    def recover(self) -> None:
-        """Nothing to settle: a change here is whole or absent."""
-
     def check_writable(self) -> str | None:
-        return None
-
-    def worker_lock(self, name: str = "qikink"):
-        return None
-
-    def token_store(self, client_id: str, client_secret: str):
-        return None
-
-    def call_window(self, account: str):
-        return None
+        return None  # memory is always writable

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import time
+from collections.abc import Iterable
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -29,6 +30,8 @@ from .errors import (
     StoreWriteFailed,
     outcomes,
 )
+from .fleet import PostgresFleet
+from .interface import BuildOrder, MutateOnly, MutateOrder, OrderMatcher
 from .memory_store import OrderTransaction
 from .migrations import migrate
 from .order_fields import email_key, hash_key, is_order_id, new_order_number
@@ -72,6 +75,7 @@ class PostgresOrderStore:
         self.clock = clock
         self.url = url
         self.quarantined: list[dict] = []  # the database has no unreadable files to set aside
+        self.fleet = PostgresFleet(self)  # the servers on this database: worker locks, token, call window
 
         def add_new_products(conn):  # a SKU new to the catalogue starts with the catalogue's stock
             with conn.cursor() as cursor:
@@ -152,7 +156,7 @@ class PostgresOrderStore:
         return self._run(update, f"updating product {sku}")
 
     # --- orders ------------------------------------------------------------------------------
-    def create_order(self, build, *, idempotency_key: str | None = None):
+    def create_order(self, build: BuildOrder, *, idempotency_key: str | None = None) -> tuple[dict, bool]:
         """Save a new order and take its stock in one transaction; see OrderStore.create_order."""
         key_hash = hash_key(idempotency_key) if idempotency_key else None
 
@@ -227,16 +231,16 @@ class PostgresOrderStore:
 
         return self._run(read, f"reading order {order_id}", transaction=False)
 
-    def update_order(self, order_id: str, mutate) -> dict:
+    def update_order(self, order_id: str, mutate: MutateOnly) -> dict:
         """Read-modify-write one order with its row locked. `mutate(order)` changes it in place and
         may return False to say nothing changed (then nothing is written)."""
         return self.transact_order(order_id, lambda order, _tx: mutate(order))
 
-    def update_orders(self, changes) -> list:
+    def update_orders(self, changes: Iterable[tuple[str, MutateOnly]]) -> list:
         """Several `update_order(order_id, mutate)` at once: each one's order, or the exception it raised."""
         return outcomes(self.update_order, changes)
 
-    def transact_order(self, order_id: str, mutate) -> dict:
+    def transact_order(self, order_id: str, mutate: MutateOrder) -> dict:
         """Change one order, its stock returns and its sequence numbers in one transaction; see
         OrderStore.transact_order. A sequence's row stays locked until the commit, so numbers
         are drawn one transaction at a time and a rolled-back one is drawn again: no gaps."""
@@ -276,7 +280,7 @@ class PostgresOrderStore:
         sql = "SELECT order_id FROM orders ORDER BY seq DESC"
         return self._run(lambda conn: [r[0] for r in conn.execute(sql)], "listing orders", transaction=False)
 
-    def list_orders(self, matches=None, *, page: int = 1, per_page: int = 50):
+    def list_orders(self, matches: OrderMatcher = None, *, page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
         """(orders on the page, total matching), newest first. An OrderFilter is run as SQL (on
         indexed columns); any other predicate is applied to each order in turn."""
         offset = (page - 1) * per_page
@@ -312,9 +316,10 @@ class PostgresOrderStore:
     def count_by_qikink_status(self, matches: OrderFilter | None = None) -> dict[str, int]:
         """{qikink_status: orders} among the orders matching `matches` (status and email), as SQL."""
         where, params = [], []
-        if getattr(matches, "status", None) is not None:
+        status = getattr(matches, "status", None)
+        if status is not None:
             where.append("status = %s")
-            params.append(matches.status)
+            params.append(status)
         if getattr(matches, "email", None) is not None:
             _match_email(matches, where, params)
         condition = f"WHERE {' AND '.join(where)}" if where else ""
@@ -342,9 +347,6 @@ class PostgresOrderStore:
 
         return self._run(scan, "listing orders", transaction=False)
 
-    def recover(self) -> None:
-        """Nothing to settle: a transaction a crash interrupted was rolled back by PostgreSQL."""
-
     def check_writable(self) -> str | None:
         """None when the database answers, else the reason."""
         try:
@@ -352,26 +354,6 @@ class PostgresOrderStore:
         except StoreUnavailable as exc:
             return exc.message
         return None
-
-    # --- what the servers of a fleet share ---------------------------------------------------
-    def worker_lock(self, name: str = "qikink"):
-        """Held by the one server doing a worker's rounds (`qikink`: sending orders and polling
-        Qikink, `payments`: look-ups and expiries, `attention`, `webhooks`)."""
-        from .fleet import LOCK_KEYS, LeaderLock
-
-        return LeaderLock(self.url, connect_timeout=self.pool.kwargs["connect_timeout"], key=LOCK_KEYS[name])
-
-    def token_store(self, client_id: str, client_secret: str):
-        """The Qikink token every server of the fleet uses (minting one invalidates the last)."""
-        from .fleet import PostgresTokenStore
-
-        return PostgresTokenStore(self, client_id, client_secret)
-
-    def call_window(self, account: str):
-        """The window of the Qikink call budget, shared by the fleet (30 calls a minute per account)."""
-        from .fleet import PostgresCallWindow
-
-        return PostgresCallWindow(self, account)
 
     def close(self) -> None:
         self.pool.close()

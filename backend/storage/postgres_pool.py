@@ -90,4 +90,4 @@ def scrub(text: str, url: str) -> str:
         password = conninfo_to_dict(url).get("password") if url else None
     except psycopg.Error:  # a malformed URL: the pattern-based mask below still applies
         password = None
-    return mask_database_url(text.replace(password, "***") if password else text)
+    return mask_database_url(text.replace(str(password), "***") if password else text)

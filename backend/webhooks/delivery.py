@@ -27,9 +27,11 @@ CONNECT_TIMEOUT, READ_TIMEOUT = 3.05, 10.0
 ANSWER_BYTES = 500  # of the receiver's answer, kept in the delivery log
 # http(s), a host name or IPv4 address, an optional port, then a path and query in printable ASCII
 # (no user name or password, no spaces).
-# A port is 0-65535 (urlsplit refuses more): said in the pattern, so the OpenAPI document agrees.
-PORT = r"(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
-URL_RE = re.compile(rf"https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:{PORT})?(/[!-~]*)?")
+# A host of at most five labels of at most 48 characters (within DNS's 63 a label and 253 a name;
+# no real receiver's name is longer), a port from 1 to 65535.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,46}[A-Za-z0-9])?"
+_PORT = r"(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
+URL_RE = re.compile(rf"https?://{_LABEL}(?:\.{_LABEL}){{0,4}}(?::{_PORT})?(?:/[!-~]*)?")
 
 
 class PrivateAddress(Exception):
@@ -63,7 +65,9 @@ def url_problem(url: str, *, allow_private: bool, require_https: bool) -> str | 
     if allow_private:
         return None
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port or 443, type=socket.SOCK_STREAM)}
+        addresses = {
+            str(info[4][0]) for info in socket.getaddrinfo(parts.hostname, port or 443, type=socket.SOCK_STREAM)
+        }
     except (OSError, UnicodeError):
         return f"has a host name that does not resolve ({parts.hostname})"
     if not all(is_public(address) for address in addresses):
@@ -163,3 +167,5 @@ class WebhookPoster:
             return Attempt(None, "no answer in time")
         except requests.exceptions.RequestException as exc:
             return Attempt(None, f"could not connect ({type(exc).__name__})")
+        except Exception as exc:  # e.g. urllib3's LocationParseError: one endpoint must not stop the rest
+            return Attempt(None, f"could not send ({type(exc).__name__})")

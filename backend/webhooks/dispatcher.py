@@ -24,6 +24,7 @@ from filelock import Timeout
 
 from ..background import BackgroundThread
 from ..clock import iso_utc, timestamp_of
+from ..storage.interface import OrderStore
 from ..tally import Tally
 from .events import OUTBOX
 from .store import DELIVERED, FAILED, PENDING
@@ -44,7 +45,9 @@ class WebhookDispatcher(BackgroundThread):
 
     THREAD_NAME = "webhooks"
 
-    def __init__(self, store, webhooks, poster, *, order_body, clock=time.time, schedule=SCHEDULE, interval=INTERVAL):
+    def __init__(
+        self, store: OrderStore, webhooks, poster, *, order_body, clock=time.time, schedule=SCHEDULE, interval=INTERVAL
+    ):
         self.store = store  # the order store (the outboxes)
         self.webhooks = webhooks  # endpoints and deliveries (store.py)
         self.poster = poster
@@ -93,7 +96,7 @@ class WebhookDispatcher(BackgroundThread):
             due = self.webhooks.due(self.clock(), BATCH)
             if not due:
                 break
-            endpoints = {}
+            endpoints: dict[str, dict | None] = {}
             for delivery in due:
                 endpoint = endpoints.get(delivery["endpoint_id"]) or self.webhooks.endpoint(delivery["endpoint_id"])
                 if endpoint is None or not endpoint["enabled"]:
@@ -161,7 +164,7 @@ class WebhookDispatcher(BackgroundThread):
         return {"fanned_out": fanned, "attempts": delivered}
 
     def _work(self) -> None:
-        lock = self.store.worker_lock("webhooks")  # None: an in-memory store (one process)
+        lock = self.store.fleet.worker_lock("webhooks")  # None: an in-memory store (one process)
         while not self._stop.is_set():
             leader = lock is None
             try:

@@ -38,6 +38,9 @@ FROM_TIMELINE = {
     "payment_mismatch": "order.needs_attention",
 }
 OUTBOX = "webhooks"  # the order's field holding events not yet fanned out
+# Qikink may report a parcel first when it is already out for delivery or delivered (its status
+# is read every few minutes): the first of these stages is also the order's `order.shipped`.
+SHIPPED_STAGES = ("in_transit", "out_for_delivery", "delivered")
 
 
 def message_id(order_id: str, timeline_event: str) -> str:
@@ -50,22 +53,22 @@ def queue_webhook(order: dict, timeline_event: str, description: str, timestamp:
     """Put the webhook event of a new timeline event in the order's outbox (inside the order write
     that records it). False when the timeline event is not a webhook event, or when its type was
     already sent for this order (an order is cancelled once, whichever way)."""
+    if timeline_event in SHIPPED_STAGES and not any(e["event"] in SHIPPED_STAGES for e in order.get("events", [])):
+        _queue(order, "in_transit", "order.shipped", None, timestamp)
     kind = FROM_TIMELINE.get(timeline_event)
-    if kind is None:
-        return False
+    if kind is None or kind == "order.shipped":
+        return kind is not None
     if kind != "order.needs_attention":
         earlier = [e["event"] for e in order.get("events", []) if e["event"] != timeline_event]
         if any(FROM_TIMELINE.get(name) == kind for name in earlier):
             return False
-    order.setdefault(OUTBOX, []).append(
-        {
-            "id": message_id(order["order_id"], timeline_event),
-            "type": kind,
-            "reason": description if kind == "order.needs_attention" else None,
-            "at": timestamp,
-        }
-    )
+    _queue(order, timeline_event, kind, description if kind == "order.needs_attention" else None, timestamp)
     return True
+
+
+def _queue(order: dict, timeline_event: str, kind: str, reason: str | None, timestamp: str) -> None:
+    entry = {"id": message_id(order["order_id"], timeline_event), "type": kind, "reason": reason, "at": timestamp}
+    order.setdefault(OUTBOX, []).append(entry)
 
 
 def pending(order: dict) -> list[dict]:

@@ -97,11 +97,14 @@ class WebhookStore:
                 ),
                 (endpoint_id, url, description, json.dumps(events), new_secret(), True, now, now),
             )
-        return self.endpoint(endpoint_id)
+        endpoint = self.endpoint(endpoint_id)
+        assert endpoint is not None, "the endpoint was just written"
+        return endpoint
 
     def update_endpoint(self, endpoint_id: str, changes: dict, now: float) -> dict | None:
         """Change the editable fields; enabling one clears why it was disabled."""
-        sets, params = ["updated_at = %s"], [now]
+        sets: list[str] = ["updated_at = %s"]
+        params: list = [now]
         for name in EDITABLE:
             if name in changes:
                 value = changes[name]

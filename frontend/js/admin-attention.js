@@ -12,19 +12,22 @@ export async function loadAttention(client, guarded) {
   const { total, critical } = answer.summary;
   say('attention-summary', total === 0
     ? 'Nothing needs you right now. Orders that get stuck show up here (and by email with ALERT_EMAIL).'
-    : `${total} order${total === 1 ? '' : 's'} need${total === 1 ? 's' : ''} you${critical ? `, ${critical} urgent` : ''}.`);
+    : `${total} ${items.every((item) => item.order_id) ? 'order' : 'thing'}${total === 1 ? ' needs' : 's need'} you`
+      + `${critical ? `, ${critical} urgent` : ''}.`);
   byId('attention-panel').classList.toggle('calm', total === 0);
   byId('attention-list').replaceChildren(...items.map((item) => {
     const outside = item.link && safeHref(item.link);
     return el('li', { className: `attention-item ${item.severity}` },
       el('p', { className: 'attention-head' },
         el('strong', {}, item.severity === 'critical' ? 'Urgent · ' : ''),
-        `${item.order_id} · since ${when(item.since)}`),
+        `${item.order_id || item.subject} · since ${when(item.since)}`),
       el('p', {}, item.message),
       el('p', { className: 'attention-action' }, `What to do: ${item.action}`),
       // The links do not repeat the order id: the orders list below has the link named by it.
       el('p', { className: 'attention-links' },
-        el('a', { href: `#order/${encodeURIComponent(item.order_id)}` }, 'Open the order'),
+        item.order_id
+          ? el('a', { href: `#order/${encodeURIComponent(item.order_id)}` }, 'Open the order')
+          : el('a', { href: item.order_link.replace(/^\/admin/, '') }, 'Open the panel'),
         outside ? el('a', { href: outside, target: '_blank', rel: 'noopener noreferrer' },
           outside.includes('qikink') ? "Qikink's dashboard" : outside.includes('razorpay')
             ? "Razorpay's dashboard" : "The courier's tracking") : null));

@@ -32,6 +32,10 @@ export function createAdminClient({ adminKey = '', headers = {}, ...options } = 
     /** Cancel an order: cancelled at once before Qikink has it, else cancel_requested (cancel it in
      * Qikink's dashboard); 409 not_cancellable once packed, 409 order_busy while it is being sent. */
     cancelOrder: (orderId) => call(`/api/orders/${encode(orderId)}/cancel`, { method: 'POST', retry: true }),
+    /** A replacement at the shop's cost: { reason: 'exchange_size' | 'reship', items?, note? }. One
+     * Idempotency-Key per form makes a retry (or a double click) safe. */
+    replaceOrder: (orderId, body, key) => call(`/api/orders/${encode(orderId)}/replacement`,
+      { method: 'POST', body, headers: { 'Idempotency-Key': key }, retry: true }),
     /** Ask Razorpay about this order now: settles a payment it has, sends any refund due. */
     /** Confirm a cash-on-delivery order awaiting confirmation (a phone call, a review). */
     confirmOrder: (orderId) => call(`/api/orders/${encode(orderId)}/confirm`, { method: 'POST', retry: true }),
@@ -47,6 +51,20 @@ export function createAdminClient({ adminKey = '', headers = {}, ...options } = 
     }),
     /** Check the Qikink credentials (mints a token only when none is valid). */
     authenticate: () => call('/api/qikink/authenticate', { method: 'POST' }),
+    /** Webhook endpoints for order events: [{id, url, events, enabled, disabled_reason, deliveries}]. */
+    listWebhooks: () => call('/api/webhooks'),
+    /** Add an endpoint ({url, events, description}); the answer holds its `secret`, shown this once. */
+    addWebhook: (endpoint) => call('/api/webhooks', { method: 'POST', body: endpoint }),
+    /** PATCH url, events, description and/or enabled (turning one on sends the events it missed). */
+    changeWebhook: (id, changes) => call(`/api/webhooks/${encode(id)}`, { method: 'PATCH', body: changes }),
+    deleteWebhook: (id) => call(`/api/webhooks/${encode(id)}`, { method: 'DELETE' }),
+    /** A new signing secret (in the answer, this once); the old one stops working at once. */
+    rotateWebhookSecret: (id) => call(`/api/webhooks/${encode(id)}/secret`, { method: 'POST' }),
+    /** An endpoint's deliveries, newest first. */
+    listWebhookDeliveries: (id, limit = 20) => call(`/api/webhooks/${encode(id)}/deliveries`, { query: { limit } }),
+    /** Send a delivery again, from the first attempt of the schedule. */
+    resendWebhookDelivery: (deliveryId) => call(`/api/webhooks/deliveries/${encode(deliveryId)}/resend`,
+      { method: 'POST' }),
     /** PATCH price and/or stock_quantity of a product. */
     updateProduct: (sku, changes) => call(`/api/products/${encode(sku)}`, { method: 'PATCH', body: changes }),
     /** The photos of a design (every design's without one). */

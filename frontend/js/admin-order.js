@@ -2,6 +2,7 @@
 // order Qikink has not accepted. Customer text only ever goes into the page as text.
 import { EMAIL_NAMES, emailList } from './admin-emails.js';
 import { byId, facts, notify, qikinkName, statusName, technical, when } from './admin-view.js';
+import { initReplacement, renderReplacement, replacementFacts } from './admin-replacement.js';
 import { explainQikinkError } from './admin-words.js';
 import { el, safeHref, say } from './dom.js';
 import { formatRupees } from './format.js';
@@ -42,6 +43,7 @@ function trackingLink(order) {
 }
 
 function totalText(order) {
+  if (order.replacement_of) return `${formatRupees(order.total)}: nothing to pay, the shop pays Qikink for it`;
   const parts = [`items ${formatRupees(order.subtotal)}`, `shipping ${formatRupees(order.shipping)}`];
   if (order.payment_method === 'cod') parts.push(`COD fee ${formatRupees(order.cod_fee)}`);
   return `${formatRupees(order.total)} (${parts.join(', ')})`;
@@ -80,7 +82,8 @@ const PAYMENT_STATUS_NAMES = {
 function paymentFacts(order) {
   const { payment, refund } = order;
   const rupees = (paise) => formatRupees(paise / 100);
-  const facts = [['Status', PAYMENT_STATUS_NAMES[order.payment_status] || order.payment_status]];
+  const facts = [['Status', order.replacement_of ? 'Not needed (a replacement)'
+    : PAYMENT_STATUS_NAMES[order.payment_status] || order.payment_status]];
   if (payment) {
     facts.push(['Amount', rupees(payment.amount)], ['Paid with', payment.provider === 'outside'
       ? 'Paid outside the shop' : `Razorpay${payment.method ? ` (${payment.method})` : ''}`]);
@@ -174,6 +177,7 @@ function renderOrder(order) {
       ['Email', order.customer_email], ['Payment', PAYMENT_NAMES[order.payment_method] || order.payment_method],
       ['Total', totalText(order)], ['Invoice', invoiceLink(order)], ['Credit note', creditNoteLink(order)],
       ['Qikink says', (!CANCEL_NOTES[order.status] && order.qikink_message) || '—'],
+      ...replacementFacts(order),
     ]))),
     block('Payment', el('dl', { className: 'facts' }, ...facts([...paymentFacts(order), ...confirmationFacts(order)]))),
     block('Shipping address', ...addressLines(order.shipping_address)),
@@ -181,7 +185,8 @@ function renderOrder(order) {
       ['Courier', order.courier || '—'], ['AWB number', order.tracking_id || '—'], ['Tracking', trackingLink(order)],
     ]))),
     el('section', { className: 'order-block wide' }, el('h3', {}, 'Items'),
-      el('div', { className: 'table-wrap' }, itemsTable(order))),
+      el('div', { className: 'table-wrap', tabIndex: 0, attrs: { role: 'region', 'aria-label': 'Items table' } },
+        itemsTable(order))),
     block('Sending to Qikink', el('dl', { className: 'facts' }, ...facts([
       ['Attempts', String(sync.attempts)], ['Last attempt', when(sync.last_attempt_at)],
       ['Last error', syncError(sync.last_error)], ['Next attempt', when(sync.next_attempt_at)],
@@ -193,6 +198,7 @@ function renderOrder(order) {
   );
   renderAddressForm(order);
   renderCancel(order);
+  renderReplacement(order);
   byId('confirm-panel').hidden = !order.actions.includes('confirm');
   byId('payment-panel').hidden = !(order.payment && order.payment.provider === 'razorpay');
 }
@@ -372,4 +378,5 @@ export function initOrderPage(session) {
   byId('check-payment').addEventListener('click', checkPayment);
   byId('confirm-order').addEventListener('click', confirmOrder);
   byId('address-pincode').addEventListener('input', fillFromPincode);
+  initReplacement(session, () => showOrder(page.orderId));
 }

@@ -46,6 +46,7 @@ export const ERROR_WORDS = {
   // Orders.
   not_found: { say: 'There is no such order or product (any more).', todo: 'Go back to the list of orders and open it from there.' },
   order_not_editable: { say: 'Qikink has accepted this order, so it can no longer be changed here.', todo: "Make the change in Qikink's dashboard, or cancel the order and place a new one." },
+  not_replaceable: { say: 'No replacement was sent: this order does not allow one now.', todo: 'Read the reason below; if another replacement is already on its way, wait for it or ask for another through the API with force.' },
   not_cancellable: { say: 'This order can no longer be cancelled: it is packed or on its way.', todo: 'Let it be delivered, or refuse it at the door and it comes back to you (return to origin).' },
   order_busy: { say: 'This order is being sent to Qikink at this very moment.', todo: 'Wait a few seconds and try again.' },
   not_awaiting_confirmation: { say: 'This order does not need confirming (any more).', todo: 'Reload the order to see where it is.' },

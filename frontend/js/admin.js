@@ -7,6 +7,7 @@ import { createAdminClient } from './admin-client.js';
 import { closeOrder, initOrderPage, openOrder } from './admin-order.js';
 import { initPhotosPanel, loadPhotoDesigns } from './admin-photos.js';
 import { initQikinkPanel, loadConnection } from './admin-qikink.js';
+import { initWebhooksPanel, loadWebhooks } from './admin-webhooks.js';
 import { byId, notify, qikinkName, showProblem, statusName, when } from './admin-view.js';
 import { apiBaseUrl } from './config.js';
 import { el, say } from './dom.js';
@@ -14,7 +15,7 @@ import { formatRupees } from './format.js';
 
 const KEY_STORAGE = 'shop.adminKey'; // sessionStorage: this tab only, gone when it closes
 const PER_PAGE = 20;
-const SECTIONS = ['attention-panel', 'qikink', 'orders', 'products', 'photos'];
+const SECTIONS = ['attention-panel', 'qikink', 'orders', 'products', 'photos', 'webhooks'];
 
 const state = {
   key: sessionStorage.getItem(KEY_STORAGE) || '',
@@ -61,7 +62,8 @@ async function enterConsole() {
     : 'The shop has no admin key set, so the console works without signing in, from this computer only.');
   route();
   await Promise.all([
-    loadAttention(state.client, guarded), loadSellerWarning(state.client), loadConnection(), loadOrders(), loadProducts(),
+    loadAttention(state.client, guarded), loadSellerWarning(state.client), loadConnection(), loadOrders(),
+    loadProducts(), loadWebhooks(),
   ]);
 }
 
@@ -282,6 +284,7 @@ async function start() {
   byId('next-page').addEventListener('click', () => turnPage(1));
   initOrderPage({ client: () => state.client, refuse, guarded, problem });
   initPhotosPanel({ client: () => state.client, refuse, guarded, problem });
+  initWebhooksPanel({ client: () => state.client, guarded });
   window.addEventListener('hashchange', route);
   connect(state.key);
   try {

@@ -7,14 +7,23 @@ const ADDED_FOR_MS = 2000;
 // How wide a card's photo shows: one column on a phone, two or three beside the cart on a computer.
 const PHOTO_SIZES = '(min-width: 960px) 19rem, (min-width: 640px) 45vw, 92vw';
 
-/** Products grouped into designs (one card each), sizes in catalogue order. */
-export function groupDesigns(products) {
+/** Products grouped into designs (one card each, by their `design`), sizes in catalogue order;
+ * `slugs` (design id → slug, from GET /api/designs) gives each its product page's address `pageOf(slug)`. */
+export function groupDesigns(products, slugs = new Map(), pageOf = (slug) => `/p/${encodeURIComponent(slug)}`) {
   const designs = new Map();
   for (const product of products) {
-    if (!designs.has(product.name)) designs.set(product.name, []);
-    designs.get(product.name).push(product);
+    const id = product.design || product.name;
+    const href = slugs.has(id) ? pageOf(slugs.get(id)) : null;
+    if (!designs.has(id)) designs.set(id, { id, name: product.name, href, sizes: [] });
+    designs.get(id).sizes.push(product);
   }
-  return [...designs.entries()].map(([name, sizes]) => ({ name, sizes }));
+  return [...designs.values()];
+}
+
+/** "M", or "Black, M" when the design comes in more than one colour. */
+function optionLabel(p, design) {
+  const colours = new Set(design.sizes.map((v) => v.colour));
+  return [colours.size > 1 ? p.colour : null, p.size].filter(Boolean).join(', ') || 'One size';
 }
 
 /** A photo as <picture>: WebP for browsers that take it, JPEG for the rest, each at 400, 800 and
@@ -44,7 +53,7 @@ export function renderCard(design, index, { onAdd, onSizeChart, delivery, photoB
   const price = el('span', {}, formatRupees(first.price));
   const select = el('select', { id: selectId, name: 'size', disabled: !available.length },
     ...design.sizes.map((p) => el('option', { value: p.sku, disabled: !p.in_stock, selected: p === first },
-      p.in_stock ? (p.size || 'One size') : `${p.size || 'One size'} (sold out)`)));
+      p.in_stock ? optionLabel(p, design) : `${optionLabel(p, design)} (sold out)`)));
   const button = el('button', { type: 'button', className: 'primary add', disabled: !available.length },
     available.length ? 'Add to cart' : 'Sold out');
   select.addEventListener('change', () => {
@@ -62,7 +71,7 @@ export function renderCard(design, index, { onAdd, onSizeChart, delivery, photoB
     photo ? renderPhoto(photo, { eager: index === 0, baseUrl: photoBase })
       : el('div', { className: 'art', dataset: { print: (first.print || '').toLowerCase() }, attrs: { 'aria-hidden': 'true' } },
         el('span', {}, first.print || '')),
-    el('h3', { id: headingId }, design.name),
+    el('h3', { id: headingId }, design.href ? el('a', { href: design.href }, design.name) : design.name),
     first.print ? el('p', { className: 'print' }, `${first.print} print · ${first.category}`) : null,
     el('p', { className: 'description' }, first.description || ''),
     el('p', { className: 'price' }, price, el('span', { className: 'taxes' }, 'Inclusive of all taxes')),

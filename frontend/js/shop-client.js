@@ -272,6 +272,9 @@ export function createShopClient({
     request,
     listProducts: (category) => get('/api/products', { category }),
     getProduct: (sku) => get(`/api/products/${encode(sku)}`),
+    /** The catalogue by design: details, variants (colour × size, price, stock), price range. */
+    listDesigns: (category) => get('/api/designs', { category }),
+    getDesign: (slug) => get(`/api/designs/${encode(slug)}`),
     submitOrder,
     pendingCheckout,
     resumeCheckout,

@@ -2,16 +2,19 @@
 import {
   clearErrors, fillFromPincode, readForm, sentence, showAddressMismatch, showFieldErrors,
 } from './checkout-form.js';
+import { CART_KEY, addToStoredCart, loadCart, storeCart } from './cart-store.js';
 import { apiBaseUrl } from './config.js';
 import { wireResendButton } from './confirm-link.js';
 import { el, say } from './dom.js';
 import { formatDeliveryRange, formatRupees, toPaise } from './format.js';
 import { payWithCheckout } from './payment.js';
+import {
+  ALL, countSentence, matches, renderCategoryOptions,
+} from './catalogue-filter.js';
 import { groupDesigns, renderCard } from './product-card.js';
 import { createShopClient } from './shop-client.js';
 import { openSizeChart, setUpSizeChart } from './size-chart.js';
 
-const CART_KEY = 'shop.cart';
 const LAST_ORDER_KEY = 'shop.lastOrder';
 const NEXT_STEP = {
   synced: 'We have sent your order to our printer. It will be printed and handed to a courier in a few days; '
@@ -30,38 +33,38 @@ const AWAITING_CONFIRMATION = 'We have emailed you a link: open it and press "Co
 const client = createShopClient({ baseUrl: apiBaseUrl() });
 const state = {
   products: new Map(), designs: [], cart: loadCart(), charges: null, sizeCharts: new Map(), delivery: null,
-  submitting: false, paying: null, confirming: null,
+  submitting: false, paying: null, confirming: null, query: '', category: ALL,
 };
 
-function loadCart() {
-  try {
-    const lines = JSON.parse(localStorage.getItem(CART_KEY)) || [];
-    return lines.filter((l) => typeof l.sku === 'string' && Number.isInteger(l.quantity) && l.quantity > 0)
-      .map(({ sku, quantity }) => ({ sku, quantity }));
-  } catch {
-    return [];
-  }
-}
-
 function saveCart() {
-  localStorage.setItem(CART_KEY, JSON.stringify(state.cart.map(({ sku, quantity }) => ({ sku, quantity }))));
+  storeCart(state.cart);
 }
 
+/** "Warli Village Tee (M)", or "Heritage Print T-Shirt (Black, M)" when its design has more colours. */
 function sizeLabel(product) {
-  return product.size ? `${product.name} (${product.size})` : product.name;
+  const design = state.designs.find((d) => d.sizes.includes(product));
+  const colours = new Set((design ? design.sizes : [product]).map((p) => p.colour));
+  const choice = [colours.size > 1 ? product.colour : null, product.size].filter(Boolean).join(', ');
+  return choice ? `${product.name} (${choice})` : product.name;
 }
 
 /** The catalogue and what goes with it; charges, size charts and the delivery estimate are
  * extras: without them the shop still sells (the summary says "added by the shop", no chart). */
 async function loadCatalogue() {
-  const [answer, charges, charts, delivery] = await Promise.all([client.listProducts(),
+  const [answer, charges, charts, delivery, designs] = await Promise.all([client.listProducts(),
     client.getCharges().catch(() => null), client.listSizeCharts().catch(() => null),
-    client.getDeliveryEstimate().catch(() => null)]);
+    client.getDeliveryEstimate().catch(() => null), client.listDesigns().catch(() => null)]);
   state.products = new Map(answer.data.map((p) => [p.sku, p]));
-  state.designs = groupDesigns(answer.data);
+  state.designs = groupDesigns(answer.data, new Map((designs ? designs.data : []).map((d) => [d.id, d.slug])),
+    productHref);
   state.charges = charges && charges.data;
   state.sizeCharts = new Map((charts ? charts.data : []).map((chart) => [chart.id, chart]));
   state.delivery = delivery && delivery.data;
+}
+
+/** A design's page: /p/<slug> from this server, product.html?slug= where frontend/ is served elsewhere. */
+function productHref(slug) {
+  return apiBaseUrl() ? `product.html?slug=${encodeURIComponent(slug)}` : `/p/${encodeURIComponent(slug)}`;
 }
 
 function renderCatalogue() {
@@ -69,21 +72,21 @@ function renderCatalogue() {
   const withChart = (design) => ({
     ...design, sizes: design.sizes.map((p) => (state.sizeCharts.has(p.size_chart) ? p : { ...p, size_chart: null })),
   });
-  list.replaceChildren(...state.designs.map((design, index) => renderCard(withChart(design), index, {
+  const shown = state.designs.filter((design) => matches(design, state.query, state.category));
+  list.replaceChildren(...shown.map((design) => renderCard(withChart(design), state.designs.indexOf(design), {
     onAdd: addToCart,
-    onSizeChart: (chartId, shown, opener) => openSizeChart(state.sizeCharts.get(chartId), shown, opener),
+    onSizeChart: (chartId, opened, opener) => openSizeChart(state.sizeCharts.get(chartId), opened, opener),
     delivery: state.delivery,
     photoBase: client.baseUrl,
   })));
   say('catalogue-status', state.designs.length ? '' : 'No T-shirts for sale just now.');
   document.getElementById('catalogue-status').hidden = state.designs.length > 0;
+  document.getElementById('catalogue-tools').hidden = !state.designs.length;
+  say('result-count', state.designs.length ? countSentence(shown.length, state.designs.length) : '');
 }
 
 function addToCart(sku) {
-  const line = state.cart.find((l) => l.sku === sku);
-  if (line) line.quantity = Math.min(99, line.quantity + 1);
-  else state.cart.push({ sku, quantity: 1 });
-  saveCart();
+  addToStoredCart(state.cart, sku);
   renderCart();
   say('cart-notice', '');
   const count = cartCount();
@@ -333,8 +336,18 @@ async function finishUnansweredCheckout() {
   await whileSubmitting(() => client.resumeCheckout());
 }
 
+/** The category radios, once a load (drawn again at each choice, they would lose the keyboard's focus). */
+function renderFilters() {
+  document.getElementById('category-options').replaceChildren(...renderCategoryOptions(state.designs, state.category,
+    (category) => {
+      state.category = category;
+      renderCatalogue();
+    }));
+}
+
 async function refresh() {
   await loadCatalogue();
+  renderFilters();
   renderCatalogue();
   renderCart();
 }
@@ -354,6 +367,10 @@ async function start() {
   document.getElementById('pincode').addEventListener('input', () => fillFromPincode(client));
   document.getElementById('city').addEventListener('input', (event) => { event.target.dataset.filled = 'no'; });
   window.addEventListener('storage', followOtherTabs);
+  document.getElementById('search').addEventListener('input', (event) => {
+    state.query = event.target.value;
+    renderCatalogue();
+  });
   renderCart();
   try {
     await refresh();

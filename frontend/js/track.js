@@ -62,9 +62,11 @@ function renderOrder(order) {
     : [address.name, address.line1, address.line2, address.city, address.state, address.pincode].filter(Boolean).join(', '));
   const extras = [order.shipping ? `shipping ${formatRupees(order.shipping)}` : '',
     order.cod_fee ? `cash on delivery fee ${formatRupees(order.cod_fee)}` : ''].filter(Boolean);
-  say('tracking-total', `${formatRupees(order.total)}${extras.length ? ` (items ${formatRupees(order.subtotal)}, ${extras.join(', ')})` : ''}, `
-    + `${PAYMENT_NAMES[order.payment_method] || order.payment_method}`
-    + `${order.payment_method === 'prepaid' && PAYMENT_STATUS_WORDS[order.payment_status] ? ` (${PAYMENT_STATUS_WORDS[order.payment_status]})` : ''}`);
+  renderReplacements(order);
+  const payment = `${PAYMENT_NAMES[order.payment_method] || order.payment_method}`
+    + `${order.payment_method === 'prepaid' && PAYMENT_STATUS_WORDS[order.payment_status] ? ` (${PAYMENT_STATUS_WORDS[order.payment_status]})` : ''}`;
+  say('tracking-total', order.replacement_of ? `${formatRupees(order.total)}: a replacement, nothing to pay`
+    : `${formatRupees(order.total)}${extras.length ? ` (items ${formatRupees(order.subtotal)}, ${extras.join(', ')})` : ''}, ${payment}`);
   // The server says which GST documents the order has (`documents`): an invoice while the shop
   // can issue one, and the credit note of an invoiced order that was cancelled.
   const email = state.email || order.customer_email;
@@ -73,6 +75,36 @@ function renderOrder(order) {
   if (documents.invoice) document.getElementById('invoice-link').href = client.invoiceUrl(order.order_id, email);
   document.getElementById('credit-note-row').hidden = !documents.credit_note;
   if (documents.credit_note) document.getElementById('credit-note-link').href = client.creditNoteUrl(order.order_id, email);
+}
+
+/** A link that shows another order of this customer here (the same email). */
+function orderLink(orderId) {
+  const link = el('a', { href: `track.html?order=${encodeURIComponent(orderId)}` }, orderId);
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    document.getElementById('order-id').value = orderId;
+    document.getElementById('track-email').value = state.email;
+    window.history.pushState(null, '', link.href);
+    document.getElementById('track-form').requestSubmit();
+  });
+  return link;
+}
+
+/** "Replacement for order X" on a replacement; "A replacement was sent: Y" on the order it replaces. */
+function renderReplacements(order) {
+  const row = document.getElementById('replacement-row');
+  const replacements = order.replacements || [];
+  const parts = [];
+  if (order.replacement_of) {
+    parts.push(order.replacement_reason === 'exchange_size' ? 'Exchange for order ' : 'Replacement for order ',
+      orderLink(order.replacement_of), '. ');
+  }
+  if (replacements.length) {
+    parts.push(replacements.length > 1 ? 'Replacements were sent: ' : 'A replacement was sent: ',
+      ...replacements.flatMap((id, i) => (i ? [', ', orderLink(id)] : [orderLink(id)])), '.');
+  }
+  row.replaceChildren(...parts);
+  row.hidden = !parts.length;
 }
 
 function renderFulfilment(view) {

@@ -194,7 +194,7 @@ def test_the_emulator_records_the_cod_amount_end_to_end(data_dir, emu):
 def test_the_banner_says_what_is_charged_and_whether_invoices_are_issued(data_dir):
     import io
 
-    from backend.banner import print_banner
+    from backend.cli.banner import print_banner
 
     stream = io.StringIO()
     print_banner(Config(data_dir=data_dir, **CHARGES), None, emulator_url=None, stream=stream)

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from backend import create_app
-from backend.banner import print_banner
+from backend.cli.banner import print_banner
 from backend.config import Config, ConfigError
 from tests.conftest import order_body
 from tests.harness import ServerProcess, free_port
@@ -28,6 +28,7 @@ ADMIN_ROUTES = {
     ("PATCH", "/api/orders/<order_id>"),
     ("POST", "/api/orders/<order_id>/confirm"),
     ("POST", "/api/orders/<order_id>/payment/check"),
+    ("POST", "/api/orders/<order_id>/replacement"),
     ("PATCH", "/api/products/<sku>"),
     ("POST", "/api/photos"),
     ("DELETE", "/api/photos/<photo_id>"),
@@ -121,6 +122,7 @@ def every_route(app, order_id):
         "content_hash": "0" * 32,
         "width": "800",
         "fmt": "jpg",
+        "slug": "heritage-print-t-shirt",
     }
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda argument: samples[argument[1]], rule.rule)

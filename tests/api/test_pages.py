@@ -139,7 +139,7 @@ def test_only_development_answers_a_null_origin(config, app_env):
 
 
 def test_the_banner_says_where_the_shop_is_and_how_other_front_ends_reach_it(config):
-    from backend.banner import pages_lines
+    from backend.cli.banner import pages_lines
 
     development = pages_lines(config.with_overrides(app_env="development", port=5000))
     assert development[0] == "Shop: open http://localhost:5000/ and buy a T-shirt (order tracking: /track)"

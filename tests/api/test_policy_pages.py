@@ -13,7 +13,7 @@ import pytest
 
 from backend import create_app
 from backend.api.pages import FRONTEND_DIR
-from backend.banner import print_banner, symbols
+from backend.cli.banner import print_banner, symbols
 from backend.config import Config, ConfigError
 from backend.policies.details import REQUIRED
 from backend.policies.render import POLICY_PAGES, render_policy

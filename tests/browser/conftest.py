@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.shop_server import serve_frontend, start_shop_server
+from tests.browser.shop_server import own_shop_server, serve_frontend
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 # Two shared cores run the server, the emulator and Chromium (and a CI machine may be busier):
@@ -24,10 +24,8 @@ expect.set_options(timeout=30_000)
 @pytest.fixture(scope="session")
 def shop_server(tmp_path_factory):
     """One server for the browser session; tests tell their orders apart by a unique email."""
-    folder = tmp_path_factory.mktemp("browser-shop")
-    server = start_shop_server(folder / "data", folder)
-    yield server
-    server.stop()
+    with own_shop_server(tmp_path_factory, "browser-shop") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -70,6 +71,18 @@ def start_shop_server(data_dir: Path, log_dir: Path, env: dict | None = None) ->
         emulator.stop()
         raise
     return ShopServer(server, emulator)
+
+
+@contextmanager
+def own_shop_server(tmp_path_factory, name: str, env: dict | None = None):
+    """A shop server in a folder of its own, stopped afterwards: for a module whose orders (an
+    outage, a webhook endpoint) must not reach other modules'."""
+    folder = tmp_path_factory.mktemp(name)
+    server = start_shop_server(folder / "data", folder, env)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def serve_frontend(folder: Path, api_url: str, port: int | None = None) -> tuple[Process, str]:

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.admin_pages import sign_in
 from tests.browser.shop_pages import unique_email
-from tests.browser.shop_server import start_shop_server
+from tests.browser.shop_server import own_shop_server
 from tests.conftest import order_body
 from tests.harness import wait_until
 
@@ -23,10 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def plain_server(tmp_path_factory):
     """A server of this module's own: the outage below must not reach other modules' orders."""
-    folder = tmp_path_factory.mktemp("plain-words-shop")
-    server = start_shop_server(folder / "data", folder)
-    yield server
-    server.stop()
+    with own_shop_server(tmp_path_factory, "plain-words-shop") as server:
+        yield server
 
 
 @pytest.fixture

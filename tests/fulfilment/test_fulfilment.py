@@ -16,7 +16,7 @@ from datetime import datetime
 import pytest
 
 from backend import create_app
-from backend.banner import print_banner, symbols
+from backend.cli.banner import print_banner, symbols
 from backend.config import Config, ConfigError
 from backend.fulfilment import Fulfilment
 from backend.fulfilment.circuit_breaker import CircuitBreaker

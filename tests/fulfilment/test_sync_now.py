@@ -9,7 +9,7 @@ import io
 
 import requests
 
-from backend.banner import print_banner
+from backend.cli.banner import print_banner
 from backend.fulfilment.circuit_breaker import CircuitBreaker
 from backend.qikink import QikinkClient, QikinkConfig
 from tests.fulfilment.test_fulfilment import (  # noqa: F401

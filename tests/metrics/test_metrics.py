@@ -10,6 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from backend import create_app
 from backend.config import Config
 from tests.conftest import order_body
+from tests.fulfilment.test_fulfilment import inject, make_shop, qikink_client  # noqa: F401 (make_shop: a fixture)
 
 ADMIN_KEY = "m" * 32
 OUTSIDE = {"REMOTE_ADDR": "203.0.113.20"}
@@ -92,3 +93,18 @@ def test_only_an_admin_or_this_machine_may_scrape(app):
     assert client.get("/metrics", environ_base=OUTSIDE).status_code == 401
     assert scrape(client, environ_base=OUTSIDE, headers={"X-Admin-Key": ADMIN_KEY})
     assert scrape(client)  # 127.0.0.1: a Prometheus on the shop's own machine needs no key
+
+
+def test_qikink_calls_are_counted_by_kind_and_outcome(make_shop, emu):
+    """Against the emulator over HTTP: the token, a create and look-ups counted `ok`; a create
+    refused by Qikink's 503s counted `unavailable`; the request thread's quick push (a sibling
+    client) counts in the same figures."""
+    app = make_shop(emu.url, client=qikink_client(emu.url), admin_api_key=ADMIN_KEY)
+    client = app.test_client()
+    assert client.post("/api/orders", json=order_body()).get_json()["data"]["qikink_status"] == "synced"
+    inject(emu, "503", count=10)
+    assert client.post("/api/orders", json=order_body()).get_json()["data"]["qikink_status"] == "sync_pending"
+    samples = scrape(client, headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+    assert value(samples, "shop_qikink_calls_total", kind="token", outcome="ok") == 1
+    assert value(samples, "shop_qikink_calls_total", kind="create", outcome="ok") == 1
+    assert value(samples, "shop_qikink_calls_total", kind="create", outcome="unavailable") >= 1

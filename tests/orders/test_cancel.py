@@ -156,7 +156,6 @@ def test_a_crash_mid_write_of_the_cancellation_gives_stock_back_exactly_once(dat
     whole = journal.read_bytes()
     journal.write_bytes(whole[: len(placed) + (len(whole) - len(placed)) // 2])  # as a kill -9 mid-append
     restarted = JournalOrderStore(data_dir, catalogue)
-    restarted.recover()
     assert restarted.get_order(order["order_id"])["status"] == "pending"
     assert stock(restarted) == before, "the cancellation never landed: no stock came back"
     OrderService(restarted).cancel(order["order_id"], admin=True)
@@ -171,7 +170,6 @@ def test_a_crash_after_the_order_write_keeps_the_cancellation_and_its_stock(data
     before = stock(store)
     OrderService(store).cancel(order["order_id"], admin=True)  # then the process dies
     restarted = JournalOrderStore(data_dir, catalogue)
-    restarted.recover()
     assert restarted.get_order(order["order_id"])["status"] == "cancelled"
     assert stock(restarted) == before + 2
     OrderService(restarted).cancel(order["order_id"], admin=True)

@@ -2,6 +2,8 @@
 
 Tables, read as rules: each row is one case a page or a worker depends on."""
 
+from datetime import datetime
+
 import pytest
 
 from backend.orders import lifecycle
@@ -22,6 +24,8 @@ def test_stored_values_are_plain_strings():
         "pay",
         "confirm",
         "resend_confirmation",
+        "exchange_size",
+        "reship",
     )
     assert all(type(value) is str for value in lifecycle.ORDER_STATUSES)
 
@@ -73,8 +77,10 @@ def test_happy_path_is_strictly_forward():
         ("on_hold", "synced", [], ["cancel"]),
         ("ready_to_ship", "synced", [], []),
         ("in_transit", "synced", [], []),
-        ("delivered", "synced", [], []),
+        ("delivered", "synced", [], ["exchange_size"]),
         ("exception", "synced", [], []),
+        ("rto_initiated", "synced", [], ["reship"]),
+        ("returned", "synced", [], ["reship"]),
         ("cancel_requested", "synced", [], []),
         ("cancelled", "not_sent", [], []),
         ("cancelled", "synced", [], []),
@@ -237,3 +243,15 @@ def test_qikinks_reports_move_an_order_forward_only(old, new, news, status):
     o = order(old, "synced")
     assert lifecycle.qikink_reported(o, new) is news
     assert o["status"] == status
+
+
+def test_a_returned_order_is_reshipped_only_within_the_days_qikink_keeps_it():
+    returned = order("returned", "synced")
+    returned["events"] = [{"event": "returned", "timestamp": "2026-01-01T00:00:00+00:00"}]
+    back = datetime.fromisoformat("2026-01-01T00:00:00+00:00").timestamp()
+    day = 86400
+    assert lifecycle.actions(returned, admin=True, now=back + 99 * day) == ["reship"]
+    assert lifecycle.actions(returned, admin=True, now=back + 101 * day) == []
+    assert "more than 100 days" in lifecycle.replacement_problem(returned, "reship", back + 101 * day)
+    assert "needs it delivered" in lifecycle.replacement_problem(returned, "exchange_size", back)
+    assert lifecycle.is_replacement({"replacement_of": "BHRT-1"}) and not lifecycle.is_replacement(returned)

@@ -90,7 +90,8 @@ def test_sigkill_during_write_load_loses_nothing_and_sends_nothing_twice(tmp_pat
         stop, in_flight = threading.Event(), {}
         threads = write_load(server, rng, f"crash{kills}", acked, in_flight, stop)
         wait_until(
-            lambda: any(t.startswith(f"crash{kills}-") for t in acked) or server.proc.poll() is not None,
+            # a copy: the load's threads add to `acked` meanwhile (dict.copy is one step under the GIL)
+            lambda: any(t.startswith(f"crash{kills}-") for t in acked.copy()) or server.proc.poll() is not None,
             60,
             what="a first 201",
         )

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from backend import create_app
-from backend.banner import print_banner, symbols
+from backend.cli.banner import print_banner, symbols
 from backend.config import Config
 from backend.storage import atomic
 from tests.conftest import make_data_dir, order_body

@@ -212,7 +212,7 @@ def waiting_on_a_lock(database_url: str) -> int:
 
 
 def test_one_worker_leader_at_a_time(pg_store):
-    first, second = pg_store.worker_lock(), pg_store.worker_lock()
+    first, second = pg_store.fleet.worker_lock(), pg_store.fleet.worker_lock()
     first.acquire(timeout=0)
     assert first.is_locked
     with pytest.raises(Timeout):
@@ -234,7 +234,7 @@ def test_servers_racing_to_mint_share_one_token(pg_store):
         return TokenInfo(token=f"token-{len(minted)}", expires_at=time.time() + 3600)
 
     def server(_):
-        cache = TokenCache(shared=pg_store.token_store("client-1", "secret-1"))  # one per "server"
+        cache = TokenCache(shared=pg_store.fleet.token_store("client-1", "secret-1"))  # one per "server"
         gate.wait()
         return cache.get(mint).token
 
@@ -244,7 +244,7 @@ def test_servers_racing_to_mint_share_one_token(pg_store):
     with pg_store.pool.connection() as conn:
         stored = bytes(conn.execute("SELECT token FROM qikink_tokens").fetchone()[0])
     assert b"token-1" not in stored  # encrypted at rest
-    assert pg_store.token_store("client-1", "another-secret").load() is None
+    assert pg_store.fleet.token_store("client-1", "another-secret").load() is None
 
 
 def test_refused_token_is_replaced_once_for_the_fleet(pg_store):
@@ -254,8 +254,8 @@ def test_refused_token_is_replaced_once_for_the_fleet(pg_store):
         count[0] += 1
         return TokenInfo(token=f"t{count[0]}", expires_at=time.time() + 3600)
 
-    a = TokenCache(shared=pg_store.token_store("c", "s"))
-    b = TokenCache(shared=pg_store.token_store("c", "s"))
+    a = TokenCache(shared=pg_store.fleet.token_store("c", "s"))
+    b = TokenCache(shared=pg_store.fleet.token_store("c", "s"))
     assert a.get(mint).token == b.get(mint).token == "t1"
     a.invalidate("t1")  # Qikink refused it
     assert a.get(mint).token == "t2"
@@ -384,7 +384,7 @@ def test_storage_errors_during_a_request_are_503(pg_config, pg_store):
 def test_banner_and_config_never_show_the_database_password(tmp_path):
     import io
 
-    from backend.banner import print_banner
+    from backend.cli.banner import print_banner
 
     config = Config.from_env(
         {
@@ -407,7 +407,7 @@ def test_servers_on_one_database_share_one_qikink_call_budget(pg_config, pg_stor
     other = open_postgres_store(pg_config)
     try:
         first, second = (
-            CallBudget(30, window=store.call_window("acct"), account="acct") for store in (pg_store, other)
+            CallBudget(30, window=store.fleet.call_window("acct"), account="acct") for store in (pg_store, other)
         )
         taken = {"tracking": 0, "create": 0}
         for kind in ("tracking", "create"):
@@ -419,7 +419,7 @@ def test_servers_on_one_database_share_one_qikink_call_budget(pg_config, pg_stor
             == second.usage()["last_minute"]
             == {"token": 0, "create": 2, "lookup": 0, "tracking": 27}
         )
-        assert CallBudget(30, window=other.call_window("another"), account="another").try_take("create") == 0
+        assert CallBudget(30, window=other.fleet.call_window("another"), account="another").try_take("create") == 0
     finally:
         other.close()
 
@@ -433,7 +433,7 @@ def test_a_forced_mint_on_one_server_spaces_the_next_on_every_server(pg_config, 
     other = open_postgres_store(pg_config)
     try:
         first, second = (
-            CallBudget(30, window=store.call_window("acct-forced"), account="acct-forced", sleep=pytest.fail)
+            CallBudget(30, window=store.fleet.call_window("acct-forced"), account="acct-forced", sleep=pytest.fail)
             for store in (pg_store, other)
         )
         first.acquire("token", wait=False, apart=FORCED_MINT_SECONDS)

@@ -263,3 +263,30 @@ def test_database_restart_mid_load_gives_503_then_recovers_by_itself(fleet, tmp_
         f"storage_unavailable with Retry-After, {len(acked)} orders acknowledged and all present; accepting "
         f"again {max(recovered) - up_at:.1f}s after it was up"
     )
+
+
+def test_two_servers_deliver_each_orders_webhook_events_once_each_in_order(fleet):
+    """Orders placed on both servers, an endpoint added on one: every server fans its orders'
+    events out, one delivers (the fleet's lock), and the receiver gets each once, in order."""
+    from tests.webhooks.receiver import Receiver
+
+    start, _emulator, _url = fleet
+    first, second = start(2)
+    receiver = Receiver().start()
+    try:
+        added = requests.post(f"{first.url}/api/webhooks", json={"url": receiver.url}, timeout=10)
+        receiver.secret = added.json()["data"]["secret"]
+        placed = [
+            requests.post(f"{server.url}/api/orders", json=order_body(), timeout=10).json()["data"]["order_id"]
+            for server in (first, second) * 5
+        ]
+        expected = 2 * len(placed)  # order.created, then order.sent_to_qikink (the emulator takes it at once)
+        wait_until(lambda: len(receiver.received) >= expected, 60, what="every event delivered")
+        time.sleep(2)  # nothing more arrives: no event went out twice
+        got = [(r["order_id"], r["type"]) for r in receiver.received]
+        assert len(got) == expected == len(set(got)), got
+        for order_id in placed:
+            assert [kind for o, kind in got if o == order_id] == ["order.created", "order.sent_to_qikink"]
+        assert receiver.refused_signatures == 0
+    finally:
+        receiver.stop()

@@ -1,5 +1,5 @@
-"""`python -m backend orders …` and `python -m backend store …`: look inside the order data, repair
-an order by hand, check, compact and back up the journal (safe while the server runs)."""
+"""`python -m backend orders show|list|export|edit|issue-invoices`: look inside the order data,
+repair an order by hand, issue the invoices missing from older orders."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import json
 import sys
 from pathlib import Path
 
-from .config import Config, ConfigError
-from .storage import JournalOrderStore, OrderFilter, load_catalogue, open_store
-from .storage.atomic import json_default
+from ..config import Config
+from ..storage import OrderFilter, open_store
+from ..storage.atomic import json_default
 
 CSV_FIELDS = (
     "order_id",
@@ -28,8 +28,7 @@ CSV_FIELDS = (
 )
 
 
-def add_commands(commands) -> None:
-    """Add the `orders` and `store` subcommands to the main parser's subparsers."""
+def add(commands) -> None:
     orders = commands.add_parser("orders", help="look at orders; repair one by hand")
     sub = orders.add_subparsers(dest="orders_command", required=True)
     show = sub.add_parser("show", help="print one order as JSON")
@@ -54,36 +53,11 @@ def add_commands(commands) -> None:
         help="issue the tax invoices missing from orders Qikink accepted before invoices were issued at the supply",
     )
     invoices.add_argument("--dry-run", action="store_true", help="only list the orders that would get one")
-    store = commands.add_parser("store", help="the JSON data directory: check, compact, back up")
-    sub = store.add_subparsers(dest="store_command", required=True)
-    sub.add_parser("check", help="verify the journal and every order in it; exit 1 when something is wrong")
-    sub.add_parser("compact", help="rewrite the journal as one record per order (safe while the server runs)")
-    backup = sub.add_parser("backup", help="a consistent copy of the data, taken while the server runs")
-    backup.add_argument("destination", type=Path, help="a new or empty folder; start from it with DATA_DIR=<it>")
+    orders.set_defaults(run=run)
 
 
 def run(args) -> int:
     config = Config.from_env()
-    if args.command == "store":
-        if config.database_url:
-            raise ConfigError(
-                "`store` commands are for the JSON data directory; DATABASE_URL is set (use the database's own tools)"
-            )
-        if args.store_command == "check":
-            from .storage.journal_check import check_data_dir
-
-            report = check_data_dir(config.data_dir, load_catalogue(config.catalogue_file))
-            print(json.dumps(report, indent=2))
-            return 1 if report["problems"] else 0
-        store = JournalOrderStore(
-            config.data_dir, load_catalogue(config.catalogue_file), lock_timeout=max(config.lock_timeout, 30)
-        )
-        if args.store_command == "compact":
-            report = store.compact()
-        else:
-            report = store.backup(args.destination.resolve(), config.catalogue_file)
-        print(json.dumps(report, indent=2))
-        return 0
     command = args.orders_command
     if command == "issue-invoices":
         return _issue_invoices(config, dry_run=args.dry_run)
@@ -141,7 +115,7 @@ def _export(store, form: str, target: Path | None) -> int:
 
 def _edit(store, order_id: str, source: Path) -> int:
     """A hand edit is one more record in the journal, written under the store's lock like any change."""
-    from .storage.order_fields import check_order
+    from ..storage.order_fields import check_order
 
     edited = json.loads(source.read_text(encoding="utf-8-sig"))
     problem = check_order(edited, order_id)
@@ -165,12 +139,12 @@ def _issue_invoices(config: Config, *, dry_run: bool) -> int:
     """`orders issue-invoices`: the shop's own invoice service (its GST rules and SHOP_* settings)."""
     from dataclasses import replace
 
-    from .app import create_app
+    from ..app import create_app
 
     # Issuing an invoice reads the order and the GST rules only: no payment gateway needed (and the
     # local Razorpay emulator, the default, runs only inside the server).
     shop = create_app(replace(config, payments_env="off")).extensions["shop"]
-    if shop.invoices is None or not shop.invoices.issuing:
+    if not shop.invoices.issuing:
         print("This shop issues no invoices: GST rates in the catalogue and the SHOP_* settings are needed")
         return 1
     issued = shop.invoices.issue_missing(dry_run=dry_run)

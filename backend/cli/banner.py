@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from .billing.charges import banner_lines
-from .config import mask_url_password
-from .hosts import EVERY_ADDRESS, LOOPBACK_NAMES, answered_hosts
-from .policies.details import missing_settings, warning
+from ..billing.charges import banner_lines
+from ..config import mask_url_password
+from ..hosts import EVERY_ADDRESS, LOOPBACK_NAMES, answered_hosts
+from ..policies.details import missing_settings, warning
 
 
 def symbols(stream=None) -> tuple[str, str]:

@@ -1,0 +1,32 @@
+"""/api/designs: the catalogue by design (a design's colours × sizes are its variants, the SKUs of
+/api/products), with live prices and stock; what the product page /p/<slug> shows."""
+
+from flask import Blueprint, request
+
+from ..designs_view import public_design, public_designs
+from ..errors import NotFound
+from . import services
+
+bp = Blueprint("designs", __name__, url_prefix="/api/designs")
+
+
+@bp.get("")
+def list_designs():
+    category = request.args.get("category")
+    shop = services()
+    designs = [
+        design
+        for design in public_designs(shop.designs, shop.store.products(), shop.size_charts)
+        if category is None or design["category"].lower() == category.strip().lower()
+    ]
+    return {"status": "success", "data": designs, "count": len(designs)}
+
+
+@bp.get("/<slug>")
+def get_design(slug):
+    shop = services()
+    design = shop.designs.by_slug(slug)
+    products = shop.store.products()
+    if design is None or not all(sku in products for sku in design["skus"]):
+        raise NotFound(f"No design {slug}")
+    return {"status": "success", "data": public_design(design, products, shop.size_charts)}
