@@ -68,7 +68,7 @@ def delete_photo(photo_id):
     return {"status": "success", "message": "Photo deleted"}
 
 
-def _copy(content_hash: str, width: int, fmt: str, *, negotiated: bool) -> Response:
+def _copy(content_hash: str, width: int, fmt: str, *, negotiated: bool):
     data = _photos().copy(content_hash, width, fmt)
     if data is None:
         raise NotFound(f"No photo at {request.path}")

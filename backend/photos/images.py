@@ -81,7 +81,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         return image
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode)
+        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode)
+        return converted if converted is not None else image
     except (ImageCms.PyCMSError, OSError, ValueError):
         return image  # an unreadable profile: the pixels as they are
 
@@ -96,7 +97,7 @@ def clean(data: bytes) -> CleanPhoto:
 
 
 def _clean(image: Image.Image) -> CleanPhoto:
-    source_format = image.format
+    source_format = image.format or ""  # set: _open_checked let only JPEG, PNG and WebP through
     try:
         image.seek(0)  # an animated WebP or PNG: its first frame
         if source_format == "JPEG":
@@ -129,7 +130,7 @@ def served_width(original_width: int, width: int) -> int:
 def resize(data: bytes, width: int, fmt: str) -> bytes:
     """A copy of a cleaned photo `width` pixels wide (or its own width, if narrower) as `fmt`
     ('webp' or 'jpg')."""
-    image = Image.open(io.BytesIO(data))
+    image: Image.Image = Image.open(io.BytesIO(data))
     target = served_width(image.width, width)
     height = max(1, round(image.height * target / image.width))
     if image.format == "JPEG":

@@ -60,7 +60,7 @@ class PhotoService:
         if self._seeded:
             return
         with self._seed_lock:
-            if self._seeded:
+            if self._seeded or self._mockups_dir is None:
                 return
             manifest = self._mockups_dir / "mockups.json"
             if manifest.is_file():
