@@ -5,9 +5,17 @@ from flask import Blueprint, request
 
 from ..designs_view import public_design, public_designs
 from ..errors import NotFound
+from ..photos.service import design_of
 from . import services
 
 bp = Blueprint("designs", __name__, url_prefix="/api/designs")
+
+
+def _products_with_photos() -> dict[str, dict]:
+    """The products with their design's photos from the photo store, as GET /api/products has them."""
+    shop = services()
+    photos = shop.photos.by_design()
+    return {sku: {**p, "photos": photos.get(design_of(p), [])} for sku, p in shop.store.products().items()}
 
 
 @bp.get("")
@@ -16,7 +24,7 @@ def list_designs():
     shop = services()
     designs = [
         design
-        for design in public_designs(shop.designs, shop.store.products(), shop.size_charts)
+        for design in public_designs(shop.designs, _products_with_photos(), shop.size_charts)
         if category is None or design["category"].lower() == category.strip().lower()
     ]
     return {"status": "success", "data": designs, "count": len(designs)}
@@ -26,7 +34,7 @@ def list_designs():
 def get_design(slug):
     shop = services()
     design = shop.designs.by_slug(slug)
-    products = shop.store.products()
+    products = _products_with_photos()
     if design is None or not all(sku in products for sku in design["skus"]):
         raise NotFound(f"No design {slug}")
     return {"status": "success", "data": public_design(design, products, shop.size_charts)}

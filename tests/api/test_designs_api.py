@@ -108,3 +108,13 @@ def test_a_catalogue_with_a_design_or_colour_that_is_not_text_stops_the_start(tm
     path.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(StoreStartupError, match=f"{field} must be text"):
         load_catalogue(path)
+
+
+def test_a_designs_photos_come_from_the_photo_store_as_its_products_have_them(client):
+    """The sample mockups (seeded into the photo store on first use) show on the product page too."""
+    products = {p["sku"]: p for p in client.get("/api/products").get_json()["data"]}
+    design = client.get("/api/designs/warli-village-tee").get_json()["data"]
+    assert design["photos"] and design["photos"][0]["src"].startswith("/photos/")
+    assert design["photos"][0]["src"] == products["BHRT-002-M"]["photos"][0]["src"]
+    listed = {d["slug"]: d for d in client.get("/api/designs").get_json()["data"]}
+    assert listed["warli-village-tee"]["photos"] == design["photos"]

@@ -71,7 +71,9 @@ def test_a_card_opens_its_product_page_at_a_shareable_address(page):
     for text in ("Inclusive of all taxes", "100% combed cotton", "180 GSM", "Regular fit", "Machine wash cold"):
         expect(page.locator("#product")).to_contain_text(text)
     expect(page.locator("#product-delivery")).to_contain_text(re.compile(r"^Delivered by .* if you order today\.$"))
-    expect(page.locator("#gallery .art")).to_have_attribute("data-print", "madhubani")
+    # the design's photo from the photo store (the sample mockup), as on its storefront card
+    photo = page.locator("#gallery").get_by_role("img", name=re.compile("^Heritage Print T-Shirt: a Madhubani print"))
+    expect(photo).to_have_attribute("src", re.compile(r"/photos/[0-9a-f]+-800\.jpg$"))
 
 
 def test_choosing_colour_and_size_changes_price_and_sku_and_a_sold_out_size_is_disabled(page):
