@@ -14,7 +14,7 @@ bp = Blueprint("designs", __name__, url_prefix="/api/designs")
 def _products_with_photos() -> dict[str, dict]:
     """The products with their design's photos from the photo store, as GET /api/products has them."""
     shop = services()
-    photos = shop.photos.by_design()
+    photos = shop.photos.by_design() if shop.photos is not None else {}
     return {sku: {**p, "photos": photos.get(design_of(p), [])} for sku, p in shop.store.products().items()}
 
 
