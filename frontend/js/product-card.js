@@ -84,7 +84,7 @@ export function renderCard(design, index, { onAdd, onSizeChart, delivery, photoB
 }
 
 /** "Added ✓" on the button for a moment (the cart's live region says it to screen readers). */
-function showAdded(button) {
+export function showAdded(button) {
   clearTimeout(Number(button.dataset.timer));
   button.replaceChildren('Added ', el('span', { attrs: { 'aria-hidden': 'true' } }, '✓'));
   button.classList.add('added');

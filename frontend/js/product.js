@@ -6,10 +6,10 @@ import { categoryName } from './catalogue-filter.js';
 import { apiBaseUrl } from './config.js';
 import { el, safeHref, say } from './dom.js';
 import { formatDeliveryRange, formatRupees, toPaise } from './format.js';
+import { showAdded } from './product-card.js';
 import { createShopClient } from './shop-client.js';
 import { openSizeChart, setUpSizeChart } from './size-chart.js';
 
-const ADDED_FOR_MS = 2000;
 const client = createShopClient({ baseUrl: apiBaseUrl() });
 const state = { design: null, colour: null, size: null, chart: null, prices: new Map() };
 
@@ -146,14 +146,7 @@ function addToCart() {
   const label = [state.colour, variant.size].filter(Boolean).join(', ');
   say('cart-announcement', `Added ${state.design.name} (${label}) to your cart. `
     + `${count} item${count === 1 ? '' : 's'} in your cart.`);
-  const button = document.getElementById('add-to-cart');
-  clearTimeout(Number(button.dataset.timer));
-  button.replaceChildren('Added ', el('span', { attrs: { 'aria-hidden': 'true' } }, '✓'));
-  button.classList.add('added');
-  button.dataset.timer = String(setTimeout(() => {
-    button.textContent = 'Add to cart';
-    button.classList.remove('added');
-  }, ADDED_FOR_MS));
+  showAdded(document.getElementById('add-to-cart'));
 }
 
 async function start() {
