@@ -16,6 +16,7 @@ class Receiver:
         self.secret = secret
         self.received: list[dict] = []  # verified deliveries: {"id", "type", "order_id", "body"}
         self.refused_signatures = 0
+        self.aborted = 0  # requests cut short by the sender's death, not signature failures
         self.answer_status = 204
         self.port = 0
         self._server: ThreadingHTTPServer | None = None
@@ -30,7 +31,11 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's name)
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                if len(body) < length:  # the sender died mid-request (kill -9): nothing was delivered
+                    receiver.aborted += 1
+                    return
                 status = receiver._take(body, dict(self.headers.items()))
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
