@@ -12,7 +12,12 @@ from urllib.parse import quote, urlencode
 
 SHOP_NAME = "Bharat Heritage Prints"
 IST = timezone(timedelta(hours=5, minutes=30))
-KINDS = ("confirm_cod", "confirmation", "shipped", "cancelled", "refunded")
+KINDS = ("confirm_cod", "confirmation", "replacement", "shipped", "cancelled", "refunded")
+# Why a replacement is sent, as its email says it (replacement.py's reasons).
+REPLACEMENT_WORDS = {
+    "exchange_size": "in the size you asked for",
+    "reship": "because your first parcel came back to us",
+}
 
 
 def _rupees(amount) -> str:
@@ -104,6 +109,23 @@ def _content(order: dict, kind: str, shop_url: str) -> tuple[str, list[str], lis
                 ("Delivering to", ", ".join(_address_lines(order["shipping_address"]))),
             ],
             (_tracking_link(order, shop_url), _invoice_link(order, shop_url)),
+        )
+    if kind == "replacement":
+        because = REPLACEMENT_WORDS[order["replacement_reason"]]
+        return (
+            f"A replacement for your order {order['replacement_of']} is on its way",
+            [
+                f"We are printing a new T-shirt for you {because}. It costs you nothing; there is nothing to pay "
+                "the courier. We will email you the tracking details when it ships.",
+            ],
+            [
+                ("Replacement order", order_id),
+                ("Replaces order", order["replacement_of"]),
+                *(("Item", f"{item['quantity']} × {item['name']} ({item['sku']})") for item in order["items"]),
+                ("Cost to you", "Nothing"),
+                ("Delivering to", ", ".join(_address_lines(order["shipping_address"]))),
+            ],
+            (_tracking_link(order, shop_url),),
         )
     if kind == "shipped":
         return (

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import india_post
+from ..customer_email.outbox import queue_email
 from ..errors import AddressNotInDirectory, IdempotencyConflict, NotReplaceable, OutOfStock
 from ..fulfilment.events import add_event, now_iso
 from ..fulfilment.sync_state import SyncState
@@ -133,6 +134,7 @@ def replacement_builder(service, original: dict, request: dict):
             order["sync"] = SyncState.from_dict(request["sync_claim"]).as_dict()
         words = REASON_WORDS[request["reason"]]
         add_event(order, "order_received", f"Replacement for order {original['order_id']} ({words})", timestamp)
+        queue_email(order, "replacement", timestamp)  # durable with the order, sent after it
         return order, {line["sku"]: line["quantity"] for line in request["lines"]}
 
     return build

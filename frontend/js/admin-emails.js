@@ -4,7 +4,7 @@ import { technical, when } from './admin-view.js';
 import { el } from './dom.js';
 
 export const EMAIL_NAMES = {
-  confirm_cod: 'Please confirm (COD link)', confirmation: 'Order confirmation', shipped: 'Shipped', cancelled: 'Cancelled', refunded: 'Refunded',
+  confirm_cod: 'Please confirm (COD link)', confirmation: 'Order confirmation', replacement: 'Replacement on its way', shipped: 'Shipped', cancelled: 'Cancelled', refunded: 'Refunded',
 };
 
 /** Where an email is, in plain words: the log is not the customer's inbox. */

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from backend import create_app
+from backend.customer_email.messages import draft
 from tests.api.test_invoice_api import SELLER
 from tests.conftest import ADDRESS, order_body
 from tests.fulfilment.test_fulfilment import counters, fulfilment_of, number, qikink_client, set_status, settings
@@ -122,6 +123,7 @@ def test_an_exchange_after_delivery_costs_the_customer_nothing_takes_stock_and_r
     assert linked["replacements"] == [new["order_id"]]
     assert linked["events"][-1]["event"] == "replacement_created"
     assert read(shop, new["order_id"])["replacement_note"] == "M was tight"
+    assert [e["kind"] for e in read(shop, new["order_id"])["emails"]] == ["replacement"], "its own email, no bill"
     email = {"email": original["customer_email"]}
     seen = api(shop, "get", f"/api/orders/{new['order_id']}", query_string=email).get_json()["data"]
     assert seen["replacement_of"] == original["order_id"] and "replacement_note" not in seen
@@ -227,3 +229,16 @@ def test_a_reship_goes_to_a_corrected_address_checked_against_the_directory_and_
     new = replace(shop, original["order_id"], {"reason": "reship", "shipping_address": delhi}).get_json()["data"]
     assert new["shipping_address"]["city"] == "New Delhi" and new["qikink_status"] == "synced"
     assert stock(shop, "BHRT-001-M") == 3
+
+
+def test_the_replacement_email_says_why_what_and_that_it_costs_nothing(shop, emu):
+    original = move(shop, emu, place(shop), "In-Transit", "Delivered")
+    new = replace(shop, original["order_id"], EXCHANGE).get_json()["data"]
+    stored = shop.extensions["shop"].store.get_order(new["order_id"])
+    mail = draft(stored, "replacement", mail_from="Shop <shop@example.com>", shop_url="https://shop.example")
+    assert mail.subject == f"A replacement for your order {original['order_id']} is on its way"
+    assert "in the size you asked for" in mail.text and "It costs you nothing" in mail.text
+    assert f"Replaces order: {original['order_id']}" in mail.text
+    assert "Item: 1 × Heritage Print T-Shirt (BHRT-001-L)" in mail.text and "Cost to you: Nothing" in mail.text
+    assert f"https://shop.example/track.html?order={new['order_id']}" in mail.text
+    assert "₹" not in mail.text and "Total" not in mail.text, "no bill in a replacement's email"
