@@ -13,8 +13,12 @@ bp = Blueprint("invoices", __name__, url_prefix="/api")
 def get_charges():
     """Shipping and COD fee, so the storefront shows the whole total before "Place order"; and
     whether the shop issues invoices, so the tracking page offers one only when it can."""
+    return {"status": "success", "data": charges_data()}
+
+
+def charges_data() -> dict:
     shop = services()
-    return {"status": "success", "data": {**shop.charges.public(), "invoices": shop.invoices.issuing}}
+    return {**shop.charges.public(), "invoices": shop.invoices.issuing}
 
 
 @bp.get("/orders/<order_id>/invoice")

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, request, send_from_directory
 
 from ..config import PROJECT_ROOT
 from ..errors import NotFound
+from .first_screen import storefront_response
 
 FRONTEND_DIR = PROJECT_ROOT / "frontend"
 
@@ -74,7 +75,10 @@ def pay_page_csp(checkout_url: str) -> str:
 
 def _page(name: str):
     def view():
-        response = _send(FRONTEND_DIR, name)
+        if name == "index.html":  # the storefront: its first screen's data and photo in the page
+            response = storefront_response((FRONTEND_DIR / name).read_text(encoding="utf-8"))
+        else:
+            response = _send(FRONTEND_DIR, name)
         payments = current_app.extensions["shop"].payments
         if name in PAY_PAGES and payments is not None:
             response.headers["Content-Security-Policy"] = pay_page_csp(payments.checkout_url)

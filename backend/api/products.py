@@ -13,15 +13,20 @@ bp = Blueprint("products", __name__, url_prefix="/api/products")
 
 @bp.get("")
 def list_products():
-    category = request.args.get("category")
+    products = products_data(request.args.get("category"))
+    return {"status": "success", "data": products, "count": len(products)}
+
+
+def products_data(category: str | None = None) -> list[dict]:
+    """GET /api/products' `data` (also in the storefront's HTML: first_screen.py)."""
     shop = services()
-    photos = shop.photos.by_design()
+    photos = shop.photos.by_design() if shop.photos is not None else {}
     products = [
         {**public_product(p, shop.size_charts), "photos": photos.get(design_of(p), [])}
         for p in shop.store.products().values()
         if category is None or p["category"].lower() == category.strip().lower()
     ]
-    return {"status": "success", "data": products, "count": len(products)}
+    return products
 
 
 @bp.get("/<sku>")

@@ -10,9 +10,13 @@ bp = Blueprint("size_charts", __name__, url_prefix="/api/size-charts")
 
 @bp.get("")
 def list_size_charts():
-    charts = services().size_charts
-    data = [charts.public(chart_id) for chart_id in charts.charts]
+    data = size_charts_data()
     return {"status": "success", "data": data, "count": len(data)}
+
+
+def size_charts_data() -> list[dict]:
+    charts = services().size_charts
+    return [charts.public(chart_id) for chart_id in charts.charts]
 
 
 @bp.get("/<chart_id>")

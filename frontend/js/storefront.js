@@ -51,7 +51,7 @@ function sizeLabel(product) {
 /** The catalogue and what goes with it; charges, size charts and the delivery estimate are
  * extras: without them the shop still sells (the summary says "added by the shop", no chart). */
 async function loadCatalogue() {
-  const [answer, charges, charts, delivery, designs] = await Promise.all([client.listProducts(),
+  const [answer, charges, charts, delivery, designs] = firstScreen() || await Promise.all([client.listProducts(),
     client.getCharges().catch(() => null), client.listSizeCharts().catch(() => null),
     client.getDeliveryEstimate().catch(() => null), client.listDesigns().catch(() => null)]);
   state.products = new Map(answer.data.map((p) => [p.sku, p]));
@@ -60,6 +60,20 @@ async function loadCatalogue() {
   state.charges = charges && charges.data;
   state.sizeCharts = new Map((charts ? charts.data : []).map((chart) => [chart.id, chart]));
   state.delivery = delivery && delivery.data;
+}
+
+/** The same answers, when this server put them in the page (backend/api/first_screen.py: a
+ * round trip less on a phone); used once, so a later load asks the API for fresh stock. */
+function firstScreen() {
+  const block = document.getElementById('first-screen');
+  if (!block) return null;
+  block.remove();
+  try {
+    const data = JSON.parse(block.textContent);
+    return [data.products, data.charges, data.size_charts, data.delivery, data.designs].map((d) => ({ data: d }));
+  } catch {
+    return null;
+  }
 }
 
 /** A design's page: /p/<slug> from this server, product.html?slug= where frontend/ is served elsewhere. */

@@ -42,6 +42,22 @@ def test_the_storefront_shows_each_designs_mockup_with_its_alt_text(page):
     assert first.evaluate("img => img.naturalWidth") <= 1600
 
 
+def test_the_storefront_draws_its_cards_from_the_page_and_fetches_the_preloaded_photo_once(page):
+    """backend/api/first_screen.py: no catalogue call before the first cards, and the card's
+    <picture> uses the very file the page preloaded (not a second download of another size)."""
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto("/")
+    first = page.get_by_role("article").get_by_role("img").first
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=first.element_handle())
+    catalogue_calls = [u for u in asked if "/api/products" in u or "/api/designs" in u]
+    assert catalogue_calls == [], catalogue_calls
+    shown = first.evaluate("img => img.currentSrc")
+    photos = [u for u in asked if "/photos/" in u or ".webp" in u]
+    assert photos.count(shown) == 1, (shown, photos)
+    assert photos[0] == shown, "the preload was the first photo asked for"
+
+
 def test_the_console_uploads_shows_and_deletes_a_photo(page):
     page.goto("/admin#photos")
     section = page.get_by_role("region", name="Photos")
