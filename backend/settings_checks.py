@@ -1,16 +1,19 @@
-"""The checks behind each setting (backend/config.py reads them): a wrong value is a ConfigError
-naming the setting and what it takes. Imports nothing of the app at load time."""
+"""What a setting is (`Setting`, one row of backend/config.py's table) and the checks behind each:
+a check takes the setting's name and its text and answers the value, or raises a ConfigError naming
+the setting and what it takes. Imports nothing of the app at load time."""
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from urllib.parse import urlsplit
 
 
 def _valid_smtp_url(url: str) -> bool:
-
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises ValueError for a port that is not a number from 0 to 65535)
@@ -32,13 +35,15 @@ def _bool(name: str, raw: str) -> bool:
     raise ConfigError(f"{name} must be true or false, not {raw!r}")
 
 
-def _number(name: str, raw: str, kind=float, minimum=0):
+def _number(name: str, raw: str, kind=float, minimum=0, maximum=None):
     try:
         value = kind(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a number, not {raw!r}") from None
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, not {raw!r}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}, not {value}")
     return value
 
 
@@ -49,10 +54,8 @@ def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def _day_range(name: str, raw: str, default: tuple[int, int]) -> tuple[int, int]:
-    """Days as "2-3" (fewest-most) or "3" (exactly); empty: `default`."""
-    if not raw:
-        return default
+def _day_range(name: str, raw: str) -> tuple[int, int]:
+    """Days as "2-3" (fewest-most) or "3" (exactly)."""
     match = re.fullmatch(r"\s*([0-9]{1,2})\s*(?:[-–]\s*([0-9]{1,2})\s*)?", raw)
     if not match:
         raise ConfigError(f"{name} must be a number of days or a range like 2-3, not {raw!r}")
@@ -75,64 +78,57 @@ def _seller(get) -> dict:
 _EMAIL = re.compile(r"[^<>@\s,;]+@[^<>@\s,;]+\.[^<>@\s,;]+")
 # A phone number as a customer dials it: digits, spaces, hyphens, a leading +, 8 to 15 digits.
 _PHONE = re.compile(r"\+?[0-9][0-9 -]{6,18}[0-9]")
-CONTACT_SETTINGS = {
-    "SHOP_EMAIL": "shop_email",
-    "SHOP_PHONE": "shop_phone",
-    "GRIEVANCE_OFFICER_NAME": "grievance_officer_name",
-    "GRIEVANCE_OFFICER_EMAIL": "grievance_officer_email",
-    "GRIEVANCE_OFFICER_PHONE": "grievance_officer_phone",
-}
 
 
-def _contact(get) -> dict:
-    """SHOP_EMAIL, SHOP_PHONE and the grievance officer's GRIEVANCE_OFFICER_NAME, _EMAIL, _PHONE:
-    each optional (the policy pages show a placeholder for a missing one), checked when set."""
-    values = {field: get(name) for name, field in CONTACT_SETTINGS.items()}
-    for name, field in CONTACT_SETTINGS.items():
-        value = values[field]
-        if value and name.endswith("_EMAIL") and not _EMAIL.fullmatch(value):
-            raise ConfigError(f"{name} must be one email address, e.g. help@example.in, not {value!r}")
-        digits = re.sub(r"\D", "", value)
-        if value and name.endswith("_PHONE") and not (_PHONE.fullmatch(value) and 8 <= len(digits) <= 15):
-            raise ConfigError(f"{name} must be a phone number, e.g. +91 98765 43210, not {value!r}")
-    return values
+def _contact_email(name: str, value: str) -> str:
+    """SHOP_EMAIL, GRIEVANCE_OFFICER_EMAIL: optional (the policy pages show a placeholder), one address."""
+    if value and not _EMAIL.fullmatch(value):
+        raise ConfigError(f"{name} must be one email address, e.g. help@example.in, not {value!r}")
+    return value
 
 
-def _trusted_proxies(raw: str | None) -> tuple[str, ...]:
+def _contact_phone(name: str, value: str) -> str:
+    """SHOP_PHONE, GRIEVANCE_OFFICER_PHONE: optional, a number as a customer dials it."""
+    digits = re.sub(r"\D", "", value)
+    if value and not (_PHONE.fullmatch(value) and 8 <= len(digits) <= 15):
+        raise ConfigError(f"{name} must be a phone number, e.g. +91 98765 43210, not {value!r}")
+    return value
+
+
+def _trusted_proxies(name: str, raw: str) -> tuple[str, ...]:
     networks = []
-    for part in (raw or "").split(","):
+    for part in raw.split(","):
         if part.strip():
             try:
                 networks.append(str(ipaddress.ip_network(part.strip(), strict=False)))
             except ValueError:
                 raise ConfigError(
-                    f"TRUSTED_PROXIES takes IP addresses or networks, e.g. 127.0.0.1,10.0.0.0/8, not {part.strip()!r}"
+                    f"{name} takes IP addresses or networks, e.g. 127.0.0.1,10.0.0.0/8, not {part.strip()!r}"
                 ) from None
     return tuple(networks)
 
 
-def _alert_email(raw: str | None) -> str:
-    value = (raw or "").strip()
+def _alert_email(name: str, value: str) -> str:
     if value and not _EMAIL.fullmatch(value):
-        raise ConfigError(f"ALERT_EMAIL must be one email address, e.g. owner@example.in, not {value!r}")
+        raise ConfigError(f"{name} must be one email address, e.g. owner@example.in, not {value!r}")
     return value
 
 
-def _attention_hours(raw: str | None) -> str:
+def _attention_hours(name: str, raw: str) -> str:
     from .attention.thresholds import Thresholds
 
     try:
         Thresholds.parse(raw)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
-    return (raw or "").strip()
+    return raw
 
 
-def _public_url(raw: str) -> str:
+def _public_url(name: str, raw: str) -> str:
     """PUBLIC_URL: http(s)://host[:port][/path], as customers reach the shop; empty for the default."""
-    value = raw.strip().rstrip("/")
+    value = raw.rstrip("/")
     if value and not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~\-/]*)?", value):
-        raise ConfigError(f"PUBLIC_URL must look like https://shop.example.in, not {raw!r}")
+        raise ConfigError(f"{name} must look like https://shop.example.in, not {raw!r}")
     return value
 
 
@@ -150,3 +146,109 @@ def _money(name: str, raw: str) -> Decimal:
     if value != value.quantize(Decimal("0.01")):
         raise ConfigError(f"{name} must have at most two decimal places (paise), not {raw!r}")
     return value.quantize(Decimal("0.01"))
+
+
+def _optional(parse):
+    """`parse` for a setting that may be empty: empty text is None (no such limit, no such value)."""
+
+    def read(name: str, raw: str):
+        return parse(name, raw) if raw else None
+
+    return read
+
+
+def _comma_list(name: str, raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+# A name as werkzeug's TRUSTED_HOSTS matches it: a leading dot also admits every subdomain.
+_HOST_NAME = re.compile(r"\.?[a-z0-9-]+(\.[a-z0-9-]+)*")
+
+
+def _host_names(name: str, raw: str) -> tuple[str, ...]:
+    names = tuple(part.lower() for part in _comma_list(name, raw))
+    for host in names:
+        if not _HOST_NAME.fullmatch(host):
+            raise ConfigError(
+                f"{name} takes host names or IPv4 addresses without scheme or port "
+                f"(e.g. shop.example.in,192.168.1.20), not {host!r}"
+            )
+    return names
+
+
+def _rate(name: str, raw: str) -> str:
+    if not re.fullmatch(r"\d+\s*(per|/)\s*(second|minute|hour|day)", raw):
+        raise ConfigError(f"{name} must look like '30 per minute', not {raw!r}")
+    return raw
+
+
+def _admin_key(name: str, raw: str) -> str:
+    if raw and len(raw) < 16:
+        raise ConfigError(f"{name} must be at least 16 characters")
+    return raw
+
+
+def _smtp_url(name: str, raw: str) -> str:
+    from .storage.urls import mask_database_url
+
+    if raw and not _valid_smtp_url(raw):
+        raise ConfigError(
+            f"{name} must look like smtp://user:password@host:587 or smtps://host:465 (or be "
+            f"empty), not {mask_database_url(raw)!r}"
+        )
+    return raw
+
+
+def _mail_from(name: str, raw: str) -> str:
+    if not re.fullmatch(r"[^<>@\s]+@[^<>@\s]+|[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>", raw):
+        raise ConfigError(f"{name} must be an email address, e.g. Shop <orders@example.in>, not {raw!r}")
+    return raw
+
+
+def _database_url(name: str, raw: str) -> str:
+    from .storage.urls import mask_database_url
+
+    if raw and not re.match(r"postgres(ql)?://", raw):
+        raise ConfigError(f"{name} must start with postgresql:// (or be empty), not {mask_database_url(raw)!r}")
+    return raw
+
+
+def _base_url(name: str, raw: str) -> str:
+    return raw.rstrip("/")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: its name, its default as written in `.env`, its limits, its help."""
+
+    env: str
+    default: str
+    help: str
+    kind: type = str  # str, int, float or bool; `parse` for anything else
+    minimum: float = 0
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    parse: Callable[[str, str], Any] | None = None  # (name, text) -> value, or a ConfigError
+    derived: str = ""  # a default that depends on other settings: which (`default` is the fallback)
+    secret: bool = False
+
+    def read(self, text: str) -> Any:
+        """The value of `text` as the environment gives it (stripped); empty is the default."""
+        text = text or self.default
+        if self.parse is not None:
+            return self.parse(self.env, text)
+        if self.kind is bool:
+            return _bool(self.env, text)
+        if self.kind in (int, float):
+            return _number(self.env, text, self.kind, self.minimum, self.maximum) if text else None
+        if self.choices:
+            return _choice(self.env, text, self.choices)
+        return text
+
+
+def setting(env: str, default: str, help: str, *, built: Any = MISSING, secret: bool = False, **limits) -> Any:
+    """A Config field read from `env`. A Config built directly (tests) gets the default's value,
+    or `built` where that differs on purpose (no Qikink, no payments, no COD confirmation)."""
+    spec = Setting(env, default, help, secret=secret, **limits)
+    value = spec.read("") if built is MISSING else built
+    return field(default=value, repr=not secret, metadata={"setting": spec})
