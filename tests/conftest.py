@@ -141,3 +141,28 @@ def emu(emulator):
     """The session emulator, reset (orders, tokens, faults, counters) before each test."""
     EmulatorControl(emulator.url).reset()
     return emulator
+
+
+@pytest.fixture
+def make_shop(data_dir):
+    """Apps on the test data directory; their workers and send pools are closed afterwards."""
+    from tests.emulated_shop import settings
+
+    made = []
+
+    def make(url, *, client=None, **changes):
+        app = create_app(settings(data_dir, url, **changes), qikink_client=client)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.extensions["shop"].fulfilment.close()
+
+
+@pytest.fixture
+def shop(make_shop, emu):
+    """An app sending to the session emulator through a client whose backoff costs no time."""
+    from tests.emulated_shop import qikink_client
+
+    return make_shop(emu.url, client=qikink_client(emu.url))

@@ -1,5 +1,5 @@
-"""What many tests share: the emulator's test controls, a fake clock, threads run together, and the
-error envelope."""
+"""What many tests share: the emulator's test controls, a fake clock, threads run together, the
+error envelope, and a bare POST."""
 
 from __future__ import annotations
 
@@ -102,3 +102,10 @@ def assert_error(response, status: int, code: str | None = None) -> dict:
     media_type = response.mimetype if is_flask else response.headers.get("Content-Type", "").split(";")[0]
     assert media_type == "application/json", (media_type, text[:200])
     return assert_error_body(response.json if is_flask else response.json(), code)
+
+
+def requests_post(url):
+    """POST to a URL with no body (e.g. an emulator's control), the JSON answer back."""
+    response = requests.post(url, timeout=5)
+    response.raise_for_status()
+    return response.json()

@@ -159,7 +159,7 @@ def test_qikink_gets_what_the_courier_collects_or_the_order_value(data_dir, paym
 
 
 def test_the_emulator_records_the_cod_amount_end_to_end(data_dir, emu):
-    from tests.fulfilment.test_fulfilment import CLIENT_ID, SECRET, qikink_client
+    from tests.emulated_shop import CLIENT_ID, SECRET, qikink_client
 
     app = create_app(
         Config(

@@ -6,21 +6,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.test_invoice_api import (  # noqa: F401
-    ADMIN_KEY,
-    CN,
-    INV,
-    JSON,
-    OTHER,
-    SELLER,
-    app,
-    client,
-    invoice,
-    place,
-)
+from tests.api.invoicing import ADMIN_KEY, CN, INV, JSON, OTHER, SELLER, invoice, make_app, place
 from tests.conftest import order_body
-from tests.fulfilment.test_fulfilment import fulfilment_of, make_shop, qikink_client, stored  # noqa: F401
-from tests.orders.test_cancel import cancel, requests_post
+from tests.emulated_shop import cancel, fulfilment_of, qikink_client, stored
+from tests.support import requests_post
+
+
+@pytest.fixture
+def app(data_dir):
+    return make_app(data_dir)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
 
 
 def credit_note(client, order_id, email="asha@example.com", **headers):

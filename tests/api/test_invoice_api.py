@@ -3,42 +3,13 @@
 from __future__ import annotations
 
 import threading
-import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 
-from backend import create_app
 from backend.billing.credit_note import financial_year
-from backend.clock import now_iso
-from backend.config import Config
+from tests.api.invoicing import ADMIN_KEY, INV, OTHER, invoice, make_app, place, supply
 from tests.conftest import order_body
-
-FY = financial_year(datetime.now(UTC))  # numbering restarts each April: INV/26-27/000001
-INV, CN = f"INV/{FY}/", f"CN/{FY}/"
-
-ADMIN_KEY = "k" * 32
-OTHER = {"REMOTE_ADDR": "203.0.113.7"}  # not this machine: no admin rights without the key
-SELLER = dict(
-    seller_legal_name="Bharat Heritage Prints Private Limited",
-    seller_gstin="27AAPFU0939F1ZV",
-    seller_address="21 Linking Road, Bandra West, Mumbai 400050",
-    seller_state="Maharashtra",
-)
-JSON = {"Accept": "application/json"}
-
-
-def make_app(data_dir, **changes):
-    return create_app(
-        Config(
-            data_dir=data_dir,
-            ratelimit_enabled=False,
-            app_env="test",
-            qikink_env="off",
-            admin_api_key=ADMIN_KEY,
-            **{**SELLER, **changes},
-        )
-    )
 
 
 @pytest.fixture
@@ -49,28 +20,6 @@ def app(data_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def supply(client, order_id, timestamp=None) -> str:
-    """Qikink accepted the order: the write that records it issues the invoice, as the sender's
-    hook does (these apps run with QIKINK_ENV=off; tests/api/test_invoice_at_supply.py sends for real)."""
-    shop = client.application.extensions["shop"]
-    stamp = timestamp or now_iso(time.time)
-    shop.store.transact_order(order_id, lambda order, tx: shop.invoices.issue_at_supply(order, tx, stamp))
-    return order_id
-
-
-def place(client, *, supplied=True, **overrides) -> str:
-    """A new order, by default supplied (so invoiced, when the shop issues invoices)."""
-    response = client.post("/api/orders", json=order_body(**overrides))
-    assert response.status_code == 201, response.get_json()
-    order_id = response.get_json()["data"]["order_id"]
-    return supply(client, order_id) if supplied else order_id
-
-
-def invoice(client, order_id, email="asha@example.com", **headers):
-    query = f"?email={email}" if email else ""
-    return client.get(f"/api/orders/{order_id}/invoice{query}", headers={**JSON, **headers}, environ_base=OTHER)
 
 
 def test_the_customer_gets_the_invoice_as_json_with_its_figures(client):

@@ -7,15 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.api.test_invoice_api import INV, SELLER
+from tests.api.invoicing import INV, SELLER
 from tests.conftest import order_body
-from tests.fulfilment.test_fulfilment import (  # noqa: F401
-    fulfilment_of,
-    inject,
-    make_shop,
-    qikink_client,
-    stored,
-)
+from tests.emulated_shop import fulfilment_of, inject, qikink_client, stored
 from tests.support import EmulatorControl
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.test_invoice_api import ADMIN_KEY, OTHER, invoice, make_app, place
+from tests.api.invoicing import ADMIN_KEY, OTHER, invoice, make_app, place
 from tests.conftest import order_body
 
 ADMIN = {"X-Admin-Key": ADMIN_KEY}

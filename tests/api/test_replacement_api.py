@@ -12,9 +12,9 @@ import pytest
 
 from backend import create_app
 from backend.customer_email.messages import draft
-from tests.api.test_invoice_api import SELLER
+from tests.api.invoicing import SELLER
 from tests.conftest import ADDRESS, order_body
-from tests.fulfilment.test_fulfilment import counters, fulfilment_of, number, qikink_client, set_status, settings
+from tests.emulated_shop import counters, fulfilment_of, number, qikink_client, set_status, settings
 from tests.payment_flow.fake_razorpay import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, FakeRazorpay
 from tests.support import assert_error
 

@@ -13,14 +13,7 @@ from backend.attention.digest import AttentionDigest
 from backend.attention.thresholds import Thresholds
 from backend.config import Config, ConfigError
 from tests.conftest import order_body
-from tests.fulfilment.test_fulfilment import (  # noqa: F401
-    fulfilment_of,
-    inject,
-    make_shop,
-    qikink_client,
-    set_status,
-    stored,
-)
+from tests.emulated_shop import fulfilment_of, inject, qikink_client, set_status, stored
 from tests.support import EmulatorControl
 
 ADMIN_KEY = "a" * 32

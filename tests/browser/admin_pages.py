@@ -32,3 +32,25 @@ def fill_address(page, **fields) -> None:
     form = page.get_by_role("form", name="Complete the shipping address")
     for label, value in {**DELHI_ADDRESS, **fields}.items():
         form.get_by_label(label, exact=True).fill(value)
+
+
+def guide_order(server, email: str) -> str:
+    """The integration guide's test order: a one-line address Qikink cannot ship to."""
+    answer = server.process.post(
+        "/api/orders",
+        json={
+            "customer_email": email,
+            "shipping_address": "Test Address, Delhi",
+            "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}],
+        },
+    )
+    assert answer.json()["data"]["qikink_status"] == "action_required"
+    return answer.json()["data"]["order_id"]
+
+
+def open_order(page, email, order_id):
+    """The console's page of one order, found among the customer's orders."""
+    page.goto("/admin")
+    show_orders_of(page, email)
+    page.get_by_role("link", name=order_id).click()
+    expect(page.get_by_role("heading", name=f"Order {order_id}")).to_be_visible()

@@ -10,19 +10,11 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.admin_pages import show_orders_of
+from tests.browser.admin_pages import guide_order, open_order, show_orders_of
 from tests.browser.shop_pages import unique_email
-from tests.browser.test_admin_console import guide_order
 from tests.conftest import order_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
-
-
-def open_order(page, email, order_id):
-    page.goto("/admin")
-    show_orders_of(page, email)
-    page.get_by_role("link", name=order_id).click()
-    expect(page.get_by_role("heading", name=f"Order {order_id}")).to_be_visible()
 
 
 def test_an_order_qikink_does_not_have_is_cancelled_at_once(page, shop_server):

@@ -8,27 +8,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.admin_pages import fill_address, show_orders_of
+from tests.browser.admin_pages import fill_address, guide_order, show_orders_of
 from tests.browser.shop_pages import serious_violations, unique_email
 from tests.conftest import order_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-def guide_order(server, email: str) -> str:
-    """The integration guide's test order: a one-line address Qikink cannot ship to."""
-    answer = server.process.post(
-        "/api/orders",
-        json={
-            "customer_email": email,
-            "shipping_address": "Test Address, Delhi",
-            "items": [{"sku": "BHRT-001-M", "quantity": 1, "price": 1299}],
-        },
-    )
-    assert answer.json()["data"]["qikink_status"] == "action_required"
-    return answer.json()["data"]["order_id"]
 
 
 def test_the_guides_one_line_order_corrected_in_the_console_reaches_qikink(page, shop_server):

@@ -10,8 +10,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.browser.admin_pages import open_order
 from tests.browser.shop_pages import unique_email
-from tests.browser.test_admin_cancel import open_order
 from tests.conftest import order_body
 from tests.harness import wait_until
 

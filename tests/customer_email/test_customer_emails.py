@@ -4,15 +4,12 @@ duplicate, with the same Message-ID), never blocking an order, the password neve
 
 from __future__ import annotations
 
-import email
 import logging
 import threading
 import time
-from email import policy
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from backend import create_app
 from backend.config import Config
@@ -20,45 +17,12 @@ from backend.customer_email import EmailSender, LogTransport, SmtpTransport
 from backend.orders.service import OrderService
 from backend.storage import MemoryOrderStore, load_catalogue
 from tests.conftest import CATALOGUE, order_body
-from tests.fulfilment.test_fulfilment import fulfilment_of, make_shop, place, qikink_client, set_status, shop, stored  # noqa: F401
+from tests.emulated_shop import fulfilment_of, place, qikink_client, set_status, stored
 from tests.harness import free_port, wait_until
+from tests.smtp_server import Inbox, SmtpServer
+from tests.support import requests_post
 
 MAIL_FROM = "Bharat Heritage Prints <orders@bharat.example>"
-
-
-class Inbox:
-    """aiosmtpd handler: every message the server accepts."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def of_kind(self, subject_part):
-        return [m for m in self.messages if subject_part in m["Subject"]]
-
-
-class SmtpServer:
-    def __init__(self, port=None):
-        self.port = port or free_port()
-        self.inbox = Inbox()
-        self.controller = None
-
-    def start(self):
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-        return self
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    @property
-    def url(self):
-        return f"smtp://127.0.0.1:{self.port}"
 
 
 @pytest.fixture
@@ -502,11 +466,3 @@ def test_settings_are_read_and_checked():
         with pytest.raises(ConfigError) as refused:
             Config.from_env(bad, load_dotenv_file=False)
         assert "secret" not in str(refused.value)
-
-
-def requests_post(url):
-    import requests
-
-    response = requests.post(url, timeout=5)
-    response.raise_for_status()
-    return response.json()

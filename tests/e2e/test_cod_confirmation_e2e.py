@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from tests.conftest import make_data_dir, order_body
-from tests.customer_email.test_customer_emails import SmtpServer
 from tests.harness import EmulatorProcess, ServerProcess, wait_until
+from tests.smtp_server import SmtpServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

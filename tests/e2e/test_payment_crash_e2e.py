@@ -11,7 +11,7 @@ import requests
 from razorpay_emulator import RazorpayEmulator
 from tests.conftest import make_data_dir, order_body
 from tests.harness import EmulatorProcess, ServerProcess, wait_until
-from tests.razorpay_emulator.test_razorpay_emulator import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, faults, pay
+from tests.razorpay_emulator.controls import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, faults, pay
 
 pytestmark = pytest.mark.e2e
 

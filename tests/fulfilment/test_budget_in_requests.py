@@ -11,14 +11,7 @@ import math
 import pytest
 
 from backend.qikink.budget import CallBudget
-from tests.fulfilment.test_fulfilment import (  # noqa: F401
-    counters,
-    fulfilment_of,
-    make_shop,
-    place,
-    qikink_client,
-    stored,
-)
+from tests.emulated_shop import counters, fulfilment_of, place, qikink_client, stored
 from tests.support import FakeClock
 
 EMAIL = "asha@example.com"

@@ -27,114 +27,38 @@ from backend.qikink.mapping import to_qikink_order
 from backend.storage import JournalOrderStore, load_catalogue
 from qikink_emulator import EmulatorServer
 from tests.conftest import ADDRESS, order_body
+from tests.emulated_shop import (
+    ADMIN_KEY,
+    BUDGET,
+    CLIENT_ID,
+    REMOTE,
+    SECRET,
+    counters,
+    fulfilment_of,
+    inject,
+    number,
+    place,
+    qikink_client,
+    set_status,
+    settings,
+    stored,
+)
 from tests.harness import free_port, wait_until
 from tests.support import EmulatorControl, FakeClock, assert_error, run_in_threads
 
-CLIENT_ID = "78670273abcdef"
-SECRET = "fulfilment-test-secret-5f3a"
-CREATE = "/api/order/create"
-# The order request's push budget: far longer than any call here takes or is allowed (0.5 s
-# timeouts), so an answer well within BUDGET / 2 came from Qikink's answer or failure, never from
-# waiting the budget out, however slow the machine. No test here waits for it to expire.
-BUDGET = 30.0
 # A "hang" holds the call this long at the emulator; the client's 0.5 s read timeout gives up long
 # before, and nothing waits for the emulator's sleeping thread.
 HANG_SECONDS = 60.0
-REMOTE = {"REMOTE_ADDR": "203.0.113.9"}
-ADMIN_KEY = "a" * 32
 TRANSIENT_FAULTS = ["hang", "503", "drop", "html", "error_body"]
 
 
-# --- the emulator --------------------------------------------------------------------------------
-def inject(emu, kind, *, count=1000, paths=(CREATE,), seconds=1.0):
-    """A fault on the next `count` calls to `paths` (every /api/ path when paths is None)."""
-    EmulatorControl(emu.url).fault(kind, count=count, seconds=seconds, paths=list(paths) if paths else None)
-
-
-def counters(emu):
-    return EmulatorControl(emu.url).counters()
-
-
-def set_status(emu, qikink_id, status, number=None):
-    EmulatorControl(emu.url).set_status(qikink_id, status, number)
-
-
 # --- the shop ------------------------------------------------------------------------------------
-def qikink_client(url, client_id=CLIENT_ID, secret=SECRET):
-    """As build_qikink_client makes it, but the client's backoff sleeps cost no time."""
-    return QikinkClient(
-        QikinkConfig(
-            client_id,
-            secret,
-            environment="emulator",
-            base_url=url,
-            connect_timeout=0.5,
-            read_timeout=0.5,
-            rate_limit_per_minute=0,
-        ),
-        sleep=lambda seconds: None,
-    )
-
-
-def settings(data_dir, url, **changes) -> Config:
-    options = dict(
-        data_dir=data_dir,
-        app_env="test",
-        ratelimit_enabled=False,
-        qikink_env="emulator",
-        qikink_base_url=url,
-        qikink_client_id=CLIENT_ID,
-        qikink_client_secret=SECRET,
-        qikink_connect_timeout=0.5,
-        qikink_read_timeout=0.5,
-        qikink_rate_limit_per_minute=0,
-        qikink_push_budget=BUDGET,
-        qikink_retry_base_seconds=0,
-        sync_interval=0.1,
-        sync_enabled=False,
-    )
-    options.update(changes)
-    return Config(**options)
-
-
-@pytest.fixture
-def make_shop(data_dir):
-    """Apps on the test data directory; their workers and send pools are closed afterwards."""
-    made = []
-
-    def make(url, *, client=None, **changes):
-        app = create_app(settings(data_dir, url, **changes), qikink_client=client)
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        app.extensions["shop"].fulfilment.close()
-
-
-@pytest.fixture
-def shop(make_shop, emu):
-    return make_shop(emu.url, client=qikink_client(emu.url))
-
-
 @pytest.fixture
 def fulfilments():
     made = []
     yield made
     for fulfilment in made:
         fulfilment.close()
-
-
-def fulfilment_of(app) -> Fulfilment:
-    return app.extensions["shop"].fulfilment
-
-
-def place(app, **overrides):
-    return app.test_client().post("/api/orders", json=order_body(**overrides))
-
-
-def stored(app, order_id) -> dict:
-    return app.extensions["shop"].store.get_order(order_id)
 
 
 def count_passes(worker) -> list:
@@ -148,10 +72,6 @@ def count_passes(worker) -> list:
 
     worker.run_pass = counted
     return reports
-
-
-def number(order_id) -> str:
-    return order_id.replace("-", "")
 
 
 def wait_unclaimed(app, order_id):

@@ -7,15 +7,7 @@ from __future__ import annotations
 import requests
 
 from backend.fulfilment.index import OrderIndex
-from tests.fulfilment.test_fulfilment import (  # noqa: F401
-    counters,
-    fulfilment_of,
-    make_shop,
-    place,
-    qikink_client,
-    set_status,
-    stored,
-)
+from tests.emulated_shop import counters, fulfilment_of, place, qikink_client, set_status, stored
 
 
 def in_flight(number: int, *, status="processing", raw="Live", polled=0.0) -> dict:

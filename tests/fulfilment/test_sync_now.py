@@ -12,22 +12,20 @@ import requests
 from backend.cli.banner import print_banner
 from backend.fulfilment.circuit_breaker import CircuitBreaker
 from backend.qikink import QikinkClient, QikinkConfig
-from tests.fulfilment.test_fulfilment import (  # noqa: F401
+from tests.emulated_shop import (
     CLIENT_ID,
     SECRET,
     counters,
     fulfilment_of,
     inject,
-    make_shop,
     number,
     place,
     qikink_client,
     set_status,
     settings,
-    shop,
     stored,
 )
-from tests.openapi.test_document import schema_validator
+from tests.openapi.schema_validation import schema_validator
 from tests.support import EmulatorControl, FakeClock
 
 

@@ -10,7 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from backend import create_app
 from backend.config import Config
 from tests.conftest import order_body
-from tests.fulfilment.test_fulfilment import inject, make_shop, qikink_client  # noqa: F401 (make_shop: a fixture)
+from tests.emulated_shop import inject, qikink_client
 
 ADMIN_KEY = "m" * 32
 OUTSIDE = {"REMOTE_ADDR": "203.0.113.20"}

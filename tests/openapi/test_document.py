@@ -10,7 +10,6 @@ import re
 import subprocess
 import sys
 
-import jsonschema_rs
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +27,7 @@ from backend.models import STATE_ALIASES, STATES
 from backend.openapi.operations import ADMIN
 from tests.conftest import ADDRESS, make_data_dir, order_body
 from tests.harness import BASE_ENV, ROOT
+from tests.openapi.schema_validation import schema_validator
 from tests.openapi.schemathesis_hooks import agree_with_directory
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
@@ -53,14 +53,6 @@ def document(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200 and response.mimetype == "application/json"
     return response.get_json()
-
-
-def schema_validator(document, pointer: str):
-    """A validator for the schema at `pointer` (e.g. /components/schemas/NewOrder), $refs resolved,
-    formats checked: jsonschema-rs, the validator Schemathesis uses."""
-    return jsonschema_rs.validator_for(
-        {"$ref": f"#{pointer}", "components": document["components"]}, validate_formats=True
-    )
 
 
 def test_the_document_is_valid_openapi_3_1(document):

@@ -14,21 +14,20 @@ from backend.fulfilment.sync_state import SyncState
 from backend.orders.service import OrderService
 from backend.storage import JournalOrderStore, MemoryOrderStore, load_catalogue
 from tests.conftest import CATALOGUE, order_body
-from tests.fulfilment.test_fulfilment import (  # noqa: F401
+from tests.emulated_shop import (
     ADMIN_KEY,
     REMOTE,
+    cancel,
     counters,
     fulfilment_of,
     inject,
-    make_shop,
     number,
     place,
     qikink_client,
     set_status,
-    shop,
     stored,
 )
-from tests.support import EmulatorControl
+from tests.support import EmulatorControl, requests_post
 
 SKU = "BHRT-001-M"
 
@@ -122,7 +121,7 @@ def test_cancel_waits_for_a_send_in_flight_and_follows_its_outcome(memory_store)
 
 def test_a_sender_cannot_claim_a_cancelled_order(data_dir, emu, fulfilments):
     from backend.fulfilment import Fulfilment
-    from tests.fulfilment.test_fulfilment import settings
+    from tests.emulated_shop import settings
 
     store = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
     order_id = OrderService(store).place(order_body())[0]["order_id"]
@@ -177,8 +176,6 @@ def test_a_crash_after_the_order_write_keeps_the_cancellation_and_its_stock(data
 
 
 # --- over HTTP, against the emulator -------------------------------------------------------------
-def cancel(app, order_id, query="", **kwargs):
-    return app.test_client().post(f"/api/orders/{order_id}/cancel{query}", **kwargs)
 
 
 def test_the_customer_cancels_an_order_qikink_does_not_have_yet(shop, emu):
@@ -248,14 +245,6 @@ def test_with_an_admin_key_a_stranger_needs_the_key_or_the_email(make_shop, emu)
     assert cancel(app, order["order_id"], environ_base=REMOTE).status_code == 404
     keyed = cancel(app, order["order_id"], headers={"Authorization": f"Bearer {ADMIN_KEY}"}, environ_base=REMOTE)
     assert keyed.status_code == 200 and keyed.json["data"]["status"] == "cancel_requested"
-
-
-def requests_post(url):
-    import requests
-
-    response = requests.post(url, timeout=5)
-    response.raise_for_status()
-    return response.json()
 
 
 @pytest.mark.parametrize("qikink", ["accepts", "fails"])

@@ -9,15 +9,7 @@ import threading
 import pytest
 
 from tests.payment_flow.fake_razorpay import FakeRazorpay, signed_webhook
-from tests.payment_flow.test_payments_api import (
-    answer_checkout,
-    events,
-    make_app,
-    order_of,
-    place,
-    webhook,
-    worker,
-)
+from tests.payment_flow.paying_shop import answer_checkout, events, make_app, order_of, place, webhook, worker
 
 pytestmark = pytest.mark.postgres
 

@@ -16,8 +16,7 @@ import requests
 from backend.payments.client import AuthenticationFailed, BadRequest, GatewayUnavailable, RazorpayClient
 from backend.payments.signatures import verify_checkout, verify_webhook
 from razorpay_emulator import RazorpayEmulator
-
-KEY_ID, KEY_SECRET, WEBHOOK_SECRET = "rzp_test_EmulatorTests1", "emulator-test-secret", "emulator-webhook-secret"
+from tests.razorpay_emulator.controls import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, faults, pay
 
 
 class Receiver:
@@ -76,16 +75,6 @@ def emulator(receiver):
 @pytest.fixture
 def client(emulator):
     return RazorpayClient(KEY_ID, KEY_SECRET, base_url=emulator.url, sleep=lambda s: None)
-
-
-def faults(emulator, **changes):
-    return requests.post(f"{emulator.url}/_emulator/faults", json=changes, timeout=10).json()
-
-
-def pay(emulator, order_id, outcome="pay"):
-    return requests.post(
-        f"{emulator.url}/_emulator/orders/{order_id}/pay", json={"outcome": outcome}, timeout=10
-    ).json()
 
 
 def test_an_order_is_created_with_razorpays_shape(client):

@@ -6,13 +6,13 @@ import random
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from backend.storage import JournalOrderStore, load_catalogue
 from tests.conftest import make_data_dir
+from tests.storage.consistency import assert_consistent
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -30,20 +30,6 @@ def spawn(data_dir: Path, threads: int, per_thread: int) -> subprocess.Popen:
 
 def acknowledged(lines: list[str]) -> list[tuple[str, str, int]]:
     return [(p[1], p[2], int(p[3])) for p in (line.split() for line in lines) if p and p[0] == "OK"]
-
-
-def assert_consistent(stored: dict, products: dict, acked: list[tuple[str, str, int]], initial_stock: int) -> None:
-    """Every acknowledged order among `stored` (id → order) with its item; stock = initial - what
-    the stored orders took."""
-    for order_id, sku, quantity in acked:
-        assert order_id in stored, f"acknowledged order {order_id} is missing"
-        assert stored[order_id]["items"][0]["sku"] == sku and stored[order_id]["items"][0]["quantity"] == quantity
-    taken = Counter()
-    for order in stored.values():
-        for item in order["items"]:
-            taken[item["sku"]] += item["quantity"]
-    for sku, product in products.items():
-        assert product["stock_quantity"] == initial_stock - taken[sku], sku
 
 
 def check_store(data_dir: Path, acked: list[tuple[str, str, int]], initial_stock: int) -> JournalOrderStore:

@@ -17,7 +17,7 @@ from backend.storage import JournalOrderStore, MemoryOrderStore, OrderFilter, lo
 from backend.storage.errors import StoreStartupError
 from backend.storage.journal_check import check_data_dir
 from tests.conftest import make_data_dir
-from tests.storage.test_storage import builder
+from tests.storage.order_builder import builder
 
 
 def open_store(data_dir, **kwargs):

@@ -57,7 +57,7 @@ def test_a_number_saved_by_someone_else_after_the_check_is_drawn_again(pg_store,
     """The order sequence's row lock already serialises the stores' draws; should anything insert
     the number between the check and the insert, the primary key decides and the transaction runs
     again with a new number (nothing of the first attempt is kept: stock taken once)."""
-    from tests.storage.test_storage import builder
+    from tests.storage.order_builder import builder
 
     drawn = iter([1_234_567_890, 2_345_678_901])
     monkeypatch.setattr("backend.storage.postgres.new_order_number", lambda: next(drawn))

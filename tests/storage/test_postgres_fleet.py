@@ -16,7 +16,7 @@ from backend.config import Config
 from backend.storage.postgres import open_postgres_store
 from tests.conftest import make_data_dir, order_body
 from tests.harness import EmulatorProcess, Process, ServerProcess, wait_until
-from tests.storage.test_concurrency_and_crash import assert_consistent
+from tests.storage.consistency import assert_consistent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.e2e]
 

@@ -15,24 +15,7 @@ from backend.storage.errors import StoreBusy, StoreStartupError, StoreWriteFaile
 from backend.storage.order_fields import is_order_id
 from backend.storage.order_filter import OrderFilter
 from tests.conftest import make_data_dir
-
-
-def builder(sku="BHRT-001-M", quantity=1, **extra):
-    def build(products, order_id):
-        if products[sku]["stock_quantity"] < quantity:
-            raise OutOfStock()
-        order = {
-            "order_id": order_id,
-            "customer_email": "a@example.com",
-            "items": [{"sku": sku, "quantity": quantity}],
-            "status": "pending",
-            "qikink_status": "sync_pending",
-            "created_at": "2026-01-01T00:00:00+00:00",
-            **extra,
-        }
-        return order, {sku: quantity}
-
-    return build
+from tests.storage.order_builder import builder
 
 
 # --- the shared contract ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 
 from backend.storage import JournalOrderStore, load_catalogue
 from tests.harness import BASE_ENV, ROOT
-from tests.storage.test_storage import builder
+from tests.storage.order_builder import builder
 
 
 def cli(data_dir, *args, check=True):

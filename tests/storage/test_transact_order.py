@@ -11,7 +11,7 @@ import pytest
 from backend.errors import OutOfStock
 from backend.storage import JournalOrderStore, load_catalogue
 from backend.storage.errors import OrderMissing, StoreWriteFailed
-from tests.storage.test_storage import builder
+from tests.storage.order_builder import builder
 
 SKU = "BHRT-001-M"  # 15 in stock in the test catalogue
 

@@ -236,7 +236,7 @@ def test_the_delivery_log_keeps_each_orders_events_in_order(webhook_store):
 
 
 def test_every_store_finds_the_orders_holding_webhook_events(store):
-    from tests.storage.test_storage import builder
+    from tests.storage.order_builder import builder
 
     waiting = [{"id": "msg_x", "type": "order.created", "reason": None, "at": "2026-01-01T00:00:00+00:00"}]
     with_events, _ = store.create_order(builder(webhooks=waiting))
