@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .delivery_estimate import DEFAULT_PRINT_DAYS, DEFAULT_TRANSIT_DAYS
-from .settings_checks import (  # noqa: F401  (ConfigError is imported from here everywhere)
+from .settings_checks import (  # noqa: F401  (ConfigError and Setting are imported from here)
     MONEY_SETTING_MAX,
     ConfigError,
     Setting,
@@ -69,8 +69,9 @@ def _minutes(name: str, raw: str) -> float:
     return 60 * _number(name, raw)
 
 
-def _days(text: tuple[int, int]) -> str:
-    return f"{text[0]}-{text[1]}"
+def _days(days: tuple[int, int]) -> str:
+    """(2, 3) as .env writes it: 2-3."""
+    return f"{days[0]}-{days[1]}"
 
 
 @dataclass(frozen=True)
