@@ -114,7 +114,7 @@ def behind_caddy(folder: Path, upstream_port: int):
     shop on the internet serves its pages; None without Caddy."""
     if shutil.which("caddy") is None:
         return None
-    from tests.robustness.test_behind_caddy import Caddy
+    from tests.robustness.caddy import Caddy
 
     return Caddy(folder, upstream_port)
 

@@ -219,10 +219,11 @@ def test_no_file_under_backend_is_over_400_lines():
 
 
 def test_no_test_module_imports_another():
-    """Shared fixtures live in conftest.py files and shared helpers in modules not named test_*:
-    importing a test module runs its module-level code and hides where a fixture comes from."""
+    """Nor does the benchmark: shared fixtures live in conftest.py files, shared helpers in modules
+    not named test_*. Importing a test module runs its module-level code and hides where a fixture
+    comes from."""
     offenders = {}
-    for path in sorted((ROOT / "tests").rglob("*.py")):
+    for path in sorted([*(ROOT / "tests").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]):
         for node, _ in _import_nodes(ast.parse(path.read_text(encoding="utf-8"))):
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
             if any(name.startswith("tests.") and name.rsplit(".", 1)[-1].startswith("test_") for name in names):
