@@ -124,6 +124,11 @@ class Config:
     shipping_fee: Decimal = Decimal("0")
     free_shipping_above: Decimal | None = None  # None: shipping is never free
     cod_fee: Decimal = Decimal("0")
+    # The console's margin check (backend/catalogue/margin.py): rupees, and percent of the price.
+    margin_qikink_cost: Decimal = Decimal("300")
+    margin_shipping_cost: Decimal = Decimal("65")
+    margin_gateway_percent: Decimal = Decimal("2")
+    margin_warn_percent: Decimal = Decimal("10")
     # (fewest, most) days: printing in working days, then transit (DELIVERY_PRINT_DAYS, DELIVERY_TRANSIT_DAYS)
     delivery_print_days: tuple[int, int] = DEFAULT_PRINT_DAYS
     delivery_transit_days: tuple[int, int] = DEFAULT_TRANSIT_DAYS
@@ -339,6 +344,10 @@ class Config:
             shipping_fee=_money("SHIPPING_FEE", get("SHIPPING_FEE") or "0"),
             free_shipping_above=_money("FREE_SHIPPING_ABOVE", free) if (free := get("FREE_SHIPPING_ABOVE")) else None,
             cod_fee=_money("COD_FEE", get("COD_FEE") or "0"),
+            margin_qikink_cost=_money("MARGIN_QIKINK_COST", get("MARGIN_QIKINK_COST") or "300"),
+            margin_shipping_cost=_money("MARGIN_SHIPPING_COST", get("MARGIN_SHIPPING_COST") or "65"),
+            margin_gateway_percent=_money("MARGIN_GATEWAY_PERCENT", get("MARGIN_GATEWAY_PERCENT") or "2"),
+            margin_warn_percent=_money("MARGIN_WARN_PERCENT", get("MARGIN_WARN_PERCENT") or "10"),
             delivery_print_days=_day_range("DELIVERY_PRINT_DAYS", get("DELIVERY_PRINT_DAYS"), DEFAULT_PRINT_DAYS),
             delivery_transit_days=_day_range(
                 "DELIVERY_TRANSIT_DAYS", get("DELIVERY_TRANSIT_DAYS"), DEFAULT_TRANSIT_DAYS
