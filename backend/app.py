@@ -16,6 +16,8 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .attention.items import Attention
     from .billing.charges import ChargeSettings
     from .billing.invoice import InvoiceService
+    from .catalogue.answers import CatalogueAnswers
+    from .catalogue.editing import CatalogueEditor
     from .catalogue.shelf import Shelf
     from .config import Config
     from .customer_email import EmailSender
@@ -52,6 +54,8 @@ class Shop:
     size_charts: SizeCharts  # garment measurements per garment type (SIZE_CHARTS_FILE)
     delivery: DeliveryEstimate  # "Delivered by 9–14 Dec" (DELIVERY_PRINT_DAYS, _TRANSIT_DAYS)
     shelf: Shelf  # the stored catalogue's designs, on sale or all (GET /api/designs, the console)
+    catalogue: CatalogueEditor  # the console's changes to the catalogue
+    catalogue_view: CatalogueAnswers  # the console's view of it, with problems and margins
     payments: PaymentService | None = None  # None when PAYMENTS_ENV=off
     payment_worker: PaymentWorker | None = None  # look-ups, expiries, refunds (started by `python -m backend`)
     confirmations: CodConfirmations | None = None  # None when COD_CONFIRMATION=off
@@ -78,6 +82,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .api import (
         access_log,
         attention,
+        catalogue,
         confirm,
         delivery,
         designs,
@@ -107,6 +112,9 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .billing import load_gst_rules
     from .billing.charges import ChargeSettings
     from .billing.invoice import InvoiceService, Seller
+    from .catalogue.answers import CatalogueAnswers
+    from .catalogue.editing import CatalogueEditor
+    from .catalogue.margin import MarginSettings
     from .catalogue.shelf import Shelf
     from .config import Config
     from .customer_email import EmailSender, transport_from_config
@@ -216,6 +224,8 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         cors_origins=cors_origins,
         size_charts=charts,
         shelf=shelf,
+        catalogue=CatalogueEditor(store, charts),
+        catalogue_view=CatalogueAnswers(store, shelf, charts, MarginSettings.from_config(config), gst_rules),
         delivery=DeliveryEstimate.from_config(config),
         photos=PhotoService(
             open_photo_store(store, config.data_dir),
@@ -233,6 +243,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         attention.bp,
         metrics.bp,
         products.bp,
+        catalogue.bp,
         photos.bp,
         size_charts.bp,
         designs.bp,

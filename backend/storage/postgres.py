@@ -133,29 +133,10 @@ class PostgresOrderStore:
 
     def change_catalogue(self, mutate: ChangeCatalogue):
         """Change the stored catalogue; a SKU new to it gets its row of stock in the same transaction."""
-
-        def change(conn):
-            result = self._catalogue.change(conn, mutate)
-            self._add_new_products(conn)
-            return result
-
-        return self._run(change, "changing the catalogue")
+        return self._run(lambda conn: self._catalogue.change(conn, mutate), "changing the catalogue")
 
     def seed_catalogue(self, products: dict[str, dict], designs: list[dict]) -> None:
-        def seed(conn):
-            self._catalogue.seed(conn, products, designs)
-            self._add_new_products(conn)
-
-        self._run(seed, "adding new products")
-
-    def _add_new_products(self, conn) -> None:
-        """A SKU new to the catalogue starts with its catalogue stock (and price)."""
-        document = conn.execute("SELECT document FROM catalogue WHERE id = 1").fetchone()[0]
-        with conn.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO products (sku, stock) VALUES (%s, %s) ON CONFLICT (sku) DO NOTHING",
-                [(product["sku"], int(product["stock_quantity"])) for product in document["products"]],
-            )
+        self._run(lambda conn: self._catalogue.seed(conn, products, designs), "adding new products")
 
     # --- products ----------------------------------------------------------------------------
     def _products(self, conn) -> dict[str, dict]:

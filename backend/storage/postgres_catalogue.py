@@ -14,7 +14,8 @@ from .stored_catalogue import CatalogueSnapshot, ChangeCatalogue, seed_document,
 
 
 class PostgresCatalogue:
-    """The `catalogue` row, read and changed on a connection the order store hands in."""
+    """The `catalogue` row (and the products rows of its SKUs), read and changed on a connection
+    the order store hands in."""
 
     def __init__(self):
         self._cached: tuple[CatalogueSnapshot, dict] | None = None
@@ -41,6 +42,7 @@ class PostgresCatalogue:
         document = copy.deepcopy(stored)
         result = mutate(document)
         self._save(conn, version + 1, document)
+        self._add_new_products(conn, document)
         return result
 
     def seed(self, conn, products: dict[str, dict], designs: list[dict]) -> None:
@@ -48,6 +50,16 @@ class PostgresCatalogue:
         document = copy.deepcopy(stored)
         if seed_document(document, products, designs):
             self._save(conn, version + 1, document)
+        self._add_new_products(conn, document)
+
+    def _add_new_products(self, conn, document: dict) -> None:
+        """A SKU new to the catalogue gets its products row, with the catalogue's stock (its price
+        stays the catalogue's until it is changed)."""
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO products (sku, stock) VALUES (%s, %s) ON CONFLICT (sku) DO NOTHING",
+                [(product["sku"], int(product["stock_quantity"])) for product in document["products"]],
+            )
 
     def _save(self, conn, version: int, document: dict) -> None:
         document.pop("version", None)
