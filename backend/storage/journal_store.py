@@ -74,7 +74,7 @@ class JournalOrderStore:
             )
             with self.lock.hold():
                 remove_temp_files(self.data_dir)
-                self.quarantined.extend(migrate_if_needed(self.data_dir, catalogue))
+                self.quarantined.extend(migrate_if_needed(self.data_dir, self.catalogue))
                 if not self.path.exists():
                     create_journal(self.path)
                 self._index = self._load(repair=True)

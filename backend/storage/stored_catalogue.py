@@ -79,6 +79,15 @@ def stored_product(product: dict, *, published: bool = True) -> dict:
     return stored
 
 
+def document_of(snapshot: CatalogueSnapshot) -> dict:
+    """The stored document of a snapshot (what an export writes as catalogue.json)."""
+    return {
+        "version": snapshot.version,
+        "designs": list(snapshot.designs),
+        "products": [stored_product(product) for product in snapshot.products.values()],
+    }
+
+
 def snapshot_of(document: dict) -> CatalogueSnapshot:
     products = {}
     for product in document.get("products", []):
@@ -165,6 +174,10 @@ class FileCatalogue:
 
     def snapshot(self) -> CatalogueSnapshot:
         return self._read()[0]
+
+    def document(self) -> dict:
+        """A copy of the stored document (what an import into PostgreSQL takes over)."""
+        return copy.deepcopy(self._read()[1])
 
     def change(self, mutate: ChangeCatalogue) -> Any:
         with self._lock:

@@ -128,3 +128,24 @@ def test_the_journal_backup_holds_the_stored_catalogue(data_dir, tmp_path):
     store.backup(tmp_path / "backup", data_dir / "products.json")
     saved = json.loads((tmp_path / "backup" / "catalogue.json").read_text(encoding="utf-8"))
     assert "BHRT-009-L" in [product["sku"] for product in saved["products"]]
+
+
+@pytest.mark.postgres
+def test_an_import_into_postgres_takes_the_edited_catalogue_and_an_export_writes_it(
+    data_dir, database_url, tmp_path, request
+):
+    from backend.storage.postgres import open_postgres_store
+    from backend.storage.transfer import export_data_dir, import_data_dir
+
+    journal = JournalOrderStore(data_dir, load_catalogue(data_dir / "products.json"))
+    journal.change_catalogue(add_variant)
+    journal.create_order(builder(sku="BHRT-009-L", quantity=2))
+    pg = open_postgres_store(Config(data_dir=data_dir, database_url=database_url, database_pool_max=2))
+    request.addfinalizer(pg.close)
+    import_data_dir(pg, data_dir)
+    assert pg.catalogue["BHRT-009-L"]["published"] is False
+    assert pg.products()["BHRT-009-L"]["stock_quantity"] == 5
+    export_data_dir(pg, tmp_path / "out", data_dir / "products.json")
+    again = JournalOrderStore(tmp_path / "out", load_catalogue(tmp_path / "out" / "products.json"))
+    assert again.products()["BHRT-009-L"]["stock_quantity"] == 5
+    assert again.catalogue["BHRT-009-L"]["price"] == Decimal("899.50")
