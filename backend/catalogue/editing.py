@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import CatalogueConflict, NotFound, NotPublishable, ValidationError
 from ..qikink.mapping import mapping_problem
-from ..storage.catalogue import product_problem
+from ..storage.catalogue import normalised_product, product_problem
 from ..storage.designs import build_designs, design_entry_problem, design_id_of, slugify
 from ..storage.errors import StoreStartupError
 from ..storage.stored_catalogue import price_text, snapshot_of, stored_product
@@ -121,7 +121,7 @@ class CatalogueEditor:
             for field in ("colour", "qikink"):
                 if changes.get(field) is not None:
                     product[field] = changes[field]
-            document["products"].append(stored_product(product, published=product["published"]))
+            document["products"].append(stored_product(normalised_product(product), published=product["published"]))
             self._check(document, f"variant {sku}")
             return sku
 
@@ -179,8 +179,8 @@ class CatalogueEditor:
         except StoreStartupError as exc:  # two designs with one slug
             raise CatalogueConflict(str(exc)) from None
         problem = self.size_charts.catalogue_problem(snapshot.products)
-        if problem:
-            raise _invalid(what, f"cannot be saved: {problem}")
+        if problem:  # the charts are another resource's state: a conflict with them, not a malformed body
+            raise CatalogueConflict(f"{what} cannot be saved: {problem}")
 
 
 def _set(product: dict, field: str, value) -> None:

@@ -4,6 +4,7 @@ editing.py to the result."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ..errors import ValidationError
@@ -17,6 +18,7 @@ VARIANT_FIELDS = ("price", "stock_quantity", "colour", "size", "qikink", "publis
 NEW_VARIANT_FIELDS = ("sku", *VARIANT_FIELDS)
 NEW_DESIGN_FIELDS = ("id", *DESIGN_FIELDS)
 HSN_DIGITS = (4, 6, 8)
+HSN_RE = re.compile("|".join(f"[0-9]{{{n}}}" for n in HSN_DIGITS))  # ASCII digits: str.isdigit takes '४' too
 COST_MAX = Decimal("100000")
 
 
@@ -63,7 +65,7 @@ def design_changes(body: dict, *, new: bool = False) -> dict:
             changes["id"] = design_id
     if "hsn" in body:
         hsn = body["hsn"]
-        if not isinstance(hsn, str) or not hsn.isdigit() or len(hsn) not in HSN_DIGITS:
+        if not isinstance(hsn, str) or not HSN_RE.fullmatch(hsn):
             problems.add("hsn", "must be an HSN code of 4, 6 or 8 digits")
         else:
             changes["hsn"] = hsn

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..catalogue.answers import DESIGN_FIELDS as ANSWER_DESIGN_FIELDS
 from ..catalogue.answers import MONEY_PARTS
-from ..catalogue.requests import COST_MAX, DESIGN_TEXT, HSN_DIGITS
+from ..catalogue.requests import COST_MAX, DESIGN_TEXT, HSN_RE
 from ..models import PRODUCT_PRICE_RANGE, SKU_RE, STOCK_RANGE
 from ..storage.designs import SLUG_RE
 from .fields import COUNT, STRING_OR_NULL, SUCCESS, number, obj, ref, text
@@ -32,7 +32,7 @@ def _mapping() -> dict:
         "(`search_from_my_products` 1 and `sku`) or a catalogue blank (0, `sku`, `print_type_id`, `designs`). "
         "`cost` (optional, rupees) is what Qikink charges for the piece, for the margin check. Saved as "
         "given; a variant is published only when it can be sent (409 `not_publishable` says why not).",
-        "properties": {"cost": {"type": "number", "minimum": 0, "maximum": number(COST_MAX)}},
+        "properties": {"cost": {"type": ["number", "null"], "minimum": 0, "maximum": number(COST_MAX)}},
     }
 
 
@@ -40,7 +40,7 @@ def _design_body(new: bool) -> dict:
     properties: dict = {
         field: text(longest, required=field in ("name", "category")) for field, longest in DESIGN_TEXT.items()
     }
-    properties["hsn"] = {"type": "string", "pattern": "^(?:" + "|".join(f"[0-9]{{{n}}}" for n in HSN_DIGITS) + ")$"}
+    properties["hsn"] = {"type": "string", "pattern": f"^(?:{HSN_RE.pattern})$"}
     properties["gsm"] = {"type": ["integer", "null"], "minimum": 1, "maximum": 1000}
     properties["slug"] = {"type": "string", "pattern": SLUG_RE.pattern, "maxLength": 80}
     properties["size_chart"] = {

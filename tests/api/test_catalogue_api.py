@@ -114,6 +114,14 @@ def test_a_price_that_loses_money_is_answered_with_the_warning_and_kept(client):
     assert client.get("/api/products/BHRT-001-M").get_json()["data"]["price"] == 349
 
 
+def test_a_new_variant_is_made_by_qikink_in_india_like_the_files(client):
+    design = new_design(client)
+    sku = new_variant(client, design["id"], qikink={**MAPPING, "cost": None}, published=True)["sku"]
+    client.patch(f"/api/catalogue/designs/{design['id']}", json={"published": True})
+    product = client.get(f"/api/products/{sku}").get_json()["data"]
+    assert product["manufacturer"] == "Qikink" and product["origin"] == "India"
+
+
 def test_the_variants_own_qikink_cost_is_used(client):
     mapping = {"search_from_my_products": 1, "sku": "BHRT001M", "cost": 250.5}
     variant = client.patch("/api/catalogue/variants/BHRT-001-M", json={"qikink": mapping}).get_json()["data"]
@@ -157,9 +165,12 @@ def test_broken_fields_are_named(client, path, body, field):
 
 def test_the_loaders_rules_refuse_a_size_the_chart_lacks_and_a_chart_that_does_not_exist(client):
     answer = client.post("/api/catalogue/designs/BHRT-001/variants", json={"size": "7XL", "price": 999})
-    assert answer.status_code == 422 and "size 7XL has no row in size chart" in answer.get_json()["error"]["message"]
+    assert answer.status_code == 409 and "size 7XL has no row in size chart" in answer.get_json()["error"]["message"]
     answer = client.patch("/api/catalogue/designs/BHRT-001", json={"size_chart": "no-such-chart"})
-    assert answer.status_code == 422 and "is not in the size charts" in answer.get_json()["error"]["message"]
+    assert answer.status_code == 409 and "is not in the size charts" in answer.get_json()["error"]["message"]
+    assert (
+        client.post("/api/catalogue/designs", json={"name": "X", "category": "mens", "hsn": "६१०९"}).status_code == 422
+    )
 
 
 def test_skus_and_design_ids_and_slugs_are_unique(client):
