@@ -228,3 +228,13 @@ def test_two_servers_on_one_database_see_each_others_edits_without_restart(confi
     finally:
         for app in (first, second):
             app.extensions["shop"].store.close()
+
+
+def test_a_published_design_without_a_published_variant_is_not_shown(client):
+    design = new_design(client)
+    new_variant(client, design["id"], qikink=MAPPING)
+    answer = client.patch(f"/api/catalogue/designs/{design['id']}", json={"published": True})
+    assert answer.get_json()["data"]["on_sale"] is False
+    assert answer.get_json()["warnings"] == ["Not shown to shoppers: it has no published variant yet"]
+    assert "Kolam Tee" not in [d["name"] for d in client.get("/api/designs").get_json()["data"]]
+    assert client.get("/p/kolam-tee").status_code == 404
