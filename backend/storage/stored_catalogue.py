@@ -73,7 +73,7 @@ def price_text(price) -> str:
 
 def stored_product(product: dict, *, published: bool = True) -> dict:
     """A product as the document keeps it: JSON only (the price as text, exact)."""
-    stored = {key: value for key, value in product.items()}
+    stored = dict(product)
     stored["price"] = price_text(product["price"])
     stored.setdefault("published", published)
     return stored
