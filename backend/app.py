@@ -16,6 +16,9 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .attention.items import Attention
     from .billing.charges import ChargeSettings
     from .billing.invoice import InvoiceService
+    from .catalogue.answers import CatalogueAnswers
+    from .catalogue.editing import CatalogueEditor
+    from .catalogue.shelf import Shelf
     from .config import Config
     from .customer_email import EmailSender
     from .delivery_estimate import DeliveryEstimate
@@ -27,7 +30,6 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .payments.service import PaymentService
     from .payments.worker import PaymentWorker
     from .photos.service import PhotoService
-    from .storage.designs import Designs
     from .storage.interface import OrderStore
     from .storage.size_charts import SizeCharts
     from .webhooks.dispatcher import WebhookDispatcher
@@ -51,10 +53,12 @@ class Shop:
     webhooks: WebhookDispatcher  # order events to the shop's endpoints (started by `python -m backend`)
     size_charts: SizeCharts  # garment measurements per garment type (SIZE_CHARTS_FILE)
     delivery: DeliveryEstimate  # "Delivered by 9–14 Dec" (DELIVERY_PRINT_DAYS, _TRANSIT_DAYS)
+    shelf: Shelf  # the stored catalogue's designs, on sale or all (GET /api/designs, the console)
+    catalogue: CatalogueEditor  # the console's changes to the catalogue
+    catalogue_view: CatalogueAnswers  # the console's view of it, with problems and margins
     payments: PaymentService | None = None  # None when PAYMENTS_ENV=off
     payment_worker: PaymentWorker | None = None  # look-ups, expiries, refunds (started by `python -m backend`)
     confirmations: CodConfirmations | None = None  # None when COD_CONFIRMATION=off
-    designs: Designs | None = None  # the catalogue's SKUs grouped into designs (GET /api/designs)
     photos: PhotoService | None = None  # the designs' photos, kept beside the orders
     limiter: Limiter | None = None  # set once the app exists (flask-limiter needs it)
     cors_origins: tuple[str | re.Pattern[str], ...] = ()  # CORS_ORIGINS as flask-cors matches them
@@ -78,6 +82,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .api import (
         access_log,
         attention,
+        catalogue,
         confirm,
         delivery,
         designs,
@@ -107,6 +112,10 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .billing import load_gst_rules
     from .billing.charges import ChargeSettings
     from .billing.invoice import InvoiceService, Seller
+    from .catalogue.answers import CatalogueAnswers
+    from .catalogue.editing import CatalogueEditor
+    from .catalogue.margin import MarginSettings
+    from .catalogue.shelf import Shelf
     from .config import Config
     from .customer_email import EmailSender, transport_from_config
     from .delivery_estimate import DeliveryEstimate
@@ -125,7 +134,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .qikink import QikinkClient
     from .qikink.mapping import catalogue_problem
     from .storage import open_store
-    from .storage.designs import load_designs
+    from .storage.designs import load_design_entries
     from .storage.size_charts import load_size_charts
     from .webhooks import build_dispatcher
 
@@ -137,14 +146,16 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     app.config["TRUSTED_HOSTS"] = trusted_hosts(config)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     store = store or open_store(config)
-    problem = catalogue_problem(store.catalogue)
+    store.seed_catalogue({}, load_design_entries(config.catalogue_file))  # its SKUs were seeded by open_store
+    problem = catalogue_problem(store.catalogue_snapshot().on_sale())
     if problem:
         raise StartupError(f"Catalogue file {config.catalogue_file}, {problem}")
     charts = load_size_charts(config.size_charts_file)
     problem = charts.catalogue_problem(store.catalogue)
     if problem:
         raise StartupError(f"Catalogue file {config.catalogue_file}, {problem} ({config.size_charts_file})")
-    design_list = load_designs(config.catalogue_file, store.catalogue)
+    shelf = Shelf(store)
+    shelf.designs()  # a stored catalogue that no longer groups into designs fails here, not on a shopper
     client = qikink_client or (QikinkClient.from_config(config, store) if config.qikink_env != "off" else None)
     emails = EmailSender(config, store, transport_from_config(config))
     fulfilment = Fulfilment(config, store, client, emails=emails) if client is not None else QikinkOff(config, store)
@@ -212,11 +223,13 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         throttle=Throttle(enabled=config.ratelimit_enabled),
         cors_origins=cors_origins,
         size_charts=charts,
-        designs=design_list,
+        shelf=shelf,
+        catalogue=CatalogueEditor(store, charts),
+        catalogue_view=CatalogueAnswers(store, shelf, charts, MarginSettings.from_config(config), gst_rules),
         delivery=DeliveryEstimate.from_config(config),
         photos=PhotoService(
             open_photo_store(store, config.data_dir),
-            lambda: {design_of(product) for product in store.products().values()},
+            lambda: shelf.design_ids() | {design_of(product) for product in store.catalogue.values()},
         ),
     )
     app.extensions["shop"] = shop
@@ -230,6 +243,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         attention.bp,
         metrics.bp,
         products.bp,
+        catalogue.bp,
         photos.bp,
         size_charts.bp,
         designs.bp,

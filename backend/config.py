@@ -33,6 +33,7 @@ from .settings_checks import (  # noqa: F401  (ConfigError and Setting are impor
     _money,
     _number,
     _optional,
+    _percent,
     _public_url,
     _rate,
     _seller,
@@ -228,6 +229,20 @@ class Config:
         "FREE_SHIPPING_ABOVE", "", "shipping is free from this total; empty: never", parse=_optional(_money)
     )
     cod_fee: Decimal = setting("COD_FEE", "0", "rupees added for cash on delivery", parse=_money)
+
+    # The console's margin check (backend/catalogue/margin.py): rupees, and percent of the price
+    margin_qikink_cost: Decimal = setting(
+        "MARGIN_QIKINK_COST", "300", "rupees Qikink charges a piece when a variant names no cost", parse=_money
+    )
+    margin_shipping_cost: Decimal = setting(
+        "MARGIN_SHIPPING_COST", "65", "rupees Qikink charges to ship a piece", parse=_money
+    )
+    margin_gateway_percent: Decimal = setting(
+        "MARGIN_GATEWAY_PERCENT", "2", "the payment gateway's fee, percent of the price", parse=_percent
+    )
+    margin_warn_percent: Decimal = setting(
+        "MARGIN_WARN_PERCENT", "10", "a margin below this percent of the price is a warning", parse=_percent
+    )
     delivery_print_days: tuple[int, int] = setting(
         "DELIVERY_PRINT_DAYS", _days(DEFAULT_PRINT_DAYS), "working days to print, fewest-most", parse=_day_range
     )

@@ -124,6 +124,14 @@ class NotReplaceable(ApiError):
     status, code, message = 409, "not_replaceable", "This order cannot be replaced now"
 
 
+class NotPublishable(ApiError):
+    status, code, message = 409, "not_publishable", "This variant cannot be published"
+
+
+class CatalogueConflict(ApiError):
+    status, code, message = 409, "catalogue_conflict", "That id or address is taken"
+
+
 class Retryable(ApiError):
     """An error worth trying again after `retry_after` seconds (the Retry-After header)."""
 

@@ -135,6 +135,17 @@ def _public_url(name: str, raw: str) -> str:
 MONEY_SETTING_MAX = Decimal("100000")
 
 
+def _percent(name: str, raw: str) -> Decimal:
+    """A percentage from 0 to 100, exact to two decimal places, as a Decimal."""
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ConfigError(f"{name} must be a percentage such as 2 or 2.5, not {raw!r}") from None
+    if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(Decimal("0.01")):
+        raise ConfigError(f"{name} must be a percentage from 0 to 100 (at most two decimals), not {raw!r}")
+    return value
+
+
 def _money(name: str, raw: str) -> Decimal:
     """Rupees exact to the paisa, from 0 to MONEY_SETTING_MAX, as a Decimal (never a float)."""
     try:

@@ -12,10 +12,10 @@ bp = Blueprint("designs", __name__, url_prefix="/api/designs")
 
 
 def _products_with_photos() -> dict[str, dict]:
-    """The products with their design's photos from the photo store, as GET /api/products has them."""
+    """The products on sale with their design's photos from the photo store, as GET /api/products has them."""
     shop = services()
     photos = shop.photos.by_design() if shop.photos is not None else {}
-    return {sku: {**p, "photos": photos.get(design_of(p), [])} for sku, p in shop.store.products().items()}
+    return {sku: {**p, "photos": photos.get(design_of(p), [])} for sku, p in shop.shelf.products().items()}
 
 
 @bp.get("")
@@ -27,11 +27,9 @@ def list_designs():
 def designs_data(category: str | None = None) -> list[dict]:
     """GET /api/designs' `data` (also in the storefront's HTML: first_screen.py)."""
     shop = services()
-    if shop.designs is None:  # a shop built without its catalogue's designs (some tests' apps)
-        return []
     return [
         design
-        for design in public_designs(shop.designs, _products_with_photos(), shop.size_charts)
+        for design in public_designs(shop.shelf.designs(), _products_with_photos(), shop.size_charts)
         if category is None or design["category"].lower() == category.strip().lower()
     ]
 
@@ -39,7 +37,7 @@ def designs_data(category: str | None = None) -> list[dict]:
 @bp.get("/<slug>")
 def get_design(slug):
     shop = services()
-    design = shop.designs.by_slug(slug)
+    design = shop.shelf.designs().by_slug(slug)
     products = _products_with_photos()
     if design is None or not all(sku in products for sku in design["skus"]):
         raise NotFound(f"No design {slug}")

@@ -97,7 +97,7 @@ for _path, _file in PAGES.items():
 def product_page(slug):
     """A design's page (frontend/product.html reads the slug from the address); an unknown slug
     is the 404 page, so a shared link to a design no longer sold says so at once."""
-    if current_app.extensions["shop"].designs.by_slug(slug) is None:
+    if current_app.extensions["shop"].shelf.designs().by_slug(slug) is None:
         raise NotFound(f"No design {slug}")
     return _send(FRONTEND_DIR, "product.html")
 

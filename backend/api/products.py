@@ -23,7 +23,7 @@ def products_data(category: str | None = None) -> list[dict]:
     photos = shop.photos.by_design() if shop.photos is not None else {}
     products = [
         {**public_product(p, shop.size_charts), "photos": photos.get(design_of(p), [])}
-        for p in shop.store.products().values()
+        for p in shop.shelf.products().values()
         if category is None or p["category"].lower() == category.strip().lower()
     ]
     return products
@@ -31,7 +31,7 @@ def products_data(category: str | None = None) -> list[dict]:
 
 @bp.get("/<sku>")
 def get_product(sku):
-    product = services().store.products().get(sku)
+    product = services().shelf.products().get(sku)
     if product is None:
         raise NotFound(f"No product with SKU {sku}")
     photos = services().photos.by_design().get(design_of(product), [])

@@ -4,6 +4,7 @@ qikink_paths.py and docs_paths.py."""
 from __future__ import annotations
 
 from .attention_paths import attention_paths
+from .catalogue_paths import catalogue_paths
 from .confirm_paths import confirmation_paths
 from .docs_paths import docs_paths
 from .fields import ref
@@ -40,6 +41,7 @@ def every_path() -> dict:
             }
         },
         **product_paths(),
+        **catalogue_paths(),
         **photo_paths(),
         **order_paths(),
         **payment_paths(),

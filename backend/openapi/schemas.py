@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..models import BOOLEAN_WORDS, IDEMPOTENCY_KEY_RE, ORDER_ID_RE, SKU_RE
 from ..orders.service import PAGE_RANGE, PER_PAGE_DEFAULT, PER_PAGE_RANGE
+from .catalogue_schemas import catalogue_request_schemas, catalogue_response_schemas
 from .error_schemas import error_schemas
 from .fields import core, obj
 from .order_request_schemas import order_request_schemas
@@ -27,6 +28,7 @@ def request_schemas(skus) -> dict:
     return {
         **order_request_schemas(skus),
         **product_request_schemas(),
+        **catalogue_request_schemas(),
         **photo_request_schemas(skus),
         **webhook_request_schemas(),
     }
@@ -52,6 +54,7 @@ def response_schemas() -> dict:
             },
         ),
         **product_response_schemas(),
+        **catalogue_response_schemas(),
         **photo_response_schemas(),
         **order_response_schemas(),
         **payment_schemas(),

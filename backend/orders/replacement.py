@@ -171,7 +171,7 @@ class OrderReplacements:
         At most one replacement on its way per order unless `force`."""
         service = self.service
         original = service.get(order_id, admin=True)
-        request = validate_replacement(body, original, service.store.catalogue)
+        request = validate_replacement(body, original, service.store.catalogue_snapshot().on_sale())
         if request["corrected_address"] and (found := india_post.problems(request["shipping_address"])):
             raise AddressNotInDirectory(found[0]["message"], details=found)
         replay = idempotency_key is not None and service.store.find_by_idempotency_key(idempotency_key) is not None

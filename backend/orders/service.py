@@ -152,7 +152,7 @@ class OrderService:
             "customer_email": validate_email(problems, "customer_email", body.get("customer_email")),
             "shipping_address": validate_address(problems, body.get("shipping_address")),
             "payment_method": validate_payment_method(problems, body.get("payment_method")),
-            "lines": validate_items(problems, body.get("items"), self.store.catalogue),
+            "lines": validate_items(problems, body.get("items"), self.store.catalogue_snapshot().on_sale()),
         }
         problems.raise_if_any()
         check_directory(request["shipping_address"])

@@ -45,25 +45,36 @@ class Designs:
         return next((d for d in self.designs.values() if sku in d["skus"]), None)
 
 
+def design_entry_problem(entry) -> str | None:
+    """Why `entry` (one design of the `designs` section) cannot describe a design, or None."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or not entry["id"].strip():
+        return "expected an object with an id"
+    for field in TEXT_FIELDS:
+        if field in entry and not isinstance(entry[field], str):
+            return f"{field} must be text"
+    gsm = entry.get("gsm")
+    if gsm is not None and (not isinstance(gsm, int) or isinstance(gsm, bool) or gsm <= 0):
+        return "gsm must be a whole number > 0"
+    slug = entry.get("slug")
+    if slug is not None and (not isinstance(slug, str) or not SLUG_RE.match(slug)):
+        return "slug must be lower-case words joined by '-'"
+    if not isinstance(entry.get("published", True), bool):
+        return "published must be true or false"
+    return None
+
+
 def build_designs(entries: list[dict], catalogue: dict[str, dict], where: str = "Catalogue") -> Designs:
     """The designs of `catalogue`: its SKUs grouped by design, described by `entries` (the
     `designs` section) where it has the design. Raises StoreStartupError naming the problem."""
     described: dict[str, dict] = {}
     for index, entry in enumerate(entries):
         place = f"{where}, designs[{index}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or not entry["id"].strip():
-            raise StoreStartupError(f"{place}: expected an object with an id")
+        problem = design_entry_problem(entry)
+        if problem:
+            named = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
+            raise StoreStartupError(f"{place}{f' ({named})' if named and named.strip() else ''}: {problem}")
         if entry["id"] in described:
             raise StoreStartupError(f"{place}: design {entry['id']} appears twice")
-        for field in TEXT_FIELDS:
-            if field in entry and not isinstance(entry[field], str):
-                raise StoreStartupError(f"{place} ({entry['id']}): {field} must be text")
-        gsm = entry.get("gsm")
-        if gsm is not None and (not isinstance(gsm, int) or isinstance(gsm, bool) or gsm <= 0):
-            raise StoreStartupError(f"{place} ({entry['id']}): gsm must be a whole number > 0")
-        slug = entry.get("slug")
-        if slug is not None and (not isinstance(slug, str) or not SLUG_RE.match(slug)):
-            raise StoreStartupError(f"{place} ({entry['id']}): slug must be lower-case words joined by '-'")
         described[entry["id"]] = entry
     designs: dict[str, dict] = {}
     for sku, product in catalogue.items():
@@ -101,13 +112,20 @@ def _design(design_id: str, entry: dict, first: dict) -> dict:
     }
 
 
-def load_designs(path: Path, catalogue: dict[str, dict]) -> Designs:
-    """The designs of the catalogue file at `path` for the store's `catalogue` (SKU → product)."""
+def load_design_entries(path: Path) -> list:
+    """The `designs` section of the catalogue file at `path` ([] when the file has none or cannot
+    be read: the store has already said what is wrong with it)."""
     try:
         document = read_json(path, dict)
     except (FileNotFoundError, CorruptFile):
-        document = {}  # the store has already said what is wrong with the file
+        return []
     entries = document.get("designs", [])
     if not isinstance(entries, list):
         raise StoreStartupError(f"Catalogue file {path}: 'designs' must be a list")
-    return build_designs(entries, catalogue, where=f"Catalogue file {path}")
+    build_designs(entries, {}, where=f"Catalogue file {path}")  # every entry checked before it is stored
+    return entries
+
+
+def load_designs(path: Path, catalogue: dict[str, dict]) -> Designs:
+    """The designs of the catalogue file at `path` for the store's `catalogue` (SKU → product)."""
+    return build_designs(load_design_entries(path), catalogue, where=f"Catalogue file {path}")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 if TYPE_CHECKING:
     from .memory_store import OrderTransaction
     from .order_filter import OrderFilter
+    from .stored_catalogue import CatalogueSnapshot, ChangeCatalogue
 
 # build(products, order_id) → (the order, {sku: quantity taken from stock})
 BuildOrder = Callable[[dict[str, dict], str], tuple[dict, dict[str, int]]]
@@ -77,12 +78,29 @@ class OrderStore(Protocol):
     """Products (price, stock) and orders, each change all or nothing. Orders are plain dicts in
     their stored JSON shape; an unknown or malformed order id reads as None."""
 
-    catalogue: dict[str, dict]  # the catalogue file's products by SKU (prices and stock as first loaded)
     quarantined: list[dict]  # what was set aside at start-up: {"file", "problem", "moved_to"}
 
     @property
     def fleet(self) -> Fleet:
         """What the servers sharing this store share besides orders."""
+        ...
+
+    # --- the catalogue (stored_catalogue.py) ---------------------------------------------------
+    @property
+    def catalogue(self) -> dict[str, dict]:
+        """The stored catalogue's products by SKU, published or not (prices and stock as first stored)."""
+        ...
+
+    def catalogue_snapshot(self) -> CatalogueSnapshot:
+        """The stored catalogue now: its version, design entries and products."""
+        ...
+
+    def change_catalogue(self, mutate: ChangeCatalogue) -> Any:
+        """`mutate(document)` on the stored catalogue, saved all or nothing; what it returned."""
+        ...
+
+    def seed_catalogue(self, products: dict[str, dict], designs: list[dict]) -> None:
+        """Add the SKUs and design entries the stored catalogue lacks (it keeps its edits)."""
         ...
 
     # --- products ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ class _Batch:
 
     def __init__(self, writer: BatchWriter, index):
         self.writer, self.index = writer, index
+        self.catalogue = writer.catalogue()  # once a batch: the stored catalogue is read from a file
         self.products = Products(lambda sku: writer.product(index, sku))
         self.other_stock: dict[str, int] = {}  # SKUs no longer in the catalogue
         self.sequences = dict(index.sequences)
@@ -33,12 +34,12 @@ class _Batch:
         self.keys: set[str] = set()
 
     def stock_of(self, sku: str) -> int:
-        if sku in self.writer.catalogue:
+        if sku in self.catalogue:
             return self.products[sku]["stock_quantity"]
         return self.other_stock.get(sku, self.writer.stock_of(self.index, sku))
 
     def set_stock(self, sku: str, quantity: int) -> None:
-        if sku in self.writer.catalogue:
+        if sku in self.catalogue:
             self.products[sku]["stock_quantity"] = quantity
         else:
             self.other_stock[sku] = quantity
@@ -60,7 +61,7 @@ class BatchWriter:
     order and a product from an index, and the durable append of the batch's lines."""
 
     def __init__(self, *, catalogue, fresh_index, read, product, stock_of, append):
-        self.catalogue = catalogue
+        self.catalogue = catalogue  # () -> SKU → product, the stored catalogue now
         self.fresh_index = fresh_index  # () -> the JournalIndex, current (the store's lock is held)
         self.read = read  # (index, order_id) -> order or None
         self.product = product  # (index, sku) -> product with price and stock

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import shutil
 import threading
 import time
 from collections.abc import Iterable
@@ -37,6 +38,7 @@ from .local_fleet import OneMachine
 from .locking import StoreLock
 from .order_fields import hash_key, is_order_id
 from .order_filter import OrderFilter
+from .stored_catalogue import CatalogueSnapshot, ChangeCatalogue, FileCatalogue
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,6 @@ class JournalOrderStore:
     """Orders, stock, prices and Idempotency-Keys in one append-only journal of JSON lines."""
 
     def __init__(self, data_dir: Path, catalogue: dict[str, dict], *, lock_timeout: float = 5.0, clock=time.time):
-        self.catalogue = catalogue
         self.clock = clock
         self.quarantined: list[dict] = []
         self.data_dir = Path(data_dir)
@@ -61,8 +62,10 @@ class JournalOrderStore:
                 raise PermissionError(errno.EACCES, "not writable", str(self.data_dir))
             self.lock = StoreLock(self.data_dir / ".store.lock", lock_timeout)
             self._group = GroupCommit(self.lock)
+            self._catalogue = FileCatalogue(self.data_dir)
+            self._catalogue.seed(catalogue, [])
             self._batches = BatchWriter(
-                catalogue=catalogue,
+                catalogue=lambda: self.catalogue,
                 fresh_index=lambda: self._fresh(locked=True),
                 read=self._read,
                 product=self._product,
@@ -71,7 +74,7 @@ class JournalOrderStore:
             )
             with self.lock.hold():
                 remove_temp_files(self.data_dir)
-                self.quarantined.extend(migrate_if_needed(self.data_dir, catalogue))
+                self.quarantined.extend(migrate_if_needed(self.data_dir, self.catalogue))
                 if not self.path.exists():
                     create_journal(self.path)
                 self._index = self._load(repair=True)
@@ -189,21 +192,39 @@ class JournalOrderStore:
         if index.records - index.checkpoint_records >= CHECKPOINT_EVERY:
             self._checkpoint(index)
 
-    # --- products ------------------------------------------------------------------------------
-    def _stock_of(self, index: JournalIndex, sku: str) -> int:
-        return int(index.stock.get(sku, self.catalogue.get(sku, {}).get("stock_quantity", 0)))
+    # --- the catalogue ---------------------------------------------------------------------------
+    @property
+    def catalogue(self) -> dict[str, dict]:
+        """The stored catalogue's products by SKU (catalogue.json in the data directory)."""
+        return self._catalogue.snapshot().products
 
-    def _product(self, index: JournalIndex, sku: str) -> dict:
-        product = dict(self.catalogue[sku])
+    def catalogue_snapshot(self) -> CatalogueSnapshot:
+        return self._catalogue.snapshot()
+
+    def change_catalogue(self, mutate: ChangeCatalogue):
+        return self._catalogue.change(mutate)
+
+    def seed_catalogue(self, products: dict[str, dict], designs: list[dict]) -> None:
+        self._catalogue.seed(products, designs)
+
+    # --- products ------------------------------------------------------------------------------
+    def _stock_of(self, index: JournalIndex, sku: str, catalogue: dict[str, dict] | None = None) -> int:
+        fallback = (catalogue if catalogue is not None else self.catalogue).get(sku, {}).get("stock_quantity", 0)
+        return int(index.stock.get(sku, fallback))
+
+    def _product(self, index: JournalIndex, sku: str, catalogue: dict[str, dict] | None = None) -> dict:
+        catalogue = catalogue if catalogue is not None else self.catalogue
+        product = dict(catalogue[sku])
         if sku in index.prices:
             product["price"] = Decimal(index.prices[sku])
-        product["stock_quantity"] = self._stock_of(index, sku)
+        product["stock_quantity"] = self._stock_of(index, sku, catalogue)
         return product
 
     def products(self) -> dict[str, dict]:
         """Every product with its current price (Decimal) and stock, keyed by SKU."""
         index = self._fresh()
-        return {sku: self._product(index, sku) for sku in self.catalogue}
+        catalogue = self.catalogue
+        return {sku: self._product(index, sku, catalogue) for sku in catalogue}
 
     def update_product(self, sku: str, changes: dict) -> dict:
         if sku not in self.catalogue:
@@ -313,7 +334,9 @@ class JournalOrderStore:
             index = self._fresh(locked=True)
             before = index.end
             try:
-                write_compacted(self.path, index, {sku: self._stock_of(index, sku) for sku in self.catalogue})
+                catalogue = self.catalogue
+                stock = {sku: self._stock_of(index, sku, catalogue) for sku in catalogue}
+                write_compacted(self.path, index, stock)
             except OSError as exc:  # the journal is as it was; orders go on
                 raise _write_failed("compacting the journal", exc) from None
             with self._memory_lock:
@@ -322,8 +345,9 @@ class JournalOrderStore:
             return {"orders": len(self._index.orders), "bytes_before": before, "bytes_after": self._index.end}
 
     def backup(self, destination: Path, catalogue_file: Path) -> dict:
-        """A consistent copy of the journal (every record up to now) and the catalogue in `destination`,
-        taken while the server runs: the journal only grows, so its first bytes never change."""
+        """A consistent copy of the journal (every record up to now) and the catalogue (the file and
+        the stored one) in `destination`, taken while the server runs: the journal only grows, so
+        its first bytes never change."""
         destination = Path(destination)
         target = destination / JOURNAL_NAME
         if target.exists():
@@ -333,6 +357,8 @@ class JournalOrderStore:
             index = self._fresh(locked=True)
             end, fd, orders = index.end, os.dup(index.fd), len(index.orders)
         write_backup(fd, end, destination, catalogue_file)
+        if self._catalogue.path.exists():  # the catalogue as edited in the console, beside the file it came from
+            shutil.copyfile(self._catalogue.path, destination / self._catalogue.path.name)
         return {"bytes": end, "orders": orders, "to": str(destination)}
 
     def check_writable(self) -> str | None:

@@ -14,6 +14,7 @@ from .interface import BuildOrder, MutateOnly, MutateOrder, OrderMatcher
 from .local_fleet import OneMachine
 from .order_fields import hash_key, is_order_id, new_order_number
 from .order_filter import OrderFilter
+from .stored_catalogue import CatalogueSnapshot, ChangeCatalogue, MemoryCatalogue
 
 
 class OrderTransaction:
@@ -42,7 +43,8 @@ class MemoryOrderStore:
     """Products, stock and orders in dictionaries, every change made under one lock."""
 
     def __init__(self, catalogue: dict[str, dict], *, clock=time.time):
-        self.catalogue = catalogue
+        self._catalogue = MemoryCatalogue()
+        self._catalogue.seed(catalogue, [])
         self.clock = clock
         self.quarantined: list[dict] = []
         self.fleet = OneMachine()  # one process: no worker lock, nothing shared
@@ -53,18 +55,34 @@ class MemoryOrderStore:
         self._orders: dict[str, dict] = {}
         self._keys: dict[str, str] = {}
 
+    # --- the catalogue ---------------------------------------------------------------------------
+    @property
+    def catalogue(self) -> dict[str, dict]:
+        return self._catalogue.snapshot().products
+
+    def catalogue_snapshot(self) -> CatalogueSnapshot:
+        return self._catalogue.snapshot()
+
+    def change_catalogue(self, mutate: ChangeCatalogue):
+        return self._catalogue.change(mutate)
+
+    def seed_catalogue(self, products: dict[str, dict], designs: list[dict]) -> None:
+        self._catalogue.seed(products, designs)
+
+    # --- products ----------------------------------------------------------------------------
     def _stock_of(self, sku: str) -> int:
         return int(self._stock.get(sku, self.catalogue.get(sku, {}).get("stock_quantity", 0)))
 
-    def _product(self, sku: str) -> dict:
-        product = dict(self.catalogue[sku])
+    def _product(self, sku: str, catalogue: dict[str, dict] | None = None) -> dict:
+        product = dict((catalogue or self.catalogue)[sku])
         product["price"] = Decimal(str(self._prices.get(sku, product["price"])))
         product["stock_quantity"] = self._stock_of(sku)
         return product
 
     def products(self) -> dict[str, dict]:
         with self._lock:
-            return {sku: self._product(sku) for sku in self.catalogue}
+            catalogue = self.catalogue
+            return {sku: self._product(sku, catalogue) for sku in catalogue}
 
     def update_product(self, sku: str, changes: dict) -> dict:
         if sku not in self.catalogue:
@@ -85,7 +103,8 @@ class MemoryOrderStore:
             number = new_order_number()
             while f"BHRT-{number}" in self._orders:
                 number = new_order_number()
-            products = {sku: self._product(sku) for sku in self.catalogue}
+            catalogue = self.catalogue
+            products = {sku: self._product(sku, catalogue) for sku in catalogue}
             order, taken = build(products, f"BHRT-{number}")
             for sku, quantity in taken.items():
                 self._stock[sku] = self._stock_of(sku) - quantity

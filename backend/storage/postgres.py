@@ -36,6 +36,7 @@ from .memory_store import OrderTransaction
 from .migrations import migrate
 from .order_fields import email_key, hash_key, is_order_id, new_order_number
 from .order_filter import OrderFilter
+from .postgres_catalogue import PostgresCatalogue
 from .postgres_pool import (
     INSERT_ORDER,
     UPSERT_ORDER,
@@ -43,6 +44,7 @@ from .postgres_pool import (
     order_columns,
     scrub,
 )  # transfer.py: order_columns from here
+from .stored_catalogue import CatalogueSnapshot, ChangeCatalogue
 
 log = logging.getLogger(__name__)
 
@@ -71,20 +73,13 @@ class PostgresOrderStore:
 
     def __init__(self, pool: ConnectionPool, catalogue: dict[str, dict], *, url: str = "", clock=time.time):
         self.pool = pool
-        self.catalogue = catalogue
+        self._catalogue = PostgresCatalogue()
         self.clock = clock
         self.url = url
         self.quarantined: list[dict] = []  # the database has no unreadable files to set aside
         self.fleet = PostgresFleet(self)  # the servers on this database: worker locks, token, call window
 
-        def add_new_products(conn):  # a SKU new to the catalogue starts with the catalogue's stock
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO products (sku, stock) VALUES (%s, %s) ON CONFLICT (sku) DO NOTHING",
-                    [(sku, int(product["stock_quantity"])) for sku, product in catalogue.items()],
-                )
-
-        self._run(add_new_products, "adding new products")
+        self.seed_catalogue(catalogue, [])
 
     # --- transactions ------------------------------------------------------------------------
     def _unavailable(self, action: str, exc: Exception) -> StoreWriteFailed:
@@ -127,16 +122,33 @@ class PostgresOrderStore:
             except (psycopg.OperationalError, psycopg.InterfaceError) as exc:  # also timeouts, PoolTimeout
                 raise self._unavailable(action, exc) from None
 
+    # --- the catalogue -----------------------------------------------------------------------
+    @property
+    def catalogue(self) -> dict[str, dict]:
+        """The stored catalogue's products by SKU, as every server of the fleet sees it now."""
+        return self.catalogue_snapshot().products
+
+    def catalogue_snapshot(self) -> CatalogueSnapshot:
+        return self._run(self._catalogue.snapshot, "reading the catalogue", transaction=False)
+
+    def change_catalogue(self, mutate: ChangeCatalogue):
+        """Change the stored catalogue; a SKU new to it gets its row of stock in the same transaction."""
+        return self._run(lambda conn: self._catalogue.change(conn, mutate), "changing the catalogue")
+
+    def seed_catalogue(self, products: dict[str, dict], designs: list[dict]) -> None:
+        self._run(lambda conn: self._catalogue.seed(conn, products, designs), "adding new products")
+
     # --- products ----------------------------------------------------------------------------
     def _products(self, conn) -> dict[str, dict]:
+        catalogue = self._catalogue.snapshot(conn).products
         products = {}
         for sku, stock, price in conn.execute("SELECT sku, stock, price FROM products"):
-            if sku in self.catalogue:
-                product = dict(self.catalogue[sku])
+            if sku in catalogue:
+                product = dict(catalogue[sku])
                 product["price"] = Decimal(str(price if price is not None else product["price"]))
                 product["stock_quantity"] = int(stock)
                 products[sku] = product
-        return {sku: products[sku] for sku in self.catalogue if sku in products}
+        return {sku: products[sku] for sku in catalogue if sku in products}
 
     def products(self) -> dict[str, dict]:
         """Every product with its current price (Decimal) and stock, keyed by SKU."""

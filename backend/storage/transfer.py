@@ -18,6 +18,7 @@ from .errors import StoreStartupError
 from .journal_files import JOURNAL_NAME
 from .layout_migration import read_directory_state, read_orders
 from .postgres import order_columns
+from .stored_catalogue import CATALOGUE_NAME, document_of
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,13 @@ def _import_journal(store, source: Path) -> dict:
         return added, len(ids) - added
 
     added, already = store._run(copy, "importing a data directory")
+    if (source / CATALOGUE_NAME).exists():  # the catalogue as that shop ran it replaces this one's
+        edited = journal._catalogue.document()
+
+        def take_over(document: dict) -> None:
+            document["designs"], document["products"] = edited["designs"], edited["products"]
+
+        store.change_catalogue(take_over)
     return {
         "orders_in_directory": len(ids),
         "orders_added": added,
@@ -165,6 +173,7 @@ def export_data_dir(store, target: Path, catalogue_file: Path) -> dict:
         return products, seq, keys, count
 
     products, seq, keys, count = store._run(read, "exporting orders")
+    write_json(target / CATALOGUE_NAME, document_of(store.catalogue_snapshot()))
     for key_hash, order_id in keys:
         (target / "idempotency" / f"{key_hash}.json").write_bytes(dumps({"order_id": order_id}))
     if hasattr(os, "sync"):

@@ -67,6 +67,16 @@ export function createAdminClient({ adminKey = '', headers = {}, ...options } = 
       { method: 'POST' }),
     /** PATCH price and/or stock_quantity of a product. */
     updateProduct: (sku, changes) => call(`/api/products/${encode(sku)}`, { method: 'PATCH', body: changes }),
+    /** Every design with every variant, on sale or not, each variant with publishable, problems and margin. */
+    getCatalogue: () => call('/api/catalogue'),
+    /** A new design ({name, category, story, hsn, …}), unpublished. */
+    createDesign: (design) => call('/api/catalogue/designs', { method: 'POST', body: design }),
+    /** PATCH a design's fields or `published`. */
+    changeDesign: (id, changes) => call(`/api/catalogue/designs/${encode(id)}`, { method: 'PATCH', body: changes }),
+    /** A new variant of a design ({size, colour, price, stock_quantity, qikink, published}). */
+    addVariant: (id, variant) => call(`/api/catalogue/designs/${encode(id)}/variants`, { method: 'POST', body: variant }),
+    /** PATCH a variant's price, stock, colour, size, qikink mapping or `published` (409 not_publishable says why not). */
+    changeVariant: (sku, changes) => call(`/api/catalogue/variants/${encode(sku)}`, { method: 'PATCH', body: changes }),
     /** The photos of a design (every design's without one). */
     listPhotos: (design) => call('/api/photos', { query: { design } }),
     /** Upload a photo: `file` (a File or Blob: JPEG, PNG or WebP, at most 8 MB), design, alt text, optional colour. */

@@ -27,6 +27,18 @@ export async function loadPhotoDesigns(products) {
   await loadPhotos();
 }
 
+/** Show the photos of `design` (a new design is not in the picker until it is on sale) and go to the upload. */
+export async function choosePhotoDesign(design, name) {
+  const select = byId('photo-design');
+  if (![...select.options].some((option) => option.value === design)) {
+    select.append(el('option', { value: design }, `${name} (${design})`));
+  }
+  select.value = design;
+  byId('photos').scrollIntoView();
+  byId('photo-file').focus();
+  await loadPhotos();
+}
+
 async function loadPhotos() {
   const design = byId('photo-design').value;
   if (!design) return;

@@ -69,6 +69,8 @@ export const ERROR_WORDS = {
   method_not_allowed: { say: 'The console asked for something the server does not offer.', todo: 'The page may be older than the server: reload it.' },
   payload_too_large: { say: 'What was sent is too large.', todo: 'Send less at once.' },
   photo_too_large: { say: 'The photo is larger than 8 MB.', todo: 'Save it smaller (e.g. 2000 pixels wide) and upload it again.' },
+  not_publishable: { say: 'This variant cannot be put on sale yet: Qikink would not know what to print.', todo: "Add its Qikink mapping (the SKU of the product in Qikink's My Products) and publish it again." },
+  catalogue_conflict: { say: 'That SKU, design id or page address is taken by another one.', todo: 'Choose another, or edit the one that exists.' },
   too_many_photos: { say: 'This design has as many photos as it may have (24).', todo: 'Delete a photo of it first, then upload again.' },
   unsupported_photo_type: { say: 'The file is not a JPEG, PNG or WebP photo.', todo: 'Choose a JPEG, PNG or WebP photo.' },
   unsupported_media_type: { say: 'The console sent something the server could not read.', todo: RELOAD },

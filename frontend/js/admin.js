@@ -3,6 +3,7 @@
 // and what an error says to a shop owner admin-words.js.
 // Customer text only ever goes into the page as text (el() and textContent).
 import { loadAttention, loadSellerWarning } from './admin-attention.js';
+import { initCataloguePanel, loadCatalogue } from './admin-catalogue.js';
 import { createAdminClient } from './admin-client.js';
 import { closeOrder, initOrderPage, openOrder } from './admin-order.js';
 import { initPhotosPanel, loadPhotoDesigns } from './admin-photos.js';
@@ -15,7 +16,7 @@ import { formatRupees } from './format.js';
 
 const KEY_STORAGE = 'shop.adminKey'; // sessionStorage: this tab only, gone when it closes
 const PER_PAGE = 20;
-const SECTIONS = ['attention-panel', 'qikink', 'orders', 'products', 'photos', 'webhooks'];
+const SECTIONS = ['attention-panel', 'qikink', 'orders', 'products', 'catalogue', 'photos', 'webhooks'];
 
 const state = {
   key: sessionStorage.getItem(KEY_STORAGE) || '',
@@ -63,7 +64,7 @@ async function enterConsole() {
   route();
   await Promise.all([
     loadAttention(state.client, guarded), loadSellerWarning(state.client), loadConnection(), loadOrders(),
-    loadProducts(), loadWebhooks(),
+    loadProducts(), loadCatalogue(), loadWebhooks(),
   ]);
 }
 
@@ -284,6 +285,7 @@ async function start() {
   byId('next-page').addEventListener('click', () => turnPage(1));
   initOrderPage({ client: () => state.client, refuse, guarded, problem });
   initPhotosPanel({ client: () => state.client, refuse, guarded, problem });
+  initCataloguePanel({ client: () => state.client, refuse, afterChange: loadProducts });
   initWebhooksPanel({ client: () => state.client, guarded });
   window.addEventListener('hashchange', route);
   connect(state.key);

@@ -30,6 +30,11 @@ ADMIN_ROUTES = {
     ("POST", "/api/orders/<order_id>/payment/check"),
     ("POST", "/api/orders/<order_id>/replacement"),
     ("PATCH", "/api/products/<sku>"),
+    ("GET", "/api/catalogue"),
+    ("POST", "/api/catalogue/designs"),
+    ("PATCH", "/api/catalogue/designs/<design_id>"),
+    ("POST", "/api/catalogue/designs/<design_id>/variants"),
+    ("PATCH", "/api/catalogue/variants/<sku>"),
     ("POST", "/api/photos"),
     ("DELETE", "/api/photos/<photo_id>"),
     ("POST", "/api/qikink/authenticate"),
@@ -123,6 +128,7 @@ def every_route(app, order_id):
         "width": "800",
         "fmt": "jpg",
         "slug": "heritage-print-t-shirt",
+        "design_id": "BHRT-001",
     }
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda argument: samples[argument[1]], rule.rule)

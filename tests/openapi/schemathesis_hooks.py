@@ -7,6 +7,11 @@ Two order rules no JSON Schema can state:
 - a structured address's PIN code must exist and lie in its state (India Post's directory): a
   generated "valid" address gets a PIN code of its state (agree_with_directory);
   tests/orders/test_pincodes.py checks the rule itself.
+
+And one rule of the run itself: the document is read once, at its start, with the catalogue's SKUs
+as the order lines' enum. A generated PATCH taking a design or variant off sale (`published`
+false) would make later generated orders for its SKUs rightly refused, so none is generated;
+tests/api/test_catalogue_api.py checks taking off sale and what it does to orders.
 """
 
 from collections import Counter
@@ -32,8 +37,19 @@ def breaks_merged_quantity(body) -> bool:
     return any(total > MAX_QUANTITY for total in totals.values())
 
 
+def takes_off_sale(case) -> bool:
+    return (
+        case.operation.method.upper() == "PATCH"
+        and case.operation.path in ("/api/catalogue/designs/{design_id}", "/api/catalogue/variants/{sku}")
+        and isinstance(case.body, dict)
+        and case.body.get("published") is False
+    )
+
+
 @schemathesis.hook
 def filter_case(context, case) -> bool:
+    if takes_off_sale(case):
+        return False
     return not (
         case.meta is not None
         and case.meta.generation.mode == GenerationMode.POSITIVE
