@@ -158,6 +158,10 @@ def _register_controls(app, store):
     def counters():
         return jsonify(store.counters())
 
+    @app.get("/_emulator/calls")
+    def calls():
+        return jsonify({"accepted": store.accepted_call_times()})
+
     @app.post("/_emulator/reset")
     def reset():
         store.reset()

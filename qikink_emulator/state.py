@@ -119,6 +119,7 @@ class EmulatorStore:
             self._next_id = FIRST_ORDER_ID
             self._faults = []
             self._calls = {}
+            self._accepted_times = []
             self._counters = {
                 "created": {},
                 "create_attempts": {},
@@ -172,9 +173,15 @@ class EmulatorStore:
                 calls.popleft()
             if len(calls) < self.rate_limit_per_minute:
                 calls.append(now)
+                self._accepted_times.append(now)
                 return 0
             self._counters["rate_limited"] += 1
             return calls[0] + 60 - now
+
+    def accepted_call_times(self):
+        """When each call the rate limit let through was made (with a limit set), oldest first."""
+        with self._lock:
+            return list(self._accepted_times)
 
     # --- faults -----------------------------------------------------------------------------
 

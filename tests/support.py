@@ -29,6 +29,10 @@ class EmulatorControl:
         """calls, created (per order number), create_attempts, tokens_minted, rate_limited, ..."""
         return self._call("GET", "/counters")
 
+    def accepted_call_times(self) -> list[float]:
+        """When each call within the rate limit was made (emulator clock, with a limit set)."""
+        return self._call("GET", "/calls")["accepted"]
+
     def fault(self, kind: str, **options) -> list:
         """Inject a fault (count, fraction, seconds, paths: see qikink_emulator.state.add_fault)."""
         return self._call("POST", "/faults", {"kind": kind, **options})["faults"]

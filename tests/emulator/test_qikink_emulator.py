@@ -260,6 +260,22 @@ def test_rate_limit_429_then_waits_retry_after():
         assert clock.sleeps == [60.0]
 
 
+def test_the_calls_within_the_limit_are_listed_with_their_times():
+    """What a test of the budget reads to count the calls in every window (e2e/test_qikink_budget_realtime)."""
+    clock = FakeClock()
+    with EmulatorServer(step_seconds=0, rate_limit_per_minute=3, clock=clock) as server:
+        control, start = EmulatorControl(server.url), clock.now
+        client = client_for(server, clock)
+        client.list_orders()  # token + a read
+        clock.advance(10)
+        client.list_orders()
+        with pytest.raises(QikinkRateLimited):
+            client.list_orders(wait=False)  # refused: not listed
+        assert control.accepted_call_times() == [start, start, start + 10]
+        control.reset()
+        assert control.accepted_call_times() == []
+
+
 def test_client_side_limiter_keeps_under_the_emulator_limit():
     clock = FakeClock()
     with EmulatorServer(step_seconds=0, rate_limit_per_minute=5, clock=clock) as server:
