@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,50 @@ def shop(make_shop, emu):
     from tests.emulated_shop import qikink_client
 
     return make_shop(emu.url, client=qikink_client(emu.url))
+
+
+# pytest-xdist's controller runs no test and loads no conftest below this one: the robustness
+# suite's figures and secret-leak scan come from the workers (tests/robustness/conftest.py).
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    output = getattr(node, "workeroutput", {}).get("robustness")
+    if output:
+        from tests.robustness import conftest as robustness
+
+        robustness.take_worker_output(output)
+
+
+def _robustness_from_workers():
+    robustness = sys.modules.get("tests.robustness.conftest")
+    return robustness if robustness is not None and robustness.took_worker_output() else None
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if robustness := _robustness_from_workers():
+        robustness.fail_on_leaks(session)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if robustness := _robustness_from_workers():
+        robustness.report(terminalreporter)
+
+
+def _module_rank(item) -> tuple:
+    """Longest first: a test with its own pytest timeout (minutes long), then the end-to-end ones
+    (a minute or less), then the other slow ones."""
+    timeout = item.get_closest_marker("timeout")
+    longest = -(timeout.args[0] if timeout and timeout.args else 0)
+    return (longest, item.get_closest_marker("e2e") is None, item.get_closest_marker("slow") is None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (pyproject.toml's `-n`), the test files that take longest first. Each
+    worker takes a whole file at a time (`--dist loadfile`, so a file's tests keep their order and
+    its module fixtures start once), in this order, so the long files start at once, side by side,
+    rather than ending the run on one worker while the others idle. Every worker sorts alike, as
+    xdist requires."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        ranks: dict = {}
+        for item in items:
+            ranks[item.path] = min(ranks.get(item.path, (0, True, True)), _module_rank(item))
+        items.sort(key=lambda item: ranks[item.path])  # stable: a file's tests keep their order

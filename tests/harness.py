@@ -3,7 +3,9 @@ the Qikink emulator (`python -m qikink_emulator`), on 127.0.0.1 only, with bound
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -75,10 +77,30 @@ BASE_ENV = {
 }
 
 
+# A port handed out here is bound only once the child process listens, so under pytest-xdist two
+# workers asking the kernel for one at the same moment could both get it. Each worker (gw0, gw1...)
+# takes its ports in turn from a range of its own below the kernel's ephemeral ports (32768 and up
+# on Linux, 49152 on Windows), starting anywhere in it, skipping any port in use.
+WORKER_PORTS = 1000
+_worker_ports = itertools.count(random.randrange(WORKER_PORTS))
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    first = 20_000 + int(worker[2:]) % 12 * WORKER_PORTS
+    for _ in range(WORKER_PORTS):
+        port = first + next(_worker_ports) % WORKER_PORTS
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free port in {first}-{first + WORKER_PORTS - 1}")
 
 
 def wait_until(check, timeout: float, interval: float = 0.05, what: str = "condition"):

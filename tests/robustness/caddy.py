@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.harness import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = "127.0.0.2"  # a customer other than the machine itself
 
@@ -27,12 +29,6 @@ def caddy_binary() -> str:
             pytest.fail(f"CI=true: {reason}", pytrace=False)
         pytest.skip(reason)
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def shipped_config(upstream_port: int) -> str:

@@ -168,20 +168,49 @@ def scan_for_secrets(captured: list[str], folder: Path | None) -> tuple[list[tup
 
 def pytest_sessionfinish(session, exitstatus):
     """The leak scan, once every test that ran has finished (whatever their order or selection):
-    a leak fails the run and is listed in the summary."""
-    if not _state["ran"]:
+    a leak fails the run and is listed in the summary. A pytest-xdist worker scans what it ran and
+    hands the result on (its exit status is not passed on): the controller, which never loads this
+    file unless it is named on the command line, takes it in tests/conftest.py and fails the run
+    there."""
+    if not _state["ran"] or took_worker_output():
         return
     folder = _state["log_dir"].parent if _state["log_dir"] else None  # pytest's temporary folder
-    leaks, files = scan_for_secrets(CAPTURED, folder)
-    figures.put("secrets_leaked", len(leaks))
-    _state["leaks"], _state["scanned"] = leaks, (len(CAPTURED), files)
-    if leaks and session.exitstatus == pytest.ExitCode.OK:
+    _state["leaks"], files = scan_for_secrets(CAPTURED, folder)
+    _state["scanned"] = (len(CAPTURED), files)
+    figures.put("secrets_leaked", len(_state["leaks"]))
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:
+        worker_output["robustness"] = {"leaks": _state["leaks"], "scanned": _state["scanned"], **figures.snapshot()}
+        return
+    fail_on_leaks(session)
+
+
+def fail_on_leaks(session) -> None:
+    if _state.get("leaks") and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def take_worker_output(output: dict) -> None:
+    """pytest-xdist's controller: one worker's leak scan and figures, added to the others'."""
+    captured, files = _state.get("scanned", (0, 0))
+    _state.update(ran=True, from_workers=True, scanned=(captured + output["scanned"][0], files + output["scanned"][1]))
+    _state["leaks"] = _state.get("leaks", []) + [tuple(leak) for leak in output["leaks"]]
+    figures.merge(output)
+    figures.put("secrets_leaked", len(_state["leaks"]))
+
+
+def took_worker_output() -> bool:
+    return bool(_state.get("from_workers"))
+
+
 def pytest_terminal_summary(terminalreporter):
-    if not _state["ran"]:
-        return
+    if not _state["ran"] or hasattr(terminalreporter.config, "workeroutput") or took_worker_output():
+        return  # nothing ran here, or pytest-xdist: its controller reports from tests/conftest.py
+    report(terminalreporter)
+
+
+def report(terminalreporter) -> None:
+    """The leaks found and the figure table, also written to last-figures.json."""
     leaks = _state.get("leaks")
     if leaks:
         terminalreporter.write_sep("=", f"SECRETS LEAKED ({len(leaks)})", red=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 _lock = threading.Lock()
+_measured: set[str] = set()  # the figures set with put(), which merge() takes rather than adds
 FIGURES: dict = {
     "load_orders": 0,
     "load_seconds": 0.0,
@@ -39,6 +40,23 @@ def put(name: str, value) -> None:
     """Set a measured figure."""
     with _lock:
         FIGURES[name] = value
+        _measured.add(name)
+
+
+def snapshot() -> dict:
+    """The figures and which of them were measured, as a parallel worker hands them on."""
+    with _lock:
+        return {"figures": dict(FIGURES), "measured": sorted(_measured)}
+
+
+def merge(other: dict) -> None:
+    """Add another worker's counts to these and take its measured figures (pytest-xdist runs the
+    suite in several processes, each counting the tests it ran)."""
+    for name, value in other["figures"].items():
+        if name in other["measured"]:
+            put(name, value)
+        elif isinstance(value, int | float) and isinstance(FIGURES.get(name, 0), int | float):
+            add(name, value)
 
 
 def rows() -> list[tuple[str, str]]:
