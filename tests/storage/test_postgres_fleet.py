@@ -84,10 +84,11 @@ def place_orders(server: ServerProcess, threads: int, per_thread: int, seed: int
                 response = session.post(
                     f"{server.url}/api/orders", timeout=30, json=order_body(items=[{"sku": sku, "quantity": quantity}])
                 )
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                # The server is gone: before answering, or (kill -9) in the middle of its answer.
                 with lock:
                     others.append(("connection", None, None))
-                return  # the server is gone
+                return
             with lock:
                 if response.status_code == 201:
                     acked.append((response.json()["data"]["order_id"], sku, quantity))
