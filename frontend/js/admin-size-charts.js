@@ -103,7 +103,7 @@ function sizeRow(row) {
   const cells = MEASUREMENTS.map(([key, word]) => {
     const input = el('input', { type: 'number', min: 0, step: 0.25, inputMode: 'decimal', value: row.inches[key] ?? '',
       dataset: { measurement: key } });
-    return el('td', { dataset: { label: `${word} (in)` } }, input);
+    return el('td', { dataset: { label: word } }, input); // the column's name above the box on a phone
   });
   const remove = el('button', { type: 'button' }, 'Remove');
   const name = () => {
