@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.shop_server import own_shop_server
-from tests.browser.test_size_chart_and_phone import size_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -23,6 +22,12 @@ def charts_server(tmp_path_factory):
 @pytest.fixture
 def base_url(charts_server):
     return charts_server.url
+
+
+def size_row(dialog, size: str):
+    """The cells of one size's row in the storefront's dialog, found by its row header."""
+    row = dialog.get_by_role("row").filter(has=dialog.page.get_by_role("rowheader", name=size, exact=True))
+    return row.get_by_role("cell")
 
 
 def open_chart(page, name: str):
