@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 CHART_TEXT = {"name": 100, "fit": 200, "fabric": 200}
 CHART_FIELDS = (*CHART_TEXT, "sizes")
 MOST_SIZES = 20
-MOST_INCHES = Decimal("100")  # no garment measurement is longer: a bigger number is a typing mistake
+# No garment measurement is shorter or longer: a number outside is a typing mistake (and a tiny
+# one would round to 0 cm).
+LEAST_INCHES, MOST_INCHES = Decimal("1"), Decimal("100")
 
 
 class StoredSizeCharts:
@@ -164,10 +166,12 @@ def _sizes(problems: Problems, sizes) -> list[dict]:
         measured = {}
         for measurement in MEASUREMENTS:
             value = inches.get(measurement)
-            if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or not 0 < value <= MOST_INCHES:
-                problems.add(
-                    f"{where}.inches.{measurement}", f"must be a number of inches above 0, at most {MOST_INCHES}"
-                )
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float, Decimal))
+                or not LEAST_INCHES <= value <= MOST_INCHES
+            ):
+                problems.add(f"{where}.inches.{measurement}", f"must be from {LEAST_INCHES} to {MOST_INCHES} inches")
                 continue
             measured[measurement] = int(value) if value == int(value) else float(value)
         rows.append(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..catalogue.answers import DESIGN_FIELDS as ANSWER_DESIGN_FIELDS
 from ..catalogue.answers import MONEY_PARTS
 from ..catalogue.requests import COST_MAX, DESIGN_TEXT, HSN_RE
-from ..catalogue.size_charts import CHART_TEXT, MOST_INCHES, MOST_SIZES
+from ..catalogue.size_charts import CHART_TEXT, LEAST_INCHES, MOST_INCHES, MOST_SIZES
 from ..models import PRODUCT_PRICE_RANGE, SKU_RE, STOCK_RANGE
 from ..storage.designs import SLUG_RE
 from ..storage.size_charts import MEASUREMENTS
@@ -85,7 +85,7 @@ def _variant_body(new: bool) -> dict:
 
 
 def _chart_body(new: bool) -> dict:
-    inches = {"type": "number", "exclusiveMinimum": 0, "maximum": number(MOST_INCHES)}
+    inches = {"type": "number", "minimum": number(LEAST_INCHES), "maximum": number(MOST_INCHES)}
     row = obj(
         ("size", "inches"),
         {"size": text(10), "inches": obj(MEASUREMENTS, {name: inches for name in MEASUREMENTS})},
@@ -96,7 +96,8 @@ def _chart_body(new: bool) -> dict:
         "minItems": 1,
         "maxItems": MOST_SIZES,
         "items": row,
-        "description": "Every row of the chart, smallest first, each size once; the centimetres are made "
+        "description": "Every row of the chart, smallest first, each size once (a size twice is 422); the "
+        "centimetres are made "
         "from the inches. A size a variant of the chart sells cannot be left out (409 `catalogue_conflict`).",
     }
     schema: dict = {"type": "object", "additionalProperties": False, "properties": properties}
