@@ -153,6 +153,10 @@ def _sizes(problems: Problems, sizes) -> list[dict]:
         if not isinstance(row, dict):
             problems.add(where, "must be an object with size and inches")
             continue
+        for key in sorted(set(row) - {"size", "inches"}):
+            problems.add(
+                f"{where}.{key}", "cannot be set here (only size and inches: the centimetres are made from them)"
+            )
         size = text_field(problems, f"{where}.size", row.get("size"), required=True, max_len=10)
         if size and size in seen:
             problems.add(f"{where}.size", f"{size} is in the chart twice")

@@ -86,10 +86,8 @@ def _variant_body(new: bool) -> dict:
 
 def _chart_body(new: bool) -> dict:
     inches = {"type": "number", "minimum": number(LEAST_INCHES), "maximum": number(MOST_INCHES)}
-    row = obj(
-        ("size", "inches"),
-        {"size": text(10), "inches": obj(MEASUREMENTS, {name: inches for name in MEASUREMENTS})},
-    )
+    measured = obj(MEASUREMENTS, {name: inches for name in MEASUREMENTS}, additionalProperties=False)
+    row = obj(("size", "inches"), {"size": text(10), "inches": measured}, additionalProperties=False)
     properties: dict = {field: text(longest) for field, longest in CHART_TEXT.items()}
     properties["sizes"] = {
         "type": "array",

@@ -93,6 +93,8 @@ def test_a_size_a_variant_sells_cannot_leave_its_chart(client):
         ({"sizes": [{**ROW_M, "inches": {**ROW_M["inches"], "chest": "40"}}]}, "sizes[0].inches.chest"),
         ({"sizes": [{**ROW_M, "inches": {**ROW_M["inches"], "chest": 0.001}}]}, "sizes[0].inches.chest"),
         ({"sizes": [{**ROW_M, "inches": {**ROW_M["inches"], "chest": 101}}]}, "sizes[0].inches.chest"),
+        ({"sizes": [{**ROW_M, "inches": {**ROW_M["inches"], "waist": 30}}]}, "sizes[0].inches.waist"),
+        ({"sizes": [{**ROW_M, "cm": {"chest": 104}}]}, "sizes[0].cm"),
         ({"sizes": [{**ROW_M, "inches": {"chest": 40, "length": 28, "shoulder": 17}}]}, "sizes[0].inches.sleeve"),
         ({"sizes": [{"size": " ", "inches": ROW_M["inches"]}]}, "sizes[0].size"),
         ({"name": ""}, "name"),
