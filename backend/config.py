@@ -160,10 +160,7 @@ class Config:
         "CATALOGUE_FILE", "", "the catalogue; empty: DATA_DIR/products.json", parse=_optional(_path)
     )
     size_charts_path: Path | None = setting(
-        "SIZE_CHARTS_FILE",
-        "",
-        "size charts a new shop starts with; empty: the project's data/size_charts.json",
-        parse=_optional(_path),
+        "SIZE_CHARTS_FILE", "", "size charts; empty: the project's data/size_charts.json", parse=_optional(_path)
     )
     ratelimit_enabled: bool = setting("RATELIMIT_ENABLED", "true", "the per-client-address limits", kind=bool)
     order_rate_limit: str = setting("ORDER_RATE_LIMIT", "30 per minute", "orders per client address", parse=_rate)
