@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .catalogue.answers import CatalogueAnswers
     from .catalogue.editing import CatalogueEditor
     from .catalogue.shelf import Shelf
+    from .catalogue.size_charts import SizeChartEditor, StoredSizeCharts
     from .config import Config
     from .customer_email import EmailSender
     from .delivery_estimate import DeliveryEstimate
@@ -31,7 +32,6 @@ if TYPE_CHECKING:  # the types only: create_app imports the modules themselves w
     from .payments.worker import PaymentWorker
     from .photos.service import PhotoService
     from .storage.interface import OrderStore
-    from .storage.size_charts import SizeCharts
     from .webhooks.dispatcher import WebhookDispatcher
 
 
@@ -51,7 +51,8 @@ class Shop:
     digest: AttentionDigest  # mailed to ALERT_EMAIL (started by `python -m backend`)
     throttle: Throttle  # customer look-ups and wrong admin keys, per client
     webhooks: WebhookDispatcher  # order events to the shop's endpoints (started by `python -m backend`)
-    size_charts: SizeCharts  # garment measurements per garment type (SIZE_CHARTS_FILE)
+    size_charts: StoredSizeCharts  # garment measurements, kept with the catalogue (seeded from SIZE_CHARTS_FILE)
+    size_chart_editor: SizeChartEditor  # the console's new charts and chart edits
     delivery: DeliveryEstimate  # "Delivered by 9–14 Dec" (DELIVERY_PRINT_DAYS, _TRANSIT_DAYS)
     shelf: Shelf  # the stored catalogue's designs, on sale or all (GET /api/designs, the console)
     catalogue: CatalogueEditor  # the console's changes to the catalogue
@@ -116,6 +117,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     from .catalogue.editing import CatalogueEditor
     from .catalogue.margin import MarginSettings
     from .catalogue.shelf import Shelf
+    from .catalogue.size_charts import SizeChartEditor, StoredSizeCharts
     from .config import Config
     from .customer_email import EmailSender, transport_from_config
     from .delivery_estimate import DeliveryEstimate
@@ -150,8 +152,9 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
     problem = catalogue_problem(store.catalogue_snapshot().on_sale())
     if problem:
         raise StartupError(f"Catalogue file {config.catalogue_file}, {problem}")
-    charts = load_size_charts(config.size_charts_file)
-    problem = charts.catalogue_problem(store.catalogue)
+    charts = StoredSizeCharts(store, load_size_charts(config.size_charts_file))
+    charts.seed()
+    problem = charts.current().catalogue_problem(store.catalogue)
     if problem:
         raise StartupError(f"Catalogue file {config.catalogue_file}, {problem} ({config.size_charts_file})")
     shelf = Shelf(store)
@@ -223,6 +226,7 @@ def create_app(config=None, *, store=None, qikink_client=None, payment_client=No
         throttle=Throttle(enabled=config.ratelimit_enabled),
         cors_origins=cors_origins,
         size_charts=charts,
+        size_chart_editor=SizeChartEditor(store, charts),
         shelf=shelf,
         catalogue=CatalogueEditor(store, charts),
         catalogue_view=CatalogueAnswers(store, shelf, charts, MarginSettings.from_config(config), gst_rules),

@@ -29,7 +29,7 @@ def designs_data(category: str | None = None) -> list[dict]:
     shop = services()
     return [
         design
-        for design in public_designs(shop.shelf.designs(), _products_with_photos(), shop.size_charts)
+        for design in public_designs(shop.shelf.designs(), _products_with_photos(), shop.size_charts.current())
         if category is None or design["category"].lower() == category.strip().lower()
     ]
 
@@ -41,4 +41,4 @@ def get_design(slug):
     products = _products_with_photos()
     if design is None or not all(sku in products for sku in design["skus"]):
         raise NotFound(f"No design {slug}")
-    return {"status": "success", "data": public_design(design, products, shop.size_charts)}
+    return {"status": "success", "data": public_design(design, products, shop.size_charts.current())}

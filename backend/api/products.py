@@ -21,8 +21,9 @@ def products_data(category: str | None = None) -> list[dict]:
     """GET /api/products' `data` (also in the storefront's HTML: first_screen.py)."""
     shop = services()
     photos = shop.photos.by_design() if shop.photos is not None else {}
+    charts = shop.size_charts.current()
     products = [
-        {**public_product(p, shop.size_charts), "photos": photos.get(design_of(p), [])}
+        {**public_product(p, charts), "photos": photos.get(design_of(p), [])}
         for p in shop.shelf.products().values()
         if category is None or p["category"].lower() == category.strip().lower()
     ]
@@ -35,7 +36,10 @@ def get_product(sku):
     if product is None:
         raise NotFound(f"No product with SKU {sku}")
     photos = services().photos.by_design().get(design_of(product), [])
-    return {"status": "success", "data": {**public_product(product, services().size_charts), "photos": photos}}
+    return {
+        "status": "success",
+        "data": {**public_product(product, services().size_charts.current()), "photos": photos},
+    }
 
 
 @bp.patch("/<sku>")
@@ -45,4 +49,4 @@ def patch_product(sku):
         raise NotFound(f"No product with SKU {sku}")
     changes = validate_product_patch(json_body())
     product = services().store.update_product(sku, changes)
-    return {"status": "success", "data": public_product(product, services().size_charts)}
+    return {"status": "success", "data": public_product(product, services().size_charts.current())}

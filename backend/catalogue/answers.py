@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
     from ..billing.gst import GstRules
     from ..storage.interface import OrderStore
-    from ..storage.size_charts import SizeCharts
     from .shelf import Shelf
+    from .size_charts import StoredSizeCharts
 
 DESIGN_FIELDS = ("id", "slug", "name", "story", "fabric", "gsm", "fit", "care", "category", "hsn", "print")
 MONEY_PARTS = ("price", "gst", "qikink_cost", "shipping", "gateway_fee", "gst_on_gateway_fee", "margin")
@@ -32,7 +32,7 @@ class CatalogueAnswers:
 
     store: OrderStore
     shelf: Shelf
-    size_charts: SizeCharts
+    size_charts: StoredSizeCharts
     margins: MarginSettings
     gst_rules: GstRules | None
     today: Callable[[], date] = date.today

@@ -22,7 +22,7 @@ from .requests import design_changes, variant_changes
 
 if TYPE_CHECKING:
     from ..storage.interface import OrderStore
-    from ..storage.size_charts import SizeCharts
+    from .size_charts import StoredSizeCharts
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def _invalid(field: str, message: str) -> ValidationError:
 class CatalogueEditor:
     """Changes to one store's catalogue, checked against its size charts."""
 
-    def __init__(self, store: OrderStore, size_charts: SizeCharts):
+    def __init__(self, store: OrderStore, size_charts: StoredSizeCharts):
         self.store = store
         self.size_charts = size_charts
 
@@ -178,7 +178,7 @@ class CatalogueEditor:
             build_designs(snapshot.designs, snapshot.products, where="The catalogue")
         except StoreStartupError as exc:  # two designs with one slug
             raise CatalogueConflict(str(exc)) from None
-        problem = self.size_charts.catalogue_problem(snapshot.products)
+        problem = self.size_charts.of(snapshot).catalogue_problem(snapshot.products)
         if problem:  # the charts are another resource's state: a conflict with them, not a malformed body
             raise CatalogueConflict(f"{what} cannot be saved: {problem}")
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 from ..catalogue.answers import DESIGN_FIELDS as ANSWER_DESIGN_FIELDS
 from ..catalogue.answers import MONEY_PARTS
 from ..catalogue.requests import COST_MAX, DESIGN_TEXT, HSN_RE
+from ..catalogue.size_charts import CHART_TEXT, LEAST_INCHES, MOST_INCHES, MOST_SIZES
 from ..models import PRODUCT_PRICE_RANGE, SKU_RE, STOCK_RANGE
 from ..storage.designs import SLUG_RE
+from ..storage.size_charts import MEASUREMENTS
 from .fields import COUNT, STRING_OR_NULL, SUCCESS, number, obj, ref, text
 
 NULLABLE_TEXT = {"type": ["string", "null"]}
@@ -82,8 +84,38 @@ def _variant_body(new: bool) -> dict:
     return schema
 
 
+def _chart_body(new: bool) -> dict:
+    inches = {"type": "number", "minimum": number(LEAST_INCHES), "maximum": number(MOST_INCHES)}
+    measured = obj(MEASUREMENTS, {name: inches for name in MEASUREMENTS}, additionalProperties=False)
+    row = obj(("size", "inches"), {"size": text(10), "inches": measured}, additionalProperties=False)
+    properties: dict = {field: text(longest) for field, longest in CHART_TEXT.items()}
+    properties["sizes"] = {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": MOST_SIZES,
+        "items": row,
+        "description": "Every row of the chart, smallest first, each size once (a size twice is 422); the "
+        "centimetres are made "
+        "from the inches. A size a variant of the chart sells cannot be left out (409 `catalogue_conflict`).",
+    }
+    schema: dict = {"type": "object", "additionalProperties": False, "properties": properties}
+    if new:
+        properties["id"] = {
+            "type": "string",
+            "pattern": SLUG_RE.pattern,
+            "maxLength": 80,
+            "description": "Default: made from the name.",
+        }
+        schema["required"] = [*CHART_TEXT, "sizes"]
+    else:
+        schema["minProperties"] = 1
+    return schema
+
+
 def catalogue_request_schemas() -> dict:
     return {
+        "NewSizeChart": _chart_body(new=True),
+        "SizeChartPatch": _chart_body(new=False),
         "NewDesign": _design_body(new=True),
         "DesignPatch": _design_body(new=False),
         "NewVariant": _variant_body(new=True),

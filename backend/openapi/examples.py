@@ -336,3 +336,14 @@ VALIDATION_ERROR = {
 }
 
 EXCHANGE_SIZE = {"reason": "exchange_size", "items": [{"sku": "BHRT-001-L", "quantity": 1}], "note": "M was tight"}
+
+NEW_SIZE_CHART = {
+    "id": "oversized-tee",
+    "name": "Oversized T-shirt",
+    "fit": "Oversized fit, drop shoulders",
+    "fabric": "100% cotton, 220 GSM",
+    "sizes": [
+        {"size": "M", "inches": {"chest": 44, "length": 29, "shoulder": 21, "sleeve": 9}},
+        {"size": "L", "inches": {"chest": 46, "length": 30, "shoulder": 22, "sleeve": 9.5}},
+    ],
+}

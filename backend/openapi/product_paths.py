@@ -89,10 +89,24 @@ def product_paths() -> dict:
                 "operationId": "listSizeCharts",
                 "tags": ["products"],
                 "summary": "Every size chart",
-                "description": "Garment measurements per garment type (SIZE_CHARTS_FILE). A product's "
+                "description": "Garment measurements per garment type, kept with the catalogue (seeded from "
+                "SIZE_CHARTS_FILE on first start, edited in the console). A product's "
                 "`size_chart` names its chart: its category's, or one its catalogue entry chose.",
                 "responses": {**ok("SizeChartList", "Every chart."), **errors()},
-            }
+            },
+            "post": {
+                "operationId": "createSizeChart",
+                "tags": ["products"],
+                "summary": "Add a size chart (admin)",
+                "description": "Kept with the catalogue: every server of a fleet sees it. A design names it "
+                "with `size_chart` (PATCH /api/catalogue/designs/{design_id}).",
+                "security": ADMIN,
+                "requestBody": body("NewSizeChart", {"new": ("A new chart", examples.NEW_SIZE_CHART)}),
+                "responses": {
+                    **ok("SizeChartAnswer", "Added.", status="201"),
+                    **errors(400, 401, 409, 413, 415, 422, 503),
+                },
+            },
         },
         "/api/size-charts/{chart_id}": {
             "parameters": [
@@ -111,6 +125,21 @@ def product_paths() -> dict:
                 "responses": {
                     **ok("SizeChartAnswer", "The chart.", {"status": "success", "data": examples.SIZE_CHART}),
                     **errors(404),
+                },
+            },
+            "patch": {
+                "operationId": "patchSizeChart",
+                "tags": ["products"],
+                "summary": "Change a size chart's name, fit, fabric or sizes (admin)",
+                "description": "`sizes` replaces every row: a row left out is removed, unless a variant of "
+                "the chart sells that size (409 `catalogue_conflict`).",
+                "security": ADMIN,
+                "requestBody": body(
+                    "SizeChartPatch", {"rename": ("A new name", {"name": "Unisex classic T-shirt (2026)"})}
+                ),
+                "responses": {
+                    **ok("SizeChartAnswer", "Changed."),
+                    **errors(400, 401, 404, 409, 413, 415, 422, 503),
                 },
             },
         },

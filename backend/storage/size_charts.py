@@ -5,7 +5,7 @@ catalogue entry names with `size_chart`; a product of a category with no chart (
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from .atomic import CorruptFile, read_json
@@ -99,31 +99,45 @@ def load_size_charts(path: Path) -> SizeCharts:
     )
 
 
-def _check_chart(where: str, chart) -> None:
+def chart_problem(chart) -> str | None:
+    """Why `chart` (one entry of `charts`) cannot be a size chart, or None: the loader's rules,
+    also applied to the console's edits."""
     if not isinstance(chart, dict):
-        raise StoreStartupError(f"{where}: expected an object")
+        return "expected an object"
     for field in ("name", "fit", "fabric"):
         if not isinstance(chart.get(field), str) or not chart[field].strip():
-            raise StoreStartupError(f"{where}: {field} is missing")
+            return f"{field} is missing"
     sizes = chart.get("sizes")
     if not isinstance(sizes, list) or not sizes:
-        raise StoreStartupError(f"{where}: sizes must be a non-empty list")
+        return "sizes must be a non-empty list"
     seen = set()
     for row in sizes:
         size = row.get("size") if isinstance(row, dict) else None
         if not isinstance(size, str) or not size.strip() or size in seen:
-            raise StoreStartupError(f"{where}: every row needs a size of its own")
+            return "every row needs a size of its own"
         seen.add(size)
         for unit in ("inches", "cm"):
             values = row.get(unit)
             if not isinstance(values, dict) or not all(_positive_number(values.get(m)) for m in MEASUREMENTS):
-                raise StoreStartupError(f"{where}, size {size}: {unit} needs a positive {', '.join(MEASUREMENTS)}")
+                return f"size {size}: {unit} needs a positive {', '.join(MEASUREMENTS)}"
         for measurement in MEASUREMENTS:
             inches, cm = Decimal(str(row["inches"][measurement])), Decimal(str(row["cm"][measurement]))
             if abs(inches * CM_PER_INCH - cm) > CM_ROUNDING:
-                raise StoreStartupError(
-                    f"{where}, size {size}: {measurement} {inches} in is {inches * CM_PER_INCH} cm, not {cm}"
-                )
+                return f"size {size}: {measurement} {inches} in is {inches * CM_PER_INCH} cm, not {cm}"
+    return None
+
+
+def centimetres(inches) -> float:
+    """`inches` in centimetres to the nearest half, as the chart file writes them."""
+    halves = (Decimal(str(inches)) * CM_PER_INCH * 2).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return float(halves / 2)
+
+
+def _check_chart(where: str, chart) -> None:
+    problem = chart_problem(chart)
+    if problem:
+        joined = f"{where}, {problem}" if problem.startswith("size ") else f"{where}: {problem}"
+        raise StoreStartupError(joined)
 
 
 def _positive_number(value) -> bool:

@@ -1,8 +1,9 @@
 """The catalogue as the shop runs it: its designs and variants kept beside the orders, seeded from
 `products.json` on first start and edited from the console (backend/catalogue/).
 
-One document, `{"version", "designs": [entry], "products": [product]}`, shaped like the file's
-sections, each design and variant with `published`. The live price and stock stay where they
+One document, `{"version", "designs": [entry], "products": [product], "size_charts": {id: chart}}`,
+shaped like the files' sections, each design and variant with `published`; the size charts are
+seeded from `size_charts.json` (backend/catalogue/size_charts.py). The live price and stock stay where they
 always were (the journal's records, the products table); a product's own `price` and
 `stock_quantity` are what a new SKU starts with. Three homes, chosen like the order store:
 `<data_dir>/catalogue.json` (written atomically, under a file lock, read again only when it
@@ -40,6 +41,7 @@ class CatalogueSnapshot:
     version: int
     designs: list[dict] = field(default_factory=list)
     products: dict[str, dict] = field(default_factory=dict)
+    size_charts: dict[str, dict] = field(default_factory=dict)  # chart id → chart, as size_charts.json has them
 
     def design_entry(self, design_id: str) -> dict | None:
         return next((entry for entry in self.designs if entry["id"] == design_id), None)
@@ -85,6 +87,7 @@ def document_of(snapshot: CatalogueSnapshot) -> dict:
         "version": snapshot.version,
         "designs": list(snapshot.designs),
         "products": [stored_product(product) for product in snapshot.products.values()],
+        "size_charts": dict(snapshot.size_charts),
     }
 
 
@@ -94,7 +97,12 @@ def snapshot_of(document: dict) -> CatalogueSnapshot:
         product = dict(product)
         product["price"] = Decimal(str(product["price"]))
         products[product["sku"]] = product
-    return CatalogueSnapshot(int(document.get("version", 0)), list(document.get("designs", [])), products)
+    return CatalogueSnapshot(
+        int(document.get("version", 0)),
+        list(document.get("designs", [])),
+        products,
+        dict(document.get("size_charts", {})),
+    )
 
 
 def seed_document(document: dict, products: dict[str, dict], designs: list[dict]) -> bool:

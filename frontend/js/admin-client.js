@@ -77,6 +77,12 @@ export function createAdminClient({ adminKey = '', headers = {}, ...options } = 
     addVariant: (id, variant) => call(`/api/catalogue/designs/${encode(id)}/variants`, { method: 'POST', body: variant }),
     /** PATCH a variant's price, stock, colour, size, qikink mapping or `published` (409 not_publishable says why not). */
     changeVariant: (sku, changes) => call(`/api/catalogue/variants/${encode(sku)}`, { method: 'PATCH', body: changes }),
+    /** Every size chart (the shoppers' view: sizes in inches and centimetres). */
+    listSizeCharts: () => call('/api/size-charts'),
+    /** A new size chart ({name, fit, fabric, sizes: [{size, inches: {chest, length, shoulder, sleeve}}]}). */
+    createSizeChart: (chart) => call('/api/size-charts', { method: 'POST', body: chart }),
+    /** PATCH a chart's name, fit, fabric or its whole list of sizes (409 when a variant's size would go). */
+    changeSizeChart: (id, changes) => call(`/api/size-charts/${encode(id)}`, { method: 'PATCH', body: changes }),
     /** The photos of a design (every design's without one). */
     listPhotos: (design) => call('/api/photos', { query: { design } }),
     /** Upload a photo: `file` (a File or Blob: JPEG, PNG or WebP, at most 8 MB), design, alt text, optional colour. */

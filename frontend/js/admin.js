@@ -4,6 +4,7 @@
 // Customer text only ever goes into the page as text (el() and textContent).
 import { loadAttention, loadSellerWarning } from './admin-attention.js';
 import { initCataloguePanel, loadCatalogue } from './admin-catalogue.js';
+import { initSizeChartsPanel, loadSizeCharts } from './admin-size-charts.js';
 import { createAdminClient } from './admin-client.js';
 import { closeOrder, initOrderPage, openOrder } from './admin-order.js';
 import { initPhotosPanel, loadPhotoDesigns } from './admin-photos.js';
@@ -64,7 +65,7 @@ async function enterConsole() {
   route();
   await Promise.all([
     loadAttention(state.client, guarded), loadSellerWarning(state.client), loadConnection(), loadOrders(),
-    loadProducts(), loadCatalogue(), loadWebhooks(),
+    loadProducts(), loadCatalogue(), loadSizeCharts(), loadWebhooks(),
   ]);
 }
 
@@ -286,6 +287,7 @@ async function start() {
   initOrderPage({ client: () => state.client, refuse, guarded, problem });
   initPhotosPanel({ client: () => state.client, refuse, guarded, problem });
   initCataloguePanel({ client: () => state.client, refuse, afterChange: loadProducts });
+  initSizeChartsPanel({ client: () => state.client, refuse });
   initWebhooksPanel({ client: () => state.client, guarded });
   window.addEventListener('hashchange', route);
   connect(state.key);

@@ -35,6 +35,8 @@ ADMIN_ROUTES = {
     ("PATCH", "/api/catalogue/designs/<design_id>"),
     ("POST", "/api/catalogue/designs/<design_id>/variants"),
     ("PATCH", "/api/catalogue/variants/<sku>"),
+    ("POST", "/api/size-charts"),
+    ("PATCH", "/api/size-charts/<chart_id>"),
     ("POST", "/api/photos"),
     ("DELETE", "/api/photos/<photo_id>"),
     ("POST", "/api/qikink/authenticate"),

@@ -8,6 +8,9 @@ Two order rules no JSON Schema can state:
   generated "valid" address gets a PIN code of its state (agree_with_directory);
   tests/orders/test_pincodes.py checks the rule itself.
 
+- a size chart names each size once (a repeated size is rightly refused with 422; a stateful
+  case may carry no generation mode), so no body repeating a size is sent; tests/api/test_size_chart_editing.py checks the rule itself.
+
 And one rule of the run itself: the document is read once, at its start, with the catalogue's SKUs
 as the order lines' enum. A generated PATCH taking a design or variant off sale (`published`
 false) would make later generated orders for its SKUs rightly refused, so none is generated;
@@ -37,6 +40,14 @@ def breaks_merged_quantity(body) -> bool:
     return any(total > MAX_QUANTITY for total in totals.values())
 
 
+def repeats_a_size(case) -> bool:
+    sizes = case.body.get("sizes") if isinstance(case.body, dict) else None
+    if case.operation.path not in ("/api/size-charts", "/api/size-charts/{chart_id}") or not isinstance(sizes, list):
+        return False
+    names = [row["size"].strip() for row in sizes if isinstance(row, dict) and isinstance(row.get("size"), str)]
+    return len(names) != len(set(names))
+
+
 def takes_off_sale(case) -> bool:
     return (
         case.operation.method.upper() == "PATCH"
@@ -48,7 +59,7 @@ def takes_off_sale(case) -> bool:
 
 @schemathesis.hook
 def filter_case(context, case) -> bool:
-    if takes_off_sale(case):
+    if takes_off_sale(case) or repeats_a_size(case):
         return False
     return not (
         case.meta is not None
